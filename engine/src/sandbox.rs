@@ -1,0 +1,197 @@
+//! `isoshard sandbox`: run files in order in one isolate and one context, one JSON report each.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use isoshard_scripting::{
+    Error as ScriptError, Isolate, IsolateOptions, OutcomeKind, RunOptions, RunOutcome,
+};
+use serde::Serialize;
+
+use crate::error::{EngineError, Result};
+
+/// Options for [`run_sandbox`].
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// Memory limit of the one isolate, in MiB.
+    pub memory_limit_mb: usize,
+    /// CPU limit per file.
+    pub cpu_limit: Duration,
+    /// Wall limit per file (default: four times the CPU limit).
+    pub wall_limit: Option<Duration>,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            memory_limit_mb: 128,
+            cpu_limit: Duration::from_millis(1000),
+            wall_limit: None,
+        }
+    }
+}
+
+/// The error part of a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReportError {
+    pub name: String,
+    pub message: String,
+    pub stack: String,
+}
+
+/// One file's result, as printed with `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SandboxReport {
+    pub file: String,
+    pub outcome: OutcomeKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ReportError>,
+    pub cpu_time_ns: u64,
+    pub wall_time_ns: u64,
+    pub heap_used_bytes: usize,
+}
+
+impl SandboxReport {
+    /// A one-line human summary.
+    pub fn human(&self) -> String {
+        let detail = match (&self.value, &self.error) {
+            (Some(v), _) => v.to_string(),
+            (_, Some(e)) if !e.message.is_empty() => format!("{}: {}", e.name, e.message),
+            (_, Some(e)) => e.name.clone(),
+            _ => String::new(),
+        };
+        format!(
+            "{}: {} {} (cpu {:.1} ms, wall {:.1} ms, heap {:.1} MiB)",
+            self.file,
+            self.outcome.as_str(),
+            detail,
+            self.cpu_time_ns as f64 / 1e6,
+            self.wall_time_ns as f64 / 1e6,
+            self.heap_used_bytes as f64 / (1 << 20) as f64
+        )
+    }
+}
+
+fn limit_error(kind: OutcomeKind, options: &SandboxOptions) -> ReportError {
+    let wall = options.wall_limit.unwrap_or(options.cpu_limit * 4);
+    let (name, message) = match kind {
+        OutcomeKind::CpuLimit => (
+            "CpuLimit",
+            format!(
+                "CPU time limit of {} ms exceeded",
+                options.cpu_limit.as_millis()
+            ),
+        ),
+        OutcomeKind::WallLimit => (
+            "WallLimit",
+            format!("wall-clock limit of {} ms exceeded", wall.as_millis()),
+        ),
+        OutcomeKind::MemoryLimit => (
+            "MemoryLimit",
+            format!(
+                "memory limit of {} MiB exceeded; isolate disposed",
+                options.memory_limit_mb
+            ),
+        ),
+        _ => ("Disposed", "isolate was disposed".to_string()),
+    };
+    ReportError {
+        name: name.into(),
+        message,
+        stack: String::new(),
+    }
+}
+
+/// Reads every file first (a missing file is a usage error before anything runs), then runs
+/// them in order in one isolate and one context.
+///
+/// # Errors
+/// [`EngineError::Usage`] for unreadable files or invalid options.
+pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<SandboxReport>> {
+    let mut sources = Vec::with_capacity(files.len());
+    for f in files {
+        let code = std::fs::read_to_string(f)
+            .map_err(|e| EngineError::Usage(format!("cannot read {}: {e}", f.display())))?;
+        sources.push((f.display().to_string(), code));
+    }
+    let isolate = Isolate::new(IsolateOptions {
+        memory_limit_mb: options.memory_limit_mb,
+        ..IsolateOptions::default()
+    })
+    .map_err(|e| EngineError::Usage(e.to_string()))?;
+    let context = isolate
+        .create_context()
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    let mut reports = Vec::with_capacity(sources.len());
+    for (file, code) in sources {
+        let run_options = RunOptions {
+            cpu_limit: Some(options.cpu_limit),
+            wall_limit: options.wall_limit,
+            filename: Some(file.clone()),
+            ..RunOptions::default()
+        };
+        let report = match context.eval(&code, &run_options) {
+            Ok(run) => {
+                let (outcome, value, error) = match run.outcome {
+                    RunOutcome::Ok(copy) => match copy.to_json() {
+                        Ok(v) => (OutcomeKind::Ok, Some(v), None),
+                        Err(ScriptError::NotTransferable(e)) => (
+                            OutcomeKind::NotTransferable,
+                            None,
+                            Some(ReportError {
+                                name: e.name,
+                                message: e.message,
+                                stack: e.stack,
+                            }),
+                        ),
+                        Err(e) => (
+                            OutcomeKind::NotTransferable,
+                            None,
+                            Some(ReportError {
+                                name: "DataCloneError".into(),
+                                message: e.to_string(),
+                                stack: String::new(),
+                            }),
+                        ),
+                    },
+                    other => {
+                        let kind = other.kind();
+                        let error = match other.error() {
+                            Some(e) => ReportError {
+                                name: e.name.clone(),
+                                message: e.message.clone(),
+                                stack: e.stack.clone(),
+                            },
+                            None => limit_error(kind, options),
+                        };
+                        (kind, None, Some(error))
+                    }
+                };
+                SandboxReport {
+                    file,
+                    outcome,
+                    value,
+                    error,
+                    cpu_time_ns: run.cpu_time.as_nanos() as u64,
+                    wall_time_ns: run.wall_time.as_nanos() as u64,
+                    heap_used_bytes: run.heap_used_bytes,
+                }
+            }
+            Err(ScriptError::Disposed) => SandboxReport {
+                file,
+                outcome: OutcomeKind::Disposed,
+                value: None,
+                error: Some(limit_error(OutcomeKind::Disposed, options)),
+                cpu_time_ns: 0,
+                wall_time_ns: 0,
+                heap_used_bytes: 0,
+            },
+            Err(e) => return Err(EngineError::Scripting(e)),
+        };
+        reports.push(report);
+    }
+    isolate.dispose();
+    Ok(reports)
+}

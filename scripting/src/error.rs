@@ -1,0 +1,61 @@
+use crate::outcome::{JsError, OutcomeKind};
+
+/// Everything that can go wrong when the host drives an isolate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The isolate was disposed (explicitly, or after hitting its memory limit).
+    #[error("isolate is disposed")]
+    Disposed,
+    /// Untrusted code threw; the thrown value was converted without running any of its code.
+    #[error("uncaught {}: {}", .0.name, .0.message)]
+    Exception(JsError),
+    /// The source did not parse.
+    #[error("syntax error: {}", .0.message)]
+    Syntax(JsError),
+    /// The call used up its CPU-time limit and was terminated.
+    #[error("CPU time limit exceeded")]
+    CpuLimit,
+    /// The call ran past its wall-clock limit and was terminated.
+    #[error("wall-clock limit exceeded")]
+    WallLimit,
+    /// The isolate exceeded its memory limit; it has been disposed.
+    #[error("memory limit exceeded; isolate disposed")]
+    MemoryLimit,
+    /// A value could not be copied across the boundary (functions, symbols, proxies, cycles…).
+    #[error("value is not transferable: {}", .0.message)]
+    NotTransferable(JsError),
+    /// A blocking call from an isolate's home thread into another isolate on the same thread.
+    #[error("blocking call into an isolate on the caller's own home thread would deadlock")]
+    WouldDeadlock,
+    /// The handle (context, script, reference) was released or belongs to another isolate.
+    #[error("invalid handle: {0}")]
+    InvalidHandle(&'static str),
+    /// A host-side argument was rejected before anything ran.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// Option values out of range.
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+    /// The isolate's home thread is gone (a bug, or the process is shutting down).
+    #[error("isolate home thread is gone")]
+    HomeThreadGone,
+}
+
+impl Error {
+    /// The outcome name this error corresponds to, when it is one of the run outcomes.
+    pub fn outcome_kind(&self) -> Option<OutcomeKind> {
+        Some(match self {
+            Error::Disposed => OutcomeKind::Disposed,
+            Error::Exception(_) => OutcomeKind::Exception,
+            Error::Syntax(_) => OutcomeKind::Syntax,
+            Error::CpuLimit => OutcomeKind::CpuLimit,
+            Error::WallLimit => OutcomeKind::WallLimit,
+            Error::MemoryLimit => OutcomeKind::MemoryLimit,
+            Error::NotTransferable(_) => OutcomeKind::NotTransferable,
+            _ => return None,
+        })
+    }
+}
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

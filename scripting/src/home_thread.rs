@@ -1,0 +1,120 @@
+//! Home threads: every isolate lives on one OS thread for its whole life and all work on it is
+//! sent there. V8 134 has no Locker, and an isolate's stack limit belongs to the thread that
+//! created it, so isolates never migrate.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+
+use crate::isolate_state::IsolateState;
+use crate::thread_cpu_clock::ThreadCpuClock;
+
+/// Work for a home thread.
+pub(crate) type Job = Box<dyn FnOnce(&mut HomeThread) + Send>;
+
+/// State owned by one home thread.
+pub(crate) struct HomeThread {
+    pub(crate) isolates: HashMap<u64, IsolateState>,
+    pub(crate) cpu_clock: ThreadCpuClock,
+}
+
+/// A cloneable handle for sending work to one home thread.
+#[derive(Clone)]
+pub(crate) struct HomeThreadHandle {
+    sender: Sender<Job>,
+    pub(crate) index: usize,
+    load: Arc<AtomicUsize>,
+}
+
+thread_local! {
+    static CURRENT_HOME: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Home-thread stack size: deep JS recursion is bounded by V8's own stack limit (under 1 MiB),
+/// the rest is room for host frames.
+const STACK_SIZE: usize = 8 << 20;
+
+static NEXT_INDEX: AtomicUsize = AtomicUsize::new(0);
+static POOL_SIZE: OnceLock<usize> = OnceLock::new();
+
+/// Sets the number of shared home threads. Only effective before the first isolate is created.
+pub fn set_home_thread_count(n: usize) -> bool {
+    POOL_SIZE.set(n.max(1)).is_ok()
+}
+
+fn pool() -> &'static Vec<HomeThreadHandle> {
+    static POOL: OnceLock<Vec<HomeThreadHandle>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let n = *POOL_SIZE.get_or_init(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        });
+        (0..n).map(|_| spawn("isoshard-home")).collect()
+    })
+}
+
+fn spawn(name: &str) -> HomeThreadHandle {
+    let (sender, receiver) = unbounded::<Job>();
+    let index = NEXT_INDEX.fetch_add(1, Ordering::Relaxed);
+    std::thread::Builder::new()
+        .name(format!("{name}-{index}"))
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(index, receiver))
+        .expect("spawn home thread");
+    HomeThreadHandle {
+        sender,
+        index,
+        load: Arc::new(AtomicUsize::new(0)),
+    }
+}
+
+fn run(index: usize, receiver: Receiver<Job>) {
+    CURRENT_HOME.with(|c| c.set(Some(index)));
+    let mut home = HomeThread {
+        isolates: HashMap::new(),
+        cpu_clock: ThreadCpuClock::current(),
+    };
+    while let Ok(job) = receiver.recv() {
+        job(&mut home);
+    }
+    // All senders are gone: dispose whatever is left, each entered in turn.
+    home.isolates.clear();
+}
+
+/// The shared home thread with the fewest isolates.
+pub(crate) fn assign() -> HomeThreadHandle {
+    let handle = pool()
+        .iter()
+        .min_by_key(|h| h.load.load(Ordering::Relaxed))
+        .expect("pool has at least one thread")
+        .clone();
+    handle.load.fetch_add(1, Ordering::Relaxed);
+    handle
+}
+
+/// A new thread of its own, for isolates that may block for long.
+pub(crate) fn dedicated() -> HomeThreadHandle {
+    let handle = spawn("isoshard-dedicated");
+    handle.load.fetch_add(1, Ordering::Relaxed);
+    handle
+}
+
+/// The home-thread index of the calling thread, if it is one.
+pub(crate) fn current_index() -> Option<usize> {
+    CURRENT_HOME.with(|c| c.get())
+}
+
+impl HomeThreadHandle {
+    /// Queues a job. Jobs for one thread run in the order they were sent.
+    pub(crate) fn send(&self, job: Job) -> bool {
+        self.sender.send(job).is_ok()
+    }
+
+    pub(crate) fn release(&self) {
+        self.load.fetch_sub(1, Ordering::Relaxed);
+    }
+}

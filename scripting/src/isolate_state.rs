@@ -1,0 +1,290 @@
+//! The home-thread side of an isolate: the `OwnedIsolate`, its handle tables, and the limited
+//! call wrapper every piece of work goes through.
+
+use std::collections::HashMap;
+use std::mem::ManuallyDrop;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::js_error;
+use crate::outcome::{JsError, Run, RunOutcome};
+use crate::platform;
+use crate::thread_cpu_clock::ThreadCpuClock;
+use crate::watchdog::{self, LimitKind};
+
+/// Data shared between the host handles, the home thread and V8 callbacks.
+pub(crate) struct IsolateShared {
+    pub(crate) id: u64,
+    pub(crate) memory_limit_bytes: usize,
+    pub(crate) memory_limit_hit: AtomicBool,
+    pub(crate) disposed: AtomicBool,
+    pub(crate) terminator: OnceLock<v8::IsolateHandle>,
+    /// ArrayBuffer bytes currently allocated through the limiting allocator.
+    pub(crate) external_bytes: AtomicUsize,
+    pub(crate) cpu: Mutex<CpuAccount>,
+    pub(crate) wall_ns: AtomicU64,
+    pub(crate) references: AtomicUsize,
+}
+
+/// CPU time charged to an isolate. Reported values never go backwards.
+#[derive(Default)]
+pub(crate) struct CpuAccount {
+    total_ns: u64,
+    running: Option<(ThreadCpuClock, u64)>,
+    last_reported_ns: u64,
+}
+
+impl IsolateShared {
+    pub(crate) fn new(id: u64, memory_limit_bytes: usize) -> Self {
+        IsolateShared {
+            id,
+            memory_limit_bytes,
+            memory_limit_hit: AtomicBool::new(false),
+            disposed: AtomicBool::new(false),
+            terminator: OnceLock::new(),
+            external_bytes: AtomicUsize::new(0),
+            cpu: Mutex::new(CpuAccount::default()),
+            wall_ns: AtomicU64::new(0),
+            references: AtomicUsize::new(0),
+        }
+    }
+
+    /// Called from V8 callbacks (near-heap-limit, allocator): terminate, never abort.
+    pub(crate) fn hit_memory_limit(&self) {
+        if !self.memory_limit_hit.swap(true, Ordering::AcqRel) {
+            tracing::warn!(isolate = self.id, "memory limit hit; terminating");
+        }
+        if let Some(t) = self.terminator.get() {
+            t.terminate_execution();
+        }
+    }
+
+    pub(crate) fn cpu_time_ns(&self) -> u64 {
+        let mut acct = self.cpu.lock().unwrap_or_else(|e| e.into_inner());
+        let running = acct
+            .running
+            .map(|(clock, start)| clock.now_ns().saturating_sub(start))
+            .unwrap_or(0);
+        let now = (acct.total_ns + running).max(acct.last_reported_ns);
+        acct.last_reported_ns = now;
+        now
+    }
+
+    fn start_cpu(&self, clock: ThreadCpuClock, start: u64) {
+        self.cpu.lock().unwrap_or_else(|e| e.into_inner()).running = Some((clock, start));
+    }
+
+    fn stop_cpu(&self, used: u64) {
+        let mut acct = self.cpu.lock().unwrap_or_else(|e| e.into_inner());
+        acct.running = None;
+        acct.total_ns += used;
+    }
+}
+
+/// Default limits applied to work that has none of its own (copies, property access).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) cpu: Duration,
+    pub(crate) wall: Duration,
+}
+
+/// Why a limited call did not produce its value.
+pub(crate) enum Interrupted {
+    Threw(JsError),
+    Syntax(JsError),
+    NotTransferable(JsError),
+    Terminated,
+    Host(crate::Error),
+}
+
+impl From<crate::Error> for Interrupted {
+    fn from(e: crate::Error) -> Self {
+        Interrupted::Host(e)
+    }
+}
+
+/// Handles the host holds into the isolate, by id.
+#[derive(Default)]
+pub(crate) struct Tables {
+    pub(crate) contexts: HashMap<u32, v8::Global<v8::Context>>,
+    pub(crate) scripts: HashMap<u32, v8::Global<v8::UnboundScript>>,
+    pub(crate) references: HashMap<u32, v8::Global<v8::Value>>,
+    pub(crate) functions: HashMap<String, v8::Global<v8::Function>>,
+    next_id: u32,
+}
+
+impl Tables {
+    pub(crate) fn next_id(&mut self) -> u32 {
+        self.next_id = self.next_id.wrapping_add(1);
+        self.next_id
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.contexts.clear();
+        self.scripts.clear();
+        self.references.clear();
+        self.functions.clear();
+    }
+}
+
+/// An isolate on its home thread.
+pub(crate) struct IsolateState {
+    isolate: ManuallyDrop<v8::OwnedIsolate>,
+    pub(crate) tables: Tables,
+    pub(crate) shared: Arc<IsolateShared>,
+    pub(crate) clock: ThreadCpuClock,
+    pub(crate) defaults: Limits,
+}
+
+impl IsolateState {
+    /// Takes a freshly created isolate (entered by rusty_v8 on creation) and leaves it exited,
+    /// so that several isolates can share the thread.
+    pub(crate) fn new(
+        mut isolate: v8::OwnedIsolate,
+        shared: Arc<IsolateShared>,
+        clock: ThreadCpuClock,
+        defaults: Limits,
+    ) -> Self {
+        // SAFETY: rusty_v8 entered the isolate in `Isolate::new` on this thread; we balance that
+        // enter here and re-enter around every use and before drop.
+        unsafe { isolate.exit() };
+        IsolateState {
+            isolate: ManuallyDrop::new(isolate),
+            tables: Tables::default(),
+            shared,
+            clock,
+            defaults,
+        }
+    }
+
+    pub(crate) fn enter(&mut self) {
+        // SAFETY: the isolate belongs to this thread; every enter is paired with `exit`.
+        unsafe { self.isolate.enter() };
+    }
+
+    pub(crate) fn exit(&mut self) {
+        // SAFETY: paired with the `enter` above, on the same thread, with no scopes alive.
+        unsafe { self.isolate.exit() };
+    }
+
+    pub(crate) fn isolate(&mut self) -> &mut v8::OwnedIsolate {
+        &mut self.isolate
+    }
+
+    pub(crate) fn split(&mut self) -> (&mut v8::OwnedIsolate, &mut Tables) {
+        (&mut self.isolate, &mut self.tables)
+    }
+
+    pub(crate) fn heap_used(&mut self) -> usize {
+        let mut s = v8::HeapStatistics::default();
+        self.isolate.get_heap_statistics(&mut s);
+        s.used_heap_size()
+    }
+
+    /// Runs `f` under CPU and wall limits; the memory limit is always armed.
+    pub(crate) fn limited<T>(
+        &mut self,
+        limits: Limits,
+        f: impl FnOnce(&mut v8::OwnedIsolate, &mut Tables) -> Result<T, Interrupted>,
+    ) -> Result<Run<T>, crate::Error> {
+        if self.shared.memory_limit_hit.load(Ordering::Acquire) {
+            return Ok(Run {
+                outcome: RunOutcome::Disposed,
+                cpu_time: Duration::ZERO,
+                wall_time: Duration::ZERO,
+                heap_used_bytes: 0,
+            });
+        }
+        let terminator = self.isolate.thread_safe_handle();
+        let start_wall = Instant::now();
+        let start_cpu = self.clock.now_ns();
+        self.shared.start_cpu(self.clock, start_cpu);
+        let watch = watchdog::arm(terminator, self.clock, limits.cpu, limits.wall);
+        let result = f(&mut self.isolate, &mut self.tables);
+        let fired = watch.disarm();
+        let memory = self.shared.memory_limit_hit.load(Ordering::Acquire);
+        // Whatever requested termination for this call, it must not leak into the next one.
+        self.isolate.cancel_terminate_execution();
+        let cpu_used = self.clock.now_ns().saturating_sub(start_cpu);
+        self.shared.stop_cpu(cpu_used);
+        let wall_used = start_wall.elapsed();
+        self.shared
+            .wall_ns
+            .fetch_add(wall_used.as_nanos() as u64, Ordering::Relaxed);
+        let outcome = if memory {
+            RunOutcome::MemoryLimit
+        } else {
+            match result {
+                Ok(v) => RunOutcome::Ok(v),
+                Err(Interrupted::Threw(e)) => RunOutcome::Exception(e),
+                Err(Interrupted::Syntax(e)) => RunOutcome::Syntax(e),
+                Err(Interrupted::NotTransferable(e)) => RunOutcome::NotTransferable(e),
+                Err(Interrupted::Host(e)) => return Err(e),
+                Err(Interrupted::Terminated) => match fired {
+                    Some(LimitKind::Cpu) => RunOutcome::CpuLimit,
+                    Some(LimitKind::Wall) => RunOutcome::WallLimit,
+                    // Terminated by the host (`Isolate::dispose` racing a call, or `terminate`).
+                    None => RunOutcome::Disposed,
+                },
+            }
+        };
+        let heap_used_bytes = if memory { 0 } else { self.heap_used() };
+        Ok(Run {
+            outcome,
+            cpu_time: Duration::from_nanos(cpu_used),
+            wall_time: wall_used,
+            heap_used_bytes,
+        })
+    }
+}
+
+impl Drop for IsolateState {
+    fn drop(&mut self) {
+        self.tables.clear();
+        let _ = self.isolate.remove_slot::<crate::callback::CallbackSlot>();
+        self.shared.disposed.store(true, Ordering::Release);
+        // SAFETY: rusty_v8's OwnedIsolate::drop asserts the isolate is the current one and exits
+        // it; entering first satisfies that. Nothing else uses the isolate after this.
+        unsafe {
+            self.isolate.enter();
+            ManuallyDrop::drop(&mut self.isolate);
+        }
+    }
+}
+
+/// Runs queued microtasks and platform tasks (FinalizationRegistry cleanups, …) inside the
+/// current limited call; they are player code too.
+pub(crate) fn drain_jobs(tc: &mut v8::TryCatch<v8::HandleScope>) -> Result<(), Interrupted> {
+    tc.perform_microtask_checkpoint();
+    let platform = platform::platform();
+    let mut rounds = 0;
+    while !tc.is_execution_terminating() && v8::Platform::pump_message_loop(platform, tc, false) {
+        tc.perform_microtask_checkpoint();
+        rounds += 1;
+        if rounds > 10_000 {
+            break;
+        }
+    }
+    if tc.has_terminated() || tc.is_execution_terminating() {
+        return Err(Interrupted::Terminated);
+    }
+    Ok(())
+}
+
+/// Turns the state of a TryCatch after a failed V8 call into an [`Interrupted`].
+pub(crate) fn interrupted(tc: &mut v8::TryCatch<v8::HandleScope>) -> Interrupted {
+    if tc.has_terminated() || tc.is_execution_terminating() {
+        return Interrupted::Terminated;
+    }
+    match tc.exception() {
+        Some(exception) => {
+            let message = tc.message();
+            Interrupted::Threw(js_error::from_exception(tc, exception, message))
+        }
+        None => Interrupted::Threw(JsError::host(
+            "Error",
+            "operation failed without an exception",
+        )),
+    }
+}

@@ -1,0 +1,141 @@
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// A thrown JavaScript value, converted on the host without running any of its code
+/// (no getters, no `toString`, no `Error.prepareStackTrace`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsError {
+    /// `name` of the thrown error (`TypeError`, …), or empty for non-error throws.
+    pub name: String,
+    /// `message` of the thrown error, or the primitive that was thrown.
+    pub message: String,
+    /// Stack text built from V8's captured frames.
+    pub stack: String,
+}
+
+impl JsError {
+    pub(crate) fn host(name: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        JsError {
+            name: name.to_string(),
+            stack: format!("{name}: {message}"),
+            message,
+        }
+    }
+}
+
+/// The closed set of outcome names, serialized exactly as the CLI, engine and replays use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Ok,
+    Exception,
+    Syntax,
+    CpuLimit,
+    WallLimit,
+    MemoryLimit,
+    NotTransferable,
+    Disposed,
+}
+
+impl OutcomeKind {
+    /// The serialized name (`"cpu_limit"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Ok => "ok",
+            OutcomeKind::Exception => "exception",
+            OutcomeKind::Syntax => "syntax",
+            OutcomeKind::CpuLimit => "cpu_limit",
+            OutcomeKind::WallLimit => "wall_limit",
+            OutcomeKind::MemoryLimit => "memory_limit",
+            OutcomeKind::NotTransferable => "not_transferable",
+            OutcomeKind::Disposed => "disposed",
+        }
+    }
+}
+
+/// What running untrusted code came to. Data, not strings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunOutcome<T> {
+    Ok(T),
+    Exception(JsError),
+    Syntax(JsError),
+    CpuLimit,
+    WallLimit,
+    MemoryLimit,
+    NotTransferable(JsError),
+    Disposed,
+}
+
+impl<T> RunOutcome<T> {
+    /// The outcome's name.
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            RunOutcome::Ok(_) => OutcomeKind::Ok,
+            RunOutcome::Exception(_) => OutcomeKind::Exception,
+            RunOutcome::Syntax(_) => OutcomeKind::Syntax,
+            RunOutcome::CpuLimit => OutcomeKind::CpuLimit,
+            RunOutcome::WallLimit => OutcomeKind::WallLimit,
+            RunOutcome::MemoryLimit => OutcomeKind::MemoryLimit,
+            RunOutcome::NotTransferable(_) => OutcomeKind::NotTransferable,
+            RunOutcome::Disposed => OutcomeKind::Disposed,
+        }
+    }
+
+    /// The error carried by exception-like outcomes.
+    pub fn error(&self) -> Option<&JsError> {
+        match self {
+            RunOutcome::Exception(e) | RunOutcome::Syntax(e) | RunOutcome::NotTransferable(e) => {
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+
+    /// Maps the `Ok` payload.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> RunOutcome<U> {
+        match self {
+            RunOutcome::Ok(v) => RunOutcome::Ok(f(v)),
+            RunOutcome::Exception(e) => RunOutcome::Exception(e),
+            RunOutcome::Syntax(e) => RunOutcome::Syntax(e),
+            RunOutcome::CpuLimit => RunOutcome::CpuLimit,
+            RunOutcome::WallLimit => RunOutcome::WallLimit,
+            RunOutcome::MemoryLimit => RunOutcome::MemoryLimit,
+            RunOutcome::NotTransferable(e) => RunOutcome::NotTransferable(e),
+            RunOutcome::Disposed => RunOutcome::Disposed,
+        }
+    }
+
+    /// Converts into a `Result`, turning every non-`Ok` outcome into the matching [`Error`].
+    ///
+    /// # Errors
+    /// The [`Error`] variant named like the outcome.
+    pub fn into_result(self) -> Result<T, Error> {
+        match self {
+            RunOutcome::Ok(v) => Ok(v),
+            RunOutcome::Exception(e) => Err(Error::Exception(e)),
+            RunOutcome::Syntax(e) => Err(Error::Syntax(e)),
+            RunOutcome::CpuLimit => Err(Error::CpuLimit),
+            RunOutcome::WallLimit => Err(Error::WallLimit),
+            RunOutcome::MemoryLimit => Err(Error::MemoryLimit),
+            RunOutcome::NotTransferable(e) => Err(Error::NotTransferable(e)),
+            RunOutcome::Disposed => Err(Error::Disposed),
+        }
+    }
+}
+
+/// An outcome plus what the call cost.
+#[derive(Debug, Clone)]
+pub struct Run<T> {
+    /// What happened.
+    pub outcome: RunOutcome<T>,
+    /// CPU time of the isolate's thread during the call (includes microtasks and platform tasks).
+    pub cpu_time: Duration,
+    /// Wall-clock time of the call on the isolate's thread (excludes queueing).
+    pub wall_time: Duration,
+    /// V8 heap bytes in use after the call (0 when the isolate was disposed).
+    pub heap_used_bytes: usize,
+}

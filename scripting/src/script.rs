@@ -1,0 +1,169 @@
+//! `Script`: compiled, context-independent code with optional V8 code cache.
+
+use crate::context::{
+    compile_failure, finish, new_string, origin, run_in_context, Context, RunOptions,
+};
+use crate::error::{Error, Result};
+use crate::external_copy::ExternalCopy;
+use crate::isolate::Isolate;
+use crate::isolate_state::{interrupted, Interrupted, IsolateState};
+use crate::outcome::Run;
+
+/// How a script is compiled.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptOptions {
+    /// Name shown in stack traces.
+    pub filename: Option<String>,
+    /// Produce V8 code cache after compiling (see [`Script::cached_data`]).
+    pub produce_cached_data: bool,
+    /// Code cache from an earlier compile of the same source by the same V8 build and flags.
+    /// Never pass bytes that came from players: V8 trusts code cache to be well-formed.
+    pub cached_data: Option<Vec<u8>>,
+}
+
+/// A compiled script. Lives until [`Script::release`] or disposal.
+#[derive(Debug, Clone)]
+pub struct Script {
+    isolate: Isolate,
+    id: u32,
+    cached_data: Option<Vec<u8>>,
+    cached_data_rejected: Option<bool>,
+}
+
+impl Script {
+    pub(crate) fn compile_on_home(
+        isolate: Isolate,
+        state: &mut IsolateState,
+        code: &str,
+        options: ScriptOptions,
+    ) -> Result<Script> {
+        let limits = state.defaults;
+        let run = state.limited(limits, |iso, tables| {
+            let scope = &mut v8::HandleScope::new(iso);
+            // Compiling needs a context for error reporting; a throwaway one is enough since
+            // the unbound script is context-independent.
+            let context = v8::Context::new(scope, Default::default());
+            let scope = &mut v8::ContextScope::new(scope, context);
+            let tc = &mut v8::TryCatch::new(scope);
+            let source = new_string(tc, code)?;
+            let origin = origin(tc, options.filename.as_deref());
+            let consume = options.cached_data.is_some();
+            let mut source = match &options.cached_data {
+                Some(bytes) => v8::script_compiler::Source::new_with_cached_data(
+                    source,
+                    Some(&origin),
+                    v8::CachedData::new(bytes),
+                ),
+                None => v8::script_compiler::Source::new(source, Some(&origin)),
+            };
+            let compile_options = if consume {
+                v8::script_compiler::CompileOptions::ConsumeCodeCache
+            } else {
+                v8::script_compiler::CompileOptions::NoCompileOptions
+            };
+            let unbound = v8::script_compiler::compile_unbound_script(
+                tc,
+                &mut source,
+                compile_options,
+                v8::script_compiler::NoCacheReason::NoReason,
+            )
+            .ok_or_else(|| compile_failure(tc))?;
+            let rejected = if consume {
+                source.get_cached_data().map(|c| c.rejected())
+            } else {
+                None
+            };
+            let produced = if options.produce_cached_data {
+                unbound.create_code_cache().map(|c| c.to_vec())
+            } else {
+                None
+            };
+            let id = tables.next_id();
+            tables.scripts.insert(id, v8::Global::new(tc, unbound));
+            Ok((id, produced, rejected))
+        })?;
+        let (id, cached_data, cached_data_rejected) = run.outcome.into_result()?;
+        Ok(Script {
+            isolate,
+            id,
+            cached_data,
+            cached_data_rejected,
+        })
+    }
+
+    /// Code cache produced at compile time (with `produce_cached_data`).
+    pub fn cached_data(&self) -> Option<&[u8]> {
+        self.cached_data.as_deref()
+    }
+
+    /// Whether V8 rejected the supplied code cache (`None` when none was supplied).
+    pub fn cached_data_rejected(&self) -> Option<bool> {
+        self.cached_data_rejected
+    }
+
+    /// Runs the script in `context`; returns a copy of its completion value.
+    ///
+    /// # Errors
+    /// Host errors only (a context from another isolate, released handles).
+    pub fn run(&self, context: &Context, options: &RunOptions) -> Result<Run<ExternalCopy>> {
+        if !context.isolate().same_isolate(&self.isolate) {
+            return Err(Error::InvalidArgument(
+                "context belongs to another isolate".into(),
+            ));
+        }
+        let (id, ctx, options) = (self.id, context.id(), options.clone());
+        self.isolate
+            .exec(move |state| run_on_home(state, id, ctx, &options))
+    }
+
+    /// Async [`Script::run`].
+    ///
+    /// # Errors
+    /// As for the blocking variant.
+    pub async fn run_async(
+        &self,
+        context: &Context,
+        options: &RunOptions,
+    ) -> Result<Run<ExternalCopy>> {
+        if !context.isolate().same_isolate(&self.isolate) {
+            return Err(Error::InvalidArgument(
+                "context belongs to another isolate".into(),
+            ));
+        }
+        let (id, ctx, options) = (self.id, context.id(), options.clone());
+        self.isolate
+            .exec_async(move |state| run_on_home(state, id, ctx, &options))
+            .await
+    }
+
+    /// Releases the compiled script.
+    pub fn release(&self) {
+        let id = self.id;
+        self.isolate.exec_ignored(move |state| {
+            state.tables.scripts.remove(&id);
+            Ok(())
+        });
+    }
+}
+
+fn run_on_home(
+    state: &mut IsolateState,
+    id: u32,
+    ctx: u32,
+    options: &RunOptions,
+) -> Result<Run<ExternalCopy>> {
+    if !state.tables.scripts.contains_key(&id) {
+        return Err(Error::InvalidHandle("script released"));
+    }
+    let limits = options.limits(state.defaults);
+    run_in_context(state, ctx, limits, |tc, tables| {
+        let unbound = tables
+            .scripts
+            .get(&id)
+            .ok_or(Interrupted::Host(Error::InvalidHandle("script released")))?;
+        let unbound = v8::Local::new(tc, unbound);
+        let script = unbound.bind_to_current_context(tc);
+        let value = script.run(tc).ok_or_else(|| interrupted(tc))?;
+        finish(tc, value, options)
+    })
+}

@@ -1,0 +1,134 @@
+//! One watchdog thread that terminates calls past their CPU or wall-clock deadline.
+//!
+//! A call arms a watch before it enters JavaScript and disarms it after. Firing and disarming
+//! happen under one lock, so the thread that ran the call always knows whether a termination
+//! was requested for *its* call and cancels it before the next call starts: a late watchdog
+//! never kills the next call.
+
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::thread_cpu_clock::ThreadCpuClock;
+
+/// Which limit a watch fired for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LimitKind {
+    Cpu,
+    Wall,
+}
+
+struct Watch {
+    id: u64,
+    terminator: v8::IsolateHandle,
+    clock: ThreadCpuClock,
+    cpu_deadline_ns: u64,
+    wall_deadline: Instant,
+    fired: Option<LimitKind>,
+}
+
+#[derive(Default)]
+struct Watches {
+    list: Vec<Watch>,
+    next_id: u64,
+}
+
+struct Watchdog {
+    watches: Mutex<Watches>,
+    wake: Condvar,
+}
+
+fn watchdog() -> &'static Arc<Watchdog> {
+    static DOG: OnceLock<Arc<Watchdog>> = OnceLock::new();
+    DOG.get_or_init(|| {
+        let dog = Arc::new(Watchdog {
+            watches: Mutex::new(Watches::default()),
+            wake: Condvar::new(),
+        });
+        let d = dog.clone();
+        std::thread::Builder::new()
+            .name("isoshard-watchdog".into())
+            .spawn(move || d.run())
+            .expect("spawn watchdog thread");
+        dog
+    })
+}
+
+/// Shortest sleep between checks of a running call's CPU clock.
+const MIN_POLL: Duration = Duration::from_micros(200);
+
+impl Watchdog {
+    fn run(&self) {
+        let mut watches = self.watches.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let now = Instant::now();
+            let mut next: Option<Instant> = None;
+            for w in watches.list.iter_mut().filter(|w| w.fired.is_none()) {
+                let cpu = w.clock.now_ns();
+                if cpu >= w.cpu_deadline_ns {
+                    w.fired = Some(LimitKind::Cpu);
+                    w.terminator.terminate_execution();
+                } else if now >= w.wall_deadline {
+                    w.fired = Some(LimitKind::Wall);
+                    w.terminator.terminate_execution();
+                } else {
+                    // CPU time cannot advance faster than wall time, so the CPU deadline is
+                    // not reached before `now + remaining`.
+                    let cpu_due = now + Duration::from_nanos(w.cpu_deadline_ns - cpu);
+                    let due = cpu_due.min(w.wall_deadline).max(now + MIN_POLL);
+                    next = Some(next.map_or(due, |n| n.min(due)));
+                }
+            }
+            watches = match next {
+                None => self.wake.wait(watches).unwrap_or_else(|e| e.into_inner()),
+                Some(at) => {
+                    let timeout = at.saturating_duration_since(Instant::now());
+                    self.wake
+                        .wait_timeout(watches, timeout)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+}
+
+/// An armed watch; disarm it when the call returns.
+pub(crate) struct ArmedWatch {
+    id: u64,
+}
+
+/// Arms a watch for a call on the current thread.
+pub(crate) fn arm(
+    terminator: v8::IsolateHandle,
+    clock: ThreadCpuClock,
+    cpu_limit: Duration,
+    wall_limit: Duration,
+) -> ArmedWatch {
+    let dog = watchdog();
+    let start_cpu = clock.now_ns();
+    let mut watches = dog.watches.lock().unwrap_or_else(|e| e.into_inner());
+    let id = watches.next_id;
+    watches.next_id += 1;
+    watches.list.push(Watch {
+        id,
+        terminator,
+        clock,
+        cpu_deadline_ns: start_cpu
+            .saturating_add(cpu_limit.as_nanos().min(u64::MAX as u128) as u64),
+        wall_deadline: Instant::now() + wall_limit,
+        fired: None,
+    });
+    drop(watches);
+    dog.wake.notify_one();
+    ArmedWatch { id }
+}
+
+impl ArmedWatch {
+    /// Removes the watch; returns the limit it fired for, if it did.
+    pub(crate) fn disarm(self) -> Option<LimitKind> {
+        let dog = watchdog();
+        let mut watches = dog.watches.lock().unwrap_or_else(|e| e.into_inner());
+        let pos = watches.list.iter().position(|w| w.id == self.id)?;
+        watches.list.swap_remove(pos).fired
+    }
+}
