@@ -1,1 +1,72 @@
-//! placeholder
+//! A deterministic Screeps-style world on bevy_ecs.
+//!
+//! The world is a grid of 50×50 rooms with terrain, sources, controllers, minerals, creeps
+//! and structures. [`GameWorld::tick`] takes every player's [`Intent`]s and advances one tick;
+//! it is a pure function of (state, intents): no clock, no IO, no V8, no thread timing, no
+//! hash-map iteration order, no floats in state. Randomness comes from a ChaCha8 RNG stored in
+//! the state. [`GameWorld::state_hash`] (blake3 over a canonical postcard encoding, per room and
+//! overall) is the contract replays and crash recovery check.
+//!
+//! It is not the JavaScript API (that is `player-api`) and does no persistence (that is
+//! `engine`); [`WorldSnapshot`] is plain serde data for them to store.
+//!
+//! # Layout
+//! - `geometry`, `terrain`: rooms, positions, directions, generated terrain.
+//! - `object`: components ([`ObjectKind`] and friends) and [`ObjectRecord`].
+//! - `intent`: [`Intent`], [`IntentBatch`].
+//! - `rules`: the tick's phases ([`TickSet`]) as exclusive systems.
+//! - `world_state`: [`GameWorld`], snapshots, hashing.
+//! - `view`: what players see ([`RoomView`], [`PlayerView`]).
+//! - `pathfinding`: A* over terrain and objects.
+//!
+//! # Rules
+//! Screeps' public constants (`constants` module). One tick runs these phases in order
+//! ([`TickSet`]):
+//! 1. **Validate**: every intent is checked in Screeps' check order against the state at tick
+//!    start and gets a [`ReturnCode`]. One intent per kind per object (the last wins); among
+//!    work actions the Screeps precedence applies (heal > repair > build > attack > harvest >
+//!    rangedAttack). Names, busy spawns, room energy, construction-site counts and claims are
+//!    tracked across the tick's intents so two intents cannot both spend the same thing.
+//! 2. **Spawn**: creeps are created inside their spawn (energy from spawns first, then
+//!    extensions, by id); `CREEP_SPAWN_TIME` (3) ticks per part; construction sites are placed.
+//! 3. **Economy**: drops, pickups, withdrawals, transfers, then harvest (overflow drops on the
+//!    ground; a source's 300-tick regeneration timer starts at the first harvest), build,
+//!    repair, upgrade (level-ups at `CONTROLLER_LEVELS`), claims. Amounts are re-clamped to the
+//!    live state in creep-id order.
+//! 4. **Combat**: damage and healing per target are summed, then applied at once.
+//! 5. **Movement**: see the conflict rule in `rules::movement` — one winner per tile by a
+//!    per-tick hash of (tick, creep id); chains, swaps and cycles move together; moving onto a
+//!    border tile crosses into the neighbouring room. Fatigue: non-MOVE parts (empty CARRY
+//!    excepted) ×2 on plain, ×10 on swamp, ×1 on road; each MOVE part removes 2 per tick.
+//! 6. **Upkeep**: spawning progress (finished creeps step out TOP-first clockwise), ageing,
+//!    fatigue recovery, spawn regeneration (+1/tick while the room's energy is below 300),
+//!    dropped energy decays `ceil(amount/1000)` per tick, tombstones decay (5 ticks per part)
+//!    and release their energy, roads and containers decay, controllers downgrade.
+//! 7. **Cleanup**: creeps with no hits or no ticks left die into tombstones; destroyed
+//!    structures go.
+//!
+//! Not modelled (yet): minerals harvesting, links, ramparts, safe mode, GCL growth (every
+//! player may own one room), melee counter-attacks, power creeps, market.
+
+mod constants;
+mod error;
+mod geometry;
+mod intent;
+mod object;
+mod pathfinding;
+mod rules;
+pub mod scripted_colony;
+mod terrain;
+mod view;
+mod world_state;
+
+pub use constants::*;
+pub use error::{Result, WorldError};
+pub use geometry::{Direction, Position, RoomCoord, RoomId, ROOM_SIZE};
+pub use intent::{Intent, IntentBatch};
+pub use object::*;
+pub use pathfinding::{find_path, PathGrid, PathOptions};
+pub use rules::TickSet;
+pub use terrain::{Terrain, Tile};
+pub use view::{ObjectView, PlayerView, RoomView, WorldViews};
+pub use world_state::*;

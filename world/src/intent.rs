@@ -1,0 +1,123 @@
+//! Intents: the only way anything in the world changes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::object::{BodyPartKind, ObjectId, PlayerId, StructureKind};
+
+/// One action a player asks for. Validated on the host; JavaScript-side checks are a courtesy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Intent {
+    Move {
+        creep: ObjectId,
+        direction: u8,
+    },
+    Harvest {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    Transfer {
+        creep: ObjectId,
+        target: ObjectId,
+        amount: Option<u32>,
+    },
+    Withdraw {
+        creep: ObjectId,
+        target: ObjectId,
+        amount: Option<u32>,
+    },
+    Pickup {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    Drop {
+        creep: ObjectId,
+        amount: Option<u32>,
+    },
+    Build {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    Repair {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    UpgradeController {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    Attack {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    RangedAttack {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    Heal {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    ClaimController {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    SpawnCreep {
+        spawn: ObjectId,
+        body: Vec<BodyPartKind>,
+        name: String,
+    },
+    CreateConstructionSite {
+        room: String,
+        x: u8,
+        y: u8,
+        structure: StructureKind,
+    },
+    Say {
+        creep: ObjectId,
+        message: String,
+        public: bool,
+    },
+    Suicide {
+        creep: ObjectId,
+    },
+    TowerAttack {
+        tower: ObjectId,
+        target: ObjectId,
+    },
+    TowerHeal {
+        tower: ObjectId,
+        target: ObjectId,
+    },
+    TowerRepair {
+        tower: ObjectId,
+        target: ObjectId,
+    },
+}
+
+/// Every player's intents for one tick. Keyed by player so arrival order cannot matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntentBatch {
+    pub by_player: BTreeMap<PlayerId, Vec<Intent>>,
+}
+
+impl IntentBatch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends `intents` to `player`'s list.
+    pub fn extend(&mut self, player: PlayerId, intents: impl IntoIterator<Item = Intent>) {
+        self.by_player.entry(player).or_default().extend(intents);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_player.values().all(|v| v.is_empty())
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_player.values().map(|v| v.len()).sum()
+    }
+}

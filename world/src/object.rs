@@ -1,0 +1,369 @@
+//! Game objects as ECS components. Every object is an entity with an [`ObjectId`], a
+//! [`Position`] and an [`ObjectKind`]; owner, hits, store and decay are optional components.
+
+use bevy_ecs::component::Component;
+use serde::{Deserialize, Serialize};
+
+use crate::constants::*;
+use crate::geometry::Position;
+
+/// Stable object id; allocated from a counter in the world state, never reused.
+#[derive(
+    Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct ObjectId(pub u64);
+
+impl ObjectId {
+    /// The id string JavaScript sees.
+    pub fn to_js(self) -> String {
+        format!("{:012x}", self.0)
+    }
+
+    /// Parses an id string.
+    pub fn from_js(s: &str) -> Option<ObjectId> {
+        if s.is_empty() || s.len() > 16 {
+            return None;
+        }
+        u64::from_str_radix(s, 16).ok().map(ObjectId)
+    }
+}
+
+/// A player, numbered from 1 in the order they joined.
+#[derive(
+    Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct PlayerId(pub u32);
+
+/// Who owns an object.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner(pub PlayerId);
+
+/// Hit points.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hits {
+    pub hits: u32,
+    pub max: u32,
+}
+
+/// An energy store (the only resource this world models).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Store {
+    pub energy: u32,
+    pub capacity: u32,
+}
+
+impl Store {
+    pub fn new(energy: u32, capacity: u32) -> Self {
+        Store { energy, capacity }
+    }
+
+    pub fn free(&self) -> u32 {
+        self.capacity.saturating_sub(self.energy)
+    }
+}
+
+/// Ticks until a structure loses hits to decay (roads, containers).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decay {
+    pub ticks: u32,
+}
+
+/// A creep body part type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyPartKind {
+    Move,
+    Work,
+    Carry,
+    Attack,
+    RangedAttack,
+    Tough,
+    Heal,
+    Claim,
+}
+
+impl BodyPartKind {
+    pub fn cost(self) -> u32 {
+        match self {
+            BodyPartKind::Move => 50,
+            BodyPartKind::Work => 100,
+            BodyPartKind::Carry => 50,
+            BodyPartKind::Attack => 80,
+            BodyPartKind::RangedAttack => 150,
+            BodyPartKind::Tough => 10,
+            BodyPartKind::Heal => 250,
+            BodyPartKind::Claim => 600,
+        }
+    }
+
+    /// Screeps' string for the part.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyPartKind::Move => "move",
+            BodyPartKind::Work => "work",
+            BodyPartKind::Carry => "carry",
+            BodyPartKind::Attack => "attack",
+            BodyPartKind::RangedAttack => "ranged_attack",
+            BodyPartKind::Tough => "tough",
+            BodyPartKind::Heal => "heal",
+            BodyPartKind::Claim => "claim",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BodyPartKind> {
+        Some(match s {
+            "move" => BodyPartKind::Move,
+            "work" => BodyPartKind::Work,
+            "carry" => BodyPartKind::Carry,
+            "attack" => BodyPartKind::Attack,
+            "ranged_attack" => BodyPartKind::RangedAttack,
+            "tough" => BodyPartKind::Tough,
+            "heal" => BodyPartKind::Heal,
+            "claim" => BodyPartKind::Claim,
+            _ => return None,
+        })
+    }
+}
+
+/// One body part and its remaining hits (0..=100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyPart {
+    pub kind: BodyPartKind,
+    pub hits: u32,
+}
+
+/// A creep's own data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Creep {
+    pub name: String,
+    pub body: Vec<BodyPart>,
+    pub fatigue: u32,
+    pub ticks_to_live: u32,
+    pub spawning: bool,
+    /// Last `say` message, shown for one tick.
+    pub saying: Option<Saying>,
+}
+
+/// A `say` bubble.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saying {
+    pub message: String,
+    pub public: bool,
+}
+
+impl Creep {
+    /// Parts of `kind` that still have hits (Screeps' getActiveBodyparts).
+    pub fn active(&self, kind: BodyPartKind) -> u32 {
+        self.body
+            .iter()
+            .filter(|p| p.kind == kind && p.hits > 0)
+            .count() as u32
+    }
+
+    /// Carry capacity: 50 per CARRY part, active or not (Screeps' carryCapacity).
+    pub fn carry_capacity(&self) -> u32 {
+        self.body
+            .iter()
+            .filter(|p| p.kind == BodyPartKind::Carry)
+            .count() as u32
+            * CARRY_CAPACITY
+    }
+}
+
+/// The structures this world implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum StructureKind {
+    Spawn,
+    Extension,
+    Road,
+    ConstructedWall,
+    Container,
+    Tower,
+    Storage,
+    Controller,
+}
+
+impl StructureKind {
+    /// Screeps' `structureType` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StructureKind::Spawn => "spawn",
+            StructureKind::Extension => "extension",
+            StructureKind::Road => "road",
+            StructureKind::ConstructedWall => "constructedWall",
+            StructureKind::Container => "container",
+            StructureKind::Tower => "tower",
+            StructureKind::Storage => "storage",
+            StructureKind::Controller => "controller",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StructureKind> {
+        Some(match s {
+            "spawn" => StructureKind::Spawn,
+            "extension" => StructureKind::Extension,
+            "road" => StructureKind::Road,
+            "constructedWall" => StructureKind::ConstructedWall,
+            "container" => StructureKind::Container,
+            "tower" => StructureKind::Tower,
+            "storage" => StructureKind::Storage,
+            "controller" => StructureKind::Controller,
+            _ => return None,
+        })
+    }
+
+    /// Whether creeps cannot stand on it (Screeps' OBSTACLE_OBJECT_TYPES).
+    pub fn is_obstacle(self) -> bool {
+        !matches!(self, StructureKind::Road | StructureKind::Container)
+    }
+
+    /// Energy cost to build (Screeps' CONSTRUCTION_COST); `None` when not buildable.
+    pub fn construction_cost(self) -> Option<u32> {
+        Some(match self {
+            StructureKind::Spawn => 15_000,
+            StructureKind::Extension => 3_000,
+            StructureKind::Road => 300,
+            StructureKind::ConstructedWall => 1,
+            StructureKind::Container => 5_000,
+            StructureKind::Tower => 5_000,
+            StructureKind::Storage => 30_000,
+            StructureKind::Controller => return None,
+        })
+    }
+
+    /// How many may exist per room at a controller level (Screeps' CONTROLLER_STRUCTURES).
+    pub fn allowed_at(self, level: u8) -> usize {
+        let l = level.min(8) as usize;
+        match self {
+            StructureKind::Spawn => [0, 1, 1, 1, 1, 1, 1, 2, 3][l],
+            StructureKind::Extension => [0, 0, 5, 10, 20, 30, 40, 50, 60][l],
+            StructureKind::Road => 2500,
+            StructureKind::ConstructedWall => [0, 0, 2500, 2500, 2500, 2500, 2500, 2500, 2500][l],
+            StructureKind::Container => 5,
+            StructureKind::Tower => [0, 0, 0, 1, 1, 2, 2, 3, 6][l],
+            StructureKind::Storage => [0, 0, 0, 0, 1, 1, 1, 1, 1][l],
+            StructureKind::Controller => 0,
+        }
+    }
+
+    /// Hits of a freshly built structure and its maximum.
+    pub fn initial_hits(self) -> Hits {
+        let (hits, max) = match self {
+            StructureKind::Spawn => (SPAWN_HITS, SPAWN_HITS),
+            StructureKind::Extension => (EXTENSION_HITS, EXTENSION_HITS),
+            StructureKind::Road => (ROAD_HITS, ROAD_HITS),
+            StructureKind::ConstructedWall => (WALL_HITS, WALL_HITS_MAX),
+            StructureKind::Container => (CONTAINER_HITS, CONTAINER_HITS),
+            StructureKind::Tower => (TOWER_HITS, TOWER_HITS),
+            StructureKind::Storage => (STORAGE_HITS, STORAGE_HITS),
+            StructureKind::Controller => (0, 0),
+        };
+        Hits { hits, max }
+    }
+}
+
+/// A spawn's own data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StructureSpawn {
+    pub name: String,
+    pub spawning: Option<Spawning>,
+}
+
+/// A creep being spawned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spawning {
+    pub creep: ObjectId,
+    pub name: String,
+    pub need_time: u32,
+    pub remaining_time: u32,
+}
+
+/// A room controller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Controller {
+    pub level: u8,
+    pub progress: u32,
+    pub ticks_to_downgrade: u32,
+}
+
+/// An energy source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub energy: u32,
+    pub capacity: u32,
+    /// Counts down from ENERGY_REGEN_TIME once harvesting starts; `None` while untouched.
+    pub ticks_to_regeneration: Option<u32>,
+}
+
+/// A mineral deposit (present for the API; not harvestable without an extractor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mineral {
+    pub mineral_type: String,
+    pub amount: u32,
+}
+
+/// A construction site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstructionSite {
+    pub structure: StructureKind,
+    pub progress: u32,
+    pub total: u32,
+}
+
+/// What a creep leaves behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub creep_name: String,
+    pub creep_owner: PlayerId,
+    pub death_time: u64,
+    pub ticks_to_decay: u32,
+}
+
+/// What kind of object an entity is, with the kind's own data.
+#[derive(Component, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectKind {
+    Creep(Creep),
+    Structure(StructureKind),
+    Spawn(StructureSpawn),
+    Controller(Controller),
+    Source(Source),
+    Mineral(Mineral),
+    ConstructionSite(ConstructionSite),
+    /// Dropped energy; the amount is its [`Store`].
+    Resource,
+    Tombstone(Tombstone),
+}
+
+impl ObjectKind {
+    /// The structure type, for spawns, controllers and plain structures.
+    pub fn structure(&self) -> Option<StructureKind> {
+        match self {
+            ObjectKind::Structure(k) => Some(*k),
+            ObjectKind::Spawn(_) => Some(StructureKind::Spawn),
+            ObjectKind::Controller(_) => Some(StructureKind::Controller),
+            _ => None,
+        }
+    }
+
+    /// Whether creeps cannot stand on it.
+    pub fn is_obstacle(&self) -> bool {
+        match self {
+            ObjectKind::Creep(_) | ObjectKind::Source(_) | ObjectKind::Mineral(_) => true,
+            ObjectKind::Spawn(_) | ObjectKind::Controller(_) => true,
+            ObjectKind::Structure(k) => k.is_obstacle(),
+            _ => false,
+        }
+    }
+}
+
+/// Everything about one object, as stored in snapshots, hashed, and turned into views.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectRecord {
+    pub id: ObjectId,
+    pub pos: Position,
+    pub owner: Option<PlayerId>,
+    pub hits: Option<Hits>,
+    pub store: Option<Store>,
+    pub decay: Option<Decay>,
+    pub kind: ObjectKind,
+}

@@ -1,0 +1,223 @@
+//! A* over room terrain and objects, for `moveTo` and `findClosestByPath`.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::geometry::{Direction, Position, RoomId, ROOM_SIZE};
+use crate::object::{ObjectKind, StructureKind};
+use crate::terrain::Tile;
+use crate::world_state::GameWorld;
+
+const N: usize = ROOM_SIZE as usize;
+
+/// Costs and limits for one search.
+#[derive(Debug, Clone, Copy)]
+pub struct PathOptions {
+    /// Stop within this range of the target.
+    pub range: u32,
+    /// Path through creeps as if they were not there.
+    pub ignore_creeps: bool,
+    /// Node expansions before giving up.
+    pub max_ops: u32,
+}
+
+impl Default for PathOptions {
+    fn default() -> Self {
+        PathOptions {
+            range: 1,
+            ignore_creeps: false,
+            max_ops: 4000,
+        }
+    }
+}
+
+/// Per-room movement costs at one tick: 0 impassable, road 1, plain 2, swamp 10; creeps kept
+/// apart so searches can ignore them. Build once per tick and share.
+#[derive(Debug, Clone)]
+pub struct PathGrid {
+    costs: Vec<[u8; N * N]>,
+    creeps: Vec<Vec<bool>>,
+    neighbors: Vec<[Option<RoomId>; 4]>,
+}
+
+impl PathGrid {
+    /// Builds the grid from the world's current state.
+    pub fn build(world: &GameWorld) -> PathGrid {
+        let map = world.map();
+        let mut costs = Vec::with_capacity(map.rooms.len());
+        let mut creeps = Vec::with_capacity(map.rooms.len());
+        for r in &map.rooms {
+            let mut c = [0u8; N * N];
+            for y in 0..N {
+                for x in 0..N {
+                    c[y * N + x] = match r.terrain.get(x as u8, y as u8) {
+                        Tile::Plain => 2,
+                        Tile::Swamp => 10,
+                        Tile::Wall => 0,
+                    };
+                }
+            }
+            costs.push(c);
+            creeps.push(vec![false; N * N]);
+        }
+        for rec in world.records() {
+            let i = rec.pos.y as usize * N + rec.pos.x as usize;
+            let room = rec.pos.room.0 as usize;
+            match &rec.kind {
+                ObjectKind::Creep(c) if !c.spawning => creeps[room][i] = true,
+                ObjectKind::Structure(StructureKind::Road) => {
+                    if costs[room][i] != 0 || world.map().tile(rec.pos) == Tile::Wall {
+                        costs[room][i] = 1;
+                    }
+                }
+                k if k.is_obstacle() && !matches!(k, ObjectKind::Creep(_)) => costs[room][i] = 0,
+                _ => {}
+            }
+        }
+        PathGrid {
+            costs,
+            creeps,
+            neighbors: map.rooms.iter().map(|r| r.neighbors).collect(),
+        }
+    }
+
+    fn cost(&self, p: Position, ignore_creeps: bool) -> u8 {
+        let i = p.y as usize * N + p.x as usize;
+        let c = self.costs[p.room.0 as usize][i];
+        if !ignore_creeps && self.creeps[p.room.0 as usize][i] {
+            return 0;
+        }
+        c
+    }
+
+    /// Rooms to cross from `from` to `to`, by breadth-first search over neighbours.
+    fn next_room(&self, from: RoomId, to: RoomId) -> Option<(usize, RoomId)> {
+        let mut prev: Vec<Option<(RoomId, usize)>> = vec![None; self.neighbors.len()];
+        let mut queue = VecDeque::from([from]);
+        let mut seen = vec![false; self.neighbors.len()];
+        seen[from.0 as usize] = true;
+        while let Some(r) = queue.pop_front() {
+            if r == to {
+                break;
+            }
+            for (side, n) in self.neighbors[r.0 as usize].iter().enumerate() {
+                if let Some(n) = n {
+                    if !seen[n.0 as usize] {
+                        seen[n.0 as usize] = true;
+                        prev[n.0 as usize] = Some((r, side));
+                        queue.push_back(*n);
+                    }
+                }
+            }
+        }
+        let mut cur = to;
+        let mut step = None;
+        while let Some((p, side)) = prev[cur.0 as usize] {
+            step = Some((side, cur));
+            if p == from {
+                break;
+            }
+            cur = p;
+        }
+        step
+    }
+}
+
+fn is_exit_on(p: Position, side: usize) -> bool {
+    let last = ROOM_SIZE - 1;
+    match side {
+        0 => p.y == 0,
+        1 => p.x == last,
+        2 => p.y == last,
+        _ => p.x == 0,
+    }
+}
+
+/// The path from `from` towards `to` (excluding `from`). Across rooms it leads to the exit of
+/// the first room on the route; callers re-plan after crossing. Empty when there is no path.
+pub fn find_path(
+    grid: &PathGrid,
+    from: Position,
+    to: Position,
+    options: &PathOptions,
+) -> Vec<Position> {
+    let cross = if from.room != to.room {
+        match grid.next_room(from.room, to.room) {
+            Some((side, _)) => Some(side),
+            None => return Vec::new(),
+        }
+    } else {
+        None
+    };
+    let goal = |p: Position| match cross {
+        Some(side) => is_exit_on(p, side),
+        None => p.range_to(to) <= options.range,
+    };
+    if goal(from) {
+        return Vec::new();
+    }
+    let h = |p: Position| -> u32 {
+        match cross {
+            // Dijkstra towards the exit side.
+            Some(_) => 0,
+            None => p.range_to(to).saturating_sub(options.range),
+        }
+    };
+    let idx = |p: Position| p.y as usize * N + p.x as usize;
+    let mut g = vec![u32::MAX; N * N];
+    let mut came: Vec<u16> = vec![u16::MAX; N * N];
+    let mut open = BinaryHeap::new();
+    g[idx(from)] = 0;
+    open.push(Reverse((h(from), 0u32, from.y, from.x)));
+    let mut ops = 0;
+    while let Some(Reverse((_, cost, y, x))) = open.pop() {
+        let p = Position::new(from.room, x, y);
+        if cost > g[idx(p)] {
+            continue;
+        }
+        if goal(p) {
+            let mut path = vec![p];
+            let mut cur = idx(p);
+            while came[cur] != u16::MAX && came[cur] as usize != idx(from) {
+                cur = came[cur] as usize;
+                path.push(Position::new(from.room, (cur % N) as u8, (cur / N) as u8));
+            }
+            path.reverse();
+            return path;
+        }
+        ops += 1;
+        if ops > options.max_ops {
+            break;
+        }
+        for d in Direction::ALL {
+            let Some(n) = p.step(d) else { continue };
+            // The target tile itself may be an obstacle (moving next to a source, say).
+            let c = if n == to && options.range == 0 {
+                grid.cost(n, true).max(1)
+            } else {
+                grid.cost(n, options.ignore_creeps)
+            };
+            if c == 0 {
+                continue;
+            }
+            // Only step onto border tiles that are the exit we want.
+            if n.is_edge() && !cross.is_some_and(|side| is_exit_on(n, side)) && !(n == to) {
+                continue;
+            }
+            let ng = cost + c as u32;
+            if ng < g[idx(n)] {
+                g[idx(n)] = ng;
+                came[idx(n)] = idx(p) as u16;
+                open.push(Reverse((ng + h(n), ng, n.y, n.x)));
+            }
+        }
+    }
+    Vec::new()
+}
+
+impl GameWorld {
+    /// Convenience: builds a [`PathGrid`] and searches once.
+    pub fn find_path(&self, from: Position, to: Position, options: &PathOptions) -> Vec<Position> {
+        find_path(&PathGrid::build(self), from, to, options)
+    }
+}

@@ -1,0 +1,510 @@
+//! Spawning, construction sites and the energy economy.
+
+use bevy_ecs::prelude::*;
+
+use super::live;
+use super::validate::{Accepted, WorkAction};
+use super::{ObjectTable, TickReport};
+use crate::constants::*;
+use crate::geometry::Position;
+use crate::object::*;
+use crate::terrain::Tile;
+use crate::world_state::{despawn_object, spawn_object, RoomMap};
+
+/// Deducts spawn energy (spawns first, then extensions, each in id order), creates the creep
+/// inside the spawn, and places construction sites.
+pub(crate) fn apply_spawn_intents(world: &mut World) {
+    let spawns = std::mem::take(&mut world.resource_mut::<Accepted>().spawns);
+    for (player, spawn_id, body, name) in spawns {
+        let Some(spawn_pos) = live::pos(world, spawn_id) else {
+            continue;
+        };
+        let cost: u32 = body.iter().map(|p| p.cost()).sum();
+        let holders = energy_holders(world, spawn_pos.room, player);
+        if holders.iter().map(|h| h.2).sum::<u32>() < cost {
+            continue;
+        }
+        let busy = matches!(live::kind(world, spawn_id), Some(ObjectKind::Spawn(s)) if s.spawning.is_some());
+        if busy {
+            continue;
+        }
+        let mut left = cost;
+        for (_, id, energy) in holders {
+            if left == 0 {
+                break;
+            }
+            let take = energy.min(left);
+            live::set_energy(world, id, energy - take);
+            left -= take;
+        }
+        let parts: Vec<BodyPart> = body
+            .iter()
+            .map(|k| BodyPart {
+                kind: *k,
+                hits: BODYPART_HITS,
+            })
+            .collect();
+        let hits = parts.len() as u32 * BODYPART_HITS;
+        let life = if body.contains(&BodyPartKind::Claim) {
+            CREEP_CLAIM_LIFE_TIME
+        } else {
+            CREEP_LIFE_TIME
+        };
+        let carry = parts
+            .iter()
+            .filter(|p| p.kind == BodyPartKind::Carry)
+            .count() as u32
+            * CARRY_CAPACITY;
+        let creep_id = spawn_object(
+            world,
+            spawn_pos,
+            Some(player),
+            Some(Hits { hits, max: hits }),
+            Some(Store::new(0, carry)),
+            None,
+            ObjectKind::Creep(Creep {
+                name: name.clone(),
+                body: parts,
+                fatigue: 0,
+                ticks_to_live: life,
+                spawning: true,
+                saying: None,
+            }),
+        );
+        let need = body.len() as u32 * CREEP_SPAWN_TIME;
+        if let Some(mut k) = live::kind_mut(world, spawn_id) {
+            if let ObjectKind::Spawn(s) = k.as_mut() {
+                s.spawning = Some(Spawning {
+                    creep: creep_id,
+                    name,
+                    need_time: need,
+                    remaining_time: need,
+                });
+            }
+        }
+        world
+            .resource_mut::<TickReport>()
+            .stats
+            .entry(player)
+            .or_default()
+            .creeps_spawned += 1;
+    }
+    let sites = std::mem::take(&mut world.resource_mut::<Accepted>().sites);
+    for (player, pos, kind) in sites {
+        let tile = world.resource::<RoomMap>().tile(pos);
+        let base = kind.construction_cost().unwrap_or(1);
+        let total = match (kind, tile) {
+            (StructureKind::Road, Tile::Swamp) => base * CONSTRUCTION_COST_ROAD_SWAMP_RATIO,
+            (StructureKind::Road, Tile::Wall) => base * CONSTRUCTION_COST_ROAD_WALL_RATIO,
+            _ => base,
+        };
+        spawn_object(
+            world,
+            pos,
+            Some(player),
+            None,
+            None,
+            None,
+            ObjectKind::ConstructionSite(ConstructionSite {
+                structure: kind,
+                progress: 0,
+                total,
+            }),
+        );
+    }
+}
+
+/// Dropped-energy piles by tile, so dropping merges without scanning the world.
+pub(crate) struct Piles(std::collections::BTreeMap<Position, ObjectId>);
+
+impl Piles {
+    pub(crate) fn build(world: &mut World) -> Piles {
+        let mut q = world.query::<(&ObjectId, &Position, &ObjectKind)>();
+        Piles(
+            q.iter(world)
+                .filter(|(_, _, k)| matches!(k, ObjectKind::Resource))
+                .map(|(id, pos, _)| (*pos, *id))
+                .collect(),
+        )
+    }
+
+    /// Puts `amount` of energy on the ground at `pos`, merging with a pile already there.
+    pub(crate) fn drop_energy(&mut self, world: &mut World, pos: Position, amount: u32) {
+        if amount == 0 {
+            return;
+        }
+        if let Some(id) = self.0.get(&pos).copied() {
+            if live::entity(world, id).is_some() {
+                live::add_energy(world, id, amount as i64);
+                return;
+            }
+        }
+        let id = spawn_object(
+            world,
+            pos,
+            None,
+            None,
+            Some(Store::new(amount, u32::MAX)),
+            None,
+            ObjectKind::Resource,
+        );
+        self.0.insert(pos, id);
+    }
+}
+
+/// Energy holders of `player` in a room: spawns first, then extensions, each by id.
+fn energy_holders(
+    world: &mut World,
+    room: crate::geometry::RoomId,
+    player: PlayerId,
+) -> Vec<(u8, ObjectId, u32)> {
+    let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Owner, &Store)>();
+    let mut holders: Vec<(u8, ObjectId, u32)> = q
+        .iter(world)
+        .filter(|(_, p, _, o, _)| p.room == room && o.0 == player)
+        .filter_map(|(id, _, k, _, s)| match k {
+            ObjectKind::Spawn(_) => Some((0, *id, s.energy)),
+            ObjectKind::Structure(StructureKind::Extension) => Some((1, *id, s.energy)),
+            _ => None,
+        })
+        .collect();
+    holders.sort();
+    holders
+}
+
+fn move_energy(world: &mut World, from: ObjectId, to: ObjectId, amount: u32) {
+    live::add_energy(world, from, -(amount as i64));
+    live::add_energy(world, to, amount as i64);
+}
+
+fn controller_level(world: &mut World, room: crate::geometry::RoomId) -> u8 {
+    let mut q = world.query::<(&Position, &ObjectKind)>();
+    q.iter(world)
+        .find_map(|(p, k)| match k {
+            ObjectKind::Controller(c) if p.room == room => Some(c.level),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+/// Finishes a construction site: the structure replaces it.
+fn complete_site(
+    world: &mut World,
+    site: ObjectId,
+    owner: Option<PlayerId>,
+    pos: Position,
+    kind: StructureKind,
+) {
+    despawn_object(world, site);
+    let tile = world.resource::<RoomMap>().tile(pos);
+    let mut hits = kind.initial_hits();
+    if kind == StructureKind::Road {
+        let ratio = match tile {
+            Tile::Swamp => CONSTRUCTION_COST_ROAD_SWAMP_RATIO,
+            Tile::Wall => CONSTRUCTION_COST_ROAD_WALL_RATIO,
+            Tile::Plain => 1,
+        };
+        hits = Hits {
+            hits: ROAD_HITS * ratio,
+            max: ROAD_HITS * ratio,
+        };
+    }
+    let level = controller_level(world, pos.room);
+    let (store, decay) = match kind {
+        StructureKind::Extension => (
+            Some(Store::new(0, EXTENSION_ENERGY_CAPACITY[level as usize])),
+            None,
+        ),
+        StructureKind::Tower => (Some(Store::new(0, TOWER_CAPACITY)), None),
+        StructureKind::Storage => (Some(Store::new(0, STORAGE_CAPACITY)), None),
+        StructureKind::Container => (
+            Some(Store::new(0, CONTAINER_CAPACITY)),
+            Some(Decay {
+                ticks: CONTAINER_DECAY_TIME,
+            }),
+        ),
+        StructureKind::Road => (
+            None,
+            Some(Decay {
+                ticks: ROAD_DECAY_TIME,
+            }),
+        ),
+        _ => (None, None),
+    };
+    let owner = match kind {
+        StructureKind::Road | StructureKind::ConstructedWall | StructureKind::Container => None,
+        _ => owner,
+    };
+    let object = if kind == StructureKind::Spawn {
+        let table = ObjectTable::build(world);
+        let taken: Vec<String> = table
+            .records
+            .iter()
+            .filter(|o| o.owner == owner)
+            .filter_map(|o| match &o.kind {
+                ObjectKind::Spawn(s) => Some(s.name.clone()),
+                _ => None,
+            })
+            .collect();
+        let name = (1..)
+            .map(|n| format!("Spawn{n}"))
+            .find(|n| !taken.contains(n))
+            .unwrap_or_default();
+        ObjectKind::Spawn(StructureSpawn {
+            name,
+            spawning: None,
+        })
+    } else {
+        ObjectKind::Structure(kind)
+    };
+    let store = if kind == StructureKind::Spawn {
+        Some(Store::new(0, SPAWN_ENERGY_CAPACITY))
+    } else {
+        store
+    };
+    spawn_object(world, pos, owner, Some(hits), store, decay, object);
+}
+
+/// Applies economy intents: drops, pickups, withdrawals and transfers (each kind in creep-id
+/// order), then harvest, build and repair (the creep's work action), then upgrades and claims.
+/// Amounts are re-clamped to the live state, so earlier intents can shrink later ones.
+pub(crate) fn apply_economy_intents(world: &mut World) {
+    let accepted = std::mem::take(&mut *world.resource_mut::<Accepted>());
+    let mut piles = Piles::build(world);
+    for (creep, amount) in &accepted.drops {
+        let (Some(pos), Some(store)) = (live::pos(world, *creep), live::store(world, *creep))
+        else {
+            continue;
+        };
+        let a = amount.unwrap_or(store.energy).min(store.energy);
+        live::add_energy(world, *creep, -(a as i64));
+        piles.drop_energy(world, pos, a);
+    }
+    for (creep, target) in &accepted.pickups {
+        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
+            continue;
+        };
+        if !cp.is_near_to(tp) {
+            continue;
+        }
+        let free = live::capacity(world, *creep)
+            .saturating_sub(live::store(world, *creep).map_or(0, |s| s.energy));
+        let a = live::store(world, *target)
+            .map_or(0, |s| s.energy)
+            .min(free);
+        move_energy(world, *target, *creep, a);
+    }
+    for (creep, (target, amount)) in &accepted.withdraws {
+        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
+            continue;
+        };
+        if !cp.is_near_to(tp) {
+            continue;
+        }
+        let free = live::capacity(world, *creep)
+            .saturating_sub(live::store(world, *creep).map_or(0, |s| s.energy));
+        let available = live::store(world, *target).map_or(0, |s| s.energy);
+        let a = amount.unwrap_or(u32::MAX).min(available).min(free);
+        move_energy(world, *target, *creep, a);
+    }
+    for (creep, (target, amount)) in &accepted.transfers {
+        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
+            continue;
+        };
+        if !cp.is_near_to(tp) {
+            continue;
+        }
+        let have = live::store(world, *creep).map_or(0, |s| s.energy);
+        let target_free = live::capacity(world, *target)
+            .saturating_sub(live::store(world, *target).map_or(0, |s| s.energy));
+        let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
+        move_energy(world, *creep, *target, a);
+    }
+    for (creep, action) in &accepted.work {
+        match action {
+            WorkAction::Harvest(target) => harvest(world, &mut piles, *creep, *target),
+            WorkAction::Build(target) => build(world, *creep, *target),
+            WorkAction::Repair(target) => repair(world, *creep, *target),
+            // Combat actions are applied in the combat phase.
+            WorkAction::Attack(_) | WorkAction::RangedAttack(_) | WorkAction::Heal(_) => {}
+        }
+    }
+    for (creep, target) in &accepted.upgrades {
+        upgrade(world, *creep, *target);
+    }
+    for (creep, target) in &accepted.claims {
+        claim(world, *creep, *target);
+    }
+    // Hand the rest (moves, combat, says, suicides, towers) to the later phases.
+    let mut rest = world.resource_mut::<Accepted>();
+    rest.moves = accepted.moves;
+    rest.work = accepted.work;
+    rest.says = accepted.says;
+    rest.suicides = accepted.suicides;
+    rest.towers = accepted.towers;
+}
+
+fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: ObjectId) {
+    let (Some(cp), Some(tp), Some(c)) = (
+        live::pos(world, creep),
+        live::pos(world, target),
+        live::creep(world, creep),
+    ) else {
+        return;
+    };
+    if !cp.is_near_to(tp) {
+        return;
+    }
+    let power = c.active(BodyPartKind::Work) * HARVEST_POWER;
+    let owner = live::owner(world, creep);
+    let mut got = 0;
+    if let Some(mut k) = live::kind_mut(world, target) {
+        if let ObjectKind::Source(s) = k.as_mut() {
+            got = power.min(s.energy);
+            s.energy -= got;
+            if s.ticks_to_regeneration.is_none() {
+                s.ticks_to_regeneration = Some(ENERGY_REGEN_TIME);
+            }
+        }
+    }
+    if got == 0 {
+        return;
+    }
+    let store = live::store(world, creep).unwrap_or(Store::new(0, 0));
+    let keep = got.min(live::capacity(world, creep).saturating_sub(store.energy));
+    live::add_energy(world, creep, keep as i64);
+    piles.drop_energy(world, cp, got - keep);
+    if let Some(p) = owner {
+        world
+            .resource_mut::<TickReport>()
+            .stats
+            .entry(p)
+            .or_default()
+            .energy_harvested += got;
+    }
+}
+
+fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
+    let (Some(cp), Some(tp), Some(c)) = (
+        live::pos(world, creep),
+        live::pos(world, target),
+        live::creep(world, creep),
+    ) else {
+        return;
+    };
+    if !cp.in_range_to(tp, 3) {
+        return;
+    }
+    let power = c.active(BodyPartKind::Work) * BUILD_POWER;
+    let energy = live::store(world, creep).map_or(0, |s| s.energy);
+    let owner = live::owner(world, target);
+    let mut finished = None;
+    let mut used = 0;
+    if let Some(mut k) = live::kind_mut(world, target) {
+        if let ObjectKind::ConstructionSite(site) = k.as_mut() {
+            used = power.min(energy).min(site.total - site.progress);
+            site.progress += used;
+            if site.progress >= site.total {
+                finished = Some(site.structure);
+            }
+        }
+    }
+    live::add_energy(world, creep, -(used as i64));
+    if let Some(kind) = finished {
+        complete_site(world, target, owner, tp, kind);
+    }
+}
+
+fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
+    let (Some(cp), Some(tp), Some(c), Some(h)) = (
+        live::pos(world, creep),
+        live::pos(world, target),
+        live::creep(world, creep),
+        live::hits(world, target),
+    ) else {
+        return;
+    };
+    if !cp.in_range_to(tp, 3) || h.hits >= h.max {
+        return;
+    }
+    let energy = live::store(world, creep).map_or(0, |s| s.energy);
+    let work = c.active(BodyPartKind::Work);
+    let hits = (work * REPAIR_POWER)
+        .min(h.max - h.hits)
+        .min(energy * REPAIR_HITS_PER_ENERGY);
+    let cost = hits.div_ceil(REPAIR_HITS_PER_ENERGY);
+    live::add_energy(world, creep, -(cost as i64));
+    live::set_hits(world, target, h.hits + hits);
+}
+
+fn upgrade(world: &mut World, creep: ObjectId, target: ObjectId) {
+    let (Some(cp), Some(tp), Some(c)) = (
+        live::pos(world, creep),
+        live::pos(world, target),
+        live::creep(world, creep),
+    ) else {
+        return;
+    };
+    if !cp.in_range_to(tp, 3) || live::owner(world, target) != live::owner(world, creep) {
+        return;
+    }
+    let energy = live::store(world, creep).map_or(0, |s| s.energy);
+    let used = (c.active(BodyPartKind::Work) * UPGRADE_CONTROLLER_POWER).min(energy);
+    let mut used_ok = 0;
+    if let Some(mut k) = live::kind_mut(world, target) {
+        if let ObjectKind::Controller(ctl) = k.as_mut() {
+            if ctl.level == 0 || ctl.level >= CONTROLLER_MAX_LEVEL {
+                return;
+            }
+            used_ok = used;
+            ctl.progress += used;
+            ctl.ticks_to_downgrade = (ctl.ticks_to_downgrade + CONTROLLER_DOWNGRADE_RESTORE)
+                .min(CONTROLLER_DOWNGRADE[ctl.level as usize]);
+            while ctl.level < CONTROLLER_MAX_LEVEL
+                && ctl.progress >= CONTROLLER_LEVELS[ctl.level as usize]
+            {
+                ctl.progress -= CONTROLLER_LEVELS[ctl.level as usize];
+                ctl.level += 1;
+                ctl.ticks_to_downgrade = CONTROLLER_DOWNGRADE[ctl.level as usize];
+                if ctl.level == CONTROLLER_MAX_LEVEL {
+                    ctl.progress = 0;
+                }
+            }
+        }
+    }
+    live::add_energy(world, creep, -(used_ok as i64));
+}
+
+fn claim(world: &mut World, creep: ObjectId, target: ObjectId) {
+    let (Some(cp), Some(tp), Some(owner)) = (
+        live::pos(world, creep),
+        live::pos(world, target),
+        live::owner(world, creep),
+    ) else {
+        return;
+    };
+    if !cp.is_near_to(tp) || live::owner(world, target).is_some() {
+        return;
+    }
+    let Some(e) = live::entity(world, target) else {
+        return;
+    };
+    world.entity_mut(e).insert((
+        Owner(owner),
+        ObjectKind::Controller(Controller {
+            level: 1,
+            progress: 0,
+            ticks_to_downgrade: CONTROLLER_DOWNGRADE[1],
+        }),
+    ));
+    let table = ObjectTable::build(world);
+    for o in table.records.iter().filter(|o| o.pos.room == tp.room) {
+        if let ObjectKind::Source(_) = o.kind {
+            if let Some(mut k) = live::kind_mut(world, o.id) {
+                if let ObjectKind::Source(s) = k.as_mut() {
+                    s.capacity = SOURCE_ENERGY_CAPACITY;
+                }
+            }
+        }
+    }
+}

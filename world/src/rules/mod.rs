@@ -1,0 +1,147 @@
+//! The tick's phases. Each phase is one exclusive system; the schedule chains them and runs
+//! single-threaded. Every loop that could depend on order iterates in object-id order.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+
+use crate::constants::ReturnCode;
+use crate::intent::IntentBatch;
+use crate::object::PlayerId;
+use crate::world_state::PlayerTickStats;
+
+mod combat;
+mod economy;
+mod movement;
+mod table;
+mod upkeep;
+mod validate;
+
+pub(crate) use table::ObjectTable;
+
+/// Phases of one tick, in order.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TickSet {
+    /// Check every intent against the state at tick start; keep the accepted ones.
+    Validate,
+    /// Spawn creeps, place construction sites.
+    Spawn,
+    /// Drop, pickup, withdraw, transfer, harvest, build, repair, upgrade, claim.
+    Economy,
+    /// Attack, ranged attack, heal, towers; damage and healing apply together.
+    Combat,
+    /// Resolve moves and conflicts, apply fatigue, cross room borders.
+    Movement,
+    /// Spawning progress, ageing, fatigue recovery, regeneration, decay, downgrade.
+    Upkeep,
+    /// Remove what died or was destroyed; leave tombstones.
+    Cleanup,
+}
+
+/// The intents of the tick being processed.
+#[derive(Resource, Debug, Default)]
+pub(crate) struct TickInput(pub IntentBatch);
+
+/// What the tick reports back.
+#[derive(Resource, Debug, Default)]
+pub(crate) struct TickReport {
+    pub results: BTreeMap<PlayerId, Vec<ReturnCode>>,
+    pub stats: BTreeMap<PlayerId, PlayerTickStats>,
+}
+
+pub(crate) fn configure(schedule: &mut Schedule) {
+    schedule.configure_sets(
+        (
+            TickSet::Validate,
+            TickSet::Spawn,
+            TickSet::Economy,
+            TickSet::Combat,
+            TickSet::Movement,
+            TickSet::Upkeep,
+            TickSet::Cleanup,
+        )
+            .chain(),
+    );
+    schedule.add_systems(validate::validate_intents.in_set(TickSet::Validate));
+    schedule.add_systems(economy::apply_spawn_intents.in_set(TickSet::Spawn));
+    schedule.add_systems(economy::apply_economy_intents.in_set(TickSet::Economy));
+    schedule.add_systems(combat::apply_combat_intents.in_set(TickSet::Combat));
+    schedule.add_systems(movement::move_creeps.in_set(TickSet::Movement));
+    schedule.add_systems(upkeep::run_upkeep.in_set(TickSet::Upkeep));
+    schedule.add_systems(upkeep::remove_dead_objects.in_set(TickSet::Cleanup));
+}
+
+/// Live-world access by object id for the apply phases.
+pub(crate) mod live {
+    use bevy_ecs::prelude::*;
+
+    use crate::geometry::Position;
+    use crate::object::*;
+    use crate::world_state::ObjectIndex;
+
+    pub fn entity(world: &World, id: ObjectId) -> Option<Entity> {
+        world.resource::<ObjectIndex>().by_id.get(&id).copied()
+    }
+
+    pub fn pos(world: &World, id: ObjectId) -> Option<Position> {
+        world.get::<Position>(entity(world, id)?).copied()
+    }
+
+    pub fn owner(world: &World, id: ObjectId) -> Option<PlayerId> {
+        world.get::<Owner>(entity(world, id)?).map(|o| o.0)
+    }
+
+    pub fn kind(world: &World, id: ObjectId) -> Option<&ObjectKind> {
+        world.get::<ObjectKind>(entity(world, id)?)
+    }
+
+    pub fn store(world: &World, id: ObjectId) -> Option<Store> {
+        world.get::<Store>(entity(world, id)?).copied()
+    }
+
+    pub fn hits(world: &World, id: ObjectId) -> Option<Hits> {
+        world.get::<Hits>(entity(world, id)?).copied()
+    }
+
+    pub fn creep(world: &World, id: ObjectId) -> Option<&Creep> {
+        match kind(world, id)? {
+            ObjectKind::Creep(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Capacity for energy: a creep's carry capacity, or its store's capacity.
+    pub fn capacity(world: &World, id: ObjectId) -> u32 {
+        match (creep(world, id), store(world, id)) {
+            (Some(c), _) => c.carry_capacity(),
+            (None, Some(s)) => s.capacity,
+            _ => 0,
+        }
+    }
+
+    pub fn set_energy(world: &mut World, id: ObjectId, energy: u32) {
+        if let Some(e) = entity(world, id) {
+            if let Some(mut s) = world.get_mut::<Store>(e) {
+                s.energy = energy;
+            }
+        }
+    }
+
+    pub fn add_energy(world: &mut World, id: ObjectId, delta: i64) {
+        let now = store(world, id).map_or(0, |s| s.energy) as i64;
+        set_energy(world, id, (now + delta).max(0) as u32);
+    }
+
+    pub fn kind_mut(world: &mut World, id: ObjectId) -> Option<Mut<'_, ObjectKind>> {
+        let e = entity(world, id)?;
+        world.get_mut::<ObjectKind>(e)
+    }
+
+    pub fn set_hits(world: &mut World, id: ObjectId, hits: u32) {
+        if let Some(e) = entity(world, id) {
+            if let Some(mut h) = world.get_mut::<Hits>(e) {
+                h.hits = hits.min(h.max);
+            }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! What players see: per-room object lists with Screeps' field names, built once per tick and
+//! shared by every player who sees the room.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::constants::CONTROLLER_LEVELS;
+use crate::object::*;
+use crate::world_state::GameWorld;
+
+/// One body part as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyPartView {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub hits: u32,
+}
+
+/// A spawn's current job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpawningView {
+    pub name: String,
+    pub need_time: u32,
+    pub remaining_time: u32,
+}
+
+/// An object as JavaScript receives it. Fields not applying to the object's type are absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectView {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub x: u8,
+    pub y: u8,
+    pub room: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits_max: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub energy: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub energy_capacity: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Vec<BodyPartView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fatigue: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticks_to_live: Option<u32>,
+    /// Creeps: whether still inside the spawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spawning: Option<bool>,
+    /// Spawns: the creep being spawned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spawn_job: Option<SpawningView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saying: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saying_public: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress_total: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticks_to_downgrade: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticks_to_regeneration: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mineral_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mineral_amount: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub death_time: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticks_to_decay: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creep_name: Option<String>,
+}
+
+impl ObjectView {
+    fn base(
+        rec: &ObjectRecord,
+        kind: &str,
+        room: &str,
+        names: &BTreeMap<PlayerId, String>,
+    ) -> Self {
+        ObjectView {
+            id: rec.id.to_js(),
+            kind: kind.to_string(),
+            x: rec.pos.x,
+            y: rec.pos.y,
+            room: room.to_string(),
+            owner: rec.owner.and_then(|p| names.get(&p).cloned()),
+            hits: rec.hits.map(|h| h.hits),
+            hits_max: rec.hits.map(|h| h.max),
+            energy: None,
+            energy_capacity: None,
+            name: None,
+            body: None,
+            fatigue: None,
+            ticks_to_live: None,
+            spawning: None,
+            spawn_job: None,
+            saying: None,
+            saying_public: None,
+            structure_type: None,
+            level: None,
+            progress: None,
+            progress_total: None,
+            ticks_to_downgrade: None,
+            ticks_to_regeneration: None,
+            resource_type: None,
+            amount: None,
+            mineral_type: None,
+            mineral_amount: None,
+            death_time: None,
+            ticks_to_decay: None,
+            creep_name: None,
+        }
+    }
+
+    /// The view of one record.
+    pub fn of(rec: &ObjectRecord, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
+        let store = |v: &mut ObjectView| {
+            if let Some(s) = rec.store {
+                v.energy = Some(s.energy);
+                v.energy_capacity = Some(s.capacity);
+            }
+        };
+        match &rec.kind {
+            ObjectKind::Creep(c) => {
+                let mut v = Self::base(rec, "creep", room, names);
+                store(&mut v);
+                v.name = Some(c.name.clone());
+                v.body = Some(
+                    c.body
+                        .iter()
+                        .map(|p| BodyPartView {
+                            kind: p.kind.as_str().into(),
+                            hits: p.hits,
+                        })
+                        .collect(),
+                );
+                v.fatigue = Some(c.fatigue);
+                v.ticks_to_live = Some(c.ticks_to_live);
+                v.spawning = Some(c.spawning);
+                if let Some(s) = &c.saying {
+                    v.saying = Some(s.message.clone());
+                    v.saying_public = Some(s.public);
+                }
+                v
+            }
+            ObjectKind::Spawn(s) => {
+                let mut v = Self::base(rec, "spawn", room, names);
+                store(&mut v);
+                v.structure_type = Some("spawn".into());
+                v.name = Some(s.name.clone());
+                v.spawn_job = s.spawning.as_ref().map(|sp| SpawningView {
+                    name: sp.name.clone(),
+                    need_time: sp.need_time,
+                    remaining_time: sp.remaining_time,
+                });
+                v
+            }
+            ObjectKind::Structure(k) => {
+                let mut v = Self::base(rec, k.as_str(), room, names);
+                store(&mut v);
+                v.structure_type = Some(k.as_str().into());
+                if let Some(d) = rec.decay {
+                    v.ticks_to_decay = Some(d.ticks);
+                }
+                v
+            }
+            ObjectKind::Controller(c) => {
+                let mut v = Self::base(rec, "controller", room, names);
+                v.structure_type = Some("controller".into());
+                v.level = Some(c.level);
+                v.progress = Some(c.progress);
+                v.progress_total = CONTROLLER_LEVELS
+                    .get(c.level as usize)
+                    .copied()
+                    .filter(|t| *t > 0);
+                v.ticks_to_downgrade = (c.level > 0).then_some(c.ticks_to_downgrade);
+                v
+            }
+            ObjectKind::Source(s) => {
+                let mut v = Self::base(rec, "source", room, names);
+                v.energy = Some(s.energy);
+                v.energy_capacity = Some(s.capacity);
+                v.ticks_to_regeneration = s.ticks_to_regeneration;
+                v
+            }
+            ObjectKind::Mineral(m) => {
+                let mut v = Self::base(rec, "mineral", room, names);
+                v.mineral_type = Some(m.mineral_type.clone());
+                v.mineral_amount = Some(m.amount);
+                v
+            }
+            ObjectKind::ConstructionSite(s) => {
+                let mut v = Self::base(rec, "constructionSite", room, names);
+                v.structure_type = Some(s.structure.as_str().into());
+                v.progress = Some(s.progress);
+                v.progress_total = Some(s.total);
+                v
+            }
+            ObjectKind::Resource => {
+                let mut v = Self::base(rec, "energy", room, names);
+                v.resource_type = Some("energy".into());
+                v.amount = rec.store.map(|s| s.energy);
+                v
+            }
+            ObjectKind::Tombstone(t) => {
+                let mut v = Self::base(rec, "tombstone", room, names);
+                store(&mut v);
+                v.death_time = Some(t.death_time);
+                v.ticks_to_decay = Some(t.ticks_to_decay);
+                v.creep_name = Some(t.creep_name.clone());
+                v
+            }
+        }
+    }
+}
+
+/// Every object in one room at one tick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomView {
+    pub name: String,
+    pub tick: u64,
+    pub objects: Vec<ObjectView>,
+}
+
+/// What one player can see this tick: the rooms where they own something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerView {
+    pub tick: u64,
+    pub player: PlayerId,
+    pub username: String,
+    pub rooms: Vec<String>,
+}
+
+/// All views of one tick: each room once, and each player's list of visible rooms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldViews {
+    pub tick: u64,
+    pub rooms: BTreeMap<String, RoomView>,
+    pub players: BTreeMap<PlayerId, PlayerView>,
+}
+
+impl GameWorld {
+    /// Builds every room's view once, and each player's visible-room list.
+    pub fn views(&self) -> WorldViews {
+        let tick = self.time();
+        let names: BTreeMap<PlayerId, String> = self
+            .players()
+            .iter()
+            .map(|p| (p.id, p.name.clone()))
+            .collect();
+        let map = self.map();
+        let mut rooms: BTreeMap<String, RoomView> = map
+            .rooms
+            .iter()
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    RoomView {
+                        name: r.name.clone(),
+                        tick,
+                        objects: Vec::new(),
+                    },
+                )
+            })
+            .collect();
+        let mut visible: BTreeMap<PlayerId, BTreeSet<String>> = BTreeMap::new();
+        for rec in self.records() {
+            let room_name = &map.get(rec.pos.room).name;
+            if let Some(p) = rec.owner {
+                if !matches!(rec.kind, ObjectKind::ConstructionSite(_)) {
+                    visible.entry(p).or_default().insert(room_name.clone());
+                }
+            }
+            if let Some(r) = rooms.get_mut(room_name) {
+                r.objects.push(ObjectView::of(&rec, room_name, &names));
+            }
+        }
+        let players = self
+            .players()
+            .iter()
+            .map(|p| {
+                let rooms = visible
+                    .get(&p.id)
+                    .map(|s| s.iter().cloned().collect())
+                    .unwrap_or_default();
+                (
+                    p.id,
+                    PlayerView {
+                        tick,
+                        player: p.id,
+                        username: p.name.clone(),
+                        rooms,
+                    },
+                )
+            })
+            .collect();
+        WorldViews {
+            tick,
+            rooms,
+            players,
+        }
+    }
+
+    /// One room's view.
+    pub fn room_view(&self, room: &str) -> Option<RoomView> {
+        let mut views = self.views();
+        views.rooms.remove(room)
+    }
+}
