@@ -1,11 +1,30 @@
-//! The shard: tick loop, player scheduling, persistence, servers and the `isoshard` CLI's
-//! subcommands. The only crate that owns a tokio runtime, sled and the tracing subscriber.
+//! The shard: tick loop, player scheduling, persistence and the `isoshard` CLI's subcommands.
+//! The only crate that owns a tokio runtime, sled and the tracing subscriber.
+//!
+//! It is not the game rules (`world`), the JavaScript API (`player-api`) or the isolate layer
+//! (`scripting`); it wires them together.
 //!
 //! # Layout
-//! - `sandbox`: `isoshard sandbox`, files run in one isolate.
+//! - `shard`: [`Shard`], one tick end to end.
+//! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]).
+//! - `storage`: [`ShardStorage`], [`SledStorage`] and the on-disk layout.
+//! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
+//! - `demo`, `sandbox`: the `demo` and `sandbox` subcommands.
 //! - `error`: [`EngineError`].
 
+mod code_bundle;
+pub mod demo;
 mod error;
+mod player_host;
 pub mod sandbox;
+mod shard;
+mod storage;
 
+pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
+pub use player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
+pub use shard::{PlayerStats, Shard, ShardOptions, TickSummary};
+pub use storage::{
+    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, SledStorage, StoredShard, TickCommit,
+    TickRecord, STORAGE_FORMAT_VERSION,
+};

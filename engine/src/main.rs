@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use isoshard_engine::demo::{run_demo, DemoOptions};
 use isoshard_engine::sandbox::{run_sandbox, SandboxOptions};
 
 #[derive(Parser)]
@@ -20,6 +21,33 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a shard on embedded storage with sample bots (or yours) and print a report.
+    Demo {
+        /// Ticks to run.
+        #[arg(long, default_value_t = 1500)]
+        ticks: u64,
+        /// Sample-bot players (ignored with --bot).
+        #[arg(long, default_value_t = 2)]
+        players: usize,
+        /// World seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A player from a directory of .js modules (main.js is the entry): NAME=DIR. Repeatable.
+        #[arg(long = "bot", value_parser = parse_bot)]
+        bots: Vec<(String, PathBuf)>,
+        /// A script evaluated in every player's context before player code. Repeatable.
+        #[arg(long = "preload")]
+        preloads: Vec<PathBuf>,
+        /// Keep the data here instead of a temporary directory.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Game.cpu.limit per player, in ms.
+        #[arg(long, default_value_t = 100)]
+        cpu_limit_ms: i64,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run JavaScript files in order in ONE isolate and ONE context; one report per file.
     Sandbox {
         /// Files to run, in order.
@@ -40,6 +68,14 @@ enum Command {
     },
 }
 
+fn parse_bot(s: &str) -> Result<(String, PathBuf), String> {
+    let (name, dir) = s.split_once('=').ok_or_else(|| format!("expected NAME=DIR, got {s:?}"))?;
+    if name.is_empty() || dir.is_empty() {
+        return Err(format!("expected NAME=DIR, got {s:?}"));
+    }
+    Ok((name.to_string(), PathBuf::from(dir)))
+}
+
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ISOSHARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
@@ -54,6 +90,23 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
     match cli.command {
+        Command::Demo { ticks, players, seed, bots, preloads, data, cpu_limit_ms, json } => {
+            let options = DemoOptions { ticks, players, seed, bots, preloads, data, cpu_limit_ms, progress: !json };
+            match run_demo(&options) {
+                Ok(report) => {
+                    if json {
+                        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                    } else {
+                        print!("{}", report.table());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("isoshard demo: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Sandbox {
             files,
             memory_limit_mb,

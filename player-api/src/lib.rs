@@ -1,1 +1,40 @@
-//! placeholder
+//! The JavaScript API players program against, and the Rust glue around it.
+//!
+//! A [`PlayerRuntime`] is one player's persistent isolate: the runtime prelude (`js/prelude.js`,
+//! a Screeps-compatible subset: `Game`, `Memory`, `RawMemory`, the classes and constants,
+//! `require` over the player's modules) plus operator preloads and the player's code. Each tick
+//! the engine hands it the rooms the player sees (shared [`ExternalCopy`]s) and gets back
+//! intents (through an ignored callback), console lines, the new Memory string and the CPU
+//! used. [`CpuBudget`] holds Screeps' bucket arithmetic.
+//!
+//! It is not the scheduler (that is `engine`) and does not apply intents (that is `world`):
+//! every intent it returns is re-validated by the world.
+//!
+//! # Layout
+//! - `player_runtime`: [`PlayerRuntime`], setup and tick calls.
+//! - `intent_wire`: JavaScript intent objects → [`isoshard_world::Intent`].
+//! - `cpu_budget`: [`CpuBudget`].
+//! - `tick_shared`: [`TickShared`], per-tick data host callbacks read (path grid).
+//! - `error`: [`PlayerApiError`].
+//!
+//! [`ExternalCopy`]: isoshard_scripting::ExternalCopy
+
+mod cpu_budget;
+mod error;
+mod intent_wire;
+mod player_runtime;
+mod tick_shared;
+
+pub use cpu_budget::CpuBudget;
+pub use error::{PlayerApiError, Result};
+pub use intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
+pub use player_runtime::{
+    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, Preload, MAX_CONSOLE_BYTES,
+    MAX_MEMORY_BYTES,
+};
+pub use tick_shared::TickShared;
+
+/// The runtime prelude's source.
+pub const PRELUDE_JS: &str = include_str!("../js/prelude.js");
+/// TypeScript declarations for the player API.
+pub const TYPESCRIPT_DECLARATIONS: &str = include_str!("../isoshard.d.ts");

@@ -221,3 +221,45 @@ impl GameWorld {
         find_path(&PathGrid::build(self), from, to, options)
     }
 }
+
+/// Index of the goal reached first by path from `from` (a goal is reached on any tile within
+/// `range` of it), searching only `from`'s room. `None` when none is reachable within
+/// `max_ops` expansions.
+pub fn closest_by_path(grid: &PathGrid, from: Position, goals: &[Position], range: u32, max_ops: u32) -> Option<usize> {
+    let reached = |p: Position| goals.iter().position(|g| g.room == p.room && p.range_to(*g) <= range);
+    if let Some(i) = reached(from) {
+        return Some(i);
+    }
+    let idx = |p: Position| p.y as usize * N + p.x as usize;
+    let mut dist = vec![u32::MAX; N * N];
+    let mut open = BinaryHeap::new();
+    dist[idx(from)] = 0;
+    open.push(Reverse((0u32, from.y, from.x)));
+    let mut ops = 0;
+    while let Some(Reverse((d, y, x))) = open.pop() {
+        let p = Position::new(from.room, x, y);
+        if d > dist[idx(p)] {
+            continue;
+        }
+        if let Some(i) = reached(p) {
+            return Some(i);
+        }
+        ops += 1;
+        if ops > max_ops {
+            return None;
+        }
+        for dir in Direction::ALL {
+            let Some(n) = p.step(dir) else { continue };
+            let c = grid.cost(n, false);
+            if c == 0 || n.is_edge() {
+                continue;
+            }
+            let nd = d + c as u32;
+            if nd < dist[idx(n)] {
+                dist[idx(n)] = nd;
+                open.push(Reverse((nd, n.y, n.x)));
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,235 @@
+//! `isoshard demo`: a shard on embedded storage, sample bots (or yours), a progress bar, and a
+//! report at the end.
+
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use isoshard_player_api::{Preload, PlayerRuntimeOptions};
+use isoshard_world::WorldConfig;
+use serde::Serialize;
+
+use crate::code_bundle::{sample_bots, CodeBundle};
+use crate::error::{EngineError, Result};
+use crate::shard::{Shard, ShardOptions};
+use crate::storage::SledStorage;
+
+/// Options for [`run_demo`].
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub ticks: u64,
+    /// Sample-bot players when no `bots` are given.
+    pub players: usize,
+    pub seed: u64,
+    /// `(name, directory)` pairs; replaces the sample bots.
+    pub bots: Vec<(String, PathBuf)>,
+    pub preloads: Vec<PathBuf>,
+    /// Where sled lives; a temporary directory when `None`.
+    pub data: Option<PathBuf>,
+    pub cpu_limit_ms: i64,
+    pub progress: bool,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            ticks: 1500,
+            players: 2,
+            seed: 1,
+            bots: Vec::new(),
+            preloads: Vec::new(),
+            data: None,
+            cpu_limit_ms: 100,
+            progress: true,
+        }
+    }
+}
+
+/// CPU figures per player.
+#[derive(Debug, Clone, Serialize)]
+pub struct CpuFigures {
+    pub avg: f64,
+    pub max: f64,
+}
+
+/// One player's line in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerReport {
+    pub name: String,
+    pub creeps_alive: usize,
+    pub creeps_spawned: u64,
+    pub energy_harvested: u64,
+    pub controller_level: u8,
+    pub controller_progress: u32,
+    pub cpu_ms: CpuFigures,
+    pub errors: u64,
+    pub last_error: Option<String>,
+}
+
+/// Tick duration percentiles.
+#[derive(Debug, Clone, Serialize)]
+pub struct TickTimes {
+    pub p50: f64,
+    pub p99: f64,
+}
+
+/// The demo's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoReport {
+    pub ticks: u64,
+    pub seed: u64,
+    pub state_hash: String,
+    pub ms_per_tick: TickTimes,
+    pub data_dir: Option<String>,
+    pub players: Vec<PlayerReport>,
+}
+
+impl DemoReport {
+    /// The human-readable table.
+    pub fn table(&self) -> String {
+        let mut s = format!(
+            "ticks {}  seed {}  state_hash {}\nms/tick p50 {:.2}  p99 {:.2}\n\n",
+            self.ticks, self.seed, self.state_hash, self.ms_per_tick.p50, self.ms_per_tick.p99
+        );
+        s.push_str(&format!(
+            "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8} {:>8} {:>6}  {}\n",
+            "player", "creeps", "spawned", "harvested", "rcl", "progress", "cpu avg", "cpu max", "errors", "last error"
+        ));
+        for p in &self.players {
+            s.push_str(&format!(
+                "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8.2} {:>8.2} {:>6}  {}\n",
+                p.name,
+                p.creeps_alive,
+                p.creeps_spawned,
+                p.energy_harvested,
+                p.controller_level,
+                p.controller_progress,
+                p.cpu_ms.avg,
+                p.cpu_ms.max,
+                p.errors,
+                p.last_error.as_deref().unwrap_or("-")
+            ));
+        }
+        if let Some(d) = &self.data_dir {
+            s.push_str(&format!("\ndata kept in {d}\n"));
+        }
+        s
+    }
+}
+
+/// A room grid with enough two-source rooms for `players` (every even-numbered room has two).
+pub fn grid_for(players: usize) -> (u32, u32) {
+    let mut side = 3u32;
+    while ((side * side) as usize).div_ceil(2) < players {
+        side += 1;
+    }
+    (side, side)
+}
+
+/// Runs the demo.
+///
+/// # Errors
+/// Usage errors (unreadable bots or preloads), storage or world failures.
+pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
+    let mut preloads = Vec::new();
+    for p in &options.preloads {
+        let source = std::fs::read_to_string(p)
+            .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
+        preloads.push(Preload { name: p.display().to_string(), source: source.into() });
+    }
+    let mut bots: Vec<(String, CodeBundle)> = Vec::new();
+    for (name, dir) in &options.bots {
+        bots.push((name.clone(), CodeBundle::from_dir(dir)?));
+    }
+    if bots.is_empty() {
+        let samples = sample_bots();
+        for i in 0..options.players.max(1) {
+            let (kind, code) = &samples[i % samples.len()];
+            bots.push((format!("{kind}-{}", i + 1), code.clone()));
+        }
+    }
+    let (temp, dir) = match &options.data {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(|e| EngineError::Usage(format!("cannot create {}: {e}", d.display())))?;
+            (None, d.clone())
+        }
+        None => {
+            let t = tempfile::tempdir().map_err(|e| EngineError::Storage(e.to_string()))?;
+            let p = t.path().to_path_buf();
+            (Some(t), p)
+        }
+    };
+    let storage = Box::new(SledStorage::open(&dir, false)?);
+    let (width, height) = grid_for(bots.len());
+    let mut shard = Shard::create(
+        ShardOptions {
+            world: WorldConfig { seed: options.seed, width, height },
+            cpu_limit_ms: options.cpu_limit_ms,
+            snapshot_every: 100,
+            runtime: PlayerRuntimeOptions { preloads, ..PlayerRuntimeOptions::default() },
+        },
+        storage,
+    )?;
+    let mut ids = Vec::new();
+    for (name, code) in bots {
+        ids.push(shard.add_player(&name, code)?);
+    }
+    let bar = if options.progress {
+        let bar = ProgressBar::new(options.ticks);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} ticks  {per_sec}  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut durations = Vec::with_capacity(options.ticks as usize);
+    let mut last_hash = shard.world().state_hash();
+    for _ in 0..options.ticks {
+        let summary = shard.tick()?;
+        durations.push(summary.duration);
+        last_hash = summary.state_hash;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    durations.sort();
+    let pct = |q: f64| -> f64 {
+        if durations.is_empty() {
+            return 0.0;
+        }
+        let i = ((durations.len() as f64 - 1.0) * q).round() as usize;
+        durations[i].as_secs_f64() * 1000.0
+    };
+    let players = shard
+        .player_stats()
+        .into_iter()
+        .map(|(id, name, s)| {
+            let (creeps, level, progress) = shard.colony(id);
+            PlayerReport {
+                name,
+                creeps_alive: creeps,
+                creeps_spawned: s.creeps_spawned,
+                energy_harvested: s.energy_harvested,
+                controller_level: level,
+                controller_progress: progress,
+                cpu_ms: CpuFigures {
+                    avg: if s.ticks_run > 0 { s.cpu_total_ms / s.ticks_run as f64 } else { 0.0 },
+                    max: s.cpu_max_ms,
+                },
+                errors: s.errors,
+                last_error: s.last_error,
+            }
+        })
+        .collect();
+    let report = DemoReport {
+        ticks: options.ticks,
+        seed: options.seed,
+        state_hash: last_hash.to_hex(),
+        ms_per_tick: TickTimes { p50: pct(0.5), p99: pct(0.99) },
+        data_dir: options.data.as_ref().map(|d| d.display().to_string()),
+        players,
+    };
+    drop(shard);
+    drop(temp);
+    Ok(report)
+}

@@ -1,0 +1,142 @@
+//! Where players' code runs. [`PlayerHost`] is the seam between the tick loop and isolation:
+//! [`ThreadPlayerHost`] keeps every isolate in this process on the scripting crate's home
+//! threads; a process-isolated host (runners) implements the same trait.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use isoshard_player_api::{PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, TickShared};
+use isoshard_scripting::{ExternalCopy, OutcomeKind};
+use isoshard_world::PlayerId;
+use tracing::{info_span, warn};
+
+use crate::code_bundle::CodeBundle;
+
+/// One player's turn this tick.
+#[derive(Debug, Clone)]
+pub struct PlayerTurn {
+    pub player: PlayerId,
+    pub username: String,
+    pub code: Arc<CodeBundle>,
+    /// Changes when the code changes; a new version means a global reset.
+    pub code_version: u64,
+    /// The stored Memory string (installed at a global reset).
+    pub memory: Arc<String>,
+    pub input: PlayerTickInput,
+}
+
+/// Runs players' ticks.
+pub trait PlayerHost: Send {
+    /// Runs every turn (in parallel where the host can); returns one output per turn, in order.
+    fn run_tick(&mut self, turns: Vec<PlayerTurn>) -> Vec<PlayerTickOutput>;
+    /// Drops a player's isolate: the next turn starts from a global reset.
+    fn reset(&mut self, player: PlayerId);
+    /// Isolates alive.
+    fn live_isolates(&self) -> usize;
+}
+
+struct Slot {
+    runtime: PlayerRuntime,
+    code_version: u64,
+}
+
+/// All isolates in this process, spread over the scripting crate's home threads.
+pub struct ThreadPlayerHost {
+    slots: BTreeMap<PlayerId, Slot>,
+    shared: Arc<TickShared>,
+    map: ExternalCopy,
+    options: PlayerRuntimeOptions,
+}
+
+impl ThreadPlayerHost {
+    /// A host for a map described by `map` (terrain and exits, see [`PlayerSetup::map`]).
+    pub fn new(shared: Arc<TickShared>, map: ExternalCopy, options: PlayerRuntimeOptions) -> Self {
+        ThreadPlayerHost { slots: BTreeMap::new(), shared, map, options }
+    }
+
+    /// Makes sure `turn.player` has a live runtime on its current code; `Err` carries the
+    /// output to report when setup fails.
+    fn ensure(&mut self, turn: &PlayerTurn) -> Result<(), PlayerTickOutput> {
+        let fresh = matches!(self.slots.get(&turn.player), Some(s) if s.code_version == turn.code_version && !s.runtime.is_disposed());
+        if fresh {
+            return Ok(());
+        }
+        if let Some(old) = self.slots.remove(&turn.player) {
+            old.runtime.dispose();
+        }
+        let _span = info_span!("global_reset", player = turn.player.0).entered();
+        let setup = PlayerSetup {
+            username: turn.username.clone(),
+            modules: turn.code.modules.clone(),
+            memory: (*turn.memory).clone(),
+            map: self.map.clone(),
+        };
+        match PlayerRuntime::start(setup, self.shared.clone(), &self.options) {
+            Ok(runtime) => {
+                self.slots.insert(turn.player, Slot { runtime, code_version: turn.code_version });
+                Ok(())
+            }
+            Err(e) => {
+                warn!(player = turn.player.0, error = %e, "global reset failed");
+                Err(PlayerTickOutput {
+                    outcome: Some(OutcomeKind::Exception),
+                    error: Some(format!("global reset failed: {e}")),
+                    console: vec![format!("global reset failed: {e}")],
+                    ..PlayerTickOutput::default()
+                })
+            }
+        }
+    }
+}
+
+impl PlayerHost for ThreadPlayerHost {
+    fn run_tick(&mut self, turns: Vec<PlayerTurn>) -> Vec<PlayerTickOutput> {
+        let mut early: BTreeMap<usize, PlayerTickOutput> = BTreeMap::new();
+        for (i, turn) in turns.iter().enumerate() {
+            if let Err(out) = self.ensure(turn) {
+                early.insert(i, out);
+            }
+        }
+        let slots = &self.slots;
+        let futures: Vec<_> = turns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !early.contains_key(i))
+            .map(|(i, turn)| {
+                let slot = &slots[&turn.player];
+                async move {
+                    let _span = info_span!("player", id = turn.player.0).entered();
+                    (i, slot.runtime.run_tick_async(&turn.input).await)
+                }
+            })
+            .collect();
+        // Every call is queued on its isolate's home thread before any is awaited, so players
+        // on different home threads run in parallel.
+        let ran = futures::executor::block_on(futures::future::join_all(futures));
+        let mut out: Vec<Option<PlayerTickOutput>> = (0..turns.len()).map(|_| None).collect();
+        for (i, o) in early {
+            out[i] = Some(o);
+        }
+        for (i, o) in ran {
+            out[i] = Some(o);
+        }
+        let outputs: Vec<PlayerTickOutput> = out.into_iter().map(Option::unwrap_or_default).collect();
+        // A memory-limit kill disposes the isolate; the next turn resets it.
+        for (turn, o) in turns.iter().zip(&outputs) {
+            if o.outcome == Some(OutcomeKind::MemoryLimit) {
+                self.reset(turn.player);
+            }
+        }
+        outputs
+    }
+
+    fn reset(&mut self, player: PlayerId) {
+        if let Some(slot) = self.slots.remove(&player) {
+            slot.runtime.dispose();
+        }
+    }
+
+    fn live_isolates(&self) -> usize {
+        self.slots.values().filter(|s| !s.runtime.is_disposed()).count()
+    }
+}

@@ -1,0 +1,421 @@
+//! The shard: one world, its players, where their code runs, and where state is kept.
+//!
+//! One tick: build every room's view once → copy each visible room once (shared by all
+//! players who see it) → run every player's turn (in parallel, each under its own tickLimit) →
+//! collect intents → `world.tick` → commit (atomically, durably when configured).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use isoshard_player_api::{CpuBudget, PlayerRuntimeOptions, PlayerTickInput, PlayerTickOutput, TickShared};
+use isoshard_scripting::{ExternalCopy, OutcomeKind};
+use isoshard_world::{GameWorld, IntentBatch, ObjectKind, PathGrid, PlayerId, StateHash, WorldConfig};
+use serde::Serialize;
+use serde_json::json;
+use tracing::{debug, info_span, warn};
+
+use crate::code_bundle::CodeBundle;
+use crate::error::{EngineError, Result};
+use crate::player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
+use crate::storage::{PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, TickCommit, TickRecord};
+
+/// Console lines kept per player between reads.
+const CONSOLE_KEEP: usize = 200;
+
+/// How a shard is created.
+#[derive(Debug, Clone)]
+pub struct ShardOptions {
+    pub world: WorldConfig,
+    /// `Game.cpu.limit` for every player, in ms.
+    pub cpu_limit_ms: i64,
+    /// A full world snapshot every this many ticks.
+    pub snapshot_every: u64,
+    pub runtime: PlayerRuntimeOptions,
+}
+
+impl Default for ShardOptions {
+    fn default() -> Self {
+        ShardOptions {
+            world: WorldConfig::default(),
+            cpu_limit_ms: 100,
+            snapshot_every: 100,
+            runtime: PlayerRuntimeOptions::default(),
+        }
+    }
+}
+
+/// Running totals per player.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlayerStats {
+    pub creeps_spawned: u64,
+    pub creeps_died: u64,
+    pub energy_harvested: u64,
+    pub ticks_run: u64,
+    pub ticks_skipped: u64,
+    pub cpu_total_ms: f64,
+    pub cpu_max_ms: f64,
+    pub last_cpu_ms: f64,
+    /// Uncaught exceptions plus limit kills.
+    pub errors: u64,
+    pub last_error: Option<String>,
+    pub intents_applied: u64,
+    pub intents_rejected: u64,
+}
+
+struct PlayerState {
+    account: PlayerAccount,
+    code: Arc<CodeBundle>,
+    memory: Arc<String>,
+    budget: CpuBudget,
+    stats: PlayerStats,
+    console: VecDeque<String>,
+}
+
+/// What a tick did.
+#[derive(Debug, Clone)]
+pub struct TickSummary {
+    pub tick: u64,
+    pub state_hash: StateHash,
+    pub duration: Duration,
+    pub players_run: usize,
+    pub intents: usize,
+    /// Per player: CPU used and outcome.
+    pub players: BTreeMap<PlayerId, (Duration, Option<OutcomeKind>)>,
+}
+
+/// A shard.
+pub struct Shard {
+    world: GameWorld,
+    meta: ShardMeta,
+    players: BTreeMap<PlayerId, PlayerState>,
+    host: Box<dyn PlayerHost>,
+    storage: Box<dyn ShardStorage>,
+    shared: Arc<TickShared>,
+}
+
+/// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}}` for the player runtimes.
+fn map_copy(world: &GameWorld) -> Result<ExternalCopy> {
+    let mut terrain = serde_json::Map::new();
+    let mut exits = serde_json::Map::new();
+    let map = world.map();
+    for r in &map.rooms {
+        terrain.insert(r.name.clone(), json!(r.terrain.encode()));
+        let mut e = serde_json::Map::new();
+        for (side, dir) in [(0, "1"), (1, "3"), (2, "5"), (3, "7")] {
+            if let Some(n) = r.neighbors[side] {
+                e.insert(dir.into(), json!(map.get(n).name));
+            }
+        }
+        exits.insert(r.name.clone(), serde_json::Value::Object(e));
+    }
+    Ok(ExternalCopy::from_json(&json!({"terrain": terrain, "exits": exits}))?)
+}
+
+/// Per-player, per-tick seed for `Math.random` (splitmix64 of world seed, player, tick).
+fn player_seed(world_seed: u64, player: PlayerId, tick: u64) -> u64 {
+    let mut z = world_seed ^ (player.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tick.rotate_left(29);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Shard {
+    fn assemble(world: GameWorld, meta: ShardMeta, storage: Box<dyn ShardStorage>, runtime: PlayerRuntimeOptions) -> Result<Shard> {
+        let rooms = world.map().rooms.iter().map(|r| (r.name.clone(), r.id)).collect();
+        let shared = Arc::new(TickShared::new(rooms));
+        let host = Box::new(ThreadPlayerHost::new(shared.clone(), map_copy(&world)?, runtime));
+        Ok(Shard { world, meta, players: BTreeMap::new(), host, storage, shared })
+    }
+
+    /// Creates a new shard in empty storage.
+    ///
+    /// # Errors
+    /// World or storage failures.
+    pub fn create(options: ShardOptions, mut storage: Box<dyn ShardStorage>) -> Result<Shard> {
+        if storage.load()?.is_some() {
+            return Err(EngineError::Storage("storage already holds a shard; open it instead".into()));
+        }
+        let world = GameWorld::new(options.world)?;
+        let meta = ShardMeta { world: options.world, cpu_limit_ms: options.cpu_limit_ms, snapshot_every: options.snapshot_every.max(1) };
+        storage.create(&meta, &world.snapshot(), &[])?;
+        Self::assemble(world, meta, storage, options.runtime)
+    }
+
+    /// Opens a stored shard: restores the newest snapshot and re-applies the recorded intents
+    /// after it, checking each tick's hash.
+    ///
+    /// # Errors
+    /// [`EngineError::Storage`] for an empty store, corrupt records or a hash that does not
+    /// match (naming the tick).
+    pub fn open(storage: Box<dyn ShardStorage>, runtime: PlayerRuntimeOptions) -> Result<Shard> {
+        let stored = storage.load()?.ok_or_else(|| EngineError::Storage("storage holds no shard".into()))?;
+        let mut world = GameWorld::restore(stored.snapshot)?;
+        for record in &stored.ticks {
+            let out = world.tick(&record.intents);
+            if out.tick != record.tick || out.state_hash != record.state_hash {
+                return Err(EngineError::Storage(format!(
+                    "re-simulating tick {} gave hash {} but {} was recorded",
+                    record.tick, out.state_hash, record.state_hash
+                )));
+            }
+        }
+        let mut shard = Self::assemble(world, stored.meta, storage, runtime)?;
+        for p in stored.players {
+            shard.players.insert(
+                p.account.id,
+                PlayerState {
+                    account: p.account,
+                    code: Arc::new(p.code),
+                    memory: Arc::new(p.state.memory),
+                    budget: p.state.budget,
+                    stats: PlayerStats::default(),
+                    console: VecDeque::new(),
+                },
+            );
+        }
+        Ok(shard)
+    }
+
+    /// Replaces where players run (e.g. with runner processes).
+    pub fn set_host(&mut self, host: Box<dyn PlayerHost>) {
+        self.host = host;
+    }
+
+    /// The terrain/exits copy player hosts need.
+    ///
+    /// # Errors
+    /// Only if the map cannot be copied.
+    pub fn map_copy(&self) -> Result<ExternalCopy> {
+        map_copy(&self.world)
+    }
+
+    /// Shared per-tick data (path grid) for player hosts.
+    pub fn tick_shared(&self) -> Arc<TickShared> {
+        self.shared.clone()
+    }
+
+    pub fn world(&self) -> &GameWorld {
+        &self.world
+    }
+
+    pub fn time(&self) -> u64 {
+        self.world.time()
+    }
+
+    /// Adds a player with code; they play from the next tick.
+    ///
+    /// # Errors
+    /// World errors (name taken, no free room), storage failures.
+    pub fn add_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
+        let id = self.world.add_player(name)?;
+        let account = PlayerAccount { id, name: name.to_string(), code_version: 1, token_hash: None, suspended: None };
+        let state = PlayerTickState { memory: String::new(), budget: CpuBudget::new(self.meta.cpu_limit_ms) };
+        self.storage.save_player(&PlayerRecord { account: account.clone(), code: code.clone(), state: state.clone() })?;
+        // Adding a player changes the world: snapshot so recovery starts from it.
+        self.storage.save_snapshot(&self.world.snapshot())?;
+        self.players.insert(
+            id,
+            PlayerState {
+                account,
+                code: Arc::new(code),
+                memory: Arc::new(state.memory),
+                budget: state.budget,
+                stats: PlayerStats::default(),
+                console: VecDeque::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    /// Replaces a player's code; a global reset happens on their next tick (Memory is kept).
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownPlayer`], storage failures.
+    pub fn set_code(&mut self, player: PlayerId, code: CodeBundle) -> Result<()> {
+        let p = self.players.get_mut(&player).ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        p.account.code_version += 1;
+        p.account.suspended = None;
+        p.code = Arc::new(code);
+        let record = PlayerRecord {
+            account: p.account.clone(),
+            code: (*p.code).clone(),
+            state: PlayerTickState { memory: (*p.memory).clone(), budget: p.budget },
+        };
+        self.storage.save_player(&record)?;
+        self.host.reset(player);
+        Ok(())
+    }
+
+    /// Players, with their running stats.
+    pub fn player_stats(&self) -> Vec<(PlayerId, String, PlayerStats)> {
+        self.players.values().map(|p| (p.account.id, p.account.name.clone(), p.stats.clone())).collect()
+    }
+
+    /// Takes the console lines buffered for a player.
+    pub fn drain_console(&mut self, player: PlayerId) -> Vec<String> {
+        self.players.get_mut(&player).map(|p| p.console.drain(..).collect()).unwrap_or_default()
+    }
+
+    /// A player's stored Memory string.
+    pub fn memory(&self, player: PlayerId) -> Option<Arc<String>> {
+        self.players.get(&player).map(|p| p.memory.clone())
+    }
+
+    /// A player's CPU budget.
+    pub fn budget(&self, player: PlayerId) -> Option<CpuBudget> {
+        self.players.get(&player).map(|p| p.budget)
+    }
+
+    /// Isolates alive in the player host.
+    pub fn live_isolates(&self) -> usize {
+        self.host.live_isolates()
+    }
+
+    /// Runs one tick and commits it.
+    ///
+    /// # Errors
+    /// Storage failures (the tick is then not committed).
+    pub fn tick(&mut self) -> Result<TickSummary> {
+        let started = Instant::now();
+        let tick = self.world.time();
+        let _span = info_span!("tick", n = tick).entered();
+        let views = self.world.views();
+        self.shared.set_grid(Arc::new(PathGrid::build(&self.world)));
+        // Each room is copied once and shared by every player who sees it.
+        let mut copies: BTreeMap<&str, ExternalCopy> = BTreeMap::new();
+        for pv in views.players.values() {
+            for r in &pv.rooms {
+                if !copies.contains_key(r.as_str()) {
+                    if let Some(view) = views.rooms.get(r) {
+                        copies.insert(r.as_str(), ExternalCopy::from_serde(view)?);
+                    }
+                }
+            }
+        }
+        let mut turns = Vec::new();
+        for (id, p) in self.players.iter_mut() {
+            if p.account.suspended.is_some() {
+                continue;
+            }
+            if p.budget.skips() {
+                p.budget.skip();
+                p.stats.ticks_skipped += 1;
+                continue;
+            }
+            let rooms = views
+                .players
+                .get(id)
+                .map(|pv| pv.rooms.iter().filter_map(|r| copies.get(r.as_str()).cloned()).collect())
+                .unwrap_or_default();
+            turns.push(PlayerTurn {
+                player: *id,
+                username: p.account.name.clone(),
+                code: p.code.clone(),
+                code_version: p.account.code_version,
+                memory: p.memory.clone(),
+                input: PlayerTickInput {
+                    tick,
+                    cpu: p.budget,
+                    seed: player_seed(self.meta.world.seed, *id, tick),
+                    memory: None,
+                    rooms,
+                },
+            });
+        }
+        let ids: Vec<PlayerId> = turns.iter().map(|t| t.player).collect();
+        let players_run = turns.len();
+        let outputs = self.host.run_tick(turns);
+        let mut batch = IntentBatch::new();
+        let mut summary_players = BTreeMap::new();
+        let mut states = Vec::new();
+        for (id, out) in ids.into_iter().zip(outputs) {
+            summary_players.insert(id, (out.cpu_time, out.outcome));
+            if !self.players.contains_key(&id) {
+                continue;
+            }
+            self.absorb(id, out, &mut batch);
+            let p = &self.players[&id];
+            states.push((id, PlayerTickState { memory: (*p.memory).clone(), budget: p.budget }));
+        }
+        let intents = batch.len();
+        let outcome = self.world.tick(&batch);
+        for (id, s) in &outcome.stats {
+            if let Some(p) = self.players.get_mut(id) {
+                p.stats.energy_harvested += s.energy_harvested as u64;
+                p.stats.creeps_spawned += s.creeps_spawned as u64;
+                p.stats.creeps_died += s.creeps_died as u64;
+            }
+        }
+        for (id, codes) in &outcome.results {
+            if let Some(p) = self.players.get_mut(id) {
+                p.stats.intents_rejected += codes.iter().filter(|c| **c != isoshard_world::ReturnCode::Ok).count() as u64;
+            }
+        }
+        let record = TickRecord { tick: outcome.tick, intents: batch, state_hash: outcome.state_hash };
+        let snapshot = (outcome.tick % self.meta.snapshot_every == 0).then(|| self.world.snapshot());
+        self.storage.commit_tick(TickCommit { record: &record, snapshot: snapshot.as_ref(), states: &states })?;
+        debug!(tick = outcome.tick, intents, "tick committed");
+        Ok(TickSummary {
+            tick: outcome.tick,
+            state_hash: outcome.state_hash,
+            duration: started.elapsed(),
+            players_run,
+            intents,
+            players: summary_players,
+        })
+    }
+
+    /// Folds one player's output into their state and the tick's intent batch.
+    fn absorb(&mut self, id: PlayerId, out: PlayerTickOutput, batch: &mut IntentBatch) {
+        let Some(p) = self.players.get_mut(&id) else { return };
+        let cpu_ms = out.cpu_time.as_secs_f64() * 1000.0;
+        p.budget.charge(cpu_ms);
+        p.stats.ticks_run += 1;
+        p.stats.cpu_total_ms += cpu_ms;
+        p.stats.cpu_max_ms = p.stats.cpu_max_ms.max(cpu_ms);
+        p.stats.last_cpu_ms = cpu_ms;
+        p.stats.intents_rejected += out.rejected_intents as u64;
+        let ok = out.outcome == Some(OutcomeKind::Ok);
+        if let Some(e) = &out.error {
+            p.stats.errors += 1;
+            p.stats.last_error = Some(e.lines().next().unwrap_or_default().to_string());
+        } else if !ok {
+            p.stats.errors += 1;
+            p.stats.last_error = out.outcome.map(|o| o.as_str().to_string());
+        }
+        if !ok {
+            warn!(player = id.0, outcome = ?out.outcome, cpu_ms, "player tick did not complete");
+        }
+        if let Some(m) = out.memory {
+            p.memory = Arc::new(m);
+        }
+        for line in out.console {
+            if p.console.len() >= CONSOLE_KEEP {
+                p.console.pop_front();
+            }
+            p.console.push_back(line);
+        }
+        if ok {
+            p.stats.intents_applied += out.intents.len() as u64;
+            batch.extend(id, out.intents);
+        }
+    }
+
+    /// Creeps alive and controller (level, progress) of a player.
+    pub fn colony(&self, player: PlayerId) -> (usize, u8, u32) {
+        let mut creeps = 0;
+        let mut ctl = (0, 0);
+        for o in self.world.records() {
+            if o.owner != Some(player) {
+                continue;
+            }
+            match o.kind {
+                ObjectKind::Creep(_) => creeps += 1,
+                ObjectKind::Controller(c) => ctl = (c.level, c.progress),
+                _ => {}
+            }
+        }
+        (creeps, ctl.0, ctl.1)
+    }
+}

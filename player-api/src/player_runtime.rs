@@ -1,0 +1,447 @@
+//! One player's persistent isolate: setup (a global reset) and tick calls.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use isoshard_scripting::{
+    Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind, Reference, RunOptions,
+    RunOutcome, Script, ScriptOptions, Transferable,
+};
+use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
+use parking_lot::Mutex;
+use serde_json::{json, Value};
+
+use crate::cpu_budget::CpuBudget;
+use crate::error::{PlayerApiError, Result};
+use crate::intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
+use crate::tick_shared::TickShared;
+use crate::PRELUDE_JS;
+
+/// Largest Memory string kept.
+pub const MAX_MEMORY_BYTES: usize = 2 << 20;
+/// Console bytes kept per player per tick.
+pub const MAX_CONSOLE_BYTES: usize = 64 << 10;
+/// Epoch of the deterministic `Date`: 2020-01-01T00:00:00Z, plus one second per tick.
+const DATE_EPOCH_MS: f64 = 1_577_836_800_000.0;
+
+/// An operator script evaluated in every player's context before player code (e.g. lodash).
+#[derive(Debug, Clone)]
+pub struct Preload {
+    pub name: String,
+    pub source: Arc<str>,
+}
+
+/// How player runtimes are created.
+#[derive(Debug, Clone)]
+pub struct PlayerRuntimeOptions {
+    /// Isolate memory limit in MiB.
+    pub memory_limit_mb: usize,
+    /// Evaluated after the prelude, before player code.
+    pub preloads: Vec<Preload>,
+    /// CPU limit for setting up a runtime (prelude and preloads), not charged to the player.
+    pub setup_cpu_limit: Duration,
+}
+
+impl Default for PlayerRuntimeOptions {
+    fn default() -> Self {
+        PlayerRuntimeOptions {
+            memory_limit_mb: 256,
+            preloads: Vec::new(),
+            setup_cpu_limit: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What a global reset needs.
+#[derive(Debug, Clone)]
+pub struct PlayerSetup {
+    pub username: String,
+    /// Module name → source; `main` is the entry point.
+    pub modules: BTreeMap<String, String>,
+    /// The stored Memory string.
+    pub memory: String,
+    /// `{terrain: {room: "0120…"}, exits: {room: {"1": "W0N1", …}}}`, built once per map.
+    pub map: ExternalCopy,
+}
+
+/// One tick's input.
+#[derive(Debug, Clone)]
+pub struct PlayerTickInput {
+    pub tick: u64,
+    pub cpu: CpuBudget,
+    /// Seed for `Math.random` this tick (derive from world seed, player and tick).
+    pub seed: u64,
+    /// Memory string to install, when the host's copy differs from the isolate's.
+    pub memory: Option<String>,
+    /// The rooms the player sees, shared copies.
+    pub rooms: Vec<ExternalCopy>,
+}
+
+/// One tick's result.
+#[derive(Debug, Clone, Default)]
+pub struct PlayerTickOutput {
+    pub outcome: Option<OutcomeKind>,
+    /// Uncaught error of the loop (stack text), or the limit that ended the tick.
+    pub error: Option<String>,
+    pub intents: Vec<Intent>,
+    /// Intents dropped as malformed or over the per-tick limit.
+    pub rejected_intents: usize,
+    pub console: Vec<String>,
+    /// The new Memory string, when it changed.
+    pub memory: Option<String>,
+    pub cpu_time: Duration,
+    pub wall_time: Duration,
+    pub heap_used_bytes: usize,
+    pub marshal_ns: u64,
+    pub run_ns: u64,
+    pub collect_ns: u64,
+}
+
+/// What callbacks collect during one tick call.
+#[derive(Default)]
+struct Collected {
+    intents: Vec<Intent>,
+    rejected: usize,
+    console: Vec<String>,
+    console_bytes: usize,
+    console_dropped: usize,
+}
+
+/// One player's persistent isolate.
+pub struct PlayerRuntime {
+    isolate: Isolate,
+    _context: Context,
+    tick_fn: Reference,
+    collected: Arc<Mutex<Collected>>,
+    heap: Arc<Mutex<HeapStatistics>>,
+}
+
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: valid out-pointer; CLOCK_THREAD_CPUTIME_ID is always available on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Process-wide code cache for the prelude and preloads, keyed by source hash. Only our own
+/// sources are cached: V8 trusts code cache, so player-supplied bytes are never accepted.
+fn code_cache() -> &'static Mutex<HashMap<[u8; 32], Vec<u8>>> {
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Vec<u8>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn compile_cached(isolate: &Isolate, name: &str, source: &str) -> Result<Script> {
+    let key = *blake3::hash(source.as_bytes()).as_bytes();
+    let cached = code_cache().lock().get(&key).cloned();
+    let produce = cached.is_none();
+    let script = isolate.compile_script(
+        source,
+        ScriptOptions { filename: Some(name.to_string()), produce_cached_data: produce, cached_data: cached },
+    )?;
+    if let Some(data) = script.cached_data() {
+        code_cache().lock().insert(key, data.to_vec());
+    }
+    if script.cached_data_rejected() == Some(true) {
+        tracing::warn!(%name, "code cache rejected; recompiled");
+    }
+    Ok(script)
+}
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+impl PlayerRuntime {
+    /// Creates the isolate and loads the prelude, preloads and the player's module map (a
+    /// global reset). Player modules are evaluated lazily by `require`, inside the player's
+    /// tick budget.
+    ///
+    /// # Errors
+    /// [`PlayerApiError::Setup`] when the prelude or a preload fails;
+    /// [`PlayerApiError::InvalidModules`] without a `main` module.
+    pub fn start(setup: PlayerSetup, shared: Arc<TickShared>, options: &PlayerRuntimeOptions) -> Result<Self> {
+        if !setup.modules.contains_key("main") {
+            return Err(PlayerApiError::InvalidModules("no `main` module".into()));
+        }
+        let isolate = Isolate::new(IsolateOptions {
+            memory_limit_mb: options.memory_limit_mb,
+            default_cpu_limit: options.setup_cpu_limit,
+            ..IsolateOptions::default()
+        })?;
+        let context = isolate.create_context()?;
+        let collected = Arc::new(Mutex::new(Collected::default()));
+        let heap = Arc::new(Mutex::new(HeapStatistics::default()));
+        Self::install_callbacks(&context, &collected, &heap, &shared)?;
+        let setup_run = RunOptions {
+            cpu_limit: Some(options.setup_cpu_limit),
+            copy_result: false,
+            ..RunOptions::default()
+        };
+        let prelude = compile_cached(&isolate, "isoshard:prelude.js", PRELUDE_JS)?;
+        prelude
+            .run(&context, &setup_run)?
+            .outcome
+            .into_result()
+            .map_err(|e| PlayerApiError::Setup(format!("prelude: {e}")))?;
+        for p in &options.preloads {
+            let script = compile_cached(&isolate, &p.name, &p.source)?;
+            script
+                .run(&context, &setup_run)?
+                .outcome
+                .into_result()
+                .map_err(|e| PlayerApiError::Setup(format!("preload {}: {e}", p.name)))?;
+        }
+        let global = context.global()?;
+        let api = global.get("__isoshard_api")?;
+        let setup_fn = api.get("setup")?;
+        let tick_fn = api.get("tick")?;
+        drop(api);
+        context
+            .eval("delete globalThis.__isoshard_api", &setup_run)?
+            .outcome
+            .into_result()
+            .map_err(|e| PlayerApiError::Setup(format!("hiding the api: {e}")))?;
+        let map = setup.map.to_json().map_err(|e| PlayerApiError::Setup(e.to_string()))?;
+        let meta = json!({
+            "username": setup.username,
+            "modules": setup.modules,
+            "memory": setup.memory,
+            "terrain": map.get("terrain").cloned().unwrap_or(Value::Null),
+            "exits": map.get("exits").cloned().unwrap_or(Value::Null),
+        });
+        let meta = ExternalCopy::from_json(&meta)?;
+        setup_fn
+            .apply(None, vec![Transferable::Copy(meta)], &setup_run)?
+            .outcome
+            .into_result()
+            .map_err(|e| PlayerApiError::Setup(format!("setup: {e}")))?;
+        Ok(PlayerRuntime { isolate, _context: context, tick_fn, collected, heap })
+    }
+
+    fn install_callbacks(
+        context: &Context,
+        collected: &Arc<Mutex<Collected>>,
+        heap: &Arc<Mutex<HeapStatistics>>,
+        shared: &Arc<TickShared>,
+    ) -> Result<()> {
+        let c = collected.clone();
+        context.set_callback(
+            "__isoshard_intents",
+            Callback::ignored(move |args| {
+                let mut c = c.lock();
+                if c.intents.len() >= MAX_INTENTS_PER_TICK {
+                    c.rejected += 1;
+                    return;
+                }
+                let Some(batch) = args.first().and_then(|a| a.to_json().ok()) else {
+                    c.rejected += 1;
+                    return;
+                };
+                let Some(items) = batch.as_array() else {
+                    c.rejected += 1;
+                    return;
+                };
+                for item in items {
+                    if c.intents.len() >= MAX_INTENTS_PER_TICK {
+                        c.rejected += 1;
+                        continue;
+                    }
+                    match parse_intent(item) {
+                        Some(i) => c.intents.push(i),
+                        None => c.rejected += 1,
+                    }
+                }
+            }),
+        )?;
+        let c = collected.clone();
+        context.set_callback(
+            "__isoshard_console",
+            Callback::ignored(move |args| {
+                let mut c = c.lock();
+                let Some(lines) = args.first().and_then(|a| a.to_json().ok()) else { return };
+                for line in lines.as_array().into_iter().flatten() {
+                    let text = match line {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    if c.console_bytes + text.len() > MAX_CONSOLE_BYTES {
+                        c.console_dropped += 1;
+                        continue;
+                    }
+                    c.console_bytes += text.len();
+                    c.console.push(text);
+                }
+            }),
+        )?;
+        context.set_callback(
+            "__isoshard_cpu_now",
+            Callback::sync(|_| ExternalCopy::from_json(&json!(thread_cpu_ns() as f64)).map_err(|e| e.to_string())),
+        )?;
+        let h = heap.clone();
+        context.set_callback(
+            "__isoshard_heap",
+            Callback::sync(move |_| {
+                let s = *h.lock();
+                ExternalCopy::from_json(&json!({
+                    "total_heap_size": s.total_heap_size,
+                    "used_heap_size": s.used_heap_size,
+                    "heap_size_limit": s.heap_size_limit,
+                    "externally_allocated_size": s.externally_allocated_size,
+                }))
+                .map_err(|e| e.to_string())
+            }),
+        )?;
+        let s = shared.clone();
+        context.set_callback(
+            "__isoshard_find_path",
+            Callback::sync(move |args| {
+                let a: Vec<Value> = args.iter().map(|a| a.to_json().unwrap_or(Value::Null)).collect();
+                let path = (|| {
+                    let from_room = s.room(a.first()?.as_str()?)?;
+                    let to_room = s.room(a.get(3)?.as_str()?)?;
+                    let coord = |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
+                    let from = Position::new(from_room, coord(a.get(1)?)?, coord(a.get(2)?)?);
+                    let to = Position::new(to_room, coord(a.get(4)?)?, coord(a.get(5)?)?);
+                    let range = num(a.get(6)?).unwrap_or(1.0).clamp(0.0, 50.0) as u32;
+                    let ignore_creeps = a.get(7).and_then(Value::as_bool).unwrap_or(false);
+                    let grid = s.grid()?;
+                    Some(find_path(&grid, from, to, &PathOptions { range, ignore_creeps, ..PathOptions::default() }))
+                })()
+                .unwrap_or_default();
+                let flat: Vec<u8> = path.iter().filter(|p| Some(p.room) == path.first().map(|f| f.room)).flat_map(|p| [p.x, p.y]).collect();
+                ExternalCopy::from_json(&json!(flat)).map_err(|e| e.to_string())
+            }),
+        )?;
+        let s = shared.clone();
+        context.set_callback(
+            "__isoshard_closest_by_path",
+            Callback::sync(move |args| {
+                let a: Vec<Value> = args.iter().map(|a| a.to_json().unwrap_or(Value::Null)).collect();
+                let index = (|| {
+                    let room = s.room(a.first()?.as_str()?)?;
+                    let coord = |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
+                    let from = Position::new(room, coord(a.get(1)?)?, coord(a.get(2)?)?);
+                    let flat = a.get(3)?.as_array()?;
+                    if flat.len() > 2 * 5000 {
+                        return None;
+                    }
+                    let goals: Vec<Position> = flat
+                        .chunks(2)
+                        .filter_map(|c| Some(Position::new(room, coord(c.first()?)?, coord(c.get(1)?)?)))
+                        .collect();
+                    let grid = s.grid()?;
+                    closest_by_path(&grid, from, &goals, 1, 10_000)
+                })();
+                ExternalCopy::from_json(&json!(index.map_or(-1, |i| i as i64))).map_err(|e| e.to_string())
+            }),
+        )?;
+        Ok(())
+    }
+
+    /// Whether the isolate is gone (memory limit, disposal): the next tick needs a reset.
+    pub fn is_disposed(&self) -> bool {
+        self.isolate.is_disposed()
+    }
+
+    /// The isolate (for heap statistics and tests).
+    pub fn isolate(&self) -> &Isolate {
+        &self.isolate
+    }
+
+    fn prepare(&self, input: &PlayerTickInput) -> (Vec<Transferable>, RunOptions) {
+        *self.collected.lock() = Collected::default();
+        let meta = json!({
+            "tick": input.tick,
+            "cpuLimit": input.cpu.limit,
+            "tickLimit": input.cpu.tick_limit(),
+            "bucket": input.cpu.bucket,
+            "seedHi": (input.seed >> 32) as u32,
+            "seedLo": input.seed as u32,
+            "now": DATE_EPOCH_MS + input.tick as f64 * 1000.0,
+            "memory": input.memory,
+        });
+        let mut args = vec![Transferable::Copy(ExternalCopy::from_json(&meta).unwrap_or_else(|_| ExternalCopy::undefined()))];
+        args.extend(input.rooms.iter().cloned().map(Transferable::Copy));
+        let tick_limit = Duration::from_millis(input.cpu.tick_limit().max(1) as u64);
+        let options = RunOptions {
+            cpu_limit: Some(tick_limit),
+            wall_limit: Some((tick_limit * 2).max(tick_limit + Duration::from_millis(100))),
+            ..RunOptions::default()
+        };
+        (args, options)
+    }
+
+    fn finish(&self, run: isoshard_scripting::Result<isoshard_scripting::Run<ExternalCopy>>) -> PlayerTickOutput {
+        let collected = std::mem::take(&mut *self.collected.lock());
+        let mut out = PlayerTickOutput::default();
+        let run = match run {
+            Ok(run) => run,
+            Err(e) => {
+                out.outcome = e.outcome_kind().or(Some(OutcomeKind::Disposed));
+                out.error = Some(e.to_string());
+                return out;
+            }
+        };
+        out.cpu_time = run.cpu_time;
+        out.wall_time = run.wall_time;
+        out.heap_used_bytes = run.heap_used_bytes;
+        out.outcome = Some(run.outcome.kind());
+        match run.outcome {
+            RunOutcome::Ok(copy) => {
+                let v = copy.to_json().unwrap_or(Value::Null);
+                out.memory = v.get("memory").and_then(Value::as_str).map(str::to_string);
+                out.error = v.get("error").and_then(Value::as_str).map(str::to_string);
+                out.marshal_ns = v.get("marshalNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
+                out.run_ns = v.get("runNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
+                out.collect_ns = v.get("collectNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
+                out.intents = collected.intents;
+                out.rejected_intents = collected.rejected;
+            }
+            other => {
+                // A killed tick applies no intents and saves no Memory, as in Screeps.
+                let kind = other.kind();
+                out.error = Some(match other.error() {
+                    Some(e) => e.stack.clone(),
+                    None => format!("tick ended: {}", kind.as_str()),
+                });
+            }
+        }
+        out.console = collected.console;
+        if collected.console_dropped > 0 {
+            out.console.push(format!("[isoshard] {} console lines over the per-tick limit were dropped", collected.console_dropped));
+        }
+        if let Some(e) = &out.error {
+            if out.outcome != Some(OutcomeKind::Ok) {
+                out.console.push(e.clone());
+            }
+        }
+        out
+    }
+
+    fn remember_heap(&self, out: &PlayerTickOutput) {
+        let mut h = self.heap.lock();
+        h.used_heap_size = out.heap_used_bytes;
+    }
+
+    /// Runs one tick (blocking). Never call from an async runtime's worker thread.
+    pub fn run_tick(&self, input: &PlayerTickInput) -> PlayerTickOutput {
+        let (args, options) = self.prepare(input);
+        let out = self.finish(self.tick_fn.apply(None, args, &options));
+        self.remember_heap(&out);
+        out
+    }
+
+    /// Runs one tick; completes when the isolate's home thread has.
+    pub async fn run_tick_async(&self, input: &PlayerTickInput) -> PlayerTickOutput {
+        let (args, options) = self.prepare(input);
+        let out = self.finish(self.tick_fn.apply_async(None, args, &options).await);
+        self.remember_heap(&out);
+        out
+    }
+
+    /// Disposes the isolate.
+    pub fn dispose(&self) {
+        self.isolate.dispose();
+    }
+}
