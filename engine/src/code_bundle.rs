@@ -26,7 +26,10 @@ impl CodeBundle {
     /// [`EngineError::InvalidCode`] naming what is wrong.
     pub fn new(modules: BTreeMap<String, String>) -> Result<Self> {
         if modules.len() > MAX_MODULES {
-            return Err(EngineError::InvalidCode(format!("{} modules; at most {MAX_MODULES}", modules.len())));
+            return Err(EngineError::InvalidCode(format!(
+                "{} modules; at most {MAX_MODULES}",
+                modules.len()
+            )));
         }
         let mut out = BTreeMap::new();
         let mut total = 0;
@@ -35,17 +38,25 @@ impl CodeBundle {
             let clean = clean.strip_suffix(".js").unwrap_or(clean).to_string();
             let ok = !clean.is_empty()
                 && clean.len() <= 100
-                && clean.chars().all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
+                && clean
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
                 && !clean.split('/').any(|p| p.is_empty() || p == "..");
             if !ok {
-                return Err(EngineError::InvalidCode(format!("invalid module name {name:?}")));
+                return Err(EngineError::InvalidCode(format!(
+                    "invalid module name {name:?}"
+                )));
             }
             total += source.len();
             if total > MAX_CODE_BYTES {
-                return Err(EngineError::InvalidCode(format!("code exceeds {MAX_CODE_BYTES} bytes")));
+                return Err(EngineError::InvalidCode(format!(
+                    "code exceeds {MAX_CODE_BYTES} bytes"
+                )));
             }
             if out.insert(clean.clone(), source).is_some() {
-                return Err(EngineError::InvalidCode(format!("module {clean:?} given twice")));
+                return Err(EngineError::InvalidCode(format!(
+                    "module {clean:?} given twice"
+                )));
             }
         }
         if !out.contains_key("main") {
@@ -59,15 +70,20 @@ impl CodeBundle {
     /// # Errors
     /// [`EngineError::Usage`] when the directory cannot be read; as [`CodeBundle::new`].
     pub fn from_dir(dir: &Path) -> Result<Self> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|e| EngineError::Usage(format!("cannot read bot directory {}: {e}", dir.display())))?;
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            EngineError::Usage(format!("cannot read bot directory {}: {e}", dir.display()))
+        })?;
         let mut modules = BTreeMap::new();
         for entry in entries {
             let path = entry.map_err(|e| EngineError::Usage(e.to_string()))?.path();
             if path.extension().and_then(|e| e.to_str()) != Some("js") {
                 continue;
             }
-            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
             let source = std::fs::read_to_string(&path)
                 .map_err(|e| EngineError::Usage(format!("cannot read {}: {e}", path.display())))?;
             modules.insert(name, source);
@@ -85,18 +101,35 @@ impl CodeBundle {
 /// The sample bots shipped with the binary.
 pub fn sample_bots() -> Vec<(&'static str, CodeBundle)> {
     let bundle = |files: &[(&str, &str)]| {
-        CodeBundle::new(files.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect())
-            .expect("sample bots are valid")
+        CodeBundle::new(
+            files
+                .iter()
+                .map(|(n, s)| (n.to_string(), s.to_string()))
+                .collect(),
+        )
+        .expect("sample bots are valid")
     };
     vec![
         (
             "harvester-upgrader",
             bundle(&[
-                ("main", include_str!("../../player-api/examples/harvester-upgrader/main.js")),
-                ("roles", include_str!("../../player-api/examples/harvester-upgrader/roles.js")),
+                (
+                    "main",
+                    include_str!("../../player-api/examples/harvester-upgrader/main.js"),
+                ),
+                (
+                    "roles",
+                    include_str!("../../player-api/examples/harvester-upgrader/roles.js"),
+                ),
             ]),
         ),
-        ("miner-hauler", bundle(&[("main", include_str!("../../player-api/examples/miner-hauler/main.js"))])),
+        (
+            "miner-hauler",
+            bundle(&[(
+                "main",
+                include_str!("../../player-api/examples/miner-hauler/main.js"),
+            )]),
+        ),
     ]
 }
 
@@ -105,15 +138,24 @@ mod tests {
     use super::*;
 
     fn m(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn names_are_normalised_and_validated() {
         let b = CodeBundle::new(m(&[("./main.js", "x"), ("lib/util", "y")])).unwrap();
-        assert_eq!(b.modules.keys().collect::<Vec<_>>(), vec!["lib/util", "main"]);
+        assert_eq!(
+            b.modules.keys().collect::<Vec<_>>(),
+            vec!["lib/util", "main"]
+        );
         for bad in ["../etc", "a b", "", "x//y", "é"] {
-            assert!(CodeBundle::new(m(&[("main", ""), (bad, "")])).is_err(), "{bad:?}");
+            assert!(
+                CodeBundle::new(m(&[("main", ""), (bad, "")])).is_err(),
+                "{bad:?}"
+            );
         }
         assert!(CodeBundle::new(m(&[("other", "")])).is_err());
         assert!(CodeBundle::new(m(&[("main", ""), ("main.js", "")])).is_err());

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use isoshard_player_api::{Preload, PlayerRuntimeOptions};
+use isoshard_player_api::{PlayerRuntimeOptions, Preload};
 use isoshard_world::WorldConfig;
 use serde::Serialize;
 
@@ -92,7 +92,16 @@ impl DemoReport {
         );
         s.push_str(&format!(
             "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8} {:>8} {:>6}  {}\n",
-            "player", "creeps", "spawned", "harvested", "rcl", "progress", "cpu avg", "cpu max", "errors", "last error"
+            "player",
+            "creeps",
+            "spawned",
+            "harvested",
+            "rcl",
+            "progress",
+            "cpu avg",
+            "cpu max",
+            "errors",
+            "last error"
         ));
         for p in &self.players {
             s.push_str(&format!(
@@ -134,7 +143,10 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
     for p in &options.preloads {
         let source = std::fs::read_to_string(p)
             .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
-        preloads.push(Preload { name: p.display().to_string(), source: source.into() });
+        preloads.push(Preload {
+            name: p.display().to_string(),
+            source: source.into(),
+        });
     }
     let mut bots: Vec<(String, CodeBundle)> = Vec::new();
     for (name, dir) in &options.bots {
@@ -149,7 +161,8 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
     }
     let (temp, dir) = match &options.data {
         Some(d) => {
-            std::fs::create_dir_all(d).map_err(|e| EngineError::Usage(format!("cannot create {}: {e}", d.display())))?;
+            std::fs::create_dir_all(d)
+                .map_err(|e| EngineError::Usage(format!("cannot create {}: {e}", d.display())))?;
             (None, d.clone())
         }
         None => {
@@ -162,10 +175,17 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
     let (width, height) = grid_for(bots.len());
     let mut shard = Shard::create(
         ShardOptions {
-            world: WorldConfig { seed: options.seed, width, height },
+            world: WorldConfig {
+                seed: options.seed,
+                width,
+                height,
+            },
             cpu_limit_ms: options.cpu_limit_ms,
             snapshot_every: 100,
-            runtime: PlayerRuntimeOptions { preloads, ..PlayerRuntimeOptions::default() },
+            runtime: PlayerRuntimeOptions {
+                preloads,
+                ..PlayerRuntimeOptions::default()
+            },
         },
         storage,
     )?;
@@ -213,7 +233,11 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
                 controller_level: level,
                 controller_progress: progress,
                 cpu_ms: CpuFigures {
-                    avg: if s.ticks_run > 0 { s.cpu_total_ms / s.ticks_run as f64 } else { 0.0 },
+                    avg: if s.ticks_run > 0 {
+                        s.cpu_total_ms / s.ticks_run as f64
+                    } else {
+                        0.0
+                    },
                     max: s.cpu_max_ms,
                 },
                 errors: s.errors,
@@ -225,7 +249,10 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         ticks: options.ticks,
         seed: options.seed,
         state_hash: last_hash.to_hex(),
-        ms_per_tick: TickTimes { p50: pct(0.5), p99: pct(0.99) },
+        ms_per_tick: TickTimes {
+            p50: pct(0.5),
+            p99: pct(0.99),
+        },
         data_dir: options.data.as_ref().map(|d| d.display().to_string()),
         players,
     };

@@ -25,6 +25,6 @@ pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
 pub use shard::{PlayerStats, Shard, ShardOptions, TickSummary};
 pub use storage::{
-    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, SledStorage, StoredShard, TickCommit,
-    TickRecord, STORAGE_FORMAT_VERSION,
+    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, SledStorage,
+    StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
 };

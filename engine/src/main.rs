@@ -59,7 +59,7 @@ enum Command {
         /// CPU-time limit per file, in milliseconds.
         #[arg(long, default_value_t = 1000)]
         timeout_ms: u64,
-        /// Wall-clock limit per file, in milliseconds (default: 4 × timeout).
+        /// Wall-clock limit per file, in milliseconds (default: 2 × timeout).
         #[arg(long)]
         wall_timeout_ms: Option<u64>,
         /// Print one JSON object per file, one per line.
@@ -69,7 +69,9 @@ enum Command {
 }
 
 fn parse_bot(s: &str) -> Result<(String, PathBuf), String> {
-    let (name, dir) = s.split_once('=').ok_or_else(|| format!("expected NAME=DIR, got {s:?}"))?;
+    let (name, dir) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=DIR, got {s:?}"))?;
     if name.is_empty() || dir.is_empty() {
         return Err(format!("expected NAME=DIR, got {s:?}"));
     }
@@ -90,8 +92,26 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
     match cli.command {
-        Command::Demo { ticks, players, seed, bots, preloads, data, cpu_limit_ms, json } => {
-            let options = DemoOptions { ticks, players, seed, bots, preloads, data, cpu_limit_ms, progress: !json };
+        Command::Demo {
+            ticks,
+            players,
+            seed,
+            bots,
+            preloads,
+            data,
+            cpu_limit_ms,
+            json,
+        } => {
+            let options = DemoOptions {
+                ticks,
+                players,
+                seed,
+                bots,
+                preloads,
+                data,
+                cpu_limit_ms,
+                progress: !json,
+            };
             match run_demo(&options) {
                 Ok(report) => {
                     if json {

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use isoshard_player_api::{PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, TickShared};
+use isoshard_player_api::{
+    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, TickShared,
+};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::PlayerId;
 use tracing::{info_span, warn};
@@ -51,7 +53,12 @@ pub struct ThreadPlayerHost {
 impl ThreadPlayerHost {
     /// A host for a map described by `map` (terrain and exits, see [`PlayerSetup::map`]).
     pub fn new(shared: Arc<TickShared>, map: ExternalCopy, options: PlayerRuntimeOptions) -> Self {
-        ThreadPlayerHost { slots: BTreeMap::new(), shared, map, options }
+        ThreadPlayerHost {
+            slots: BTreeMap::new(),
+            shared,
+            map,
+            options,
+        }
     }
 
     /// Makes sure `turn.player` has a live runtime on its current code; `Err` carries the
@@ -73,7 +80,13 @@ impl ThreadPlayerHost {
         };
         match PlayerRuntime::start(setup, self.shared.clone(), &self.options) {
             Ok(runtime) => {
-                self.slots.insert(turn.player, Slot { runtime, code_version: turn.code_version });
+                self.slots.insert(
+                    turn.player,
+                    Slot {
+                        runtime,
+                        code_version: turn.code_version,
+                    },
+                );
                 Ok(())
             }
             Err(e) => {
@@ -120,7 +133,8 @@ impl PlayerHost for ThreadPlayerHost {
         for (i, o) in ran {
             out[i] = Some(o);
         }
-        let outputs: Vec<PlayerTickOutput> = out.into_iter().map(Option::unwrap_or_default).collect();
+        let outputs: Vec<PlayerTickOutput> =
+            out.into_iter().map(Option::unwrap_or_default).collect();
         // A memory-limit kill disposes the isolate; the next turn resets it.
         for (turn, o) in turns.iter().zip(&outputs) {
             if o.outcome == Some(OutcomeKind::MemoryLimit) {
@@ -137,6 +151,9 @@ impl PlayerHost for ThreadPlayerHost {
     }
 
     fn live_isolates(&self) -> usize {
-        self.slots.values().filter(|s| !s.runtime.is_disposed()).count()
+        self.slots
+            .values()
+            .filter(|s| !s.runtime.is_disposed())
+            .count()
     }
 }

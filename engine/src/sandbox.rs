@@ -17,7 +17,7 @@ pub struct SandboxOptions {
     pub memory_limit_mb: usize,
     /// CPU limit per file.
     pub cpu_limit: Duration,
-    /// Wall limit per file (default: four times the CPU limit).
+    /// Wall limit per file (default: twice the CPU limit).
     pub wall_limit: Option<Duration>,
 }
 
@@ -75,7 +75,7 @@ impl SandboxReport {
 }
 
 fn limit_error(kind: OutcomeKind, options: &SandboxOptions) -> ReportError {
-    let wall = options.wall_limit.unwrap_or(options.cpu_limit * 4);
+    let wall = options.wall_limit.unwrap_or(options.cpu_limit * 2);
     let (name, message) = match kind {
         OutcomeKind::CpuLimit => (
             "CpuLimit",

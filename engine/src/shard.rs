@@ -8,9 +8,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use isoshard_player_api::{CpuBudget, PlayerRuntimeOptions, PlayerTickInput, PlayerTickOutput, TickShared};
+use isoshard_player_api::{
+    CpuBudget, PlayerRuntimeOptions, PlayerTickInput, PlayerTickOutput, TickShared,
+};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
-use isoshard_world::{GameWorld, IntentBatch, ObjectKind, PathGrid, PlayerId, StateHash, WorldConfig};
+use isoshard_world::{
+    GameWorld, IntentBatch, ObjectKind, PathGrid, PlayerId, StateHash, WorldConfig,
+};
 use serde::Serialize;
 use serde_json::json;
 use tracing::{debug, info_span, warn};
@@ -18,7 +22,9 @@ use tracing::{debug, info_span, warn};
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
 use crate::player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
-use crate::storage::{PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, TickCommit, TickRecord};
+use crate::storage::{
+    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, TickCommit, TickRecord,
+};
 
 /// Console lines kept per player between reads.
 const CONSOLE_KEEP: usize = 200;
@@ -109,23 +115,47 @@ fn map_copy(world: &GameWorld) -> Result<ExternalCopy> {
         }
         exits.insert(r.name.clone(), serde_json::Value::Object(e));
     }
-    Ok(ExternalCopy::from_json(&json!({"terrain": terrain, "exits": exits}))?)
+    Ok(ExternalCopy::from_json(
+        &json!({"terrain": terrain, "exits": exits}),
+    )?)
 }
 
 /// Per-player, per-tick seed for `Math.random` (splitmix64 of world seed, player, tick).
 fn player_seed(world_seed: u64, player: PlayerId, tick: u64) -> u64 {
-    let mut z = world_seed ^ (player.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tick.rotate_left(29);
+    let mut z =
+        world_seed ^ (player.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tick.rotate_left(29);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
 
 impl Shard {
-    fn assemble(world: GameWorld, meta: ShardMeta, storage: Box<dyn ShardStorage>, runtime: PlayerRuntimeOptions) -> Result<Shard> {
-        let rooms = world.map().rooms.iter().map(|r| (r.name.clone(), r.id)).collect();
+    fn assemble(
+        world: GameWorld,
+        meta: ShardMeta,
+        storage: Box<dyn ShardStorage>,
+        runtime: PlayerRuntimeOptions,
+    ) -> Result<Shard> {
+        let rooms = world
+            .map()
+            .rooms
+            .iter()
+            .map(|r| (r.name.clone(), r.id))
+            .collect();
         let shared = Arc::new(TickShared::new(rooms));
-        let host = Box::new(ThreadPlayerHost::new(shared.clone(), map_copy(&world)?, runtime));
-        Ok(Shard { world, meta, players: BTreeMap::new(), host, storage, shared })
+        let host = Box::new(ThreadPlayerHost::new(
+            shared.clone(),
+            map_copy(&world)?,
+            runtime,
+        ));
+        Ok(Shard {
+            world,
+            meta,
+            players: BTreeMap::new(),
+            host,
+            storage,
+            shared,
+        })
     }
 
     /// Creates a new shard in empty storage.
@@ -134,10 +164,16 @@ impl Shard {
     /// World or storage failures.
     pub fn create(options: ShardOptions, mut storage: Box<dyn ShardStorage>) -> Result<Shard> {
         if storage.load()?.is_some() {
-            return Err(EngineError::Storage("storage already holds a shard; open it instead".into()));
+            return Err(EngineError::Storage(
+                "storage already holds a shard; open it instead".into(),
+            ));
         }
         let world = GameWorld::new(options.world)?;
-        let meta = ShardMeta { world: options.world, cpu_limit_ms: options.cpu_limit_ms, snapshot_every: options.snapshot_every.max(1) };
+        let meta = ShardMeta {
+            world: options.world,
+            cpu_limit_ms: options.cpu_limit_ms,
+            snapshot_every: options.snapshot_every.max(1),
+        };
         storage.create(&meta, &world.snapshot(), &[])?;
         Self::assemble(world, meta, storage, options.runtime)
     }
@@ -149,7 +185,9 @@ impl Shard {
     /// [`EngineError::Storage`] for an empty store, corrupt records or a hash that does not
     /// match (naming the tick).
     pub fn open(storage: Box<dyn ShardStorage>, runtime: PlayerRuntimeOptions) -> Result<Shard> {
-        let stored = storage.load()?.ok_or_else(|| EngineError::Storage("storage holds no shard".into()))?;
+        let stored = storage
+            .load()?
+            .ok_or_else(|| EngineError::Storage("storage holds no shard".into()))?;
         let mut world = GameWorld::restore(stored.snapshot)?;
         for record in &stored.ticks {
             let out = world.tick(&record.intents);
@@ -209,9 +247,22 @@ impl Shard {
     /// World errors (name taken, no free room), storage failures.
     pub fn add_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
         let id = self.world.add_player(name)?;
-        let account = PlayerAccount { id, name: name.to_string(), code_version: 1, token_hash: None, suspended: None };
-        let state = PlayerTickState { memory: String::new(), budget: CpuBudget::new(self.meta.cpu_limit_ms) };
-        self.storage.save_player(&PlayerRecord { account: account.clone(), code: code.clone(), state: state.clone() })?;
+        let account = PlayerAccount {
+            id,
+            name: name.to_string(),
+            code_version: 1,
+            token_hash: None,
+            suspended: None,
+        };
+        let state = PlayerTickState {
+            memory: String::new(),
+            budget: CpuBudget::new(self.meta.cpu_limit_ms),
+        };
+        self.storage.save_player(&PlayerRecord {
+            account: account.clone(),
+            code: code.clone(),
+            state: state.clone(),
+        })?;
         // Adding a player changes the world: snapshot so recovery starts from it.
         self.storage.save_snapshot(&self.world.snapshot())?;
         self.players.insert(
@@ -233,14 +284,20 @@ impl Shard {
     /// # Errors
     /// [`EngineError::UnknownPlayer`], storage failures.
     pub fn set_code(&mut self, player: PlayerId, code: CodeBundle) -> Result<()> {
-        let p = self.players.get_mut(&player).ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        let p = self
+            .players
+            .get_mut(&player)
+            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
         p.account.code_version += 1;
         p.account.suspended = None;
         p.code = Arc::new(code);
         let record = PlayerRecord {
             account: p.account.clone(),
             code: (*p.code).clone(),
-            state: PlayerTickState { memory: (*p.memory).clone(), budget: p.budget },
+            state: PlayerTickState {
+                memory: (*p.memory).clone(),
+                budget: p.budget,
+            },
         };
         self.storage.save_player(&record)?;
         self.host.reset(player);
@@ -249,12 +306,18 @@ impl Shard {
 
     /// Players, with their running stats.
     pub fn player_stats(&self) -> Vec<(PlayerId, String, PlayerStats)> {
-        self.players.values().map(|p| (p.account.id, p.account.name.clone(), p.stats.clone())).collect()
+        self.players
+            .values()
+            .map(|p| (p.account.id, p.account.name.clone(), p.stats.clone()))
+            .collect()
     }
 
     /// Takes the console lines buffered for a player.
     pub fn drain_console(&mut self, player: PlayerId) -> Vec<String> {
-        self.players.get_mut(&player).map(|p| p.console.drain(..).collect()).unwrap_or_default()
+        self.players
+            .get_mut(&player)
+            .map(|p| p.console.drain(..).collect())
+            .unwrap_or_default()
     }
 
     /// A player's stored Memory string.
@@ -306,7 +369,12 @@ impl Shard {
             let rooms = views
                 .players
                 .get(id)
-                .map(|pv| pv.rooms.iter().filter_map(|r| copies.get(r.as_str()).cloned()).collect())
+                .map(|pv| {
+                    pv.rooms
+                        .iter()
+                        .filter_map(|r| copies.get(r.as_str()).cloned())
+                        .collect()
+                })
                 .unwrap_or_default();
             turns.push(PlayerTurn {
                 player: *id,
@@ -336,7 +404,13 @@ impl Shard {
             }
             self.absorb(id, out, &mut batch);
             let p = &self.players[&id];
-            states.push((id, PlayerTickState { memory: (*p.memory).clone(), budget: p.budget }));
+            states.push((
+                id,
+                PlayerTickState {
+                    memory: (*p.memory).clone(),
+                    budget: p.budget,
+                },
+            ));
         }
         let intents = batch.len();
         let outcome = self.world.tick(&batch);
@@ -349,12 +423,24 @@ impl Shard {
         }
         for (id, codes) in &outcome.results {
             if let Some(p) = self.players.get_mut(id) {
-                p.stats.intents_rejected += codes.iter().filter(|c| **c != isoshard_world::ReturnCode::Ok).count() as u64;
+                p.stats.intents_rejected += codes
+                    .iter()
+                    .filter(|c| **c != isoshard_world::ReturnCode::Ok)
+                    .count() as u64;
             }
         }
-        let record = TickRecord { tick: outcome.tick, intents: batch, state_hash: outcome.state_hash };
-        let snapshot = (outcome.tick % self.meta.snapshot_every == 0).then(|| self.world.snapshot());
-        self.storage.commit_tick(TickCommit { record: &record, snapshot: snapshot.as_ref(), states: &states })?;
+        let record = TickRecord {
+            tick: outcome.tick,
+            intents: batch,
+            state_hash: outcome.state_hash,
+        };
+        let snapshot =
+            (outcome.tick % self.meta.snapshot_every == 0).then(|| self.world.snapshot());
+        self.storage.commit_tick(TickCommit {
+            record: &record,
+            snapshot: snapshot.as_ref(),
+            states: &states,
+        })?;
         debug!(tick = outcome.tick, intents, "tick committed");
         Ok(TickSummary {
             tick: outcome.tick,
@@ -368,7 +454,9 @@ impl Shard {
 
     /// Folds one player's output into their state and the tick's intent batch.
     fn absorb(&mut self, id: PlayerId, out: PlayerTickOutput, batch: &mut IntentBatch) {
-        let Some(p) = self.players.get_mut(&id) else { return };
+        let Some(p) = self.players.get_mut(&id) else {
+            return;
+        };
         let cpu_ms = out.cpu_time.as_secs_f64() * 1000.0;
         p.budget.charge(cpu_ms);
         p.stats.ticks_run += 1;

@@ -96,7 +96,12 @@ pub trait ShardStorage: Send {
     ///
     /// # Errors
     /// Backend failures.
-    fn create(&mut self, meta: &ShardMeta, snapshot: &WorldSnapshot, players: &[PlayerRecord]) -> Result<()>;
+    fn create(
+        &mut self,
+        meta: &ShardMeta,
+        snapshot: &WorldSnapshot,
+        players: &[PlayerRecord],
+    ) -> Result<()>;
     /// The stored shard, or `None` for an empty store.
     ///
     /// # Errors
@@ -138,7 +143,8 @@ fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 }
 
 fn decode<T: for<'de> Deserialize<'de>>(what: &str, bytes: &[u8]) -> Result<T> {
-    rmp_serde::from_slice(bytes).map_err(|e| EngineError::Storage(format!("cannot decode {what}: {e}")))
+    rmp_serde::from_slice(bytes)
+        .map_err(|e| EngineError::Storage(format!("cannot decode {what}: {e}")))
 }
 
 impl SledStorage {
@@ -164,9 +170,17 @@ impl SledStorage {
 }
 
 impl ShardStorage for SledStorage {
-    fn create(&mut self, meta: &ShardMeta, snapshot: &WorldSnapshot, players: &[PlayerRecord]) -> Result<()> {
+    fn create(
+        &mut self,
+        meta: &ShardMeta,
+        snapshot: &WorldSnapshot,
+        players: &[PlayerRecord],
+    ) -> Result<()> {
         let mut batch = sled::Batch::default();
-        batch.insert(b"meta/format".to_vec(), STORAGE_FORMAT_VERSION.to_be_bytes().to_vec());
+        batch.insert(
+            b"meta/format".to_vec(),
+            STORAGE_FORMAT_VERSION.to_be_bytes().to_vec(),
+        );
         batch.insert(b"meta/config".to_vec(), encode(meta)?);
         batch.insert(b"meta/tick".to_vec(), snapshot.time.to_be_bytes().to_vec());
         batch.insert(key("snap/", snapshot.time), encode(snapshot)?);
@@ -179,9 +193,14 @@ impl ShardStorage for SledStorage {
     }
 
     fn load(&self) -> Result<Option<StoredShard>> {
-        let Some(format) = self.tree.get(b"meta/format")? else { return Ok(None) };
+        let Some(format) = self.tree.get(b"meta/format")? else {
+            return Ok(None);
+        };
         let format = u32::from_be_bytes(
-            format.as_ref().try_into().map_err(|_| EngineError::Storage("malformed meta/format".into()))?,
+            format
+                .as_ref()
+                .try_into()
+                .map_err(|_| EngineError::Storage("malformed meta/format".into()))?,
         );
         if format != STORAGE_FORMAT_VERSION {
             return Err(EngineError::Storage(format!(
@@ -190,7 +209,10 @@ impl ShardStorage for SledStorage {
         }
         let meta: ShardMeta = decode(
             "meta/config",
-            &self.tree.get(b"meta/config")?.ok_or_else(|| EngineError::Storage("missing meta/config".into()))?,
+            &self
+                .tree
+                .get(b"meta/config")?
+                .ok_or_else(|| EngineError::Storage("missing meta/config".into()))?,
         )?;
         let last_tick = u64::from_be_bytes(
             self.tree
@@ -204,10 +226,16 @@ impl ShardStorage for SledStorage {
             .tree
             .range(key("snap/", 0)..=key("snap/", last_tick))
             .next_back()
-            .ok_or_else(|| EngineError::Storage(format!("no snapshot at or before tick {last_tick}")))??;
-        let snapshot: WorldSnapshot = decode(&format!("snapshot {:?}", &snap_key[5..]), &snap_bytes)?;
+            .ok_or_else(|| {
+                EngineError::Storage(format!("no snapshot at or before tick {last_tick}"))
+            })??;
+        let snapshot: WorldSnapshot =
+            decode(&format!("snapshot {:?}", &snap_key[5..]), &snap_bytes)?;
         let mut ticks = Vec::new();
-        for item in self.tree.range(key("tick/", snapshot.time + 1)..=key("tick/", last_tick)) {
+        for item in self
+            .tree
+            .range(key("tick/", snapshot.time + 1)..=key("tick/", last_tick))
+        {
             let (_, v) = item?;
             ticks.push(decode::<TickRecord>("tick record", &v)?);
         }
@@ -216,11 +244,33 @@ impl ShardStorage for SledStorage {
             let (_, v) = item?;
             let account: PlayerAccount = decode("player account", &v)?;
             let id = account.id.0 as u64;
-            let code = decode("player code", &self.tree.get(key("code/", id))?.ok_or_else(|| EngineError::Storage(format!("player {id} has no code")))?)?;
-            let state = decode("player state", &self.tree.get(key("pstate/", id))?.ok_or_else(|| EngineError::Storage(format!("player {id} has no state")))?)?;
-            players.push(PlayerRecord { account, code, state });
+            let code = decode(
+                "player code",
+                &self
+                    .tree
+                    .get(key("code/", id))?
+                    .ok_or_else(|| EngineError::Storage(format!("player {id} has no code")))?,
+            )?;
+            let state = decode(
+                "player state",
+                &self
+                    .tree
+                    .get(key("pstate/", id))?
+                    .ok_or_else(|| EngineError::Storage(format!("player {id} has no state")))?,
+            )?;
+            players.push(PlayerRecord {
+                account,
+                code,
+                state,
+            });
         }
-        Ok(Some(StoredShard { meta, last_tick, snapshot, ticks, players }))
+        Ok(Some(StoredShard {
+            meta,
+            last_tick,
+            snapshot,
+            ticks,
+            players,
+        }))
     }
 
     fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()> {
@@ -232,13 +282,17 @@ impl ShardStorage for SledStorage {
         for (id, state) in commit.states {
             batch.insert(key("pstate/", id.0 as u64), encode(state)?);
         }
-        batch.insert(b"meta/tick".to_vec(), commit.record.tick.to_be_bytes().to_vec());
+        batch.insert(
+            b"meta/tick".to_vec(),
+            commit.record.tick.to_be_bytes().to_vec(),
+        );
         self.tree.apply_batch(batch)?;
         self.flush()
     }
 
     fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()> {
-        self.tree.insert(key("snap/", snapshot.time), encode(snapshot)?)?;
+        self.tree
+            .insert(key("snap/", snapshot.time), encode(snapshot)?)?;
         self.flush()
     }
 

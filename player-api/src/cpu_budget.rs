@@ -19,7 +19,10 @@ pub struct CpuBudget {
 impl CpuBudget {
     /// A full bucket with the given limit.
     pub fn new(limit_ms: i64) -> Self {
-        CpuBudget { limit: limit_ms.max(1), bucket: BUCKET_MAX }
+        CpuBudget {
+            limit: limit_ms.max(1),
+            bucket: BUCKET_MAX,
+        }
     }
 
     /// `Game.cpu.tickLimit`: `min(500, bucket + limit)`.

@@ -30,18 +30,56 @@ pub fn parse_intent(v: &Value) -> Option<Intent> {
             creep: creep()?,
             direction: v.get("direction")?.as_u64().filter(|d| *d <= 255)? as u8,
         },
-        "harvest" => Intent::Harvest { creep: creep()?, target: target()? },
-        "transfer" => Intent::Transfer { creep: creep()?, target: target()?, amount: amount(v)? },
-        "withdraw" => Intent::Withdraw { creep: creep()?, target: target()?, amount: amount(v)? },
-        "pickup" => Intent::Pickup { creep: creep()?, target: target()? },
-        "drop" => Intent::Drop { creep: creep()?, amount: amount(v)? },
-        "build" => Intent::Build { creep: creep()?, target: target()? },
-        "repair" => Intent::Repair { creep: creep()?, target: target()? },
-        "upgradeController" => Intent::UpgradeController { creep: creep()?, target: target()? },
-        "attack" => Intent::Attack { creep: creep()?, target: target()? },
-        "rangedAttack" => Intent::RangedAttack { creep: creep()?, target: target()? },
-        "heal" => Intent::Heal { creep: creep()?, target: target()? },
-        "claimController" => Intent::ClaimController { creep: creep()?, target: target()? },
+        "harvest" => Intent::Harvest {
+            creep: creep()?,
+            target: target()?,
+        },
+        "transfer" => Intent::Transfer {
+            creep: creep()?,
+            target: target()?,
+            amount: amount(v)?,
+        },
+        "withdraw" => Intent::Withdraw {
+            creep: creep()?,
+            target: target()?,
+            amount: amount(v)?,
+        },
+        "pickup" => Intent::Pickup {
+            creep: creep()?,
+            target: target()?,
+        },
+        "drop" => Intent::Drop {
+            creep: creep()?,
+            amount: amount(v)?,
+        },
+        "build" => Intent::Build {
+            creep: creep()?,
+            target: target()?,
+        },
+        "repair" => Intent::Repair {
+            creep: creep()?,
+            target: target()?,
+        },
+        "upgradeController" => Intent::UpgradeController {
+            creep: creep()?,
+            target: target()?,
+        },
+        "attack" => Intent::Attack {
+            creep: creep()?,
+            target: target()?,
+        },
+        "rangedAttack" => Intent::RangedAttack {
+            creep: creep()?,
+            target: target()?,
+        },
+        "heal" => Intent::Heal {
+            creep: creep()?,
+            target: target()?,
+        },
+        "claimController" => Intent::ClaimController {
+            creep: creep()?,
+            target: target()?,
+        },
         "spawnCreep" => {
             let body = v.get("body")?.as_array()?;
             if body.len() > 50 {
@@ -55,10 +93,18 @@ pub fn parse_intent(v: &Value) -> Option<Intent> {
             if name.len() > 100 {
                 return None;
             }
-            Intent::SpawnCreep { spawn: id(v, "spawn")?, body, name: name.to_string() }
+            Intent::SpawnCreep {
+                spawn: id(v, "spawn")?,
+                body,
+                name: name.to_string(),
+            }
         }
         "createConstructionSite" => Intent::CreateConstructionSite {
-            room: v.get("room")?.as_str().filter(|r| r.len() <= 16)?.to_string(),
+            room: v
+                .get("room")?
+                .as_str()
+                .filter(|r| r.len() <= 16)?
+                .to_string(),
             x: v.get("x")?.as_u64().filter(|x| *x < 50)? as u8,
             y: v.get("y")?.as_u64().filter(|y| *y < 50)? as u8,
             structure: StructureKind::parse(v.get("structure")?.as_str()?)?,
@@ -69,9 +115,18 @@ pub fn parse_intent(v: &Value) -> Option<Intent> {
             public: v.get("public").and_then(Value::as_bool).unwrap_or(false),
         },
         "suicide" => Intent::Suicide { creep: creep()? },
-        "towerAttack" => Intent::TowerAttack { tower: id(v, "tower")?, target: target()? },
-        "towerHeal" => Intent::TowerHeal { tower: id(v, "tower")?, target: target()? },
-        "towerRepair" => Intent::TowerRepair { tower: id(v, "tower")?, target: target()? },
+        "towerAttack" => Intent::TowerAttack {
+            tower: id(v, "tower")?,
+            target: target()?,
+        },
+        "towerHeal" => Intent::TowerHeal {
+            tower: id(v, "tower")?,
+            target: target()?,
+        },
+        "towerRepair" => Intent::TowerRepair {
+            tower: id(v, "tower")?,
+            target: target()?,
+        },
         _ => return None,
     })
 }
@@ -86,15 +141,28 @@ mod tests {
         let id = ObjectId(42).to_js();
         assert_eq!(
             parse_intent(&json!({"type": "move", "creep": id, "direction": 3})),
-            Some(Intent::Move { creep: ObjectId(42), direction: 3 })
+            Some(Intent::Move {
+                creep: ObjectId(42),
+                direction: 3
+            })
         );
         assert_eq!(
-            parse_intent(&json!({"type": "spawnCreep", "spawn": id, "body": ["work", "move"], "name": "a"})),
-            Some(Intent::SpawnCreep { spawn: ObjectId(42), body: vec![BodyPartKind::Work, BodyPartKind::Move], name: "a".into() })
+            parse_intent(
+                &json!({"type": "spawnCreep", "spawn": id, "body": ["work", "move"], "name": "a"})
+            ),
+            Some(Intent::SpawnCreep {
+                spawn: ObjectId(42),
+                body: vec![BodyPartKind::Work, BodyPartKind::Move],
+                name: "a".into()
+            })
         );
         assert_eq!(
             parse_intent(&json!({"type": "transfer", "creep": id, "target": id, "amount": 5})),
-            Some(Intent::Transfer { creep: ObjectId(42), target: ObjectId(42), amount: Some(5) })
+            Some(Intent::Transfer {
+                creep: ObjectId(42),
+                target: ObjectId(42),
+                amount: Some(5)
+            })
         );
     }
 

@@ -29,8 +29,8 @@ pub use cpu_budget::CpuBudget;
 pub use error::{PlayerApiError, Result};
 pub use intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
 pub use player_runtime::{
-    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, Preload, MAX_CONSOLE_BYTES,
-    MAX_MEMORY_BYTES,
+    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, Preload,
+    MAX_CONSOLE_BYTES, MAX_MEMORY_BYTES,
 };
 pub use tick_shared::TickShared;
 

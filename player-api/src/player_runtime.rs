@@ -5,8 +5,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use isoshard_scripting::{
-    Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind, Reference, RunOptions,
-    RunOutcome, Script, ScriptOptions, Transferable,
+    Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
+    Reference, RunOptions, RunOutcome, Script, ScriptOptions, Transferable,
 };
 use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
 use parking_lot::Mutex;
@@ -118,7 +118,10 @@ pub struct PlayerRuntime {
 }
 
 fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: valid out-pointer; CLOCK_THREAD_CPUTIME_ID is always available on Linux.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
@@ -137,7 +140,11 @@ fn compile_cached(isolate: &Isolate, name: &str, source: &str) -> Result<Script>
     let produce = cached.is_none();
     let script = isolate.compile_script(
         source,
-        ScriptOptions { filename: Some(name.to_string()), produce_cached_data: produce, cached_data: cached },
+        ScriptOptions {
+            filename: Some(name.to_string()),
+            produce_cached_data: produce,
+            cached_data: cached,
+        },
     )?;
     if let Some(data) = script.cached_data() {
         code_cache().lock().insert(key, data.to_vec());
@@ -160,7 +167,11 @@ impl PlayerRuntime {
     /// # Errors
     /// [`PlayerApiError::Setup`] when the prelude or a preload fails;
     /// [`PlayerApiError::InvalidModules`] without a `main` module.
-    pub fn start(setup: PlayerSetup, shared: Arc<TickShared>, options: &PlayerRuntimeOptions) -> Result<Self> {
+    pub fn start(
+        setup: PlayerSetup,
+        shared: Arc<TickShared>,
+        options: &PlayerRuntimeOptions,
+    ) -> Result<Self> {
         if !setup.modules.contains_key("main") {
             return Err(PlayerApiError::InvalidModules("no `main` module".into()));
         }
@@ -202,7 +213,10 @@ impl PlayerRuntime {
             .outcome
             .into_result()
             .map_err(|e| PlayerApiError::Setup(format!("hiding the api: {e}")))?;
-        let map = setup.map.to_json().map_err(|e| PlayerApiError::Setup(e.to_string()))?;
+        let map = setup
+            .map
+            .to_json()
+            .map_err(|e| PlayerApiError::Setup(e.to_string()))?;
         let meta = json!({
             "username": setup.username,
             "modules": setup.modules,
@@ -216,7 +230,13 @@ impl PlayerRuntime {
             .outcome
             .into_result()
             .map_err(|e| PlayerApiError::Setup(format!("setup: {e}")))?;
-        Ok(PlayerRuntime { isolate, _context: context, tick_fn, collected, heap })
+        Ok(PlayerRuntime {
+            isolate,
+            _context: context,
+            tick_fn,
+            collected,
+            heap,
+        })
     }
 
     fn install_callbacks(
@@ -259,7 +279,9 @@ impl PlayerRuntime {
             "__isoshard_console",
             Callback::ignored(move |args| {
                 let mut c = c.lock();
-                let Some(lines) = args.first().and_then(|a| a.to_json().ok()) else { return };
+                let Some(lines) = args.first().and_then(|a| a.to_json().ok()) else {
+                    return;
+                };
                 for line in lines.as_array().into_iter().flatten() {
                     let text = match line {
                         Value::String(s) => s.clone(),
@@ -276,7 +298,9 @@ impl PlayerRuntime {
         )?;
         context.set_callback(
             "__isoshard_cpu_now",
-            Callback::sync(|_| ExternalCopy::from_json(&json!(thread_cpu_ns() as f64)).map_err(|e| e.to_string())),
+            Callback::sync(|_| {
+                ExternalCopy::from_json(&json!(thread_cpu_ns() as f64)).map_err(|e| e.to_string())
+            }),
         )?;
         let h = heap.clone();
         context.set_callback(
@@ -296,20 +320,37 @@ impl PlayerRuntime {
         context.set_callback(
             "__isoshard_find_path",
             Callback::sync(move |args| {
-                let a: Vec<Value> = args.iter().map(|a| a.to_json().unwrap_or(Value::Null)).collect();
+                let a: Vec<Value> = args
+                    .iter()
+                    .map(|a| a.to_json().unwrap_or(Value::Null))
+                    .collect();
                 let path = (|| {
                     let from_room = s.room(a.first()?.as_str()?)?;
                     let to_room = s.room(a.get(3)?.as_str()?)?;
-                    let coord = |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
+                    let coord =
+                        |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
                     let from = Position::new(from_room, coord(a.get(1)?)?, coord(a.get(2)?)?);
                     let to = Position::new(to_room, coord(a.get(4)?)?, coord(a.get(5)?)?);
                     let range = num(a.get(6)?).unwrap_or(1.0).clamp(0.0, 50.0) as u32;
                     let ignore_creeps = a.get(7).and_then(Value::as_bool).unwrap_or(false);
                     let grid = s.grid()?;
-                    Some(find_path(&grid, from, to, &PathOptions { range, ignore_creeps, ..PathOptions::default() }))
+                    Some(find_path(
+                        &grid,
+                        from,
+                        to,
+                        &PathOptions {
+                            range,
+                            ignore_creeps,
+                            ..PathOptions::default()
+                        },
+                    ))
                 })()
                 .unwrap_or_default();
-                let flat: Vec<u8> = path.iter().filter(|p| Some(p.room) == path.first().map(|f| f.room)).flat_map(|p| [p.x, p.y]).collect();
+                let flat: Vec<u8> = path
+                    .iter()
+                    .filter(|p| Some(p.room) == path.first().map(|f| f.room))
+                    .flat_map(|p| [p.x, p.y])
+                    .collect();
                 ExternalCopy::from_json(&json!(flat)).map_err(|e| e.to_string())
             }),
         )?;
@@ -317,10 +358,14 @@ impl PlayerRuntime {
         context.set_callback(
             "__isoshard_closest_by_path",
             Callback::sync(move |args| {
-                let a: Vec<Value> = args.iter().map(|a| a.to_json().unwrap_or(Value::Null)).collect();
+                let a: Vec<Value> = args
+                    .iter()
+                    .map(|a| a.to_json().unwrap_or(Value::Null))
+                    .collect();
                 let index = (|| {
                     let room = s.room(a.first()?.as_str()?)?;
-                    let coord = |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
+                    let coord =
+                        |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
                     let from = Position::new(room, coord(a.get(1)?)?, coord(a.get(2)?)?);
                     let flat = a.get(3)?.as_array()?;
                     if flat.len() > 2 * 5000 {
@@ -328,12 +373,15 @@ impl PlayerRuntime {
                     }
                     let goals: Vec<Position> = flat
                         .chunks(2)
-                        .filter_map(|c| Some(Position::new(room, coord(c.first()?)?, coord(c.get(1)?)?)))
+                        .filter_map(|c| {
+                            Some(Position::new(room, coord(c.first()?)?, coord(c.get(1)?)?))
+                        })
                         .collect();
                     let grid = s.grid()?;
                     closest_by_path(&grid, from, &goals, 1, 10_000)
                 })();
-                ExternalCopy::from_json(&json!(index.map_or(-1, |i| i as i64))).map_err(|e| e.to_string())
+                ExternalCopy::from_json(&json!(index.map_or(-1, |i| i as i64)))
+                    .map_err(|e| e.to_string())
             }),
         )?;
         Ok(())
@@ -361,7 +409,9 @@ impl PlayerRuntime {
             "now": DATE_EPOCH_MS + input.tick as f64 * 1000.0,
             "memory": input.memory,
         });
-        let mut args = vec![Transferable::Copy(ExternalCopy::from_json(&meta).unwrap_or_else(|_| ExternalCopy::undefined()))];
+        let mut args = vec![Transferable::Copy(
+            ExternalCopy::from_json(&meta).unwrap_or_else(|_| ExternalCopy::undefined()),
+        )];
         args.extend(input.rooms.iter().cloned().map(Transferable::Copy));
         let tick_limit = Duration::from_millis(input.cpu.tick_limit().max(1) as u64);
         let options = RunOptions {
@@ -372,7 +422,10 @@ impl PlayerRuntime {
         (args, options)
     }
 
-    fn finish(&self, run: isoshard_scripting::Result<isoshard_scripting::Run<ExternalCopy>>) -> PlayerTickOutput {
+    fn finish(
+        &self,
+        run: isoshard_scripting::Result<isoshard_scripting::Run<ExternalCopy>>,
+    ) -> PlayerTickOutput {
         let collected = std::mem::take(&mut *self.collected.lock());
         let mut out = PlayerTickOutput::default();
         let run = match run {
@@ -409,7 +462,10 @@ impl PlayerRuntime {
         }
         out.console = collected.console;
         if collected.console_dropped > 0 {
-            out.console.push(format!("[isoshard] {} console lines over the per-tick limit were dropped", collected.console_dropped));
+            out.console.push(format!(
+                "[isoshard] {} console lines over the per-tick limit were dropped",
+                collected.console_dropped
+            ));
         }
         if let Some(e) = &out.error {
             if out.outcome != Some(OutcomeKind::Ok) {

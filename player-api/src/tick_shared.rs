@@ -15,7 +15,10 @@ pub struct TickShared {
 impl TickShared {
     /// For a map with these room names.
     pub fn new(rooms: BTreeMap<String, RoomId>) -> Self {
-        TickShared { grid: RwLock::new(None), rooms }
+        TickShared {
+            grid: RwLock::new(None),
+            rooms,
+        }
     }
 
     /// Installs this tick's path grid.

@@ -16,7 +16,7 @@ use crate::reference::Reference;
 pub struct RunOptions {
     /// CPU time limit (thread CPU clock); `None` uses the isolate's default.
     pub cpu_limit: Option<Duration>,
-    /// Wall-clock limit; `None` means four times the CPU limit.
+    /// Wall-clock limit; `None` means twice the CPU limit.
     pub wall_limit: Option<Duration>,
     /// Script name used in stack traces.
     pub filename: Option<String>,
@@ -39,7 +39,7 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
-    /// Options with a CPU limit and the default wall limit (four times it).
+    /// Options with a CPU limit and the default wall limit (twice it).
     pub fn with_cpu_limit(cpu: Duration) -> Self {
         RunOptions {
             cpu_limit: Some(cpu),
@@ -51,7 +51,7 @@ impl RunOptions {
         match self.cpu_limit {
             Some(cpu) => Limits {
                 cpu,
-                wall: self.wall_limit.unwrap_or(cpu.saturating_mul(4)),
+                wall: self.wall_limit.unwrap_or(cpu.saturating_mul(2)),
             },
             None => Limits {
                 cpu: defaults.cpu,
@@ -115,6 +115,14 @@ impl Context {
         let (iso, tables) = state.split();
         let scope = &mut v8::HandleScope::new(iso);
         let context = v8::Context::new(scope, Default::default());
+        {
+            let scope = &mut v8::ContextScope::new(scope, context);
+            if crate::wasm_memory_guard::install(scope).is_none() {
+                return Err(Error::InvalidOptions(
+                    "could not install the WebAssembly memory guard".into(),
+                ));
+            }
+        }
         let id = tables.next_id();
         tables.contexts.insert(id, v8::Global::new(scope, context));
         Ok(Context { isolate, id })
@@ -150,11 +158,14 @@ impl Context {
     /// Compiles and runs `code` as a classic script; returns a copy of its completion value.
     ///
     /// # Errors
-    /// Host errors only (released handle, deadlock); everything the code does is in the outcome.
+    /// Host errors only (released handle, deadlock); everything the code does, and disposal,
+    /// is in the outcome.
     pub fn eval(&self, code: &str, options: &RunOptions) -> Result<Run<ExternalCopy>> {
         let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        self.isolate
-            .exec(move |state| eval_on_home(state, ctx, &code, &options))
+        disposed_as_outcome(
+            self.isolate
+                .exec(move |state| eval_on_home(state, ctx, &code, &options)),
+        )
     }
 
     /// Async [`Context::eval`].
@@ -163,9 +174,11 @@ impl Context {
     /// As for the blocking variant.
     pub async fn eval_async(&self, code: &str, options: &RunOptions) -> Result<Run<ExternalCopy>> {
         let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        self.isolate
-            .exec_async(move |state| eval_on_home(state, ctx, &code, &options))
-            .await
+        disposed_as_outcome(
+            self.isolate
+                .exec_async(move |state| eval_on_home(state, ctx, &code, &options))
+                .await,
+        )
     }
 
     /// [`Context::eval`] without waiting for, or copying, the result. Calls run in order.
@@ -190,8 +203,10 @@ impl Context {
             a.check_isolate(&self.isolate)?;
         }
         let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        self.isolate
-            .exec(move |state| eval_closure_on_home(state, ctx, &code, &args, &options))
+        disposed_as_outcome(
+            self.isolate
+                .exec(move |state| eval_closure_on_home(state, ctx, &code, &args, &options)),
+        )
     }
 
     /// Async [`Context::eval_closure`].
@@ -208,9 +223,11 @@ impl Context {
             a.check_isolate(&self.isolate)?;
         }
         let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        self.isolate
-            .exec_async(move |state| eval_closure_on_home(state, ctx, &code, &args, &options))
-            .await
+        disposed_as_outcome(
+            self.isolate
+                .exec_async(move |state| eval_closure_on_home(state, ctx, &code, &args, &options))
+                .await,
+        )
     }
 
     /// Calls the global function `name` with copied arguments.
@@ -224,8 +241,10 @@ impl Context {
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
         let (ctx, name, options) = (self.id, name.to_string(), options.clone());
-        self.isolate
-            .exec(move |state| call_on_home(state, ctx, &name, &args, &options))
+        disposed_as_outcome(
+            self.isolate
+                .exec(move |state| call_on_home(state, ctx, &name, &args, &options)),
+        )
     }
 
     /// Installs `callback` as the global function `name`. JavaScript receives copies of the
@@ -286,6 +305,20 @@ impl Context {
             state.tables.contexts.remove(&ctx);
             Ok(())
         });
+    }
+}
+
+/// Calls into a disposed isolate report `disposed` as an outcome, like every other way a call
+/// can end; only host-side mistakes stay errors.
+pub(crate) fn disposed_as_outcome<T>(r: Result<Run<T>>) -> Result<Run<T>> {
+    match r {
+        Err(Error::Disposed) | Err(Error::HomeThreadGone) => Ok(Run {
+            outcome: crate::outcome::RunOutcome::Disposed,
+            cpu_time: Duration::ZERO,
+            wall_time: Duration::ZERO,
+            heap_used_bytes: 0,
+        }),
+        other => other,
     }
 }
 

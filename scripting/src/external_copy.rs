@@ -379,7 +379,12 @@ fn json_to_wire(
     })
 }
 
+/// JSON has one number type: integral doubles within 2^53 print as integers.
 fn number(n: f64) -> serde_json::Value {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if n.fract() == 0.0 && n.abs() <= EXACT && !(n == 0.0 && n.is_sign_negative()) {
+        return serde_json::Value::from(n as i64);
+    }
     serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 

@@ -27,8 +27,12 @@ pub struct IsolateOptions {
     /// CPU limit for work that carries no limit of its own: copies, property access, async
     /// callback settlement, calls with `cpu_limit: None`.
     pub default_cpu_limit: Duration,
-    /// Wall limit for the same work; `None` means four times the CPU limit.
+    /// Wall limit for the same work; `None` means twice the CPU limit.
     pub default_wall_limit: Option<Duration>,
+    /// Allow compiling WebAssembly modules. Off by default: memories declared inside a module
+    /// are not charged to the memory limit (each is still capped at
+    /// [`crate::WASM_MAX_MEMORY_PAGES`]). `WebAssembly.Memory` objects are always charged.
+    pub allow_wasm_modules: bool,
 }
 
 impl Default for IsolateOptions {
@@ -38,6 +42,7 @@ impl Default for IsolateOptions {
             dedicated_thread: false,
             default_cpu_limit: Duration::from_secs(1),
             default_wall_limit: None,
+            allow_wasm_modules: false,
         }
     }
 }
@@ -384,12 +389,18 @@ fn create_on_home(
     isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);
     isolate.add_near_heap_limit_callback(near_heap_limit, Arc::as_ptr(&shared) as *mut c_void);
     isolate.set_oom_error_handler(oom_error);
+    if !options.allow_wasm_modules {
+        isolate.set_allow_wasm_code_generation_callback(
+            crate::wasm_memory_guard::deny_wasm_code_generation,
+        );
+    }
+    isolate.set_slot(crate::wasm_memory_guard::WasmBudget(shared.clone()));
     let terminator = isolate.thread_safe_handle();
     let _ = shared.terminator.set(terminator.clone());
     let cpu = options.default_cpu_limit;
     let defaults = Limits {
         cpu,
-        wall: options.default_wall_limit.unwrap_or(cpu * 4),
+        wall: options.default_wall_limit.unwrap_or(cpu * 2),
     };
     let state = IsolateState::new(isolate, shared.clone(), home.cpu_clock, defaults);
     home.isolates.insert(shared.id, state);

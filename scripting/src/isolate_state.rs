@@ -25,6 +25,8 @@ pub(crate) struct IsolateShared {
     pub(crate) cpu: Mutex<CpuAccount>,
     pub(crate) wall_ns: AtomicU64,
     pub(crate) references: AtomicUsize,
+    /// Set by the watchdog when the current call passed a deadline; reset when a call starts.
+    pub(crate) limit_fired: Arc<AtomicBool>,
 }
 
 /// CPU time charged to an isolate. Reported values never go backwards.
@@ -47,6 +49,7 @@ impl IsolateShared {
             cpu: Mutex::new(CpuAccount::default()),
             wall_ns: AtomicU64::new(0),
             references: AtomicUsize::new(0),
+            limit_fired: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -200,7 +203,14 @@ impl IsolateState {
         let start_wall = Instant::now();
         let start_cpu = self.clock.now_ns();
         self.shared.start_cpu(self.clock, start_cpu);
-        let watch = watchdog::arm(terminator, self.clock, limits.cpu, limits.wall);
+        self.shared.limit_fired.store(false, Ordering::Release);
+        let watch = watchdog::arm(
+            terminator,
+            self.shared.limit_fired.clone(),
+            self.clock,
+            limits.cpu,
+            limits.wall,
+        );
         let result = f(&mut self.isolate, &mut self.tables);
         let fired = watch.disarm();
         let memory = self.shared.memory_limit_hit.load(Ordering::Acquire);
@@ -243,6 +253,9 @@ impl Drop for IsolateState {
     fn drop(&mut self) {
         self.tables.clear();
         let _ = self.isolate.remove_slot::<crate::callback::CallbackSlot>();
+        let _ = self
+            .isolate
+            .remove_slot::<crate::wasm_memory_guard::WasmBudget>();
         self.shared.disposed.store(true, Ordering::Release);
         // SAFETY: rusty_v8's OwnedIsolate::drop asserts the isolate is the current one and exits
         // it; entering first satisfies that. Nothing else uses the isolate after this.
@@ -256,17 +269,22 @@ impl Drop for IsolateState {
 /// Runs queued microtasks and platform tasks (FinalizationRegistry cleanups, …) inside the
 /// current limited call; they are player code too.
 pub(crate) fn drain_jobs(tc: &mut v8::TryCatch<v8::HandleScope>) -> Result<(), Interrupted> {
+    let fired = tc
+        .get_slot::<crate::wasm_memory_guard::WasmBudget>()
+        .map(|b| b.0.limit_fired.clone());
+    let stop = |tc: &mut v8::TryCatch<v8::HandleScope>| {
+        tc.has_terminated()
+            || tc.is_execution_terminating()
+            || fired.as_ref().is_some_and(|f| f.load(Ordering::Acquire))
+    };
     tc.perform_microtask_checkpoint();
     let platform = platform::platform();
-    let mut rounds = 0;
-    while !tc.is_execution_terminating() && v8::Platform::pump_message_loop(platform, tc, false) {
+    // Platform tasks can re-post themselves (a FinalizationRegistry with work left does), and
+    // V8 clears a termination at the top of each task, so the limit flag is what stops this.
+    while !stop(tc) && v8::Platform::pump_message_loop(platform, tc, false) {
         tc.perform_microtask_checkpoint();
-        rounds += 1;
-        if rounds > 10_000 {
-            break;
-        }
     }
-    if tc.has_terminated() || tc.is_execution_terminating() {
+    if stop(tc) {
         return Err(Interrupted::Terminated);
     }
     Ok(())

@@ -40,6 +40,7 @@ mod platform;
 mod reference;
 mod script;
 mod thread_cpu_clock;
+mod wasm_memory_guard;
 mod watchdog;
 
 pub use callback::{Callback, CallbackResult};

@@ -3,7 +3,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use crate::context::{finish, new_string, run_in_context, RunOptions, Transferable};
+use crate::context::{
+    disposed_as_outcome, finish, new_string, run_in_context, RunOptions, Transferable,
+};
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
@@ -184,9 +186,11 @@ impl Reference {
     ) -> Result<Run<ExternalCopy>> {
         self.check_args(&receiver, &args)?;
         let (id, ctx, options) = (self.inner.id, self.inner.context, options.clone());
-        self.inner
-            .isolate
-            .exec(move |state| apply_on_home(state, ctx, id, receiver, args, &options))
+        disposed_as_outcome(
+            self.inner
+                .isolate
+                .exec(move |state| apply_on_home(state, ctx, id, receiver, args, &options)),
+        )
     }
 
     /// Async [`Reference::apply`].
@@ -201,10 +205,12 @@ impl Reference {
     ) -> Result<Run<ExternalCopy>> {
         self.check_args(&receiver, &args)?;
         let (id, ctx, options) = (self.inner.id, self.inner.context, options.clone());
-        self.inner
-            .isolate
-            .exec_async(move |state| apply_on_home(state, ctx, id, receiver, args, &options))
-            .await
+        disposed_as_outcome(
+            self.inner
+                .isolate
+                .exec_async(move |state| apply_on_home(state, ctx, id, receiver, args, &options))
+                .await,
+        )
     }
 
     /// [`Reference::apply`] without waiting; calls run in the order queued.

@@ -1,7 +1,8 @@
 //! `Script`: compiled, context-independent code with optional V8 code cache.
 
 use crate::context::{
-    compile_failure, finish, new_string, origin, run_in_context, Context, RunOptions,
+    compile_failure, disposed_as_outcome, finish, new_string, origin, run_in_context, Context,
+    RunOptions,
 };
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
@@ -17,7 +18,9 @@ pub struct ScriptOptions {
     /// Produce V8 code cache after compiling (see [`Script::cached_data`]).
     pub produce_cached_data: bool,
     /// Code cache from an earlier compile of the same source by the same V8 build and flags.
-    /// Never pass bytes that came from players: V8 trusts code cache to be well-formed.
+    /// Never pass bytes that came from players: V8 checks the cache's header (magic, version,
+    /// flags, source hash, length) but in release builds not its payload, so crafted bytes
+    /// are executed as bytecode.
     pub cached_data: Option<Vec<u8>>,
 }
 
@@ -112,8 +115,10 @@ impl Script {
             ));
         }
         let (id, ctx, options) = (self.id, context.id(), options.clone());
-        self.isolate
-            .exec(move |state| run_on_home(state, id, ctx, &options))
+        disposed_as_outcome(
+            self.isolate
+                .exec(move |state| run_on_home(state, id, ctx, &options)),
+        )
     }
 
     /// Async [`Script::run`].
@@ -131,9 +136,11 @@ impl Script {
             ));
         }
         let (id, ctx, options) = (self.id, context.id(), options.clone());
-        self.isolate
-            .exec_async(move |state| run_on_home(state, id, ctx, &options))
-            .await
+        disposed_as_outcome(
+            self.isolate
+                .exec_async(move |state| run_on_home(state, id, ctx, &options))
+                .await,
+        )
     }
 
     /// Releases the compiled script.

@@ -5,6 +5,7 @@
 //! was requested for *its* call and cancels it before the next call starts: a late watchdog
 //! never kills the next call.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,8 @@ pub(crate) enum LimitKind {
 struct Watch {
     id: u64,
     terminator: v8::IsolateHandle,
+    /// Set when the watch fires; the call's drain loop stops on it.
+    fired_flag: Arc<AtomicBool>,
     clock: ThreadCpuClock,
     cpu_deadline_ns: u64,
     wall_deadline: Instant,
@@ -55,6 +58,8 @@ fn watchdog() -> &'static Arc<Watchdog> {
 
 /// Shortest sleep between checks of a running call's CPU clock.
 const MIN_POLL: Duration = Duration::from_micros(200);
+/// How often a fired watch repeats its termination request until the call returns.
+const RETERMINATE_EVERY: Duration = Duration::from_millis(1);
 
 impl Watchdog {
     fn run(&self) {
@@ -62,14 +67,28 @@ impl Watchdog {
         loop {
             let now = Instant::now();
             let mut next: Option<Instant> = None;
-            for w in watches.list.iter_mut().filter(|w| w.fired.is_none()) {
+            for w in watches.list.iter_mut() {
+                if w.fired.is_some() {
+                    // V8 clears a termination once it unwinds to the top of a platform task
+                    // (a FinalizationRegistry cleanup, say), so keep terminating until the
+                    // call returns and disarms.
+                    w.terminator.terminate_execution();
+                    let again = now + RETERMINATE_EVERY;
+                    next = Some(next.map_or(again, |n| n.min(again)));
+                    continue;
+                }
                 let cpu = w.clock.now_ns();
-                if cpu >= w.cpu_deadline_ns {
-                    w.fired = Some(LimitKind::Cpu);
+                if cpu >= w.cpu_deadline_ns || now >= w.wall_deadline {
+                    let kind = if cpu >= w.cpu_deadline_ns {
+                        LimitKind::Cpu
+                    } else {
+                        LimitKind::Wall
+                    };
+                    w.fired = Some(kind);
+                    w.fired_flag.store(true, Ordering::Release);
                     w.terminator.terminate_execution();
-                } else if now >= w.wall_deadline {
-                    w.fired = Some(LimitKind::Wall);
-                    w.terminator.terminate_execution();
+                    let again = now + RETERMINATE_EVERY;
+                    next = Some(next.map_or(again, |n| n.min(again)));
                 } else {
                     // CPU time cannot advance faster than wall time, so the CPU deadline is
                     // not reached before `now + remaining`.
@@ -100,6 +119,7 @@ pub(crate) struct ArmedWatch {
 /// Arms a watch for a call on the current thread.
 pub(crate) fn arm(
     terminator: v8::IsolateHandle,
+    fired_flag: Arc<AtomicBool>,
     clock: ThreadCpuClock,
     cpu_limit: Duration,
     wall_limit: Duration,
@@ -112,6 +132,7 @@ pub(crate) fn arm(
     watches.list.push(Watch {
         id,
         terminator,
+        fired_flag,
         clock,
         cpu_deadline_ns: start_cpu
             .saturating_add(cpu_limit.as_nanos().min(u64::MAX as u128) as u64),

@@ -1,1 +1,2 @@
-//! placeholder
+//! Cross-crate tests live in this package's test targets (`scripting`, `shard`); the library
+//! is empty on purpose.

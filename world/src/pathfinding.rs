@@ -225,8 +225,18 @@ impl GameWorld {
 /// Index of the goal reached first by path from `from` (a goal is reached on any tile within
 /// `range` of it), searching only `from`'s room. `None` when none is reachable within
 /// `max_ops` expansions.
-pub fn closest_by_path(grid: &PathGrid, from: Position, goals: &[Position], range: u32, max_ops: u32) -> Option<usize> {
-    let reached = |p: Position| goals.iter().position(|g| g.room == p.room && p.range_to(*g) <= range);
+pub fn closest_by_path(
+    grid: &PathGrid,
+    from: Position,
+    goals: &[Position],
+    range: u32,
+    max_ops: u32,
+) -> Option<usize> {
+    let reached = |p: Position| {
+        goals
+            .iter()
+            .position(|g| g.room == p.room && p.range_to(*g) <= range)
+    };
     if let Some(i) = reached(from) {
         return Some(i);
     }

@@ -1,0 +1,483 @@
+//! The isolated-vm surface: values, copies, scripts, references, callbacks, threading.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use isoshard_scripting::{
+    Callback, Error, ExternalCopy, Isolate, IsolateOptions, OutcomeKind, RunOptions, RunOutcome,
+    ScriptOptions, Transferable,
+};
+use serde_json::json;
+
+use crate::support::*;
+
+#[test]
+fn eval_returns_copies_of_plain_values_and_cycles_have_no_json_form() {
+    let ctx = context(&isolate(64));
+    assert_eq!(
+        value(eval(
+            &ctx,
+            "({ a: [1, 'two', null, true], b: { c: 1.5 } })",
+            100
+        )),
+        json!({"a": [1, "two", null, true], "b": {"c": 1.5}})
+    );
+    let run = eval(&ctx, "const o = { n: 1 }; o.self = o; o", 100);
+    assert_eq!(
+        kind(&run),
+        OutcomeKind::Ok,
+        "cycles are fine inside V8's structured clone"
+    );
+    let RunOutcome::Ok(copy) = run.outcome else {
+        unreachable!()
+    };
+    assert!(
+        matches!(copy.to_json(), Err(Error::NotTransferable(_))),
+        "but have no JSON form"
+    );
+}
+
+#[test]
+fn documented_json_mapping_of_exotic_values() {
+    let ctx = context(&isolate(64));
+    let got = value(eval(&ctx, "[undefined, NaN, -Infinity, 12345678901234567890n, new Date(86400000), new Map([['k', 1]]), new Set([2, 3]), /x+/gi, new Int16Array([-1, 2])]", 100));
+    assert_eq!(
+        got,
+        json!([
+            null,
+            null,
+            null,
+            "12345678901234567890",
+            "1970-01-02T00:00:00.000Z",
+            [["k", 1]],
+            [2, 3],
+            "/x+/gi",
+            [-1, 2]
+        ])
+    );
+}
+
+#[test]
+fn external_copy_moves_structured_values_between_isolates() {
+    let a = context(&isolate(64));
+    let b = context(&isolate(64));
+    let RunOutcome::Ok(copy) = eval(&a, "({ d: new Date(5), m: new Map([[1, { x: 2 }]]), s: new Set(['a']), r: /q/g, ab: new Uint8Array([7, 8]).buffer, t: new Float64Array([0.5]), big: 7n })", 100).outcome else {
+        panic!()
+    };
+    let run = b
+        .eval_closure(
+            "const v = $0; return v.d instanceof Date && v.d.getTime() === 5 && v.m.get(1).x === 2 && v.s.has('a') && v.r.flags === 'g' && new Uint8Array(v.ab)[1] === 8 && v.t[0] === 0.5 && v.big === 7n",
+            vec![Transferable::Copy(copy.clone())],
+            &RunOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(value(run), json!(true));
+    // The same copy can be materialised again: it is a value, not a move.
+    let run = b
+        .eval_closure(
+            "return $0.m.size",
+            vec![copy.into()],
+            &RunOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(value(run), json!(1));
+}
+
+#[test]
+fn shared_array_buffers_are_shared_not_copied() {
+    let a = context(&isolate(64));
+    let b = context(&isolate(64));
+    let RunOutcome::Ok(sab) =
+        eval(&a, "globalThis.sab = new SharedArrayBuffer(8); sab", 100).outcome
+    else {
+        panic!()
+    };
+    b.eval_closure(
+        "globalThis.view = new Int32Array($0); view[0] = 41; return 0",
+        vec![sab.into()],
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(value(eval(&a, "new Int32Array(sab)[0]", 100)), json!(41));
+}
+
+#[test]
+fn serde_values_round_trip_and_external_size_is_tracked() {
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Probe {
+        name: String,
+        xs: Vec<i64>,
+        nested: Option<Box<Probe>>,
+    }
+    let before = ExternalCopy::total_external_size();
+    let p = Probe {
+        name: "a".into(),
+        xs: vec![1, -2, 3_000_000_000],
+        nested: Some(Box::new(Probe {
+            name: "b".into(),
+            xs: vec![],
+            nested: None,
+        })),
+    };
+    let copy = ExternalCopy::from_serde(&p).unwrap();
+    assert!(ExternalCopy::total_external_size() >= before + copy.size());
+    let ctx = context(&isolate(64));
+    let run = ctx
+        .eval_closure(
+            "$0.xs.push(4); return $0",
+            vec![copy.clone().into()],
+            &RunOptions::default(),
+        )
+        .unwrap();
+    let RunOutcome::Ok(back) = run.outcome else {
+        panic!()
+    };
+    let back: Probe = back.to_serde().unwrap();
+    assert_eq!(back.xs, vec![1, -2, 3_000_000_000, 4]);
+    assert_eq!(
+        copy.to_serde::<Probe>().unwrap(),
+        p,
+        "the original copy is untouched"
+    );
+    let size = copy.size();
+    let total = ExternalCopy::total_external_size();
+    drop(copy);
+    assert!(ExternalCopy::total_external_size() <= total - size);
+    assert!(matches!(
+        ExternalCopy::from_wire_bytes(vec![1, 2, 3]),
+        Err(Error::InvalidArgument(_))
+    ));
+}
+
+#[test]
+fn scripts_produce_and_consume_code_cache() {
+    let source = "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2) } fib(20)";
+    let a = isolate(64);
+    let script = a
+        .compile_script(
+            source,
+            ScriptOptions {
+                filename: Some("fib.js".into()),
+                produce_cached_data: true,
+                cached_data: None,
+            },
+        )
+        .unwrap();
+    let cache = script.cached_data().expect("cache produced").to_vec();
+    assert_eq!(
+        value(script.run(&context(&a), &RunOptions::default()).unwrap()),
+        json!(6765)
+    );
+    let b = isolate(64);
+    let cached = b
+        .compile_script(
+            source,
+            ScriptOptions {
+                cached_data: Some(cache.clone()),
+                ..ScriptOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(cached.cached_data_rejected(), Some(false));
+    assert_eq!(
+        value(cached.run(&context(&b), &RunOptions::default()).unwrap()),
+        json!(6765)
+    );
+    // V8 checks the header (version, flags, source hash, length): a cache for other source or a
+    // truncated cache is rejected and the script compiles from source.
+    let other = b
+        .compile_script(
+            "fib = 1; fib",
+            ScriptOptions {
+                cached_data: Some(cache.clone()),
+                ..ScriptOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(other.cached_data_rejected(), Some(true));
+    assert_eq!(
+        value(other.run(&context(&b), &RunOptions::default()).unwrap()),
+        json!(1)
+    );
+    let truncated = b
+        .compile_script(
+            source,
+            ScriptOptions {
+                cached_data: Some(cache[..cache.len() / 2].to_vec()),
+                ..ScriptOptions::default()
+            },
+        )
+        .unwrap();
+    // V8 13.4 does not reject every malformed cache (it accepted this truncated one); the script
+    // still has to be right, and caches from players are never accepted at all.
+    assert!(truncated.cached_data_rejected().is_some());
+    assert_eq!(
+        value(truncated.run(&context(&b), &RunOptions::default()).unwrap()),
+        json!(6765)
+    );
+    assert!(matches!(
+        b.compile_script("let let = 1", ScriptOptions::default()),
+        Err(Error::Syntax(_))
+    ));
+}
+
+#[test]
+fn syntax_errors_are_their_own_outcome() {
+    let ctx = context(&isolate(64));
+    let run = ctx
+        .eval(
+            "function (",
+            &RunOptions {
+                filename: Some("bad.js".into()),
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(kind(&run), OutcomeKind::Syntax);
+    assert!(run.outcome.error().unwrap().stack.contains("bad.js"));
+}
+
+#[test]
+fn eval_closure_takes_arguments_and_returns() {
+    let ctx = context(&isolate(64));
+    let args = vec![
+        ExternalCopy::from_json(&json!(20)).unwrap().into(),
+        ExternalCopy::from_json(&json!({"k": 22})).unwrap().into(),
+    ];
+    assert_eq!(
+        value(
+            ctx.eval_closure("return $0 + $1.k", args, &RunOptions::default())
+                .unwrap()
+        ),
+        json!(42)
+    );
+}
+
+#[test]
+fn references_get_set_delete_apply_and_copy() {
+    let iso = isolate(64);
+    let ctx = context(&iso);
+    eval(
+        &ctx,
+        "globalThis.obj = { n: 1, add(a, b) { return a + b + this.n } }",
+        100,
+    );
+    let global = ctx.global().unwrap();
+    assert_eq!(global.type_of(), "object");
+    let obj = global.get("obj").unwrap();
+    let add = obj.get("add").unwrap();
+    assert_eq!(add.type_of(), "function");
+    let two = ExternalCopy::from_json(&json!(2)).unwrap();
+    let run = add
+        .apply(
+            Some(obj.deref_into()),
+            vec![two.clone().into(), two.into()],
+            &RunOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(value(run), json!(5));
+    obj.set("n", ExternalCopy::from_json(&json!(10)).unwrap())
+        .unwrap();
+    assert_eq!(value(eval(&ctx, "obj.n", 100)), json!(10));
+    assert!(obj.delete("n").unwrap());
+    assert_eq!(value(eval(&ctx, "'n' in obj", 100)), json!(false));
+    assert!(
+        matches!(obj.copy(), Err(Error::NotTransferable(_))),
+        "an object holding a function cannot be copied"
+    );
+    eval(&ctx, "globalThis.plain = { a: [1, { b: 2 }] }", 100);
+    assert_eq!(
+        global
+            .get("plain")
+            .unwrap()
+            .copy()
+            .unwrap()
+            .to_json()
+            .unwrap(),
+        json!({"a": [1, {"b": 2}]})
+    );
+    assert!(iso.reference_count() >= 3);
+    let count = iso.reference_count();
+    drop(add);
+    assert_eq!(iso.reference_count(), count - 1);
+    // A getter that throws surfaces as an exception; a reference into another isolate is refused.
+    eval(
+        &ctx,
+        "globalThis.bad = { get x() { throw new TypeError('no') } }",
+        100,
+    );
+    assert!(
+        matches!(global.get("bad").unwrap().get("x"), Err(Error::Exception(e)) if e.message == "no")
+    );
+    let other = context(&isolate(64));
+    let foreign = other.global().unwrap();
+    assert!(matches!(
+        obj.set("f", foreign.deref_into()),
+        Err(Error::InvalidArgument(_))
+    ));
+}
+
+#[test]
+fn sync_callbacks_return_copies_and_errors_become_exceptions() {
+    let ctx = context(&isolate(64));
+    ctx.set_callback(
+        "double",
+        Callback::sync(|args| {
+            let n = args
+                .first()
+                .and_then(|a| a.to_json().ok())
+                .and_then(|v| v.as_f64())
+                .ok_or("need a number")?;
+            ExternalCopy::from_json(&json!({ "v": n * 2.0 })).map_err(|e| e.to_string())
+        }),
+    )
+    .unwrap();
+    assert_eq!(value(eval(&ctx, "double(21).v", 100)), json!(42));
+    assert_eq!(value(eval(&ctx, "double(0.25).v", 100)), json!(0.5));
+    let run = eval(&ctx, "try { double('x') } catch (e) { e.message }", 100);
+    assert_eq!(value(run), json!("need a number"));
+}
+
+#[test]
+fn ignored_callbacks_run_in_call_order_and_return_undefined() {
+    let ctx = context(&isolate(64));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    ctx.set_callback(
+        "note",
+        Callback::ignored(move |args| s.lock().unwrap().push(args[0].to_json().unwrap())),
+    )
+    .unwrap();
+    assert_eq!(
+        value(eval(
+            &ctx,
+            "[note(1), note('b'), note({ c: 3 })].every(x => x === undefined)",
+            100
+        )),
+        json!(true)
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![json!(1), json!("b"), json!({"c": 3})]
+    );
+}
+
+#[test]
+fn async_callbacks_resolve_promises_when_the_host_future_completes() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ctx = context(&isolate(64));
+    ctx.set_callback(
+        "fetchLater",
+        Callback::future(rt.handle().clone(), |args| {
+            let n = args[0].to_json().unwrap().as_i64().unwrap();
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                if n < 0 {
+                    return Err("negative".to_string());
+                }
+                ExternalCopy::from_json(&json!(n + 1)).map_err(|e| e.to_string())
+            })
+        }),
+    )
+    .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    ctx.set_callback(
+        "report",
+        Callback::ignored(move |args| tx.lock().unwrap().send(args[0].to_json().unwrap()).unwrap()),
+    )
+    .unwrap();
+    assert_eq!(value(eval(&ctx, "fetchLater(41).then(v => report(v)); fetchLater(-1).catch(e => report(e.message)); typeof fetchLater(0)", 100)), json!("object"));
+    let mut got = vec![
+        rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+        rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+    ];
+    got.sort_by_key(|v| v.to_string());
+    assert_eq!(got, vec![json!("negative"), json!(42)]);
+}
+
+#[test]
+fn async_and_ignored_variants_keep_call_order() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ctx = context(&isolate(64));
+    ctx.eval_ignored("globalThis.log = []; log.push(1)", &RunOptions::default());
+    ctx.eval_ignored("log.push(2)", &RunOptions::default());
+    let got = rt
+        .block_on(ctx.eval_async("log.push(3); log", &RunOptions::default()))
+        .unwrap();
+    assert_eq!(value(got), json!([1, 2, 3]));
+    let iso = ctx.isolate().clone();
+    let stats = rt.block_on(iso.heap_statistics_async()).unwrap();
+    assert!(stats.used_heap_size > 0 && stats.heap_size_limit > 0);
+}
+
+#[test]
+fn await_promise_settles_within_the_call() {
+    let ctx = context(&isolate(64));
+    let run = ctx
+        .eval(
+            "Promise.resolve(20).then(v => v + 22)",
+            &RunOptions {
+                await_promise: true,
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(value(run), json!(42));
+    let run = ctx
+        .eval(
+            "Promise.reject(new RangeError('r'))",
+            &RunOptions {
+                await_promise: true,
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(run.outcome.error().unwrap().name, "RangeError");
+}
+
+#[test]
+fn blocking_call_into_an_isolate_from_its_own_home_thread_is_a_typed_error() {
+    let ctx = context(&isolate(64));
+    let me = ctx.clone();
+    let result = Arc::new(Mutex::new(None));
+    let r = result.clone();
+    ctx.set_callback(
+        "reenter",
+        Callback::sync(move |_| {
+            *r.lock().unwrap() = Some(matches!(
+                me.eval("1", &RunOptions::default()),
+                Err(Error::WouldDeadlock)
+            ));
+            Ok(ExternalCopy::undefined())
+        }),
+    )
+    .unwrap();
+    eval(&ctx, "reenter()", 1000);
+    assert_eq!(*result.lock().unwrap(), Some(true));
+}
+
+#[test]
+fn dedicated_thread_isolates_work_like_shared_ones() {
+    let iso = Isolate::new(IsolateOptions {
+        dedicated_thread: true,
+        ..IsolateOptions::default()
+    })
+    .unwrap();
+    assert_usable(&context(&iso));
+    iso.dispose();
+    assert!(iso.is_disposed());
+}
+
+#[test]
+fn intl_works_with_bundled_icu_data() {
+    let ctx = context(&isolate(64));
+    assert_eq!(
+        value(eval(
+            &ctx,
+            "new Intl.NumberFormat('de-DE').format(1234.5)",
+            1000
+        )),
+        json!("1.234,5")
+    );
+}

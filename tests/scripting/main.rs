@@ -1,0 +1,7 @@
+//! Scripting behaviour across the crate boundary: hostile code against the limits, the
+//! isolated-vm surface, and what untrusted code can and cannot reach.
+
+mod api;
+mod hostile;
+mod security;
+mod support;

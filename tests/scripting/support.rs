@@ -1,0 +1,48 @@
+use std::time::Duration;
+
+use isoshard_scripting::{
+    Context, ExternalCopy, Isolate, IsolateOptions, OutcomeKind, Run, RunOptions, RunOutcome,
+};
+
+pub fn isolate(memory_limit_mb: usize) -> Isolate {
+    Isolate::new(IsolateOptions {
+        memory_limit_mb,
+        ..IsolateOptions::default()
+    })
+    .expect("isolate")
+}
+
+pub fn context(iso: &Isolate) -> Context {
+    iso.create_context().expect("context")
+}
+
+pub fn eval(ctx: &Context, code: &str, cpu_ms: u64) -> Run<ExternalCopy> {
+    ctx.eval(
+        code,
+        &RunOptions::with_cpu_limit(Duration::from_millis(cpu_ms)),
+    )
+    .expect("host-side eval")
+}
+
+pub fn value(run: Run<ExternalCopy>) -> serde_json::Value {
+    match run.outcome {
+        RunOutcome::Ok(copy) => copy.to_json().expect("json"),
+        other => panic!("expected ok, got {:?}", other.kind()),
+    }
+}
+
+/// The context still works and a trivial call costs little CPU.
+pub fn assert_usable(ctx: &Context) {
+    let run = eval(ctx, "1 + 1", 1000);
+    assert_eq!(run.outcome.kind(), OutcomeKind::Ok, "{:?}", run.outcome);
+    assert!(
+        run.cpu_time < Duration::from_millis(200),
+        "trivial call took {:?}",
+        run.cpu_time
+    );
+    assert_eq!(value(run), serde_json::json!(2));
+}
+
+pub fn kind(run: &Run<ExternalCopy>) -> OutcomeKind {
+    run.outcome.kind()
+}

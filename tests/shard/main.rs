@@ -1,0 +1,7 @@
+//! The player API and the shard end to end: real bots in real isolates on a real world, with
+//! sled underneath.
+
+mod colony;
+mod hostile_players;
+mod persistence;
+mod support;
