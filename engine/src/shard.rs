@@ -490,6 +490,15 @@ impl Shard {
         }
     }
 
+    /// The player's home room.
+    pub fn home_room(&self, player: PlayerId) -> Option<isoshard_world::RoomId> {
+        self.world
+            .players()
+            .iter()
+            .find(|p| p.id == player)
+            .map(|p| p.home)
+    }
+
     /// Creeps alive and controller (level, progress) of a player.
     pub fn colony(&self, player: PlayerId) -> (usize, u8, u32) {
         let mut creeps = 0;
