@@ -1,0 +1,149 @@
+//! The `isoshard` binary as users run it.
+
+use std::process::Command;
+
+fn isoshard() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_isoshard"))
+}
+
+#[test]
+fn sandbox_prints_one_json_report_per_file_and_disposes_after_a_memory_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "ok.js",
+            "({ n: 1n, d: new Date(0), s: new Set([1]), u: undefined })",
+        ),
+        ("loop.js", "for (;;) {}"),
+        ("throw.js", "throw new TypeError('bad')"),
+        ("syntax.js", "function ("),
+        ("fn.js", "(() => 1)"),
+        (
+            "bomb.js",
+            "const a = []; for (;;) a.push(new ArrayBuffer(1 << 20))",
+        ),
+        ("after.js", "1"),
+    ];
+    let mut args = vec![
+        "sandbox".to_string(),
+        "--json".into(),
+        "--timeout-ms".into(),
+        "100".into(),
+        "--memory-limit-mb".into(),
+        "32".into(),
+    ];
+    for (name, code) in files {
+        let p = dir.path().join(name);
+        std::fs::write(&p, code).unwrap();
+        args.push(p.display().to_string());
+    }
+    let out = isoshard().args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let outcomes: Vec<&str> = lines
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "ok",
+            "cpu_limit",
+            "exception",
+            "syntax",
+            "not_transferable",
+            "memory_limit",
+            "disposed"
+        ]
+    );
+    assert_eq!(
+        lines[0]["value"],
+        serde_json::json!({"n": "1", "d": "1970-01-01T00:00:00.000Z", "s": [1], "u": null})
+    );
+    assert_eq!(lines[2]["error"]["name"], "TypeError");
+    for l in &lines {
+        for key in ["cpu_time_ns", "wall_time_ns", "heap_used_bytes"] {
+            assert!(l[key].is_u64(), "{key} in {l}");
+        }
+        assert!(l["value"].is_null() != l["error"].is_null() || l["outcome"] == "ok");
+    }
+    assert!(lines[1]["cpu_time_ns"].as_u64().unwrap() >= 100_000_000);
+}
+
+#[test]
+fn sandbox_usage_errors_exit_non_zero_with_a_message() {
+    let out = isoshard()
+        .args(["sandbox", "/definitely/not/here.js"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /definitely/not/here.js"));
+    let out = isoshard()
+        .args(["sandbox", "--timeout-ms", "abc", "x.js"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = isoshard()
+        .args(["sandbox", "--memory-limit-mb", "2", "Cargo.toml"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
+}
+
+#[test]
+fn demo_json_reports_every_field_and_is_reproducible() {
+    let run = || {
+        let out = isoshard()
+            .args([
+                "demo",
+                "--ticks",
+                "60",
+                "--players",
+                "2",
+                "--seed",
+                "9",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let a = run();
+    for key in ["ticks", "seed", "state_hash", "ms_per_tick", "players"] {
+        assert!(!a[key].is_null(), "{key}");
+    }
+    let p = &a["players"][0];
+    for key in [
+        "name",
+        "creeps_alive",
+        "creeps_spawned",
+        "energy_harvested",
+        "controller_level",
+        "controller_progress",
+        "cpu_ms",
+        "errors",
+        "last_error",
+    ] {
+        assert!(p.get(key).is_some(), "{key}");
+    }
+    assert_eq!(a["state_hash"], run()["state_hash"]);
+    let out = isoshard()
+        .args(["demo", "--bot", "nodir"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
