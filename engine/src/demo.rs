@@ -189,6 +189,10 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         },
         storage,
     )?;
+    shard.start_recording(
+        &dir.join("replay"),
+        isoshard_replays::RecorderOptions::default(),
+    )?;
     let mut ids = Vec::new();
     for (name, code) in bots {
         ids.push(shard.add_player(&name, code)?);

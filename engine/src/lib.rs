@@ -9,13 +9,14 @@
 //! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]).
 //! - `storage`: [`ShardStorage`], [`SledStorage`] and the on-disk layout.
 //! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
-//! - `demo`, `sandbox`: the `demo` and `sandbox` subcommands.
+//! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands.
 //! - `error`: [`EngineError`].
 
 mod code_bundle;
 pub mod demo;
 mod error;
 mod player_host;
+pub mod replay_cli;
 pub mod sandbox;
 mod shard;
 mod storage;
@@ -23,7 +24,7 @@ mod storage;
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
-pub use shard::{PlayerStats, Shard, ShardOptions, TickSummary};
+pub use shard::{PlayerStats, Shard, ShardOptions, TickSummary, TickTimings};
 pub use storage::{
     PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, SledStorage,
     StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,

@@ -20,7 +20,45 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum ReplayCommand {
+    /// Tick range, players and size on disk of a recording.
+    Info {
+        /// Data directory (its `replay/` recording) or a recording directory.
+        data: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-simulate from snapshots and recorded intents (no JavaScript) and check every hash.
+    /// Exits 1 on divergence or corruption.
+    Verify {
+        data: PathBuf,
+        #[arg(long)]
+        from: Option<u64>,
+        #[arg(long)]
+        to: Option<u64>,
+        /// Threads verifying segments in parallel (default: cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The world (or one room) at a tick, as JSON.
+    Export {
+        data: PathBuf,
+        #[arg(long)]
+        tick: u64,
+        #[arg(long)]
+        room: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
+    /// Inspect, verify and export recordings.
+    Replay {
+        #[command(subcommand)]
+        command: ReplayCommand,
+    },
     /// Run a shard on embedded storage with sample bots (or yours) and print a report.
     Demo {
         /// Ticks to run.
@@ -78,6 +116,86 @@ fn parse_bot(s: &str) -> Result<(String, PathBuf), String> {
     Ok((name.to_string(), PathBuf::from(dir)))
 }
 
+#[allow(clippy::print_stdout)]
+fn run_replay(command: ReplayCommand) -> ExitCode {
+    use isoshard_engine::replay_cli;
+    let fail = |e: isoshard_engine::EngineError| {
+        eprintln!("isoshard replay: {e}");
+        ExitCode::from(1)
+    };
+    match command {
+        ReplayCommand::Info { data, json } => match replay_cli::info(&data) {
+            Ok(i) if json => {
+                println!("{}", serde_json::to_string(&i).unwrap_or_default());
+                ExitCode::SUCCESS
+            }
+            Ok(i) => {
+                println!(
+                    "ticks {}..={}  segments {}  {:.1} KiB on disk",
+                    i.first_tick,
+                    i.last_tick,
+                    i.segments,
+                    i.bytes_on_disk as f64 / 1024.0
+                );
+                println!("players: {}", i.players.join(", "));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        ReplayCommand::Verify {
+            data,
+            from,
+            to,
+            threads,
+            json,
+        } => {
+            let threads = threads.unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+            });
+            match replay_cli::verify(&data, from, to, threads, !json) {
+                Ok(r) => {
+                    if json {
+                        println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                    } else if let Some(d) = &r.divergence {
+                        println!(
+                            "DIVERGED at tick {} ({}): expected {} got {}",
+                            d.tick, d.file, d.expected_hash, d.actual_hash
+                        );
+                        println!("rooms: {}", d.rooms.join(", "));
+                        println!("objects: {}", d.objects.join(", "));
+                    } else {
+                        let secs = r.elapsed.as_secs_f64().max(1e-9);
+                        println!(
+                            "ok: {} ticks in {} segments verified in {:.2}s ({:.0} ticks/s)",
+                            r.ticks_verified,
+                            r.segments,
+                            secs,
+                            r.ticks_verified as f64 / secs
+                        );
+                    }
+                    if r.divergence.is_some() {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(e) => fail(e),
+            }
+        }
+        ReplayCommand::Export { data, tick, room } => {
+            match replay_cli::export(&data, tick, room.as_deref()) {
+                Ok(v) => {
+                    println!("{v}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
+
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ISOSHARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
@@ -92,6 +210,7 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
     match cli.command {
+        Command::Replay { command } => run_replay(command),
         Command::Demo {
             ticks,
             players,

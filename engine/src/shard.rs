@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use isoshard_player_api::{
     CpuBudget, PlayerRuntimeOptions, PlayerTickInput, PlayerTickOutput, TickShared,
 };
+use isoshard_replays::{Recorder, RecorderOptions};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::{
     GameWorld, IntentBatch, ObjectKind, PathGrid, PlayerId, StateHash, WorldConfig,
@@ -88,6 +89,27 @@ pub struct TickSummary {
     pub intents: usize,
     /// Per player: CPU used and outcome.
     pub players: BTreeMap<PlayerId, (Duration, Option<OutcomeKind>)>,
+    pub timings: TickTimings,
+}
+
+/// Where a tick's time went.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct TickTimings {
+    /// Building room views and copying visible rooms.
+    pub views_ns: u64,
+    /// Running every player (wall time of the whole parallel phase).
+    pub players_ns: u64,
+    /// `world.tick` including the state hash.
+    pub world_ns: u64,
+    /// The storage commit.
+    pub commit_ns: u64,
+    /// Summed over players, measured inside their isolates: building `Game` from the copies,
+    /// running `loop()`, and flushing intents plus serializing Memory.
+    pub marshal_ns: u64,
+    pub run_ns: u64,
+    pub collect_ns: u64,
+    /// Summed CPU time of every player's call (includes deserializing the room copies).
+    pub player_cpu_ns: u64,
 }
 
 /// A shard.
@@ -98,6 +120,7 @@ pub struct Shard {
     host: Box<dyn PlayerHost>,
     storage: Box<dyn ShardStorage>,
     shared: Arc<TickShared>,
+    recorder: Option<Recorder>,
 }
 
 /// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}}` for the player runtimes.
@@ -155,6 +178,7 @@ impl Shard {
             host,
             storage,
             shared,
+            recorder: None,
         })
     }
 
@@ -215,6 +239,39 @@ impl Shard {
         Ok(shard)
     }
 
+    /// Starts recording every tick into `dir` (a new segment starts now, with a snapshot).
+    ///
+    /// # Errors
+    /// I/O failures creating the first segment.
+    pub fn start_recording(
+        &mut self,
+        dir: &std::path::Path,
+        options: RecorderOptions,
+    ) -> Result<()> {
+        let recorder = Recorder::start(dir, &self.world, options)
+            .map_err(|e| EngineError::Storage(format!("recording: {e}")))?;
+        self.recorder = Some(recorder);
+        Ok(())
+    }
+
+    /// Runs `f` on the recorder; a failure stops recording (logged), never the shard.
+    fn record(
+        &mut self,
+        f: impl FnOnce(&mut Recorder, &GameWorld) -> isoshard_replays::Result<()>,
+    ) {
+        if let Some(r) = self.recorder.as_mut() {
+            if let Err(e) = f(r, &self.world) {
+                tracing::error!(error = %e, "recording failed; recording stopped");
+                self.recorder = None;
+            }
+        }
+    }
+
+    /// Bytes the recorder has written.
+    pub fn recording_bytes(&self) -> Option<u64> {
+        self.recorder.as_ref().map(Recorder::bytes_written)
+    }
+
     /// Replaces where players run (e.g. with runner processes).
     pub fn set_host(&mut self, host: Box<dyn PlayerHost>) {
         self.host = host;
@@ -265,6 +322,9 @@ impl Shard {
         })?;
         // Adding a player changes the world: snapshot so recovery starts from it.
         self.storage.save_snapshot(&self.world.snapshot())?;
+        let at = self.world.time();
+        let name_owned = name.to_string();
+        self.record(|r, _| r.player_added(at, &name_owned, id));
         self.players.insert(
             id,
             PlayerState {
@@ -301,6 +361,8 @@ impl Shard {
         };
         self.storage.save_player(&record)?;
         self.host.reset(player);
+        let (at, hash) = (self.world.time(), record.code.hash());
+        self.record(|r, _| r.code_changed(at, player, &hash));
         Ok(())
     }
 
@@ -341,6 +403,7 @@ impl Shard {
     /// Storage failures (the tick is then not committed).
     pub fn tick(&mut self) -> Result<TickSummary> {
         let started = Instant::now();
+        let mut timings = TickTimings::default();
         let tick = self.world.time();
         let _span = info_span!("tick", n = tick).entered();
         let views = self.world.views();
@@ -356,6 +419,7 @@ impl Shard {
                 }
             }
         }
+        timings.views_ns = started.elapsed().as_nanos() as u64;
         let mut turns = Vec::new();
         for (id, p) in self.players.iter_mut() {
             if p.account.suspended.is_some() {
@@ -393,7 +457,15 @@ impl Shard {
         }
         let ids: Vec<PlayerId> = turns.iter().map(|t| t.player).collect();
         let players_run = turns.len();
+        let players_started = Instant::now();
         let outputs = self.host.run_tick(turns);
+        timings.players_ns = players_started.elapsed().as_nanos() as u64;
+        for o in &outputs {
+            timings.marshal_ns += o.marshal_ns;
+            timings.run_ns += o.run_ns;
+            timings.collect_ns += o.collect_ns;
+            timings.player_cpu_ns += o.cpu_time.as_nanos() as u64;
+        }
         let mut batch = IntentBatch::new();
         let mut summary_players = BTreeMap::new();
         let mut states = Vec::new();
@@ -413,7 +485,9 @@ impl Shard {
             ));
         }
         let intents = batch.len();
+        let world_started = Instant::now();
         let outcome = self.world.tick(&batch);
+        timings.world_ns = world_started.elapsed().as_nanos() as u64;
         for (id, s) in &outcome.stats {
             if let Some(p) = self.players.get_mut(id) {
                 p.stats.energy_harvested += s.energy_harvested as u64;
@@ -429,6 +503,7 @@ impl Shard {
                     .count() as u64;
             }
         }
+        self.record(|r, w| r.tick(w, &batch, &outcome));
         let record = TickRecord {
             tick: outcome.tick,
             intents: batch,
@@ -449,6 +524,7 @@ impl Shard {
             players_run,
             intents,
             players: summary_players,
+            timings,
         })
     }
 

@@ -4,4 +4,5 @@
 mod colony;
 mod hostile_players;
 mod persistence;
+mod replay;
 mod support;

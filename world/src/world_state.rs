@@ -143,6 +143,8 @@ pub struct TickOutcome {
     pub results: BTreeMap<PlayerId, Vec<ReturnCode>>,
     pub stats: BTreeMap<PlayerId, PlayerTickStats>,
     pub state_hash: StateHash,
+    /// Per-room hashes the state hash was built from, in room order.
+    pub room_hashes: Vec<StateHash>,
 }
 
 /// Snapshot format version; bump when the snapshot layout changes.
@@ -378,11 +380,13 @@ impl GameWorld {
             .remove_resource::<rules::TickReport>()
             .unwrap_or_default();
         self.world.remove_resource::<rules::TickInput>();
+        let (state_hash, room_hashes) = self.hashes();
         TickOutcome {
             tick: self.time(),
             results: report.results,
             stats: report.stats,
-            state_hash: self.state_hash(),
+            state_hash,
+            room_hashes,
         }
     }
 
@@ -478,16 +482,24 @@ impl GameWorld {
 
     /// Hash of the whole state: time, allocator, RNG, players and every room's hash.
     pub fn state_hash(&self) -> StateHash {
+        self.hashes().0
+    }
+
+    /// The state hash and the per-room hashes it is built from.
+    pub fn hashes(&self) -> (StateHash, Vec<StateHash>) {
         let rooms = self.room_hashes();
         let mut h = blake3::Hasher::new();
         h.update(&self.time().to_le_bytes());
         h.update(&self.world.resource::<IdAllocator>().next.to_le_bytes());
         h.update(&postcard::to_stdvec(&self.world.resource::<WorldRng>().0).unwrap_or_default());
         h.update(&postcard::to_stdvec(self.players()).unwrap_or_default());
-        for (_, rh) in rooms {
+        for (_, rh) in &rooms {
             h.update(&rh.0);
         }
-        StateHash(*h.finalize().as_bytes())
+        (
+            StateHash(*h.finalize().as_bytes()),
+            rooms.into_iter().map(|(_, h)| h).collect(),
+        )
     }
 }
 

@@ -1,0 +1,109 @@
+//! Shard tick benchmark: ms/tick for 1, 10, 100 and 500 players running a trivial bot and a
+//! sample bot, with the per-player split into marshal / run / collect. Isolate start-up is
+//! excluded (warm-up ticks). Also writes a room view to `target/bench/room_view.json` for the
+//! isolated-vm harness in `bench/isolated-vm/tick.js`.
+//!
+//! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10]`
+
+use std::time::Instant;
+
+use isoshard_engine::{sample_bots, CodeBundle, Shard, ShardOptions, SledStorage};
+use isoshard_world::WorldConfig;
+
+fn grid_for(players: usize) -> u32 {
+    let mut side = 3u32;
+    while ((side * side) as usize).div_ceil(2) < players {
+        side += 1;
+    }
+    side
+}
+
+#[allow(clippy::print_stdout)]
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let counts: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--players")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 10, 100, 500]);
+    let measured = if quick { 5 } else { 20 };
+    let trivial = CodeBundle::new(
+        [(
+            "main".to_string(),
+            "module.exports.loop = function () {}".to_string(),
+        )]
+        .into(),
+    )
+    .unwrap();
+    let sample = sample_bots()[0].1.clone();
+    println!(
+        "{:>8} {:>8} {:>10} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "players", "bot", "ms/tick", "player ms", "marshal us", "run us", "collect us", "world ms"
+    );
+    for &n in &counts {
+        for (label, code) in [("trivial", &trivial), ("sample", &sample)] {
+            let dir = tempfile::tempdir().unwrap();
+            let side = grid_for(n);
+            let mut shard = Shard::create(
+                ShardOptions {
+                    world: WorldConfig {
+                        seed: 7,
+                        width: side,
+                        height: side,
+                    },
+                    ..ShardOptions::default()
+                },
+                Box::new(SledStorage::open(dir.path(), false).unwrap()),
+            )
+            .unwrap();
+            for i in 0..n {
+                shard.add_player(&format!("p{i}"), code.clone()).unwrap();
+            }
+            if n == counts[0] && label == "trivial" {
+                let views = shard.world().views();
+                let room = views
+                    .players
+                    .values()
+                    .next()
+                    .map(|p| p.rooms[0].clone())
+                    .unwrap();
+                std::fs::create_dir_all("target/bench").unwrap();
+                std::fs::write(
+                    "target/bench/room_view.json",
+                    serde_json::to_string(&views.rooms[&room]).unwrap(),
+                )
+                .unwrap();
+            }
+            // Warm-up: global resets (isolate start-up) happen here, and colonies get creeps.
+            for _ in 0..5 {
+                shard.tick().unwrap();
+            }
+            let start = Instant::now();
+            let (mut marshal, mut run, mut collect, mut world, mut players) =
+                (0u64, 0u64, 0u64, 0u64, 0u64);
+            for _ in 0..measured {
+                let s = shard.tick().unwrap();
+                marshal += s.timings.marshal_ns;
+                run += s.timings.run_ns;
+                collect += s.timings.collect_ns;
+                world += s.timings.world_ns;
+                players += s.timings.players_ns;
+            }
+            let per_tick = start.elapsed().as_secs_f64() * 1000.0 / measured as f64;
+            let per_player = |ns: u64| ns as f64 / 1000.0 / (measured * n) as f64;
+            println!(
+                "{:>8} {:>8} {:>10.2} {:>12.2} {:>12.1} {:>12.1} {:>12.1} {:>12.2}",
+                n,
+                label,
+                per_tick,
+                players as f64 / 1e6 / measured as f64,
+                per_player(marshal),
+                per_player(run),
+                per_player(collect),
+                world as f64 / 1e6 / measured as f64
+            );
+        }
+    }
+}

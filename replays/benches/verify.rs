@@ -1,0 +1,77 @@
+//! Replay benchmark: record a 10,000-tick, 10-player game (the Rust reference colony plays,
+//! so no JavaScript is involved), then verify it.
+//!
+//! `cargo bench -p isoshard-replays --bench verify [-- --ticks N] [-- --threads N]`
+
+use std::time::{Duration, Instant};
+
+use isoshard_replays::{Recorder, RecorderOptions, Recording};
+use isoshard_world::scripted_colony::ScriptedColony;
+use isoshard_world::{GameWorld, IntentBatch, PathGrid, WorldConfig};
+
+#[allow(clippy::print_stdout)]
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |name: &str, default: u64| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let ticks = arg("--ticks", 10_000);
+    let threads = arg("--threads", 2) as usize;
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = GameWorld::new(WorldConfig {
+        seed: 12,
+        width: 5,
+        height: 5,
+    })
+    .unwrap();
+    let mut recorder = Recorder::start(dir.path(), &world, RecorderOptions::default()).unwrap();
+    let players: Vec<_> = (0..10)
+        .map(|i| {
+            let name = format!("bot{i}");
+            let id = world.add_player(&name).unwrap();
+            recorder.player_added(0, &name, id).unwrap();
+            id
+        })
+        .collect();
+    let mut bots: Vec<ScriptedColony> = players.iter().map(|_| ScriptedColony::new(8)).collect();
+    let mut recording = Duration::ZERO;
+    let mut simulating = Duration::ZERO;
+    for _ in 0..ticks {
+        let records = world.records();
+        let grid = PathGrid::build(&world);
+        let mut batch = IntentBatch::new();
+        for (bot, p) in bots.iter_mut().zip(&players) {
+            batch.extend(*p, bot.intents(&world, &grid, &records, *p));
+        }
+        let t = Instant::now();
+        let outcome = world.tick(&batch);
+        simulating += t.elapsed();
+        let t = Instant::now();
+        recorder.tick(&world, &batch, &outcome).unwrap();
+        recording += t.elapsed();
+    }
+    let bytes = recorder.bytes_written();
+    println!("ticks: {ticks}");
+    println!(
+        "world_tick_us: {:.1}",
+        simulating.as_secs_f64() * 1e6 / ticks as f64
+    );
+    println!(
+        "recording_overhead_us_per_tick: {:.1}",
+        recording.as_secs_f64() * 1e6 / ticks as f64
+    );
+    println!("bytes_per_tick: {:.0}", bytes as f64 / ticks as f64);
+    let rec = Recording::open(dir.path()).unwrap();
+    let report = rec.verify(None, None, threads, &|_| {}).unwrap();
+    assert!(report.divergence.is_none());
+    assert_eq!(report.ticks_verified, ticks);
+    println!("verify_threads: {threads}");
+    println!(
+        "verify_ticks_per_s: {:.0}",
+        ticks as f64 / report.elapsed.as_secs_f64()
+    );
+}

@@ -1,0 +1,34 @@
+use isoshard_world::{IntentBatch, PlayerId, StateHash, WorldSnapshot};
+use serde::{Deserialize, Serialize};
+
+/// One tick as applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TickEntry {
+    /// Game time after the tick.
+    pub tick: u64,
+    /// Every player's validated intents as the world received them.
+    pub intents: IntentBatch,
+    pub state_hash: StateHash,
+    /// Per-room hashes in room order, so a divergence names its room.
+    pub room_hashes: Vec<StateHash>,
+}
+
+/// A record in a segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Record {
+    /// The whole world at `snapshot.time`; first record of every segment.
+    Snapshot(Box<WorldSnapshot>),
+    Tick(TickEntry),
+    /// A player joined between ticks (re-applied with `add_player` on verify).
+    PlayerAdded {
+        at_tick: u64,
+        name: String,
+        player: PlayerId,
+    },
+    /// A player's code changed (content hash); a global reset followed.
+    CodeChanged {
+        at_tick: u64,
+        player: PlayerId,
+        code_hash: String,
+    },
+}

@@ -1,0 +1,167 @@
+//! Appending a recording as the shard runs.
+
+use std::path::{Path, PathBuf};
+
+use isoshard_world::{GameWorld, IntentBatch, PlayerId, TickOutcome};
+
+use crate::error::{ReplayError, Result};
+use crate::record::{Record, TickEntry};
+use crate::segment::{first_tick_of, segment_name, SegmentWriter};
+
+/// How a recording is written.
+#[derive(Debug, Clone, Copy)]
+pub struct RecorderOptions {
+    /// A new segment (starting with a full snapshot) every this many ticks.
+    pub segment_ticks: u64,
+    /// Keep at most this many segments; older ones are deleted (`None` keeps all).
+    pub retention_segments: Option<usize>,
+}
+
+impl Default for RecorderOptions {
+    fn default() -> Self {
+        RecorderOptions {
+            segment_ticks: 100,
+            retention_segments: None,
+        }
+    }
+}
+
+/// Writes a recording into a directory.
+pub struct Recorder {
+    dir: PathBuf,
+    options: RecorderOptions,
+    current: Option<SegmentWriter>,
+    bytes: u64,
+}
+
+impl Recorder {
+    /// Starts recording into `dir` (created if missing); the first segment begins with a
+    /// snapshot of `world`.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn start(dir: &Path, world: &GameWorld, options: RecorderOptions) -> Result<Recorder> {
+        std::fs::create_dir_all(dir).map_err(|source| ReplayError::Io {
+            file: dir.to_path_buf(),
+            source,
+        })?;
+        let mut r = Recorder {
+            dir: dir.to_path_buf(),
+            options: RecorderOptions {
+                segment_ticks: options.segment_ticks.max(1),
+                ..options
+            },
+            current: None,
+            bytes: 0,
+        };
+        r.roll(world)?;
+        Ok(r)
+    }
+
+    fn roll(&mut self, world: &GameWorld) -> Result<()> {
+        if let Some(mut old) = self.current.take() {
+            old.flush()?;
+        }
+        let path = self.dir.join(segment_name(world.time()));
+        let mut w = SegmentWriter::create(path)?;
+        self.bytes += w.append(&Record::Snapshot(Box::new(world.snapshot())))?;
+        w.flush()?;
+        self.current = Some(w);
+        self.apply_retention()
+    }
+
+    fn apply_retention(&self) -> Result<()> {
+        let Some(keep) = self.options.retention_segments else {
+            return Ok(());
+        };
+        let mut segments = list_segments(&self.dir)?;
+        segments.sort();
+        let excess = segments.len().saturating_sub(keep.max(1));
+        for (_, p) in segments.into_iter().take(excess) {
+            std::fs::remove_file(&p).map_err(|source| ReplayError::Io {
+                file: p.clone(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn append(&mut self, record: &Record) -> Result<()> {
+        if let Some(w) = self.current.as_mut() {
+            self.bytes += w.append(record)?;
+        }
+        Ok(())
+    }
+
+    /// Records a tick (call after `world.tick`); starts a new segment when due.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn tick(
+        &mut self,
+        world: &GameWorld,
+        intents: &IntentBatch,
+        outcome: &TickOutcome,
+    ) -> Result<()> {
+        self.append(&Record::Tick(TickEntry {
+            tick: outcome.tick,
+            intents: intents.clone(),
+            state_hash: outcome.state_hash,
+            room_hashes: outcome.room_hashes.clone(),
+        }))?;
+        if let Some(w) = self.current.as_mut() {
+            w.flush()?;
+        }
+        if outcome.tick % self.options.segment_ticks == 0 {
+            self.roll(world)?;
+        }
+        Ok(())
+    }
+
+    /// Records a player joining between ticks.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn player_added(&mut self, at_tick: u64, name: &str, player: PlayerId) -> Result<()> {
+        self.append(&Record::PlayerAdded {
+            at_tick,
+            name: name.to_string(),
+            player,
+        })?;
+        self.current.as_mut().map_or(Ok(()), |w| w.flush())
+    }
+
+    /// Records a code change.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn code_changed(&mut self, at_tick: u64, player: PlayerId, code_hash: &str) -> Result<()> {
+        self.append(&Record::CodeChanged {
+            at_tick,
+            player,
+            code_hash: code_hash.to_string(),
+        })?;
+        self.current.as_mut().map_or(Ok(()), |w| w.flush())
+    }
+
+    /// Bytes written by this recorder.
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes
+    }
+}
+
+pub(crate) fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ReplayError::Io {
+        file: dir.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let p = e.path();
+        if let Some(t) = first_tick_of(&p) {
+            out.push((t, p));
+        }
+    }
+    out.sort();
+    Ok(out)
+}

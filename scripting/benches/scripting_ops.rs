@@ -1,0 +1,159 @@
+//! Scripting micro-benchmarks, printed as `name: value unit` lines (and one JSON line with
+//! `--json`). The same operations are in `bench/isolated-vm/ops.js` for isolated-vm@5.
+//!
+//! `cargo bench -p isoshard-scripting --bench scripting_ops [-- --json] [-- --quick]`
+
+use std::time::{Duration, Instant};
+
+use isoshard_scripting::{
+    Callback, ExternalCopy, Isolate, IsolateOptions, RunOptions, Transferable,
+};
+use serde_json::json;
+
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse::<u64>()
+                    .unwrap_or(0)
+                    * 1024
+            })
+        })
+        .unwrap_or(0)
+}
+
+fn per_op(total: Duration, n: u32) -> f64 {
+    total.as_secs_f64() * 1e6 / n as f64
+}
+
+/// A ~1 MB object graph: 5,000 creep-like objects.
+pub fn graph() -> serde_json::Value {
+    let items: Vec<serde_json::Value> = (0..5000)
+        .map(|i| json!({"id": format!("{i:012x}"), "name": format!("creep{i}"), "pos": {"x": i % 50, "y": (i / 50) % 50, "room": "W1N1"}, "body": ["work", "carry", "move", "move"], "store": {"energy": i % 51}, "hits": 400, "my": i % 2 == 0}))
+        .collect();
+    json!({"tick": 1, "objects": items})
+}
+
+#[allow(clippy::print_stdout)]
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let json_out = args.iter().any(|a| a == "--json");
+    let scale = if quick { 10 } else { 1 };
+    let mut results = serde_json::Map::new();
+    let mut report = |name: &str, value: f64, unit: &str| {
+        println!("{name}: {value:.3} {unit}");
+        results.insert(name.to_string(), json!({"value": value, "unit": unit}));
+    };
+
+    // Warm up the platform and the home threads.
+    drop(
+        Isolate::new(IsolateOptions::default())
+            .unwrap()
+            .create_context()
+            .unwrap(),
+    );
+
+    let n = 2000 / scale;
+    let start = Instant::now();
+    for _ in 0..n {
+        let iso = Isolate::new(IsolateOptions::default()).unwrap();
+        iso.dispose();
+    }
+    // Disposal is queued on the home threads; one more round trip waits for it.
+    Isolate::new(IsolateOptions::default())
+        .unwrap()
+        .heap_statistics()
+        .unwrap();
+    report(
+        "isolate_create_dispose",
+        per_op(start.elapsed(), n),
+        "us/op",
+    );
+
+    let iso = Isolate::new(IsolateOptions::default()).unwrap();
+    let n = 2000 / scale;
+    let start = Instant::now();
+    for _ in 0..n {
+        let ctx = iso.create_context().unwrap();
+        ctx.release();
+    }
+    report("context_create", per_op(start.elapsed(), n), "us/op");
+
+    let ctx = iso.create_context().unwrap();
+    let opts = RunOptions::default();
+    let n = 20_000 / scale;
+    let start = Instant::now();
+    for _ in 0..n {
+        let run = ctx.eval("1 + 1", &opts).unwrap();
+        std::hint::black_box(run);
+    }
+    report("eval_round_trip", per_op(start.elapsed(), n), "us/op");
+
+    ctx.set_callback(
+        "cb",
+        Callback::sync(|args| {
+            Ok(args
+                .into_iter()
+                .next()
+                .unwrap_or_else(ExternalCopy::undefined))
+        }),
+    )
+    .unwrap();
+    let calls = 200_000 / scale;
+    let start = Instant::now();
+    ctx.eval(
+        &format!("for (let i = 0; i < {calls}; i++) cb(i)"),
+        &RunOptions {
+            cpu_limit: Some(Duration::from_secs(60)),
+            ..RunOptions::default()
+        },
+    )
+    .unwrap();
+    report("callback_call", per_op(start.elapsed(), calls), "us/op");
+
+    let g = ExternalCopy::from_json(&graph()).unwrap();
+    report("graph_bytes", g.size() as f64, "bytes");
+    let n = 200 / scale;
+    let start = Instant::now();
+    for _ in 0..n {
+        let run = ctx
+            .eval_closure("return $0", vec![Transferable::Copy(g.clone())], &opts)
+            .unwrap();
+        std::hint::black_box(run);
+    }
+    report(
+        "external_copy_1mb_in_and_out",
+        per_op(start.elapsed(), n),
+        "us/op",
+    );
+
+    let cycles = 20_000 / scale;
+    let before = rss_bytes();
+    for i in 0..cycles {
+        let iso = Isolate::new(IsolateOptions::default()).unwrap();
+        if i % 2 == 0 {
+            let c = iso.create_context().unwrap();
+            c.eval("({ a: [1, 2, 3] })", &opts).unwrap();
+        }
+        iso.dispose();
+    }
+    Isolate::new(IsolateOptions::default())
+        .unwrap()
+        .heap_statistics()
+        .unwrap();
+    let after = rss_bytes();
+    report(
+        "rss_growth_after_create_dispose_cycles",
+        (after as f64 - before as f64) / (1 << 20) as f64,
+        "MiB",
+    );
+    report("create_dispose_cycles", cycles as f64, "cycles");
+    if json_out {
+        println!("{}", serde_json::Value::Object(results));
+    }
+}
