@@ -2,16 +2,29 @@
 # The README's test command. Installs what the tests need and is missing, then runs them all.
 # - V8: on machines that cannot download rusty_v8's archive, ../shared/v8/install.sh primes
 #   cargo's cache (elsewhere the v8 build script downloads it).
-# - lodash 3.10.1 (the tutorial-bot test preloads it; never vendored): npm, into target/npm.
+# - npm packages, into target/npm (never vendored): lodash 3.10.1 (the tutorial bot's preload),
+#   screeps-api (a real deploy client against `isoshard serve`), playwright-core (drives the
+#   browser for the viewer test).
+# - Chromium (Debian's `chromium` package) for the viewer test, when /usr/bin/chromium is
+#   missing and apt-get is available. The test fails, naming the package, if it is still absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f ../shared/v8/install.sh ]; then
   bash ../shared/v8/install.sh
 fi
-if [ ! -f target/npm/node_modules/lodash/index.js ]; then
-  command -v npm >/dev/null || { echo "npm is needed to install lodash@3.10.1 for the tests (apt-get install npm)" >&2; exit 1; }
-  mkdir -p target/npm
-  npm install --prefix target/npm --no-audit --no-fund --loglevel=error lodash@3.10.1
+npm_dir=target/npm
+want=(lodash/index.js screeps-api/package.json playwright-core/package.json)
+missing=0
+for f in "${want[@]}"; do [ -f "$npm_dir/node_modules/$f" ] || missing=1; done
+if [ "$missing" = 1 ]; then
+  command -v npm >/dev/null || { echo "npm is needed to install the test packages (apt-get install npm)" >&2; exit 1; }
+  mkdir -p "$npm_dir"
+  npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error lodash@3.10.1 screeps-api@1.16.1 playwright-core@1
 fi
-export ISOSHARD_LODASH="$PWD/target/npm/node_modules/lodash/index.js"
+if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+  echo "installing Debian's chromium for the viewer test" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+    echo "could not install chromium; the viewer test will fail naming the package" >&2
+fi
+export ISOSHARD_LODASH="$PWD/$npm_dir/node_modules/lodash/index.js"
 cargo test --workspace "$@"

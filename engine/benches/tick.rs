@@ -69,9 +69,10 @@ fn main() {
                     .next()
                     .map(|p| p.rooms[0].clone())
                     .unwrap();
-                std::fs::create_dir_all("target/bench").unwrap();
+                let out = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench");
+                std::fs::create_dir_all(out).unwrap();
                 std::fs::write(
-                    "target/bench/room_view.json",
+                    format!("{out}/room_view.json"),
                     serde_json::to_string(&views.rooms[&room]).unwrap(),
                 )
                 .unwrap();

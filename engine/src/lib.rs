@@ -9,6 +9,7 @@
 //! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]).
 //! - `storage`: [`ShardStorage`], [`SledStorage`] and the on-disk layout.
 //! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
+//! - `server`: `isoshard serve` — HTTP/WebSocket API, auth, metrics, the web viewer.
 //! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands.
 //! - `error`: [`EngineError`].
 
@@ -18,6 +19,7 @@ mod error;
 mod player_host;
 pub mod replay_cli;
 pub mod sandbox;
+pub mod server;
 mod shard;
 mod storage;
 

@@ -54,6 +54,35 @@ enum ReplayCommand {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a shard continuously with the HTTP/WebSocket API and the web viewer.
+    Serve {
+        /// Data directory (sled database and recording); created if missing, resumed if not.
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:21025")]
+        bind: std::net::SocketAddr,
+        /// Minimum tick duration in milliseconds.
+        #[arg(long, default_value_t = 1000)]
+        tick_ms: u64,
+        /// A script evaluated in every player's context before player code. Repeatable.
+        #[arg(long = "preload")]
+        preloads: Vec<PathBuf>,
+        /// File holding the admin token (registration when it is closed).
+        #[arg(long)]
+        admin_token_file: Option<PathBuf>,
+        /// Anyone may register.
+        #[arg(long)]
+        open_registration: bool,
+        /// World seed for a new shard.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Rooms per side for a new shard.
+        #[arg(long, default_value_t = 5)]
+        rooms: u32,
+        /// Game.cpu.limit per player, in ms (new shards).
+        #[arg(long, default_value_t = 100)]
+        cpu_limit_ms: i64,
+    },
     /// Inspect, verify and export recordings.
     Replay {
         #[command(subcommand)]
@@ -210,6 +239,49 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve {
+            data,
+            bind,
+            tick_ms,
+            preloads,
+            admin_token_file,
+            open_registration,
+            seed,
+            rooms,
+            cpu_limit_ms,
+        } => {
+            let options = isoshard_engine::server::ServeOptions {
+                data,
+                bind,
+                tick: Duration::from_millis(tick_ms.max(1)),
+                preloads,
+                admin_token_file,
+                open_registration,
+                world: isoshard_world::WorldConfig {
+                    seed,
+                    width: rooms.max(1),
+                    height: rooms.max(1),
+                },
+                cpu_limit_ms,
+            };
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("isoshard serve: cannot start the runtime: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match runtime.block_on(isoshard_engine::server::serve(options)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("isoshard serve: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Replay { command } => run_replay(command),
         Command::Demo {
             ticks,

@@ -66,6 +66,7 @@ pub struct PlayerStats {
     /// Uncaught exceptions plus limit kills.
     pub errors: u64,
     pub last_error: Option<String>,
+    pub last_heap_bytes: u64,
     pub intents_applied: u64,
     pub intents_rejected: u64,
 }
@@ -121,6 +122,8 @@ pub struct Shard {
     storage: Box<dyn ShardStorage>,
     shared: Arc<TickShared>,
     recorder: Option<Recorder>,
+    /// Ticks re-simulated on open, for a recording to catch up with.
+    backlog: Vec<(IntentBatch, isoshard_world::TickOutcome)>,
 }
 
 /// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}}` for the player runtimes.
@@ -179,6 +182,7 @@ impl Shard {
             storage,
             shared,
             recorder: None,
+            backlog: Vec::new(),
         })
     }
 
@@ -213,6 +217,7 @@ impl Shard {
             .load()?
             .ok_or_else(|| EngineError::Storage("storage holds no shard".into()))?;
         let mut world = GameWorld::restore(stored.snapshot)?;
+        let mut backlog = Vec::with_capacity(stored.ticks.len());
         for record in &stored.ticks {
             let out = world.tick(&record.intents);
             if out.tick != record.tick || out.state_hash != record.state_hash {
@@ -221,8 +226,10 @@ impl Shard {
                     record.tick, out.state_hash, record.state_hash
                 )));
             }
+            backlog.push((record.intents.clone(), out));
         }
         let mut shard = Self::assemble(world, stored.meta, storage, runtime)?;
+        shard.backlog = backlog;
         for p in stored.players {
             shard.players.insert(
                 p.account.id,
@@ -252,6 +259,78 @@ impl Shard {
             .map_err(|e| EngineError::Storage(format!("recording: {e}")))?;
         self.recorder = Some(recorder);
         Ok(())
+    }
+
+    /// Continues the recording in `dir` after a restart (see [`Recorder::resume`]), or starts one.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn resume_recording(
+        &mut self,
+        dir: &std::path::Path,
+        options: RecorderOptions,
+    ) -> Result<()> {
+        let backlog = std::mem::take(&mut self.backlog);
+        let recorder = Recorder::resume(dir, &self.world, options, &backlog)
+            .map_err(|e| EngineError::Storage(format!("recording: {e}")))?;
+        self.recorder = Some(recorder);
+        Ok(())
+    }
+
+    /// A player's account.
+    pub fn account(&self, player: PlayerId) -> Option<&PlayerAccount> {
+        self.players.get(&player).map(|p| &p.account)
+    }
+
+    /// A player's current code.
+    pub fn code(&self, player: PlayerId) -> Option<Arc<CodeBundle>> {
+        self.players.get(&player).map(|p| p.code.clone())
+    }
+
+    /// A player's code version.
+    pub fn code_version(&self, player: PlayerId) -> Option<u64> {
+        self.players.get(&player).map(|p| p.account.code_version)
+    }
+
+    /// The player with this name.
+    pub fn player_id(&self, name: &str) -> Option<PlayerId> {
+        self.players
+            .values()
+            .find(|p| p.account.name == name)
+            .map(|p| p.account.id)
+    }
+
+    /// Adds a token (hash) and/or sets the password (hash); keeps the newest 10 tokens.
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownPlayer`], storage failures.
+    pub fn set_credentials(
+        &mut self,
+        player: PlayerId,
+        token_hash: Option<String>,
+        password_hash: Option<String>,
+    ) -> Result<()> {
+        let p = self
+            .players
+            .get_mut(&player)
+            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        if let Some(t) = token_hash {
+            p.account.token_hashes.push(t);
+            let excess = p.account.token_hashes.len().saturating_sub(10);
+            p.account.token_hashes.drain(..excess);
+        }
+        if password_hash.is_some() {
+            p.account.password_hash = password_hash;
+        }
+        let record = PlayerRecord {
+            account: p.account.clone(),
+            code: (*p.code).clone(),
+            state: PlayerTickState {
+                memory: (*p.memory).clone(),
+                budget: p.budget,
+            },
+        };
+        self.storage.save_player(&record)
     }
 
     /// Runs `f` on the recorder; a failure stops recording (logged), never the shard.
@@ -308,7 +387,8 @@ impl Shard {
             id,
             name: name.to_string(),
             code_version: 1,
-            token_hash: None,
+            token_hashes: Vec::new(),
+            password_hash: None,
             suspended: None,
         };
         let state = PlayerTickState {
@@ -503,7 +583,6 @@ impl Shard {
                     .count() as u64;
             }
         }
-        self.record(|r, w| r.tick(w, &batch, &outcome));
         let record = TickRecord {
             tick: outcome.tick,
             intents: batch,
@@ -511,12 +590,17 @@ impl Shard {
         };
         let snapshot =
             (outcome.tick % self.meta.snapshot_every == 0).then(|| self.world.snapshot());
+        let commit_started = Instant::now();
         self.storage.commit_tick(TickCommit {
             record: &record,
             snapshot: snapshot.as_ref(),
             states: &states,
         })?;
+        timings.commit_ns = commit_started.elapsed().as_nanos() as u64;
         debug!(tick = outcome.tick, intents, "tick committed");
+        // The recording is derived data: it follows the durable commit (and catches up from
+        // the stored ticks after a crash).
+        self.record(|r, w| r.tick(w, &record.intents, &outcome));
         Ok(TickSummary {
             tick: outcome.tick,
             state_hash: outcome.state_hash,
@@ -539,6 +623,7 @@ impl Shard {
         p.stats.cpu_total_ms += cpu_ms;
         p.stats.cpu_max_ms = p.stats.cpu_max_ms.max(cpu_ms);
         p.stats.last_cpu_ms = cpu_ms;
+        p.stats.last_heap_bytes = out.heap_used_bytes as u64;
         p.stats.intents_rejected += out.rejected_intents as u64;
         let ok = out.outcome == Some(OutcomeKind::Ok);
         if let Some(e) = &out.error {

@@ -41,8 +41,12 @@ pub struct PlayerAccount {
     pub id: PlayerId,
     pub name: String,
     pub code_version: u64,
-    /// blake3 of the API token, hex.
-    pub token_hash: Option<String>,
+    /// blake3 of each live API token, hex (newest last).
+    #[serde(default)]
+    pub token_hashes: Vec<String>,
+    /// `salt:hash` of the password for HTTP Basic auth.
+    #[serde(default)]
+    pub password_hash: Option<String>,
     /// Code suspended until the next upload (crash protection), with the reason.
     pub suspended: Option<String>,
 }

@@ -58,6 +58,81 @@ impl Recorder {
         Ok(r)
     }
 
+    /// Continues a recording after a restart. The last segment is cut back to its last intact
+    /// record (a crash can tear one), then `backlog` — ticks the shard committed but the
+    /// recording had not yet received, as re-simulated on open — is appended. If the recording
+    /// still does not reach `world`'s tick, a new segment starts at it (verify then reports the
+    /// gap between segments as missing ticks).
+    ///
+    /// # Errors
+    /// I/O failures; a last segment whose snapshot is unreadable.
+    pub fn resume(
+        dir: &Path,
+        world: &GameWorld,
+        options: RecorderOptions,
+        backlog: &[(IntentBatch, TickOutcome)],
+    ) -> Result<Recorder> {
+        let segments = list_segments(dir).unwrap_or_default();
+        let Some((_, last)) = segments.last().cloned() else {
+            return Recorder::start(dir, world, options);
+        };
+        let mut reader = crate::segment::SegmentReader::open(&last)?;
+        let mut valid = reader.offset();
+        let mut last_tick = None;
+        loop {
+            match reader.next_record() {
+                Ok(Some(rec)) => {
+                    valid = reader.offset();
+                    match rec {
+                        Record::Snapshot(s) => last_tick = Some(s.time),
+                        Record::Tick(t) => last_tick = Some(t.tick),
+                        _ => {}
+                    }
+                }
+                Ok(None) => break,
+                Err(ReplayError::Truncated { .. } | ReplayError::Checksum { .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        let options = RecorderOptions {
+            segment_ticks: options.segment_ticks.max(1),
+            ..options
+        };
+        let Some(mut at) = last_tick else {
+            // Not even the snapshot survived: replace the segment.
+            std::fs::remove_file(&last).map_err(|source| ReplayError::Io {
+                file: last.clone(),
+                source,
+            })?;
+            return Recorder::start(dir, world, options);
+        };
+        let mut r = Recorder {
+            dir: dir.to_path_buf(),
+            options,
+            current: Some(SegmentWriter::reopen(last, valid)?),
+            bytes: 0,
+        };
+        for (intents, outcome) in backlog {
+            if outcome.tick != at + 1 {
+                continue;
+            }
+            r.append(&Record::Tick(TickEntry {
+                tick: outcome.tick,
+                intents: intents.clone(),
+                state_hash: outcome.state_hash,
+                room_hashes: outcome.room_hashes.clone(),
+            }))?;
+            at = outcome.tick;
+        }
+        if let Some(w) = r.current.as_mut() {
+            w.flush()?;
+        }
+        if at != world.time() || at % options.segment_ticks == 0 {
+            r.roll(world)?;
+        }
+        Ok(r)
+    }
+
     fn roll(&mut self, world: &GameWorld) -> Result<()> {
         if let Some(mut old) = self.current.take() {
             old.flush()?;

@@ -49,6 +49,24 @@ impl SegmentWriter {
         Ok(SegmentWriter { out, path })
     }
 
+    /// Opens an existing segment for appending after truncating it to `valid_len` bytes
+    /// (dropping a record torn by a crash).
+    pub(crate) fn reopen(path: PathBuf, valid_len: u64) -> Result<Self> {
+        let io = |source| ReplayError::Io {
+            file: path.clone(),
+            source,
+        };
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        file.set_len(valid_len).map_err(io)?;
+        Ok(SegmentWriter {
+            out: BufWriter::new(file),
+            path,
+        })
+    }
+
     pub(crate) fn append(&mut self, record: &Record) -> Result<u64> {
         let payload = rmp_serde::to_vec(record).map_err(|e| ReplayError::Encode(e.to_string()))?;
         let io = |source| ReplayError::Io {
@@ -113,6 +131,11 @@ impl SegmentReader {
             offset: HEADER_LEN,
             last_tick: first_tick_of(path).unwrap_or(0),
         })
+    }
+
+    /// Bytes of the file consumed by the records read so far.
+    pub(crate) fn offset(&self) -> u64 {
+        self.offset
     }
 
     /// The next record; `None` at a clean end of file.

@@ -38,6 +38,26 @@ thread_local! {
 const STACK_SIZE: usize = 8 << 20;
 
 static NEXT_INDEX: AtomicUsize = AtomicUsize::new(0);
+
+/// How long a home thread, or a caller waiting for a short call, spins before parking.
+pub(crate) const HOT_SPIN: std::time::Duration = std::time::Duration::from_micros(40);
+
+/// Polls `receiver` for up to `spin`; `None` if nothing arrived (or it disconnected).
+pub(crate) fn spin_recv<T>(receiver: &Receiver<T>, spin: std::time::Duration) -> Option<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match receiver.try_recv() {
+            Ok(v) => return Some(v),
+            Err(crossbeam_channel::TryRecvError::Disconnected) => return None,
+            Err(crossbeam_channel::TryRecvError::Empty) => {
+                if start.elapsed() >= spin {
+                    return None;
+                }
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
 static POOL_SIZE: OnceLock<usize> = OnceLock::new();
 
 /// Sets the number of shared home threads. Only effective before the first isolate is created.
@@ -78,7 +98,16 @@ fn run(index: usize, receiver: Receiver<Job>) {
         isolates: HashMap::new(),
         cpu_clock: ThreadCpuClock::current(),
     };
-    while let Ok(job) = receiver.recv() {
+    loop {
+        // Stay hot briefly after a job: callers often send the next one right away, and
+        // parking and waking a thread costs far more than the job itself.
+        let job = match spin_recv(&receiver, HOT_SPIN) {
+            Some(job) => job,
+            None => match receiver.recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            },
+        };
         job(&mut home);
     }
     // All senders are gone: dispose whatever is left, each entered in turn.

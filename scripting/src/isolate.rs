@@ -326,7 +326,10 @@ impl Isolate {
         }) {
             return Err(Error::HomeThreadGone);
         }
-        rx.recv().map_err(|_| Error::HomeThreadGone)?
+        match home_thread::spin_recv(&rx, home_thread::HOT_SPIN) {
+            Some(r) => r,
+            None => rx.recv().map_err(|_| Error::HomeThreadGone)?,
+        }
     }
 
     /// Runs `f` on the home thread; the future completes when it has.

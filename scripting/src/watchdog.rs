@@ -33,6 +33,9 @@ struct Watch {
 struct Watches {
     list: Vec<Watch>,
     next_id: u64,
+    /// When the watchdog will next look (`None`: asleep until notified). Arming only wakes it
+    /// when the new watch could be due earlier, so back-to-back calls cost no context switch.
+    scheduled: Option<Instant>,
 }
 
 struct Watchdog {
@@ -60,6 +63,9 @@ fn watchdog() -> &'static Arc<Watchdog> {
 const MIN_POLL: Duration = Duration::from_micros(200);
 /// How often a fired watch repeats its termination request until the call returns.
 const RETERMINATE_EVERY: Duration = Duration::from_millis(1);
+/// How long the watchdog keeps a timed wait after the last watch ends before sleeping until
+/// notified (so bursts of calls do not each have to wake it).
+const IDLE_LINGER: Duration = Duration::from_millis(50);
 
 impl Watchdog {
     fn run(&self) {
@@ -97,6 +103,15 @@ impl Watchdog {
                     next = Some(next.map_or(due, |n| n.min(due)));
                 }
             }
+            let next = match next {
+                Some(at) => Some(at),
+                // Linger once with a timed wait, then sleep until notified.
+                None if watches.scheduled.is_some_and(|s| s > now - IDLE_LINGER) => {
+                    Some(now + IDLE_LINGER)
+                }
+                None => None,
+            };
+            watches.scheduled = next;
             watches = match next {
                 None => self.wake.wait(watches).unwrap_or_else(|e| e.into_inner()),
                 Some(at) => {
@@ -129,6 +144,9 @@ pub(crate) fn arm(
     let mut watches = dog.watches.lock().unwrap_or_else(|e| e.into_inner());
     let id = watches.next_id;
     watches.next_id += 1;
+    // The earliest this watch can be due: CPU time cannot outrun wall time.
+    let due = Instant::now() + cpu_limit.min(wall_limit);
+    let notify = watches.scheduled.is_none_or(|s| due < s);
     watches.list.push(Watch {
         id,
         terminator,
@@ -140,7 +158,9 @@ pub(crate) fn arm(
         fired: None,
     });
     drop(watches);
-    dog.wake.notify_one();
+    if notify {
+        dog.wake.notify_one();
+    }
     ArmedWatch { id }
 }
 

@@ -1,0 +1,447 @@
+//! HTTP routes: the isoshard JSON API, the Screeps-compatible subset deploy tools use, the
+//! WebSocket stream, Prometheus metrics and the web viewer.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use base64::Engine as _;
+use isoshard_world::PlayerId;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::{broadcast, oneshot, watch};
+
+use crate::code_bundle::{CodeBundle, MAX_CODE_BYTES};
+use crate::error::EngineError;
+use crate::server::auth::{constant_time_eq, password_matches, token_hash};
+use crate::server::runner::{AccountView, Announcement, Command, Published, TICK_BUCKETS};
+
+/// Largest request body accepted (code uploads are checked against 5 MiB of source after).
+pub const MAX_BODY: usize = MAX_CODE_BYTES + (1 << 20);
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub published: watch::Receiver<Published>,
+    pub announce: broadcast::Sender<Announcement>,
+    pub commands: std::sync::mpsc::Sender<Command>,
+    pub open_registration: bool,
+    pub admin_token: Option<Arc<str>>,
+}
+
+/// A JSON error with a status; never a 5xx for client mistakes.
+pub(crate) struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, msg.into())
+}
+
+fn unauthorized() -> ApiError {
+    ApiError(
+        StatusCode::UNAUTHORIZED,
+        "missing or invalid credentials".into(),
+    )
+}
+
+type ApiResult<T = Json<Value>> = Result<T, ApiError>;
+
+fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(|e| bad(format!("malformed JSON: {e}")))
+}
+
+impl AppState {
+    fn now(&self) -> Published {
+        self.published.borrow().clone()
+    }
+
+    /// The caller's account: `Authorization: Bearer`, `X-Token` (+ optional `X-Username`), or
+    /// HTTP Basic with name and password.
+    fn caller(&self, headers: &HeaderMap, query_token: Option<&str>) -> ApiResult<AccountView> {
+        let p = self.now();
+        let by_token = |token: &str| -> Option<AccountView> {
+            let h = token_hash(token);
+            p.accounts
+                .values()
+                .find(|a| {
+                    a.token_hashes
+                        .iter()
+                        .any(|t| constant_time_eq(t.as_bytes(), h.as_bytes()))
+                })
+                .cloned()
+        };
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        if let Some(auth) = header("authorization") {
+            if let Some(token) = auth.strip_prefix("Bearer ") {
+                return by_token(token.trim()).ok_or_else(unauthorized);
+            }
+            if let Some(basic) = auth.strip_prefix("Basic ") {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(basic.trim())
+                    .map_err(|_| unauthorized())?;
+                let text = String::from_utf8(decoded).map_err(|_| unauthorized())?;
+                let (name, password) = text.split_once(':').ok_or_else(unauthorized)?;
+                let acct = p.accounts.get(name).ok_or_else(unauthorized)?;
+                let stored = acct.password_hash.as_deref().ok_or_else(unauthorized)?;
+                return if password_matches(stored, password) {
+                    Ok(acct.clone())
+                } else {
+                    Err(unauthorized())
+                };
+            }
+        }
+        if let Some(token) = header("x-token") {
+            let acct = by_token(token.trim()).ok_or_else(unauthorized)?;
+            // The screeps-api client sends the token itself as X-Username; the name or the id
+            // are accepted too. Anything else names another user and is refused.
+            if let Some(user) = header("x-username") {
+                if user != acct.name && user != acct.id.to_string() && user != token.trim() {
+                    return Err(unauthorized());
+                }
+            }
+            return Ok(acct);
+        }
+        if let Some(token) = query_token {
+            return by_token(token).ok_or_else(unauthorized);
+        }
+        Err(unauthorized())
+    }
+
+    async fn command<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<crate::error::Result<T>>) -> Command,
+    ) -> ApiResult<T> {
+        let (tx, rx) = oneshot::channel();
+        self.commands.send(make(tx)).map_err(|_| {
+            ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shard is shutting down".into(),
+            )
+        })?;
+        match rx.await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(match e {
+                EngineError::World(w) => ApiError(StatusCode::CONFLICT, w.to_string()),
+                EngineError::InvalidCode(m) | EngineError::Usage(m) => bad(m),
+                EngineError::UnknownPlayer(m) => {
+                    ApiError(StatusCode::NOT_FOUND, format!("unknown player {m}"))
+                }
+                other => ApiError(StatusCode::SERVICE_UNAVAILABLE, other.to_string()),
+            }),
+            Err(_) => Err(ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shard is shutting down".into(),
+            )),
+        }
+    }
+}
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(viewer))
+        .route("/api/register", post(register))
+        .route("/api/code", put(put_code))
+        .route("/api/me", get(me))
+        .route("/api/world", get(world))
+        .route("/api/rooms/{name}", get(room))
+        .route("/api/rooms/{name}/terrain", get(terrain))
+        .route("/api/stream", get(stream))
+        .route("/metrics", get(metrics))
+        .route("/api/version", get(version))
+        .route("/api/auth/signin", post(signin))
+        .route("/api/auth/me", get(auth_me))
+        .route("/api/user/code", post(post_user_code).get(get_user_code))
+        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such endpoint".into()) })
+        // Refuses on Content-Length before reading (413), and caps chunked bodies too.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+async fn viewer() -> Html<&'static str> {
+    Html(include_str!("viewer.html"))
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    name: String,
+    password: Option<String>,
+}
+
+async fn register(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    if !s.open_registration {
+        let given = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|a| a.strip_prefix("Bearer "));
+        let ok = matches!((&s.admin_token, given), (Some(admin), Some(g)) if constant_time_eq(admin.as_bytes(), g.trim().as_bytes()));
+        if !ok {
+            return Err(ApiError(
+                StatusCode::FORBIDDEN,
+                "registration is closed; an admin token is required".into(),
+            ));
+        }
+    }
+    let body: RegisterBody = parse(&body)?;
+    let (player, token) = s
+        .command(|reply| Command::Register {
+            name: body.name,
+            password: body.password,
+            reply,
+        })
+        .await?;
+    Ok(Json(json!({ "player": player.0, "token": token })))
+}
+
+#[derive(Deserialize)]
+struct CodeBody {
+    modules: BTreeMap<String, Value>,
+    #[serde(default)]
+    branch: Option<String>,
+}
+
+fn modules_of(body: CodeBody) -> ApiResult<CodeBundle> {
+    let mut modules = BTreeMap::new();
+    for (name, v) in body.modules {
+        match v {
+            Value::String(s) => {
+                modules.insert(name, s);
+            }
+            // Screeps tools send binary modules as {binary: base64}; this shard runs JS only.
+            _ => return Err(bad(format!("module {name:?} is not JavaScript source"))),
+        }
+    }
+    CodeBundle::new(modules).map_err(|e| bad(e.to_string()))
+}
+
+async fn set_code(s: &AppState, player: PlayerId, code: CodeBundle) -> ApiResult<u64> {
+    s.command(|reply| Command::SetCode {
+        player,
+        code,
+        reply,
+    })
+    .await
+}
+
+async fn put_code(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    let code = modules_of(parse(&body)?)?;
+    let version = set_code(&s, PlayerId(me.id), code).await?;
+    Ok(Json(json!({ "ok": 1, "version": version })))
+}
+
+async fn me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    let mut v = serde_json::to_value(&me).unwrap_or_default();
+    v["memory"] = json!(me.memory.as_str());
+    v["cpu"] = json!({ "used": me.cpu_used_ms, "limit": me.cpu_limit_ms, "bucket": me.bucket });
+    Ok(Json(v))
+}
+
+async fn world(State(s): State<AppState>) -> Json<Value> {
+    let p = s.now();
+    let players: Vec<Value> = p
+        .accounts
+        .values()
+        .map(|a| json!({ "id": a.id, "name": a.name, "controller_level": a.controller_level, "creeps": a.creeps }))
+        .collect();
+    Json(
+        json!({ "tick": p.tick, "state_hash": p.state_hash, "rooms": p.rooms.keys().collect::<Vec<_>>(), "players": players }),
+    )
+}
+
+async fn room(State(s): State<AppState>, Path(name): Path<String>) -> ApiResult {
+    let p = s.now();
+    p.rooms
+        .get(&name)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("unknown room {name:?}")))
+}
+
+async fn terrain(State(s): State<AppState>, Path(name): Path<String>) -> ApiResult {
+    let p = s.now();
+    p.terrain
+        .get(&name)
+        .map(|t| Json(json!({ "room": name, "terrain": t })))
+        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("unknown room {name:?}")))
+}
+
+#[derive(Deserialize)]
+struct StreamQuery {
+    token: Option<String>,
+}
+
+async fn stream(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<StreamQuery>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    // Browsers cannot set headers on a WebSocket: a `?token=` query authenticates too. Room
+    // data is public; console lines go only to their owner.
+    let me = if headers.contains_key("authorization")
+        || headers.contains_key("x-token")
+        || q.token.is_some()
+    {
+        match s.caller(&headers, q.token.as_deref()) {
+            Ok(a) => Some(a.id),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
+    let rx = s.announce.subscribe();
+    ws.on_upgrade(move |socket| stream_ticks(socket, rx, me))
+}
+
+async fn stream_ticks(
+    mut socket: WebSocket,
+    mut rx: broadcast::Receiver<Announcement>,
+    me: Option<u32>,
+) {
+    loop {
+        match rx.recv().await {
+            Ok(a) => {
+                let p = a.published;
+                let mut msg = json!({ "tick": p.tick, "state_hash": p.state_hash, "changed_rooms": p.changed_rooms });
+                if let Some(id) = me {
+                    msg["console"] = json!(p.console.get(&id).cloned().unwrap_or_default());
+                }
+                if socket
+                    .send(Message::Text(msg.to_string().into()))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
+async fn metrics(State(s): State<AppState>) -> Response {
+    let p = s.now();
+    let m = &p.metrics;
+    let mut out = String::new();
+    out.push_str("# HELP isoshard_tick_duration_seconds Wall time of a tick, commit included.\n# TYPE isoshard_tick_duration_seconds histogram\n");
+    for (i, b) in TICK_BUCKETS.iter().enumerate() {
+        out.push_str(&format!(
+            "isoshard_tick_duration_seconds_bucket{{le=\"{b}\"}} {}\n",
+            m.tick_bucket_counts[i]
+        ));
+    }
+    out.push_str(&format!(
+        "isoshard_tick_duration_seconds_bucket{{le=\"+Inf\"}} {}\n",
+        m.tick_count
+    ));
+    out.push_str(&format!(
+        "isoshard_tick_duration_seconds_sum {}\nisoshard_tick_duration_seconds_count {}\n",
+        m.tick_sum_seconds, m.tick_count
+    ));
+    out.push_str(&format!(
+        "# TYPE isoshard_commit_seconds_sum counter\nisoshard_commit_seconds_sum {}\n",
+        m.commit_sum_seconds
+    ));
+    out.push_str(&format!(
+        "# TYPE isoshard_tick gauge\nisoshard_tick {}\n",
+        p.tick
+    ));
+    out.push_str(&format!(
+        "# TYPE isoshard_players gauge\nisoshard_players {}\n",
+        p.accounts.len()
+    ));
+    out.push_str(&format!(
+        "# TYPE isoshard_isolates gauge\nisoshard_isolates {}\n",
+        m.isolates
+    ));
+    out.push_str("# TYPE isoshard_player_heap_bytes gauge\n");
+    for a in p.accounts.values() {
+        out.push_str(&format!(
+            "isoshard_player_heap_bytes{{player=\"{}\"}} {}\n",
+            a.name, a.heap_bytes
+        ));
+    }
+    out.push_str("# TYPE isoshard_player_cpu_ms gauge\n");
+    for a in p.accounts.values() {
+        out.push_str(&format!(
+            "isoshard_player_cpu_ms{{player=\"{}\"}} {}\n",
+            a.name, a.cpu_used_ms
+        ));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
+}
+
+async fn version(State(s): State<AppState>) -> Json<Value> {
+    let p = s.now();
+    Json(
+        json!({ "ok": 1, "protocol": 14, "useNativeAuth": false, "users": p.accounts.len(), "serverData": { "shards": ["isoshard"], "historyChunkSize": 20 } }),
+    )
+}
+
+#[derive(Deserialize)]
+struct SignIn {
+    email: String,
+    password: String,
+}
+
+async fn signin(State(s): State<AppState>, body: Bytes) -> ApiResult {
+    let body: SignIn = parse(&body)?;
+    let p = s.now();
+    let acct = p.accounts.get(&body.email).ok_or_else(unauthorized)?;
+    let stored = acct.password_hash.as_deref().ok_or_else(unauthorized)?;
+    if !password_matches(stored, &body.password) {
+        return Err(unauthorized());
+    }
+    let name = acct.name.clone();
+    let token = s.command(|reply| Command::SignIn { name, reply }).await?;
+    Ok(Json(json!({ "ok": 1, "token": token })))
+}
+
+async fn auth_me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    Ok(Json(
+        json!({ "ok": 1, "_id": me.id.to_string(), "username": me.name, "email": me.name, "cpu": me.cpu_limit_ms, "gcl": 0, "password": me.password_hash.is_some(), "badge": {} }),
+    ))
+}
+
+async fn post_user_code(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    let body: CodeBody = parse(&body)?;
+    if let Some(b) = &body.branch {
+        if b.len() > 64 {
+            return Err(bad("branch name too long"));
+        }
+    }
+    let code = modules_of(body)?;
+    set_code(&s, PlayerId(me.id), code).await?;
+    Ok(Json(json!({ "ok": 1, "timestamp": 0 })))
+}
+
+#[derive(Deserialize)]
+struct BranchQuery {
+    branch: Option<String>,
+}
+
+async fn get_user_code(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<BranchQuery>,
+) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    Ok(Json(
+        json!({ "ok": 1, "branch": q.branch.unwrap_or_else(|| "default".into()), "modules": me.code.modules }),
+    ))
+}

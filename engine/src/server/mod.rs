@@ -1,0 +1,150 @@
+//! `isoshard serve`: a shard with the HTTP/WebSocket API on one tokio runtime.
+//!
+//! The shard runs on a thread of its own ([`runner`]); handlers read the last published tick
+//! or send it commands. A tick is published (and announced on `/api/stream`) only after its
+//! sled commit is flushed.
+
+pub(crate) mod api;
+pub(crate) mod auth;
+pub(crate) mod runner;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use isoshard_player_api::{PlayerRuntimeOptions, Preload};
+use isoshard_replays::RecorderOptions;
+use isoshard_world::WorldConfig;
+use tokio::sync::{broadcast, watch};
+
+use crate::error::{EngineError, Result};
+use crate::shard::{Shard, ShardOptions};
+use crate::storage::{ShardStorage, SledStorage};
+use api::{router, AppState};
+use runner::{Command, Published, Runner};
+
+/// Options for [`serve`].
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub data: PathBuf,
+    pub bind: SocketAddr,
+    /// Minimum tick duration.
+    pub tick: Duration,
+    pub preloads: Vec<PathBuf>,
+    pub admin_token_file: Option<PathBuf>,
+    pub open_registration: bool,
+    /// World for a new shard (ignored when `data` already holds one).
+    pub world: WorldConfig,
+    pub cpu_limit_ms: i64,
+}
+
+fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
+    let mut out = Vec::new();
+    for p in preloads {
+        let source = std::fs::read_to_string(p)
+            .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
+        out.push(Preload {
+            name: p.display().to_string(),
+            source: source.into(),
+        });
+    }
+    Ok(PlayerRuntimeOptions {
+        preloads: out,
+        ..PlayerRuntimeOptions::default()
+    })
+}
+
+/// Opens the shard in `options.data` (creating it if empty) and serves until SIGTERM/SIGINT,
+/// then finishes the current tick, flushes and returns.
+///
+/// # Errors
+/// Usage errors, storage failures, a port that cannot be bound.
+pub async fn serve(options: ServeOptions) -> Result<()> {
+    std::fs::create_dir_all(&options.data).map_err(|e| {
+        EngineError::Usage(format!("cannot create {}: {e}", options.data.display()))
+    })?;
+    let admin_token = match &options.admin_token_file {
+        Some(f) => {
+            let t = std::fs::read_to_string(f)
+                .map_err(|e| EngineError::Usage(format!("cannot read {}: {e}", f.display())))?;
+            let t = t.trim().to_string();
+            if t.len() < 16 {
+                return Err(EngineError::Usage(
+                    "the admin token must be at least 16 characters".into(),
+                ));
+            }
+            Some(Arc::<str>::from(t))
+        }
+        None => None,
+    };
+    let runtime = runtime_options(&options.preloads)?;
+    let storage = SledStorage::open(&options.data, true)?;
+    let existing = storage.load()?.is_some();
+    let mut shard = if existing {
+        Shard::open(Box::new(storage), runtime)?
+    } else {
+        Shard::create(
+            ShardOptions {
+                world: options.world,
+                cpu_limit_ms: options.cpu_limit_ms,
+                runtime,
+                ..ShardOptions::default()
+            },
+            Box::new(storage),
+        )?
+    };
+    shard.resume_recording(&options.data.join("replay"), RecorderOptions::default())?;
+    tracing::info!(tick = shard.time(), resumed = existing, "shard ready");
+    let (command_tx, command_rx) = std::sync::mpsc::channel();
+    let (publish_tx, publish_rx) = watch::channel(Published::default());
+    let (announce_tx, _) = broadcast::channel(64);
+    let runner = Runner::new(
+        shard,
+        options.tick,
+        command_rx,
+        publish_tx,
+        announce_tx.clone(),
+    );
+    let shard_thread = std::thread::Builder::new()
+        .name("isoshard-shard".into())
+        .spawn(move || runner.run())
+        .map_err(|e| EngineError::Storage(format!("cannot start the shard thread: {e}")))?;
+    let state = AppState {
+        published: publish_rx,
+        announce: announce_tx,
+        commands: command_tx.clone(),
+        open_registration: options.open_registration,
+        admin_token,
+    };
+    let listener = tokio::net::TcpListener::bind(options.bind)
+        .await
+        .map_err(|e| EngineError::Usage(format!("cannot bind {}: {e}", options.bind)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    // Tools and tests read this line to find the port.
+    tracing::info!(%local, "listening");
+    eprintln!("isoshard serving on http://{local}");
+    let shutdown = async {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { if let Some(t) = term.as_mut() { t.recv().await; } else { std::future::pending::<()>().await } } => {}
+        }
+    };
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| EngineError::Storage(format!("server failed: {e}")))?;
+    // Finish the current tick, then stop; the shard flushes on drop.
+    let _ = command_tx.send(Command::Shutdown);
+    let shard = tokio::task::spawn_blocking(move || shard_thread.join())
+        .await
+        .map_err(|e| EngineError::Storage(e.to_string()))?
+        .map_err(|_| EngineError::Storage("the shard thread panicked".into()))?;
+    tracing::info!(tick = shard.time(), "shard stopped");
+    drop(shard);
+    Ok(())
+}

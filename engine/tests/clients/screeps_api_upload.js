@@ -1,0 +1,20 @@
+// Drives a running shard with the real `screeps-api` npm client, the way deploy tools do:
+// sign in with name and password, read /api/auth/me, upload code, read it back.
+// Usage: node screeps_api_upload.js URL USER PASSWORD   (NODE_PATH points at node_modules)
+'use strict';
+const { ScreepsAPI } = require('screeps-api');
+
+(async () => {
+  const [, , url, user, password] = process.argv;
+  const u = new URL(url);
+  const api = new ScreepsAPI({ protocol: u.protocol.replace(':', ''), hostname: u.hostname, port: Number(u.port), path: '/' });
+  await api.auth(user, password);
+  const me = await api.me();
+  const main = 'module.exports.loop = function () { console.log("deployed with screeps-api") }';
+  const set = await api.code.set('default', { main });
+  const got = await api.code.get('default');
+  console.log(JSON.stringify({ username: me.username, id: me._id, set_ok: set.ok, main: got.modules.main }));
+})().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});

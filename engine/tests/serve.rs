@@ -1,0 +1,604 @@
+//! `isoshard serve` as a real child process: the HTTP/WebSocket API, auth, limits, graceful
+//! shutdown, SIGKILL at random moments, and the web viewer in a real browser.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path, extra: &[&str]) -> Server {
+        Self::start_with_tick(data, "20", extra)
+    }
+
+    fn start_with_tick(data: &Path, tick_ms: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--tick-ms",
+                tick_ms,
+                "--rooms",
+                "3",
+                "--data",
+            ])
+            .arg(data)
+            .args(extra)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("isoshard serving on ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server printed its address");
+        Server { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn world(&self) -> Value {
+        ureq::get(&self.url("/api/world"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap()
+    }
+
+    /// Waits until the world reaches `tick` (bounded).
+    fn until_tick(&self, tick: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let w = self.world();
+            if w["tick"].as_u64().unwrap() >= tick {
+                return w;
+            }
+            assert!(Instant::now() < deadline, "world stuck at {w}");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn status(r: Result<ureq::Response, ureq::Error>) -> u16 {
+    match r {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(s, _)) => s,
+        Err(e) => panic!("transport error {e}"),
+    }
+}
+
+fn body(r: Result<ureq::Response, ureq::Error>) -> Value {
+    match r {
+        Ok(r) => r.into_json().unwrap(),
+        Err(ureq::Error::Status(_, r)) => r.into_json().unwrap(),
+        Err(e) => panic!("transport error {e}"),
+    }
+}
+
+fn register(s: &Server, name: &str, password: Option<&str>) -> String {
+    let r = body(
+        ureq::post(&s.url("/api/register")).send_json(json!({"name": name, "password": password})),
+    );
+    r["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string()
+}
+
+const COUNTER: &str = "module.exports.loop = function () { Memory.count = (Memory.count || 0) + 1; console.log('hello from ' + Game.time); }";
+
+#[test]
+fn api_endpoints_auth_limits_and_cross_player_attempts() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let alice = register(&s, "alice", Some("pw-alice"));
+    let bob = register(&s, "bob", None);
+    assert_eq!(
+        status(ureq::post(&s.url("/api/register")).send_json(json!({"name": "alice"}))),
+        409,
+        "name taken"
+    );
+    assert_eq!(
+        status(ureq::post(&s.url("/api/register")).send_json(json!({"name": "no spaces"}))),
+        400
+    );
+    // Upload: happy path and every way it can be wrong.
+    let put = |token: &str, v: Value| {
+        ureq::put(&s.url("/api/code"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .send_json(v)
+    };
+    assert_eq!(
+        status(put(&alice, json!({"modules": {"main": COUNTER}}))),
+        200
+    );
+    assert_eq!(
+        status(put(
+            &bob,
+            json!({"modules": {"main": "module.exports.loop = () => console.log('bob secret')"}})
+        )),
+        200
+    );
+    assert_eq!(
+        status(put(&alice, json!({"modules": {"helper": "x"}}))),
+        400,
+        "no main"
+    );
+    assert_eq!(
+        status(put(
+            &alice,
+            json!({"modules": {"../etc/passwd": "x", "main": ""}})
+        )),
+        400
+    );
+    assert_eq!(
+        status(put(
+            &alice,
+            json!({"modules": {"main": {"binary": "AAAA"}}})
+        )),
+        400
+    );
+    assert_eq!(
+        status(put("not-a-token", json!({"modules": {"main": ""}}))),
+        401
+    );
+    assert_eq!(
+        status(ureq::put(&s.url("/api/code")).send_json(json!({"modules": {"main": ""}}))),
+        401
+    );
+    assert_eq!(
+        status(
+            ureq::put(&s.url("/api/code"))
+                .set("Authorization", &format!("Bearer {alice}"))
+                .send_string("{not json")
+        ),
+        400
+    );
+    // An oversized body is refused from its Content-Length, before it is read.
+    assert!(raw_put_headers_only(&s, &alice, 7 << 20).starts_with("HTTP/1.1 413"));
+    let big = "x".repeat(5 << 20);
+    assert_eq!(
+        status(put(&alice, json!({"modules": {"main": big, "b": "y"}}))),
+        400,
+        "over 5 MiB of source"
+    );
+    // Screeps-compatible auth: X-Token (+X-Username), Basic, signin.
+    let code_of = |req: ureq::Request| body(req.call());
+    let mine = code_of(
+        ureq::get(&s.url("/api/user/code?branch=default"))
+            .set("X-Token", &alice)
+            .set("X-Username", "alice"),
+    );
+    assert_eq!(mine["modules"]["main"], COUNTER);
+    assert_eq!(
+        status(
+            ureq::get(&s.url("/api/user/code"))
+                .set("X-Token", &alice)
+                .set("X-Username", "bob")
+                .call()
+        ),
+        401,
+        "a token is bound to its user"
+    );
+    let basic = format!("Basic {}", base64_encode("alice:pw-alice"));
+    assert_eq!(
+        body(
+            ureq::get(&s.url("/api/auth/me"))
+                .set("Authorization", &basic)
+                .call()
+        )["username"],
+        "alice"
+    );
+    let wrong = format!("Basic {}", base64_encode("alice:nope"));
+    assert_eq!(
+        status(
+            ureq::get(&s.url("/api/auth/me"))
+                .set("Authorization", &wrong)
+                .call()
+        ),
+        401
+    );
+    let signed = body(
+        ureq::post(&s.url("/api/auth/signin"))
+            .send_json(json!({"email": "alice", "password": "pw-alice"})),
+    );
+    let token2 = signed["token"].as_str().unwrap();
+    assert_eq!(
+        body(
+            ureq::get(&s.url("/api/auth/me"))
+                .set("X-Token", token2)
+                .call()
+        )["username"],
+        "alice"
+    );
+    assert_eq!(
+        status(
+            ureq::post(&s.url("/api/auth/signin"))
+                .send_json(json!({"email": "bob", "password": "x"}))
+        ),
+        401,
+        "bob has no password"
+    );
+    // Bob's credentials can never change Alice's code.
+    assert_eq!(
+        status(
+            ureq::post(&s.url("/api/user/code"))
+                .set("X-Token", &bob)
+                .set("X-Username", "alice")
+                .send_json(json!({"branch": "default", "modules": {"main": "evil"}}))
+        ),
+        401
+    );
+    assert_eq!(status(ureq::post(&s.url("/api/user/code")).set("X-Token", &bob).send_json(json!({"branch": "default", "modules": {"main": "module.exports.loop = () => {}"}}))), 200);
+    let mine = code_of(ureq::get(&s.url("/api/user/code")).set("X-Token", &alice));
+    assert_eq!(mine["modules"]["main"], COUNTER);
+    // World, rooms, me, metrics.
+    let w0 = s.world();
+    let w = s.until_tick(w0["tick"].as_u64().unwrap() + 5);
+    assert_eq!(w["players"].as_array().unwrap().len(), 2);
+    let room = w["rooms"][0].as_str().unwrap();
+    assert!(body(ureq::get(&s.url(&format!("/api/rooms/{room}"))).call())["objects"].is_array());
+    assert_eq!(status(ureq::get(&s.url("/api/rooms/W99N99")).call()), 404);
+    assert_eq!(status(ureq::get(&s.url("/api/nothing")).call()), 404);
+    let me = body(
+        ureq::get(&s.url("/api/me"))
+            .set("Authorization", &format!("Bearer {alice}"))
+            .call(),
+    );
+    assert!(
+        me["console"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().starts_with("hello from")),
+        "{me}"
+    );
+    assert!(me["memory"].as_str().unwrap().contains("count"));
+    assert!(!me.to_string().contains("bob secret"));
+    let metrics = ureq::get(&s.url("/metrics"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    for needle in [
+        "isoshard_tick_duration_seconds_bucket{le=\"+Inf\"}",
+        "isoshard_players 2",
+        "isoshard_isolates",
+        "isoshard_player_cpu_ms{player=\"alice\"}",
+        "isoshard_player_heap_bytes",
+    ] {
+        assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
+    }
+    // The stream: ticks for everyone, console only for its owner.
+    let (mut ws, _) = tungstenite::connect(format!(
+        "{}/api/stream?token={alice}",
+        s.base.replace("http://", "ws://")
+    ))
+    .unwrap();
+    let mut ticks = Vec::new();
+    let mut saw_console = false;
+    while ticks.len() < 5 {
+        let msg: Value = serde_json::from_str(ws.read().unwrap().to_text().unwrap()).unwrap();
+        ticks.push(msg["tick"].as_u64().unwrap());
+        let lines = msg["console"].as_array().unwrap();
+        saw_console |= lines
+            .iter()
+            .any(|l| l.as_str().unwrap().starts_with("hello from"));
+        assert!(!msg.to_string().contains("bob secret"));
+    }
+    assert!(ticks.windows(2).all(|w| w[1] > w[0]), "{ticks:?}");
+    assert!(saw_console);
+    let (mut anon, _) =
+        tungstenite::connect(format!("{}/api/stream", s.base.replace("http://", "ws://"))).unwrap();
+    let msg: Value = serde_json::from_str(anon.read().unwrap().to_text().unwrap()).unwrap();
+    assert!(msg.get("console").is_none() && msg["state_hash"].is_string());
+    assert!(tungstenite::connect(format!(
+        "{}/api/stream?token=bad",
+        s.base.replace("http://", "ws://")
+    ))
+    .is_err());
+}
+
+/// Sends only the request head of a PUT with a large Content-Length; returns the status line.
+fn raw_put_headers_only(s: &Server, token: &str, len: usize) -> String {
+    use std::io::{Read, Write};
+    let addr = s.base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    write!(conn, "PUT /api/code HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\n\r\n").unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = conn.read(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn base64_encode(s: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn closed_registration_needs_the_admin_token_and_sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("admin");
+    std::fs::write(&token_file, "0123456789abcdef-admin\n").unwrap();
+    let data = dir.path().join("data");
+    let mut s = Server::start(&data, &["--admin-token-file", token_file.to_str().unwrap()]);
+    assert_eq!(
+        status(ureq::post(&s.url("/api/register")).send_json(json!({"name": "eve"}))),
+        403
+    );
+    assert_eq!(
+        status(
+            ureq::post(&s.url("/api/register"))
+                .set("Authorization", "Bearer wrong")
+                .send_json(json!({"name": "eve"}))
+        ),
+        403
+    );
+    let r = ureq::post(&s.url("/api/register"))
+        .set("Authorization", "Bearer 0123456789abcdef-admin")
+        .send_json(json!({"name": "eve"}));
+    assert_eq!(status(r), 200);
+    let seen = s.until_tick(10)["tick"].as_u64().unwrap();
+    // SIGTERM: finish the tick, flush, exit 0.
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(s.child.id() as i32, libc::SIGTERM) };
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let again = Server::start(&data, &["--admin-token-file", token_file.to_str().unwrap()]);
+    assert!(again.world()["tick"].as_u64().unwrap() >= seen);
+    assert_eq!(again.world()["players"][0]["name"], "eve");
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_no_committed_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut seen: Vec<(u64, String)> = Vec::new();
+    let mut token = String::new();
+    let mut rng = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut landed_after_last_seen = 0;
+    let started = Instant::now();
+    for round in 0..20 {
+        // The minimum tick duration, so kills land in every phase, commits included.
+        let s = Server::start_with_tick(&data, "1", &["--open-registration"]);
+        let w = s.world();
+        let tick = w["tick"].as_u64().unwrap();
+        if let Some((last, hash)) = seen.last() {
+            assert!(
+                tick >= *last,
+                "round {round}: resumed at {tick}, a client had seen {last}"
+            );
+            if tick == *last {
+                assert_eq!(
+                    w["state_hash"].as_str().unwrap(),
+                    hash,
+                    "round {round}: same tick, different state"
+                );
+            } else {
+                landed_after_last_seen += 1;
+            }
+        }
+        if round == 0 {
+            token = register(&s, "survivor", None);
+            let r = ureq::put(&s.url("/api/code"))
+                .set("Authorization", &format!("Bearer {token}"))
+                .send_json(json!({"modules": {"main": COUNTER}}));
+            assert_eq!(status(r), 200);
+        }
+        let me = body(
+            ureq::get(&s.url("/api/me"))
+                .set("Authorization", &format!("Bearer {token}"))
+                .call(),
+        );
+        assert_eq!(me["code_version"], 2, "code intact");
+        let w = s.until_tick(tick + 2);
+        seen.push((
+            w["tick"].as_u64().unwrap(),
+            w["state_hash"].as_str().unwrap().to_string(),
+        ));
+        // A uniformly random delay, then SIGKILL.
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let deadline = Instant::now() + Duration::from_millis(rng % 300);
+        while Instant::now() < deadline {
+            let w = s.world();
+            seen.push((
+                w["tick"].as_u64().unwrap(),
+                w["state_hash"].as_str().unwrap().to_string(),
+            ));
+        }
+        drop(s);
+        assert!(started.elapsed() < Duration::from_secs(600));
+    }
+    // Every tick a client saw has exactly that hash in the recording, which verifies end to end.
+    let rec = isoshard_replays::Recording::open(&data.join("replay")).unwrap();
+    let report = rec.verify(None, None, 2, &|_| {}).unwrap();
+    assert!(report.divergence.is_none(), "{:?}", report.divergence);
+    let exported_ok = seen.iter().filter(|(t, _)| *t > 0).count();
+    assert!(exported_ok > 20);
+    let s = Server::start(&data, &[]);
+    let me = body(
+        ureq::get(&s.url("/api/me"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    let memory: Value = serde_json::from_str(me["memory"].as_str().unwrap()).unwrap();
+    assert!(
+        memory["count"].as_u64().unwrap() > 20,
+        "Memory survived: {memory}"
+    );
+    eprintln!("kills after which the shard had committed ticks no client had seen: {landed_after_last_seen} of 19");
+}
+
+fn npm_dir() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/npm/node_modules");
+    assert!(
+        dir.join("screeps-api").is_dir() && dir.join("playwright-core").is_dir(),
+        "screeps-api and playwright-core are not installed in {}; run `bash scripts/test.sh`, which installs them with npm",
+        dir.display()
+    );
+    dir
+}
+
+fn node(script: &str, args: &[&str]) -> Value {
+    let out = Command::new("node")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/clients")
+                .join(script),
+        )
+        .args(args)
+        .env("NODE_PATH", npm_dir())
+        .output()
+        .expect("node is installed");
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .as_bytes(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_real_screeps_api_client_signs_in_and_deploys_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "deployer", Some("hunter2-long"));
+    let got = node(
+        "screeps_api_upload.js",
+        &[&s.base, "deployer", "hunter2-long"],
+    );
+    assert_eq!(got["username"], "deployer");
+    assert_eq!(got["set_ok"], 1);
+    assert!(got["main"]
+        .as_str()
+        .unwrap()
+        .contains("deployed with screeps-api"));
+    let w = s.world()["tick"].as_u64().unwrap();
+    s.until_tick(w + 3);
+    let me = body(
+        ureq::get(&s.url("/api/me"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    assert!(
+        me["console"]
+            .to_string()
+            .contains("deployed with screeps-api"),
+        "{me}"
+    );
+}
+
+#[test]
+fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "the viewer test needs a real browser: install Debian's `chromium` package (apt-get install chromium; scripts/test.sh does it) or set CHROMIUM"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "painter", None);
+    let still = "module.exports.loop = function () { const s = Game.spawns.Spawn1; if (!Game.creeps.model && !s.spawning) s.spawnCreep([MOVE], 'model'); }";
+    let r = ureq::put(&s.url("/api/code"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(json!({"modules": {"main": still}}));
+    assert_eq!(status(r), 200);
+    // Find the creep once it has stepped out of the spawn; it never moves after that.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (room, x, y) = loop {
+        let w = s.world();
+        let found = w["rooms"].as_array().unwrap().iter().find_map(|r| {
+            let name = r.as_str().unwrap();
+            let room = body(ureq::get(&s.url(&format!("/api/rooms/{name}"))).call());
+            room["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["type"] == "creep" && o["spawning"] == false && o["owner"] == "painter")
+                .map(|o| {
+                    (
+                        name.to_string(),
+                        o["x"].as_u64().unwrap(),
+                        o["y"].as_u64().unwrap(),
+                    )
+                })
+        });
+        if let Some(f) = found {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "no creep appeared");
+    };
+    let got = node(
+        "viewer_check.js",
+        &[&s.base, &room, &x.to_string(), &y.to_string(), "painter"],
+    );
+    assert_eq!(got["selected"], room.as_str());
+    assert!(got["t2"].as_u64() > got["t1"].as_u64(), "{got}");
+    let pixel: Vec<i64> = serde_json::from_value(got["pixel"].clone()).unwrap();
+    let expected: Vec<i64> = serde_json::from_value(got["expected"].clone()).unwrap();
+    assert!(
+        pixel
+            .iter()
+            .zip(&expected)
+            .take(3)
+            .all(|(a, b)| (a - b).abs() <= 8),
+        "canvas {pixel:?} at the creep's tile, expected {expected:?}"
+    );
+}
