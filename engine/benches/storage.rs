@@ -30,14 +30,28 @@ fn dir_size(p: &Path) -> u64 {
 #[allow(clippy::print_stdout)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let ticks: u64 = args.iter().position(|a| a == "--ticks").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let ticks: u64 = args
+        .iter()
+        .position(|a| a == "--ticks")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
     let dir = tempfile::tempdir().unwrap();
     let mut shard = Shard::create(
-        ShardOptions { world: WorldConfig { seed: 3, width: 3, height: 3 }, ..ShardOptions::default() },
+        ShardOptions {
+            world: WorldConfig {
+                seed: 3,
+                width: 3,
+                height: 3,
+            },
+            ..ShardOptions::default()
+        },
         Box::new(SledStorage::open(dir.path(), true).unwrap()),
     )
     .unwrap();
-    shard.start_recording(&dir.path().join("replay"), RecorderOptions::default()).unwrap();
+    shard
+        .start_recording(&dir.path().join("replay"), RecorderOptions::default())
+        .unwrap();
     for (i, (_, code)) in sample_bots().into_iter().enumerate() {
         shard.add_player(&format!("p{i}"), code).unwrap();
     }
@@ -50,10 +64,17 @@ fn main() {
     commits.sort_by(|a, b| a.total_cmp(b));
     let sled_after = dir_size(&dir.path().join("shard.sled"));
     let replay_after = dir_size(&dir.path().join("replay"));
-    let per_k = |a: u64, b: u64| (b.saturating_sub(a)) as f64 / ticks as f64 * 1000.0 / (1 << 20) as f64;
+    let per_k =
+        |a: u64, b: u64| (b.saturating_sub(a)) as f64 / ticks as f64 * 1000.0 / (1 << 20) as f64;
     println!("ticks: {ticks}");
     println!("commit_ms_p50: {:.2}", commits[commits.len() / 2]);
     println!("commit_ms_p99: {:.2}", commits[commits.len() * 99 / 100]);
-    println!("sled_mib_per_1000_ticks: {:.2}", per_k(sled_before, sled_after));
-    println!("recording_mib_per_1000_ticks: {:.2}", per_k(replay_before, replay_after));
+    println!(
+        "sled_mib_per_1000_ticks: {:.2}",
+        per_k(sled_before, sled_after)
+    );
+    println!(
+        "recording_mib_per_1000_ticks: {:.2}",
+        per_k(replay_before, replay_after)
+    );
 }

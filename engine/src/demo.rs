@@ -27,6 +27,8 @@ pub struct DemoOptions {
     pub data: Option<PathBuf>,
     pub cpu_limit_ms: i64,
     pub progress: bool,
+    /// Run players in runner processes (`None`: home threads in this process).
+    pub runners: Option<crate::runner::ProcessHostOptions>,
 }
 
 impl Default for DemoOptions {
@@ -40,6 +42,7 @@ impl Default for DemoOptions {
             data: None,
             cpu_limit_ms: 100,
             progress: true,
+            runners: None,
         }
     }
 }
@@ -193,6 +196,9 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         &dir.join("replay"),
         isoshard_replays::RecorderOptions::default(),
     )?;
+    if let Some(r) = &options.runners {
+        shard.use_runner_processes(r.clone())?;
+    }
     let mut ids = Vec::new();
     for (name, code) in bots {
         ids.push(shard.add_player(&name, code)?);

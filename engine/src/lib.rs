@@ -6,7 +6,8 @@
 //!
 //! # Layout
 //! - `shard`: [`Shard`], one tick end to end.
-//! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]).
+//! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]);
+//!   `runner`: the same in supervised child processes (`ProcessPlayerHost`, `isoshard runner`).
 //! - `storage`: [`ShardStorage`], [`SledStorage`] and the on-disk layout.
 //! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
 //! - `server`: `isoshard serve` — HTTP/WebSocket API, auth, metrics, the web viewer.
@@ -18,6 +19,7 @@ pub mod demo;
 mod error;
 mod player_host;
 pub mod replay_cli;
+pub mod runner;
 pub mod sandbox;
 pub mod server;
 mod shard;
@@ -26,7 +28,10 @@ mod storage;
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
-pub use shard::{PlayerStats, Shard, ShardOptions, TickSummary, TickTimings};
+pub use shard::{
+    PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, CRASHES_TO_SUSPEND,
+    CRASH_PENALTY_MS, CRASH_WINDOW_TICKS,
+};
 pub use storage::{
     PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, SledStorage,
     StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,

@@ -52,8 +52,23 @@ enum ReplayCommand {
     },
 }
 
+/// Where players' isolates run.
+#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
+enum Isolation {
+    /// Supervised runner processes: a V8 abort takes down one runner, not the shard.
+    Process,
+    /// Home threads in the shard's own process.
+    Thread,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// A runner process (started by the shard, not by users).
+    Runner {
+        /// Talk to a shard over TCP instead of stdin/stdout.
+        #[arg(long)]
+        connect: Option<std::net::SocketAddr>,
+    },
     /// Run a shard continuously with the HTTP/WebSocket API and the web viewer.
     Serve {
         /// Data directory (sled database and recording); created if missing, resumed if not.
@@ -82,6 +97,12 @@ enum Command {
         /// Game.cpu.limit per player, in ms (new shards).
         #[arg(long, default_value_t = 100)]
         cpu_limit_ms: i64,
+        /// Where players' isolates run.
+        #[arg(long, value_enum, default_value_t = Isolation::Process)]
+        isolation: Isolation,
+        /// Runner processes with `--isolation process` (default: cores).
+        #[arg(long)]
+        runners: Option<usize>,
     },
     /// Inspect, verify and export recordings.
     Replay {
@@ -114,6 +135,12 @@ enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// Where players' isolates run.
+        #[arg(long, value_enum, default_value_t = Isolation::Thread)]
+        isolation: Isolation,
+        /// Runner processes with `--isolation process` (default: cores).
+        #[arg(long)]
+        runners: Option<usize>,
     },
     /// Run JavaScript files in order in ONE isolate and ONE context; one report per file.
     Sandbox {
@@ -133,6 +160,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+fn runner_options(runners: Option<usize>) -> isoshard_engine::runner::ProcessHostOptions {
+    let mut o = isoshard_engine::runner::ProcessHostOptions::default();
+    if let Some(n) = runners {
+        o.runners = n.max(1);
+    }
+    o
 }
 
 fn parse_bot(s: &str) -> Result<(String, PathBuf), String> {
@@ -239,6 +274,27 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
     match cli.command {
+        Command::Runner { connect } => {
+            let result = match connect {
+                None => isoshard_engine::runner::run_runner(std::io::stdin(), std::io::stdout()),
+                Some(addr) => {
+                    match std::net::TcpStream::connect(addr).and_then(|s| Ok((s.try_clone()?, s))) {
+                        Ok((r, w)) => isoshard_engine::runner::run_runner(r, w),
+                        Err(e) => {
+                            eprintln!("isoshard runner: cannot connect to {addr}: {e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("isoshard runner: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Serve {
             data,
             bind,
@@ -249,6 +305,8 @@ fn main() -> ExitCode {
             seed,
             rooms,
             cpu_limit_ms,
+            isolation,
+            runners,
         } => {
             let options = isoshard_engine::server::ServeOptions {
                 data,
@@ -263,6 +321,7 @@ fn main() -> ExitCode {
                     height: rooms.max(1),
                 },
                 cpu_limit_ms,
+                runners: (isolation == Isolation::Process).then(|| runner_options(runners)),
             };
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -292,6 +351,8 @@ fn main() -> ExitCode {
             data,
             cpu_limit_ms,
             json,
+            isolation,
+            runners,
         } => {
             let options = DemoOptions {
                 ticks,
@@ -302,6 +363,7 @@ fn main() -> ExitCode {
                 data,
                 cpu_limit_ms,
                 progress: !json,
+                runners: (isolation == Isolation::Process).then(|| runner_options(runners)),
             };
             match run_demo(&options) {
                 Ok(report) => {

@@ -24,6 +24,8 @@ pub struct PlayerTurn {
     pub code_version: u64,
     /// The stored Memory string (installed at a global reset).
     pub memory: Arc<String>,
+    /// Names of `input.rooms`, in the same order.
+    pub room_names: Vec<String>,
     pub input: PlayerTickInput,
 }
 
@@ -35,6 +37,10 @@ pub trait PlayerHost: Send {
     fn reset(&mut self, player: PlayerId);
     /// Isolates alive.
     fn live_isolates(&self) -> usize;
+    /// Process ids of runner processes (empty for in-process hosts).
+    fn runner_pids(&self) -> Vec<u32> {
+        Vec::new()
+    }
 }
 
 struct Slot {

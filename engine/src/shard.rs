@@ -29,6 +29,12 @@ use crate::storage::{
 
 /// Console lines kept per player between reads.
 const CONSOLE_KEEP: usize = 200;
+/// Bucket penalty for taking down a runner process, in ms.
+pub const CRASH_PENALTY_MS: i64 = 2_000;
+/// This many crashes within [`CRASH_WINDOW_TICKS`] suspend a player's code until the next upload.
+pub const CRASHES_TO_SUSPEND: usize = 3;
+/// The window for [`CRASHES_TO_SUSPEND`], in ticks.
+pub const CRASH_WINDOW_TICKS: u64 = 100;
 
 /// How a shard is created.
 #[derive(Debug, Clone)]
@@ -69,9 +75,12 @@ pub struct PlayerStats {
     pub last_heap_bytes: u64,
     pub intents_applied: u64,
     pub intents_rejected: u64,
+    /// Times this player's code took down a runner process.
+    pub crashes: u64,
 }
 
 struct PlayerState {
+    crashes: VecDeque<u64>,
     account: PlayerAccount,
     code: Arc<CodeBundle>,
     memory: Arc<String>,
@@ -124,6 +133,7 @@ pub struct Shard {
     recorder: Option<Recorder>,
     /// Ticks re-simulated on open, for a recording to catch up with.
     backlog: Vec<(IntentBatch, isoshard_world::TickOutcome)>,
+    runtime: PlayerRuntimeOptions,
 }
 
 /// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}}` for the player runtimes.
@@ -162,6 +172,7 @@ impl Shard {
         storage: Box<dyn ShardStorage>,
         runtime: PlayerRuntimeOptions,
     ) -> Result<Shard> {
+        let runtime_options = runtime.clone();
         let rooms = world
             .map()
             .rooms
@@ -183,6 +194,7 @@ impl Shard {
             shared,
             recorder: None,
             backlog: Vec::new(),
+            runtime: runtime_options,
         })
     }
 
@@ -234,6 +246,7 @@ impl Shard {
             shard.players.insert(
                 p.account.id,
                 PlayerState {
+                    crashes: VecDeque::new(),
                     account: p.account,
                     code: Arc::new(p.code),
                     memory: Arc::new(p.state.memory),
@@ -351,6 +364,32 @@ impl Shard {
         self.recorder.as_ref().map(Recorder::bytes_written)
     }
 
+    /// Moves every player into supervised runner processes (a global reset for each).
+    ///
+    /// # Errors
+    /// Runners that cannot be started.
+    pub fn use_runner_processes(
+        &mut self,
+        options: crate::runner::ProcessHostOptions,
+    ) -> Result<()> {
+        let names = self
+            .world
+            .map()
+            .rooms
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        let host = crate::runner::ProcessPlayerHost::new(
+            self.shared.clone(),
+            &self.map_copy()?,
+            names,
+            &self.runtime,
+            options,
+        )?;
+        self.host = Box::new(host);
+        Ok(())
+    }
+
     /// Replaces where players run (e.g. with runner processes).
     pub fn set_host(&mut self, host: Box<dyn PlayerHost>) {
         self.host = host;
@@ -408,6 +447,7 @@ impl Shard {
         self.players.insert(
             id,
             PlayerState {
+                crashes: VecDeque::new(),
                 account,
                 code: Arc::new(code),
                 memory: Arc::new(state.memory),
@@ -472,6 +512,11 @@ impl Shard {
         self.players.get(&player).map(|p| p.budget)
     }
 
+    /// Runner process ids (process isolation only).
+    pub fn runner_pids(&self) -> Vec<u32> {
+        self.host.runner_pids()
+    }
+
     /// Isolates alive in the player host.
     pub fn live_isolates(&self) -> usize {
         self.host.live_isolates()
@@ -510,22 +555,28 @@ impl Shard {
                 p.stats.ticks_skipped += 1;
                 continue;
             }
-            let rooms = views
+            let room_names: Vec<String> = views
                 .players
                 .get(id)
                 .map(|pv| {
                     pv.rooms
                         .iter()
-                        .filter_map(|r| copies.get(r.as_str()).cloned())
+                        .filter(|r| copies.contains_key(r.as_str()))
+                        .cloned()
                         .collect()
                 })
                 .unwrap_or_default();
+            let rooms = room_names
+                .iter()
+                .filter_map(|r| copies.get(r.as_str()).cloned())
+                .collect();
             turns.push(PlayerTurn {
                 player: *id,
                 username: p.account.name.clone(),
                 code: p.code.clone(),
                 code_version: p.account.code_version,
                 memory: p.memory.clone(),
+                room_names,
                 input: PlayerTickInput {
                     tick,
                     cpu: p.budget,
@@ -614,6 +665,43 @@ impl Shard {
 
     /// Folds one player's output into their state and the tick's intent batch.
     fn absorb(&mut self, id: PlayerId, out: PlayerTickOutput, batch: &mut IntentBatch) {
+        let tick = self.world.time();
+        let Some(p) = self.players.get_mut(&id) else {
+            return;
+        };
+        if out.crashed {
+            p.stats.crashes += 1;
+            p.budget.penalize(CRASH_PENALTY_MS);
+            p.crashes.push_back(tick);
+            while p
+                .crashes
+                .front()
+                .is_some_and(|t| *t + CRASH_WINDOW_TICKS <= tick)
+            {
+                p.crashes.pop_front();
+            }
+            if p.crashes.len() >= CRASHES_TO_SUSPEND {
+                let why = format!(
+                    "code suspended after {} runner crashes in {} ticks; upload new code to resume",
+                    p.crashes.len(),
+                    CRASH_WINDOW_TICKS
+                );
+                warn!(player = id.0, "{why}");
+                p.account.suspended = Some(why.clone());
+                p.console.push_back(why);
+                let record = PlayerRecord {
+                    account: p.account.clone(),
+                    code: (*p.code).clone(),
+                    state: PlayerTickState {
+                        memory: (*p.memory).clone(),
+                        budget: p.budget,
+                    },
+                };
+                if let Err(e) = self.storage.save_player(&record) {
+                    warn!(player = id.0, error = %e, "could not persist the suspension");
+                }
+            }
+        }
         let Some(p) = self.players.get_mut(&id) else {
             return;
         };

@@ -96,6 +96,8 @@ pub struct PlayerTickOutput {
     pub marshal_ns: u64,
     pub run_ns: u64,
     pub collect_ns: u64,
+    /// The player's code took its host process down (process isolation only).
+    pub crashed: bool,
 }
 
 /// What callbacks collect during one tick call.

@@ -26,7 +26,8 @@ impl TickShared {
         *self.grid.write() = Some(grid);
     }
 
-    pub(crate) fn grid(&self) -> Option<Arc<PathGrid>> {
+    /// This tick's path grid, if one was installed.
+    pub fn grid(&self) -> Option<Arc<PathGrid>> {
         self.grid.read().clone()
     }
 

@@ -33,9 +33,9 @@ impl Default for PathOptions {
 
 /// Per-room movement costs at one tick: 0 impassable, road 1, plain 2, swamp 10; creeps kept
 /// apart so searches can ignore them. Build once per tick and share.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PathGrid {
-    costs: Vec<[u8; N * N]>,
+    costs: Vec<Vec<u8>>,
     creeps: Vec<Vec<bool>>,
     neighbors: Vec<[Option<RoomId>; 4]>,
 }
@@ -47,7 +47,7 @@ impl PathGrid {
         let mut costs = Vec::with_capacity(map.rooms.len());
         let mut creeps = Vec::with_capacity(map.rooms.len());
         for r in &map.rooms {
-            let mut c = [0u8; N * N];
+            let mut c = vec![0u8; N * N];
             for y in 0..N {
                 for x in 0..N {
                     c[y * N + x] = match r.terrain.get(x as u8, y as u8) {

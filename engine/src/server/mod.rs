@@ -37,6 +37,8 @@ pub struct ServeOptions {
     /// World for a new shard (ignored when `data` already holds one).
     pub world: WorldConfig,
     pub cpu_limit_ms: i64,
+    /// Runner processes (`None`: players run on home threads in this process).
+    pub runners: Option<crate::runner::ProcessHostOptions>,
 }
 
 fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
@@ -95,6 +97,9 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         )?
     };
     shard.resume_recording(&options.data.join("replay"), RecorderOptions::default())?;
+    if let Some(r) = &options.runners {
+        shard.use_runner_processes(r.clone())?;
+    }
     tracing::info!(tick = shard.time(), resumed = existing, "shard ready");
     let (command_tx, command_rx) = std::sync::mpsc::channel();
     let (publish_tx, publish_rx) = watch::channel(Published::default());

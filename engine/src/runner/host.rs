@@ -1,0 +1,484 @@
+//! [`ProcessPlayerHost`]: players' isolates in supervised runner processes.
+//!
+//! Supervision: each runner runs its players one at a time and says which player it starts.
+//! A runner that dies (signal, abort, broken pipe) or runs one player past that player's
+//! tickLimit plus [`DEADLINE_MARGIN`] is killed and replaced; the player it was running is
+//! reported `crashed` (the shard charges and eventually suspends it), the others it hosted get
+//! no intents this tick and a global reset next tick. Starting isolates (a global reset) is
+//! bounded separately by [`SETUP_TIMEOUT`] and never counts against a player's deadline.
+
+use std::collections::BTreeMap;
+use std::io::{BufReader, BufWriter};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use isoshard_player_api::{PlayerRuntimeOptions, PlayerTickOutput, TickShared};
+use isoshard_scripting::{ExternalCopy, OutcomeKind};
+use isoshard_world::PlayerId;
+use tracing::{error, warn};
+
+use super::protocol::{
+    read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, WireTurn, PROTOCOL_VERSION,
+};
+use crate::error::{EngineError, Result};
+use crate::player_host::{PlayerHost, PlayerTurn};
+
+/// Added to a player's tickLimit before its runner is killed.
+pub const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
+/// Longest a runner may stay silent outside a player's run (start-up, global resets).
+pub const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+enum Event {
+    Frame(FromRunner),
+    Closed(String),
+}
+
+struct RunnerProc {
+    child: Child,
+    stdin: BufWriter<ChildStdin>,
+    pid: u32,
+    /// Code version each player has on this runner.
+    code: BTreeMap<PlayerId, u64>,
+}
+
+/// Options for [`ProcessPlayerHost`].
+#[derive(Debug, Clone)]
+pub struct ProcessHostOptions {
+    pub runners: usize,
+    /// The `isoshard` executable to start as `isoshard runner`.
+    pub executable: PathBuf,
+    /// Data and address-space limit per runner (RLIMIT_DATA), bytes; V8 reserves large virtual
+    /// ranges, so RLIMIT_AS is not used.
+    pub data_limit: Option<u64>,
+}
+
+impl Default for ProcessHostOptions {
+    fn default() -> Self {
+        ProcessHostOptions {
+            runners: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            executable: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("isoshard")),
+            data_limit: Some(8 << 30),
+        }
+    }
+}
+
+/// Players' isolates in runner processes.
+pub struct ProcessPlayerHost {
+    runners: Vec<Option<RunnerProc>>,
+    assignment: BTreeMap<PlayerId, usize>,
+    options: ProcessHostOptions,
+    hello: ToRunner,
+    shared: Arc<TickShared>,
+    /// Every runner's frames, tagged with its pid (frames from replaced runners are ignored).
+    events_tx: Sender<(u32, Event)>,
+    events: Receiver<(u32, Event)>,
+    /// Restarts so far (for metrics and tests).
+    pub restarts: u64,
+}
+
+fn spawn_runner(
+    options: &ProcessHostOptions,
+    hello: &ToRunner,
+    events: &Sender<(u32, Event)>,
+    inbox: &Receiver<(u32, Event)>,
+) -> Result<RunnerProc> {
+    let mut cmd = Command::new(&options.executable);
+    cmd.arg("runner")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let data_limit = options.data_limit;
+    // SAFETY: only async-signal-safe calls (prctl, setrlimit, getppid) between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            // Die with the shard, even after a SIGKILL of the shard.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // No core dumps of hostile heaps.
+            let zero = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &zero);
+            if let Some(limit) = data_limit {
+                let l = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                libc::setrlimit(libc::RLIMIT_DATA, &l);
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().map_err(|e| {
+        EngineError::Usage(format!(
+            "cannot start runner {}: {e}",
+            options.executable.display()
+        ))
+    })?;
+    let pid = child.id();
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| EngineError::Usage("runner has no stdout".into()))?;
+    let stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| EngineError::Usage("runner has no stdin".into()))?;
+    let tx = events.clone();
+    std::thread::Builder::new()
+        .name(format!("runner-{pid}-reader"))
+        .spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                match read_frame::<FromRunner>(&mut r) {
+                    Ok(Some(f)) => {
+                        if tx.send((pid, Event::Frame(f))).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {
+                        let _ = tx.send((pid, Event::Closed("end of stream".into())));
+                        return;
+                    }
+                    Err(e) => {
+                        let _ = tx.send((pid, Event::Closed(e.to_string())));
+                        return;
+                    }
+                }
+            }
+        })
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    let mut proc = RunnerProc {
+        child,
+        stdin: BufWriter::new(stdin),
+        pid,
+        code: BTreeMap::new(),
+    };
+    write_frame(&mut proc.stdin, hello)
+        .map_err(|e| EngineError::Usage(format!("runner {pid}: {e}")))?;
+    let deadline = Instant::now() + SETUP_TIMEOUT;
+    loop {
+        match inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            // Leftovers from runners that are gone.
+            Ok((from, _)) if from != pid => continue,
+            Ok((_, Event::Frame(FromRunner::Ready { version, .. })))
+                if version == PROTOCOL_VERSION =>
+            {
+                return Ok(proc)
+            }
+            Ok((_, Event::Frame(FromRunner::Refused { reason }))) => {
+                return Err(EngineError::Usage(format!("runner refused: {reason}")))
+            }
+            _ => {
+                let _ = proc.child.kill();
+                let _ = proc.child.wait();
+                return Err(EngineError::Usage(format!("runner {pid} did not start")));
+            }
+        }
+    }
+}
+
+fn crash_output(message: String, crashed: bool) -> PlayerTickOutput {
+    PlayerTickOutput {
+        outcome: Some(OutcomeKind::Disposed),
+        error: Some(message.clone()),
+        console: vec![message],
+        crashed,
+        ..PlayerTickOutput::default()
+    }
+}
+
+impl ProcessPlayerHost {
+    /// Starts `options.runners` runner processes for a map.
+    ///
+    /// # Errors
+    /// Runners that cannot be started.
+    pub fn new(
+        shared: Arc<TickShared>,
+        map: &ExternalCopy,
+        room_names: Vec<String>,
+        runtime: &PlayerRuntimeOptions,
+        options: ProcessHostOptions,
+    ) -> Result<Self> {
+        let hello = ToRunner::Hello {
+            version: PROTOCOL_VERSION,
+            map: map.wire_bytes().to_vec(),
+            room_names,
+            settings: RuntimeSettings {
+                memory_limit_mb: runtime.memory_limit_mb,
+                setup_cpu_ms: runtime.setup_cpu_limit.as_millis() as u64,
+                preloads: runtime
+                    .preloads
+                    .iter()
+                    .map(|p| (p.name.clone(), p.source.to_string()))
+                    .collect(),
+            },
+        };
+        let (events_tx, events) = channel();
+        let mut runners = Vec::new();
+        for _ in 0..options.runners.max(1) {
+            runners.push(Some(spawn_runner(&options, &hello, &events_tx, &events)?));
+        }
+        Ok(ProcessPlayerHost {
+            runners,
+            assignment: BTreeMap::new(),
+            options,
+            hello,
+            shared,
+            events_tx,
+            events,
+            restarts: 0,
+        })
+    }
+
+    /// Runner process ids, by runner index (for tests and operators).
+    pub fn runner_pids(&self) -> Vec<Option<u32>> {
+        self.runners
+            .iter()
+            .map(|r| r.as_ref().map(|r| r.pid))
+            .collect()
+    }
+
+    fn runner_for(&mut self, player: PlayerId) -> usize {
+        if let Some(i) = self.assignment.get(&player) {
+            return *i;
+        }
+        let mut load = vec![0usize; self.runners.len()];
+        for i in self.assignment.values() {
+            load[*i] += 1;
+        }
+        let i = (0..load.len()).min_by_key(|i| (load[*i], *i)).unwrap_or(0);
+        self.assignment.insert(player, i);
+        i
+    }
+
+    fn replace(&mut self, index: usize) {
+        if let Some(mut old) = self.runners[index].take() {
+            let _ = old.child.kill();
+            let _ = old.child.wait();
+        }
+        self.restarts += 1;
+        match spawn_runner(&self.options, &self.hello, &self.events_tx, &self.events) {
+            Ok(r) => self.runners[index] = Some(r),
+            Err(e) => error!(error = %e, "cannot replace runner; retrying next tick"),
+        }
+    }
+}
+
+impl PlayerHost for ProcessPlayerHost {
+    fn run_tick(&mut self, turns: Vec<PlayerTurn>) -> Vec<PlayerTickOutput> {
+        let mut outputs: Vec<Option<PlayerTickOutput>> = (0..turns.len()).map(|_| None).collect();
+        let grid = self
+            .shared
+            .grid()
+            .map(|g| rmp_serde::to_vec(&*g).unwrap_or_default())
+            .unwrap_or_default();
+        // Per runner: its turns (indices) and the rooms they see, each once.
+        let mut per: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, t) in turns.iter().enumerate() {
+            let r = self.runner_for(t.player);
+            per.entry(r).or_default().push(i);
+        }
+        for r in 0..self.runners.len() {
+            if self.runners[r].is_none() {
+                self.replace(r);
+            }
+        }
+        let mut limits: BTreeMap<u32, Duration> = BTreeMap::new();
+        let mut active: BTreeMap<usize, (Option<(PlayerId, Instant)>, Instant)> = BTreeMap::new();
+        for (r, idxs) in &per {
+            let Some(proc) = self.runners[*r].as_mut() else {
+                for i in idxs {
+                    outputs[*i] = Some(crash_output(
+                        "no runner available; retrying next tick".into(),
+                        false,
+                    ));
+                }
+                continue;
+            };
+            let mut rooms: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            let mut wire = Vec::new();
+            for i in idxs {
+                let t = &turns[*i];
+                for (name, copy) in t.room_names.iter().zip(&t.input.rooms) {
+                    rooms
+                        .entry(name.clone())
+                        .or_insert_with(|| copy.wire_bytes().to_vec());
+                }
+                let fresh = proc.code.get(&t.player) != Some(&t.code_version);
+                limits.insert(
+                    t.player.0,
+                    Duration::from_millis(t.input.cpu.tick_limit().max(1) as u64),
+                );
+                wire.push(WireTurn {
+                    player: t.player.0,
+                    username: t.username.clone(),
+                    code_version: t.code_version,
+                    code: fresh.then(|| (t.code.modules.clone(), (*t.memory).clone())),
+                    tick: t.input.tick,
+                    cpu_limit: t.input.cpu.limit,
+                    bucket: t.input.cpu.bucket,
+                    seed: t.input.seed,
+                    rooms: t.room_names.clone(),
+                });
+                proc.code.insert(t.player, t.code_version);
+            }
+            let frame = ToRunner::Tick {
+                tick: turns[idxs[0]].input.tick,
+                rooms: rooms.into_iter().collect(),
+                grid: grid.clone(),
+                turns: wire,
+            };
+            if let Err(e) = write_frame(&mut proc.stdin, &frame) {
+                warn!(runner = proc.pid, error = %e, "runner pipe broken");
+            }
+            active.insert(*r, (None, Instant::now() + SETUP_TIMEOUT));
+        }
+        // Collect from every runner at once; each works in parallel.
+        let index_of = |p: u32| turns.iter().position(|t| t.player.0 == p);
+        while !active.is_empty() {
+            let pid_of =
+                |runners: &Vec<Option<RunnerProc>>, r: usize| runners[r].as_ref().map(|p| p.pid);
+            let next_deadline = active
+                .values()
+                .map(|(f, q)| f.map(|(_, d)| d).unwrap_or(*q))
+                .min()
+                .unwrap_or_else(Instant::now);
+            let mut finished: Vec<(usize, Option<String>)> = Vec::new();
+            match self
+                .events
+                .recv_timeout(next_deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok((pid, event)) => {
+                    let Some(r) = active
+                        .keys()
+                        .copied()
+                        .find(|r| pid_of(&self.runners, *r) == Some(pid))
+                    else {
+                        continue;
+                    };
+                    let Some((in_flight, quiet)) = active.get_mut(&r) else {
+                        continue;
+                    };
+                    match event {
+                        Event::Frame(FromRunner::Starting { player }) => {
+                            let limit = limits
+                                .get(&player)
+                                .copied()
+                                .unwrap_or(Duration::from_millis(500));
+                            *in_flight =
+                                Some((PlayerId(player), Instant::now() + limit + DEADLINE_MARGIN));
+                        }
+                        Event::Frame(FromRunner::Result { player, output }) => {
+                            *in_flight = None;
+                            *quiet = Instant::now() + SETUP_TIMEOUT;
+                            if let Some(i) = index_of(player) {
+                                outputs[i] = Some(PlayerTickOutput {
+                                    outcome: output.outcome.as_deref().and_then(|o| {
+                                        serde_json::from_value(serde_json::Value::String(
+                                            o.to_string(),
+                                        ))
+                                        .ok()
+                                    }),
+                                    error: output.error,
+                                    intents: output.intents,
+                                    rejected_intents: output.rejected_intents,
+                                    console: output.console,
+                                    memory: output.memory,
+                                    cpu_time: Duration::from_nanos(output.cpu_ns),
+                                    wall_time: Duration::from_nanos(output.wall_ns),
+                                    heap_used_bytes: output.heap_used_bytes,
+                                    marshal_ns: output.marshal_ns,
+                                    run_ns: output.run_ns,
+                                    collect_ns: output.collect_ns,
+                                    crashed: false,
+                                });
+                            }
+                        }
+                        Event::Frame(FromRunner::TickDone) => finished.push((r, None)),
+                        Event::Frame(other) => {
+                            finished.push((r, Some(format!("unexpected frame {other:?}"))))
+                        }
+                        Event::Closed(why) => {
+                            finished.push((r, Some(format!("runner exited ({why})"))))
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            let now = Instant::now();
+            for (r, (in_flight, quiet)) in &active {
+                let deadline = in_flight.map(|(_, d)| d).unwrap_or(*quiet);
+                if now >= deadline && !finished.iter().any(|(f, _)| f == r) {
+                    let why = match in_flight {
+                        Some((p, _)) => format!(
+                            "player {} ran past its tickLimit + {} ms",
+                            p.0,
+                            DEADLINE_MARGIN.as_millis()
+                        ),
+                        None => "runner stopped responding".to_string(),
+                    };
+                    finished.push((*r, Some(why)));
+                }
+            }
+            for (r, failure) in finished {
+                let Some((in_flight, _)) = active.remove(&r) else {
+                    continue;
+                };
+                if let Some(why) = failure {
+                    let pid = self.runners[r].as_ref().map(|p| p.pid).unwrap_or(0);
+                    warn!(runner = pid, culprit = ?in_flight.map(|c| c.0 .0), %why, "runner lost; replacing it");
+                    for i in per.get(&r).into_iter().flatten() {
+                        if outputs[*i].is_some() {
+                            continue;
+                        }
+                        let culprit = in_flight.is_some_and(|(p, _)| p == turns[*i].player);
+                        outputs[*i] = Some(if culprit {
+                            crash_output(format!("your code took down its runner process: {why}; global reset next tick"), true)
+                        } else {
+                            crash_output("the runner hosting your code was restarted; no intents this tick, global reset next tick".into(), false)
+                        });
+                    }
+                    self.replace(r);
+                }
+            }
+        }
+        outputs
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| crash_output("no result from runner".into(), false)))
+            .collect()
+    }
+
+    fn reset(&mut self, player: PlayerId) {
+        if let Some(r) = self.assignment.get(&player).copied() {
+            if let Some(proc) = self.runners[r].as_mut() {
+                proc.code.remove(&player);
+                let _ = write_frame(&mut proc.stdin, &ToRunner::Reset { player: player.0 });
+            }
+        }
+    }
+
+    fn live_isolates(&self) -> usize {
+        self.runners.iter().flatten().map(|r| r.code.len()).sum()
+    }
+
+    fn runner_pids(&self) -> Vec<u32> {
+        self.runners.iter().flatten().map(|r| r.pid).collect()
+    }
+}
+
+impl Drop for ProcessPlayerHost {
+    fn drop(&mut self) {
+        for r in self.runners.iter_mut().flatten() {
+            let _ = write_frame(&mut r.stdin, &ToRunner::Shutdown);
+            let _ = r.child.wait();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The shard ↔ runner protocol: length-prefixed rmp-serde frames over any byte stream (pipes
+//! today, TCP for remote runners), versioned, with no shared memory assumed.
+//!
+//! Frame: `[payload length: u32 LE][rmp-serde payload]`, at most [`MAX_FRAME`] bytes.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use isoshard_world::Intent;
+use serde::{Deserialize, Serialize};
+
+/// Protocol version; both sides refuse a mismatch.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest frame accepted.
+pub const MAX_FRAME: u32 = 512 << 20;
+
+/// Player runtime settings sent once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuntimeSettings {
+    pub memory_limit_mb: usize,
+    pub setup_cpu_ms: u64,
+    /// `(name, source)` operator preloads.
+    pub preloads: Vec<(String, String)>,
+}
+
+/// One player's turn, as a runner receives it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireTurn {
+    pub player: u32,
+    pub username: String,
+    pub code_version: u64,
+    /// Sent when the runner does not hold this version (global reset), with the Memory to start from.
+    pub code: Option<(BTreeMap<String, String>, String)>,
+    pub tick: u64,
+    pub cpu_limit: i64,
+    pub bucket: i64,
+    pub seed: u64,
+    /// Names into the tick's room list.
+    pub rooms: Vec<String>,
+}
+
+/// One player's result.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WireOutput {
+    pub outcome: Option<String>,
+    pub error: Option<String>,
+    pub intents: Vec<Intent>,
+    pub rejected_intents: usize,
+    pub console: Vec<String>,
+    pub memory: Option<String>,
+    pub cpu_ns: u64,
+    pub wall_ns: u64,
+    pub heap_used_bytes: usize,
+    pub marshal_ns: u64,
+    pub run_ns: u64,
+    pub collect_ns: u64,
+}
+
+/// Shard → runner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum ToRunner {
+    /// `room_names` in room-id order (the path grid is indexed by it).
+    Hello {
+        version: u32,
+        map: Vec<u8>,
+        room_names: Vec<String>,
+        settings: RuntimeSettings,
+    },
+    /// Rooms are sent once per runner per tick, as V8 wire bytes; `grid` is the tick's path grid.
+    Tick {
+        tick: u64,
+        rooms: Vec<(String, Vec<u8>)>,
+        grid: Vec<u8>,
+        turns: Vec<WireTurn>,
+    },
+    Reset {
+        player: u32,
+    },
+    Shutdown,
+}
+
+/// Runner → shard.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum FromRunner {
+    Ready {
+        version: u32,
+        pid: u32,
+    },
+    /// Sent before each player's code runs: a crash names its culprit.
+    Starting {
+        player: u32,
+    },
+    Result {
+        player: u32,
+        output: WireOutput,
+    },
+    TickDone,
+    Refused {
+        reason: String,
+    },
+}
+
+/// Writes one frame and flushes.
+///
+/// # Errors
+/// I/O failures, payloads over [`MAX_FRAME`].
+pub fn write_frame<T: Serialize>(out: &mut impl Write, msg: &T) -> std::io::Result<()> {
+    let payload = rmp_serde::to_vec(msg).map_err(std::io::Error::other)?;
+    let len = u32::try_from(payload.len())
+        .ok()
+        .filter(|l| *l <= MAX_FRAME)
+        .ok_or_else(|| std::io::Error::other("frame too large"))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(&payload)?;
+    out.flush()
+}
+
+/// Reads one frame; `Ok(None)` at a clean end of stream.
+///
+/// # Errors
+/// I/O failures, oversized or undecodable frames.
+pub fn read_frame<T: for<'de> Deserialize<'de>>(
+    input: &mut impl Read,
+) -> std::io::Result<Option<T>> {
+    let mut len = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        match input.read(&mut len[got..])? {
+            0 if got == 0 => return Ok(None),
+            0 => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "truncated frame header",
+                ))
+            }
+            n => got += n,
+        }
+    }
+    let len = u32::from_le_bytes(len);
+    if len > MAX_FRAME {
+        return Err(std::io::Error::other(format!(
+            "frame of {len} bytes refused"
+        )));
+    }
+    let mut payload = vec![0u8; len as usize];
+    input.read_exact(&mut payload)?;
+    rmp_serde::from_slice(&payload)
+        .map(Some)
+        .map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_garbage_is_refused() {
+        let mut buf = Vec::new();
+        write_frame(&mut buf, &FromRunner::Starting { player: 7 }).unwrap();
+        write_frame(&mut buf, &FromRunner::TickDone).unwrap();
+        let mut r = &buf[..];
+        assert!(matches!(
+            read_frame::<FromRunner>(&mut r).unwrap(),
+            Some(FromRunner::Starting { player: 7 })
+        ));
+        assert!(matches!(
+            read_frame::<FromRunner>(&mut r).unwrap(),
+            Some(FromRunner::TickDone)
+        ));
+        assert!(read_frame::<FromRunner>(&mut r).unwrap().is_none());
+        let mut huge = &(u32::MAX).to_le_bytes()[..];
+        assert!(read_frame::<FromRunner>(&mut huge).is_err());
+        let mut bad = &[3u8, 0, 0, 0, 0xc1, 0xc1, 0xc1][..];
+        assert!(read_frame::<FromRunner>(&mut bad).is_err());
+    }
+}

@@ -1,0 +1,330 @@
+//! Process isolation: player code that aborts its process never stops the shard.
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use isoshard_engine::runner::protocol::{
+    read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, WireTurn, PROTOCOL_VERSION,
+};
+use isoshard_engine::runner::ProcessHostOptions;
+use isoshard_engine::{
+    sample_bots, CodeBundle, Shard, ShardOptions, SledStorage, CRASHES_TO_SUSPEND,
+};
+use isoshard_player_api::PlayerRuntimeOptions;
+use isoshard_world::{ObjectKind, WorldConfig};
+
+fn code(src: &str) -> CodeBundle {
+    CodeBundle::new([("main".to_string(), src.to_string())].into()).unwrap()
+}
+
+fn runner_options(runners: usize) -> ProcessHostOptions {
+    ProcessHostOptions {
+        runners,
+        executable: env!("CARGO_BIN_EXE_isoshard").into(),
+        data_limit: Some(8 << 30),
+    }
+}
+
+/// A real V8 fatal error ("Reached heap limit") under a 16 MiB isolate.
+const V8_FATAL: &str =
+    "module.exports.loop = function () { JSON.parse('[' + '1,'.repeat(3e7) + '1]') }";
+/// A builtin loop V8 cannot interrupt: only the supervisor's deadline stops it.
+const UNINTERRUPTIBLE: &str = "module.exports.loop = function () { new Array(2 ** 27).fill({}) }";
+
+#[test]
+fn aborting_players_are_contained_identified_and_suspended_while_colonies_grow() {
+    // The runner honours the test-only abort hook for players named test-abort*.
+    std::env::set_var("ISOSHARD_RUNNER_TEST_HOOKS", "1");
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = Shard::create(
+        ShardOptions {
+            world: WorldConfig {
+                seed: 4,
+                width: 4,
+                height: 4,
+            },
+            runtime: PlayerRuntimeOptions {
+                memory_limit_mb: 16,
+                ..PlayerRuntimeOptions::default()
+            },
+            ..ShardOptions::default()
+        },
+        Box::new(SledStorage::open(dir.path(), true).unwrap()),
+    )
+    .unwrap();
+    shard
+        .start_recording(&dir.path().join("replay"), Default::default())
+        .unwrap();
+    let samples = sample_bots();
+    let good: Vec<_> = (0..4)
+        .map(|i| {
+            shard
+                .add_player(&format!("good-{i}"), samples[0].1.clone())
+                .unwrap()
+        })
+        .collect();
+    let fatal = shard.add_player("v8-fatal", code(V8_FATAL)).unwrap();
+    let hook = shard
+        .add_player(
+            "test-abort-hook",
+            code("module.exports.loop = function () {}"),
+        )
+        .unwrap();
+    let stuck = shard
+        .add_player("uninterruptible", code(UNINTERRUPTIBLE))
+        .unwrap();
+    shard.use_runner_processes(runner_options(2)).unwrap();
+    let mut killed = false;
+    for tick in 0..100 {
+        if tick == 20 {
+            // kill -9 a runner while the tick runs.
+            let pid = shard.runner_pids()[0] as i32;
+            let killer = std::thread::spawn(move || {
+                // SAFETY: kill(2) on a child process of this test.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            });
+            shard
+                .tick()
+                .expect("the tick commits despite a killed runner");
+            killer.join().unwrap();
+            killed = true;
+            continue;
+        }
+        shard.tick().expect("every tick commits");
+    }
+    assert!(killed);
+    assert_eq!(shard.time(), 100);
+    let stats: BTreeMap<_, _> = shard
+        .player_stats()
+        .into_iter()
+        .map(|(id, _, s)| (id, s))
+        .collect();
+    for p in [fatal, hook, stuck] {
+        assert!(
+            stats[&p].crashes >= CRASHES_TO_SUSPEND as u64,
+            "{p:?}: {:?}",
+            stats[&p]
+        );
+        let acct = shard.account(p).unwrap();
+        assert!(
+            acct.suspended
+                .as_deref()
+                .unwrap_or_default()
+                .contains("suspended"),
+            "{p:?} not suspended"
+        );
+    }
+    for p in &good {
+        assert_eq!(stats[p].crashes, 0, "innocent players are never charged");
+        assert!(stats[p].errors <= 2, "{p:?}: {:?}", stats[p]);
+        let creeps = shard
+            .world()
+            .records()
+            .iter()
+            .filter(|o| o.owner == Some(*p) && matches!(o.kind, ObjectKind::Creep(_)))
+            .count();
+        assert!(creeps >= 1, "{p:?}'s colony kept growing");
+        assert!(stats[p].energy_harvested > 0, "{p:?}: {:?}", stats[p]);
+    }
+    // No committed tick was lost: the recording verifies end to end.
+    drop(shard);
+    let report = isoshard_replays::Recording::open(&dir.path().join("replay"))
+        .unwrap()
+        .verify(None, None, 2, &|_| {})
+        .unwrap();
+    assert!(report.divergence.is_none());
+    assert_eq!(report.ticks_verified, 100);
+}
+
+#[test]
+fn process_and_thread_isolation_give_the_same_history() {
+    let run = |isolation: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+            .args([
+                "demo",
+                "--ticks",
+                "150",
+                "--seed",
+                "6",
+                "--json",
+                "--isolation",
+                isolation,
+                "--runners",
+                "2",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["state_hash"].clone()
+    };
+    assert_eq!(run("process"), run("thread"));
+}
+
+#[test]
+fn runners_die_with_the_shard_after_sigkill() {
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut demo = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_isoshard"))
+            .args([
+                "demo",
+                "--ticks",
+                "1000000",
+                "--json",
+                "--isolation",
+                "process",
+                "--runners",
+                "2",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let ppid = demo.0.id();
+    let children = || -> Vec<u32> {
+        std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .ok()
+                    .and_then(|s| {
+                        s.rsplit(')')
+                            .next()
+                            .and_then(|rest| rest.split_whitespace().nth(1))
+                            .and_then(|p| p.parse::<u32>().ok())
+                    })
+                    == Some(ppid)
+            })
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let runners = loop {
+        let c = children();
+        if c.len() >= 2 {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "runners never started");
+    };
+    demo.0.kill().unwrap();
+    demo.0.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while runners.iter().any(|p| {
+        std::path::Path::new(&format!("/proc/{p}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+    }) {
+        assert!(
+            Instant::now() < deadline,
+            "orphaned runners {runners:?} outlived the shard"
+        );
+    }
+}
+
+#[test]
+fn the_protocol_works_over_tcp() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut runner = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(["runner", "--connect", &addr.to_string()])
+        .spawn()
+        .unwrap();
+    let (stream, _) = listener.accept().unwrap();
+    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    // A real map and room from a shard.
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = Shard::create(
+        ShardOptions::default(),
+        Box::new(SledStorage::open(dir.path(), false).unwrap()),
+    )
+    .unwrap();
+    let p = shard.add_player("remote", code("module.exports.loop = function () { console.log('hello over tcp ' + Game.time + ' ' + Object.keys(Game.spawns)) }")).unwrap();
+    let views = shard.world().views();
+    let room = views.players[&p].rooms[0].clone();
+    let room_bytes = isoshard_scripting::ExternalCopy::from_serde(&views.rooms[&room])
+        .unwrap()
+        .wire_bytes()
+        .to_vec();
+    let names = shard
+        .world()
+        .map()
+        .rooms
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    let hello = ToRunner::Hello {
+        version: PROTOCOL_VERSION,
+        map: shard.map_copy().unwrap().wire_bytes().to_vec(),
+        room_names: names,
+        settings: RuntimeSettings {
+            memory_limit_mb: 64,
+            setup_cpu_ms: 5000,
+            preloads: vec![],
+        },
+    };
+    write_frame(&mut writer, &hello).unwrap();
+    assert!(matches!(
+        read_frame::<FromRunner>(&mut reader).unwrap(),
+        Some(FromRunner::Ready {
+            version: PROTOCOL_VERSION,
+            ..
+        })
+    ));
+    let turn = WireTurn {
+        player: p.0,
+        username: "remote".into(),
+        code_version: 1,
+        code: Some((
+            [(
+                "main".to_string(),
+                shard.code(p).unwrap().modules["main"].clone(),
+            )]
+            .into(),
+            String::new(),
+        )),
+        tick: 0,
+        cpu_limit: 100,
+        bucket: 10_000,
+        seed: 1,
+        rooms: vec![room.clone()],
+    };
+    write_frame(
+        &mut writer,
+        &ToRunner::Tick {
+            tick: 0,
+            rooms: vec![(room, room_bytes)],
+            grid: vec![],
+            turns: vec![turn],
+        },
+    )
+    .unwrap();
+    assert!(
+        matches!(read_frame::<FromRunner>(&mut reader).unwrap(), Some(FromRunner::Starting { player }) if player == p.0)
+    );
+    let Some(FromRunner::Result { output, .. }) = read_frame::<FromRunner>(&mut reader).unwrap()
+    else {
+        panic!("expected a result")
+    };
+    assert_eq!(output.outcome.as_deref(), Some("ok"), "{output:?}");
+    assert_eq!(output.console, vec!["hello over tcp 0 Spawn1".to_string()]);
+    assert!(matches!(
+        read_frame::<FromRunner>(&mut reader).unwrap(),
+        Some(FromRunner::TickDone)
+    ));
+    write_frame(&mut writer, &ToRunner::Shutdown).unwrap();
+    assert!(runner.wait().unwrap().success());
+}
