@@ -131,8 +131,6 @@ pub struct Shard {
     storage: Box<dyn ShardStorage>,
     shared: Arc<TickShared>,
     recorder: Option<Recorder>,
-    /// Ticks re-simulated on open, for a recording to catch up with.
-    backlog: Vec<(IntentBatch, isoshard_world::TickOutcome)>,
     runtime: PlayerRuntimeOptions,
 }
 
@@ -193,7 +191,6 @@ impl Shard {
             storage,
             shared,
             recorder: None,
-            backlog: Vec::new(),
             runtime: runtime_options,
         })
     }
@@ -229,7 +226,6 @@ impl Shard {
             .load()?
             .ok_or_else(|| EngineError::Storage("storage holds no shard".into()))?;
         let mut world = GameWorld::restore(stored.snapshot)?;
-        let mut backlog = Vec::with_capacity(stored.ticks.len());
         for record in &stored.ticks {
             let out = world.tick(&record.intents);
             if out.tick != record.tick || out.state_hash != record.state_hash {
@@ -238,10 +234,8 @@ impl Shard {
                     record.tick, out.state_hash, record.state_hash
                 )));
             }
-            backlog.push((record.intents.clone(), out));
         }
         let mut shard = Self::assemble(world, stored.meta, storage, runtime)?;
-        shard.backlog = backlog;
         for p in stored.players {
             shard.players.insert(
                 p.account.id,
@@ -283,8 +277,15 @@ impl Shard {
         dir: &std::path::Path,
         options: RecorderOptions,
     ) -> Result<()> {
-        let backlog = std::mem::take(&mut self.backlog);
-        let recorder = Recorder::resume(dir, &self.world, options, &backlog)
+        let storage = &self.storage;
+        let committed = |tick: u64| {
+            storage
+                .tick_record(tick)
+                .ok()
+                .flatten()
+                .map(|r| (r.intents, r.state_hash))
+        };
+        let recorder = Recorder::resume(dir, &self.world, options, &committed)
             .map_err(|e| EngineError::Storage(format!("recording: {e}")))?;
         self.recorder = Some(recorder);
         Ok(())

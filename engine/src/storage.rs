@@ -122,6 +122,11 @@ pub trait ShardStorage: Send {
     /// # Errors
     /// Backend failures.
     fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()>;
+    /// The committed tick record for `tick`, if stored.
+    ///
+    /// # Errors
+    /// Backend failures, undecodable records.
+    fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>>;
     /// Saves a whole player outside a tick (registration, upload).
     ///
     /// # Errors
@@ -292,6 +297,13 @@ impl ShardStorage for SledStorage {
         );
         self.tree.apply_batch(batch)?;
         self.flush()
+    }
+
+    fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>> {
+        match self.tree.get(key("tick/", tick))? {
+            Some(v) => Ok(Some(decode("tick record", &v)?)),
+            None => Ok(None),
+        }
     }
 
     fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()> {

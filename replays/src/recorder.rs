@@ -59,10 +59,11 @@ impl Recorder {
     }
 
     /// Continues a recording after a restart. The last segment is cut back to its last intact
-    /// record (a crash can tear one), then `backlog` — ticks the shard committed but the
-    /// recording had not yet received, as re-simulated on open — is appended. If the recording
-    /// still does not reach `world`'s tick, a new segment starts at it (verify then reports the
-    /// gap between segments as missing ticks).
+    /// record (a crash can tear one, or leave a new segment with a torn header), then the ticks
+    /// the shard committed but the recording had not received are re-simulated from that
+    /// segment with the intents `committed(tick)` returns (intents and recorded state hash,
+    /// from the shard's database) and appended while each hash matches. If the recording still
+    /// does not reach `world`'s tick, a new segment starts there (verify then reports the gap).
     ///
     /// # Errors
     /// I/O failures; a last segment whose snapshot is unreadable.
@@ -70,13 +71,29 @@ impl Recorder {
         dir: &Path,
         world: &GameWorld,
         options: RecorderOptions,
-        backlog: &[(IntentBatch, TickOutcome)],
+        committed: &dyn Fn(u64) -> Option<(IntentBatch, isoshard_world::StateHash)>,
     ) -> Result<Recorder> {
-        let segments = list_segments(dir).unwrap_or_default();
-        let Some((_, last)) = segments.last().cloned() else {
-            return Recorder::start(dir, world, options);
+        let mut segments = list_segments(dir).unwrap_or_default();
+        // A crash can leave the newest segment with a torn header: drop such files.
+        let (last, mut reader) = loop {
+            let Some((_, last)) = segments.pop() else {
+                return Recorder::start(dir, world, options);
+            };
+            match crate::segment::SegmentReader::open(&last) {
+                Ok(r) => break (last, r),
+                Err(ReplayError::BadMagic { .. })
+                    if std::fs::metadata(&last)
+                        .map(|m| m.len() < 16)
+                        .unwrap_or(false) =>
+                {
+                    std::fs::remove_file(&last).map_err(|source| ReplayError::Io {
+                        file: last.clone(),
+                        source,
+                    })?;
+                }
+                Err(e) => return Err(e),
+            }
         };
-        let mut reader = crate::segment::SegmentReader::open(&last)?;
         let mut valid = reader.offset();
         let mut last_tick = None;
         loop {
@@ -106,23 +123,35 @@ impl Recorder {
             })?;
             return Recorder::start(dir, world, options);
         };
+        // The recorded state at `at`, rebuilt from the segment itself.
+        let rebuilt = if at < world.time() {
+            rebuild(&last, at)
+        } else {
+            None
+        };
         let mut r = Recorder {
             dir: dir.to_path_buf(),
             options,
             current: Some(SegmentWriter::reopen(last, valid)?),
             bytes: 0,
         };
-        for (intents, outcome) in backlog {
-            if outcome.tick != at + 1 {
-                continue;
+        if let Some(mut w) = rebuilt {
+            while at < world.time() {
+                let Some((intents, expected)) = committed(at + 1) else {
+                    break;
+                };
+                let outcome: TickOutcome = w.tick(&intents);
+                if outcome.state_hash != expected {
+                    break;
+                }
+                r.append(&Record::Tick(TickEntry {
+                    tick: outcome.tick,
+                    intents,
+                    state_hash: outcome.state_hash,
+                    room_hashes: outcome.room_hashes,
+                }))?;
+                at = outcome.tick;
             }
-            r.append(&Record::Tick(TickEntry {
-                tick: outcome.tick,
-                intents: intents.clone(),
-                state_hash: outcome.state_hash,
-                room_hashes: outcome.room_hashes.clone(),
-            }))?;
-            at = outcome.tick;
         }
         if let Some(w) = r.current.as_mut() {
             w.flush()?;
@@ -239,4 +268,23 @@ pub(crate) fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Re-simulates a segment up to `tick` (snapshot, players added, recorded intents).
+fn rebuild(path: &Path, tick: u64) -> Option<GameWorld> {
+    let mut reader = crate::segment::SegmentReader::open(path).ok()?;
+    let mut world: Option<GameWorld> = None;
+    while let Ok(Some(rec)) = reader.next_record() {
+        match rec {
+            Record::Snapshot(s) => world = GameWorld::restore(*s).ok(),
+            Record::PlayerAdded { name, .. } => {
+                let _ = world.as_mut()?.add_player(&name);
+            }
+            Record::Tick(t) if t.tick <= tick => {
+                world.as_mut()?.tick(&t.intents);
+            }
+            _ => {}
+        }
+    }
+    world.filter(|w| w.time() == tick)
 }

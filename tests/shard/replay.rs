@@ -253,3 +253,64 @@ fn an_unknown_format_version_is_refused() {
     );
     assert!(err.to_string().contains("segment-000000000000.isr"));
 }
+
+#[test]
+fn resuming_drops_a_torn_tail_and_a_torn_new_segment() {
+    use isoshard_engine::{Shard, SledStorage};
+    use isoshard_player_api::PlayerRuntimeOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let rec = dir.path().join("replay");
+    {
+        let mut s = shard(&db, 5, |o| o.snapshot_every = 10);
+        s.start_recording(
+            &rec,
+            RecorderOptions {
+                segment_ticks: 50,
+                retention_segments: None,
+            },
+        )
+        .unwrap();
+        s.add_player("a", sample("harvester-upgrader")).unwrap();
+        for _ in 0..70 {
+            s.tick().unwrap();
+        }
+    }
+    // A kill left half a record at the end of the current segment and a new segment with a torn
+    // header.
+    let cur = segment(&rec, 50);
+    let len = std::fs::metadata(&cur).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&cur)
+        .unwrap()
+        .set_len(len - 7)
+        .unwrap();
+    std::fs::write(rec.join("segment-000000000071.isr"), b"ISRP").unwrap();
+    let mut s = Shard::open(
+        Box::new(SledStorage::open(&db, false).unwrap()),
+        PlayerRuntimeOptions::default(),
+    )
+    .unwrap();
+    s.resume_recording(
+        &rec,
+        RecorderOptions {
+            segment_ticks: 50,
+            retention_segments: None,
+        },
+    )
+    .unwrap();
+    for _ in 0..10 {
+        s.tick().unwrap();
+    }
+    drop(s);
+    let report = Recording::open(&rec)
+        .unwrap()
+        .verify(None, None, 2, &|_| {})
+        .unwrap();
+    assert!(report.divergence.is_none());
+    assert_eq!(
+        report.ticks_verified, 80,
+        "the torn tick was re-recorded from the database"
+    );
+}
