@@ -3,7 +3,7 @@
 //! excluded (warm-up ticks). Also writes a room view to `target/bench/room_view.json` for the
 //! isolated-vm harness in `bench/isolated-vm/tick.js`.
 //!
-//! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10]`
+//! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10] [-- --process]`
 
 use std::time::Instant;
 
@@ -29,6 +29,7 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 10, 100, 500]);
     let measured = if quick { 5 } else { 20 };
+    let process = args.iter().any(|a| a == "--process");
     let trivial = CodeBundle::new(
         [(
             "main".to_string(),
@@ -60,6 +61,14 @@ fn main() {
             .unwrap();
             for i in 0..n {
                 shard.add_player(&format!("p{i}"), code.clone()).unwrap();
+            }
+            if process {
+                shard
+                    .use_runner_processes(isoshard_engine::runner::ProcessHostOptions {
+                        executable: env!("CARGO_BIN_EXE_isoshard").into(),
+                        ..Default::default()
+                    })
+                    .unwrap();
             }
             if n == counts[0] && label == "trivial" {
                 let views = shard.world().views();

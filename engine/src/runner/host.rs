@@ -51,8 +51,10 @@ pub struct ProcessHostOptions {
     pub runners: usize,
     /// The `isoshard` executable to start as `isoshard runner`.
     pub executable: PathBuf,
-    /// Data and address-space limit per runner (RLIMIT_DATA), bytes; V8 reserves large virtual
-    /// ranges, so RLIMIT_AS is not used.
+    /// RLIMIT_DATA per runner, bytes. Off by default: V8 reserves a code range and heap
+    /// ranges per isolate that count against it (with 8 GiB a runner failed at about 50
+    /// isolates: "Failed to reserve virtual memory for CodeRange"); RLIMIT_AS breaks V8
+    /// outright. Each isolate's own memory limit is what bounds real usage.
     pub data_limit: Option<u64>,
 }
 
@@ -63,7 +65,7 @@ impl Default for ProcessHostOptions {
                 .map(|n| n.get())
                 .unwrap_or(2),
             executable: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("isoshard")),
-            data_limit: Some(8 << 30),
+            data_limit: None,
         }
     }
 }
@@ -331,7 +333,7 @@ impl PlayerHost for ProcessPlayerHost {
             }
             let frame = ToRunner::Tick {
                 tick: turns[idxs[0]].input.tick,
-                rooms: rooms.into_iter().collect(),
+                rooms: rooms.into_iter().map(|(name, bytes)| super::protocol::RoomBytes { name, bytes }).collect(),
                 grid: grid.clone(),
                 turns: wire,
             };

@@ -105,8 +105,8 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                     shared.set_grid(Arc::new(g));
                 }
                 let mut copies = BTreeMap::new();
-                for (name, bytes) in rooms {
-                    copies.insert(name, ExternalCopy::from_wire_bytes(bytes)?);
+                for room in rooms {
+                    copies.insert(room.name, ExternalCopy::from_wire_bytes(room.bytes)?);
                 }
                 for turn in turns {
                     let h = hosted.entry(turn.player).or_insert_with(|| Hosted {

@@ -56,12 +56,21 @@ pub struct WireOutput {
     pub collect_ns: u64,
 }
 
-/// Shard → runner.
+/// A room's view as V8 wire bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoomBytes {
+    pub name: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+/// Shard → runner. Byte payloads are msgpack `bin` (one copy), not arrays of numbers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ToRunner {
     /// `room_names` in room-id order (the path grid is indexed by it).
     Hello {
         version: u32,
+        #[serde(with = "serde_bytes")]
         map: Vec<u8>,
         room_names: Vec<String>,
         settings: RuntimeSettings,
@@ -69,7 +78,8 @@ pub enum ToRunner {
     /// Rooms are sent once per runner per tick, as V8 wire bytes; `grid` is the tick's path grid.
     Tick {
         tick: u64,
-        rooms: Vec<(String, Vec<u8>)>,
+        rooms: Vec<RoomBytes>,
+        #[serde(with = "serde_bytes")]
         grid: Vec<u8>,
         turns: Vec<WireTurn>,
     },
