@@ -26,6 +26,11 @@ struct CopyData {
     bytes: Vec<u8>,
     /// SharedArrayBuffers are shared, not copied: every isolate sees the same memory.
     shared: Vec<v8::SharedRef<v8::BackingStore>>,
+    /// ArrayBuffers moved out of their isolate ([`crate::Reference::transfer_out`]); taken by
+    /// the first materialisation, so transferred memory never ends up in two places.
+    transferred: std::sync::Mutex<Option<Vec<v8::SharedRef<v8::BackingStore>>>>,
+    /// Made by a transfer (so materialising it twice is refused).
+    is_transfer: bool,
     size: usize,
 }
 
@@ -65,6 +70,8 @@ impl ExternalCopy {
             data: Arc::new(CopyData {
                 bytes,
                 shared,
+                transferred: std::sync::Mutex::new(None),
+                is_transfer: false,
                 size,
             }),
         }
@@ -246,6 +253,60 @@ impl ExternalCopy {
         }
     }
 
+    /// Moves an ArrayBuffer (or a typed array's buffer) out of the current isolate: the
+    /// buffer is detached there and its memory travels with the copy.
+    pub(crate) fn transfer(
+        tc: &mut v8::TryCatch<v8::HandleScope>,
+        value: v8::Local<v8::Value>,
+    ) -> Result<Self, Interrupted> {
+        let buffer = if let Ok(ab) = v8::Local::<v8::ArrayBuffer>::try_from(value) {
+            ab
+        } else if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(value) {
+            view.buffer(tc).ok_or_else(|| interrupted(tc))?
+        } else {
+            return Err(Interrupted::NotTransferable(JsError::host(
+                "DataCloneError",
+                "only ArrayBuffers and typed arrays can be transferred",
+            )));
+        };
+        if !buffer.is_detachable() || buffer.was_detached() {
+            return Err(Interrupted::NotTransferable(JsError::host(
+                "DataCloneError",
+                "the ArrayBuffer cannot be detached",
+            )));
+        }
+        let delegate = Rc::new(SerializeDelegate::default());
+        let context = tc.get_current_context();
+        let bytes = {
+            let serializer = v8::ValueSerializer::new(tc, Box::new(SharedDelegate(delegate.clone())));
+            use v8::ValueSerializerHelper;
+            serializer.write_header();
+            serializer.transfer_array_buffer(0, buffer);
+            serializer.write_value(context, value).map(|_| serializer.release())
+        };
+        let Some(bytes) = bytes else { return Err(interrupted(tc)) };
+        let store = buffer.get_backing_store();
+        if buffer.detach(None) != Some(true) {
+            return Err(interrupted(tc));
+        }
+        let size = bytes.len() + store.byte_length();
+        TOTAL_EXTERNAL.fetch_add(size, Ordering::Relaxed);
+        Ok(ExternalCopy {
+            data: Arc::new(CopyData {
+                bytes,
+                shared: delegate.shared.take(),
+                transferred: std::sync::Mutex::new(Some(vec![store])),
+                is_transfer: true,
+                size,
+            }),
+        })
+    }
+
+    /// Whether this copy carries transferred ArrayBuffers that were not materialised yet.
+    pub fn holds_transfer(&self) -> bool {
+        self.data.transferred.lock().map(|t| t.is_some()).unwrap_or(false)
+    }
+
     /// Like `deserialize`; `None` leaves an exception pending in `scope`.
     pub(crate) fn deserialize_in<'s>(
         &self,
@@ -255,8 +316,23 @@ impl ExternalCopy {
         let delegate = DeserializeDelegate {
             shared: self.data.shared.clone(),
         };
+        let transferred = self.data.transferred.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if transferred.is_none() && self.data.is_transfer {
+            let m = v8::String::new(scope, "DataCloneError: a transferred ArrayBuffer can be materialised only once")?;
+            let e = v8::Exception::type_error(scope, m);
+            scope.throw_exception(e);
+            return None;
+        }
+        let buffers: Vec<v8::Local<v8::ArrayBuffer>> = transferred
+            .iter()
+            .flatten()
+            .map(|store| v8::ArrayBuffer::with_backing_store(scope, store))
+            .collect();
         let deserializer = v8::ValueDeserializer::new(scope, Box::new(delegate), &self.data.bytes);
         use v8::ValueDeserializerHelper;
+        for (i, b) in buffers.into_iter().enumerate() {
+            deserializer.transfer_array_buffer(i as u32, b);
+        }
         match deserializer.read_header(context) {
             Some(true) => deserializer.read_value(context),
             _ => None,

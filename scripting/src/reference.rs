@@ -128,6 +128,16 @@ impl Reference {
         self.with_value(|tc, _, v| ExternalCopy::serialize(tc, v))
     }
 
+    /// Moves the referenced ArrayBuffer (or typed array's buffer) out of its isolate without
+    /// copying its memory: the buffer is detached there, and the copy can be materialised
+    /// once, in any isolate.
+    ///
+    /// # Errors
+    /// [`Error::NotTransferable`] for other values or buffers that cannot be detached.
+    pub fn transfer_out(&self) -> Result<ExternalCopy> {
+        self.with_value(|tc, _, v| ExternalCopy::transfer(tc, v))
+    }
+
     /// A reference to property `key` of the value (getters run under the default limits).
     ///
     /// # Errors
