@@ -79,6 +79,20 @@ pub struct PlayerStats {
     pub crashes: u64,
 }
 
+impl PlayerState {
+    /// Everything stored about the player, as of now.
+    fn record(&self) -> PlayerRecord {
+        PlayerRecord {
+            account: self.account.clone(),
+            code: (*self.code).clone(),
+            state: PlayerTickState {
+                memory: (*self.memory).clone(),
+                budget: self.budget,
+            },
+        }
+    }
+}
+
 struct PlayerState {
     crashes: VecDeque<u64>,
     account: PlayerAccount,
@@ -336,14 +350,7 @@ impl Shard {
         if password_hash.is_some() {
             p.account.password_hash = password_hash;
         }
-        let record = PlayerRecord {
-            account: p.account.clone(),
-            code: (*p.code).clone(),
-            state: PlayerTickState {
-                memory: (*p.memory).clone(),
-                budget: p.budget,
-            },
-        };
+        let record = p.record();
         self.storage.save_player(&record)
     }
 
@@ -472,14 +479,7 @@ impl Shard {
         p.account.code_version += 1;
         p.account.suspended = None;
         p.code = Arc::new(code);
-        let record = PlayerRecord {
-            account: p.account.clone(),
-            code: (*p.code).clone(),
-            state: PlayerTickState {
-                memory: (*p.memory).clone(),
-                budget: p.budget,
-            },
-        };
+        let record = p.record();
         self.storage.save_player(&record)?;
         self.host.reset(player);
         let (at, hash) = (self.world.time(), record.code.hash());
@@ -690,14 +690,7 @@ impl Shard {
                 warn!(player = id.0, "{why}");
                 p.account.suspended = Some(why.clone());
                 p.console.push_back(why);
-                let record = PlayerRecord {
-                    account: p.account.clone(),
-                    code: (*p.code).clone(),
-                    state: PlayerTickState {
-                        memory: (*p.memory).clone(),
-                        budget: p.budget,
-                    },
-                };
+                let record = p.record();
                 if let Err(e) = self.storage.save_player(&record) {
                     warn!(player = id.0, error = %e, "could not persist the suspension");
                 }

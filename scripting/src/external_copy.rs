@@ -278,13 +278,18 @@ impl ExternalCopy {
         let delegate = Rc::new(SerializeDelegate::default());
         let context = tc.get_current_context();
         let bytes = {
-            let serializer = v8::ValueSerializer::new(tc, Box::new(SharedDelegate(delegate.clone())));
+            let serializer =
+                v8::ValueSerializer::new(tc, Box::new(SharedDelegate(delegate.clone())));
             use v8::ValueSerializerHelper;
             serializer.write_header();
             serializer.transfer_array_buffer(0, buffer);
-            serializer.write_value(context, value).map(|_| serializer.release())
+            serializer
+                .write_value(context, value)
+                .map(|_| serializer.release())
         };
-        let Some(bytes) = bytes else { return Err(interrupted(tc)) };
+        let Some(bytes) = bytes else {
+            return Err(interrupted(tc));
+        };
         let store = buffer.get_backing_store();
         if buffer.detach(None) != Some(true) {
             return Err(interrupted(tc));
@@ -304,7 +309,11 @@ impl ExternalCopy {
 
     /// Whether this copy carries transferred ArrayBuffers that were not materialised yet.
     pub fn holds_transfer(&self) -> bool {
-        self.data.transferred.lock().map(|t| t.is_some()).unwrap_or(false)
+        self.data
+            .transferred
+            .lock()
+            .map(|t| t.is_some())
+            .unwrap_or(false)
     }
 
     /// Like `deserialize`; `None` leaves an exception pending in `scope`.
@@ -316,9 +325,17 @@ impl ExternalCopy {
         let delegate = DeserializeDelegate {
             shared: self.data.shared.clone(),
         };
-        let transferred = self.data.transferred.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let transferred = self
+            .data
+            .transferred
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if transferred.is_none() && self.data.is_transfer {
-            let m = v8::String::new(scope, "DataCloneError: a transferred ArrayBuffer can be materialised only once")?;
+            let m = v8::String::new(
+                scope,
+                "DataCloneError: a transferred ArrayBuffer can be materialised only once",
+            )?;
             let e = v8::Exception::type_error(scope, m);
             scope.throw_exception(e);
             return None;

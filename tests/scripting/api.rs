@@ -487,17 +487,54 @@ fn array_buffers_transfer_out_without_copying_and_only_once() {
     let a = context(&isolate(64));
     let b = context(&isolate(64));
     eval(&a, "globalThis.buf = new Uint8Array([1, 2, 3, 4]).buffer; globalThis.view = new Uint16Array(8)", 100);
-    let moved = a.global().unwrap().get("buf").unwrap().transfer_out().unwrap();
+    let moved = a
+        .global()
+        .unwrap()
+        .get("buf")
+        .unwrap()
+        .transfer_out()
+        .unwrap();
     assert!(moved.holds_transfer());
-    assert_eq!(value(eval(&a, "buf.byteLength", 100)), json!(0), "detached in the source");
-    let run = b.eval_closure("return new Uint8Array($0).reduce((s, x) => s + x, 0)", vec![moved.clone().into()], &RunOptions::default()).unwrap();
+    assert_eq!(
+        value(eval(&a, "buf.byteLength", 100)),
+        json!(0),
+        "detached in the source"
+    );
+    let run = b
+        .eval_closure(
+            "return new Uint8Array($0).reduce((s, x) => s + x, 0)",
+            vec![moved.clone().into()],
+            &RunOptions::default(),
+        )
+        .unwrap();
     assert_eq!(value(run), json!(10));
     assert!(!moved.holds_transfer());
-    let again = b.eval_closure("return $0", vec![moved.into()], &RunOptions::default()).unwrap();
-    assert_eq!(kind(&again), OutcomeKind::Exception, "a transfer materialises once");
+    let again = b
+        .eval_closure("return $0", vec![moved.into()], &RunOptions::default())
+        .unwrap();
+    assert_eq!(
+        kind(&again),
+        OutcomeKind::Exception,
+        "a transfer materialises once"
+    );
     // Typed arrays transfer their buffer; other values are refused.
-    let view = a.global().unwrap().get("view").unwrap().transfer_out().unwrap();
-    let run = b.eval_closure("return $0 instanceof Uint16Array && $0.length", vec![view.into()], &RunOptions::default()).unwrap();
+    let view = a
+        .global()
+        .unwrap()
+        .get("view")
+        .unwrap()
+        .transfer_out()
+        .unwrap();
+    let run = b
+        .eval_closure(
+            "return $0 instanceof Uint16Array && $0.length",
+            vec![view.into()],
+            &RunOptions::default(),
+        )
+        .unwrap();
     assert_eq!(value(run), json!(8));
-    assert!(matches!(a.global().unwrap().transfer_out(), Err(Error::NotTransferable(_))));
+    assert!(matches!(
+        a.global().unwrap().transfer_out(),
+        Err(Error::NotTransferable(_))
+    ));
 }

@@ -333,7 +333,10 @@ impl PlayerHost for ProcessPlayerHost {
             }
             let frame = ToRunner::Tick {
                 tick: turns[idxs[0]].input.tick,
-                rooms: rooms.into_iter().map(|(name, bytes)| super::protocol::RoomBytes { name, bytes }).collect(),
+                rooms: rooms
+                    .into_iter()
+                    .map(|(name, bytes)| super::protocol::RoomBytes { name, bytes })
+                    .collect(),
                 grid: grid.clone(),
                 turns: wire,
             };

@@ -108,6 +108,18 @@ impl<'a> Validator<'a> {
         Ok((o, c))
     }
 
+    /// Your creep with an active WORK part and energy (build, repair, upgrade share this).
+    fn working_creep(&self, player: PlayerId, id: ObjectId) -> Check<&'a ObjectRecord> {
+        let (o, c) = self.own_creep(player, id)?;
+        if c.active(BodyPartKind::Work) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        if Self::energy(o) == 0 {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        Ok(o)
+    }
+
     fn target(&self, id: ObjectId) -> Check<&'a ObjectRecord> {
         self.table.get(id).ok_or(ReturnCode::InvalidTarget)
     }
@@ -320,13 +332,7 @@ impl<'a> Validator<'a> {
                 self.accepted.drops.insert(*creep, Some(amount));
             }
             Intent::Build { creep, target } => {
-                let (o, c) = self.own_creep(player, *creep)?;
-                if c.active(BodyPartKind::Work) == 0 {
-                    return Err(ReturnCode::NoBodypart);
-                }
-                if Self::energy(o) == 0 {
-                    return Err(ReturnCode::NotEnoughResources);
-                }
+                let o = self.working_creep(player, *creep)?;
                 let t = self.target(*target)?;
                 let ObjectKind::ConstructionSite(site) = &t.kind else {
                     return Err(ReturnCode::InvalidTarget);
@@ -343,13 +349,7 @@ impl<'a> Validator<'a> {
                 self.set_work(*creep, WorkAction::Build(*target));
             }
             Intent::Repair { creep, target } => {
-                let (o, c) = self.own_creep(player, *creep)?;
-                if c.active(BodyPartKind::Work) == 0 {
-                    return Err(ReturnCode::NoBodypart);
-                }
-                if Self::energy(o) == 0 {
-                    return Err(ReturnCode::NotEnoughResources);
-                }
+                let o = self.working_creep(player, *creep)?;
                 let t = self.target(*target)?;
                 let repairable = t
                     .kind
@@ -365,13 +365,7 @@ impl<'a> Validator<'a> {
                 self.set_work(*creep, WorkAction::Repair(*target));
             }
             Intent::UpgradeController { creep, target } => {
-                let (o, c) = self.own_creep(player, *creep)?;
-                if c.active(BodyPartKind::Work) == 0 {
-                    return Err(ReturnCode::NoBodypart);
-                }
-                if Self::energy(o) == 0 {
-                    return Err(ReturnCode::NotEnoughResources);
-                }
+                let o = self.working_creep(player, *creep)?;
                 let t = self.target(*target)?;
                 let ObjectKind::Controller(ctl) = &t.kind else {
                     return Err(ReturnCode::InvalidTarget);
