@@ -306,7 +306,10 @@ fn the_protocol_works_over_tcp() {
         &mut writer,
         &ToRunner::Tick {
             tick: 0,
-            rooms: vec![(room, room_bytes)],
+            rooms: vec![isoshard_engine::runner::protocol::RoomBytes {
+                name: room,
+                bytes: room_bytes,
+            }],
             grid: vec![],
             turns: vec![turn],
         },

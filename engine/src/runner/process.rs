@@ -13,7 +13,8 @@ use isoshard_scripting::ExternalCopy;
 use isoshard_world::{PathGrid, RoomId};
 
 use super::protocol::{
-    read_frame, write_frame, FromRunner, ToRunner, WireOutput, PROTOCOL_VERSION,
+    read_frame, write_frame, write_frame_buffered, FromRunner, ToRunner, WireOutput,
+    PROTOCOL_VERSION,
 };
 use crate::error::{EngineError, Result};
 
@@ -186,7 +187,8 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                             }
                         }
                     };
-                    write_frame(
+                    // Buffered: it goes out together with the next Starting (or TickDone).
+                    write_frame_buffered(
                         &mut out,
                         &FromRunner::Result {
                             player: turn.player,
