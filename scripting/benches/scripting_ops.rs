@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use isoshard_scripting::{
-    Callback, ExternalCopy, Isolate, IsolateOptions, RunOptions, Transferable,
+    Callback, ExternalCopy, Isolate, IsolateOptions, ModuleOptions, RunOptions, Transferable,
 };
 use serde_json::json;
 
@@ -153,6 +153,82 @@ fn main() {
         "MiB",
     );
     report("create_dispose_cycles", cycles as f64, "cycles");
+    // After the RSS measurement, so module allocations do not move its baseline.
+    // Modules: compile with and without code cache, and linking a 100-module graph.
+    let module_source: String = (0..400)
+        .map(|i| {
+            format!(
+                "export function f{i}(a, b) {{ const o = {{ x: a + {i}, y: [b, a, {i}] }}; \
+                 for (let k = 0; k < o.y.length; k++) o.x += o.y[k] * k; return o; }}\n"
+            )
+        })
+        .collect();
+    let module_options = |cached_data: Option<Vec<u8>>, produce: bool| ModuleOptions {
+        filename: Some("bench.mjs".into()),
+        produce_cached_data: produce,
+        cached_data,
+    };
+    let cache = Isolate::new(IsolateOptions::default())
+        .unwrap()
+        .compile_module(&module_source, module_options(None, true))
+        .unwrap()
+        .cached_data()
+        .expect("module code cache")
+        .to_vec();
+    let n = 200 / scale as u32;
+    let (mut cold, mut warm) = (Duration::ZERO, Duration::ZERO);
+    for _ in 0..n {
+        // Fresh isolates: V8's per-isolate compilation cache would otherwise hide the cost.
+        let iso = Isolate::new(IsolateOptions::default()).unwrap();
+        let start = Instant::now();
+        iso.compile_module(&module_source, module_options(None, false))
+            .unwrap();
+        cold += start.elapsed();
+        let iso = Isolate::new(IsolateOptions::default()).unwrap();
+        let start = Instant::now();
+        let m = iso
+            .compile_module(&module_source, module_options(Some(cache.clone()), false))
+            .unwrap();
+        warm += start.elapsed();
+        assert_eq!(m.cached_data_rejected(), Some(false));
+    }
+    report("module_compile_400_functions", per_op(cold, n), "us/op");
+    report(
+        "module_compile_400_functions_cached",
+        per_op(warm, n),
+        "us/op",
+    );
+
+    let n = 100 / scale as u32;
+    let mut link = Duration::ZERO;
+    for _ in 0..n {
+        let iso = Isolate::new(IsolateOptions::default()).unwrap();
+        let ctx = iso.create_context().unwrap();
+        let modules: Vec<_> = (0..100)
+            .map(|i| {
+                let imports = if i + 1 < 100 {
+                    format!("import {{ v as next }} from 'm{}';", i + 1)
+                } else {
+                    "const next = 0;".to_string()
+                };
+                iso.compile_module(
+                    &format!("{imports} export const v = next + {i};"),
+                    ModuleOptions::default(),
+                )
+                .unwrap()
+            })
+            .collect();
+        let start = Instant::now();
+        modules[0]
+            .instantiate(&ctx, &opts, |spec, _| {
+                let i: usize = spec[1..].parse().map_err(|_| spec.to_string())?;
+                Ok(modules[i].clone())
+            })
+            .unwrap();
+        link += start.elapsed();
+    }
+    report("module_graph_100_instantiate", per_op(link, n), "us/op");
+
     if json_out {
         println!("{}", serde_json::Value::Object(results));
     }

@@ -36,6 +36,19 @@ pub enum Error {
     /// Option values out of range.
     #[error("invalid options: {0}")]
     InvalidOptions(String),
+    /// A module specifier could not be resolved (the resolver's reason is kept).
+    #[error("cannot resolve {specifier:?} imported by {referrer}: {reason}")]
+    ModuleResolution {
+        /// The import specifier as written.
+        specifier: String,
+        /// The importing module's filename.
+        referrer: String,
+        /// Why the resolver refused it.
+        reason: String,
+    },
+    /// A module call in the wrong state (evaluated twice, namespace before instantiation…).
+    #[error("module {0}")]
+    ModuleState(String),
     /// The isolate's home thread is gone (a bug, or the process is shutting down).
     #[error("isolate home thread is gone")]
     HomeThreadGone,

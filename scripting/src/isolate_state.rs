@@ -112,6 +112,7 @@ impl From<crate::Error> for Interrupted {
 pub(crate) struct Tables {
     pub(crate) contexts: HashMap<u32, v8::Global<v8::Context>>,
     pub(crate) scripts: HashMap<u32, v8::Global<v8::UnboundScript>>,
+    pub(crate) modules: HashMap<u32, v8::Global<v8::Module>>,
     pub(crate) references: HashMap<u32, v8::Global<v8::Value>>,
     pub(crate) functions: HashMap<String, v8::Global<v8::Function>>,
     next_id: u32,
@@ -126,6 +127,7 @@ impl Tables {
     pub(crate) fn clear(&mut self) {
         self.contexts.clear();
         self.scripts.clear();
+        self.modules.clear();
         self.references.clear();
         self.functions.clear();
     }

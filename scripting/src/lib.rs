@@ -7,7 +7,8 @@
 //! isolate thread's CPU clock), a wall-clock limit and the memory limit, and ends in a
 //! [`RunOutcome`]. It knows nothing about games.
 //!
-//! It is not a JavaScript runtime: no timers, no I/O, no module loader, no `process`.
+//! It is not a JavaScript runtime: no timers, no I/O, no `process`, and no module loader of
+//! its own: [`Module::instantiate`] asks the host to resolve every specifier.
 //!
 //! # Layout
 //! - `platform`: process-wide V8 init (ICU data, flags), once.
@@ -15,7 +16,7 @@
 //! - `watchdog`, `thread_cpu_clock`: CPU and wall deadlines.
 //! - `array_buffer_budget`: ArrayBuffer bytes counted against the memory limit.
 //! - `isolate`, `isolate_state`: the host handle and the home-thread state + limited calls.
-//! - `context`, `script`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
+//! - `context`, `script`, `module`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
 //! - `js_error`: thrown values to [`JsError`] without running their code.
 //!
 //! # Threading
@@ -35,6 +36,7 @@ mod home_thread;
 mod isolate;
 mod isolate_state;
 mod js_error;
+mod module;
 mod outcome;
 mod platform;
 mod reference;
@@ -49,6 +51,7 @@ pub use error::{Error, Result};
 pub use external_copy::ExternalCopy;
 pub use home_thread::set_home_thread_count;
 pub use isolate::{HeapStatistics, Isolate, IsolateOptions, MIN_MEMORY_LIMIT_MB};
+pub use module::{Module, ModuleOptions};
 pub use outcome::{JsError, OutcomeKind, Run, RunOutcome};
 pub use platform::{init, WASM_MAX_MEMORY_PAGES};
 pub use reference::Reference;

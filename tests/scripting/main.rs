@@ -3,5 +3,6 @@
 
 mod api;
 mod hostile;
+mod modules;
 mod security;
 mod support;
