@@ -164,6 +164,7 @@ fn main() {
         })
         .collect();
     let module_options = |cached_data: Option<Vec<u8>>, produce: bool| ModuleOptions {
+        import_meta: None,
         filename: Some("bench.mjs".into()),
         produce_cached_data: produce,
         cached_data,

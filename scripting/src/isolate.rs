@@ -398,6 +398,8 @@ fn create_on_home(
         );
     }
     isolate.set_slot(crate::wasm_memory_guard::WasmBudget(shared.clone()));
+    isolate.set_slot(crate::module::ImportMetaSlot::default());
+    isolate.set_host_initialize_import_meta_object_callback(crate::module::initialize_import_meta);
     let terminator = isolate.thread_safe_handle();
     let _ = shared.terminator.set(terminator.clone());
     let cpu = options.default_cpu_limit;

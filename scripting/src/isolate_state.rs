@@ -255,6 +255,7 @@ impl Drop for IsolateState {
     fn drop(&mut self) {
         self.tables.clear();
         let _ = self.isolate.remove_slot::<crate::callback::CallbackSlot>();
+        let _ = self.isolate.remove_slot::<crate::module::ImportMetaSlot>();
         let _ = self
             .isolate
             .remove_slot::<crate::wasm_memory_guard::WasmBudget>();

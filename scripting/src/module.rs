@@ -30,6 +30,10 @@ pub struct ModuleOptions {
     /// Never pass bytes that came from players: V8 checks the header but, in release builds,
     /// not the payload, so crafted bytes run as bytecode.
     pub cached_data: Option<Vec<u8>>,
+    /// Extra `import.meta` properties: the own properties of this copy are copied onto the
+    /// module's `import.meta` the first time code reads it. `import.meta.url` is always the
+    /// filename.
+    pub import_meta: Option<ExternalCopy>,
 }
 
 /// A compiled ES module. Lives until [`Module::release`] or disposal.
@@ -48,6 +52,72 @@ struct Link {
     referrer: u32,
     specifier: String,
     target: u32,
+}
+
+/// Per-isolate `import.meta` sources, keyed by module identity hash (hashes can collide, so
+/// each entry keeps its module to compare). An isolate slot because V8's hook has no closure.
+#[derive(Default)]
+pub(crate) struct ImportMetaSlot(HashMap<i32, Vec<ImportMeta>>);
+
+struct ImportMeta {
+    id: u32,
+    module: v8::Global<v8::Module>,
+    url: String,
+    extra: Option<ExternalCopy>,
+}
+
+/// V8's `HostInitializeImportMetaObjectCallback`: runs inside the evaluating call, so under
+/// its limits; deserializing a copy runs no user code.
+pub(crate) extern "C" fn initialize_import_meta(
+    context: v8::Local<v8::Context>,
+    module: v8::Local<v8::Module>,
+    meta: v8::Local<v8::Object>,
+) {
+    // SAFETY: V8 calls this synchronously while running the module, with `context` entered.
+    let scope = &mut unsafe { v8::CallbackScope::new(context) };
+    let scope = &mut v8::HandleScope::new(scope);
+    let hash = module.get_identity_hash().get();
+    let candidates: Vec<(v8::Global<v8::Module>, String, Option<ExternalCopy>)> = scope
+        .get_slot::<ImportMetaSlot>()
+        .and_then(|slot| slot.0.get(&hash))
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| (e.module.clone(), e.url.clone(), e.extra.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some((_, url, extra)) = candidates
+        .into_iter()
+        .find(|(m, _, _)| v8::Local::new(scope, m) == module)
+    else {
+        return;
+    };
+    if let Some(extra) = extra {
+        if let Some(value) = extra.deserialize_in(scope) {
+            if let Ok(object) = v8::Local::<v8::Object>::try_from(value) {
+                let args = v8::GetPropertyNamesArgsBuilder::new()
+                    .key_conversion(v8::KeyConversionMode::ConvertToString)
+                    .build();
+                if let Some(keys) = object.get_own_property_names(scope, args) {
+                    for i in 0..keys.length() {
+                        let Some(key) = keys.get_index(scope, i) else {
+                            continue;
+                        };
+                        let Ok(name) = v8::Local::<v8::Name>::try_from(key) else {
+                            continue;
+                        };
+                        if let Some(v) = object.get(scope, key) {
+                            meta.create_data_property(scope, name, v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(key), Some(url)) = (v8::String::new(scope, "url"), v8::String::new(scope, &url)) {
+        meta.create_data_property(scope, key.into(), url.into());
+    }
 }
 
 thread_local! {
@@ -156,7 +226,19 @@ impl Module {
                 specifiers.push(request.get_specifier().to_rust_string_lossy(tc));
             }
             let id = tables.next_id();
-            tables.modules.insert(id, v8::Global::new(tc, module));
+            let global = v8::Global::new(tc, module);
+            tables.modules.insert(id, global.clone());
+            if let Some(slot) = tc.get_slot_mut::<ImportMetaSlot>() {
+                slot.0
+                    .entry(module.get_identity_hash().get())
+                    .or_default()
+                    .push(ImportMeta {
+                        id,
+                        module: global,
+                        url: name.clone(),
+                        extra: options.import_meta.clone(),
+                    });
+            }
             Ok((id, specifiers, produced, rejected))
         })?;
         let (id, specifiers, cached_data, cached_data_rejected) = run.outcome.into_result()?;
@@ -349,6 +431,12 @@ impl Module {
         let id = self.id;
         self.isolate.exec_ignored(move |state| {
             state.tables.modules.remove(&id);
+            if let Some(slot) = state.isolate().get_slot_mut::<ImportMetaSlot>() {
+                for entries in slot.0.values_mut() {
+                    entries.retain(|e| e.id != id);
+                }
+                slot.0.retain(|_, entries| !entries.is_empty());
+            }
             Ok(())
         });
     }

@@ -286,6 +286,7 @@ fn modules_produce_and_consume_code_cache_across_isolates() {
                 filename: Some("fib.mjs".into()),
                 produce_cached_data: true,
                 cached_data: None,
+                import_meta: None,
             },
         )
         .unwrap();
@@ -298,6 +299,7 @@ fn modules_produce_and_consume_code_cache_across_isolates() {
                 filename: Some("fib.mjs".into()),
                 produce_cached_data: false,
                 cached_data: Some(cache.clone()),
+                import_meta: None,
             },
         )
         .unwrap();
@@ -329,6 +331,7 @@ fn modules_produce_and_consume_code_cache_across_isolates() {
                 filename: None,
                 produce_cached_data: false,
                 cached_data: Some(cache),
+                import_meta: None,
             },
         )
         .unwrap();
@@ -370,4 +373,40 @@ fn module_from_another_isolate_is_refused() {
         foreign.evaluate(&ctx, &cpu(100)),
         Err(Error::InvalidArgument(_))
     ));
+}
+
+#[test]
+fn import_meta_carries_the_url_and_host_supplied_copies_only() {
+    let iso = isolate(64);
+    let ctx = context(&iso);
+    let m = iso
+        .compile_module(
+            "export const meta = { url: import.meta.url, shard: import.meta.shard, tick: import.meta.tick, keys: Object.keys(import.meta).sort() };",
+            ModuleOptions {
+                filename: Some("bot/main.mjs".into()),
+                import_meta: Some(
+                    isoshard_scripting::ExternalCopy::from_json(&json!({"shard": "s0", "tick": 7, "url": "spoofed"}))
+                        .unwrap(),
+                ),
+                ..ModuleOptions::default()
+            },
+        )
+        .unwrap();
+    m.instantiate(&ctx, &cpu(1000), |_, _| Err("none".into()))
+        .unwrap();
+    assert_eq!(kind(&m.evaluate(&ctx, &cpu(100)).unwrap()), OutcomeKind::Ok);
+    let meta = m
+        .namespace(&ctx)
+        .unwrap()
+        .get("meta")
+        .unwrap()
+        .copy()
+        .unwrap()
+        .to_json()
+        .unwrap();
+    assert_eq!(
+        meta,
+        json!({"url": "bot/main.mjs", "shard": "s0", "tick": 7, "keys": ["shard", "tick", "url"]}),
+        "the filename wins over a supplied url"
+    );
 }
