@@ -6,7 +6,8 @@
 use std::time::{Duration, Instant};
 
 use isoshard_scripting::{
-    Callback, ExternalCopy, Isolate, IsolateOptions, ModuleOptions, RunOptions, Transferable,
+    Callback, ExternalCopy, Isolate, IsolateOptions, ModuleOptions, RunOptions, Snapshot,
+    SnapshotOptions, Transferable,
 };
 use serde_json::json;
 
@@ -229,6 +230,57 @@ fn main() {
         link += start.elapsed();
     }
     report("module_graph_100_instantiate", per_op(link, n), "us/op");
+
+    // Startup snapshots: isolate + context ready with the player prelude evaluated, from
+    // source vs from a snapshot made of the same source.
+    let prelude = include_str!("../../player-api/js/prelude.js");
+    let snapshot = Snapshot::create(
+        &[("prelude.js", prelude)],
+        None,
+        &SnapshotOptions::default(),
+    )
+    .expect("prelude snapshot");
+    report("snapshot_bytes", snapshot.len() as f64, "bytes");
+    let n = 200 / scale as u32;
+    let (mut from_source, mut from_snapshot) = (Duration::ZERO, Duration::ZERO);
+    for _ in 0..n {
+        let start = Instant::now();
+        let iso = Isolate::new(IsolateOptions::default()).unwrap();
+        let ctx = iso.create_context().unwrap();
+        let run = ctx
+            .eval(
+                prelude,
+                &RunOptions {
+                    copy_result: false,
+                    ..RunOptions::default()
+                },
+            )
+            .unwrap();
+        assert!(matches!(run.outcome, isoshard_scripting::RunOutcome::Ok(_)));
+        from_source += start.elapsed();
+        iso.dispose();
+        let start = Instant::now();
+        let iso = Isolate::new(IsolateOptions {
+            snapshot: Some(snapshot.clone()),
+            ..IsolateOptions::default()
+        })
+        .unwrap();
+        let ctx = iso.create_context().unwrap();
+        // One round trip, so both columns include a first call into the context.
+        ctx.eval("0", &opts).unwrap();
+        from_snapshot += start.elapsed();
+        iso.dispose();
+    }
+    report(
+        "isolate_ready_prelude_from_source",
+        per_op(from_source, n),
+        "us/op",
+    );
+    report(
+        "isolate_ready_prelude_from_snapshot",
+        per_op(from_snapshot, n),
+        "us/op",
+    );
 
     if json_out {
         println!("{}", serde_json::Value::Object(results));

@@ -33,6 +33,8 @@ pub struct IsolateOptions {
     /// are not charged to the memory limit (each is still capped at
     /// [`crate::WASM_MAX_MEMORY_PAGES`]). `WebAssembly.Memory` objects are always charged.
     pub allow_wasm_modules: bool,
+    /// Start from this snapshot: every context begins with the state its setup scripts left.
+    pub snapshot: Option<crate::Snapshot>,
 }
 
 impl Default for IsolateOptions {
@@ -43,6 +45,7 @@ impl Default for IsolateOptions {
             default_cpu_limit: Duration::from_secs(1),
             default_wall_limit: None,
             allow_wasm_modules: false,
+            snapshot: None,
         }
     }
 }
@@ -387,6 +390,10 @@ fn create_on_home(
         .array_buffer_allocator(array_buffer_budget::new_allocator(shared.clone()))
         // Atomics.wait would block the home thread (and every isolate on it) outside JS.
         .allow_atomics_wait(false);
+    let params = match &options.snapshot {
+        Some(snapshot) => params.snapshot_blob(snapshot.blob()),
+        None => params,
+    };
     let mut isolate = v8::Isolate::new(params);
     isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
     isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);

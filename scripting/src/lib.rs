@@ -16,7 +16,7 @@
 //! - `watchdog`, `thread_cpu_clock`: CPU and wall deadlines.
 //! - `array_buffer_budget`: ArrayBuffer bytes counted against the memory limit.
 //! - `isolate`, `isolate_state`: the host handle and the home-thread state + limited calls.
-//! - `context`, `script`, `module`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
+//! - `context`, `script`, `module`, `snapshot`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
 //! - `js_error`: thrown values to [`JsError`] without running their code.
 //!
 //! # Threading
@@ -41,6 +41,7 @@ mod outcome;
 mod platform;
 mod reference;
 mod script;
+mod snapshot;
 mod thread_cpu_clock;
 mod wasm_memory_guard;
 mod watchdog;
@@ -56,3 +57,4 @@ pub use outcome::{JsError, OutcomeKind, Run, RunOutcome};
 pub use platform::{init, WASM_MAX_MEMORY_PAGES};
 pub use reference::Reference;
 pub use script::{Script, ScriptOptions};
+pub use snapshot::{Snapshot, SnapshotOptions};

@@ -5,4 +5,5 @@ mod api;
 mod hostile;
 mod modules;
 mod security;
+mod snapshots;
 mod support;
