@@ -349,8 +349,16 @@ pub(crate) fn origin<'s>(
     scope: &mut v8::HandleScope<'s>,
     filename: Option<&str>,
 ) -> v8::ScriptOrigin<'s> {
-    let name = v8::String::new(scope, filename.unwrap_or("<eval>"))
-        .unwrap_or_else(|| v8::String::empty(scope));
+    source_origin(scope, filename.unwrap_or("<eval>"), false)
+}
+
+/// The origin of a classic script or (`is_module`) an ES module.
+pub(crate) fn source_origin<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    filename: &str,
+    is_module: bool,
+) -> v8::ScriptOrigin<'s> {
+    let name = v8::String::new(scope, filename).unwrap_or_else(|| v8::String::empty(scope));
     v8::ScriptOrigin::new(
         scope,
         name.into(),
@@ -361,7 +369,7 @@ pub(crate) fn origin<'s>(
         None,
         false,
         false,
-        false,
+        is_module,
         None,
     )
 }

@@ -10,7 +10,8 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::future::Future;
 
 use crate::context::{
-    compile_failure, disposed_as_outcome, finish, new_string, run_in_context, Context, RunOptions,
+    compile_failure, disposed_as_outcome, finish, new_string, run_in_context, source_origin,
+    Context, RunOptions,
 };
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
@@ -18,6 +19,7 @@ use crate::isolate::Isolate;
 use crate::isolate_state::{interrupted, Interrupted, IsolateState};
 use crate::outcome::Run;
 use crate::reference::Reference;
+use crate::script::cached_source;
 
 /// How a module is compiled.
 #[derive(Debug, Clone, Default)]
@@ -131,23 +133,6 @@ type LinkTable = HashMap<(i32, String), Vec<(v8::Global<v8::Module>, v8::Global<
 
 thread_local! {}
 
-fn module_origin<'s>(scope: &mut v8::HandleScope<'s>, filename: &str) -> v8::ScriptOrigin<'s> {
-    let name = v8::String::new(scope, filename).unwrap_or_else(|| v8::String::empty(scope));
-    v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        0,
-        None,
-        false,
-        false,
-        true,
-        None,
-    )
-}
-
 impl Isolate {
     /// Compiles `code` as an ES module.
     ///
@@ -179,21 +164,10 @@ impl Module {
             let scope = &mut v8::ContextScope::new(scope, context);
             let tc = &mut v8::TryCatch::new(scope);
             let source = new_string(tc, code)?;
-            let origin = module_origin(tc, &name);
+            let origin = source_origin(tc, &name, true);
             let consume = options.cached_data.is_some();
-            let mut source = match &options.cached_data {
-                Some(bytes) => v8::script_compiler::Source::new_with_cached_data(
-                    source,
-                    Some(&origin),
-                    v8::CachedData::new(bytes),
-                ),
-                None => v8::script_compiler::Source::new(source, Some(&origin)),
-            };
-            let compile_options = if consume {
-                v8::script_compiler::CompileOptions::ConsumeCodeCache
-            } else {
-                v8::script_compiler::CompileOptions::NoCompileOptions
-            };
+            let (mut source, compile_options) =
+                cached_source(source, &origin, options.cached_data.as_deref());
             let module = v8::script_compiler::compile_module2(
                 tc,
                 &mut source,

@@ -51,19 +51,8 @@ impl Script {
             let source = new_string(tc, code)?;
             let origin = origin(tc, options.filename.as_deref());
             let consume = options.cached_data.is_some();
-            let mut source = match &options.cached_data {
-                Some(bytes) => v8::script_compiler::Source::new_with_cached_data(
-                    source,
-                    Some(&origin),
-                    v8::CachedData::new(bytes),
-                ),
-                None => v8::script_compiler::Source::new(source, Some(&origin)),
-            };
-            let compile_options = if consume {
-                v8::script_compiler::CompileOptions::ConsumeCodeCache
-            } else {
-                v8::script_compiler::CompileOptions::NoCompileOptions
-            };
+            let (mut source, compile_options) =
+                cached_source(source, &origin, options.cached_data.as_deref());
             let unbound = v8::script_compiler::compile_unbound_script(
                 tc,
                 &mut source,
@@ -150,6 +139,31 @@ impl Script {
             state.tables.scripts.remove(&id);
             Ok(())
         });
+    }
+}
+
+/// A compile source, consuming `cached` code cache when given.
+pub(crate) fn cached_source<'s>(
+    source: v8::Local<'s, v8::String>,
+    origin: &v8::ScriptOrigin<'s>,
+    cached: Option<&[u8]>,
+) -> (
+    v8::script_compiler::Source,
+    v8::script_compiler::CompileOptions,
+) {
+    match cached {
+        Some(bytes) => (
+            v8::script_compiler::Source::new_with_cached_data(
+                source,
+                Some(origin),
+                v8::CachedData::new(bytes),
+            ),
+            v8::script_compiler::CompileOptions::ConsumeCodeCache,
+        ),
+        None => (
+            v8::script_compiler::Source::new(source, Some(origin)),
+            v8::script_compiler::CompileOptions::NoCompileOptions,
+        ),
     }
 }
 

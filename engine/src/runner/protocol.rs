@@ -129,13 +129,7 @@ pub fn write_frame_buffered<T: Serialize>(out: &mut impl Write, msg: &T) -> std:
 /// # Errors
 /// I/O failures, payloads over [`MAX_FRAME`].
 pub fn write_frame<T: Serialize>(out: &mut impl Write, msg: &T) -> std::io::Result<()> {
-    let payload = rmp_serde::to_vec(msg).map_err(std::io::Error::other)?;
-    let len = u32::try_from(payload.len())
-        .ok()
-        .filter(|l| *l <= MAX_FRAME)
-        .ok_or_else(|| std::io::Error::other("frame too large"))?;
-    out.write_all(&len.to_le_bytes())?;
-    out.write_all(&payload)?;
+    write_frame_buffered(out, msg)?;
     out.flush()
 }
 
