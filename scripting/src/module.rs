@@ -19,7 +19,7 @@ use crate::isolate::Isolate;
 use crate::isolate_state::{interrupted, Interrupted, IsolateState};
 use crate::outcome::Run;
 use crate::reference::Reference;
-use crate::script::cached_source;
+use crate::script::{cached_source, compile_in_throwaway_context};
 
 /// How a module is compiled.
 #[derive(Debug, Clone, Default)]
@@ -152,17 +152,12 @@ impl Module {
         code: &str,
         options: ModuleOptions,
     ) -> Result<Module> {
-        let limits = state.defaults;
         let filename = options
             .filename
             .clone()
             .unwrap_or_else(|| "<module>".to_string());
         let name = filename.clone();
-        let run = state.limited(limits, |iso, tables| {
-            let scope = &mut v8::HandleScope::new(iso);
-            let context = v8::Context::new(scope, Default::default());
-            let scope = &mut v8::ContextScope::new(scope, context);
-            let tc = &mut v8::TryCatch::new(scope);
+        let run = compile_in_throwaway_context(state, |tc, tables| {
             let source = new_string(tc, code)?;
             let origin = source_origin(tc, &name, true);
             let consume = options.cached_data.is_some();

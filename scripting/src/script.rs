@@ -7,7 +7,7 @@ use crate::context::{
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
-use crate::isolate_state::{interrupted, Interrupted, IsolateState};
+use crate::isolate_state::{interrupted, Interrupted, IsolateState, Tables};
 use crate::outcome::Run;
 
 /// How a script is compiled.
@@ -40,14 +40,7 @@ impl Script {
         code: &str,
         options: ScriptOptions,
     ) -> Result<Script> {
-        let limits = state.defaults;
-        let run = state.limited(limits, |iso, tables| {
-            let scope = &mut v8::HandleScope::new(iso);
-            // Compiling needs a context for error reporting; a throwaway one is enough since
-            // the unbound script is context-independent.
-            let context = v8::Context::new(scope, Default::default());
-            let scope = &mut v8::ContextScope::new(scope, context);
-            let tc = &mut v8::TryCatch::new(scope);
+        let run = compile_in_throwaway_context(state, |tc, tables| {
             let source = new_string(tc, code)?;
             let origin = origin(tc, options.filename.as_deref());
             let consume = options.cached_data.is_some();
@@ -140,6 +133,23 @@ impl Script {
             Ok(())
         });
     }
+}
+
+/// Runs a compile under the isolate's default limits. Compiling needs a context for error
+/// reporting; a throwaway one is enough since compiled scripts and modules are
+/// context-independent.
+pub(crate) fn compile_in_throwaway_context<T>(
+    state: &mut IsolateState,
+    f: impl FnOnce(&mut v8::TryCatch<v8::HandleScope>, &mut Tables) -> Result<T, Interrupted>,
+) -> Result<Run<T>> {
+    let limits = state.defaults;
+    state.limited(limits, |iso, tables| {
+        let scope = &mut v8::HandleScope::new(iso);
+        let context = v8::Context::new(scope, Default::default());
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let tc = &mut v8::TryCatch::new(scope);
+        f(tc, tables)
+    })
 }
 
 /// A compile source, consuming `cached` code cache when given.
