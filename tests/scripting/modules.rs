@@ -57,8 +57,13 @@ impl<'a> Files<'a> {
     }
 }
 
+/// A CPU limit with a wall limit far above it (see `support::eval`).
 fn cpu(ms: u64) -> RunOptions {
-    RunOptions::with_cpu_limit(Duration::from_millis(ms))
+    RunOptions {
+        cpu_limit: Some(Duration::from_millis(ms)),
+        wall_limit: Some(Duration::from_secs(20)),
+        ..RunOptions::default()
+    }
 }
 
 #[test]

@@ -16,10 +16,18 @@ pub fn context(iso: &Isolate) -> Context {
     iso.create_context().expect("context")
 }
 
+/// Evaluates under a CPU limit with a wall limit far above it: tests run in parallel on 2
+/// cores, and the default wall limit (2× CPU) would then fire first and turn an expected
+/// `CpuLimit` into `WallLimit`. Wall-limit behaviour has its own tests with explicit options.
 pub fn eval(ctx: &Context, code: &str, cpu_ms: u64) -> Run<ExternalCopy> {
+    let cpu = Duration::from_millis(cpu_ms);
     ctx.eval(
         code,
-        &RunOptions::with_cpu_limit(Duration::from_millis(cpu_ms)),
+        &RunOptions {
+            cpu_limit: Some(cpu),
+            wall_limit: Some(cpu.saturating_mul(2).max(Duration::from_secs(10))),
+            ..RunOptions::default()
+        },
     )
     .expect("host-side eval")
 }
