@@ -11,7 +11,9 @@
 //! - `storage`: [`ShardStorage`], [`SledStorage`] and the on-disk layout.
 //! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
 //! - `server`: `isoshard serve` — HTTP/WebSocket API, auth, metrics, the web viewer.
-//! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands.
+//! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands;
+//!   `replay_viewer`: `replay serve`, the web viewer playing a recording.
+//! - `web`: the browser pages (live viewer, replay viewer) compiled into the binary.
 //! - `error`: [`EngineError`].
 
 mod code_bundle;
@@ -19,11 +21,13 @@ pub mod demo;
 mod error;
 mod player_host;
 pub mod replay_cli;
+pub mod replay_viewer;
 pub mod runner;
 pub mod sandbox;
 pub mod server;
 mod shard;
 mod storage;
+mod web;
 
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};

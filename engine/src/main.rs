@@ -50,6 +50,13 @@ enum ReplayCommand {
         #[arg(long)]
         room: Option<String>,
     },
+    /// A web viewer that plays the recording: play/pause, step, seek to a tick. Read-only;
+    /// works on a live shard's recording too.
+    Serve {
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:21026")]
+        bind: std::net::SocketAddr,
+    },
 }
 
 /// Where players' isolates run.
@@ -103,6 +110,10 @@ enum Command {
         /// Runner processes with `--isolation process` (default: cores).
         #[arg(long)]
         runners: Option<usize>,
+        /// Keep at least this many of the newest ticks in the recording (DATA/replay); older
+        /// segments are deleted. Default: keep everything.
+        #[arg(long)]
+        replay_keep_ticks: Option<u64>,
     },
     /// Inspect, verify and export recordings.
     Replay {
@@ -248,6 +259,16 @@ fn run_replay(command: ReplayCommand) -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        ReplayCommand::Serve { data, bind } => {
+            let Some(runtime) = tokio_runtime("replay serve") else {
+                return ExitCode::from(2);
+            };
+            let options = isoshard_engine::replay_viewer::ReplayViewerOptions { data, bind };
+            match runtime.block_on(isoshard_engine::replay_viewer::serve(options)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
         ReplayCommand::Export { data, tick, room } => {
             match replay_cli::export(&data, tick, room.as_deref()) {
                 Ok(v) => {
@@ -256,6 +277,20 @@ fn run_replay(command: ReplayCommand) -> ExitCode {
                 }
                 Err(e) => fail(e),
             }
+        }
+    }
+}
+
+/// The multi-threaded runtime of the HTTP subcommands; `None` after printing why not.
+fn tokio_runtime(command: &str) -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("isoshard {command}: cannot start the runtime: {e}");
+            None
         }
     }
 }
@@ -307,6 +342,7 @@ fn main() -> ExitCode {
             cpu_limit_ms,
             isolation,
             runners,
+            replay_keep_ticks,
         } => {
             let options = isoshard_engine::server::ServeOptions {
                 data,
@@ -322,16 +358,10 @@ fn main() -> ExitCode {
                 },
                 cpu_limit_ms,
                 runners: (isolation == Isolation::Process).then(|| runner_options(runners)),
+                replay_keep_ticks,
             };
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("isoshard serve: cannot start the runtime: {e}");
-                    return ExitCode::from(2);
-                }
+            let Some(runtime) = tokio_runtime("serve") else {
+                return ExitCode::from(2);
             };
             match runtime.block_on(isoshard_engine::server::serve(options)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -19,19 +19,40 @@ impl Server {
     }
 
     fn start_with_tick(data: &Path, tick_ms: &str, extra: &[&str]) -> Server {
+        let mut args: Vec<std::ffi::OsString> = [
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--tick-ms",
+            tick_ms,
+            "--rooms",
+            "3",
+            "--data",
+        ]
+        .iter()
+        .map(Into::into)
+        .collect();
+        args.push(data.into());
+        args.extend(extra.iter().map(Into::into));
+        Self::spawn(&args, "isoshard serving on ")
+    }
+
+    /// `isoshard replay serve DATA` on a free port.
+    fn replay_viewer(data: &Path) -> Server {
+        let args: Vec<std::ffi::OsString> = vec![
+            "replay".into(),
+            "serve".into(),
+            data.into(),
+            "--bind".into(),
+            "127.0.0.1:0".into(),
+        ];
+        Self::spawn(&args, "isoshard replay viewer on ")
+    }
+
+    /// Starts the binary and waits for the stderr line `ready` + URL.
+    fn spawn(args: &[std::ffi::OsString], ready: &'static str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--tick-ms",
-                tick_ms,
-                "--rooms",
-                "3",
-                "--data",
-            ])
-            .arg(data)
-            .args(extra)
+            .args(args)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -40,14 +61,14 @@ impl Server {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("isoshard serving on ") {
+                if let Some(url) = line.strip_prefix(ready) {
                     let _ = tx.send(url.trim().to_string());
                 }
             }
         });
         let base = rx
             .recv_timeout(Duration::from_secs(60))
-            .expect("server printed its address");
+            .expect("the server printed its address");
         Server { child, base }
     }
 
@@ -489,6 +510,20 @@ fn npm_dir() -> std::path::PathBuf {
     dir
 }
 
+/// The browser check's canvas pixel at the creep's tile is the owner's colour.
+fn assert_creep_drawn(got: &Value) {
+    let pixel: Vec<i64> = serde_json::from_value(got["pixel"].clone()).unwrap();
+    let expected: Vec<i64> = serde_json::from_value(got["expected"].clone()).unwrap();
+    assert!(
+        pixel
+            .iter()
+            .zip(&expected)
+            .take(3)
+            .all(|(a, b)| (a - b).abs() <= 8),
+        "canvas {pixel:?} at the creep's tile, expected {expected:?}"
+    );
+}
+
 fn node(script: &str, args: &[&str]) -> Value {
     let out = Command::new("node")
         .arg(
@@ -591,14 +626,201 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps() {
     );
     assert_eq!(got["selected"], room.as_str());
     assert!(got["t2"].as_u64() > got["t1"].as_u64(), "{got}");
-    let pixel: Vec<i64> = serde_json::from_value(got["pixel"].clone()).unwrap();
-    let expected: Vec<i64> = serde_json::from_value(got["expected"].clone()).unwrap();
+    assert_creep_drawn(&got);
+}
+
+/// Every file of a recording with its bytes, to prove reading never writes.
+fn recording_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.display().to_string(), std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn replay_viewer_in_headless_chromium_seeks_steps_plays_and_reports_damage() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
-        pixel
-            .iter()
-            .zip(&expected)
-            .take(3)
-            .all(|(a, b)| (a - b).abs() <= 8),
-        "canvas {pixel:?} at the creep's tile, expected {expected:?}"
+        Path::new(&chromium).exists(),
+        "the replay viewer test needs a real browser: install Debian's `chromium` package or set CHROMIUM"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(["demo", "--ticks", "400", "--json", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let demo: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // A creep standing in the world at tick 250, from `replay export` (an independent path).
+    let tick = 250u64;
+    let out = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(["replay", "export", "--tick", &tick.to_string()])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let export: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (room, x, y, owner) = export["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|r| {
+            r["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["type"] == "creep" && o["spawning"] == false)
+                .map(|o| {
+                    (
+                        r["name"].as_str().unwrap().to_string(),
+                        o["x"].as_u64().unwrap(),
+                        o["y"].as_u64().unwrap(),
+                        o["owner"].as_str().unwrap().to_string(),
+                    )
+                })
+        })
+        .expect("the sample bots have a creep out at tick 250");
+    let recording = data.join("replay");
+    let before = recording_bytes(&recording);
+    let v = Server::replay_viewer(&data);
+
+    // The JSON API, malformed and out-of-range requests included.
+    let range = body(ureq::get(&v.url("/api/range")).call());
+    assert_eq!(
+        (range["first_tick"].as_u64(), range["last_tick"].as_u64()),
+        (Some(0), Some(400))
+    );
+    let end = body(ureq::get(&v.url("/api/ticks/400")).call());
+    assert_eq!(
+        end["state_hash"], demo["state_hash"],
+        "the viewer's last tick is the demo's final state"
+    );
+    assert_eq!(status(ureq::get(&v.url("/api/ticks/abc")).call()), 400);
+    assert_eq!(status(ureq::get(&v.url("/api/ticks/401")).call()), 404);
+    assert_eq!(
+        status(ureq::get(&v.url("/api/ticks/10/rooms/nowhere")).call()),
+        404
+    );
+    let at = |t: u64| body(ureq::get(&v.url(&format!("/api/ticks/{t}"))).call());
+    let (hash_at, hash_next) = (
+        at(tick)["state_hash"].clone(),
+        at(tick + 1)["state_hash"].clone(),
+    );
+
+    let got = node(
+        "replay_viewer_check.js",
+        &[
+            &v.base,
+            &room,
+            &tick.to_string(),
+            &x.to_string(),
+            &y.to_string(),
+            &owner,
+        ],
+    );
+    assert_eq!(got["opened"], 0, "{got}");
+    assert_eq!(got["last"], 400);
+    assert_eq!(got["selected"], room.as_str());
+    assert_creep_drawn(&got);
+    assert_eq!(got["hashAtTick"], hash_at);
+    assert_eq!(got["hashAfterStep"], hash_next);
+    assert_eq!(got["hashAfterBack"], hash_at);
+    assert!(got["paused"].as_u64().unwrap() >= tick + 5, "{got}");
+    assert_eq!(got["paused"], got["stillPaused"], "pause stops playback");
+    assert!(
+        got["error"]
+            .as_str()
+            .unwrap()
+            .contains("outside the recording"),
+        "{got}"
+    );
+    assert_eq!(
+        recording_bytes(&recording),
+        before,
+        "the viewer never writes"
+    );
+
+    // A damaged segment: a clear error naming the file, and the viewer keeps serving.
+    let seg = recording.join("segment-000000000300.isr");
+    let mut bytes = std::fs::read(&seg).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    std::fs::write(&seg, bytes).unwrap();
+    let damaged = recording_bytes(&recording);
+    let r = ureq::get(&v.url("/api/ticks/399")).call();
+    let Err(ureq::Error::Status(500, resp)) = r else {
+        panic!("a corrupt segment must be a 500, got {r:?}")
+    };
+    let err: Value = resp.into_json().unwrap();
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("segment-000000000300.isr"),
+        "{err}"
+    );
+    assert_eq!(at(tick)["state_hash"], hash_at, "other segments still play");
+    assert_eq!(recording_bytes(&recording), damaged);
+}
+
+#[test]
+fn replay_viewer_follows_a_live_shards_recording_trimmed_by_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        dir.path(),
+        &["--open-registration", "--replay-keep-ticks", "100"],
+    );
+    register(&s, "watched", None);
+    s.until_tick(5);
+    let v = Server::replay_viewer(dir.path());
+    let range = |v: &Server| {
+        let r = body(ureq::get(&v.url("/api/range")).call());
+        (
+            r["first_tick"].as_u64().unwrap(),
+            r["last_tick"].as_u64().unwrap(),
+        )
+    };
+    let (first, last) = range(&v);
+    s.until_tick(last + 250);
+    let (first_later, last_later) = range(&v);
+    assert!(
+        last_later >= last + 200,
+        "range grew from {last} to {last_later}"
+    );
+    // 100 ticks kept = two segments of 100: older segments are gone.
+    assert!(
+        first_later > first,
+        "retention trimmed the start: {first} → {first_later}"
+    );
+    assert!(
+        last_later - first_later <= 200,
+        "{first_later}..={last_later}"
+    );
+    let segments = std::fs::read_dir(dir.path().join("replay"))
+        .unwrap()
+        .count();
+    assert!(segments <= 3, "{segments} segment files");
+    // The newest recorded tick plays, with the player who joined the live shard; a trimmed
+    // tick is a clean 404.
+    let summary = body(ureq::get(&v.url(&format!("/api/ticks/{last_later}"))).call());
+    assert_eq!(summary["tick"], last_later);
+    assert!(
+        summary["players"].to_string().contains("watched"),
+        "{summary}"
+    );
+    assert_eq!(
+        status(ureq::get(&v.url(&format!("/api/ticks/{first}"))).call()),
+        404
     );
 }

@@ -1,11 +1,11 @@
 //! Replay benchmark: record a 10,000-tick, 10-player game (the Rust reference colony plays,
-//! so no JavaScript is involved), then verify it.
+//! so no JavaScript is involved), then verify it, and time the replay viewer's seeks.
 //!
 //! `cargo bench -p isoshard-replays --bench verify [-- --ticks N] [-- --threads N]`
 
 use std::time::{Duration, Instant};
 
-use isoshard_replays::{Recorder, RecorderOptions, Recording};
+use isoshard_replays::{Playback, Recorder, RecorderOptions, Recording};
 use isoshard_world::scripted_colony::ScriptedColony;
 use isoshard_world::{GameWorld, IntentBatch, PathGrid, WorldConfig};
 
@@ -73,5 +73,28 @@ fn main() {
     println!(
         "verify_ticks_per_s: {:.0}",
         ticks as f64 / report.elapsed.as_secs_f64()
+    );
+    // What the replay viewer does: play forward one tick at a time, and jump around.
+    let mut playback = Playback::open(dir.path()).unwrap();
+    let play_from = ticks / 2;
+    playback.seek(play_from).unwrap();
+    let steps = 500.min(ticks - play_from);
+    let t = Instant::now();
+    for k in 1..=steps {
+        playback.seek(play_from + k).unwrap();
+    }
+    println!(
+        "playback_step_us: {:.1}",
+        t.elapsed().as_secs_f64() * 1e6 / steps as f64
+    );
+    // Deterministic scattered targets (a multiplicative walk over the range).
+    let jumps = 200u64;
+    let t = Instant::now();
+    for k in 0..jumps {
+        playback.seek((k * 7_919 + 13) % (ticks + 1)).unwrap();
+    }
+    println!(
+        "playback_random_seek_ms: {:.2}",
+        t.elapsed().as_secs_f64() * 1e3 / jumps as f64
     );
 }

@@ -17,15 +17,18 @@
 //! - `segment`: reading and writing one segment file.
 //! - `recorder`: [`Recorder`], appends as the shard runs, with retention.
 //! - `recording`: [`Recording`], info, verify, export.
+//! - `playback`: [`Playback`], the world at any recorded tick (the replay viewer's source).
 //! - `error`: [`ReplayError`].
 
 mod error;
+mod playback;
 mod record;
 mod recorder;
 mod recording;
 mod segment;
 
 pub use error::{ReplayError, Result};
+pub use playback::Playback;
 pub use record::{Record, TickEntry};
 pub use recorder::{Recorder, RecorderOptions};
 pub use recording::{Divergence, Recording, RecordingInfo, VerifyReport};

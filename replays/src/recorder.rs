@@ -26,6 +26,22 @@ impl Default for RecorderOptions {
     }
 }
 
+impl RecorderOptions {
+    /// Default-length segments, keeping at least the newest `ticks` ticks (`None`: all).
+    /// Whole segments are deleted, so up to one segment more stays on disk.
+    pub fn keep_ticks(ticks: Option<u64>) -> Self {
+        let d = RecorderOptions::default();
+        RecorderOptions {
+            retention_segments: ticks.map(|t| {
+                usize::try_from(t.div_ceil(d.segment_ticks))
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1)
+            }),
+            ..d
+        }
+    }
+}
+
 /// Writes a recording into a directory.
 pub struct Recorder {
     dir: PathBuf,
@@ -254,6 +270,15 @@ impl Recorder {
     }
 }
 
+/// The segments of a recording, oldest first; [`ReplayError::Empty`] when there are none.
+pub(crate) fn list_recording(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
+    let segments = list_segments(dir)?;
+    if segments.is_empty() {
+        return Err(ReplayError::Empty(dir.to_path_buf()));
+    }
+    Ok(segments)
+}
+
 pub(crate) fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
     let entries = std::fs::read_dir(dir).map_err(|source| ReplayError::Io {
         file: dir.to_path_buf(),
@@ -272,19 +297,9 @@ pub(crate) fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
 
 /// Re-simulates a segment up to `tick` (snapshot, players added, recorded intents).
 fn rebuild(path: &Path, tick: u64) -> Option<GameWorld> {
-    let mut reader = crate::segment::SegmentReader::open(path).ok()?;
-    let mut world: Option<GameWorld> = None;
-    while let Ok(Some(rec)) = reader.next_record() {
-        match rec {
-            Record::Snapshot(s) => world = GameWorld::restore(*s).ok(),
-            Record::PlayerAdded { name, .. } => {
-                let _ = world.as_mut()?.add_player(&name);
-            }
-            Record::Tick(t) if t.tick <= tick => {
-                world.as_mut()?.tick(&t.intents);
-            }
-            _ => {}
-        }
-    }
-    world.filter(|w| w.time() == tick)
+    let mut cursor = crate::playback::SegmentCursor::open(path).ok()?;
+    // The records after `tick` may be torn by the crash being recovered from: an error once
+    // `tick` is reached is expected.
+    let _ = cursor.advance_to(tick);
+    (cursor.world().time() == tick).then(|| cursor.into_world())
 }

@@ -9,8 +9,9 @@ use isoshard_world::{GameWorld, RoomView, StateHash};
 use serde::Serialize;
 
 use crate::error::{ReplayError, Result};
+use crate::playback::Playback;
 use crate::record::Record;
-use crate::recorder::list_segments;
+use crate::recorder::list_recording;
 use crate::segment::SegmentReader;
 
 /// A recording directory.
@@ -77,13 +78,9 @@ impl Recording {
     /// # Errors
     /// [`ReplayError::Empty`] without segments; I/O failures.
     pub fn open(dir: &Path) -> Result<Recording> {
-        let segments = list_segments(dir)?;
-        if segments.is_empty() {
-            return Err(ReplayError::Empty(dir.to_path_buf()));
-        }
         Ok(Recording {
             dir: dir.to_path_buf(),
-            segments,
+            segments: list_recording(dir)?,
         })
     }
 
@@ -254,60 +251,8 @@ impl Recording {
     /// # Errors
     /// [`ReplayError::OutOfRange`], [`ReplayError::UnknownRoom`], corrupt segments.
     pub fn export(&self, tick: u64, room: Option<&str>) -> Result<Vec<RoomView>> {
-        let (_, path) = self
-            .segments
-            .iter()
-            .rev()
-            .find(|(t, _)| *t <= tick)
-            .ok_or_else(|| ReplayError::OutOfRange {
-                tick,
-                first: self.segments[0].0,
-                last: u64::MAX,
-            })?;
-        let mut world: Option<GameWorld> = None;
-        let mut reader = SegmentReader::open(path)?;
-        let mut reached = false;
-        while let Some(rec) = reader.next_record()? {
-            match rec {
-                Record::Snapshot(s) => {
-                    let t = s.time;
-                    world = Some(
-                        GameWorld::restore(*s).map_err(|e| ReplayError::BadSnapshot {
-                            file: path.clone(),
-                            tick: t,
-                            message: e.to_string(),
-                        })?,
-                    );
-                    reached = t == tick;
-                }
-                Record::PlayerAdded { name, .. } => {
-                    if let Some(w) = world.as_mut() {
-                        if w.time() <= tick && !(reached && w.time() < tick) {
-                            let _ = w.add_player(&name);
-                        }
-                    }
-                }
-                Record::Tick(t) => {
-                    if t.tick > tick {
-                        break;
-                    }
-                    if let Some(w) = world.as_mut() {
-                        w.tick(&t.intents);
-                        reached = w.time() == tick;
-                    }
-                }
-                Record::CodeChanged { .. } => {}
-            }
-        }
-        let world = world.ok_or_else(|| ReplayError::NoSnapshot { file: path.clone() })?;
-        if world.time() != tick {
-            let info_last = world.time();
-            return Err(ReplayError::OutOfRange {
-                tick,
-                first: self.segments[0].0,
-                last: info_last,
-            });
-        }
+        let mut playback = Playback::open(&self.dir)?;
+        let world = playback.seek(tick)?;
         let views = world.views();
         match room {
             Some(name) => views

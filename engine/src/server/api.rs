@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use base64::Engine as _;
@@ -148,7 +148,9 @@ impl AppState {
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(viewer))
+        .route("/", get(crate::web::live_page))
+        .route("/room_canvas.js", get(crate::web::room_canvas_js))
+        .route("/viewer.css", get(crate::web::viewer_css))
         .route("/api/register", post(register))
         .route("/api/code", put(put_code))
         .route("/api/me", get(me))
@@ -166,10 +168,6 @@ pub(crate) fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(DefaultBodyLimit::disable())
         .with_state(state)
-}
-
-async fn viewer() -> Html<&'static str> {
-    Html(include_str!("viewer.html"))
 }
 
 #[derive(Deserialize)]

@@ -39,6 +39,8 @@ pub struct ServeOptions {
     pub cpu_limit_ms: i64,
     /// Runner processes (`None`: players run on home threads in this process).
     pub runners: Option<crate::runner::ProcessHostOptions>,
+    /// Keep at least this many of the newest ticks in the recording (`None`: all).
+    pub replay_keep_ticks: Option<u64>,
 }
 
 fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
@@ -96,7 +98,10 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
             Box::new(storage),
         )?
     };
-    shard.resume_recording(&options.data.join("replay"), RecorderOptions::default())?;
+    shard.resume_recording(
+        &options.data.join("replay"),
+        RecorderOptions::keep_ticks(options.replay_keep_ticks),
+    )?;
     if let Some(r) = &options.runners {
         shard.use_runner_processes(r.clone())?;
     }
@@ -122,25 +127,12 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         open_registration: options.open_registration,
         admin_token,
     };
-    let listener = tokio::net::TcpListener::bind(options.bind)
-        .await
-        .map_err(|e| EngineError::Usage(format!("cannot bind {}: {e}", options.bind)))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    let (listener, local) = listen(options.bind).await?;
     // Tools and tests read this line to find the port.
     tracing::info!(%local, "listening");
     eprintln!("isoshard serving on http://{local}");
-    let shutdown = async {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = async { if let Some(t) = term.as_mut() { t.recv().await; } else { std::future::pending::<()>().await } } => {}
-        }
-    };
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| EngineError::Storage(format!("server failed: {e}")))?;
     // Finish the current tick, then stop; the shard flushes on drop.
@@ -152,4 +144,24 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     tracing::info!(tick = shard.time(), "shard stopped");
     drop(shard);
     Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what operators and service managers send).
+pub(crate) async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { if let Some(t) = term.as_mut() { t.recv().await; } else { std::future::pending::<()>().await } } => {}
+    }
+}
+
+/// Binds `addr` (port 0 picks a free port) and returns the address actually bound.
+pub(crate) async fn listen(addr: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| EngineError::Usage(format!("cannot bind {addr}: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    Ok((listener, local))
 }

@@ -1,0 +1,233 @@
+//! `isoshard replay serve`: a web viewer that plays a recording (play/pause, step, seek to a
+//! tick). It reads segment files only — never the shard's database — so it can watch a live
+//! shard's recording while the shard appends to it, and it never writes anything.
+//!
+//! One [`Playback`] serves every request: playing forward costs one world tick per step;
+//! seeking elsewhere restores the nearest snapshot (at most `segment_ticks` ticks away).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use isoshard_replays::{Playback, ReplayError};
+use isoshard_world::GameWorld;
+use serde_json::{json, Value};
+
+use crate::error::{EngineError, Result};
+
+/// What `replay serve` needs.
+#[derive(Debug, Clone)]
+pub struct ReplayViewerOptions {
+    /// A data directory (its `replay/`) or a recording directory.
+    pub data: PathBuf,
+    pub bind: SocketAddr,
+}
+
+#[derive(Clone)]
+struct ViewerState {
+    playback: Arc<Mutex<Playback>>,
+    /// Terrain never changes during a recording: encoded once per room.
+    terrain: Arc<BTreeMap<String, String>>,
+}
+
+/// A JSON error: 400 for a malformed request, 404 for ticks or rooms the recording does not
+/// hold, 500 for a damaged recording (the message names the file and tick).
+struct ViewerError(StatusCode, String);
+
+impl IntoResponse for ViewerError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+impl From<ReplayError> for ViewerError {
+    fn from(e: ReplayError) -> Self {
+        let status = match e {
+            ReplayError::OutOfRange { .. } | ReplayError::UnknownRoom(_) => StatusCode::NOT_FOUND,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ViewerError(status, e.to_string())
+    }
+}
+
+type ViewerResult = std::result::Result<Json<Value>, ViewerError>;
+
+fn parse_tick(raw: &str) -> std::result::Result<u64, ViewerError> {
+    raw.parse().map_err(|_| {
+        ViewerError(
+            StatusCode::BAD_REQUEST,
+            format!("tick must be a non-negative integer, got {raw:?}"),
+        )
+    })
+}
+
+impl ViewerState {
+    /// Runs `f` on the shared playback on a blocking thread (seeking re-simulates ticks).
+    async fn with_playback<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Playback) -> std::result::Result<T, ViewerError> + Send + 'static,
+    ) -> std::result::Result<T, ViewerError> {
+        let playback = self.playback.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while seeking leaves the playback consistent (it drops its cursor on
+            // errors), so a poisoned lock is still usable.
+            let mut p = playback
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut p)
+        })
+        .await
+        .map_err(|e| ViewerError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+    }
+
+    /// Runs `f` on the world at `tick`.
+    async fn at<T: Send + 'static>(
+        &self,
+        tick: u64,
+        f: impl FnOnce(&GameWorld, &Playback) -> std::result::Result<T, ViewerError> + Send + 'static,
+    ) -> std::result::Result<T, ViewerError> {
+        self.with_playback(move |p| {
+            p.seek(tick)?;
+            let p = &*p;
+            let world = p.current_world().ok_or_else(|| {
+                ViewerError(StatusCode::INTERNAL_SERVER_ERROR, "no world loaded".into())
+            })?;
+            f(world, p)
+        })
+        .await
+    }
+}
+
+fn open(data: &Path) -> Result<(Playback, BTreeMap<String, String>)> {
+    let dir = crate::replay_cli::recording_dir(data);
+    let storage = |e: ReplayError| EngineError::Storage(e.to_string());
+    let mut playback = Playback::open(&dir).map_err(storage)?;
+    let (first, _) = playback.range().map_err(storage)?;
+    let world = playback.seek(first).map_err(storage)?;
+    let terrain = world
+        .map()
+        .rooms
+        .iter()
+        .map(|r| (r.name.clone(), r.terrain.encode()))
+        .collect();
+    Ok((playback, terrain))
+}
+
+/// The viewer's routes over the recording in `data`.
+///
+/// # Errors
+/// A missing recording, or one whose first segment cannot be read (the error names the file).
+pub fn router(data: &Path) -> Result<Router> {
+    let (playback, terrain) = open(data)?;
+    let state = ViewerState {
+        playback: Arc::new(Mutex::new(playback)),
+        terrain: Arc::new(terrain),
+    };
+    Ok(Router::new()
+        .route("/", get(crate::web::replay_page))
+        .route("/room_canvas.js", get(crate::web::room_canvas_js))
+        .route("/viewer.css", get(crate::web::viewer_css))
+        .route("/api/range", get(range))
+        .route("/api/ticks/{tick}", get(tick_summary))
+        .route("/api/ticks/{tick}/rooms/{name}", get(room_at))
+        .route("/api/rooms/{name}/terrain", get(terrain_of))
+        .fallback(|| async { ViewerError(StatusCode::NOT_FOUND, "no such endpoint".into()) })
+        .with_state(state))
+}
+
+/// Serves the viewer until Ctrl-C or SIGTERM. Prints `isoshard replay viewer on http://ADDR`
+/// on stderr once listening (tools read the port from it).
+///
+/// # Errors
+/// An unusable recording or address.
+pub async fn serve(options: ReplayViewerOptions) -> Result<()> {
+    let app = router(&options.data)?;
+    let (listener, local) = crate::server::listen(options.bind).await?;
+    tracing::info!(%local, data = %options.data.display(), "replay viewer listening");
+    eprintln!("isoshard replay viewer on http://{local}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(crate::server::shutdown_signal())
+        .await
+        .map_err(|e| EngineError::Storage(format!("server failed: {e}")))
+}
+
+async fn range(State(s): State<ViewerState>) -> ViewerResult {
+    let (first, last) = s
+        .with_playback(|p| p.range().map_err(ViewerError::from))
+        .await?;
+    Ok(Json(json!({ "first_tick": first, "last_tick": last })))
+}
+
+/// The tick's hash, rooms, each player's rooms and creep count, and the intents that
+/// produced this state.
+async fn tick_summary(State(s): State<ViewerState>, UrlPath(raw): UrlPath<String>) -> ViewerResult {
+    let tick = parse_tick(&raw)?;
+    s.at(tick, |world, playback| {
+        let views = world.views();
+        let mut creeps: BTreeMap<&str, usize> = BTreeMap::new();
+        for room in views.rooms.values() {
+            for o in room.objects.iter().filter(|o| o.kind == "creep") {
+                if let Some(owner) = &o.owner {
+                    *creeps.entry(owner.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let names: BTreeMap<_, _> = world.players().iter().map(|p| (p.id, &p.name)).collect();
+        let intents: BTreeMap<&str, &Vec<isoshard_world::Intent>> = playback
+            .last_intents()
+            .map(|batch| {
+                batch
+                    .by_player
+                    .iter()
+                    .filter_map(|(id, list)| names.get(id).map(|n| (n.as_str(), list)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let players: Vec<Value> = views
+            .players
+            .values()
+            .map(|p| {
+                json!({
+                    "name": p.username,
+                    "rooms": p.rooms,
+                    "creeps": creeps.get(p.username.as_str()).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        Ok(Json(json!({
+            "tick": world.time(),
+            "state_hash": world.state_hash().to_hex(),
+            "rooms": views.rooms.keys().collect::<Vec<_>>(),
+            "players": players,
+            "intents": intents,
+        })))
+    })
+    .await
+}
+
+async fn room_at(
+    State(s): State<ViewerState>,
+    UrlPath((raw, name)): UrlPath<(String, String)>,
+) -> ViewerResult {
+    let tick = parse_tick(&raw)?;
+    s.at(tick, move |world, _| {
+        world
+            .room_view(&name)
+            .map(|r| Json(json!(r)))
+            .ok_or_else(|| ReplayError::UnknownRoom(name).into())
+    })
+    .await
+}
+
+async fn terrain_of(State(s): State<ViewerState>, UrlPath(name): UrlPath<String>) -> ViewerResult {
+    s.terrain
+        .get(&name)
+        .map(|t| Json(json!({ "room": name, "terrain": t })))
+        .ok_or_else(|| ReplayError::UnknownRoom(name).into())
+}
