@@ -112,6 +112,7 @@ pub struct Context {
 
 impl Context {
     pub(crate) fn create_on_home(isolate: Isolate, state: &mut IsolateState) -> Result<Context> {
+        let inspector = state.inspector_contexts();
         let (iso, tables) = state.split();
         let scope = &mut v8::HandleScope::new(iso);
         let context = v8::Context::new(scope, Default::default());
@@ -124,7 +125,11 @@ impl Context {
             }
         }
         let id = tables.next_id();
-        tables.contexts.insert(id, v8::Global::new(scope, context));
+        let global = v8::Global::new(scope, context);
+        if let Some(inspector) = &inspector {
+            inspector.context_created(context, id, global.clone());
+        }
+        tables.contexts.insert(id, global);
         Ok(Context { isolate, id })
     }
 
@@ -302,7 +307,9 @@ impl Context {
     pub fn release(&self) {
         let ctx = self.id;
         self.isolate.exec_ignored(move |state| {
+            state.inspector_context_destroyed(ctx);
             state.tables.contexts.remove(&ctx);
+            state.tables.trusted_contexts.remove(&ctx);
             Ok(())
         });
     }

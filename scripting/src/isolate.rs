@@ -35,6 +35,10 @@ pub struct IsolateOptions {
     pub allow_wasm_modules: bool,
     /// Start from this snapshot: every context begins with the state its setup scripts left.
     pub snapshot: Option<crate::Snapshot>,
+    /// Allow DevTools sessions ([`Isolate::inspector_session`]). Off by default. A breakpoint
+    /// holds the home thread until the call's wall limit: combine with `dedicated_thread`
+    /// so a paused isolate stalls no other isolate.
+    pub inspector: bool,
 }
 
 impl Default for IsolateOptions {
@@ -46,6 +50,7 @@ impl Default for IsolateOptions {
             default_wall_limit: None,
             allow_wasm_modules: false,
             snapshot: None,
+            inspector: false,
         }
     }
 }
@@ -71,6 +76,9 @@ pub(crate) struct IsolateInner {
     pub(crate) home: HomeThreadHandle,
     pub(crate) shared: Arc<IsolateShared>,
     pub(crate) terminator: v8::IsolateHandle,
+    pub(crate) inspector_enabled: bool,
+    pub(crate) inspector_inbox: crossbeam_channel::Sender<crate::inspector::Inbound>,
+    pub(crate) profilers: crate::inspector::Profilers,
 }
 
 impl Drop for IsolateInner {
@@ -150,8 +158,10 @@ impl Isolate {
         }
         let (tx, rx) = crossbeam_channel::bounded(1);
         let job_shared = shared.clone();
+        let inspector_enabled = options.inspector;
+        let (inbox_tx, inbox_rx) = crossbeam_channel::unbounded();
         let sent = home.send(Box::new(move |home: &mut HomeThread| {
-            let handle = create_on_home(home, job_shared, &options);
+            let handle = create_on_home(home, job_shared, &options, inbox_rx);
             let _ = tx.send(handle);
         }));
         if !sent {
@@ -164,6 +174,9 @@ impl Isolate {
                 home,
                 shared,
                 terminator,
+                inspector_enabled,
+                inspector_inbox: inbox_tx,
+                profilers: crate::inspector::Profilers::default(),
             }),
         })
     }
@@ -289,30 +302,7 @@ impl Isolate {
         f: impl FnOnce(&mut IsolateState) -> Result<R> + Send + 'static,
         reply: impl FnOnce(Result<R>) + Send + 'static,
     ) -> bool {
-        let id = self.inner.id;
-        self.inner.home.send(Box::new(move |home: &mut HomeThread| {
-            let result = match home.isolates.get_mut(&id) {
-                None => Err(Error::Disposed),
-                Some(state) if state.shared.disposed.load(Ordering::Acquire) => {
-                    Err(Error::Disposed)
-                }
-                Some(state) => {
-                    state.enter();
-                    let r = f(state);
-                    state.exit();
-                    r
-                }
-            };
-            if home
-                .isolates
-                .get(&id)
-                .is_some_and(|s| s.shared.memory_limit_hit.load(Ordering::Acquire))
-            {
-                // After a memory-limit hit the heap may be in any state: dispose now.
-                home.isolates.remove(&id);
-            }
-            reply(result);
-        }))
+        queue_job(&self.inner.home, self.inner.id, f, reply)
     }
 
     /// Runs `f` on the home thread and waits for it.
@@ -362,6 +352,36 @@ impl Isolate {
     }
 }
 
+/// Queues `f` for isolate `id` on `home`, entered; `reply` gets its result (or `Disposed`).
+pub(crate) fn queue_job<R: Send + 'static>(
+    home: &HomeThreadHandle,
+    id: u64,
+    f: impl FnOnce(&mut IsolateState) -> Result<R> + Send + 'static,
+    reply: impl FnOnce(Result<R>) + Send + 'static,
+) -> bool {
+    home.send(Box::new(move |home: &mut HomeThread| {
+        let result = match home.isolates.get_mut(&id) {
+            None => Err(Error::Disposed),
+            Some(state) if state.shared.disposed.load(Ordering::Acquire) => Err(Error::Disposed),
+            Some(state) => {
+                state.enter();
+                let r = f(state);
+                state.exit();
+                r
+            }
+        };
+        if home
+            .isolates
+            .get(&id)
+            .is_some_and(|s| s.shared.memory_limit_hit.load(Ordering::Acquire))
+        {
+            // After a memory-limit hit the heap may be in any state: dispose now.
+            home.isolates.remove(&id);
+        }
+        reply(result);
+    }))
+}
+
 fn heap_statistics_of(state: &mut IsolateState) -> Result<HeapStatistics> {
     let mut s = v8::HeapStatistics::default();
     state.isolate().get_heap_statistics(&mut s);
@@ -383,6 +403,7 @@ fn create_on_home(
     home: &mut HomeThread,
     shared: Arc<IsolateShared>,
     options: &IsolateOptions,
+    inspector_inbox: crossbeam_channel::Receiver<crate::inspector::Inbound>,
 ) -> v8::IsolateHandle {
     let limit = shared.memory_limit_bytes;
     let params = v8::CreateParams::default()
@@ -414,7 +435,13 @@ fn create_on_home(
         cpu,
         wall: options.default_wall_limit.unwrap_or(cpu * 2),
     };
-    let state = IsolateState::new(isolate, shared.clone(), home.cpu_clock, defaults);
+    let state = IsolateState::new(
+        isolate,
+        shared.clone(),
+        home.cpu_clock,
+        defaults,
+        inspector_inbox,
+    );
     home.isolates.insert(shared.id, state);
     terminator
 }

@@ -115,6 +115,9 @@ pub(crate) struct Tables {
     pub(crate) modules: HashMap<u32, v8::Global<v8::Module>>,
     pub(crate) references: HashMap<u32, v8::Global<v8::Value>>,
     pub(crate) functions: HashMap<String, v8::Global<v8::Function>>,
+    /// Contexts created as trusted (host code): never shown to the inspector, and the only
+    /// ones that may hand out references and promises.
+    pub(crate) trusted_contexts: std::collections::HashSet<u32>,
     next_id: u32,
 }
 
@@ -130,6 +133,7 @@ impl Tables {
         self.modules.clear();
         self.references.clear();
         self.functions.clear();
+        self.trusted_contexts.clear();
     }
 }
 
@@ -140,6 +144,9 @@ pub(crate) struct IsolateState {
     pub(crate) shared: Arc<IsolateShared>,
     pub(crate) clock: ThreadCpuClock,
     pub(crate) defaults: Limits,
+    /// Created on first use (a session or a CPU profile).
+    pub(crate) inspector: Option<crate::inspector::InspectorHub>,
+    pub(crate) inspector_inbox: crossbeam_channel::Receiver<crate::inspector::Inbound>,
 }
 
 impl IsolateState {
@@ -150,6 +157,7 @@ impl IsolateState {
         shared: Arc<IsolateShared>,
         clock: ThreadCpuClock,
         defaults: Limits,
+        inspector_inbox: crossbeam_channel::Receiver<crate::inspector::Inbound>,
     ) -> Self {
         // SAFETY: rusty_v8 entered the isolate in `Isolate::new` on this thread; we balance that
         // enter here and re-enter around every use and before drop.
@@ -160,6 +168,8 @@ impl IsolateState {
             shared,
             clock,
             defaults,
+            inspector: None,
+            inspector_inbox,
         }
     }
 
@@ -253,6 +263,14 @@ impl IsolateState {
 
 impl Drop for IsolateState {
     fn drop(&mut self) {
+        // Inspector sessions and the inspector go first, with the isolate entered.
+        if let Some(hub) = self.inspector.take() {
+            // SAFETY: paired with the exit below, on the home thread, no scopes alive.
+            unsafe { self.isolate.enter() };
+            drop(hub);
+            // SAFETY: balances the enter above.
+            unsafe { self.isolate.exit() };
+        }
         self.tables.clear();
         let _ = self.isolate.remove_slot::<crate::callback::CallbackSlot>();
         let _ = self.isolate.remove_slot::<crate::module::ImportMetaSlot>();

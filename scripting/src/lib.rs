@@ -17,6 +17,7 @@
 //! - `array_buffer_budget`: ArrayBuffer bytes counted against the memory limit.
 //! - `isolate`, `isolate_state`: the host handle and the home-thread state + limited calls.
 //! - `context`, `script`, `module`, `snapshot`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
+//! - `inspector`: DevTools (CDP) sessions and CPU profiles, limits still armed.
 //! - `js_error`: thrown values to [`JsError`] without running their code.
 //!
 //! # Threading
@@ -33,6 +34,7 @@ mod context;
 mod error;
 mod external_copy;
 mod home_thread;
+mod inspector;
 mod isolate;
 mod isolate_state;
 mod js_error;
@@ -51,6 +53,10 @@ pub use context::{Context, RunOptions, Transferable};
 pub use error::{Error, Result};
 pub use external_copy::ExternalCopy;
 pub use home_thread::set_home_thread_count;
+pub use inspector::{
+    CallFrame, CpuProfile, CpuProfileNode, InspectorSession, InspectorTrust, MAX_INSPECTOR_MESSAGE,
+    MAX_PENDING_OUTGOING,
+};
 pub use isolate::{HeapStatistics, Isolate, IsolateOptions, MIN_MEMORY_LIMIT_MB};
 pub use module::{Module, ModuleOptions};
 pub use outcome::{JsError, OutcomeKind, Run, RunOutcome};

@@ -3,6 +3,7 @@
 
 mod api;
 mod hostile;
+mod inspector;
 mod modules;
 mod security;
 mod snapshots;

@@ -1,0 +1,805 @@
+//! DevTools inspector sessions (the Chrome DevTools Protocol, CDP) and CPU profiles.
+//!
+//! An isolate's inspector is created on first use, on its home thread. Host code talks to it
+//! through [`InspectorSession`]s: messages go into the isolate's inbox and are dispatched on
+//! the home thread, responses and notifications come back through the session.
+//!
+//! Limits still hold while debugging:
+//! - a message dispatched while the isolate is idle runs inside a limited call (the isolate's
+//!   default CPU/wall limits), because `Runtime.evaluate`, getters in
+//!   `Runtime.getProperties` and friends run player code;
+//! - a breakpoint pauses inside the call that hit it; while paused the home thread serves
+//!   only inspector messages, and the call's wall limit keeps running: when it passes, the
+//!   pause ends and the call is terminated (`wall_limit`). A paused isolate therefore stalls
+//!   the other isolates of its home thread for at most that wall limit; give debugged isolates
+//!   a dedicated thread ([`crate::IsolateOptions::dedicated_thread`]) so it stalls nobody.
+//!
+//! Untrusted sessions (players) are V8's `Untrusted` trust level (no `HeapProfiler`, no
+//! `Schema`), and additionally cannot use the command-line API (`queryObjects`,
+//! `includeCommandLineAPI`), which can enumerate objects across contexts.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::ptr::addr_of;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use v8::inspector::{
+    ChannelBase, ChannelImpl, StringBuffer, StringView, V8Inspector, V8InspectorClientBase,
+    V8InspectorClientImpl, V8InspectorClientTrustLevel, V8InspectorSession,
+};
+
+use crate::error::{Error, Result};
+use crate::home_thread::HomeThreadHandle;
+use crate::isolate::Isolate;
+use crate::isolate_state::{IsolateShared, IsolateState};
+
+/// Largest CDP message a session accepts from its client.
+pub const MAX_INSPECTOR_MESSAGE: usize = 1 << 20;
+/// Messages a session buffers for a client that does not read; past this the session is
+/// closed (a `console.log` loop must not grow host memory without bound).
+pub const MAX_PENDING_OUTGOING: usize = 10_000;
+/// The one context group: every inspectable context of an isolate is in it.
+const CONTEXT_GROUP: i32 = 1;
+/// How often a paused isolate checks its call's limits between inspector messages.
+const PAUSE_POLL: Duration = Duration::from_millis(5);
+
+/// Who is on the other end of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InspectorTrust {
+    /// A player debugging their own code: V8's `Untrusted` level, no command-line API.
+    Untrusted,
+    /// The operator: every domain V8 offers (heap snapshots run outside the limits).
+    Trusted,
+}
+
+/// What host handles send to an isolate's inspector.
+pub(crate) enum Inbound {
+    Connect {
+        session: u64,
+        trust: InspectorTrust,
+        outgoing: Arc<Outgoing>,
+    },
+    Message {
+        session: u64,
+        text: String,
+    },
+    Disconnect {
+        session: u64,
+    },
+}
+
+/// Messages from the inspector to one session's client.
+pub(crate) struct Outgoing {
+    sender: Sender<String>,
+    receiver: Receiver<String>,
+    wake: tokio::sync::Notify,
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl Outgoing {
+    fn new() -> Arc<Outgoing> {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        Arc::new(Outgoing {
+            sender,
+            receiver,
+            wake: tokio::sync::Notify::new(),
+            closed: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    fn push(&self, text: String) -> bool {
+        if self.receiver.len() >= MAX_PENDING_OUTGOING {
+            self.close();
+            return false;
+        }
+        let _ = self.sender.send(text);
+        self.wake.notify_one();
+        true
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+}
+
+fn string_of(view: StringView) -> String {
+    match view {
+        StringView::U8(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        StringView::U16(units) => String::from_utf16_lossy(&units),
+    }
+}
+
+/// The V8 channel of one session: forwards everything to its [`Outgoing`].
+struct SessionChannel {
+    base: ChannelBase,
+    outgoing: Arc<Outgoing>,
+    /// The last call id V8 answered (to answer a call cut short by a limit ourselves).
+    last_response: Cell<Option<i32>>,
+}
+
+impl SessionChannel {
+    fn send(&self, message: v8::UniquePtr<StringBuffer>) {
+        let text = match message.as_ref() {
+            Some(buffer) => string_of(buffer.string()),
+            None => return,
+        };
+        self.outgoing.push(text);
+    }
+}
+
+impl ChannelImpl for SessionChannel {
+    fn base(&self) -> &ChannelBase {
+        &self.base
+    }
+    fn base_mut(&mut self) -> &mut ChannelBase {
+        &mut self.base
+    }
+    unsafe fn base_ptr(this: *const Self) -> *const ChannelBase
+    where
+        Self: Sized,
+    {
+        // SAFETY: `this` points at a live SessionChannel (V8 only calls through live ones).
+        unsafe { addr_of!((*this).base) }
+    }
+    fn send_response(&mut self, call_id: i32, message: v8::UniquePtr<StringBuffer>) {
+        self.last_response.set(Some(call_id));
+        self.send(message);
+    }
+    fn send_notification(&mut self, message: v8::UniquePtr<StringBuffer>) {
+        self.send(message);
+    }
+    fn flush_protocol_notifications(&mut self) {}
+}
+
+struct SessionSlot {
+    // Field order is drop order: the V8 session refers to its channel.
+    session: v8::UniqueRef<V8InspectorSession>,
+    channel: Box<SessionChannel>,
+    trust: InspectorTrust,
+    closed: bool,
+}
+
+/// Home-thread state reachable from V8's client callbacks (which may re-enter while a
+/// message is being dispatched, so everything here is `Cell`/`RefCell`, borrowed briefly).
+struct HubShared {
+    inbox: Receiver<Inbound>,
+    sessions: RefCell<BTreeMap<u64, SessionSlot>>,
+    inspector: RefCell<Option<v8::UniqueRef<V8Inspector>>>,
+    paused: Cell<bool>,
+    quit_pause: Cell<bool>,
+    /// Nested `dispatch_protocol_message` calls in progress; closed sessions are dropped only
+    /// at depth 0 (V8 may still be inside one).
+    depth: Cell<u32>,
+    isolate: Arc<IsolateShared>,
+    /// The C++ isolate (stable for the isolate's life, which outlives the hub).
+    isolate_ptr: *mut v8::Isolate,
+    /// Inspectable contexts by id; the oldest is the default (`Runtime.evaluate` without a
+    /// context id runs there).
+    contexts: RefCell<BTreeMap<u32, v8::Global<v8::Context>>>,
+}
+
+struct HubClient {
+    base: V8InspectorClientBase,
+    hub: Rc<HubShared>,
+}
+
+impl V8InspectorClientImpl for HubClient {
+    fn base(&self) -> &V8InspectorClientBase {
+        &self.base
+    }
+    fn base_mut(&mut self) -> &mut V8InspectorClientBase {
+        &mut self.base
+    }
+    unsafe fn base_ptr(this: *const Self) -> *const V8InspectorClientBase
+    where
+        Self: Sized,
+    {
+        // SAFETY: `this` points at the live client owned by the hub.
+        unsafe { addr_of!((*this).base) }
+    }
+    fn run_message_loop_on_pause(&mut self, _context_group_id: i32) {
+        let hub = self.hub.clone();
+        hub.pause_loop();
+    }
+    fn quit_message_loop_on_pause(&mut self) {
+        self.hub.quit_pause.set(true);
+    }
+    fn ensure_default_context_in_group(
+        &mut self,
+        _context_group_id: i32,
+    ) -> Option<v8::Local<'_, v8::Context>> {
+        let context = self.hub.contexts.borrow().values().next().cloned()?;
+        // SAFETY: V8 calls this on the home thread with the isolate entered and a handle scope
+        // open; the pointer is the live isolate that owns this hub.
+        let isolate = unsafe { &mut *self.hub.isolate_ptr };
+        let scope = &mut unsafe { v8::CallbackScope::new(isolate) };
+        Some(v8::Local::new(scope, context))
+    }
+}
+
+/// An isolate's inspector, owned by its [`IsolateState`].
+pub(crate) struct InspectorHub {
+    hub: Rc<HubShared>,
+    _client: Box<HubClient>,
+}
+
+impl Drop for InspectorHub {
+    fn drop(&mut self) {
+        // Sessions before the inspector, the inspector before its client.
+        let sessions = std::mem::take(&mut *self.hub.sessions.borrow_mut());
+        for (_, slot) in sessions {
+            slot.channel.outgoing.close();
+            drop(slot);
+        }
+        self.hub.inspector.borrow_mut().take();
+    }
+}
+
+impl HubShared {
+    fn pause_loop(&self) {
+        self.paused.set(true);
+        self.quit_pause.set(false);
+        let deadline_hit = || {
+            self.isolate.limit_fired.load(Ordering::Acquire)
+                || self.isolate.disposed.load(Ordering::Acquire)
+                || self.isolate.memory_limit_hit.load(Ordering::Acquire)
+        };
+        while !self.quit_pause.get() && !deadline_hit() {
+            if self.sessions.borrow().values().all(|s| s.closed) {
+                // Nobody is left to resume: carry on.
+                break;
+            }
+            match self.inbox.recv_timeout(PAUSE_POLL) {
+                Ok(message) => self.handle(message),
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        self.paused.set(false);
+    }
+
+    /// Handles everything queued; returns whether a call was cut short by a limit.
+    fn drain(&self) {
+        loop {
+            match self.inbox.try_recv() {
+                Ok(message) => self.handle(message),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+            if self.isolate.limit_fired.load(Ordering::Acquire) {
+                break;
+            }
+        }
+    }
+
+    fn handle(&self, message: Inbound) {
+        match message {
+            Inbound::Connect {
+                session,
+                trust,
+                outgoing,
+            } => self.connect(session, trust, outgoing),
+            Inbound::Message { session, text } => self.dispatch(session, &text),
+            Inbound::Disconnect { session } => {
+                if let Some(slot) = self.sessions.borrow_mut().get_mut(&session) {
+                    slot.closed = true;
+                    slot.channel.outgoing.close();
+                }
+                self.reap();
+            }
+        }
+    }
+
+    fn connect(&self, id: u64, trust: InspectorTrust, outgoing: Arc<Outgoing>) {
+        let mut inspector = self.inspector.borrow_mut();
+        let Some(inspector) = inspector.as_mut() else {
+            outgoing.close();
+            return;
+        };
+        let mut channel = Box::new(SessionChannel {
+            base: ChannelBase::new::<SessionChannel>(),
+            outgoing,
+            last_response: Cell::new(None),
+        });
+        let level = match trust {
+            InspectorTrust::Untrusted => V8InspectorClientTrustLevel::Untrusted,
+            InspectorTrust::Trusted => V8InspectorClientTrustLevel::FullyTrusted,
+        };
+        let session = inspector.connect(
+            CONTEXT_GROUP,
+            channel.as_mut(),
+            StringView::from(&b"{}"[..]),
+            level,
+        );
+        self.sessions.borrow_mut().insert(
+            id,
+            SessionSlot {
+                session,
+                channel,
+                trust,
+                closed: false,
+            },
+        );
+    }
+
+    fn dispatch(&self, id: u64, text: &str) {
+        let (session, channel, trust) = {
+            let mut sessions = self.sessions.borrow_mut();
+            let Some(slot) = sessions.get_mut(&id).filter(|s| !s.closed) else {
+                return;
+            };
+            let session: *mut V8InspectorSession = &mut *slot.session;
+            let channel: *const SessionChannel = &*slot.channel;
+            (session, channel, slot.trust)
+        };
+        // SAFETY: slots are removed only at depth 0 (`reap`), and this dispatch holds depth
+        // above 0 until it returns, so both pointers stay valid throughout.
+        let channel = unsafe { &*channel };
+        let request = serde_json::from_str::<Value>(text).ok();
+        let call_id = request
+            .as_ref()
+            .and_then(|r| r.get("id"))
+            .and_then(Value::as_i64)
+            .and_then(|i| i32::try_from(i).ok());
+        if trust == InspectorTrust::Untrusted {
+            if let Some(reason) = request.as_ref().and_then(refused_for_untrusted) {
+                channel.outgoing.push(error_response(call_id, reason));
+                return;
+            }
+        }
+        channel.last_response.set(None);
+        self.depth.set(self.depth.get() + 1);
+        // SAFETY: see above; V8 may re-enter `pause_loop`, which dispatches other messages
+        // through the same raw-pointer discipline.
+        unsafe { (*session).dispatch_protocol_message(StringView::from(text.as_bytes())) };
+        self.depth.set(self.depth.get() - 1);
+        if let Some(call) = call_id {
+            if channel.last_response.get() != Some(call)
+                && self.isolate.limit_fired.load(Ordering::Acquire)
+            {
+                channel.outgoing.push(error_response(
+                    call_id,
+                    "terminated: the command ran past the isolate's CPU or wall limit",
+                ));
+            }
+        }
+        self.reap();
+    }
+
+    fn reap(&self) {
+        if self.depth.get() > 0 || self.paused.get() {
+            return;
+        }
+        let closed: Vec<SessionSlot> = {
+            let mut sessions = self.sessions.borrow_mut();
+            let ids: Vec<u64> = sessions
+                .iter()
+                .filter(|(_, s)| s.closed || s.channel.outgoing.is_closed())
+                .map(|(id, _)| *id)
+                .collect();
+            ids.iter().filter_map(|id| sessions.remove(id)).collect()
+        };
+        drop(closed);
+    }
+
+    fn context_created(
+        &self,
+        context: v8::Local<v8::Context>,
+        id: u32,
+        global: v8::Global<v8::Context>,
+    ) {
+        self.contexts.borrow_mut().insert(id, global);
+        let name = format!("context {id}");
+        if let Some(inspector) = self.inspector.borrow_mut().as_mut() {
+            let aux = br#"{"isDefault":true}"#;
+            inspector.context_created(
+                context,
+                CONTEXT_GROUP,
+                StringView::from(name.as_bytes()),
+                StringView::from(&aux[..]),
+            );
+        }
+    }
+
+    fn context_destroyed(&self, context: v8::Local<v8::Context>, id: u32) {
+        self.contexts.borrow_mut().remove(&id);
+        if let Some(inspector) = self.inspector.borrow_mut().as_mut() {
+            inspector.context_destroyed(context);
+        }
+    }
+}
+
+/// Methods an untrusted (player) session may not call, with the reason sent back.
+fn refused_for_untrusted(request: &Value) -> Option<&'static str> {
+    let method = request.get("method").and_then(Value::as_str).unwrap_or("");
+    if method == "Runtime.queryObjects" || method == "Runtime.globalLexicalScopeNames" {
+        return Some("not available to player sessions: it reaches beyond your own code");
+    }
+    let params = request.get("params");
+    if params
+        .and_then(|p| p.get("includeCommandLineAPI"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        return Some("includeCommandLineAPI is not available to player sessions");
+    }
+    None
+}
+
+fn error_response(id: Option<i32>, message: &str) -> String {
+    json!({ "id": id, "error": { "code": -32000, "message": message } }).to_string()
+}
+
+impl IsolateState {
+    /// Creates the isolate's inspector (once) and registers every context it already has.
+    fn inspector_hub(&mut self) -> Rc<HubShared> {
+        if let Some(hub) = &self.inspector {
+            return hub.hub.clone();
+        }
+        let hub = Rc::new(HubShared {
+            inbox: self.inspector_inbox.clone(),
+            sessions: RefCell::new(BTreeMap::new()),
+            inspector: RefCell::new(None),
+            paused: Cell::new(false),
+            quit_pause: Cell::new(false),
+            depth: Cell::new(0),
+            isolate: self.shared.clone(),
+            isolate_ptr: &mut **self.isolate() as *mut v8::Isolate,
+            contexts: RefCell::new(BTreeMap::new()),
+        });
+        let mut client = Box::new(HubClient {
+            base: V8InspectorClientBase::new::<HubClient>(),
+            hub: hub.clone(),
+        });
+        let inspector = V8Inspector::create(self.isolate(), client.as_mut());
+        *hub.inspector.borrow_mut() = Some(inspector);
+        let contexts: Vec<(u32, v8::Global<v8::Context>)> = self
+            .tables
+            .contexts
+            .iter()
+            .filter(|(id, _)| !self.tables.trusted_contexts.contains(id))
+            .map(|(id, c)| (*id, c.clone()))
+            .collect();
+        {
+            let scope = &mut v8::HandleScope::new(self.isolate());
+            for (id, context) in contexts {
+                let local = v8::Local::new(scope, &context);
+                hub.context_created(local, id, context);
+            }
+        }
+        self.inspector = Some(InspectorHub {
+            hub: hub.clone(),
+            _client: client,
+        });
+        hub
+    }
+
+    /// Where to announce new inspectable contexts, when the inspector exists.
+    pub(crate) fn inspector_contexts(&self) -> Option<InspectorContexts> {
+        self.inspector
+            .as_ref()
+            .map(|h| InspectorContexts(h.hub.clone()))
+    }
+
+    /// Tells the inspector (if any) that a context is going away.
+    pub(crate) fn inspector_context_destroyed(&mut self, id: u32) {
+        let Some(hub) = self.inspector.as_ref().map(|h| h.hub.clone()) else {
+            return;
+        };
+        let Some(global) = self.tables.contexts.get(&id).cloned() else {
+            return;
+        };
+        let scope = &mut v8::HandleScope::new(self.isolate());
+        let local = v8::Local::new(scope, global);
+        hub.context_destroyed(local, id);
+    }
+
+    /// Handles queued inspector messages inside a limited call (they can run player code).
+    pub(crate) fn serve_inspector(&mut self) {
+        if self.inspector_inbox.is_empty() {
+            return;
+        }
+        let hub = self.inspector_hub();
+        let limits = self.defaults;
+        let _ = self.limited(limits, |isolate, _| {
+            hub.drain();
+            isolate.perform_microtask_checkpoint();
+            Ok(())
+        });
+        hub.reap();
+    }
+}
+
+/// Announces contexts to an isolate's inspector.
+pub(crate) struct InspectorContexts(Rc<HubShared>);
+
+impl InspectorContexts {
+    pub(crate) fn context_created(
+        &self,
+        context: v8::Local<v8::Context>,
+        id: u32,
+        global: v8::Global<v8::Context>,
+    ) {
+        self.0.context_created(context, id, global);
+    }
+}
+
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
+/// A CDP session with one isolate. Dropping it disconnects. It does not keep the isolate
+/// alive (running profiles hold sessions inside the isolate's handle).
+pub struct InspectorSession {
+    isolate_id: u64,
+    home: HomeThreadHandle,
+    shared: Arc<IsolateShared>,
+    inbox: Sender<Inbound>,
+    id: u64,
+    outgoing: Arc<Outgoing>,
+}
+
+impl std::fmt::Debug for InspectorSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InspectorSession")
+            .field("isolate", &self.isolate_id)
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl InspectorSession {
+    pub(crate) fn connect(isolate: &Isolate, trust: InspectorTrust) -> Result<InspectorSession> {
+        if isolate.is_disposed() {
+            return Err(Error::Disposed);
+        }
+        let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
+        let outgoing = Outgoing::new();
+        let session = InspectorSession {
+            isolate_id: isolate.inner.id,
+            home: isolate.inner.home.clone(),
+            shared: isolate.inner.shared.clone(),
+            inbox: isolate.inner.inspector_inbox.clone(),
+            id,
+            outgoing: outgoing.clone(),
+        };
+        session.post(Inbound::Connect {
+            session: id,
+            trust,
+            outgoing,
+        })?;
+        Ok(session)
+    }
+
+    fn post(&self, message: Inbound) -> Result<()> {
+        self.inbox.send(message).map_err(|_| Error::Disposed)?;
+        // An idle isolate serves the inbox from a job; a paused one reads it directly.
+        crate::isolate::queue_job(
+            &self.home,
+            self.isolate_id,
+            |state| {
+                state.serve_inspector();
+                Ok(())
+            },
+            |_| {},
+        );
+        Ok(())
+    }
+
+    fn isolate_gone(&self) -> bool {
+        self.shared.disposed.load(Ordering::Acquire)
+            || self.shared.memory_limit_hit.load(Ordering::Acquire)
+    }
+
+    /// Sends one CDP message (JSON text). Malformed JSON gets V8's own error reply.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] over [`MAX_INSPECTOR_MESSAGE`] bytes; [`Error::Disposed`].
+    pub fn send(&self, message: &str) -> Result<()> {
+        if message.len() > MAX_INSPECTOR_MESSAGE {
+            return Err(Error::InvalidArgument(format!(
+                "inspector message of {} bytes is over the {MAX_INSPECTOR_MESSAGE}-byte limit",
+                message.len()
+            )));
+        }
+        if self.outgoing.is_closed() {
+            return Err(Error::InvalidHandle("inspector session closed"));
+        }
+        self.post(Inbound::Message {
+            session: self.id,
+            text: message.to_string(),
+        })
+    }
+
+    /// The next message from the inspector, waiting up to `timeout`. `Ok(None)` on timeout.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHandle`] once the session is closed (isolate disposed, or the client
+    /// fell [`MAX_PENDING_OUTGOING`] messages behind) and nothing is left to read.
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<Option<String>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(m) = self.outgoing.receiver.try_recv() {
+                return Ok(Some(m));
+            }
+            if self.outgoing.is_closed() || self.isolate_gone() {
+                return Err(Error::InvalidHandle("inspector session closed"));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+            match self
+                .outgoing
+                .receiver
+                .recv_timeout(left.min(Duration::from_millis(20)))
+            {
+                Ok(m) => return Ok(Some(m)),
+                Err(_) => continue,
+            }
+        }
+    }
+
+    /// The next message from the inspector; `None` once the session is closed.
+    pub async fn recv(&self) -> Option<String> {
+        loop {
+            let woken = self.outgoing.wake.notified();
+            if let Ok(m) = self.outgoing.receiver.try_recv() {
+                return Some(m);
+            }
+            if self.outgoing.is_closed() || self.isolate_gone() {
+                return None;
+            }
+            // Disposal does not notify: look again now and then.
+            let _ = tokio::time::timeout(Duration::from_millis(250), woken).await;
+        }
+    }
+
+    /// Sends `method` with `params` and waits for its response's `result`, skipping
+    /// notifications (they are dropped).
+    ///
+    /// # Errors
+    /// The protocol error V8 answered with ([`Error::InvalidArgument`]), a timeout
+    /// ([`Error::WallLimit`]), a closed session.
+    pub fn call(&self, method: &str, params: Value, timeout: Duration) -> Result<Value> {
+        static NEXT_CALL: AtomicU64 = AtomicU64::new(1 << 30);
+        let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed) % (i32::MAX as u64);
+        self.send(&json!({ "id": call, "method": method, "params": params }).to_string())?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(text) = self.recv_timeout(left)? else {
+                return Err(Error::WallLimit);
+            };
+            let Ok(reply) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            if reply.get("id").and_then(Value::as_u64) != Some(call) {
+                continue;
+            }
+            if let Some(error) = reply.get("error") {
+                return Err(Error::InvalidArgument(format!("{method}: {error}")));
+            }
+            return Ok(reply.get("result").cloned().unwrap_or(Value::Null));
+        }
+    }
+}
+
+impl Drop for InspectorSession {
+    fn drop(&mut self) {
+        let _ = self.post(Inbound::Disconnect { session: self.id });
+    }
+}
+
+/// A CPU profile in the DevTools `Profile` format (save it as `.cpuprofile` and load it in
+/// Chrome DevTools' Performance panel). Times are microseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CpuProfile {
+    pub nodes: Vec<CpuProfileNode>,
+    pub start_time: f64,
+    pub end_time: f64,
+    #[serde(default)]
+    pub samples: Vec<u64>,
+    #[serde(default)]
+    pub time_deltas: Vec<i64>,
+}
+
+/// One call-tree node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CpuProfileNode {
+    pub id: u64,
+    pub call_frame: CallFrame,
+    #[serde(default)]
+    pub hit_count: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<u64>,
+}
+
+/// Where a node's function is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallFrame {
+    pub function_name: String,
+    pub script_id: String,
+    pub url: String,
+    pub line_number: i64,
+    pub column_number: i64,
+}
+
+/// How long host-side profiler calls wait for the home thread (it may be running a call).
+const PROFILER_REPLY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The sessions behind running profiles, by title.
+#[derive(Default)]
+pub(crate) struct Profilers {
+    running: parking_lot::Mutex<BTreeMap<String, InspectorSession>>,
+}
+
+impl Isolate {
+    /// Opens a CDP session with this isolate's inspector.
+    ///
+    /// # Errors
+    /// [`Error::InvalidOptions`] unless the isolate was created with
+    /// [`crate::IsolateOptions::inspector`]; [`Error::Disposed`].
+    pub fn inspector_session(&self, trust: InspectorTrust) -> Result<InspectorSession> {
+        if !self.inner.inspector_enabled {
+            return Err(Error::InvalidOptions(
+                "the inspector is off for this isolate (IsolateOptions::inspector)".into(),
+            ));
+        }
+        InspectorSession::connect(self, trust)
+    }
+
+    /// Starts a CPU profile named `title` (sampling every 100 µs). Profiles with different
+    /// titles may overlap. Available whether or not the inspector is enabled.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if a profile with this title is running; [`Error::Disposed`].
+    pub fn start_cpu_profiler(&self, title: &str) -> Result<()> {
+        let mut running = self.inner.profilers.running.lock();
+        if running.contains_key(title) {
+            return Err(Error::InvalidArgument(format!(
+                "a CPU profile titled {title:?} is already running"
+            )));
+        }
+        let session = InspectorSession::connect(self, InspectorTrust::Untrusted)?;
+        session.call("Profiler.enable", json!({}), PROFILER_REPLY_TIMEOUT)?;
+        session.call(
+            "Profiler.setSamplingInterval",
+            json!({ "interval": 100 }),
+            PROFILER_REPLY_TIMEOUT,
+        )?;
+        session.call("Profiler.start", json!({}), PROFILER_REPLY_TIMEOUT)?;
+        running.insert(title.to_string(), session);
+        Ok(())
+    }
+
+    /// Stops the profile named `title` and returns it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if no such profile is running; [`Error::Disposed`].
+    pub fn stop_cpu_profiler(&self, title: &str) -> Result<CpuProfile> {
+        let session = self
+            .inner
+            .profilers
+            .running
+            .lock()
+            .remove(title)
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!("no CPU profile titled {title:?} is running"))
+            })?;
+        let result = session.call("Profiler.stop", json!({}), PROFILER_REPLY_TIMEOUT)?;
+        serde_json::from_value(result.get("profile").cloned().unwrap_or(Value::Null))
+            .map_err(|e| Error::InvalidArgument(format!("unexpected profile shape: {e}")))
+    }
+}
