@@ -13,12 +13,15 @@
 //! - `server`: `isoshard serve` — HTTP/WebSocket API, auth, metrics, the web viewer.
 //! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands;
 //!   `replay_viewer`: `replay serve`, the web viewer playing a recording.
+//! - `inspector_endpoint`: the Chrome DevTools Protocol over WebSocket (`sandbox --inspect`,
+//!   `serve --inspect`).
 //! - `web`: the browser pages (live viewer, replay viewer) compiled into the binary.
 //! - `error`: [`EngineError`].
 
 mod code_bundle;
 pub mod demo;
 mod error;
+pub mod inspector_endpoint;
 mod player_host;
 pub mod replay_cli;
 pub mod replay_viewer;

@@ -170,6 +170,10 @@ enum Command {
         /// Print one JSON object per file, one per line.
         #[arg(long)]
         json: bool,
+        /// Serve the Chrome DevTools Protocol at this address (e.g. 127.0.0.1:9229), print the
+        /// devtools:// URL, and wait for a debugger before running.
+        #[arg(long)]
+        inspect: Option<std::net::SocketAddr>,
     },
 }
 
@@ -416,11 +420,13 @@ fn main() -> ExitCode {
             timeout_ms,
             wall_timeout_ms,
             json,
+            inspect,
         } => {
             let options = SandboxOptions {
                 memory_limit_mb,
                 cpu_limit: Duration::from_millis(timeout_ms),
                 wall_limit: wall_timeout_ms.map(Duration::from_millis),
+                inspect,
             };
             match run_sandbox(&files, &options) {
                 Ok(reports) => {

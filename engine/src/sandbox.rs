@@ -17,8 +17,11 @@ pub struct SandboxOptions {
     pub memory_limit_mb: usize,
     /// CPU limit per file.
     pub cpu_limit: Duration,
-    /// Wall limit per file (default: twice the CPU limit).
+    /// Wall limit per file (default: twice the CPU limit; 5 minutes with `inspect`, so a
+    /// person can step through a file).
     pub wall_limit: Option<Duration>,
+    /// Serve the Chrome DevTools Protocol here and wait for a debugger before running.
+    pub inspect: Option<std::net::SocketAddr>,
 }
 
 impl Default for SandboxOptions {
@@ -27,6 +30,7 @@ impl Default for SandboxOptions {
             memory_limit_mb: 128,
             cpu_limit: Duration::from_millis(1000),
             wall_limit: None,
+            inspect: None,
         }
     }
 }
@@ -104,6 +108,41 @@ fn limit_error(kind: OutcomeKind, options: &SandboxOptions) -> ReportError {
     }
 }
 
+/// Wall limit per file under `--inspect` unless one is given.
+const INSPECT_WALL_LIMIT: Duration = Duration::from_secs(300);
+
+/// Serves the CDP endpoint on a runtime of its own, prints the DevTools URL and blocks until
+/// a client sends `Runtime.runIfWaitingForDebugger`.
+fn wait_for_debugger(
+    addr: std::net::SocketAddr,
+    isolate: &Isolate,
+) -> Result<(
+    tokio::runtime::Runtime,
+    crate::inspector_endpoint::InspectorEndpoint,
+)> {
+    use crate::inspector_endpoint::{InspectorEndpoint, InspectorTarget};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::Usage(format!("cannot start the inspector runtime: {e}")))?;
+    let endpoint = runtime.block_on(InspectorEndpoint::bind(addr))?;
+    endpoint.add_target(
+        "sandbox",
+        InspectorTarget {
+            title: "isoshard sandbox".into(),
+            isolate: isolate.clone(),
+            trust: isoshard_scripting::InspectorTrust::Untrusted,
+            token: None,
+        },
+    );
+    // Tools and tests read these lines.
+    eprintln!("isoshard inspector on ws://{}/ws/sandbox", endpoint.addr());
+    eprintln!("open in Chrome: {}", endpoint.devtools_url("sandbox"));
+    runtime.block_on(endpoint.wait_for_debugger("sandbox"))?;
+    Ok((runtime, endpoint))
+}
+
 /// Reads every file first (a missing file is a usage error before anything runs), then runs
 /// them in order in one isolate and one context.
 ///
@@ -118,17 +157,29 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
     }
     let isolate = Isolate::new(IsolateOptions {
         memory_limit_mb: options.memory_limit_mb,
+        inspector: options.inspect.is_some(),
+        dedicated_thread: options.inspect.is_some(),
         ..IsolateOptions::default()
     })
     .map_err(|e| EngineError::Usage(e.to_string()))?;
     let context = isolate
         .create_context()
         .map_err(|e| EngineError::Usage(e.to_string()))?;
+    // Kept alive until every file ran: dropping it stops the endpoint.
+    let _debugger = match options.inspect {
+        Some(addr) => Some(wait_for_debugger(addr, &isolate)?),
+        None => None,
+    };
+    let wall_limit = match (options.wall_limit, options.inspect) {
+        (Some(w), _) => Some(w),
+        (None, Some(_)) => Some(INSPECT_WALL_LIMIT),
+        (None, None) => None,
+    };
     let mut reports = Vec::with_capacity(sources.len());
     for (file, code) in sources {
         let run_options = RunOptions {
             cpu_limit: Some(options.cpu_limit),
-            wall_limit: options.wall_limit,
+            wall_limit,
             filename: Some(file.clone()),
             ..RunOptions::default()
         };

@@ -1,5 +1,6 @@
 //! `isoshard serve` as a real child process: the HTTP/WebSocket API, auth, limits, graceful
-//! shutdown, SIGKILL at random moments, and the web viewer in a real browser.
+//! shutdown, SIGKILL at random moments, the web viewers in a real browser, and the DevTools
+//! endpoint with a real CDP client.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -540,14 +541,13 @@ fn node(script: &str, args: &[&str]) -> Value {
         "{script} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .as_bytes(),
-    )
-    .unwrap()
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| {
+        panic!(
+            "{script} printed no JSON ({e}): {stdout:?}; stderr {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }
 
 #[test]
@@ -823,4 +823,66 @@ fn replay_viewer_follows_a_live_shards_recording_trimmed_by_retention() {
         status(ureq::get(&v.url(&format!("/api/ticks/{first}"))).call()),
         404
     );
+}
+
+#[test]
+fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_local_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let bot = dir.path().join("bot.js");
+    std::fs::write(
+        &bot,
+        "function work(n) {\n  const local = n * 6;\n  return local + 1;\n}\nconst result = work(7);\nconsole.log('done', result);\nresult;\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(["sandbox", "--json", "--inspect", "127.0.0.1:0"])
+        .arg(&bot)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("isoshard inspector on ") {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+    });
+    let ws = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the sandbox printed its inspector address");
+    // Discovery works like node's: /json/list names the same WebSocket.
+    let http = ws.replace("ws://", "http://");
+    let base = http.split("/ws/").next().unwrap();
+    let list = body(ureq::get(&format!("{base}/json/list")).call());
+    assert_eq!(list[0]["webSocketDebuggerUrl"], ws.as_str());
+    assert!(list[0]["devtoolsFrontendUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("devtools://"));
+
+    let got = node("cdp_debug.js", &[&ws]);
+    assert!(got["breakpointId"].is_string(), "{got}");
+    assert_eq!(got["pausedIn"], "work");
+    assert_eq!(got["line"], 2);
+    assert_eq!(got["local"], 42);
+    assert_eq!(got["scopes"][0], "local");
+    assert_eq!(got["console"], json!(["done", 43]));
+    assert!(
+        got["parseError"]["code"].is_i64(),
+        "malformed JSON gets a protocol error: {got}"
+    );
+    // Refused while reading: a 1009 close, or the connection dropped (1006).
+    let code = got["hostileClose"]["code"].as_u64().unwrap();
+    assert!(
+        code == 1009 || code == 1006,
+        "oversized frame closes the connection: {got}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "ok");
+    assert_eq!(report["value"], 43);
 }

@@ -47,7 +47,7 @@ pub const MAX_PENDING_OUTGOING: usize = 10_000;
 /// The one context group: every inspectable context of an isolate is in it.
 const CONTEXT_GROUP: i32 = 1;
 /// How often a paused isolate checks its call's limits between inspector messages.
-const PAUSE_POLL: Duration = Duration::from_millis(5);
+const PAUSE_POLL: Duration = Duration::from_millis(20);
 
 /// Who is on the other end of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,7 +25,10 @@ exports.ownerPixel = (page, owner) => page.evaluate((name) => {
 }, owner);
 
 // Runs `main`, printing its result as one JSON line; exit 1 with the stack on failure.
-exports.run = (main) => main().then((result) => console.log(JSON.stringify(result))).catch((e) => {
+// Exits explicitly: a socket the server dropped can keep node's event loop alive for minutes.
+exports.run = (main) => main().then((result) => {
+  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
+}).catch((e) => {
   console.error(e && e.stack ? e.stack : String(e));
   process.exit(1);
 });

@@ -1,0 +1,244 @@
+//! A Chrome DevTools Protocol endpoint: the `/json/list` discovery routes Chrome and VS Code
+//! use, and one WebSocket per debugging target bridged to an [`InspectorSession`].
+//!
+//! Loopback by default: a session can pause the target's isolate (up to its wall limit) and
+//! evaluate code in it (under its limits). Targets that belong to players carry a token; the
+//! WebSocket URL must present it (`?token=`). Frames over [`MAX_INSPECTOR_MESSAGE`] close the
+//! connection (1009), as does a client that stops reading (the session is cut off after
+//! [`isoshard_scripting::MAX_PENDING_OUTGOING`] unread messages).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use isoshard_scripting::{InspectorSession, InspectorTrust, Isolate, MAX_INSPECTOR_MESSAGE};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::watch;
+
+use crate::error::{EngineError, Result};
+
+/// Something DevTools can attach to.
+#[derive(Clone)]
+pub struct InspectorTarget {
+    pub title: String,
+    pub isolate: Isolate,
+    pub trust: InspectorTrust,
+    /// When set, the WebSocket URL must carry `?token=` with this value.
+    pub token: Option<String>,
+}
+
+struct TargetEntry {
+    target: InspectorTarget,
+    /// Flips to true when a client sends `Runtime.runIfWaitingForDebugger`.
+    ready: watch::Sender<bool>,
+}
+
+#[derive(Clone, Default)]
+struct Targets(Arc<Mutex<BTreeMap<String, TargetEntry>>>);
+
+impl Targets {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, TargetEntry>> {
+        // Entries are replaced whole; a panic elsewhere cannot leave one half-written.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running endpoint. Dropping it stops the server.
+pub struct InspectorEndpoint {
+    addr: SocketAddr,
+    targets: Targets,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl InspectorEndpoint {
+    /// Binds `addr` and serves on the current tokio runtime.
+    ///
+    /// # Errors
+    /// The address cannot be bound.
+    pub async fn bind(addr: SocketAddr) -> Result<InspectorEndpoint> {
+        let (listener, addr) = crate::server::listen(addr).await?;
+        let targets = Targets::default();
+        let app = Router::new()
+            .route("/json", get(list))
+            .route("/json/list", get(list))
+            .route("/json/version", get(version))
+            .route("/ws/{id}", get(attach))
+            .with_state((targets.clone(), addr));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(InspectorEndpoint {
+            addr,
+            targets,
+            _stop: stop,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Makes `target` attachable as `id` (replacing any previous target of that id).
+    pub fn add_target(&self, id: &str, target: InspectorTarget) {
+        let (ready, _) = watch::channel(false);
+        self.targets
+            .lock()
+            .insert(id.to_string(), TargetEntry { target, ready });
+    }
+
+    pub fn remove_target(&self, id: &str) {
+        self.targets.lock().remove(id);
+    }
+
+    /// The URL to open in Chrome for target `id`.
+    pub fn devtools_url(&self, id: &str) -> String {
+        devtools_url(self.addr, id)
+    }
+
+    /// Waits until a client attached to `id` sends `Runtime.runIfWaitingForDebugger` (what
+    /// DevTools and VS Code send once their breakpoints are set).
+    ///
+    /// # Errors
+    /// [`EngineError::Usage`] for an unknown target.
+    pub async fn wait_for_debugger(&self, id: &str) -> Result<()> {
+        let mut ready = self
+            .targets
+            .lock()
+            .get(id)
+            .map(|e| e.ready.subscribe())
+            .ok_or_else(|| EngineError::Usage(format!("no inspector target {id:?}")))?;
+        ready
+            .wait_for(|r| *r)
+            .await
+            .map(|_| ())
+            .map_err(|_| EngineError::Usage(format!("inspector target {id:?} went away")))
+    }
+}
+
+fn devtools_url(addr: SocketAddr, id: &str) -> String {
+    format!(
+        "devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws={addr}/ws/{id}"
+    )
+}
+
+type EndpointState = (Targets, SocketAddr);
+
+async fn list(State((targets, addr)): State<EndpointState>) -> Json<Value> {
+    let list: Vec<Value> = targets
+        .lock()
+        .iter()
+        .map(|(id, e)| {
+            json!({
+                "id": id,
+                "title": e.target.title,
+                "type": "node",
+                "description": "isoshard isolate",
+                "webSocketDebuggerUrl": format!("ws://{addr}/ws/{id}"),
+                "devtoolsFrontendUrl": devtools_url(addr, id),
+            })
+        })
+        .collect();
+    Json(Value::Array(list))
+}
+
+async fn version() -> Json<Value> {
+    Json(
+        json!({ "Browser": concat!("isoshard/", env!("CARGO_PKG_VERSION")), "Protocol-Version": "1.3" }),
+    )
+}
+
+#[derive(Deserialize)]
+struct AttachQuery {
+    token: Option<String>,
+}
+
+async fn attach(
+    State((targets, _)): State<EndpointState>,
+    Path(id): Path<String>,
+    Query(q): Query<AttachQuery>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let entry = targets
+        .lock()
+        .get(&id)
+        .map(|e| (e.target.clone(), e.ready.clone()));
+    let Some((target, ready)) = entry else {
+        return (StatusCode::NOT_FOUND, format!("no inspector target {id:?}")).into_response();
+    };
+    if let Some(expected) = &target.token {
+        let given = q.token.as_deref().unwrap_or("");
+        if !crate::server::auth::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            return (StatusCode::UNAUTHORIZED, "missing or wrong token").into_response();
+        }
+    }
+    let session = match target.isolate.inspector_session(target.trust) {
+        Ok(s) => s,
+        Err(e) => return (StatusCode::CONFLICT, e.to_string()).into_response(),
+    };
+    tracing::info!(target = %id, "inspector attached");
+    ws.max_message_size(MAX_INSPECTOR_MESSAGE)
+        .max_frame_size(MAX_INSPECTOR_MESSAGE)
+        .on_upgrade(move |socket| bridge(socket, session, ready))
+}
+
+/// Client frames to the session, session messages to the client, until either side ends.
+async fn bridge(mut socket: WebSocket, session: InspectorSession, ready: watch::Sender<bool>) {
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    if text.contains("Runtime.runIfWaitingForDebugger") {
+                        ready.send_replace(true);
+                    }
+                    if let Err(e) = session.send(text.as_str()) {
+                        let _ = socket.send(close(1011, &e.to_string())).await;
+                        break;
+                    }
+                }
+                Some(Ok(Message::Binary(_))) => {
+                    let _ = socket.send(close(1003, "CDP messages are JSON text frames")).await;
+                    break;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                Some(Ok(Message::Close(_))) | None => break,
+                Some(Err(e)) => {
+                    // Oversized frames end here (tungstenite refuses them while reading).
+                    tracing::info!(error = %e, "inspector client dropped");
+                    let _ = socket.send(close(1009, "message too big or malformed frame")).await;
+                    break;
+                }
+            },
+            outgoing = session.recv() => match outgoing {
+                Some(text) => {
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                None => {
+                    let _ = socket.send(close(1001, "isolate gone or client too slow")).await;
+                    break;
+                }
+            },
+        }
+    }
+    tracing::info!("inspector detached");
+}
+
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.to_string().into(),
+    }))
+}

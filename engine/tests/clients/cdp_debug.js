@@ -1,0 +1,70 @@
+// A real CDP client over a real WebSocket (the `ws` package): what DevTools does to debug
+// `isoshard sandbox --inspect`, plus a hostile second client.
+// Usage: node cdp_debug.js WS_URL   (prints one JSON line)
+'use strict';
+const WebSocket = require('ws');
+const { run } = require('./browser');
+
+function connect(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { maxPayload: 64 << 20 });
+    const pending = new Map();
+    const events = [];
+    const waiters = [];
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data));
+      if (m.id !== undefined && pending.has(m.id)) { pending.get(m.id)(m); pending.delete(m.id); return; }
+      events.push(m);
+      for (const w of waiters.splice(0)) w();
+    });
+    ws.on('open', () => resolve({
+      ws,
+      call: (id, method, params = {}) => new Promise((res) => { pending.set(id, res); ws.send(JSON.stringify({ id, method, params })); }),
+      raw: (text, id) => new Promise((res) => { pending.set(id, res); ws.send(text); }),
+      event: async (method) => {
+        for (;;) {
+          const i = events.findIndex((e) => e.method === method);
+          if (i >= 0) return events.splice(i, 1)[0];
+          await new Promise((r) => waiters.push(r));
+        }
+      },
+      closed: new Promise((res) => ws.on('close', (code, reason) => res({ code, reason: String(reason) }))),
+    }));
+    ws.on('error', reject);
+  });
+}
+
+run(async () => {
+  const url = process.argv[2];
+  const a = await connect(url);
+  await a.call(1, 'Runtime.enable');
+  await a.call(2, 'Debugger.enable');
+  const bp = await a.call(3, 'Debugger.setBreakpointByUrl', { urlRegex: 'bot\\.js$', lineNumber: 2 });
+
+  // A hostile client on the same target: malformed JSON, then a 2 MiB frame.
+  const b = await connect(url);
+  b.ws.send('{"id": 1, "method": ');
+  const parseError = await new Promise((res) => b.ws.once('message', (d) => res(JSON.parse(String(d)))));
+  b.ws.send(JSON.stringify({ id: 2, method: 'Runtime.evaluate', params: { expression: "'" + 'x'.repeat(2 << 20) + "'" } }));
+  const hostileClose = await b.closed;
+
+  await a.call(4, 'Runtime.runIfWaitingForDebugger');
+  const paused = await a.event('Debugger.paused');
+  const frame = paused.params.callFrames[0];
+  const local = await a.call(5, 'Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: 'local' });
+  const scopes = frame.scopeChain.map((s) => s.type);
+  await a.call(6, 'Debugger.resume');
+  const consoleEvent = await a.event('Runtime.consoleAPICalled');
+  const closed = await a.closed;
+  return {
+    breakpointId: bp.result && bp.result.breakpointId,
+    pausedIn: frame.functionName,
+    line: frame.location.lineNumber,
+    local: local.result && local.result.result.value,
+    scopes,
+    console: consoleEvent.params.args.map((x) => x.value),
+    parseError: parseError.error || null,
+    hostileClose,
+    closeCode: closed.code,
+  };
+});
