@@ -1,20 +1,22 @@
 // isoshard player runtime: a Screeps-compatible API over host-provided world data.
-// Loaded once per isolate (global reset), before any player code. Everything the player can
-// reach is plain JavaScript; the host functions it needs are captured here and removed from
-// the global object.
+// Loaded once per isolate (global reset), before any player code; it may also be loaded into
+// a startup snapshot, where no host function exists yet. Everything the player can reach is
+// plain JavaScript; the host functions it needs are captured by `setup` (before any player
+// code runs) and removed from the global object.
 (function (global) {
   'use strict';
-  const host = {
-    intents: global.__isoshard_intents,
-    console: global.__isoshard_console,
-    cpuNow: global.__isoshard_cpu_now,
-    findPath: global.__isoshard_find_path,
-    closestByPath: global.__isoshard_closest_by_path,
-    heap: global.__isoshard_heap,
+  const host = {};
+  const HOST_FUNCTIONS = {
+    intents: '__isoshard_intents', console: '__isoshard_console', cpuNow: '__isoshard_cpu_now',
+    findPath: '__isoshard_find_path', closestByPath: '__isoshard_closest_by_path', heap: '__isoshard_heap',
   };
-  for (const k of ['__isoshard_intents', '__isoshard_console', '__isoshard_cpu_now', '__isoshard_find_path',
-    '__isoshard_closest_by_path', '__isoshard_heap']) {
-    delete global[k];
+  function bindHost() {
+    for (const k of Object.keys(HOST_FUNCTIONS)) {
+      const name = HOST_FUNCTIONS[k];
+      if (typeof global[name] !== 'function') throw new Error('host function ' + name + ' is missing');
+      host[k] = global[name];
+      delete global[name];
+    }
   }
   // Builtins the runtime relies on, captured before player code can replace them.
   const JSONparse = JSON.parse, JSONstringify = JSON.stringify, ObjectKeys = Object.keys,
@@ -947,6 +949,7 @@
   const api = {
     // Called once per global reset.
     setup(meta) {
+      bindHost();
       username = meta.username;
       terrain = meta.terrain;
       exitsByRoom = meta.exits;

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use isoshard_scripting::{
     Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
-    Reference, RunOptions, RunOutcome, Script, ScriptOptions, Transferable,
+    Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot, SnapshotOptions,
+    Transferable,
 };
 use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
 use parking_lot::Mutex;
@@ -41,6 +42,11 @@ pub struct PlayerRuntimeOptions {
     pub preloads: Vec<Preload>,
     /// CPU limit for setting up a runtime (prelude and preloads), not charged to the player.
     pub setup_cpu_limit: Duration,
+    /// Start isolates from a startup snapshot holding the prelude (made once per process)
+    /// instead of running the prelude in every new isolate. Preloads always run from source
+    /// (with code cache): they are operator code, and a snapshot aborts the process on some
+    /// of what a script may do at load time (an `Intl` object, for one).
+    pub prelude_snapshot: bool,
 }
 
 impl Default for PlayerRuntimeOptions {
@@ -49,6 +55,7 @@ impl Default for PlayerRuntimeOptions {
             memory_limit_mb: 256,
             preloads: Vec::new(),
             setup_cpu_limit: Duration::from_secs(5),
+            prelude_snapshot: true,
         }
     }
 }
@@ -152,9 +159,36 @@ fn compile_cached(isolate: &Isolate, name: &str, source: &str) -> Result<Script>
         code_cache().lock().insert(key, data.to_vec());
     }
     if script.cached_data_rejected() == Some(true) {
-        tracing::warn!(%name, "code cache rejected; recompiled");
+        // Made by an isolate of another kind (with or without the prelude snapshot): drop it
+        // so the next start produces one that fits.
+        tracing::info!(%name, "code cache rejected; recompiled");
+        code_cache().lock().remove(&key);
     }
     Ok(script)
+}
+
+/// The process-wide prelude snapshot, made on first use. A failure is kept and reported to
+/// every caller (it would fail the same way again).
+fn prelude_snapshot() -> Result<Snapshot> {
+    static SNAPSHOT: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
+    SNAPSHOT
+        .get_or_init(|| {
+            let started = std::time::Instant::now();
+            let made = Snapshot::create(
+                &[("isoshard:prelude.js", PRELUDE_JS)],
+                None,
+                &SnapshotOptions::default(),
+            )
+            .map_err(|e| e.to_string());
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                ok = made.is_ok(),
+                "prelude snapshot"
+            );
+            made
+        })
+        .clone()
+        .map_err(|e| PlayerApiError::Setup(format!("prelude snapshot: {e}")))
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -177,9 +211,15 @@ impl PlayerRuntime {
         if !setup.modules.contains_key("main") {
             return Err(PlayerApiError::InvalidModules("no `main` module".into()));
         }
+        let snapshot = match options.prelude_snapshot {
+            true => Some(prelude_snapshot()?),
+            false => None,
+        };
+        let from_snapshot = snapshot.is_some();
         let isolate = Isolate::new(IsolateOptions {
             memory_limit_mb: options.memory_limit_mb,
             default_cpu_limit: options.setup_cpu_limit,
+            snapshot,
             ..IsolateOptions::default()
         })?;
         let context = isolate.create_context()?;
@@ -191,12 +231,14 @@ impl PlayerRuntime {
             copy_result: false,
             ..RunOptions::default()
         };
-        let prelude = compile_cached(&isolate, "isoshard:prelude.js", PRELUDE_JS)?;
-        prelude
-            .run(&context, &setup_run)?
-            .outcome
-            .into_result()
-            .map_err(|e| PlayerApiError::Setup(format!("prelude: {e}")))?;
+        if !from_snapshot {
+            let prelude = compile_cached(&isolate, "isoshard:prelude.js", PRELUDE_JS)?;
+            prelude
+                .run(&context, &setup_run)?
+                .outcome
+                .into_result()
+                .map_err(|e| PlayerApiError::Setup(format!("prelude: {e}")))?;
+        }
         for p in &options.preloads {
             let script = compile_cached(&isolate, &p.name, &p.source)?;
             script

@@ -72,6 +72,8 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                 source: source.into(),
             })
             .collect(),
+        // Each runner makes its own prelude snapshot on its first player.
+        ..PlayerRuntimeOptions::default()
     };
     let test_hooks = std::env::var_os("ISOSHARD_RUNNER_TEST_HOOKS").is_some();
     write_frame(
