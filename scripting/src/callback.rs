@@ -28,6 +28,11 @@ pub enum Callback {
     /// JavaScript gets `undefined`; the host function runs inline, in call order. Keep it
     /// cheap (push to a queue): it runs inside the caller's CPU budget.
     Ignored(Arc<IgnoredFn>),
+    /// isolated-vm's `applySyncPromise`: JavaScript calls it synchronously and gets the value
+    /// of a host future driven on `runtime`; the isolate's thread waits (using no CPU) until
+    /// it completes or the call's wall limit passes. Isolates on other threads run on; ones
+    /// sharing this home thread wait too (give such isolates a dedicated thread).
+    SyncPromise(tokio::runtime::Handle, Arc<FutureFn>),
 }
 
 impl Callback {
@@ -44,11 +49,22 @@ impl Callback {
         Callback::Future(runtime, Arc::new(f))
     }
 
+    /// A host future awaited by a synchronous-looking call (see [`Callback::SyncPromise`]).
+    pub fn sync_promise(
+        runtime: tokio::runtime::Handle,
+        f: impl Fn(Vec<ExternalCopy>) -> BoxFuture<'static, CallbackResult> + Send + Sync + 'static,
+    ) -> Self {
+        Callback::SyncPromise(runtime, Arc::new(f))
+    }
+
     /// A host function whose result JavaScript never sees.
     pub fn ignored(f: impl Fn(Vec<ExternalCopy>) + Send + Sync + 'static) -> Self {
         Callback::Ignored(Arc::new(f))
     }
 }
+
+/// How often a thread waiting in a sync-promise callback checks its call's limits.
+const SYNC_PROMISE_POLL: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Per-isolate callback table, stored in an isolate slot so the trampoline can reach it.
 pub(crate) struct CallbackSlot {
@@ -129,32 +145,88 @@ fn trampoline(
             f(copies);
             rv.set_undefined();
         }
-        Callback::Future(runtime, f) => {
-            let Some(resolver) = v8::PromiseResolver::new(scope) else {
-                return;
-            };
-            let promise = resolver.get_promise(scope);
-            let global = v8::Global::new(scope, resolver);
-            let context = scope.get_current_context();
-            let context = v8::Global::new(scope, context);
-            let Some(slot) = scope.get_slot_mut::<CallbackSlot>() else {
-                return;
-            };
-            let id = slot.next_promise;
-            slot.next_promise += 1;
-            slot.resolvers.insert(id, (global, context));
-            let owner = slot.owner.clone();
+        Callback::SyncPromise(runtime, f) => {
+            let fired = scope
+                .get_slot::<crate::wasm_memory_guard::WasmBudget>()
+                .map(|b| b.0.clone());
+            let (tx, rx) = crossbeam_channel::bounded(1);
             let future = f(copies);
-            runtime.spawn(async move {
-                let result = future.await;
-                if let Some(inner) = owner.upgrade() {
-                    let isolate = Isolate { inner };
-                    isolate.exec_ignored(move |state| settle(state, id, result));
-                }
+            let task = runtime.spawn(async move {
+                let _ = tx.send(future.await);
             });
-            rv.set(promise.into());
+            // Wait without spinning; look at the call's limits between waits.
+            let result = loop {
+                match rx.recv_timeout(SYNC_PROMISE_POLL) {
+                    Ok(r) => break Some(r),
+                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break None,
+                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                        let stop = fired.as_ref().is_some_and(|s| {
+                            s.limit_fired.load(std::sync::atomic::Ordering::Acquire)
+                                || s.disposed.load(std::sync::atomic::Ordering::Acquire)
+                        });
+                        if stop {
+                            task.abort();
+                            // The pending termination ends the call as soon as we return.
+                            return;
+                        }
+                    }
+                }
+            };
+            match result {
+                Some(Ok(value)) => {
+                    if let Some(v) = value.deserialize_in(scope) {
+                        rv.set(v);
+                    }
+                }
+                Some(Err(message)) => throw_error(scope, &message),
+                None => throw_error(scope, "host future was dropped"),
+            }
+        }
+        Callback::Future(runtime, f) => {
+            let owner = match scope.get_slot::<CallbackSlot>() {
+                Some(slot) => slot.owner.clone(),
+                None => return,
+            };
+            if let Some(promise) = promise_for_future(scope, owner, &runtime, f(copies)) {
+                rv.set(promise.into());
+            }
         }
     }
+}
+
+/// A promise in the current context, settled (on the isolate's thread, under the default
+/// limits) with what `future` yields on `runtime`.
+pub(crate) fn promise_for_future<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    owner: Weak<IsolateInner>,
+    runtime: &tokio::runtime::Handle,
+    future: BoxFuture<'static, CallbackResult>,
+) -> Option<v8::Local<'s, v8::Promise>> {
+    let resolver = v8::PromiseResolver::new(scope)?;
+    let promise = resolver.get_promise(scope);
+    let global = v8::Global::new(scope, resolver);
+    let context = scope.get_current_context();
+    let context = v8::Global::new(scope, context);
+    if scope.get_slot::<CallbackSlot>().is_none() {
+        scope.set_slot(CallbackSlot {
+            callbacks: Vec::new(),
+            owner: owner.clone(),
+            resolvers: HashMap::new(),
+            next_promise: 0,
+        });
+    }
+    let slot = scope.get_slot_mut::<CallbackSlot>()?;
+    let id = slot.next_promise;
+    slot.next_promise += 1;
+    slot.resolvers.insert(id, (global, context));
+    runtime.spawn(async move {
+        let result = future.await;
+        if let Some(inner) = owner.upgrade() {
+            let isolate = Isolate { inner };
+            isolate.exec_ignored(move |state| settle(state, id, result));
+        }
+    });
+    Some(promise)
 }
 
 /// Settles an async callback's promise; the reactions are player code, so this is limited.

@@ -10,6 +10,7 @@ use crate::isolate_state::{drain_jobs, interrupted, Interrupted, IsolateState, L
 use crate::js_error;
 use crate::outcome::{JsError, Run};
 use crate::reference::Reference;
+pub use crate::transfer::Transferable;
 
 /// Limits and result handling for one call into an isolate.
 #[derive(Debug, Clone)]
@@ -61,46 +62,13 @@ impl RunOptions {
     }
 }
 
-/// A value handed into an isolate: a copy, or (same isolate only) the referenced value itself.
-pub enum Transferable {
-    /// Materialised as a fresh structured clone.
-    Copy(ExternalCopy),
-    /// The value a [`Reference`] points at (only into the isolate that holds it).
-    Deref(Reference),
-}
-
-impl From<ExternalCopy> for Transferable {
-    fn from(c: ExternalCopy) -> Self {
-        Transferable::Copy(c)
-    }
-}
-
-impl Transferable {
-    pub(crate) fn check_isolate(&self, isolate: &Isolate) -> Result<()> {
-        match self {
-            Transferable::Copy(_) => Ok(()),
-            Transferable::Deref(r) if r.isolate().same_isolate(isolate) => Ok(()),
-            Transferable::Deref(_) => Err(Error::InvalidArgument(
-                "a Reference can only be dereferenced into its own isolate".into(),
-            )),
-        }
-    }
-
-    pub(crate) fn materialize<'s>(
-        &self,
-        tc: &mut v8::TryCatch<'s, v8::HandleScope>,
-        tables: &Tables,
-    ) -> Result<v8::Local<'s, v8::Value>, Interrupted> {
-        match self {
-            Transferable::Copy(c) => c.deserialize(tc),
-            Transferable::Deref(r) => {
-                let g = tables.references.get(&r.id()).ok_or(Interrupted::Host(
-                    Error::InvalidHandle("reference released"),
-                ))?;
-                Ok(v8::Local::new(tc, g))
-            }
-        }
-    }
+/// How a context is created.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ContextOptions {
+    /// For host code: accepts `reference`, `externalCopy` and `promise` transfers (see
+    /// [`Transferable`]) and is never shown to inspector sessions. Never run untrusted code
+    /// in a trusted context.
+    pub trusted: bool,
 }
 
 /// A context (global object) in an isolate. Lives until [`Context::release`] or disposal.
@@ -111,8 +79,16 @@ pub struct Context {
 }
 
 impl Context {
-    pub(crate) fn create_on_home(isolate: Isolate, state: &mut IsolateState) -> Result<Context> {
-        let inspector = state.inspector_contexts();
+    pub(crate) fn create_on_home(
+        isolate: Isolate,
+        state: &mut IsolateState,
+        options: ContextOptions,
+    ) -> Result<Context> {
+        // Trusted contexts hold host code: never shown to the inspector.
+        let inspector = match options.trusted {
+            true => None,
+            false => state.inspector_contexts(),
+        };
         let (iso, tables) = state.split();
         let scope = &mut v8::HandleScope::new(iso);
         let context = v8::Context::new(scope, Default::default());
@@ -130,6 +106,9 @@ impl Context {
             inspector.context_created(context, id, global.clone());
         }
         tables.contexts.insert(id, global);
+        if options.trusted {
+            tables.trusted_contexts.insert(id);
+        }
         Ok(Context { isolate, id })
     }
 
@@ -479,7 +458,7 @@ fn eval_closure_on_home(
         .ok_or_else(|| compile_failure(tc))?;
         let mut values = Vec::with_capacity(args.len());
         for a in args {
-            values.push(a.materialize(tc, tables)?);
+            values.push(a.materialize(tc, tables, ctx)?);
         }
         let recv = v8::undefined(tc).into();
         let value = function

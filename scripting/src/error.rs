@@ -49,6 +49,10 @@ pub enum Error {
     /// A module call in the wrong state (evaluated twice, namespace before instantiation…).
     #[error("module {0}")]
     ModuleState(String),
+    /// A `reference`, `externalCopy` or `promise` transfer into a context that was not created
+    /// as trusted: those give JavaScript a way to reach the host.
+    #[error("a {0} transfer is only allowed into a trusted context")]
+    UntrustedContext(&'static str),
     /// The isolate's home thread is gone (a bug, or the process is shutting down).
     #[error("isolate home thread is gone")]
     HomeThreadGone,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::array_buffer_budget;
-use crate::context::Context;
+use crate::context::{Context, ContextOptions};
 use crate::error::{Error, Result};
 use crate::home_thread::{self, HomeThread, HomeThreadHandle};
 use crate::isolate_state::{IsolateShared, IsolateState, Limits};
@@ -262,8 +262,16 @@ impl Isolate {
     /// # Errors
     /// [`Error::Disposed`] after disposal.
     pub fn create_context(&self) -> Result<Context> {
+        self.create_context_with(ContextOptions::default())
+    }
+
+    /// Creates a context with `options` (e.g. a trusted one for host code).
+    ///
+    /// # Errors
+    /// [`Error::Disposed`] after disposal.
+    pub fn create_context_with(&self, options: ContextOptions) -> Result<Context> {
         let this = self.clone();
-        self.exec(move |state| Context::create_on_home(this, state))
+        self.exec(move |state| Context::create_on_home(this, state, options))
     }
 
     /// Async [`Isolate::create_context`].
@@ -272,8 +280,10 @@ impl Isolate {
     /// As for the blocking variant.
     pub async fn create_context_async(&self) -> Result<Context> {
         let this = self.clone();
-        self.exec_async(move |state| Context::create_on_home(this, state))
-            .await
+        self.exec_async(move |state| {
+            Context::create_on_home(this, state, ContextOptions::default())
+        })
+        .await
     }
 
     /// Compiles a script (context-independent), optionally producing or consuming code cache.

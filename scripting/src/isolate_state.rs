@@ -273,6 +273,7 @@ impl Drop for IsolateState {
         }
         self.tables.clear();
         let _ = self.isolate.remove_slot::<crate::callback::CallbackSlot>();
+        crate::transfer::release_all(&mut self.isolate);
         let _ = self.isolate.remove_slot::<crate::module::ImportMetaSlot>();
         let _ = self
             .isolate

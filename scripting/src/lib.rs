@@ -16,6 +16,8 @@
 //! - `watchdog`, `thread_cpu_clock`: CPU and wall deadlines.
 //! - `array_buffer_budget`: ArrayBuffer bytes counted against the memory limit.
 //! - `isolate`, `isolate_state`: the host handle and the home-thread state + limited calls.
+//! - `transfer`: [`Transferable`], isolated-vm's TransferOptions; host-reaching kinds only into
+//!   trusted contexts.
 //! - `context`, `script`, `module`, `snapshot`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
 //! - `inspector`: DevTools (CDP) sessions and CPU profiles, limits still armed.
 //! - `js_error`: thrown values to [`JsError`] without running their code.
@@ -45,11 +47,12 @@ mod reference;
 mod script;
 mod snapshot;
 mod thread_cpu_clock;
+mod transfer;
 mod wasm_memory_guard;
 mod watchdog;
 
 pub use callback::{Callback, CallbackResult};
-pub use context::{Context, RunOptions, Transferable};
+pub use context::{Context, ContextOptions, RunOptions};
 pub use error::{Error, Result};
 pub use external_copy::ExternalCopy;
 pub use home_thread::set_home_thread_count;
@@ -64,3 +67,4 @@ pub use platform::{init, WASM_MAX_MEMORY_PAGES};
 pub use reference::Reference;
 pub use script::{Script, ScriptOptions};
 pub use snapshot::{Snapshot, SnapshotOptions};
+pub use transfer::{PendingValue, Transferable};

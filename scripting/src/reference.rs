@@ -162,10 +162,11 @@ impl Reference {
         let value = value.into();
         value.check_isolate(&self.inner.isolate)?;
         let key = key.to_string();
+        let ctx = self.inner.context;
         self.with_value(move |tc, tables, v| {
             let obj = as_object(v)?;
             let k = new_string(tc, &key)?;
-            let val = value.materialize(tc, tables)?;
+            let val = value.materialize(tc, tables, ctx)?;
             obj.set(tc, k.into(), val).ok_or_else(|| interrupted(tc))?;
             Ok(())
         })
@@ -287,12 +288,12 @@ fn apply_on_home(
             )));
         };
         let recv = match &receiver {
-            Some(r) => r.materialize(tc, tables)?,
+            Some(r) => r.materialize(tc, tables, ctx)?,
             None => v8::undefined(tc).into(),
         };
         let mut values = Vec::with_capacity(args.len());
         for a in &args {
-            values.push(a.materialize(tc, tables)?);
+            values.push(a.materialize(tc, tables, ctx)?);
         }
         let value = function
             .call(tc, recv, &values)

@@ -8,3 +8,4 @@ mod modules;
 mod security;
 mod snapshots;
 mod support;
+mod transfer;

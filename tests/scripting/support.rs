@@ -35,7 +35,7 @@ pub fn eval(ctx: &Context, code: &str, cpu_ms: u64) -> Run<ExternalCopy> {
 pub fn value(run: Run<ExternalCopy>) -> serde_json::Value {
     match run.outcome {
         RunOutcome::Ok(copy) => copy.to_json().expect("json"),
-        other => panic!("expected ok, got {:?}", other.kind()),
+        other => panic!("expected ok, got {:?}: {:?}", other.kind(), other.error()),
     }
 }
 
