@@ -77,6 +77,8 @@ pub(crate) struct IsolateInner {
     pub(crate) shared: Arc<IsolateShared>,
     pub(crate) terminator: v8::IsolateHandle,
     pub(crate) inspector_enabled: bool,
+    /// The limits of work without limits of its own (as on the home thread).
+    pub(crate) defaults: Limits,
     pub(crate) inspector_inbox: crossbeam_channel::Sender<crate::inspector::Inbound>,
     pub(crate) profilers: crate::inspector::Profilers,
 }
@@ -159,6 +161,12 @@ impl Isolate {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let job_shared = shared.clone();
         let inspector_enabled = options.inspector;
+        let defaults = Limits {
+            cpu: options.default_cpu_limit,
+            wall: options
+                .default_wall_limit
+                .unwrap_or(options.default_cpu_limit * 2),
+        };
         let (inbox_tx, inbox_rx) = crossbeam_channel::unbounded();
         let sent = home.send(Box::new(move |home: &mut HomeThread| {
             let handle = create_on_home(home, job_shared, &options, inbox_rx);
@@ -175,6 +183,7 @@ impl Isolate {
                 shared,
                 terminator,
                 inspector_enabled,
+                defaults,
                 inspector_inbox: inbox_tx,
                 profilers: crate::inspector::Profilers::default(),
             }),

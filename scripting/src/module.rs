@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use crate::context::{
     compile_failure, disposed_as_outcome, finish, new_string, run_in_context, source_origin,
@@ -257,8 +258,11 @@ impl Module {
         options: &RunOptions,
         mut resolver: impl FnMut(&str, &Module) -> std::result::Result<Module, String>,
     ) -> Result<()> {
-        let links =
-            self.walk(|specifier, referrer| std::future::ready(resolver(specifier, referrer)));
+        let deadline = Instant::now() + options.limits(self.isolate.inner.defaults).wall;
+        let links = self.walk(
+            |specifier, referrer| std::future::ready(resolver(specifier, referrer)),
+            WalkDeadline::checked(deadline),
+        );
         let links = futures::executor::block_on(links)?;
         let (ctx, root, options) = (context.id(), self.id, options.clone());
         self.check_context(context)?;
@@ -267,7 +271,8 @@ impl Module {
     }
 
     /// Async [`Module::instantiate`]: the resolver returns a future (it may load files or
-    /// fetch code). Bound a resolver that may never answer with `tokio::time::timeout`.
+    /// fetch code). Resolving the whole graph is bounded by `options`' wall limit: a resolver
+    /// that never answers ends the call with [`Error::WallLimit`].
     ///
     /// # Errors
     /// As for the blocking variant.
@@ -281,7 +286,8 @@ impl Module {
         F: Future<Output = std::result::Result<Module, String>>,
     {
         self.check_context(context)?;
-        let links = self.walk(resolver).await?;
+        let wall = options.limits(self.isolate.inner.defaults).wall;
+        let links = self.walk(resolver, WalkDeadline::timer(wall)).await?;
         let (ctx, root, options) = (context.id(), self.id, options.clone());
         self.isolate
             .exec_async(move |state| instantiate_on_home(state, ctx, root, &links, &options))
@@ -298,8 +304,13 @@ impl Module {
         }
     }
 
-    /// Breadth-first over the graph, resolving each (referrer, specifier) once.
-    async fn walk<F>(&self, mut resolver: impl FnMut(&str, &Module) -> F) -> Result<Vec<Link>>
+    /// Breadth-first over the graph, resolving each (referrer, specifier) once, until
+    /// `deadline`.
+    async fn walk<F>(
+        &self,
+        mut resolver: impl FnMut(&str, &Module) -> F,
+        mut deadline: WalkDeadline,
+    ) -> Result<Vec<Link>>
     where
         F: Future<Output = std::result::Result<Module, String>>,
     {
@@ -312,12 +323,11 @@ impl Module {
                 if !done.insert(specifier.as_str()) {
                     continue;
                 }
-                let target = resolver(specifier, &module).await.map_err(|reason| {
-                    Error::ModuleResolution {
-                        specifier: specifier.clone(),
-                        referrer: module.filename.clone(),
-                        reason,
-                    }
+                let target = deadline.bound(resolver(specifier, &module)).await?;
+                let target = target.map_err(|reason| Error::ModuleResolution {
+                    specifier: specifier.clone(),
+                    referrer: module.filename.clone(),
+                    reason,
                 })?;
                 if !target.isolate.same_isolate(&self.isolate) {
                     return Err(Error::InvalidArgument(format!(
@@ -511,4 +521,54 @@ fn evaluate_on_home(
         let value = module.evaluate(tc).ok_or_else(|| interrupted(tc))?;
         finish(tc, value, &options)
     })
+}
+
+/// The wall limit of a graph walk. A blocking resolver can only be checked between calls; an
+/// async one is raced against a timer thread that stops as soon as the walk does.
+enum WalkDeadline {
+    Checked(Instant),
+    Timer {
+        fired: tokio::sync::oneshot::Receiver<()>,
+        _stop: crossbeam_channel::Sender<()>,
+    },
+}
+
+impl WalkDeadline {
+    fn checked(at: Instant) -> Self {
+        WalkDeadline::Checked(at)
+    }
+
+    fn timer(wall: Duration) -> Self {
+        let (fire, fired) = tokio::sync::oneshot::channel();
+        let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
+        let _ = std::thread::Builder::new()
+            .name("isoshard-module-deadline".into())
+            .spawn(move || {
+                // Returns early when the walk drops `_stop`.
+                if let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(wall)
+                {
+                    let _ = fire.send(());
+                }
+            });
+        WalkDeadline::Timer { fired, _stop: stop }
+    }
+
+    async fn bound<T>(&mut self, work: impl Future<Output = T>) -> Result<T> {
+        match self {
+            WalkDeadline::Checked(at) => {
+                if Instant::now() >= *at {
+                    return Err(Error::WallLimit);
+                }
+                Ok(work.await)
+            }
+            WalkDeadline::Timer { fired, .. } => {
+                let work = std::pin::pin!(work);
+                match futures::future::select(work, fired).await {
+                    futures::future::Either::Left((value, _)) => Ok(value),
+                    futures::future::Either::Right(_) => Err(Error::WallLimit),
+                }
+            }
+        }
+    }
 }

@@ -344,23 +344,32 @@ fn modules_produce_and_consume_code_cache_across_isolates() {
 }
 
 #[test]
-fn resolver_that_never_answers_is_bounded_by_the_caller_and_leaves_the_isolate_usable() {
+fn resolver_that_never_answers_is_bounded_by_the_wall_limit_and_leaves_the_isolate_usable() {
+    // A runtime without timers: the bound must not depend on the caller's runtime.
     let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
         .build()
         .unwrap();
     let iso = isolate(64);
     let ctx = context(&iso);
     let m = compile(&iso, "main", "import 'slow';");
-    let result = rt.block_on(async {
-        tokio::time::timeout(
-            Duration::from_millis(100),
-            m.instantiate_async(&ctx, &cpu(1000), |_, _| std::future::pending()),
-        )
-        .await
-    });
-    assert!(result.is_err(), "the pending resolver must time out");
+    let options = RunOptions {
+        cpu_limit: Some(Duration::from_millis(100)),
+        wall_limit: Some(Duration::from_millis(300)),
+        ..RunOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let result = rt.block_on(m.instantiate_async(&ctx, &options, |_, _| std::future::pending()));
+    assert!(matches!(result, Err(Error::WallLimit)), "{result:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
     assert_usable(&ctx);
+    // A blocking resolver is checked between calls: a slow one hits the same bound.
+    let m = compile(&iso, "main2", "import 'a'; import 'b'; import 'c';");
+    let slow = compile(&iso, "leaf", "");
+    let result = m.instantiate(&ctx, &options, |_, _| {
+        std::thread::sleep(Duration::from_millis(200));
+        Ok(slow.clone())
+    });
+    assert!(matches!(result, Err(Error::WallLimit)), "{result:?}");
 }
 
 #[test]
