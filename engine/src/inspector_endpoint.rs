@@ -30,9 +30,12 @@ pub struct InspectorTarget {
     pub title: String,
     pub isolate: Isolate,
     pub trust: InspectorTrust,
-    /// When set, the WebSocket URL must carry `?token=` with this value.
-    pub token: Option<String>,
+    /// When set, the WebSocket URL must carry a `?token=` this accepts.
+    pub authorize: Option<TokenCheck>,
 }
+
+/// Decides whether a `?token=` opens a target.
+pub type TokenCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 struct TargetEntry {
     target: InspectorTarget,
@@ -177,9 +180,8 @@ async fn attach(
     let Some((target, ready)) = entry else {
         return (StatusCode::NOT_FOUND, format!("no inspector target {id:?}")).into_response();
     };
-    if let Some(expected) = &target.token {
-        let given = q.token.as_deref().unwrap_or("");
-        if !crate::server::auth::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+    if let Some(check) = &target.authorize {
+        if !check(q.token.as_deref().unwrap_or("")) {
             return (StatusCode::UNAUTHORIZED, "missing or wrong token").into_response();
         }
     }

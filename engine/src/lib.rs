@@ -34,7 +34,7 @@ mod web;
 
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
-pub use player_host::{PlayerHost, PlayerTurn, ThreadPlayerHost};
+pub use player_host::{PlayerHost, PlayerTurn, RuntimeObserver, ThreadPlayerHost};
 pub use shard::{
     PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, CRASHES_TO_SUSPEND,
     CRASH_PENALTY_MS, CRASH_WINDOW_TICKS,

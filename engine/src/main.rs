@@ -114,6 +114,11 @@ enum Command {
         /// segments are deleted. Default: keep everything.
         #[arg(long)]
         replay_keep_ticks: Option<u64>,
+        /// Serve the Chrome DevTools Protocol here (e.g. 127.0.0.1:9229): every player can
+        /// debug their own bot with their API token. Needs `--isolation thread`; each player
+        /// isolate then has an OS thread of its own.
+        #[arg(long)]
+        inspect: Option<std::net::SocketAddr>,
     },
     /// Inspect, verify and export recordings.
     Replay {
@@ -347,6 +352,7 @@ fn main() -> ExitCode {
             isolation,
             runners,
             replay_keep_ticks,
+            inspect,
         } => {
             let options = isoshard_engine::server::ServeOptions {
                 data,
@@ -363,6 +369,7 @@ fn main() -> ExitCode {
                 cpu_limit_ms,
                 runners: (isolation == Isolation::Process).then(|| runner_options(runners)),
                 replay_keep_ticks,
+                inspect,
             };
             let Some(runtime) = tokio_runtime("serve") else {
                 return ExitCode::from(2);

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use isoshard_player_api::{
     PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, TickShared,
 };
-use isoshard_scripting::{ExternalCopy, OutcomeKind};
+use isoshard_scripting::{ExternalCopy, Isolate, OutcomeKind};
 use isoshard_world::PlayerId;
 use tracing::{info_span, warn};
 
@@ -48,12 +48,16 @@ struct Slot {
     code_version: u64,
 }
 
+/// Told about every player runtime that starts: (username, its isolate).
+pub type RuntimeObserver = Arc<dyn Fn(&str, &Isolate) + Send + Sync>;
+
 /// All isolates in this process, spread over the scripting crate's home threads.
 pub struct ThreadPlayerHost {
     slots: BTreeMap<PlayerId, Slot>,
     shared: Arc<TickShared>,
     map: ExternalCopy,
     options: PlayerRuntimeOptions,
+    observer: Option<RuntimeObserver>,
 }
 
 impl ThreadPlayerHost {
@@ -64,7 +68,14 @@ impl ThreadPlayerHost {
             shared,
             map,
             options,
+            observer: None,
         }
+    }
+
+    /// Calls `observer` after each runtime starts (e.g. to offer it to DevTools).
+    pub fn observe_starts(mut self, observer: RuntimeObserver) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// Makes sure `turn.player` has a live runtime on its current code; `Err` carries the
@@ -86,6 +97,9 @@ impl ThreadPlayerHost {
         };
         match PlayerRuntime::start(setup, self.shared.clone(), &self.options) {
             Ok(runtime) => {
+                if let Some(observe) = &self.observer {
+                    observe(&turn.username, runtime.isolate());
+                }
                 self.slots.insert(
                     turn.player,
                     Slot {

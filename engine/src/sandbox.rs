@@ -133,7 +133,7 @@ fn wait_for_debugger(
             title: "isoshard sandbox".into(),
             isolate: isolate.clone(),
             trust: isoshard_scripting::InspectorTrust::Untrusted,
-            token: None,
+            authorize: None,
         },
     );
     // Tools and tests read these lines.

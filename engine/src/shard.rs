@@ -398,6 +398,22 @@ impl Shard {
         Ok(())
     }
 
+    /// Runs players in this process with inspectable isolates (one OS thread each) and
+    /// reports each new runtime to `observer` (a global reset for every player).
+    ///
+    /// # Errors
+    /// Only if the map cannot be copied.
+    pub fn inspect_players(&mut self, observer: crate::player_host::RuntimeObserver) -> Result<()> {
+        let options = PlayerRuntimeOptions {
+            inspector: true,
+            ..self.runtime.clone()
+        };
+        let host = ThreadPlayerHost::new(self.shared.clone(), self.map_copy()?, options)
+            .observe_starts(observer);
+        self.host = Box::new(host);
+        Ok(())
+    }
+
     /// Replaces where players run (e.g. with runner processes).
     pub fn set_host(&mut self, host: Box<dyn PlayerHost>) {
         self.host = host;

@@ -886,3 +886,85 @@ fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_local_resume
     assert_eq!(report["outcome"], "ok");
     assert_eq!(report["value"], 43);
 }
+
+#[test]
+fn serve_inspect_lets_a_player_debug_their_own_bot_with_their_token_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args: Vec<std::ffi::OsString> = [
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--tick-ms",
+        "50",
+        "--rooms",
+        "3",
+        "--open-registration",
+        "--isolation",
+        "thread",
+        "--inspect",
+        "127.0.0.1:0",
+        "--data",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    args.push(dir.path().into());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(&args)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            for prefix in ["isoshard serving on ", "isoshard inspector on "] {
+                if let Some(url) = line.strip_prefix(prefix) {
+                    let _ = tx.send((prefix, url.trim().to_string()));
+                }
+            }
+        }
+    });
+    let mut base = String::new();
+    let mut inspector = String::new();
+    while base.is_empty() || inspector.is_empty() {
+        let (prefix, url) = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("addresses printed");
+        match prefix {
+            "isoshard serving on " => base = url,
+            _ => inspector = url,
+        }
+    }
+    let s = Server { child, base };
+    let token = register(&s, "debugger", None);
+    let bot = "module.exports.loop = function () {\n  const marker = Game.time;\n  if (marker < 0) console.log('never');\n};\n";
+    let r = ureq::put(&s.url("/api/code"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(json!({"modules": {"main": bot}}));
+    assert_eq!(status(r), 200);
+    let me = body(
+        ureq::get(&s.url("/api/me"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    let ws = format!("{inspector}/ws/player-debugger");
+    assert!(
+        me["inspector"]["websocket"]
+            .as_str()
+            .unwrap()
+            .starts_with(&ws),
+        "{me}"
+    );
+    let got = node("cdp_player.js", &[&ws, &token]);
+    assert_eq!(got["noToken"], 401, "{got}");
+    assert_eq!(got["wrongToken"], 401, "{got}");
+    assert_eq!(got["url"], "main.js");
+    assert_eq!(got["line"], 4);
+    assert!(got["marker"].as_u64().unwrap() > 0, "{got}");
+    assert_eq!(got["sameTick"], true);
+    // The shard keeps ticking after the player resumed.
+    let w = s.world()["tick"].as_u64().unwrap();
+    s.until_tick(w + 3);
+}

@@ -47,6 +47,9 @@ pub struct PlayerRuntimeOptions {
     /// (with code cache): they are operator code, and a snapshot aborts the process on some
     /// of what a script may do at load time (an `Intl` object, for one).
     pub prelude_snapshot: bool,
+    /// Make isolates inspectable (DevTools sessions). Each then gets an OS thread of its own,
+    /// so a player paused at a breakpoint stalls no other player's isolate.
+    pub inspector: bool,
 }
 
 impl Default for PlayerRuntimeOptions {
@@ -56,6 +59,7 @@ impl Default for PlayerRuntimeOptions {
             preloads: Vec::new(),
             setup_cpu_limit: Duration::from_secs(5),
             prelude_snapshot: true,
+            inspector: false,
         }
     }
 }
@@ -220,6 +224,8 @@ impl PlayerRuntime {
             memory_limit_mb: options.memory_limit_mb,
             default_cpu_limit: options.setup_cpu_limit,
             snapshot,
+            inspector: options.inspector,
+            dedicated_thread: options.inspector,
             ..IsolateOptions::default()
         })?;
         let context = isolate.create_context()?;

@@ -484,6 +484,11 @@ impl IsolateState {
         hub
     }
 
+    /// Creates the inspector now (isolates with the inspector enabled do, at creation).
+    pub(crate) fn ensure_inspector(&mut self) {
+        self.inspector_hub();
+    }
+
     /// Where to announce new inspectable contexts, when the inspector exists.
     pub(crate) fn inspector_contexts(&self) -> Option<InspectorContexts> {
         self.inspector

@@ -176,7 +176,7 @@ impl Isolate {
             return Err(Error::HomeThreadGone);
         }
         let terminator = rx.recv().map_err(|_| Error::HomeThreadGone)?;
-        Ok(Isolate {
+        let isolate = Isolate {
             inner: Arc::new(IsolateInner {
                 id,
                 home,
@@ -187,7 +187,16 @@ impl Isolate {
                 inspector_inbox: inbox_tx,
                 profilers: crate::inspector::Profilers::default(),
             }),
-        })
+        };
+        if inspector_enabled {
+            // Before any context or script exists: V8 only shows a debugger the scripts
+            // compiled after their context was announced to the inspector.
+            isolate.exec(|state| {
+                state.ensure_inspector();
+                Ok(())
+            })?;
+        }
+        Ok(isolate)
     }
 
     /// Process-unique id.

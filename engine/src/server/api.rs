@@ -32,6 +32,8 @@ pub(crate) struct AppState {
     pub commands: std::sync::mpsc::Sender<Command>,
     pub open_registration: bool,
     pub admin_token: Option<Arc<str>>,
+    /// The DevTools endpoint, when `--inspect` is on.
+    pub inspector: Option<std::net::SocketAddr>,
 }
 
 /// A JSON error with a status; never a 5xx for client mistakes.
@@ -243,6 +245,15 @@ async fn me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
     let mut v = serde_json::to_value(&me).unwrap_or_default();
     v["memory"] = json!(me.memory.as_str());
     v["cpu"] = json!({ "used": me.cpu_used_ms, "limit": me.cpu_limit_ms, "bucket": me.bucket });
+    if let Some(addr) = s.inspector {
+        let target = format!("{addr}/ws/player-{}", me.name);
+        v["inspector"] = json!({
+            "websocket": format!("ws://{target}?token=YOUR_TOKEN"),
+            "devtools": format!(
+                "devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws={target}%3Ftoken%3DYOUR_TOKEN"
+            ),
+        });
+    }
     Ok(Json(v))
 }
 

@@ -41,6 +41,9 @@ pub struct ServeOptions {
     pub runners: Option<crate::runner::ProcessHostOptions>,
     /// Keep at least this many of the newest ticks in the recording (`None`: all).
     pub replay_keep_ticks: Option<u64>,
+    /// Serve the Chrome DevTools Protocol here: each player may attach to their own isolate
+    /// (`ws://ADDR/ws/player-NAME?token=TOKEN`). Needs in-process players (`runners: None`).
+    pub inspect: Option<SocketAddr>,
 }
 
 fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
@@ -102,12 +105,22 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         &options.data.join("replay"),
         RecorderOptions::keep_ticks(options.replay_keep_ticks),
     )?;
+    let (publish_tx, publish_rx) = watch::channel(Published::default());
     if let Some(r) = &options.runners {
+        if options.inspect.is_some() {
+            return Err(EngineError::Usage(
+                "--inspect needs players in this process: add --isolation thread".into(),
+            ));
+        }
         shard.use_runner_processes(r.clone())?;
     }
+    // Kept alive for the server's life: dropping it stops the endpoint.
+    let inspector = match options.inspect {
+        Some(addr) => Some(inspect_players(&mut shard, addr, publish_rx.clone()).await?),
+        None => None,
+    };
     tracing::info!(tick = shard.time(), resumed = existing, "shard ready");
     let (command_tx, command_rx) = std::sync::mpsc::channel();
-    let (publish_tx, publish_rx) = watch::channel(Published::default());
     let (announce_tx, _) = broadcast::channel(64);
     let runner = Runner::new(
         shard,
@@ -126,6 +139,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         commands: command_tx.clone(),
         open_registration: options.open_registration,
         admin_token,
+        inspector: inspector.as_ref().map(|e| e.addr()),
     };
     let (listener, local) = listen(options.bind).await?;
     // Tools and tests read this line to find the port.
@@ -164,4 +178,41 @@ pub(crate) async fn listen(addr: SocketAddr) -> Result<(tokio::net::TcpListener,
         .local_addr()
         .map_err(|e| EngineError::Usage(e.to_string()))?;
     Ok((listener, local))
+}
+
+/// Starts the DevTools endpoint and makes every player runtime attachable by its owner.
+async fn inspect_players(
+    shard: &mut Shard,
+    addr: SocketAddr,
+    accounts: watch::Receiver<Published>,
+) -> Result<Arc<crate::inspector_endpoint::InspectorEndpoint>> {
+    use crate::inspector_endpoint::{InspectorEndpoint, InspectorTarget};
+    let endpoint = Arc::new(InspectorEndpoint::bind(addr).await?);
+    let targets = endpoint.clone();
+    shard.inspect_players(Arc::new(
+        move |name: &str, isolate: &isoshard_scripting::Isolate| {
+            let owner = name.to_string();
+            let accounts = accounts.clone();
+            targets.add_target(
+                &format!("player-{name}"),
+                InspectorTarget {
+                    title: format!("isoshard player {name}"),
+                    isolate: isolate.clone(),
+                    trust: isoshard_scripting::InspectorTrust::Untrusted,
+                    // Only the owner's API tokens open their isolate.
+                    authorize: Some(Arc::new(move |token: &str| {
+                        let hash = auth::token_hash(token);
+                        accounts.borrow().accounts.get(&owner).is_some_and(|a| {
+                            a.token_hashes
+                                .iter()
+                                .any(|t| auth::constant_time_eq(t.as_bytes(), hash.as_bytes()))
+                        })
+                    })),
+                },
+            );
+        },
+    ))?;
+    // Tools and tests read this line.
+    eprintln!("isoshard inspector on ws://{}", endpoint.addr());
+    Ok(endpoint)
 }
