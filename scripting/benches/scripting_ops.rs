@@ -282,6 +282,58 @@ fn main() {
         "us/op",
     );
 
+    // Inspector costs: a compute-heavy call with and without a CPU profile running, and the
+    // CPU a paused isolate burns per second of pause (charged to its call).
+    let iso = Isolate::new(IsolateOptions {
+        inspector: true,
+        dedicated_thread: true,
+        ..IsolateOptions::default()
+    })
+    .unwrap();
+    let ctx = iso.create_context().unwrap();
+    let busy = "(() => { let x = 0; for (let i = 0; i < 3e6; i++) x = (x + i * 7) % 1000003; return x; })()";
+    let heavy = RunOptions::with_cpu_limit(Duration::from_secs(10));
+    ctx.eval(busy, &heavy).unwrap();
+    let runs = 20 / scale as u32;
+    let time_busy = |ctx: &isoshard_scripting::Context| {
+        let start = Instant::now();
+        for _ in 0..runs {
+            let run = ctx.eval(busy, &heavy).unwrap();
+            assert!(matches!(run.outcome, isoshard_scripting::RunOutcome::Ok(_)));
+        }
+        per_op(start.elapsed(), runs)
+    };
+    let plain = time_busy(&ctx);
+    iso.start_cpu_profiler("bench").unwrap();
+    let profiled = time_busy(&ctx);
+    let profile = iso.stop_cpu_profiler("bench").unwrap();
+    report("busy_call_us", plain, "us/op");
+    report("busy_call_profiled_us", profiled, "us/op");
+    report("profile_samples", profile.samples.len() as f64, "samples");
+    let session = iso
+        .inspector_session(isoshard_scripting::InspectorTrust::Untrusted)
+        .unwrap();
+    session
+        .call("Debugger.enable", json!({}), Duration::from_secs(10))
+        .unwrap();
+    let paused = ctx
+        .eval(
+            "debugger; 1",
+            &RunOptions {
+                cpu_limit: Some(Duration::from_secs(10)),
+                wall_limit: Some(Duration::from_secs(2)),
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    report(
+        "paused_cpu_per_paused_second_us",
+        paused.cpu_time.as_secs_f64() * 1e6 / paused.wall_time.as_secs_f64(),
+        "us/s",
+    );
+    drop(session);
+    iso.dispose();
+
     if json_out {
         println!("{}", serde_json::Value::Object(results));
     }
