@@ -1,6 +1,6 @@
-//! Shard tick benchmark: ms/tick for 1, 10, 100 and 500 players running a trivial bot and a
-//! sample bot, with the per-player split into marshal / run / collect. Isolate start-up is
-//! excluded (warm-up ticks). Also writes a room view to `target/bench/room_view.json` for the
+//! Shard tick benchmark (`-- --players 1,10 --ticks N`): mean and median ms/tick for 1, 10,
+//! 100 and 500 players running a trivial bot and a sample bot, with the per-player split into
+//! marshal / run / collect. Isolate start-up is excluded (warm-up ticks). Also writes a room view to `target/bench/room_view.json` for the
 //! isolated-vm harness in `bench/isolated-vm/tick.js`.
 //!
 //! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10] [-- --process]`
@@ -28,7 +28,12 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 10, 100, 500]);
-    let measured = if quick { 5 } else { 20 };
+    let measured: usize = args
+        .iter()
+        .position(|a| a == "--ticks")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if quick { 5 } else { 20 });
     let process = args.iter().any(|a| a == "--process");
     let trivial = CodeBundle::new(
         [(
@@ -40,8 +45,16 @@ fn main() {
     .unwrap();
     let sample = sample_bots()[0].1.clone();
     println!(
-        "{:>8} {:>8} {:>10} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        "players", "bot", "ms/tick", "player ms", "marshal us", "run us", "collect us", "world ms"
+        "{:>8} {:>8} {:>10} {:>8} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "players",
+        "bot",
+        "ms/tick",
+        "p50 ms",
+        "player ms",
+        "marshal us",
+        "run us",
+        "collect us",
+        "world ms"
     );
     for &n in &counts {
         for (label, code) in [("trivial", &trivial), ("sample", &sample)] {
@@ -93,8 +106,11 @@ fn main() {
             let start = Instant::now();
             let (mut marshal, mut run, mut collect, mut world, mut players) =
                 (0u64, 0u64, 0u64, 0u64, 0u64);
+            let mut each = Vec::with_capacity(measured);
             for _ in 0..measured {
+                let one = Instant::now();
                 let s = shard.tick().unwrap();
+                each.push(one.elapsed().as_secs_f64() * 1000.0);
                 marshal += s.timings.marshal_ns;
                 run += s.timings.run_ns;
                 collect += s.timings.collect_ns;
@@ -102,12 +118,15 @@ fn main() {
                 players += s.timings.players_ns;
             }
             let per_tick = start.elapsed().as_secs_f64() * 1000.0 / measured as f64;
+            each.sort_by(f64::total_cmp);
+            let p50 = each[each.len() / 2];
             let per_player = |ns: u64| ns as f64 / 1000.0 / (measured * n) as f64;
             println!(
-                "{:>8} {:>8} {:>10.2} {:>12.2} {:>12.1} {:>12.1} {:>12.1} {:>12.2}",
+                "{:>8} {:>8} {:>10.2} {:>8.2} {:>12.2} {:>12.1} {:>12.1} {:>12.1} {:>12.2}",
                 n,
                 label,
                 per_tick,
+                p50,
                 players as f64 / 1e6 / measured as f64,
                 per_player(marshal),
                 per_player(run),

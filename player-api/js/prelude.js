@@ -287,16 +287,19 @@
   }
 
   // ---- store ----
+  // Internal fields are symbol-keyed: invisible to for-in, Object.keys and JSON.stringify
+  // like non-enumerable properties, but plain stores (defineProperty per object is slow).
+  const CAPACITY = Symbol('capacity'), OBJECTS = Symbol('objects');
   function makeStore(energy, capacity) {
     const s = ObjectCreate(Store.prototype);
     s.energy = energy || 0;
-    ObjectDefine(s, '_cap', { value: capacity || 0, enumerable: false });
+    s[CAPACITY] = capacity || 0;
     return s;
   }
   class Store {
-    getCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this._cap : null; }
+    getCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this[CAPACITY] : null; }
     getUsedCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? (this.energy || 0) : 0; }
-    getFreeCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this._cap - (this.energy || 0) : 0; }
+    getFreeCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this[CAPACITY] - (this.energy || 0) : 0; }
   }
   global.Store = Store;
 
@@ -305,7 +308,6 @@
     constructor(d) {
       this.id = d.id;
       this.pos = new RoomPosition(d.x, d.y, d.room);
-      ObjectDefine(this, '_d', { value: d, enumerable: false, writable: true });
     }
     get room() { return Game.rooms[this.pos.roomName]; }
   }
@@ -696,27 +698,27 @@
     constructor(name) {
       this.name = name;
       this.visual = new RoomVisual(name);
-      this.memory = undefined;
-      ObjectDefine(this, '_objects', { value: [], enumerable: false });
-      ObjectDefine(this, 'memory', {
-        enumerable: false, configurable: true,
-        get: () => { const m = Memory; if (!m.rooms || typeof m.rooms !== 'object') m.rooms = {}; if (!m.rooms[name]) m.rooms[name] = {}; return m.rooms[name]; },
-        set: (v) => { const m = Memory; if (!m.rooms) m.rooms = {}; m.rooms[name] = v; },
-      });
+      this[OBJECTS] = [];
     }
+    get memory() {
+      const m = Memory; if (!m.rooms || typeof m.rooms !== 'object') m.rooms = {};
+      if (!m.rooms[this.name]) m.rooms[this.name] = {};
+      return m.rooms[this.name];
+    }
+    set memory(v) { const m = Memory; if (!m.rooms) m.rooms = {}; m.rooms[this.name] = v; }
     get energyAvailable() {
       let e = 0;
-      for (const o of this._objects) if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.my) e += o.energy;
+      for (const o of this[OBJECTS]) if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.my) e += o.energy;
       return e - (this._energySpent || 0);
     }
     get energyCapacityAvailable() {
       let e = 0;
-      for (const o of this._objects) if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.my) e += o.energyCapacity;
+      for (const o of this[OBJECTS]) if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.my) e += o.energyCapacity;
       return e;
     }
     find(type, opts) {
       let list;
-      const all = this._objects;
+      const all = this[OBJECTS];
       switch (type) {
         case C.FIND_CREEPS: list = all.filter((o) => o instanceof Creep); break;
         case C.FIND_MY_CREEPS: list = all.filter((o) => o instanceof Creep && o.my); break;
@@ -767,11 +769,11 @@
     lookForAt(type, x, y) {
       const p = typeof x === 'object' ? toPos(x) : { x, y };
       if (type === C.LOOK_TERRAIN) { const v = new RoomTerrain(this.name).get(p.x, p.y); return [v === 1 ? 'wall' : v === 2 ? 'swamp' : 'plain']; }
-      return this._objects.filter((o) => o.pos.x === p.x && o.pos.y === p.y && lookType(o) === type);
+      return this[OBJECTS].filter((o) => o.pos.x === p.x && o.pos.y === p.y && lookType(o) === type);
     }
     lookAt(x, y) {
       const p = typeof x === 'object' ? toPos(x) : { x, y };
-      const out = this._objects.filter((o) => o.pos.x === p.x && o.pos.y === p.y).map((o) => ({ type: lookType(o), [lookType(o)]: o }));
+      const out = this[OBJECTS].filter((o) => o.pos.x === p.x && o.pos.y === p.y).map((o) => ({ type: lookType(o), [lookType(o)]: o }));
       const t = this.lookForAt(C.LOOK_TERRAIN, p.x, p.y)[0];
       out.push({ type: 'terrain', terrain: t });
       return out;
@@ -787,7 +789,7 @@
       if (ObjectKeys(Game.constructionSites).length + pendingSites.length >= C.MAX_CONSTRUCTION_SITES) return C.ERR_FULL;
       const level = ctl && ctl.my ? ctl.level : 0;
       const limits = C.CONTROLLER_STRUCTURES[type];
-      const have = this._objects.filter((o) => o.structureType === type).length + pendingSites.filter((s) => s.room === this.name && s.type === type).length;
+      const have = this[OBJECTS].filter((o) => o.structureType === type).length + pendingSites.filter((s) => s.room === this.name && s.type === type).length;
       if (!limits || have >= (limits[level] || 0)) return C.ERR_RCL_NOT_ENOUGH;
       if (!addIntent({ type: 'createConstructionSite', room: this.name, x, y, structure: type })) return C.ERR_FULL;
       pendingSites.push({ room: this.name, type });
@@ -830,34 +832,43 @@
 
   // ---- Game ----
   let Game = null;
+  // Methods shared by every tick's Game (made once, not per tick).
+  const cpuMethods = {
+    getUsed() { return (host.cpuNow() - cpuStart) / 1e6; },
+    getHeapStatistics() { return host.heap(); },
+    halt() { throw new ErrorCtor('Game.cpu.halt is not supported'); },
+    generatePixel() { return C.ERR_NOT_ENOUGH_RESOURCES; },
+    setShardLimits() { return C.ERR_BUSY; }, unlock() { return C.ERR_NOT_ENOUGH_RESOURCES; },
+  };
+  const mapMethods = {
+    getRoomTerrain(name) { return new RoomTerrain(name); },
+    describeExits(name) { const e = exitsByRoom[name]; return e ? Object.assign({}, e) : null; },
+    getRoomLinearDistance(a, b) { const p = roomXY(a), q = roomXY(b); return p && q ? MathMax(MathAbs(p[0] - q[0]), MathAbs(p[1] - q[1])) : Infinity; },
+    findExit(from, to) { const r = Game.rooms[typeof from === 'string' ? from : from.name]; return r ? r.findExitTo(to) : C.ERR_NO_PATH; },
+    isRoomAvailable(name) { return name in terrain; },
+    getWorldSize() { return 202; },
+  };
+  function getAllOrders() { return []; }
+  function getObjectById(id) { return objectsById[id] || null; }
+  function notify() { return C.OK; }
+
   function buildGame(meta, rooms) {
     objectsById = {};
     createdCreeps = {};
     pendingSites.length = 0;
+    const cpu = ObjectCreate(cpuMethods);
+    cpu.limit = meta.cpuLimit; cpu.tickLimit = meta.tickLimit; cpu.bucket = meta.bucket;
+    cpu.shardLimits = { isoshard: meta.cpuLimit };
     const g = {
       time: meta.tick,
       creeps: {}, spawns: {}, rooms: {}, structures: {}, constructionSites: {}, flags: {}, powerCreeps: {},
       resources: {}, shard: { name: 'isoshard', type: 'normal', ptr: false },
       gcl: { level: 1, progress: 0, progressTotal: 1000000 }, gpl: { level: 0, progress: 0, progressTotal: 0 },
-      cpu: {
-        limit: meta.cpuLimit, tickLimit: meta.tickLimit, bucket: meta.bucket, shardLimits: { isoshard: meta.cpuLimit },
-        getUsed() { return (host.cpuNow() - cpuStart) / 1e6; },
-        getHeapStatistics() { return host.heap(); },
-        halt() { throw new ErrorCtor('Game.cpu.halt is not supported'); },
-        generatePixel() { return C.ERR_NOT_ENOUGH_RESOURCES; },
-        setShardLimits() { return C.ERR_BUSY; }, unlock() { return C.ERR_NOT_ENOUGH_RESOURCES; },
-      },
-      market: { credits: 0, incomingTransactions: [], outgoingTransactions: [], orders: {}, getAllOrders() { return []; } },
-      map: {
-        getRoomTerrain(name) { return new RoomTerrain(name); },
-        describeExits(name) { const e = exitsByRoom[name]; return e ? Object.assign({}, e) : null; },
-        getRoomLinearDistance(a, b) { const p = roomXY(a), q = roomXY(b); return p && q ? MathMax(MathAbs(p[0] - q[0]), MathAbs(p[1] - q[1])) : Infinity; },
-        findExit(from, to) { const r = g.rooms[typeof from === 'string' ? from : from.name]; return r ? r.findExitTo(to) : C.ERR_NO_PATH; },
-        isRoomAvailable(name) { return name in terrain; },
-        getWorldSize() { return 202; },
-      },
-      getObjectById(id) { return objectsById[id] || null; },
-      notify() { return C.OK; },
+      cpu,
+      market: { credits: 0, incomingTransactions: [], outgoingTransactions: [], orders: {}, getAllOrders },
+      map: ObjectCreate(mapMethods),
+      getObjectById,
+      notify,
     };
     Game = g;
     global.Game = g;
@@ -867,7 +878,7 @@
       for (const d of raw.objects) {
         const o = makeObject(d);
         if (!o) continue;
-        room._objects.push(o);
+        room[OBJECTS].push(o);
         objectsById[o.id] = o;
         if (o instanceof StructureController) room.controller = o;
         if (o instanceof StructureStorage && o.my) room.storage = o;
