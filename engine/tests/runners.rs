@@ -310,7 +310,7 @@ fn the_protocol_works_over_tcp() {
                 name: room,
                 bytes: room_bytes,
             }],
-            grid: vec![],
+            grid: isoshard_engine::runner::protocol::GridUpdate::Rooms(vec![]),
             turns: vec![turn],
         },
     )

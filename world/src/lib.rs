@@ -65,7 +65,7 @@ pub use error::{Result, WorldError};
 pub use geometry::{Direction, Position, RoomCoord, RoomId, ROOM_SIZE};
 pub use intent::{Intent, IntentBatch};
 pub use object::*;
-pub use pathfinding::{closest_by_path, find_path, PathGrid, PathOptions};
+pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
 pub use rules::TickSet;
 pub use terrain::{Terrain, Tile};
 pub use view::{ObjectView, PlayerView, RoomView, WorldViews};

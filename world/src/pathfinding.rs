@@ -40,6 +40,17 @@ pub struct PathGrid {
     neighbors: Vec<[Option<RoomId>; 4]>,
 }
 
+/// One room of a [`PathGrid`]: what changed between two grids travels as these.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PathGridRoom {
+    pub room: u32,
+    #[serde(with = "serde_bytes")]
+    pub costs: Vec<u8>,
+    /// 1 where a creep stands.
+    #[serde(with = "serde_bytes")]
+    pub creeps: Vec<u8>,
+}
+
 impl PathGrid {
     /// Builds the grid from the world's current state.
     pub fn build(world: &GameWorld) -> PathGrid {
@@ -79,6 +90,49 @@ impl PathGrid {
             creeps,
             neighbors: map.rooms.iter().map(|r| r.neighbors).collect(),
         }
+    }
+
+    /// The rooms whose costs or creeps differ from `previous` (every room when the shapes
+    /// differ), for sending a grid as changes to a holder of `previous`.
+    pub fn changed_rooms(&self, previous: &PathGrid) -> Vec<PathGridRoom> {
+        let same_shape = previous.costs.len() == self.costs.len();
+        (0..self.costs.len())
+            .filter(|&i| {
+                !same_shape
+                    || previous.costs[i] != self.costs[i]
+                    || previous.creeps[i] != self.creeps[i]
+            })
+            .map(|i| PathGridRoom {
+                room: i as u32,
+                costs: self.costs[i].clone(),
+                creeps: self.creeps[i].iter().map(|&c| c as u8).collect(),
+            })
+            .collect()
+    }
+
+    /// Applies [`PathGrid::changed_rooms`] output.
+    ///
+    /// # Errors
+    /// A room index or row length that does not fit this grid (nothing is applied then).
+    pub fn apply_rooms(&mut self, rooms: Vec<PathGridRoom>) -> Result<(), String> {
+        let fits = |r: &PathGridRoom| {
+            (r.room as usize) < self.costs.len()
+                && r.costs.len() == N * N
+                && r.creeps.len() == N * N
+        };
+        if let Some(bad) = rooms.iter().find(|r| !fits(r)) {
+            return Err(format!(
+                "grid room {} does not fit a {}-room grid",
+                bad.room,
+                self.costs.len()
+            ));
+        }
+        for r in rooms {
+            let i = r.room as usize;
+            self.creeps[i] = r.creeps.iter().map(|&c| c != 0).collect();
+            self.costs[i] = r.costs;
+        }
+        Ok(())
     }
 
     fn cost(&self, p: Position, ignore_creeps: bool) -> u8 {
@@ -272,4 +326,50 @@ pub fn closest_by_path(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_changes_rebuild_the_same_grid() {
+        let mut world = GameWorld::new(crate::WorldConfig::default()).unwrap();
+        let p = world.add_player("a").unwrap();
+        let before = PathGrid::build(&world);
+        let spawn = world
+            .records()
+            .into_iter()
+            .find(|r| matches!(r.kind, ObjectKind::Spawn(_)))
+            .unwrap();
+        let mut batch = crate::IntentBatch::new();
+        batch.extend(
+            p,
+            [crate::Intent::SpawnCreep {
+                spawn: spawn.id,
+                body: vec![crate::BodyPartKind::Move],
+                name: "c".into(),
+            }],
+        );
+        for _ in 0..5 {
+            world.tick(&batch);
+            batch = crate::IntentBatch::new();
+        }
+        let after = PathGrid::build(&world);
+        let changed = after.changed_rooms(&before);
+        assert!(!changed.is_empty() && changed.len() < world.map().rooms.len());
+        let mut patched = before.clone();
+        patched.apply_rooms(changed).unwrap();
+        assert_eq!(
+            rmp_serde::to_vec(&patched).unwrap(),
+            rmp_serde::to_vec(&after).unwrap()
+        );
+        assert!(after.changed_rooms(&after).is_empty());
+        let bad = vec![PathGridRoom {
+            room: 9_999,
+            costs: vec![0; N * N],
+            creeps: vec![0; N * N],
+        }];
+        assert!(patched.apply_rooms(bad).is_err());
+    }
 }

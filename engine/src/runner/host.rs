@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
@@ -18,11 +18,12 @@ use std::time::{Duration, Instant};
 
 use isoshard_player_api::{PlayerRuntimeOptions, PlayerTickOutput, TickShared};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
-use isoshard_world::PlayerId;
+use isoshard_world::{PathGrid, PlayerId};
 use tracing::{error, warn};
 
 use super::protocol::{
-    read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, WireTurn, PROTOCOL_VERSION,
+    read_frame, write_frame, FromRunner, GridUpdate, RuntimeSettings, ToRunner, WireTurn,
+    PROTOCOL_VERSION,
 };
 use crate::error::{EngineError, Result};
 use crate::player_host::{PlayerHost, PlayerTurn};
@@ -43,6 +44,21 @@ struct RunnerProc {
     pid: u32,
     /// Code version each player has on this runner.
     code: BTreeMap<PlayerId, u64>,
+    /// The path grid this runner holds (what the next update is relative to).
+    grid: Option<Arc<PathGrid>>,
+}
+
+impl RunnerProc {
+    /// What brings this runner's grid to `current`.
+    fn grid_update(&mut self, current: &Arc<PathGrid>) -> GridUpdate {
+        let update = match &self.grid {
+            Some(held) if Arc::ptr_eq(held, current) => GridUpdate::Rooms(Vec::new()),
+            Some(held) => GridUpdate::Rooms(current.changed_rooms(held)),
+            None => GridUpdate::Full(rmp_serde::to_vec(&**current).unwrap_or_default()),
+        };
+        self.grid = Some(current.clone());
+        update
+    }
 }
 
 /// Options for [`ProcessPlayerHost`].
@@ -161,6 +177,7 @@ fn spawn_runner(
         stdin: BufWriter::new(stdin),
         pid,
         code: BTreeMap::new(),
+        grid: None,
     };
     write_frame(&mut proc.stdin, hello)
         .map_err(|e| EngineError::Usage(format!("runner {pid}: {e}")))?;
@@ -260,6 +277,14 @@ impl ProcessPlayerHost {
         i
     }
 
+    /// Kills and reaps runner `index`; the next tick starts a replacement.
+    fn retire(&mut self, index: usize) {
+        if let Some(mut old) = self.runners[index].take() {
+            let _ = old.child.kill();
+            let _ = old.child.wait();
+        }
+    }
+
     fn replace(&mut self, index: usize) {
         if let Some(mut old) = self.runners[index].take() {
             let _ = old.child.kill();
@@ -276,11 +301,7 @@ impl ProcessPlayerHost {
 impl PlayerHost for ProcessPlayerHost {
     fn run_tick(&mut self, turns: Vec<PlayerTurn>) -> Vec<PlayerTickOutput> {
         let mut outputs: Vec<Option<PlayerTickOutput>> = (0..turns.len()).map(|_| None).collect();
-        let grid = self
-            .shared
-            .grid()
-            .map(|g| rmp_serde::to_vec(&*g).unwrap_or_default())
-            .unwrap_or_default();
+        let grid = self.shared.grid();
         // Per runner: its turns (indices) and the rooms they see, each once.
         let mut per: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (i, t) in turns.iter().enumerate() {
@@ -337,7 +358,10 @@ impl PlayerHost for ProcessPlayerHost {
                     .into_iter()
                     .map(|(name, bytes)| super::protocol::RoomBytes { name, bytes })
                     .collect(),
-                grid: grid.clone(),
+                grid: match &grid {
+                    Some(g) => proc.grid_update(g),
+                    None => GridUpdate::Rooms(Vec::new()),
+                },
                 turns: wire,
             };
             if let Err(e) = write_frame(&mut proc.stdin, &frame) {
@@ -366,6 +390,19 @@ impl PlayerHost for ProcessPlayerHost {
                         .copied()
                         .find(|r| pid_of(&self.runners, *r) == Some(pid))
                     else {
+                        // A runner that already finished this tick died: the next tick starts a
+                        // new one (its end of stream will not be reported again).
+                        if matches!(event, Event::Closed(_)) {
+                            if let Some(r) = (0..self.runners.len())
+                                .find(|r| pid_of(&self.runners, *r) == Some(pid))
+                            {
+                                warn!(
+                                    runner = pid,
+                                    "runner exited between ticks; replacing it next tick"
+                                );
+                                self.retire(r);
+                            }
+                        }
                         continue;
                     };
                     let Some((in_flight, quiet)) = active.get_mut(&r) else {
@@ -411,7 +448,15 @@ impl PlayerHost for ProcessPlayerHost {
                             finished.push((r, Some(format!("unexpected frame {other:?}"))))
                         }
                         Event::Closed(why) => {
-                            finished.push((r, Some(format!("runner exited ({why})"))))
+                            let status = self.runners[r].as_mut().and_then(|p| p.child.wait().ok());
+                            if status.and_then(|s| s.signal()) == Some(libc::SIGKILL) {
+                                // Killed from outside (an operator, the OOM killer): not
+                                // something the running player's code did.
+                                if let Some((in_flight, _)) = active.get_mut(&r) {
+                                    *in_flight = None;
+                                }
+                            }
+                            finished.push((r, Some(format!("runner exited ({why}; {status:?})"))))
                         }
                     }
                 }
@@ -451,7 +496,9 @@ impl PlayerHost for ProcessPlayerHost {
                             crash_output("the runner hosting your code was restarted; no intents this tick, global reset next tick".into(), false)
                         });
                     }
-                    self.replace(r);
+                    // Started at the next tick: spawning now would wait for the new runner's
+                    // Ready while other runners' frames for this tick arrive, and drop them.
+                    self.retire(r);
                 }
             }
         }

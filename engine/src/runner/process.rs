@@ -13,7 +13,7 @@ use isoshard_scripting::ExternalCopy;
 use isoshard_world::{PathGrid, RoomId};
 
 use super::protocol::{
-    read_frame, write_frame, write_frame_buffered, FromRunner, ToRunner, WireOutput,
+    read_frame, write_frame, write_frame_buffered, FromRunner, GridUpdate, ToRunner, WireOutput,
     PROTOCOL_VERSION,
 };
 use crate::error::{EngineError, Result};
@@ -85,6 +85,8 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
     )
     .map_err(io)?;
     let mut hosted: BTreeMap<u32, Hosted> = BTreeMap::new();
+    // The path grid as of the last tick (updates arrive as changed rooms).
+    let mut held_grid: Option<PathGrid> = None;
     while let Some(msg) = read_frame::<ToRunner>(&mut input).map_err(io)? {
         match msg {
             ToRunner::Hello { .. } => {
@@ -104,8 +106,24 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                 grid,
                 turns,
             } => {
-                if let Ok(g) = rmp_serde::from_slice::<PathGrid>(&grid) {
-                    shared.set_grid(Arc::new(g));
+                match grid {
+                    GridUpdate::Full(bytes) => {
+                        let g = rmp_serde::from_slice::<PathGrid>(&bytes).map_err(|e| {
+                            EngineError::Usage(format!("runner: undecodable path grid: {e}"))
+                        })?;
+                        held_grid = Some(g);
+                    }
+                    GridUpdate::Rooms(rooms) if rooms.is_empty() => {}
+                    GridUpdate::Rooms(rooms) => {
+                        let g = held_grid.as_mut().ok_or_else(|| {
+                            EngineError::Usage("runner: grid changes before a full grid".into())
+                        })?;
+                        g.apply_rooms(rooms)
+                            .map_err(|e| EngineError::Usage(format!("runner: {e}")))?;
+                    }
+                }
+                if let Some(g) = &held_grid {
+                    shared.set_grid(Arc::new(g.clone()));
                 }
                 let mut copies = BTreeMap::new();
                 for room in rooms {

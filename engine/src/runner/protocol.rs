@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -75,18 +75,26 @@ pub enum ToRunner {
         room_names: Vec<String>,
         settings: RuntimeSettings,
     },
-    /// Rooms are sent once per runner per tick, as V8 wire bytes; `grid` is the tick's path grid.
+    /// Rooms are sent once per runner per tick, as V8 wire bytes; `grid` brings the runner's
+    /// copy of the tick's path grid up to date.
     Tick {
         tick: u64,
         rooms: Vec<RoomBytes>,
-        #[serde(with = "serde_bytes")]
-        grid: Vec<u8>,
+        grid: GridUpdate,
         turns: Vec<WireTurn>,
     },
     Reset {
         player: u32,
     },
     Shutdown,
+}
+
+/// The path grid for a tick: whole (a runner's first tick) or the rooms that changed since
+/// the grid this runner last received (a megabyte per tick on a 15×15 map otherwise).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum GridUpdate {
+    Full(#[serde(with = "serde_bytes")] Vec<u8>),
+    Rooms(Vec<isoshard_world::PathGridRoom>),
 }
 
 /// Runner → shard.
