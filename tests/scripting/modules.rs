@@ -424,3 +424,24 @@ fn import_meta_carries_the_url_and_host_supplied_copies_only() {
         "the filename wins over a supplied url"
     );
 }
+
+#[test]
+fn dynamic_import_is_refused_with_a_catchable_error() {
+    // No host hook for import(): the promise rejects inside the isolate, nothing is loaded.
+    let iso = isolate(64);
+    let ctx = context(&iso);
+    let run = ctx
+        .eval(
+            "import('data:text/javascript,globalThis.pwned=1').then(() => 'loaded', (e) => e.name + ': ' + e.message)",
+            &RunOptions {
+                await_promise: true,
+                ..cpu(1000)
+            },
+        )
+        .unwrap();
+    assert_eq!(crate::support::value(run), json!("Error: Not supported"));
+    assert_eq!(
+        crate::support::value(crate::support::eval(&ctx, "typeof pwned", 1000)),
+        json!("undefined")
+    );
+}
