@@ -52,25 +52,11 @@ impl Server {
 
     /// Starts the binary and waits for the stderr line `ready` + URL.
     fn spawn(args: &[std::ffi::OsString], ready: &'static str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
-            .args(args)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix(ready) {
-                    let _ = tx.send(url.trim().to_string());
-                }
-            }
-        });
-        let base = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server printed its address");
-        Server { child, base }
+        let (child, mut addrs) = spawn_announcing(args, Stdio::null(), &[ready]);
+        Server {
+            child,
+            base: addrs.remove(ready).expect("the server printed its address"),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -501,6 +487,41 @@ fn sigkill_at_random_moments_loses_no_committed_tick() {
     eprintln!("kills after which the shard had committed ticks no client had seen: {landed_after_last_seen} of 19");
 }
 
+/// Starts `isoshard ARGS` and waits until its stderr has announced an address after each of
+/// `prefixes` (`"isoshard serving on "` + URL); returns them by prefix.
+fn spawn_announcing(
+    args: &[std::ffi::OsString],
+    stdout: Stdio,
+    prefixes: &[&'static str],
+) -> (Child, std::collections::HashMap<&'static str, String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(args)
+        .stderr(Stdio::piped())
+        .stdout(stdout)
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let wanted = prefixes.to_vec();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            for prefix in &wanted {
+                if let Some(url) = line.strip_prefix(prefix) {
+                    let _ = tx.send((*prefix, url.trim().to_string()));
+                }
+            }
+        }
+    });
+    let mut found = std::collections::HashMap::new();
+    while found.len() < prefixes.len() {
+        let (prefix, url) = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{args:?} did not announce {prefixes:?}"));
+        found.insert(prefix, url);
+    }
+    (child, found)
+}
+
 fn npm_dir() -> std::path::PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/npm/node_modules");
     assert!(
@@ -834,25 +855,15 @@ fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_local_resume
         "function work(n) {\n  const local = n * 6;\n  return local + 1;\n}\nconst result = work(7);\nconsole.log('done', result);\nresult;\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
-        .args(["sandbox", "--json", "--inspect", "127.0.0.1:0"])
-        .arg(&bot)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("isoshard inspector on ") {
-                let _ = tx.send(url.trim().to_string());
-            }
-        }
-    });
-    let ws = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the sandbox printed its inspector address");
+    let args: Vec<std::ffi::OsString> = vec![
+        "sandbox".into(),
+        "--json".into(),
+        "--inspect".into(),
+        "127.0.0.1:0".into(),
+        bot.clone().into(),
+    ];
+    let (child, mut addrs) = spawn_announcing(&args, Stdio::piped(), &["isoshard inspector on "]);
+    let ws = addrs.remove("isoshard inspector on ").unwrap();
     // Discovery works like node's: /json/list names the same WebSocket.
     let http = ws.replace("ws://", "http://");
     let base = http.split("/ws/").next().unwrap();
@@ -909,34 +920,13 @@ fn serve_inspect_lets_a_player_debug_their_own_bot_with_their_token_only() {
     .map(Into::into)
     .collect();
     args.push(dir.path().into());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_isoshard"))
-        .args(&args)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            for prefix in ["isoshard serving on ", "isoshard inspector on "] {
-                if let Some(url) = line.strip_prefix(prefix) {
-                    let _ = tx.send((prefix, url.trim().to_string()));
-                }
-            }
-        }
-    });
-    let mut base = String::new();
-    let mut inspector = String::new();
-    while base.is_empty() || inspector.is_empty() {
-        let (prefix, url) = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("addresses printed");
-        match prefix {
-            "isoshard serving on " => base = url,
-            _ => inspector = url,
-        }
-    }
+    let (child, mut addrs) = spawn_announcing(
+        &args,
+        Stdio::null(),
+        &["isoshard serving on ", "isoshard inspector on "],
+    );
+    let base = addrs.remove("isoshard serving on ").unwrap();
+    let inspector = addrs.remove("isoshard inspector on ").unwrap();
     let s = Server { child, base };
     let token = register(&s, "debugger", None);
     let bot = "module.exports.loop = function () {\n  const marker = Game.time;\n  if (marker < 0) console.log('never');\n};\n";

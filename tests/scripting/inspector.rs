@@ -36,6 +36,12 @@ fn wait_for(session: &InspectorSession, what: &str, pick: impl Fn(&Value) -> boo
     }
 }
 
+/// The reply we send for a command the CPU or wall limit cut short.
+fn assert_cut_at_the_limit(reply: &Value) {
+    let message = reply["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("terminated"), "{reply}");
+}
+
 fn reply(session: &InspectorSession, id: u64) -> Value {
     wait_for(session, &format!("reply {id}"), |m| m["id"] == id)
 }
@@ -157,13 +163,7 @@ fn runtime_evaluate_of_an_infinite_loop_while_idle_is_cut_at_the_cpu_limit() {
         "Runtime.evaluate",
         json!({ "expression": "for(;;){}" }),
     );
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("terminated"),
-        "{r}"
-    );
+    assert_cut_at_the_limit(&r);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
         iso.cpu_time() >= Duration::from_millis(150),
@@ -192,13 +192,7 @@ fn getter_loop_reached_through_get_properties_is_cut_at_the_cpu_limit() {
         "Runtime.callFunctionOn",
         json!({ "objectId": object_id, "functionDeclaration": "function() { return this.trap; }" }),
     );
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("terminated"),
-        "{r}"
-    );
+    assert_cut_at_the_limit(&r);
     assert_usable(&ctx);
 }
 

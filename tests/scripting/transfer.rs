@@ -29,14 +29,19 @@ fn opts() -> RunOptions {
     }
 }
 
-/// A function in another isolate (another home thread is likely, not guaranteed: the
-/// handles only use blocking calls, which are refused on the same thread).
-fn adder() -> (Isolate, isoshard_scripting::Reference) {
-    let iso = Isolate::new(IsolateOptions {
+/// An isolate on a thread of its own (it will wait on host futures).
+fn dedicated() -> Isolate {
+    Isolate::new(IsolateOptions {
         dedicated_thread: true,
         ..IsolateOptions::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+/// A function in another isolate (another home thread is likely, not guaranteed: the
+/// handles only use blocking calls, which are refused on the same thread).
+fn adder() -> (Isolate, isoshard_scripting::Reference) {
+    let iso = dedicated();
     let ctx = context(&iso);
     let run = eval(&ctx, "globalThis.add = (a, b) => a + b; 1", 1000);
     assert_eq!(kind(&run), OutcomeKind::Ok);
@@ -194,11 +199,7 @@ fn trusted_contexts_are_invisible_to_inspector_sessions() {
 #[test]
 fn sync_promise_callback_returns_a_host_futures_value_synchronously() {
     let rt = runtime();
-    let iso = Isolate::new(IsolateOptions {
-        dedicated_thread: true,
-        ..IsolateOptions::default()
-    })
-    .unwrap();
+    let iso = dedicated();
     let ctx = context(&iso);
     ctx.set_callback(
         "fetchScore",
@@ -259,11 +260,7 @@ fn sync_promise_callback_returns_a_host_futures_value_synchronously() {
 #[test]
 fn sync_promise_that_never_settles_ends_at_the_wall_limit() {
     let rt = runtime();
-    let iso = Isolate::new(IsolateOptions {
-        dedicated_thread: true,
-        ..IsolateOptions::default()
-    })
-    .unwrap();
+    let iso = dedicated();
     let ctx = context(&iso);
     ctx.set_callback(
         "forever",
