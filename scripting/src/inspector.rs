@@ -5,9 +5,10 @@
 //! the home thread, responses and notifications come back through the session.
 //!
 //! Limits still hold while debugging:
-//! - a message dispatched while the isolate is idle runs inside a limited call (the isolate's
-//!   default CPU/wall limits), because `Runtime.evaluate`, getters in
-//!   `Runtime.getProperties` and friends run player code;
+//! - a message dispatched while the isolate is idle runs inside a limited call (at most
+//!   100 ms of CPU), because `Runtime.evaluate`, getters in `Runtime.getProperties` and
+//!   friends run player code; untrusted sessions share a budget of 100 ms of such CPU per
+//!   second (commands over it are refused, not queued);
 //! - a breakpoint pauses inside the call that hit it; while paused the home thread serves
 //!   only inspector messages, and the call's wall limit keeps running: when it passes, the
 //!   pause ends and the call is terminated (`wall_limit`). A paused isolate therefore stalls
@@ -48,6 +49,14 @@ pub const MAX_PENDING_OUTGOING: usize = 10_000;
 const CONTEXT_GROUP: i32 = 1;
 /// How often a paused isolate checks its call's limits between inspector messages.
 const PAUSE_POLL: Duration = Duration::from_millis(20);
+/// CPU one batch of inspector commands may use while the isolate is idle.
+const IDLE_COMMAND_CPU: Duration = Duration::from_millis(100);
+/// Idle-time CPU a player's inspector sessions earn per second, and may save up: between
+/// ticks a client could otherwise keep a core busy with `Runtime.evaluate` loops.
+const IDLE_CPU_PER_SECOND: Duration = Duration::from_millis(100);
+const IDLE_CPU_SAVED_MAX: Duration = Duration::from_millis(200);
+/// Below this much budget, commands are refused rather than run and cut at once.
+const IDLE_COMMAND_MIN_CPU: Duration = Duration::from_millis(5);
 
 /// Who is on the other end of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +196,9 @@ struct HubShared {
     /// Inspectable contexts by id; the oldest is the default (`Runtime.evaluate` without a
     /// context id runs there).
     contexts: RefCell<BTreeMap<u32, v8::Global<v8::Context>>>,
+    /// Idle-time CPU left for untrusted sessions, as of `budget_at`.
+    budget: Cell<Duration>,
+    budget_at: Cell<Instant>,
 }
 
 struct HubClient {
@@ -356,6 +368,13 @@ impl HubShared {
                 channel.outgoing.push(error_response(call_id, reason));
                 return;
             }
+            if !self.paused.get() && self.idle_budget() < IDLE_COMMAND_MIN_CPU {
+                channel.outgoing.push(error_response(
+                    call_id,
+                    "inspector CPU budget exhausted (100 ms per second while your code is not running); retry shortly",
+                ));
+                return;
+            }
         }
         channel.last_response.set(None);
         self.depth.set(self.depth.get() + 1);
@@ -374,6 +393,21 @@ impl HubShared {
             }
         }
         self.reap();
+    }
+
+    /// Idle-time CPU available now (refilled for the time since the last look).
+    fn idle_budget(&self) -> Duration {
+        let now = Instant::now();
+        let earned = IDLE_CPU_PER_SECOND.mul_f64((now - self.budget_at.get()).as_secs_f64());
+        let budget = (self.budget.get() + earned).min(IDLE_CPU_SAVED_MAX);
+        self.budget.set(budget);
+        self.budget_at.set(now);
+        budget
+    }
+
+    fn charge_idle(&self, used: Duration) {
+        let left = self.idle_budget().saturating_sub(used);
+        self.budget.set(left);
     }
 
     fn reap(&self) {
@@ -456,6 +490,8 @@ impl IsolateState {
             isolate: self.shared.clone(),
             isolate_ptr: &mut **self.isolate() as *mut v8::Isolate,
             contexts: RefCell::new(BTreeMap::new()),
+            budget: Cell::new(IDLE_CPU_SAVED_MAX),
+            budget_at: Cell::new(Instant::now()),
         });
         let mut client = Box::new(HubClient {
             base: V8InspectorClientBase::new::<HubClient>(),
@@ -515,12 +551,19 @@ impl IsolateState {
             return;
         }
         let hub = self.inspector_hub();
-        let limits = self.defaults;
-        let _ = self.limited(limits, |isolate, _| {
+        let cpu = self
+            .defaults
+            .cpu
+            .min(IDLE_COMMAND_CPU)
+            .min(hub.idle_budget().max(Duration::from_millis(1)));
+        let limits = crate::isolate_state::Limits { cpu, wall: cpu * 2 };
+        if let Ok(run) = self.limited(limits, |isolate, _| {
             hub.drain();
             isolate.perform_microtask_checkpoint();
             Ok(())
-        });
+        }) {
+            hub.charge_idle(run.cpu_time);
+        }
         hub.reap();
     }
 }
@@ -777,7 +820,8 @@ impl Isolate {
                 "a CPU profile titled {title:?} is already running"
             )));
         }
-        let session = InspectorSession::connect(self, InspectorTrust::Untrusted)?;
+        // Host-side and cheap: exempt from the idle CPU budget of player sessions.
+        let session = InspectorSession::connect(self, InspectorTrust::Trusted)?;
         session.call("Profiler.enable", json!({}), PROFILER_REPLY_TIMEOUT)?;
         session.call(
             "Profiler.setSamplingInterval",

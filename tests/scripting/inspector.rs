@@ -166,7 +166,7 @@ fn runtime_evaluate_of_an_infinite_loop_while_idle_is_cut_at_the_cpu_limit() {
     assert_cut_at_the_limit(&r);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
-        iso.cpu_time() >= Duration::from_millis(150),
+        iso.cpu_time() >= Duration::from_millis(80),
         "charged to the isolate"
     );
     assert_usable(&ctx);
@@ -352,4 +352,40 @@ fn cpu_profile_has_the_devtools_shape_and_sees_the_hot_function() {
         assert!(json.get(key).is_some(), "missing {key}");
     }
     assert!(json["nodes"][0]["callFrame"]["functionName"].is_string());
+}
+
+#[test]
+fn a_flood_of_idle_infinite_loops_cannot_burn_more_than_the_inspector_budget() {
+    let iso = debuggable();
+    let ctx = context(&iso);
+    let session = iso.inspector_session(InspectorTrust::Untrusted).unwrap();
+    let started = Instant::now();
+    let mut refused = 0;
+    for id in 1..=20 {
+        let r = request(
+            &session,
+            id,
+            "Runtime.evaluate",
+            json!({ "expression": "for(;;){}" }),
+        );
+        let message = r["error"]["message"].as_str().unwrap_or("").to_string();
+        assert!(
+            message.contains("terminated") || message.contains("budget"),
+            "{r}"
+        );
+        if message.contains("budget") {
+            refused += 1;
+        }
+    }
+    let elapsed = started.elapsed();
+    // 200 ms saved up plus 100 ms per second: far below 20 × 100 ms.
+    let allowed =
+        Duration::from_millis(200) + Duration::from_millis(100).mul_f64(elapsed.as_secs_f64());
+    assert!(refused > 0, "some commands were refused");
+    assert!(
+        iso.cpu_time() <= allowed + Duration::from_millis(150),
+        "{:?} of CPU in {elapsed:?}",
+        iso.cpu_time()
+    );
+    assert_usable(&ctx);
 }
