@@ -847,7 +847,7 @@ fn replay_viewer_follows_a_live_shards_recording_trimmed_by_retention() {
 }
 
 #[test]
-fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_local_resume() {
+fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_step_local_resume() {
     let dir = tempfile::tempdir().unwrap();
     let bot = dir.path().join("bot.js");
     std::fs::write(
@@ -877,9 +877,14 @@ fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_local_resume
     let got = node("cdp_debug.js", &[&ws]);
     assert!(got["breakpointId"].is_string(), "{got}");
     assert_eq!(got["pausedIn"], "work");
-    assert_eq!(got["line"], 2);
+    assert_eq!(got["line"], 1);
     assert_eq!(got["local"], 42);
     assert_eq!(got["scopes"][0], "local");
+    assert_eq!(
+        got["steppedTo"], 2,
+        "stepOver pauses on the next line: {got}"
+    );
+    assert_eq!(got["steppedIn"], "work");
     assert_eq!(got["console"], json!(["done", 43]));
     assert!(
         got["parseError"]["code"].is_i64(),

@@ -39,7 +39,7 @@ run(async () => {
   const a = await connect(url);
   await a.call(1, 'Runtime.enable');
   await a.call(2, 'Debugger.enable');
-  const bp = await a.call(3, 'Debugger.setBreakpointByUrl', { urlRegex: 'bot\\.js$', lineNumber: 2 });
+  const bp = await a.call(3, 'Debugger.setBreakpointByUrl', { urlRegex: 'bot\\.js$', lineNumber: 1 });
 
   // A hostile client on the same target: malformed JSON, then a 2 MiB frame.
   const b = await connect(url);
@@ -51,8 +51,11 @@ run(async () => {
   await a.call(4, 'Runtime.runIfWaitingForDebugger');
   const paused = await a.event('Debugger.paused');
   const frame = paused.params.callFrames[0];
-  const local = await a.call(5, 'Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: 'local' });
   const scopes = frame.scopeChain.map((s) => s.type);
+  // Step over `const local = n * 6;`, then read the local it set.
+  await a.call(7, 'Debugger.stepOver');
+  const stepped = (await a.event('Debugger.paused')).params.callFrames[0];
+  const local = await a.call(5, 'Debugger.evaluateOnCallFrame', { callFrameId: stepped.callFrameId, expression: 'local' });
   await a.call(6, 'Debugger.resume');
   const consoleEvent = await a.event('Runtime.consoleAPICalled');
   const closed = await a.closed;
@@ -62,6 +65,8 @@ run(async () => {
     line: frame.location.lineNumber,
     local: local.result && local.result.result.value,
     scopes,
+    steppedTo: stepped.location.lineNumber,
+    steppedIn: stepped.functionName,
     console: consoleEvent.params.args.map((x) => x.value),
     parseError: parseError.error || null,
     hostileClose,
