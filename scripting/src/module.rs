@@ -20,7 +20,7 @@ use crate::isolate::Isolate;
 use crate::isolate_state::{interrupted, Interrupted, IsolateState};
 use crate::outcome::Run;
 use crate::reference::Reference;
-use crate::script::{cached_source, compile_in_throwaway_context};
+use crate::script::{cache_rejected, cached_source, compile_in_throwaway_context};
 
 /// How a module is compiled.
 #[derive(Debug, Clone, Default)]
@@ -171,11 +171,7 @@ impl Module {
                 v8::script_compiler::NoCacheReason::NoReason,
             )
             .ok_or_else(|| compile_failure(tc))?;
-            let rejected = if consume {
-                source.get_cached_data().map(|c| c.rejected())
-            } else {
-                None
-            };
+            let rejected = cache_rejected(&source, consume);
             let produced = if options.produce_cached_data {
                 module
                     .get_unbound_module_script(tc)

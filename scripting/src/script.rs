@@ -53,11 +53,7 @@ impl Script {
                 v8::script_compiler::NoCacheReason::NoReason,
             )
             .ok_or_else(|| compile_failure(tc))?;
-            let rejected = if consume {
-                source.get_cached_data().map(|c| c.rejected())
-            } else {
-                None
-            };
+            let rejected = cache_rejected(&source, consume);
             let produced = if options.produce_cached_data {
                 unbound.create_code_cache().map(|c| c.to_vec())
             } else {
@@ -150,6 +146,15 @@ pub(crate) fn compile_in_throwaway_context<T>(
         let tc = &mut v8::TryCatch::new(scope);
         f(tc, tables)
     })
+}
+
+/// Whether V8 rejected the code cache `source` carried (`None` when none was supplied).
+pub(crate) fn cache_rejected(source: &v8::script_compiler::Source, consumed: bool) -> Option<bool> {
+    if consumed {
+        source.get_cached_data().map(|c| c.rejected())
+    } else {
+        None
+    }
 }
 
 /// A compile source, consuming `cached` code cache when given.

@@ -132,21 +132,28 @@ fn a_trusted_context_gets_working_reference_external_copy_and_promise_handles() 
         tokio::time::sleep(Duration::from_millis(30)).await;
         ExternalCopy::from_json(&json!(21)).map_err(|e| e.to_string())
     };
-    // The promise settles after this call returns (on the isolate's thread, later).
+    // The promise settles after this call returns (on the isolate's thread, later); its
+    // reaction reports through a callback.
+    let (settled_tx, settled) = std::sync::mpsc::sync_channel(1);
+    host.set_callback(
+        "settled",
+        Callback::ignored(move |args| {
+            let _ = settled_tx.send(args[0].to_json().unwrap());
+        }),
+    )
+    .unwrap();
     let run = host
         .eval_closure(
-            "$0.then((v) => { globalThis.got = v * 2; }); return typeof $0.then;",
+            "$0.then((v) => settled(v * 2)); return typeof $0.then;",
             vec![Transferable::promise(rt.handle().clone(), slow.boxed())],
             &opts(),
         )
         .unwrap();
     assert_eq!(value(run), json!("function"));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while value(eval(&host, "globalThis.got ?? null", 1000)) == Value::Null {
-        assert!(Instant::now() < deadline, "the promise never settled");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    assert_eq!(value(eval(&host, "got", 1000)), json!(42));
+    let got = settled
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the promise settled");
+    assert_eq!(got, json!(42));
     // A released handle stops working; a handle into its own isolate is refused up front.
     let run = host
         .eval_closure(
@@ -201,10 +208,13 @@ fn sync_promise_callback_returns_a_host_futures_value_synchronously() {
     let rt = runtime();
     let iso = dedicated();
     let ctx = context(&iso);
+    // Tells the test when the isolate is waiting on a host future.
+    let (waiting_tx, waiting_rx) = std::sync::mpsc::channel();
     ctx.set_callback(
         "fetchScore",
-        Callback::sync_promise(rt.handle().clone(), |args| {
+        Callback::sync_promise(rt.handle().clone(), move |args| {
             let n = args[0].to_json().unwrap().as_f64().unwrap();
+            let _ = waiting_tx.send(());
             async move {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 ExternalCopy::from_json(&json!(n * 10.0)).map_err(|e| e.to_string())
@@ -233,7 +243,9 @@ fn sync_promise_callback_returns_a_host_futures_value_synchronously() {
     };
     let other = isolate(32);
     let other_ctx = context(&other);
-    std::thread::sleep(Duration::from_millis(20));
+    waiting_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the isolate called fetchScore");
     let started = Instant::now();
     assert_eq!(value(eval(&other_ctx, "6 * 7", 1000)), json!(42));
     assert!(

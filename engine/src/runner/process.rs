@@ -86,7 +86,7 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
     .map_err(io)?;
     let mut hosted: BTreeMap<u32, Hosted> = BTreeMap::new();
     // The path grid as of the last tick (updates arrive as changed rooms).
-    let mut held_grid: Option<PathGrid> = None;
+    let mut held_grid: Option<Arc<PathGrid>> = None;
     while let Some(msg) = read_frame::<ToRunner>(&mut input).map_err(io)? {
         match msg {
             ToRunner::Hello { .. } => {
@@ -106,24 +106,27 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                 grid,
                 turns,
             } => {
+                // The shared grid changes only when the shard says so: unchanged ticks
+                // neither copy nor rebuild it.
                 match grid {
                     GridUpdate::Full(bytes) => {
                         let g = rmp_serde::from_slice::<PathGrid>(&bytes).map_err(|e| {
                             EngineError::Usage(format!("runner: undecodable path grid: {e}"))
                         })?;
+                        let g = Arc::new(g);
+                        shared.set_grid(g.clone());
                         held_grid = Some(g);
                     }
                     GridUpdate::Rooms(rooms) if rooms.is_empty() => {}
                     GridUpdate::Rooms(rooms) => {
-                        let g = held_grid.as_mut().ok_or_else(|| {
+                        let held = held_grid.as_mut().ok_or_else(|| {
                             EngineError::Usage("runner: grid changes before a full grid".into())
                         })?;
-                        g.apply_rooms(rooms)
+                        Arc::make_mut(held)
+                            .apply_rooms(rooms)
                             .map_err(|e| EngineError::Usage(format!("runner: {e}")))?;
+                        shared.set_grid(held.clone());
                     }
-                }
-                if let Some(g) = &held_grid {
-                    shared.set_grid(Arc::new(g.clone()));
                 }
                 let mut copies = BTreeMap::new();
                 for room in rooms {
