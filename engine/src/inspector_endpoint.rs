@@ -57,6 +57,8 @@ impl Targets {
 pub struct InspectorEndpoint {
     addr: SocketAddr,
     targets: Targets,
+    /// How many WebSocket bridges are running (read by [`InspectorEndpoint::finish`]).
+    bridges: watch::Sender<usize>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -68,12 +70,17 @@ impl InspectorEndpoint {
     pub async fn bind(addr: SocketAddr) -> Result<InspectorEndpoint> {
         let (listener, addr) = crate::server::listen(addr).await?;
         let targets = Targets::default();
+        let (bridges, _) = watch::channel(0usize);
         let app = Router::new()
             .route("/json", get(list))
             .route("/json/list", get(list))
             .route("/json/version", get(version))
             .route("/ws/{id}", get(attach))
-            .with_state((targets.clone(), addr));
+            .with_state(EndpointState {
+                targets: targets.clone(),
+                addr,
+                bridges: bridges.clone(),
+            });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -85,6 +92,7 @@ impl InspectorEndpoint {
         Ok(InspectorEndpoint {
             addr,
             targets,
+            bridges,
             _stop: stop,
         })
     }
@@ -130,15 +138,31 @@ impl InspectorEndpoint {
     }
 }
 
+impl InspectorEndpoint {
+    /// Stops accepting clients and waits (up to `grace`) for every bridge to end. A bridge
+    /// ends once its isolate is gone and it has forwarded what the isolate sent before going:
+    /// without this wait, dropping the runtime would cut off the last console messages.
+    pub async fn finish(self, grace: std::time::Duration) {
+        self.targets.lock().clear();
+        let mut live = self.bridges.subscribe();
+        let _ = tokio::time::timeout(grace, live.wait_for(|n| *n == 0)).await;
+    }
+}
+
 fn devtools_url(addr: SocketAddr, id: &str) -> String {
     format!(
         "devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws={addr}/ws/{id}"
     )
 }
 
-type EndpointState = (Targets, SocketAddr);
+#[derive(Clone)]
+struct EndpointState {
+    targets: Targets,
+    addr: SocketAddr,
+    bridges: watch::Sender<usize>,
+}
 
-async fn list(State((targets, addr)): State<EndpointState>) -> Json<Value> {
+async fn list(State(EndpointState { targets, addr, .. }): State<EndpointState>) -> Json<Value> {
     let list: Vec<Value> = targets
         .lock()
         .iter()
@@ -168,7 +192,9 @@ struct AttachQuery {
 }
 
 async fn attach(
-    State((targets, _)): State<EndpointState>,
+    State(EndpointState {
+        targets, bridges, ..
+    }): State<EndpointState>,
     Path(id): Path<String>,
     Query(q): Query<AttachQuery>,
     ws: WebSocketUpgrade,
@@ -192,7 +218,11 @@ async fn attach(
     tracing::info!(target = %id, "inspector attached");
     ws.max_message_size(MAX_INSPECTOR_MESSAGE)
         .max_frame_size(MAX_INSPECTOR_MESSAGE)
-        .on_upgrade(move |socket| bridge(socket, session, ready))
+        .on_upgrade(move |socket| async move {
+            bridges.send_modify(|n| *n += 1);
+            bridge(socket, session, ready).await;
+            bridges.send_modify(|n| *n -= 1);
+        })
 }
 
 /// Client frames to the session, session messages to the client, until either side ends.

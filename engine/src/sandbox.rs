@@ -166,7 +166,7 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
         .create_context()
         .map_err(|e| EngineError::Usage(e.to_string()))?;
     // Kept alive until every file ran: dropping it stops the endpoint.
-    let _debugger = match options.inspect {
+    let debugger = match options.inspect {
         Some(addr) => Some(wait_for_debugger(addr, &isolate)?),
         None => None,
     };
@@ -244,5 +244,9 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
         reports.push(report);
     }
     isolate.dispose();
+    if let Some((runtime, endpoint)) = debugger {
+        // The client still has to see what the last file printed.
+        runtime.block_on(endpoint.finish(Duration::from_secs(5)));
+    }
     Ok(reports)
 }

@@ -26,9 +26,16 @@ exports.ownerPixel = (page, owner) => page.evaluate((name) => {
 
 // Runs `main`, printing its result as one JSON line; exit 1 with the stack on failure.
 // Exits explicitly: a socket the server dropped can keep node's event loop alive for minutes.
-exports.run = (main) => main().then((result) => {
-  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
-}).catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(1);
-});
+exports.run = (main) => {
+  // The event loop emptied while `main` was still waiting: nothing can settle it any more.
+  process.on('beforeExit', () => {
+    console.error('main never finished: it waited on something no open handle can settle');
+    process.exit(1);
+  });
+  return main().then((result) => {
+    process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
+  }).catch((e) => {
+    console.error(e && e.stack ? e.stack : String(e));
+    process.exit(1);
+  });
+};

@@ -2,37 +2,8 @@
 // `isoshard sandbox --inspect`, plus a hostile second client.
 // Usage: node cdp_debug.js WS_URL   (prints one JSON line)
 'use strict';
-const WebSocket = require('ws');
+const { connect } = require('./cdp');
 const { run } = require('./browser');
-
-function connect(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { maxPayload: 64 << 20 });
-    const pending = new Map();
-    const events = [];
-    const waiters = [];
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data));
-      if (m.id !== undefined && pending.has(m.id)) { pending.get(m.id)(m); pending.delete(m.id); return; }
-      events.push(m);
-      for (const w of waiters.splice(0)) w();
-    });
-    ws.on('open', () => resolve({
-      ws,
-      call: (id, method, params = {}) => new Promise((res) => { pending.set(id, res); ws.send(JSON.stringify({ id, method, params })); }),
-      raw: (text, id) => new Promise((res) => { pending.set(id, res); ws.send(text); }),
-      event: async (method) => {
-        for (;;) {
-          const i = events.findIndex((e) => e.method === method);
-          if (i >= 0) return events.splice(i, 1)[0];
-          await new Promise((r) => waiters.push(r));
-        }
-      },
-      closed: new Promise((res) => ws.on('close', (code, reason) => res({ code, reason: String(reason) }))),
-    }));
-    ws.on('error', reject);
-  });
-}
 
 run(async () => {
   const url = process.argv[2];
