@@ -3,7 +3,8 @@
 //! marshal / run / collect. Isolate start-up is excluded (warm-up ticks). Also writes a room view to `target/bench/room_view.json` for the
 //! isolated-vm harness in `bench/isolated-vm/tick.js`.
 //!
-//! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10] [-- --process]`
+//! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10] [-- --process]
+//! [-- --bot trivial|sample] [-- --warmup N]`
 
 use std::time::Instant;
 
@@ -35,6 +36,19 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(if quick { 5 } else { 20 });
     let process = args.iter().any(|a| a == "--process");
+    // Ticks before measuring. The first 5 include every isolate's start-up; more of them let
+    // V8 finish optimizing the prelude in each isolate (the steady state of a long-lived shard).
+    let warmup: usize = args
+        .iter()
+        .position(|a| a == "--warmup")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let only_bot: Option<&str> = args
+        .iter()
+        .position(|a| a == "--bot")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str);
     let trivial = CodeBundle::new(
         [(
             "main".to_string(),
@@ -58,6 +72,9 @@ fn main() {
     );
     for &n in &counts {
         for (label, code) in [("trivial", &trivial), ("sample", &sample)] {
+            if only_bot.is_some_and(|b| b != label) {
+                continue;
+            }
             let dir = tempfile::tempdir().unwrap();
             let side = grid_for(n);
             let mut shard = Shard::create(
@@ -100,7 +117,7 @@ fn main() {
                 .unwrap();
             }
             // Warm-up: global resets (isolate start-up) happen here, and colonies get creeps.
-            for _ in 0..5 {
+            for _ in 0..warmup {
                 shard.tick().unwrap();
             }
             let start = Instant::now();

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use isoshard_player_api::{
     PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, TickShared,
 };
-use isoshard_scripting::{ExternalCopy, Isolate, OutcomeKind};
+use isoshard_scripting::{CallBatch, ExternalCopy, Isolate, OutcomeKind};
 use isoshard_world::PlayerId;
-use tracing::{info_span, warn};
+use tracing::{debug, info_span, warn};
 
 use crate::code_bundle::CodeBundle;
 
@@ -130,27 +130,46 @@ impl PlayerHost for ThreadPlayerHost {
                 early.insert(i, out);
             }
         }
-        let slots = &self.slots;
-        let futures: Vec<_> = turns
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !early.contains_key(i))
-            .map(|(i, turn)| {
-                let slot = &slots[&turn.player];
-                async move {
-                    let _span = info_span!("player", id = turn.player.0).entered();
-                    (i, slot.runtime.run_tick_async(&turn.input).await)
+        // Every call is queued on its isolate's home thread before any is waited for, so
+        // players on different home threads run in parallel, and this thread is woken once,
+        // when the last one is done (not once per player, which on a machine with as many
+        // home threads as cores preempts a home thread each time).
+        let mut batch: CallBatch<PlayerTickOutput> = CallBatch::new();
+        let mut queued: Vec<usize> = Vec::with_capacity(turns.len());
+        for (i, turn) in turns.iter().enumerate() {
+            if early.contains_key(&i) {
+                continue;
+            }
+            let span = info_span!("player", id = turn.player.0);
+            let runtime = &self.slots[&turn.player].runtime;
+            let then = {
+                let span = span.clone();
+                move |o: PlayerTickOutput| {
+                    let _span = span.enter();
+                    debug!(outcome = ?o.outcome, cpu_us = o.cpu_time.as_micros() as u64, "turn ended");
+                    o
                 }
-            })
-            .collect();
-        // Every call is queued on its isolate's home thread before any is awaited, so players
-        // on different home threads run in parallel.
-        let ran = futures::executor::block_on(futures::future::join_all(futures));
+            };
+            match runtime.queue_tick(&turn.input, &mut batch, || {}, then) {
+                Ok(_) => queued.push(i),
+                Err(e) => {
+                    early.insert(
+                        i,
+                        PlayerTickOutput {
+                            outcome: Some(OutcomeKind::Exception),
+                            error: Some(e.to_string()),
+                            ..PlayerTickOutput::default()
+                        },
+                    );
+                }
+            }
+        }
+        let ran = batch.wait();
         let mut out: Vec<Option<PlayerTickOutput>> = (0..turns.len()).map(|_| None).collect();
         for (i, o) in early {
             out[i] = Some(o);
         }
-        for (i, o) in ran {
+        for (i, o) in queued.into_iter().zip(ran) {
             out[i] = Some(o);
         }
         let outputs: Vec<PlayerTickOutput> =

@@ -5,9 +5,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use isoshard_scripting::{
-    Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
-    Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot, SnapshotOptions,
-    Transferable,
+    CallBatch, Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions,
+    OutcomeKind, Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot,
+    SnapshotOptions, Transferable,
 };
 use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
 use parking_lot::Mutex;
@@ -472,7 +472,76 @@ impl PlayerRuntime {
         (args, options)
     }
 
+    fn finisher(&self) -> TickFinisher {
+        TickFinisher {
+            collected: self.collected.clone(),
+            heap: self.heap.clone(),
+        }
+    }
+
+    /// Runs one tick (blocking). Never call from an async runtime's worker thread.
+    pub fn run_tick(&self, input: &PlayerTickInput) -> PlayerTickOutput {
+        let (args, options) = self.prepare(input);
+        self.finisher()
+            .finish(self.tick_fn.apply(None, args, &options))
+    }
+
+    /// Runs one tick; completes when the isolate's home thread has.
+    pub async fn run_tick_async(&self, input: &PlayerTickInput) -> PlayerTickOutput {
+        let (args, options) = self.prepare(input);
+        self.finisher()
+            .finish(self.tick_fn.apply_async(None, args, &options).await)
+    }
+
+    /// Queues one tick in `batch` (many players' ticks, one wake-up for the waiter). On the
+    /// isolate's home thread `on_start` runs just before the player's code and `then` gets
+    /// the tick's output right after; its value is this tick's entry in the batch. Returns
+    /// the entry's index.
+    ///
+    /// # Errors
+    /// Never in practice: the tick's arguments are copies, never another isolate's handles.
+    pub fn queue_tick<T: Send + 'static>(
+        &self,
+        input: &PlayerTickInput,
+        batch: &mut CallBatch<T>,
+        on_start: impl FnOnce() + Send + 'static,
+        then: impl FnOnce(PlayerTickOutput) -> T + Send + 'static,
+    ) -> Result<usize> {
+        let (args, options) = self.prepare(input);
+        let finisher = self.finisher();
+        Ok(
+            batch.apply(&self.tick_fn, None, args, &options, on_start, move |run| {
+                then(finisher.finish(run))
+            })?,
+        )
+    }
+
+    /// Disposes the isolate.
+    pub fn dispose(&self) {
+        self.isolate.dispose();
+    }
+}
+
+/// What turns a tick call's result into a [`PlayerTickOutput`]: the intents and console lines
+/// the callbacks collected during the call, and the heap figures to remember. Cheap to clone,
+/// so it can run on the home thread when the call ends.
+#[derive(Clone)]
+struct TickFinisher {
+    collected: Arc<Mutex<Collected>>,
+    heap: Arc<Mutex<HeapStatistics>>,
+}
+
+impl TickFinisher {
     fn finish(
+        &self,
+        run: isoshard_scripting::Result<isoshard_scripting::Run<ExternalCopy>>,
+    ) -> PlayerTickOutput {
+        let out = self.output(run);
+        self.heap.lock().used_heap_size = out.heap_used_bytes;
+        out
+    }
+
+    fn output(
         &self,
         run: isoshard_scripting::Result<isoshard_scripting::Run<ExternalCopy>>,
     ) -> PlayerTickOutput {
@@ -523,31 +592,5 @@ impl PlayerRuntime {
             }
         }
         out
-    }
-
-    fn remember_heap(&self, out: &PlayerTickOutput) {
-        let mut h = self.heap.lock();
-        h.used_heap_size = out.heap_used_bytes;
-    }
-
-    /// Runs one tick (blocking). Never call from an async runtime's worker thread.
-    pub fn run_tick(&self, input: &PlayerTickInput) -> PlayerTickOutput {
-        let (args, options) = self.prepare(input);
-        let out = self.finish(self.tick_fn.apply(None, args, &options));
-        self.remember_heap(&out);
-        out
-    }
-
-    /// Runs one tick; completes when the isolate's home thread has.
-    pub async fn run_tick_async(&self, input: &PlayerTickInput) -> PlayerTickOutput {
-        let (args, options) = self.prepare(input);
-        let out = self.finish(self.tick_fn.apply_async(None, args, &options).await);
-        self.remember_heap(&out);
-        out
-    }
-
-    /// Disposes the isolate.
-    pub fn dispose(&self) {
-        self.isolate.dispose();
     }
 }

@@ -325,7 +325,7 @@ impl Isolate {
             .await
     }
 
-    fn job<R: Send + 'static>(
+    pub(crate) fn job<R: Send + 'static>(
         &self,
         f: impl FnOnce(&mut IsolateState) -> Result<R> + Send + 'static,
         reply: impl FnOnce(Result<R>) + Send + 'static,

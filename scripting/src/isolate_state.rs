@@ -220,6 +220,7 @@ impl IsolateState {
             terminator,
             self.shared.limit_fired.clone(),
             self.clock,
+            start_cpu,
             limits.cpu,
             limits.wall,
         );

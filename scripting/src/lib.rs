@@ -19,6 +19,7 @@
 //! - `transfer`: [`Transferable`], isolated-vm's TransferOptions; host-reaching kinds only into
 //!   trusted contexts.
 //! - `context`, `script`, `module`, `snapshot`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
+//! - `call_batch`: many calls queued at once and waited for together (one wake-up per batch).
 //! - `inspector`: DevTools (CDP) sessions and CPU profiles, limits still armed.
 //! - `js_error`: thrown values to [`JsError`] without running their code.
 //!
@@ -31,6 +32,7 @@
 //! microtasks, platform tasks such as FinalizationRegistry callbacks, sync host callbacks) is.
 
 mod array_buffer_budget;
+mod call_batch;
 mod callback;
 mod context;
 mod error;
@@ -51,6 +53,7 @@ mod transfer;
 mod wasm_memory_guard;
 mod watchdog;
 
+pub use call_batch::CallBatch;
 pub use callback::{Callback, CallbackResult};
 pub use context::{Context, ContextOptions, RunOptions};
 pub use error::{Error, Result};

@@ -243,7 +243,37 @@ impl Reference {
         Ok(())
     }
 
-    fn check_args(&self, receiver: &Option<Transferable>, args: &[Transferable]) -> Result<()> {
+    /// Queues [`Reference::apply`] with `on_start` run on the home thread just before the call
+    /// (returning false skips the call: `reply` gets [`Error::InvalidArgument`]) and `reply`
+    /// just after it (see [`crate::CallBatch`]); the caller checked the arguments with
+    /// [`Reference::check_args`]. `false` if the home thread is gone (both are dropped).
+    pub(crate) fn queue_apply(
+        &self,
+        receiver: Option<Transferable>,
+        args: Vec<Transferable>,
+        options: &RunOptions,
+        on_start: impl FnOnce() -> bool + Send + 'static,
+        reply: impl FnOnce(Result<Run<ExternalCopy>>) + Send + 'static,
+    ) -> bool {
+        let (id, ctx, options) = (self.inner.id, self.inner.context, options.clone());
+        self.inner.isolate.job(
+            move |state| {
+                if !on_start() {
+                    return Err(Error::InvalidArgument(
+                        "the call's start hook failed".into(),
+                    ));
+                }
+                apply_on_home(state, ctx, id, receiver, args, &options)
+            },
+            move |r| reply(disposed_as_outcome(r)),
+        )
+    }
+
+    pub(crate) fn check_args(
+        &self,
+        receiver: &Option<Transferable>,
+        args: &[Transferable],
+    ) -> Result<()> {
         for a in receiver.iter().chain(args.iter()) {
             a.check_isolate(&self.inner.isolate)?;
         }

@@ -131,16 +131,17 @@ pub(crate) struct ArmedWatch {
     id: u64,
 }
 
-/// Arms a watch for a call on the current thread.
+/// Arms a watch for a call on the current thread; `start_cpu` is `clock` read by the caller
+/// just before (a thread CPU clock read is a system call, ~0.5 µs here: one per call start).
 pub(crate) fn arm(
     terminator: v8::IsolateHandle,
     fired_flag: Arc<AtomicBool>,
     clock: ThreadCpuClock,
+    start_cpu: u64,
     cpu_limit: Duration,
     wall_limit: Duration,
 ) -> ArmedWatch {
     let dog = watchdog();
-    let start_cpu = clock.now_ns();
     let mut watches = dog.watches.lock().unwrap_or_else(|e| e.into_inner());
     let id = watches.next_id;
     watches.next_id += 1;

@@ -2,6 +2,7 @@
 //! isolated-vm surface, and what untrusted code can and cannot reach.
 
 mod api;
+mod call_batch;
 mod hostile;
 mod inspector;
 mod modules;

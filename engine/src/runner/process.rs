@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use isoshard_player_api::{
     CpuBudget, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, Preload,
     TickShared,
 };
-use isoshard_scripting::ExternalCopy;
+use isoshard_scripting::{CallBatch, ExternalCopy};
 use isoshard_world::{PathGrid, RoomId};
 
 use super::protocol::{
@@ -17,6 +17,52 @@ use super::protocol::{
     PROTOCOL_VERSION,
 };
 use crate::error::{EngineError, Result};
+
+type SharedOut = Arc<Mutex<BufWriter<Box<dyn Write + Send>>>>;
+
+fn lock(out: &SharedOut) -> std::sync::MutexGuard<'_, BufWriter<Box<dyn Write + Send>>> {
+    // Frames are written whole under the lock; a poisoned lock still holds whole frames.
+    out.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the home thread hands back for one turn once its Result frame is written.
+struct TurnDone {
+    player: u32,
+    memory: Option<String>,
+    write_error: Option<String>,
+}
+
+/// Waits for the queued turns; their new Memory strings by player.
+fn finish_batch(batch: &mut CallBatch<TurnDone>) -> Result<Vec<(u32, Option<String>)>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut done = Vec::new();
+    for turn in std::mem::take(batch).wait() {
+        if let Some(e) = turn.write_error {
+            return Err(EngineError::Storage(format!("runner protocol: {e}")));
+        }
+        done.push((turn.player, turn.memory));
+    }
+    Ok(done)
+}
+
+fn wire_output(o: isoshard_player_api::PlayerTickOutput) -> WireOutput {
+    WireOutput {
+        outcome: o.outcome.map(|k| k.as_str().to_string()),
+        error: o.error,
+        intents: o.intents,
+        rejected_intents: o.rejected_intents,
+        console: o.console,
+        memory: o.memory,
+        cpu_ns: o.cpu_time.as_nanos() as u64,
+        wall_ns: o.wall_time.as_nanos() as u64,
+        heap_used_bytes: o.heap_used_bytes,
+        marshal_ns: o.marshal_ns,
+        run_ns: o.run_ns,
+        collect_ns: o.collect_ns,
+    }
+}
 
 struct Hosted {
     runtime: Option<PlayerRuntime>,
@@ -30,10 +76,11 @@ struct Hosted {
 ///
 /// # Errors
 /// Protocol violations and I/O failures.
-pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
+pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Result<()> {
     isoshard_scripting::set_home_thread_count(1);
     let mut input = BufReader::new(input);
-    let mut out = BufWriter::new(output);
+    // Shared with the home thread, which writes each turn's frames.
+    let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
     let io = |e: std::io::Error| EngineError::Storage(format!("runner protocol: {e}"));
     let Some(ToRunner::Hello {
         version,
@@ -46,7 +93,7 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
     };
     if version != PROTOCOL_VERSION {
         write_frame(
-            &mut out,
+            &mut *lock(&out),
             &FromRunner::Refused {
                 reason: format!("protocol {version}, this runner speaks {PROTOCOL_VERSION}"),
             },
@@ -77,7 +124,7 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
     };
     let test_hooks = std::env::var_os("ISOSHARD_RUNNER_TEST_HOOKS").is_some();
     write_frame(
-        &mut out,
+        &mut *lock(&out),
         &FromRunner::Ready {
             version: PROTOCOL_VERSION,
             pid: std::process::id(),
@@ -132,6 +179,12 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                 for room in rooms {
                     copies.insert(room.name, ExternalCopy::from_wire_bytes(room.bytes)?);
                 }
+                // Turns are queued on the home thread together and this thread waits once;
+                // the home thread writes each player's Starting and Result frames itself, so
+                // a turn costs no hop back to this thread. A global reset first finishes what
+                // is queued: setup time is never inside a player's deadline.
+                let mut batch: CallBatch<TurnDone> = CallBatch::new();
+                let mut memories: Vec<(u32, Option<String>)> = Vec::new();
                 for turn in turns {
                     let h = hosted.entry(turn.player).or_insert_with(|| Hosted {
                         runtime: None,
@@ -149,7 +202,12 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                         h.code_version = turn.code_version;
                         h.username = turn.username.clone();
                     }
-                    if h.runtime.as_ref().is_none_or(|r| r.is_disposed()) && !h.modules.is_empty() {
+                    let needs_reset =
+                        h.runtime.as_ref().is_none_or(|r| r.is_disposed()) && !h.modules.is_empty();
+                    if needs_reset || h.modules.is_empty() {
+                        memories.extend(finish_batch(&mut batch)?);
+                    }
+                    if needs_reset {
                         let setup = PlayerSetup {
                             username: h.username.clone(),
                             modules: h.modules.clone(),
@@ -158,69 +216,84 @@ pub fn run_runner(input: impl Read, output: impl Write) -> Result<()> {
                         };
                         h.runtime = PlayerRuntime::start(setup, shared.clone(), &options).ok();
                     }
-                    // Setup is done: from here on a crash is this player's.
-                    write_frame(
-                        &mut out,
-                        &FromRunner::Starting {
-                            player: turn.player,
-                        },
-                    )
-                    .map_err(io)?;
-                    if test_hooks && h.username.starts_with("test-abort") {
-                        std::process::abort();
-                    }
-                    let output = match &h.runtime {
-                        None => WireOutput {
-                            outcome: Some("exception".into()),
-                            error: Some("global reset failed".into()),
-                            ..WireOutput::default()
-                        },
-                        Some(rt) => {
-                            let input = PlayerTickInput {
-                                tick,
-                                cpu: CpuBudget {
-                                    limit: turn.cpu_limit,
-                                    bucket: turn.bucket,
+                    let abort_here = test_hooks && h.username.starts_with("test-abort");
+                    let Some(rt) = &h.runtime else {
+                        let mut w = lock(&out);
+                        write_frame(
+                            &mut *w,
+                            &FromRunner::Starting {
+                                player: turn.player,
+                            },
+                        )
+                        .map_err(io)?;
+                        write_frame_buffered(
+                            &mut *w,
+                            &FromRunner::Result {
+                                player: turn.player,
+                                output: WireOutput {
+                                    outcome: Some("exception".into()),
+                                    error: Some("global reset failed".into()),
+                                    ..WireOutput::default()
                                 },
-                                seed: turn.seed,
-                                memory: None,
-                                rooms: turn
-                                    .rooms
-                                    .iter()
-                                    .filter_map(|r| copies.get(r).cloned())
-                                    .collect(),
-                            };
-                            let o = rt.run_tick(&input);
-                            if let Some(m) = &o.memory {
-                                h.memory = m.clone();
-                            }
-                            WireOutput {
-                                outcome: o.outcome.map(|k| k.as_str().to_string()),
-                                error: o.error,
-                                intents: o.intents,
-                                rejected_intents: o.rejected_intents,
-                                console: o.console,
-                                memory: o.memory,
-                                cpu_ns: o.cpu_time.as_nanos() as u64,
-                                wall_ns: o.wall_time.as_nanos() as u64,
-                                heap_used_bytes: o.heap_used_bytes,
-                                marshal_ns: o.marshal_ns,
-                                run_ns: o.run_ns,
-                                collect_ns: o.collect_ns,
-                            }
-                        }
+                            },
+                        )
+                        .map_err(io)?;
+                        continue;
                     };
-                    // Buffered: it goes out together with the next Starting (or TickDone).
-                    write_frame_buffered(
-                        &mut out,
-                        &FromRunner::Result {
-                            player: turn.player,
-                            output,
+                    let input = PlayerTickInput {
+                        tick,
+                        cpu: CpuBudget {
+                            limit: turn.cpu_limit,
+                            bucket: turn.bucket,
                         },
-                    )
-                    .map_err(io)?;
+                        seed: turn.seed,
+                        memory: None,
+                        rooms: turn
+                            .rooms
+                            .iter()
+                            .filter_map(|r| copies.get(r).cloned())
+                            .collect(),
+                    };
+                    let player = turn.player;
+                    let (start_out, result_out) = (out.clone(), out.clone());
+                    rt.queue_tick(
+                        &input,
+                        &mut batch,
+                        move || {
+                            // From here on a crash is this player's.
+                            let _ = write_frame(
+                                &mut *lock(&start_out),
+                                &FromRunner::Starting { player },
+                            );
+                            if abort_here {
+                                std::process::abort();
+                            }
+                        },
+                        move |o| {
+                            let memory = o.memory.clone();
+                            // Buffered: it goes out together with the next Starting (or TickDone).
+                            let written = write_frame_buffered(
+                                &mut *lock(&result_out),
+                                &FromRunner::Result {
+                                    player,
+                                    output: wire_output(o),
+                                },
+                            );
+                            TurnDone {
+                                player,
+                                memory,
+                                write_error: written.err().map(|e| e.to_string()),
+                            }
+                        },
+                    )?;
                 }
-                write_frame(&mut out, &FromRunner::TickDone).map_err(io)?;
+                memories.extend(finish_batch(&mut batch)?);
+                for (player, memory) in memories {
+                    if let (Some(h), Some(m)) = (hosted.get_mut(&player), memory) {
+                        h.memory = m;
+                    }
+                }
+                write_frame(&mut *lock(&out), &FromRunner::TickDone).map_err(io)?;
             }
         }
     }
