@@ -315,6 +315,7 @@ impl PlayerHost for ProcessPlayerHost {
         }
         let mut limits: BTreeMap<u32, Duration> = BTreeMap::new();
         let mut active: BTreeMap<usize, (Option<(PlayerId, Instant)>, Instant)> = BTreeMap::new();
+        let mut frames: BTreeMap<usize, ToRunner> = BTreeMap::new();
         for (r, idxs) in &per {
             let Some(proc) = self.runners[*r].as_mut() else {
                 for i in idxs {
@@ -364,13 +365,41 @@ impl PlayerHost for ProcessPlayerHost {
                 },
                 turns: wire,
             };
-            if let Err(e) = write_frame(&mut proc.stdin, &frame) {
-                warn!(runner = proc.pid, error = %e, "runner pipe broken");
-            }
+            frames.insert(*r, frame);
             active.insert(*r, (None, Instant::now() + SETUP_TIMEOUT));
         }
+        // A frame is megabytes at a few hundred players and a pipe holds 64 KiB: written one
+        // after another, the last runner would start only once the others had read theirs.
+        let mut sends: Vec<(&mut RunnerProc, ToRunner)> = self
+            .runners
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(r, p)| Some((p.as_mut()?, frames.remove(&r)?)))
+            .collect();
+        let send = |proc: &mut RunnerProc, frame: &ToRunner| {
+            if let Err(e) = write_frame(&mut proc.stdin, frame) {
+                warn!(runner = proc.pid, error = %e, "runner pipe broken");
+            }
+        };
+        match sends.as_mut_slice() {
+            [(proc, frame)] => send(proc, frame),
+            many => std::thread::scope(|s| {
+                for (proc, frame) in many.iter_mut() {
+                    s.spawn(|| send(proc, frame));
+                }
+            }),
+        }
+        let started = Instant::now();
+        for (_, quiet) in active.values_mut() {
+            *quiet = started + SETUP_TIMEOUT;
+        }
         // Collect from every runner at once; each works in parallel.
-        let index_of = |p: u32| turns.iter().position(|t| t.player.0 == p);
+        let positions: BTreeMap<u32, usize> = turns
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.player.0, i))
+            .collect();
+        let index_of = |p: u32| positions.get(&p).copied();
         while !active.is_empty() {
             let pid_of =
                 |runners: &Vec<Option<RunnerProc>>, r: usize| runners[r].as_ref().map(|p| p.pid);
