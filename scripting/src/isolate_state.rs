@@ -213,7 +213,8 @@ impl IsolateState {
         }
         let terminator = self.isolate.thread_safe_handle();
         let start_wall = Instant::now();
-        let start_cpu = self.clock.now_ns();
+        // Calls run on the home thread, whose clock `self.clock` is.
+        let start_cpu = ThreadCpuClock::own_now_ns();
         self.shared.start_cpu(self.clock, start_cpu);
         self.shared.limit_fired.store(false, Ordering::Release);
         let watch = watchdog::arm(
@@ -229,7 +230,7 @@ impl IsolateState {
         let memory = self.shared.memory_limit_hit.load(Ordering::Acquire);
         // Whatever requested termination for this call, it must not leak into the next one.
         self.isolate.cancel_terminate_execution();
-        let cpu_used = self.clock.now_ns().saturating_sub(start_cpu);
+        let cpu_used = ThreadCpuClock::own_now_ns().saturating_sub(start_cpu);
         self.shared.stop_cpu(cpu_used);
         let wall_used = start_wall.elapsed();
         self.shared
