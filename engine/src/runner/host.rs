@@ -12,7 +12,7 @@ use std::io::{BufReader, BufWriter};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,6 +32,15 @@ use crate::player_host::{PlayerHost, PlayerTurn};
 pub const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
 /// Longest a runner may stay silent outside a player's run (start-up, global resets).
 pub const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often the supervisor looks at `Starting` and `Result` frames while runners work. They
+/// queue up without waking it (a wake-up per player preempted a home thread on a machine with
+/// as many busy threads as cores); a runner's `TickDone` or exit wakes it at once. A player's
+/// deadline counts from when its `Starting` frame arrived, so this delays enforcement by at
+/// most this much, never shortens it.
+const EVENT_POLL: Duration = Duration::from_millis(10);
+
+/// A runner's frame or end of stream, tagged with the runner's pid and when it arrived.
+type Arrival = (u32, Instant, Event);
 
 enum Event {
     Frame(FromRunner),
@@ -94,8 +103,11 @@ pub struct ProcessPlayerHost {
     hello: ToRunner,
     shared: Arc<TickShared>,
     /// Every runner's frames, tagged with its pid (frames from replaced runners are ignored).
-    events_tx: Sender<(u32, Event)>,
-    events: Receiver<(u32, Event)>,
+    events_tx: Sender<Arrival>,
+    events: Receiver<Arrival>,
+    /// Rung by reader threads for what ends a runner's tick (or a runner).
+    urgent_tx: SyncSender<()>,
+    urgent: Receiver<()>,
     /// Restarts so far (for metrics and tests).
     pub restarts: u64,
 }
@@ -103,8 +115,9 @@ pub struct ProcessPlayerHost {
 fn spawn_runner(
     options: &ProcessHostOptions,
     hello: &ToRunner,
-    events: &Sender<(u32, Event)>,
-    inbox: &Receiver<(u32, Event)>,
+    events: &Sender<Arrival>,
+    inbox: &Receiver<Arrival>,
+    urgent: &SyncSender<()>,
 ) -> Result<RunnerProc> {
     let mut cmd = Command::new(&options.executable);
     cmd.arg("runner")
@@ -149,25 +162,31 @@ fn spawn_runner(
         .take()
         .ok_or_else(|| EngineError::Usage("runner has no stdin".into()))?;
     let tx = events.clone();
+    let ring = urgent.clone();
     std::thread::Builder::new()
         .name(format!("runner-{pid}-reader"))
         .spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
-                match read_frame::<FromRunner>(&mut r) {
-                    Ok(Some(f)) => {
-                        if tx.send((pid, Event::Frame(f))).is_err() {
-                            return;
-                        }
-                    }
-                    Ok(None) => {
-                        let _ = tx.send((pid, Event::Closed("end of stream".into())));
-                        return;
-                    }
-                    Err(e) => {
-                        let _ = tx.send((pid, Event::Closed(e.to_string())));
-                        return;
-                    }
+                let event = match read_frame::<FromRunner>(&mut r) {
+                    Ok(Some(f)) => Event::Frame(f),
+                    Ok(None) => Event::Closed("end of stream".into()),
+                    Err(e) => Event::Closed(e.to_string()),
+                };
+                let routine = matches!(
+                    event,
+                    Event::Frame(FromRunner::Starting { .. } | FromRunner::Result { .. })
+                );
+                let closed = matches!(event, Event::Closed(_));
+                if tx.send((pid, Instant::now(), event)).is_err() {
+                    return;
+                }
+                if !routine {
+                    // Full means a wake-up is already pending.
+                    let _ = ring.try_send(());
+                }
+                if closed {
+                    return;
                 }
             }
         })
@@ -185,13 +204,13 @@ fn spawn_runner(
     loop {
         match inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             // Leftovers from runners that are gone.
-            Ok((from, _)) if from != pid => continue,
-            Ok((_, Event::Frame(FromRunner::Ready { version, .. })))
+            Ok((from, _, _)) if from != pid => continue,
+            Ok((_, _, Event::Frame(FromRunner::Ready { version, .. })))
                 if version == PROTOCOL_VERSION =>
             {
                 return Ok(proc)
             }
-            Ok((_, Event::Frame(FromRunner::Refused { reason }))) => {
+            Ok((_, _, Event::Frame(FromRunner::Refused { reason }))) => {
                 return Err(EngineError::Usage(format!("runner refused: {reason}")))
             }
             _ => {
@@ -240,9 +259,12 @@ impl ProcessPlayerHost {
             },
         };
         let (events_tx, events) = channel();
+        let (urgent_tx, urgent) = sync_channel(1);
         let mut runners = Vec::new();
         for _ in 0..options.runners.max(1) {
-            runners.push(Some(spawn_runner(&options, &hello, &events_tx, &events)?));
+            runners.push(Some(spawn_runner(
+                &options, &hello, &events_tx, &events, &urgent_tx,
+            )?));
         }
         Ok(ProcessPlayerHost {
             runners,
@@ -252,6 +274,8 @@ impl ProcessPlayerHost {
             shared,
             events_tx,
             events,
+            urgent_tx,
+            urgent,
             restarts: 0,
         })
     }
@@ -291,7 +315,13 @@ impl ProcessPlayerHost {
             let _ = old.child.wait();
         }
         self.restarts += 1;
-        match spawn_runner(&self.options, &self.hello, &self.events_tx, &self.events) {
+        match spawn_runner(
+            &self.options,
+            &self.hello,
+            &self.events_tx,
+            &self.events,
+            &self.urgent_tx,
+        ) {
             Ok(r) => self.runners[index] = Some(r),
             Err(e) => error!(error = %e, "cannot replace runner; retrying next tick"),
         }
@@ -409,11 +439,20 @@ impl PlayerHost for ProcessPlayerHost {
                 .min()
                 .unwrap_or_else(Instant::now);
             let mut finished: Vec<(usize, Option<String>)> = Vec::new();
-            match self
-                .events
-                .recv_timeout(next_deadline.saturating_duration_since(Instant::now()))
-            {
-                Ok((pid, event)) => {
+            let received = match self.events.try_recv() {
+                Ok(arrival) => Some(arrival),
+                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty) => {
+                    let wait = next_deadline
+                        .saturating_duration_since(Instant::now())
+                        .min(EVENT_POLL);
+                    // Woken early only by a TickDone or a runner's end (see EVENT_POLL).
+                    let _ = self.urgent.recv_timeout(wait);
+                    None
+                }
+            };
+            match received {
+                Some((pid, arrived, event)) => {
                     let Some(r) = active
                         .keys()
                         .copied()
@@ -444,11 +483,11 @@ impl PlayerHost for ProcessPlayerHost {
                                 .copied()
                                 .unwrap_or(Duration::from_millis(500));
                             *in_flight =
-                                Some((PlayerId(player), Instant::now() + limit + DEADLINE_MARGIN));
+                                Some((PlayerId(player), arrived + limit + DEADLINE_MARGIN));
                         }
                         Event::Frame(FromRunner::Result { player, output }) => {
                             *in_flight = None;
-                            *quiet = Instant::now() + SETUP_TIMEOUT;
+                            *quiet = arrived + SETUP_TIMEOUT;
                             if let Some(i) = index_of(player) {
                                 outputs[i] = Some(PlayerTickOutput {
                                     outcome: output.outcome.as_deref().and_then(|o| {
@@ -489,8 +528,7 @@ impl PlayerHost for ProcessPlayerHost {
                         }
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
+                None => {}
             }
             let now = Instant::now();
             for (r, (in_flight, quiet)) in &active {
