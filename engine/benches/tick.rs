@@ -19,6 +19,10 @@ fn grid_for(players: usize) -> u32 {
     side
 }
 
+// The allocator the `isoshard` binary (and so every runner) uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(clippy::print_stdout)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();

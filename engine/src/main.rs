@@ -313,6 +313,12 @@ fn init_tracing() {
         .try_init();
 }
 
+// Ticks allocate and free many small objects (views, JSON, frames) on several threads at
+// once, and runners read megabyte frames every tick: glibc malloc showed up at ~10 % of the
+// tick thread's samples (`perf`); figures with and without in BENCHMARKS.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(clippy::print_stdout)]
 fn main() -> ExitCode {
     init_tracing();
