@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use isoshard_scripting::{
-    CallBatch, Error, ExternalCopy, IsolateOptions, OutcomeKind, RunOptions, Transferable,
+    CallBatch, Error, ExternalCopy, IsolateOptions, OutcomeKind, Run, RunOptions, Transferable,
 };
 
 use crate::support::{context, isolate, value};
@@ -14,6 +14,18 @@ fn fn_ref(ctx: &isoshard_scripting::Context, source: &str) -> isoshard_scripting
     ctx.eval(&format!("globalThis.f = {source}"), &RunOptions::default())
         .expect("eval");
     ctx.global().expect("global").get("f").expect("f")
+}
+
+/// `batch.apply` with no receiver, no arguments and default options.
+fn queue<T: Send + 'static>(
+    batch: &mut CallBatch<T>,
+    f: &isoshard_scripting::Reference,
+    on_start: impl FnOnce() + Send + 'static,
+    finish: impl FnOnce(isoshard_scripting::Result<Run<ExternalCopy>>) -> T + Send + 'static,
+) -> usize {
+    batch
+        .apply(f, None, vec![], &RunOptions::default(), on_start, finish)
+        .expect("queued")
 }
 
 #[test]
@@ -73,21 +85,17 @@ fn on_start_runs_before_the_call_and_finish_after_it_on_the_home_thread() {
     let f = fn_ref(&ctx, "() => { note(); return 1; }");
     let mut batch = CallBatch::new();
     let (a, b) = (log.clone(), log.clone());
-    batch
-        .apply(
-            &f,
-            None,
-            vec![],
-            &RunOptions::default(),
-            move || a.lock().unwrap().push("start".into()),
-            move |r| {
-                b.lock().unwrap().push("finish".into());
-                // Runs where the call ran, not on the waiting thread.
-                std::thread::current().name().unwrap_or("").to_string()
-                    + if r.is_ok() { ":ok" } else { ":err" }
-            },
-        )
-        .unwrap();
+    queue(
+        &mut batch,
+        &f,
+        move || a.lock().unwrap().push("start".into()),
+        move |r| {
+            b.lock().unwrap().push("finish".into());
+            // Runs where the call ran, not on the waiting thread.
+            std::thread::current().name().unwrap_or("").to_string()
+                + if r.is_ok() { ":ok" } else { ":err" }
+        },
+    );
     let got = batch.wait();
     assert!(
         got[0].starts_with("isoshard-home") && got[0].ends_with(":ok"),
@@ -109,20 +117,10 @@ fn infinite_loop_in_one_call_ends_at_its_cpu_limit_and_the_others_still_complete
         ..RunOptions::default()
     };
     let mut batch = CallBatch::new();
-    batch
-        .apply(
-            &bad_f,
-            None,
-            vec![],
-            &limited,
-            || {},
-            |r| r.unwrap().outcome.kind(),
-        )
-        .unwrap();
-    for _ in 0..3 {
+    for f in [&bad_f, &good_f, &good_f, &good_f] {
         batch
             .apply(
-                &good_f,
+                f,
                 None,
                 vec![],
                 &limited,
@@ -156,16 +154,7 @@ fn deref_of_another_isolates_reference_is_refused_and_leaves_no_entry_to_wait_fo
         "{refused:?}"
     );
     assert!(batch.is_empty());
-    batch
-        .apply(
-            &f,
-            None,
-            vec![],
-            &RunOptions::default(),
-            || {},
-            |r| r.is_ok(),
-        )
-        .unwrap();
+    queue(&mut batch, &f, || {}, |r| r.is_ok());
     assert_eq!(batch.wait(), [true]);
 }
 
@@ -176,19 +165,15 @@ fn panicking_hook_reaches_the_waiter_and_leaves_the_home_thread_serving() {
     let f = fn_ref(&ctx, "() => 2");
     for in_start in [true, false] {
         let mut batch: CallBatch<u8> = CallBatch::new();
-        batch
-            .apply(
-                &f,
-                None,
-                vec![],
-                &RunOptions::default(),
-                move || assert!(!in_start, "hook failure in on_start"),
-                move |_| {
-                    assert!(in_start, "hook failure in finish");
-                    1
-                },
-            )
-            .unwrap();
+        queue(
+            &mut batch,
+            &f,
+            move || assert!(!in_start, "hook failure in on_start"),
+            move |_| {
+                assert!(in_start, "hook failure in finish");
+                1
+            },
+        );
         let waited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| batch.wait()));
         let message = waited
             .err()
@@ -212,18 +197,14 @@ fn call_into_a_disposed_isolate_reports_disposed_without_starting() {
     let started = Arc::new(AtomicUsize::new(0));
     let s = started.clone();
     let mut batch = CallBatch::new();
-    batch
-        .apply(
-            &f,
-            None,
-            vec![],
-            &RunOptions::default(),
-            move || {
-                s.fetch_add(1, Ordering::SeqCst);
-            },
-            |r| r.map(|run| run.outcome.kind()).ok(),
-        )
-        .unwrap();
+    queue(
+        &mut batch,
+        &f,
+        move || {
+            s.fetch_add(1, Ordering::SeqCst);
+        },
+        |r| r.map(|run| run.outcome.kind()).ok(),
+    );
     assert_eq!(batch.wait(), [Some(OutcomeKind::Disposed)]);
     assert_eq!(started.load(Ordering::SeqCst), 0);
 }
