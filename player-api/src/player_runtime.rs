@@ -486,13 +486,6 @@ impl PlayerRuntime {
             .finish(self.tick_fn.apply(None, args, &options))
     }
 
-    /// Runs one tick; completes when the isolate's home thread has.
-    pub async fn run_tick_async(&self, input: &PlayerTickInput) -> PlayerTickOutput {
-        let (args, options) = self.prepare(input);
-        self.finisher()
-            .finish(self.tick_fn.apply_async(None, args, &options).await)
-    }
-
     /// Queues one tick in `batch` (many players' ticks, one wake-up for the waiter). On the
     /// isolate's home thread `on_start` runs just before the player's code and `then` gets
     /// the tick's output right after; its value is this tick's entry in the batch. Returns
