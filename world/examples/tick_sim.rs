@@ -51,7 +51,7 @@ fn main() {
                         | ObjectKind::Source(_)
                         | ObjectKind::Spawn(_)
                         | ObjectKind::Structure(_)
-                ) && o.owner.map_or(true, |p| p.0 == 1)
+                ) && o.owner.is_none_or(|p| p.0 == 1)
                     && o.pos.room == world.players()[0].home
                 {
                     println!(

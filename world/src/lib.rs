@@ -68,5 +68,5 @@ pub use object::*;
 pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
 pub use rules::TickSet;
 pub use terrain::{Terrain, Tile};
-pub use view::{ObjectView, PlayerView, RoomView, WorldViews};
+pub use view::{BodyPartView, ObjectView, PlayerView, RoomView, SpawningView, WorldViews};
 pub use world_state::*;

@@ -76,10 +76,10 @@ impl PathGrid {
             let room = rec.pos.room.0 as usize;
             match &rec.kind {
                 ObjectKind::Creep(c) if !c.spawning => creeps[room][i] = true,
-                ObjectKind::Structure(StructureKind::Road) => {
-                    if costs[room][i] != 0 || world.map().tile(rec.pos) == Tile::Wall {
-                        costs[room][i] = 1;
-                    }
+                ObjectKind::Structure(StructureKind::Road)
+                    if (costs[room][i] != 0 || world.map().tile(rec.pos) == Tile::Wall) =>
+                {
+                    costs[room][i] = 1;
                 }
                 k if k.is_obstacle() && !matches!(k, ObjectKind::Creep(_)) => costs[room][i] = 0,
                 _ => {}
@@ -255,7 +255,7 @@ pub fn find_path(
                 continue;
             }
             // Only step onto border tiles that are the exit we want.
-            if n.is_edge() && !cross.is_some_and(|side| is_exit_on(n, side)) && !(n == to) {
+            if n.is_edge() && !cross.is_some_and(|side| is_exit_on(n, side)) && (n != to) {
                 continue;
             }
             let ng = cost + c as u32;

@@ -116,7 +116,7 @@ impl ScriptedColony {
             }
         }
         // Extensions once level 2 allows them.
-        if level.unwrap_or(0) >= 2 && sites.is_empty() && world.time() % 20 == 0 {
+        if level.unwrap_or(0) >= 2 && sites.is_empty() && world.time().is_multiple_of(20) {
             let existing = in_room
                 .iter()
                 .filter(|o| matches!(o.kind, ObjectKind::Structure(StructureKind::Extension)))

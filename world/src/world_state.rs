@@ -689,7 +689,11 @@ fn populate_room(world: &mut World, rng: &mut ChaCha8Rng, room: &RoomInfo) {
         None
     };
     let sources = rng.gen_range(1..=2);
-    let sources = if room.id.0 % 2 == 0 { 2 } else { sources };
+    let sources = if room.id.0.is_multiple_of(2) {
+        2
+    } else {
+        sources
+    };
     for _ in 0..sources {
         if let Some(p) = pick(rng, &mut taken) {
             spawn_object(

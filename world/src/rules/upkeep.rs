@@ -86,12 +86,10 @@ pub(crate) fn run_upkeep(world: &mut World) {
                 .get_mut::<ObjectKind>(e)
                 .expect("every object has a kind");
             match kind.as_mut() {
-                ObjectKind::Creep(c) => {
-                    if !c.spawning {
-                        c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
-                        let recovery = 2 * c.active(BodyPartKind::Move);
-                        c.fatigue = c.fatigue.saturating_sub(recovery);
-                    }
+                ObjectKind::Creep(c) if !c.spawning => {
+                    c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
+                    let recovery = 2 * c.active(BodyPartKind::Move);
+                    c.fatigue = c.fatigue.saturating_sub(recovery);
                 }
                 ObjectKind::Spawn(s) => {
                     if let Some(sp) = s.spawning.as_mut() {
@@ -118,14 +116,12 @@ pub(crate) fn run_upkeep(world: &mut World) {
                         remove = true;
                     }
                 }
-                ObjectKind::Controller(c) => {
-                    if c.level > 0 {
-                        c.ticks_to_downgrade = c.ticks_to_downgrade.saturating_sub(1);
-                        if c.ticks_to_downgrade == 0 {
-                            c.level -= 1;
-                            c.progress = 0;
-                            c.ticks_to_downgrade = CONTROLLER_DOWNGRADE[c.level as usize];
-                        }
+                ObjectKind::Controller(c) if c.level > 0 => {
+                    c.ticks_to_downgrade = c.ticks_to_downgrade.saturating_sub(1);
+                    if c.ticks_to_downgrade == 0 {
+                        c.level -= 1;
+                        c.progress = 0;
+                        c.ticks_to_downgrade = CONTROLLER_DOWNGRADE[c.level as usize];
                     }
                 }
                 _ => {}
