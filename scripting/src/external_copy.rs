@@ -101,6 +101,17 @@ impl ExternalCopy {
         Self::from_wire(&heap, &v)
     }
 
+    /// A string. Cheaper than [`ExternalCopy::from_json`] of a JSON string: no tree to walk.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] when the string is too large for the wire format.
+    pub fn from_string(text: String) -> Result<Self> {
+        Self::from_wire(
+            &wire::Heap::default(),
+            &wire::Value::String(wire::StringValue::new(text)),
+        )
+    }
+
     /// Builds a copy from any serde value (through its JSON form).
     ///
     /// # Errors
@@ -321,6 +332,29 @@ impl ExternalCopy {
         &self,
         scope: &mut v8::HandleScope<'s>,
     ) -> Option<v8::Local<'s, v8::Value>> {
+        // A lone string (a room's text, most often) needs no deserializer: building one costs
+        // more than the string itself (a C++ object and a global handle per call).
+        if self.data.shared.is_empty() && !self.data.is_transfer {
+            match plain_string(&self.data.bytes) {
+                Some(WireString::OneByte(latin1)) => {
+                    return v8::String::new_from_one_byte(scope, latin1, v8::NewStringType::Normal)
+                        .map(Into::into);
+                }
+                Some(WireString::Utf8(utf8)) => {
+                    return v8::String::new_from_utf8(scope, utf8, v8::NewStringType::Normal)
+                        .map(Into::into);
+                }
+                Some(WireString::TwoByte(le)) => {
+                    let units: Vec<u16> = le
+                        .chunks_exact(2)
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .collect();
+                    return v8::String::new_from_two_byte(scope, &units, v8::NewStringType::Normal)
+                        .map(Into::into);
+                }
+                None => {}
+            }
+        }
         let context = scope.get_current_context();
         let delegate = DeserializeDelegate {
             shared: self.data.shared.clone(),
@@ -354,6 +388,58 @@ impl ExternalCopy {
             Some(true) => deserializer.read_value(context),
             _ => None,
         }
+    }
+}
+
+/// The contents of wire bytes that hold nothing but one string.
+enum WireString<'a> {
+    /// Latin-1.
+    OneByte(&'a [u8]),
+    /// UTF-8 (what Rust strings with non-ASCII characters become).
+    Utf8(&'a [u8]),
+    /// UTF-16, little-endian.
+    TwoByte(&'a [u8]),
+}
+
+/// Reads wire bytes of the form `0xFF version [padding…] ('"' | 'S' | 'c') length bytes`, the whole
+/// input; anything else is `None` (and goes through V8's deserializer).
+fn plain_string(bytes: &[u8]) -> Option<WireString<'_>> {
+    fn varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+        let mut value: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = *bytes.get(*at)?;
+            *at += 1;
+            value |= u32::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let mut at = 0;
+    if *bytes.first()? != 0xFF {
+        return None;
+    }
+    at += 1;
+    // V8 accepts versions up to its own (15 in V8 13.4); older forms had other string tags.
+    if !(13..=15).contains(&varint(bytes, &mut at)?) {
+        return None;
+    }
+    while *bytes.get(at)? == 0x00 {
+        at += 1;
+    }
+    let tag = *bytes.get(at)?;
+    at += 1;
+    let len = varint(bytes, &mut at)? as usize;
+    let body = bytes.get(at..)?;
+    if body.len() != len {
+        return None;
+    }
+    match tag {
+        b'"' => Some(WireString::OneByte(body)),
+        b'S' => Some(WireString::Utf8(body)),
+        b'c' if len.is_multiple_of(2) => Some(WireString::TwoByte(body)),
+        _ => None,
     }
 }
 
@@ -657,4 +743,43 @@ fn view_to_json(heap: &wire::Heap, view: &wire::ArrayBufferView) -> Result<serde
         _ => J::Null,
     });
     Ok(J::Array(items.collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes_of(copy: Result<ExternalCopy>) -> Vec<u8> {
+        copy.map(|c| c.wire_bytes().to_vec()).unwrap_or_default()
+    }
+
+    #[test]
+    fn lone_strings_are_recognised_in_both_encodings_and_nothing_else_is() {
+        let ascii = bytes_of(ExternalCopy::from_string("hello".into()));
+        assert!(matches!(plain_string(&ascii), Some(WireString::OneByte(b)) if b == b"hello"));
+        let utf8 = bytes_of(ExternalCopy::from_string("h\u{e9}llo".into()));
+        assert!(
+            matches!(plain_string(&utf8), Some(WireString::Utf8(b)) if b == "h\u{e9}llo".as_bytes())
+        );
+        // As V8 writes "\u{65e5}\u{d83d}": version 15, no padding needed, 'c', 4 bytes.
+        let wide = [0xFF, 0x0F, b'c', 4, 0xe5, 0x65, 0x3d, 0xd8];
+        assert!(matches!(plain_string(&wide), Some(WireString::TwoByte(b)) if b.len() == 4));
+        let padded = [0xFF, 0x0F, 0x00, b'c', 2, 0xe5, 0x65];
+        assert!(matches!(plain_string(&padded), Some(WireString::TwoByte(b)) if b.len() == 2));
+        assert!(plain_string(&[0xFF, 0x0F, b'c', 3, 0xe5, 0x65, 0x3d]).is_none());
+        let empty = bytes_of(ExternalCopy::from_string(String::new()));
+        assert!(matches!(plain_string(&empty), Some(WireString::OneByte(b)) if b.is_empty()));
+        let latin1 = ascii;
+        let mut trailing = latin1.clone();
+        trailing.push(0);
+        assert!(plain_string(&trailing).is_none());
+        assert!(plain_string(&latin1[..latin1.len() - 1]).is_none());
+        for other in [
+            serde_json::json!(["a"]),
+            serde_json::json!({"a": "b"}),
+            serde_json::json!(7),
+        ] {
+            assert!(plain_string(&bytes_of(ExternalCopy::from_json(&other))).is_none());
+        }
+    }
 }

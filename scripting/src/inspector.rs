@@ -556,7 +556,11 @@ impl IsolateState {
             .cpu
             .min(IDLE_COMMAND_CPU)
             .min(hub.idle_budget().max(Duration::from_millis(1)));
-        let limits = crate::isolate_state::Limits { cpu, wall: cpu * 2 };
+        let limits = crate::isolate_state::Limits {
+            cpu,
+            wall: cpu * 2,
+            measure_heap: true,
+        };
         if let Ok(run) = self.limited(limits, |isolate, _| {
             hub.drain();
             isolate.perform_microtask_checkpoint();

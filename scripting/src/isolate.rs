@@ -166,6 +166,7 @@ impl Isolate {
             wall: options
                 .default_wall_limit
                 .unwrap_or(options.default_cpu_limit * 2),
+            measure_heap: true,
         };
         let (inbox_tx, inbox_rx) = crossbeam_channel::unbounded();
         let sent = home.send(Box::new(move |home: &mut HomeThread| {
@@ -462,6 +463,7 @@ fn create_on_home(
     let defaults = Limits {
         cpu,
         wall: options.default_wall_limit.unwrap_or(cpu * 2),
+        measure_heap: true,
     };
     let state = IsolateState::new(
         isolate,

@@ -85,11 +85,29 @@ impl IsolateShared {
     }
 }
 
+thread_local! {
+    /// CPU clock reading (ns) at the start of the limited call running on this thread, if any.
+    static CALL_START_CPU: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// CPU time the calling thread has spent in the limited call it is running, counted from the
+/// call's start (copying its arguments in included): what a callback reports as "CPU used so
+/// far" (Screeps' `Game.cpu.getUsed()`). One clock read, against the two of timing the span
+/// in JavaScript. `None` outside a limited call (e.g. on a thread that is no home thread).
+pub fn call_cpu_time() -> Option<Duration> {
+    let start = CALL_START_CPU.with(std::cell::Cell::get)?;
+    Some(Duration::from_nanos(
+        ThreadCpuClock::own_now_ns().saturating_sub(start),
+    ))
+}
+
 /// Default limits applied to work that has none of its own (copies, property access).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     pub(crate) cpu: Duration,
     pub(crate) wall: Duration,
+    /// Fill in `Run::heap_used_bytes`.
+    pub(crate) measure_heap: bool,
 }
 
 /// Why a limited call did not produce its value.
@@ -225,7 +243,11 @@ impl IsolateState {
             limits.cpu,
             limits.wall,
         );
+        // Calls never nest on one thread (a nested call would deadlock and is refused), but
+        // restoring the outer value keeps this right even if one ever did.
+        let outer_start = CALL_START_CPU.with(|c| c.replace(Some(start_cpu)));
         let result = f(&mut self.isolate, &mut self.tables);
+        CALL_START_CPU.with(|c| c.set(outer_start));
         let fired = watch.disarm();
         let memory = self.shared.memory_limit_hit.load(Ordering::Acquire);
         // Whatever requested termination for this call, it must not leak into the next one.
@@ -253,7 +275,11 @@ impl IsolateState {
                 },
             }
         };
-        let heap_used_bytes = if memory { 0 } else { self.heap_used() };
+        let heap_used_bytes = if memory || !limits.measure_heap {
+            0
+        } else {
+            self.heap_used()
+        };
         Ok(Run {
             outcome,
             cpu_time: Duration::from_nanos(cpu_used),

@@ -64,6 +64,7 @@ pub use inspector::{
     MAX_PENDING_OUTGOING,
 };
 pub use isolate::{HeapStatistics, Isolate, IsolateOptions, MIN_MEMORY_LIMIT_MB};
+pub use isolate_state::call_cpu_time;
 pub use module::{Module, ModuleOptions};
 pub use outcome::{JsError, OutcomeKind, Run, RunOutcome};
 pub use platform::{init, WASM_MAX_MEMORY_PAGES};

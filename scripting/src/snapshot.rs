@@ -188,13 +188,13 @@ fn create_on_this_thread(
         creator.thread_safe_handle(),
         wall.saturating_sub(started.elapsed()),
     );
-    let warmed = (|| -> Result<(), Interrupted> {
+    let warmed = {
         let scope = &mut v8::HandleScope::new(&mut creator);
         let context = v8::Context::new(scope, Default::default());
         let scope = &mut v8::ContextScope::new(scope, context);
         let tc = &mut v8::TryCatch::new(scope);
         run_script(tc, "<warm-up>", code)
-    })();
+    };
     let fired = timer.finish();
     creator.cancel_terminate_execution();
     if let Err(e) = warmed {

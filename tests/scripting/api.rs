@@ -254,6 +254,57 @@ fn eval_closure_takes_arguments_and_returns() {
 }
 
 #[test]
+fn string_copies_arrive_as_the_same_string_one_byte_two_byte_and_empty() {
+    let ctx = context(&isolate(64));
+    // Latin-1 travels as one-byte wire bytes, the rest as UTF-16 (with a surrogate pair).
+    for text in [
+        "",
+        "plain ascii",
+        "h\u{e9}llo \u{ff}",
+        "\u{65e5}\u{672c} \u{1f600} end",
+    ] {
+        for copy in [
+            ExternalCopy::from_string(text.to_string()).unwrap(),
+            ExternalCopy::from_json(&json!(text)).unwrap(),
+        ] {
+            let run = ctx
+                .eval_closure(
+                    "return [typeof $0, $0.length, $0]",
+                    vec![copy.into()],
+                    &RunOptions::default(),
+                )
+                .unwrap();
+            let utf16_len = text.encode_utf16().count();
+            assert_eq!(value(run), json!(["string", utf16_len, text]), "{text:?}");
+        }
+    }
+    // Copied out of V8: non-Latin-1 text is two-byte (UTF-16) on the wire, Latin-1 one-byte.
+    for text in ["\u{65e5}\u{672c} \u{1f600}", "caf\u{e9}"] {
+        let literal = serde_json::to_string(text).unwrap();
+        let RunOutcome::Ok(copy) = ctx.eval(&literal, &RunOptions::default()).unwrap().outcome
+        else {
+            panic!("eval of {literal} failed");
+        };
+        let run = ctx
+            .eval_closure("return $0", vec![copy.into()], &RunOptions::default())
+            .unwrap();
+        assert_eq!(value(run), json!(text));
+    }
+    // Bytes that only start like a lone string (one trailing byte) take V8's own path, which
+    // reads the string and ignores what follows, as V8 does.
+    let mut bytes = ExternalCopy::from_string("abc".into())
+        .unwrap()
+        .wire_bytes()
+        .to_vec();
+    bytes.push(b'x');
+    let copy = ExternalCopy::from_wire_bytes(bytes).unwrap();
+    let run = ctx
+        .eval_closure("return $0", vec![copy.into()], &RunOptions::default())
+        .unwrap();
+    assert_eq!(value(run), json!("abc"));
+}
+
+#[test]
 fn references_get_set_delete_apply_and_copy() {
     let iso = isolate(64);
     let ctx = context(&iso);
