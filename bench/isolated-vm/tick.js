@@ -4,6 +4,7 @@
 // collect intents through an ignored callback. Players run concurrently (async apply), as
 // isoshard runs them on its home threads.
 // Run: node --no-node-snapshot tick.js [path/to/room_view.json] [--players 1,10,100,500]
+// [--warmup N] (ticks before measuring; default 5)
 'use strict';
 const ivm = require('isolated-vm');
 const fs = require('fs');
@@ -14,6 +15,8 @@ const view = JSON.parse(fs.readFileSync(viewPath, 'utf8'));
 const pi = process.argv.indexOf('--players');
 const counts = pi > 0 ? process.argv[pi + 1].split(',').map(Number) : [1, 10, 100, 500];
 const ticks = 20;
+const wi = process.argv.indexOf('--warmup');
+const warmup = wi > 0 ? Number(process.argv[wi + 1]) : 5;
 
 const LOOP = `globalThis.loop = function (view) {
   const intents = [];
@@ -38,7 +41,7 @@ async function main() {
       await Promise.all(players.map((p) => p.loop.apply(undefined, [copy.copyInto()], { timeout: 100 })));
       copy.release();
     };
-    for (let i = 0; i < 5; i++) await tick();
+    for (let i = 0; i < warmup; i++) await tick();
     const t = process.hrtime.bigint();
     for (let i = 0; i < ticks; i++) await tick();
     const ms = Number(process.hrtime.bigint() - t) / 1e6 / ticks;

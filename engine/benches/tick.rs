@@ -23,6 +23,24 @@ fn grid_for(players: usize) -> u32 {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// CPU time so far of this process's isolate home threads (`/proc/self/task/*/schedstat`): the
+/// per-player cost without this VM's scheduling noise in it. Zero in process mode (the home
+/// threads are in the runners).
+fn home_thread_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .is_ok_and(|c| c.starts_with("isoshard-home"))
+        })
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
 #[allow(clippy::print_stdout)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -63,7 +81,7 @@ fn main() {
     .unwrap();
     let sample = sample_bots()[0].1.clone();
     println!(
-        "{:>8} {:>8} {:>10} {:>8} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "{:>8} {:>8} {:>10} {:>8} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
         "players",
         "bot",
         "ms/tick",
@@ -72,7 +90,8 @@ fn main() {
         "marshal us",
         "run us",
         "collect us",
-        "world ms"
+        "world ms",
+        "home cpu us"
     );
     for &n in &counts {
         for (label, code) in [("trivial", &trivial), ("sample", &sample)] {
@@ -93,9 +112,9 @@ fn main() {
                 Box::new(SledStorage::open(dir.path(), false).unwrap()),
             )
             .unwrap();
-            for i in 0..n {
-                shard.add_player(&format!("p{i}"), code.clone()).unwrap();
-            }
+            shard
+                .add_players((0..n).map(|i| (format!("p{i}"), code.clone())).collect())
+                .unwrap();
             if process {
                 shard
                     .use_runner_processes(isoshard_engine::runner::ProcessHostOptions {
@@ -124,6 +143,7 @@ fn main() {
             for _ in 0..warmup {
                 shard.tick().unwrap();
             }
+            let home_cpu_before = home_thread_cpu_ns();
             let start = Instant::now();
             let (mut marshal, mut run, mut collect, mut world, mut players) =
                 (0u64, 0u64, 0u64, 0u64, 0u64);
@@ -139,11 +159,12 @@ fn main() {
                 players += s.timings.players_ns;
             }
             let per_tick = start.elapsed().as_secs_f64() * 1000.0 / measured as f64;
+            let home_cpu = home_thread_cpu_ns().saturating_sub(home_cpu_before);
             each.sort_by(f64::total_cmp);
             let p50 = each[each.len() / 2];
             let per_player = |ns: u64| ns as f64 / 1000.0 / (measured * n) as f64;
             println!(
-                "{:>8} {:>8} {:>10.2} {:>8.2} {:>12.2} {:>12.1} {:>12.1} {:>12.1} {:>12.2}",
+                "{:>8} {:>8} {:>10.2} {:>8.2} {:>12.2} {:>12.1} {:>12.1} {:>12.1} {:>12.2} {:>12.1}",
                 n,
                 label,
                 per_tick,
@@ -152,7 +173,8 @@ fn main() {
                 per_player(marshal),
                 per_player(run),
                 per_player(collect),
-                world as f64 / 1e6 / measured as f64
+                world as f64 / 1e6 / measured as f64,
+                per_player(home_cpu)
             );
         }
     }

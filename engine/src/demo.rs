@@ -199,10 +199,7 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
     if let Some(r) = &options.runners {
         shard.use_runner_processes(r.clone())?;
     }
-    let mut ids = Vec::new();
-    for (name, code) in bots {
-        ids.push(shard.add_player(&name, code)?);
-    }
+    shard.add_players(bots)?;
     let bar = if options.progress {
         let bar = ProgressBar::new(options.ticks);
         bar.set_style(

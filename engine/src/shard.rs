@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use isoshard_player_api::{
-    CpuBudget, PlayerRuntimeOptions, PlayerTickInput, PlayerTickOutput, TickShared,
+    room_copy, CpuBudget, PlayerRuntimeOptions, PlayerTickInput, PlayerTickOutput, TickShared,
 };
 use isoshard_replays::{Recorder, RecorderOptions};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
@@ -445,6 +445,42 @@ impl Shard {
     /// # Errors
     /// World errors (name taken, no free room), storage failures.
     pub fn add_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
+        let mut ids = self.add_players(vec![(name.to_string(), code)])?;
+        ids.pop()
+            .ok_or_else(|| EngineError::UnknownPlayer(name.to_string()))
+    }
+
+    /// Adds players with their code, in order; they play from the next tick. One world
+    /// snapshot covers them all: a snapshot holds every room's terrain (megabytes on a large
+    /// map), so writing one per player made adding 500 players take most of a minute.
+    ///
+    /// # Errors
+    /// World errors (name taken, no free room), storage failures. Players added before the
+    /// failing one stay added (and snapshotted).
+    pub fn add_players(&mut self, players: Vec<(String, CodeBundle)>) -> Result<Vec<PlayerId>> {
+        let mut ids = Vec::with_capacity(players.len());
+        let mut failure = None;
+        for (name, code) in players {
+            match self.add_one_player(&name, code) {
+                Ok(id) => ids.push(id),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        if !ids.is_empty() {
+            // Adding players changes the world: snapshot so recovery starts from it.
+            self.storage.save_snapshot(&self.world.snapshot())?;
+        }
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(ids),
+        }
+    }
+
+    /// Adds one player to the world, storage and the replay; the caller snapshots.
+    fn add_one_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
         let id = self.world.add_player(name)?;
         let account = PlayerAccount {
             id,
@@ -463,8 +499,6 @@ impl Shard {
             code: code.clone(),
             state: state.clone(),
         })?;
-        // Adding a player changes the world: snapshot so recovery starts from it.
-        self.storage.save_snapshot(&self.world.snapshot())?;
         let at = self.world.time();
         let name_owned = name.to_string();
         self.record(|r, _| r.player_added(at, &name_owned, id));
@@ -556,7 +590,7 @@ impl Shard {
             for r in &pv.rooms {
                 if !copies.contains_key(r.as_str()) {
                     if let Some(view) = views.rooms.get(r) {
-                        copies.insert(r.as_str(), ExternalCopy::from_serde(view)?);
+                        copies.insert(r.as_str(), room_copy(view)?);
                     }
                 }
             }
@@ -656,8 +690,10 @@ impl Shard {
             intents: batch,
             state_hash: outcome.state_hash,
         };
-        let snapshot =
-            (outcome.tick % self.meta.snapshot_every == 0).then(|| self.world.snapshot());
+        let snapshot = outcome
+            .tick
+            .is_multiple_of(self.meta.snapshot_every)
+            .then(|| self.world.snapshot());
         let commit_started = Instant::now();
         self.storage.commit_tick(TickCommit {
             record: &record,

@@ -255,7 +255,7 @@ fn the_protocol_works_over_tcp() {
     let p = shard.add_player("remote", code("module.exports.loop = function () { console.log('hello over tcp ' + Game.time + ' ' + Object.keys(Game.spawns)) }")).unwrap();
     let views = shard.world().views();
     let room = views.players[&p].rooms[0].clone();
-    let room_bytes = isoshard_scripting::ExternalCopy::from_serde(&views.rooms[&room])
+    let room_bytes = isoshard_player_api::room_copy(&views.rooms[&room])
         .unwrap()
         .wire_bytes()
         .to_vec();

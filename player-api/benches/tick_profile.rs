@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use isoshard_player_api::{
-    CpuBudget, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, TickShared,
+    room_copy, CpuBudget, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput,
+    TickShared,
 };
 use isoshard_scripting::ExternalCopy;
 use serde_json::{json, Value};
@@ -19,7 +20,7 @@ fn main() {
         return;
     };
     let export: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let room = ExternalCopy::from_json(&export["rooms"][0]).unwrap();
+    let room = room_copy(&serde_json::from_value(export["rooms"][0].clone()).unwrap()).unwrap();
     let owner = export["rooms"][0]["objects"]
         .as_array()
         .unwrap()

@@ -131,7 +131,6 @@
   let intentsDropped = 0;
   const MAX_INTENTS = 10000;
   let consoleBuf = [];
-  let cpuStart = 0;
   let username = '';
   let createdCreeps = {};
   const pendingSites = [];
@@ -810,6 +809,32 @@
     return 'unknown';
   }
 
+  // A room arrives as positional JSON (player-api/src/room_wire.rs: `[name, tick, [object…]]`,
+  // an object's fields in FIELDS order, null when absent); each object becomes the plain
+  // record the constructors read. Positions keep the room's text free of property names.
+  function decodeBody(flat) {
+    if (flat == null) return undefined;
+    const parts = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) parts.push({ type: flat[i], hits: flat[i + 1] });
+    return parts;
+  }
+  function decodeSpawnJob(j) {
+    return j == null ? undefined : { name: j[0], needTime: j[1], remainingTime: j[2] };
+  }
+  function decodeObject(a, room) {
+    return {
+      id: a[0], type: a[1], x: a[2], y: a[3], room, owner: a[4] ?? undefined,
+      hits: a[5] ?? undefined, hitsMax: a[6] ?? undefined, energy: a[7] ?? undefined,
+      energyCapacity: a[8] ?? undefined, name: a[9] ?? undefined, body: decodeBody(a[10]),
+      fatigue: a[11] ?? undefined, ticksToLive: a[12] ?? undefined, spawning: a[13] ?? undefined,
+      spawnJob: decodeSpawnJob(a[14]), saying: a[15] ?? undefined, sayingPublic: a[16] ?? undefined,
+      structureType: a[17] ?? undefined, level: a[18] ?? undefined, progress: a[19] ?? undefined,
+      progressTotal: a[20] ?? undefined, ticksToDowngrade: a[21] ?? undefined,
+      ticksToRegeneration: a[22] ?? undefined, resourceType: a[23] ?? undefined,
+      amount: a[24] ?? undefined, mineralType: a[25] ?? undefined, mineralAmount: a[26] ?? undefined,
+      deathTime: a[27] ?? undefined, ticksToDecay: a[28] ?? undefined, creepName: a[29] ?? undefined,
+    };
+  }
   function makeObject(d) {
     switch (d.type) {
       case 'creep': return new Creep(d);
@@ -834,7 +859,8 @@
   let Game = null;
   // Methods shared by every tick's Game (made once, not per tick).
   const cpuMethods = {
-    getUsed() { return (host.cpuNow() - cpuStart) / 1e6; },
+    // CPU since the tick call began (host-measured, so the copy of the tick's data counts too).
+    getUsed() { return host.cpuNow() / 1e6; },
     getHeapStatistics() { return host.heap(); },
     halt() { throw new ErrorCtor('Game.cpu.halt is not supported'); },
     generatePixel() { return C.ERR_NOT_ENOUGH_RESOURCES; },
@@ -872,11 +898,13 @@
     };
     Game = g;
     global.Game = g;
-    for (const raw of rooms) {
-      const room = new Room(raw.name);
-      g.rooms[raw.name] = room;
-      for (const d of raw.objects) {
-        const o = makeObject(d);
+    for (let r = 0; r < rooms.length; r++) {
+      const wire = JSONparse(rooms[r]);
+      const name = wire[0], objects = wire[2];
+      const room = new Room(name);
+      g.rooms[name] = room;
+      for (let i = 0; i < objects.length; i++) {
+        const o = makeObject(decodeObject(objects[i], name));
         if (!o) continue;
         room[OBJECTS].push(o);
         objectsById[o.id] = o;
@@ -970,8 +998,9 @@
       memoryParsed = undefined;
     },
     // Called every tick with the tick's metadata and the visible rooms.
-    tick(meta, ...rooms) {
-      cpuStart = host.cpuNow();
+    tick(m, ...rooms) {
+      // The metadata arrives as a dense array: cheaper to copy into the isolate than an object.
+      const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7] };
       intentBuf = []; intentCount = 0; intentsDropped = 0; consoleBuf = []; rawMemorySet = false;
       seedRandom(meta.seedHi, meta.seedLo);
       fakeNow = meta.now;
@@ -1004,8 +1033,8 @@
         else memoryOut = memoryString;
       }
       flushConsole();
-      const done = host.cpuNow();
-      return { memory: memoryOut, error, marshalNs: marshalled - cpuStart, runNs: ran - marshalled, collectNs: done - ran };
+      // The host has the call's total CPU time: collecting is what follows `ran`.
+      return { memory: memoryOut, error, marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
     },
   };
   ObjectDefine(global, '__isoshard_api', { value: api, configurable: true, enumerable: false, writable: false });

@@ -13,6 +13,7 @@
 //! # Layout
 //! - `player_runtime`: [`PlayerRuntime`], setup and tick calls.
 //! - `intent_wire`: JavaScript intent objects → [`isoshard_world::Intent`].
+//! - `room_wire`: [`room_copy`], a room view in the compact form the prelude decodes.
 //! - `cpu_budget`: [`CpuBudget`].
 //! - `tick_shared`: [`TickShared`], per-tick data host callbacks read (path grid).
 //! - `error`: [`PlayerApiError`].
@@ -23,6 +24,7 @@ mod cpu_budget;
 mod error;
 mod intent_wire;
 mod player_runtime;
+mod room_wire;
 mod tick_shared;
 
 pub use cpu_budget::CpuBudget;
@@ -32,6 +34,7 @@ pub use player_runtime::{
     PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, Preload,
     MAX_CONSOLE_BYTES, MAX_MEMORY_BYTES,
 };
+pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_shared::TickShared;
 
 /// The runtime prelude's source.

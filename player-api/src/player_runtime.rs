@@ -5,9 +5,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use isoshard_scripting::{
-    CallBatch, Callback, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions,
-    OutcomeKind, Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot,
-    SnapshotOptions, Transferable,
+    call_cpu_time, CallBatch, Callback, Context, ExternalCopy, HeapStatistics, Isolate,
+    IsolateOptions, OutcomeKind, Reference, RunOptions, RunOutcome, Script, ScriptOptions,
+    Snapshot, SnapshotOptions, Transferable,
 };
 use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
 use parking_lot::Mutex;
@@ -23,6 +23,9 @@ use crate::PRELUDE_JS;
 pub const MAX_MEMORY_BYTES: usize = 2 << 20;
 /// Console bytes kept per player per tick.
 pub const MAX_CONSOLE_BYTES: usize = 64 << 10;
+/// Heap use is measured every this many ticks (and whenever no figure is known yet): V8 walks
+/// every heap space for it, a cost worth paying now and then, not in every player's tick.
+const HEAP_SAMPLE_TICKS: u64 = 16;
 /// Epoch of the deterministic `Date`: 2020-01-01T00:00:00Z, plus one second per tick.
 const DATE_EPOCH_MS: f64 = 1_577_836_800_000.0;
 
@@ -103,6 +106,7 @@ pub struct PlayerTickOutput {
     pub memory: Option<String>,
     pub cpu_time: Duration,
     pub wall_time: Duration,
+    /// V8 heap in use, as of the last tick that measured it (every 16th tick).
     pub heap_used_bytes: usize,
     pub marshal_ns: u64,
     pub run_ns: u64,
@@ -128,16 +132,6 @@ pub struct PlayerRuntime {
     tick_fn: Reference,
     collected: Arc<Mutex<Collected>>,
     heap: Arc<Mutex<HeapStatistics>>,
-}
-
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: valid out-pointer; CLOCK_THREAD_CPUTIME_ID is always available on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
 /// Process-wide code cache for the prelude and preloads, keyed by source hash. Only our own
@@ -349,7 +343,8 @@ impl PlayerRuntime {
         context.set_callback(
             "__isoshard_cpu_now",
             Callback::sync(|_| {
-                ExternalCopy::from_json(&json!(thread_cpu_ns() as f64)).map_err(|e| e.to_string())
+                let used = call_cpu_time().unwrap_or_default();
+                ExternalCopy::from_json(&json!(used.as_nanos() as f64)).map_err(|e| e.to_string())
             }),
         )?;
         let h = heap.clone();
@@ -449,16 +444,18 @@ impl PlayerRuntime {
 
     fn prepare(&self, input: &PlayerTickInput) -> (Vec<Transferable>, RunOptions) {
         *self.collected.lock() = Collected::default();
-        let meta = json!({
-            "tick": input.tick,
-            "cpuLimit": input.cpu.limit,
-            "tickLimit": input.cpu.tick_limit(),
-            "bucket": input.cpu.bucket,
-            "seedHi": (input.seed >> 32) as u32,
-            "seedLo": input.seed as u32,
-            "now": DATE_EPOCH_MS + input.tick as f64 * 1000.0,
-            "memory": input.memory,
-        });
+        // [tick, cpuLimit, tickLimit, bucket, seedHi, seedLo, now, memory] (see `tick` in the
+        // prelude).
+        let meta = json!([
+            input.tick,
+            input.cpu.limit,
+            input.cpu.tick_limit(),
+            input.cpu.bucket,
+            (input.seed >> 32) as u32,
+            input.seed as u32,
+            DATE_EPOCH_MS + input.tick as f64 * 1000.0,
+            input.memory,
+        ]);
         let mut args = vec![Transferable::Copy(
             ExternalCopy::from_json(&meta).unwrap_or_else(|_| ExternalCopy::undefined()),
         )];
@@ -467,6 +464,8 @@ impl PlayerRuntime {
         let options = RunOptions {
             cpu_limit: Some(tick_limit),
             wall_limit: Some((tick_limit * 2).max(tick_limit + Duration::from_millis(100))),
+            heap_statistics: input.tick.is_multiple_of(HEAP_SAMPLE_TICKS)
+                || self.heap.lock().used_heap_size == 0,
             ..RunOptions::default()
         };
         (args, options)
@@ -529,8 +528,13 @@ impl TickFinisher {
         &self,
         run: isoshard_scripting::Result<isoshard_scripting::Run<ExternalCopy>>,
     ) -> PlayerTickOutput {
-        let out = self.output(run);
-        self.heap.lock().used_heap_size = out.heap_used_bytes;
+        let mut out = self.output(run);
+        // 0: not measured this tick; report the last measurement.
+        let mut heap = self.heap.lock();
+        if out.heap_used_bytes > 0 {
+            heap.used_heap_size = out.heap_used_bytes;
+        }
+        out.heap_used_bytes = heap.used_heap_size;
         out
     }
 
@@ -559,7 +563,8 @@ impl TickFinisher {
                 out.error = v.get("error").and_then(Value::as_str).map(str::to_string);
                 out.marshal_ns = v.get("marshalNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
                 out.run_ns = v.get("runNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
-                out.collect_ns = v.get("collectNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
+                let ran = v.get("ranNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
+                out.collect_ns = (out.cpu_time.as_nanos() as u64).saturating_sub(ran);
                 out.intents = collected.intents;
                 out.rejected_intents = collected.rejected;
             }

@@ -232,7 +232,7 @@ impl Recorder {
         if let Some(w) = self.current.as_mut() {
             w.flush()?;
         }
-        if outcome.tick % self.options.segment_ticks == 0 {
+        if outcome.tick.is_multiple_of(self.options.segment_ticks) {
             self.roll(world)?;
         }
         Ok(())

@@ -32,7 +32,7 @@ fn run(
         o.cpu_limit_ms = 20;
         o.runtime.memory_limit_mb = 64;
     });
-    let good = vec![
+    let good = [
         shard
             .add_player("good-a", sample("harvester-upgrader"))
             .unwrap(),

@@ -451,84 +451,78 @@ impl PlayerHost for ProcessPlayerHost {
                     None
                 }
             };
-            match received {
-                Some((pid, arrived, event)) => {
-                    let Some(r) = active
-                        .keys()
-                        .copied()
-                        .find(|r| pid_of(&self.runners, *r) == Some(pid))
-                    else {
-                        // A runner that already finished this tick died: the next tick starts a
-                        // new one (its end of stream will not be reported again).
-                        if matches!(event, Event::Closed(_)) {
-                            if let Some(r) = (0..self.runners.len())
-                                .find(|r| pid_of(&self.runners, *r) == Some(pid))
-                            {
-                                warn!(
-                                    runner = pid,
-                                    "runner exited between ticks; replacing it next tick"
-                                );
-                                self.retire(r);
-                            }
-                        }
-                        continue;
-                    };
-                    let Some((in_flight, quiet)) = active.get_mut(&r) else {
-                        continue;
-                    };
-                    match event {
-                        Event::Frame(FromRunner::Starting { player }) => {
-                            let limit = limits
-                                .get(&player)
-                                .copied()
-                                .unwrap_or(Duration::from_millis(500));
-                            *in_flight =
-                                Some((PlayerId(player), arrived + limit + DEADLINE_MARGIN));
-                        }
-                        Event::Frame(FromRunner::Result { player, output }) => {
-                            *in_flight = None;
-                            *quiet = arrived + SETUP_TIMEOUT;
-                            if let Some(i) = index_of(player) {
-                                outputs[i] = Some(PlayerTickOutput {
-                                    outcome: output.outcome.as_deref().and_then(|o| {
-                                        serde_json::from_value(serde_json::Value::String(
-                                            o.to_string(),
-                                        ))
-                                        .ok()
-                                    }),
-                                    error: output.error,
-                                    intents: output.intents,
-                                    rejected_intents: output.rejected_intents,
-                                    console: output.console,
-                                    memory: output.memory,
-                                    cpu_time: Duration::from_nanos(output.cpu_ns),
-                                    wall_time: Duration::from_nanos(output.wall_ns),
-                                    heap_used_bytes: output.heap_used_bytes,
-                                    marshal_ns: output.marshal_ns,
-                                    run_ns: output.run_ns,
-                                    collect_ns: output.collect_ns,
-                                    crashed: false,
-                                });
-                            }
-                        }
-                        Event::Frame(FromRunner::TickDone) => finished.push((r, None)),
-                        Event::Frame(other) => {
-                            finished.push((r, Some(format!("unexpected frame {other:?}"))))
-                        }
-                        Event::Closed(why) => {
-                            let status = self.runners[r].as_mut().and_then(|p| p.child.wait().ok());
-                            if status.and_then(|s| s.signal()) == Some(libc::SIGKILL) {
-                                // Killed from outside (an operator, the OOM killer): not
-                                // something the running player's code did.
-                                if let Some((in_flight, _)) = active.get_mut(&r) {
-                                    *in_flight = None;
-                                }
-                            }
-                            finished.push((r, Some(format!("runner exited ({why}; {status:?})"))))
+            if let Some((pid, arrived, event)) = received {
+                let Some(r) = active
+                    .keys()
+                    .copied()
+                    .find(|r| pid_of(&self.runners, *r) == Some(pid))
+                else {
+                    // A runner that already finished this tick died: the next tick starts a
+                    // new one (its end of stream will not be reported again).
+                    if matches!(event, Event::Closed(_)) {
+                        if let Some(r) =
+                            (0..self.runners.len()).find(|r| pid_of(&self.runners, *r) == Some(pid))
+                        {
+                            warn!(
+                                runner = pid,
+                                "runner exited between ticks; replacing it next tick"
+                            );
+                            self.retire(r);
                         }
                     }
+                    continue;
+                };
+                let Some((in_flight, quiet)) = active.get_mut(&r) else {
+                    continue;
+                };
+                match event {
+                    Event::Frame(FromRunner::Starting { player }) => {
+                        let limit = limits
+                            .get(&player)
+                            .copied()
+                            .unwrap_or(Duration::from_millis(500));
+                        *in_flight = Some((PlayerId(player), arrived + limit + DEADLINE_MARGIN));
+                    }
+                    Event::Frame(FromRunner::Result { player, output }) => {
+                        *in_flight = None;
+                        *quiet = arrived + SETUP_TIMEOUT;
+                        if let Some(i) = index_of(player) {
+                            outputs[i] = Some(PlayerTickOutput {
+                                outcome: output.outcome.as_deref().and_then(|o| {
+                                    serde_json::from_value(serde_json::Value::String(o.to_string()))
+                                        .ok()
+                                }),
+                                error: output.error,
+                                intents: output.intents,
+                                rejected_intents: output.rejected_intents,
+                                console: output.console,
+                                memory: output.memory,
+                                cpu_time: Duration::from_nanos(output.cpu_ns),
+                                wall_time: Duration::from_nanos(output.wall_ns),
+                                heap_used_bytes: output.heap_used_bytes,
+                                marshal_ns: output.marshal_ns,
+                                run_ns: output.run_ns,
+                                collect_ns: output.collect_ns,
+                                crashed: false,
+                            });
+                        }
+                    }
+                    Event::Frame(FromRunner::TickDone) => finished.push((r, None)),
+                    Event::Frame(other) => {
+                        finished.push((r, Some(format!("unexpected frame {other:?}"))))
+                    }
+                    Event::Closed(why) => {
+                        let status = self.runners[r].as_mut().and_then(|p| p.child.wait().ok());
+                        if status.and_then(|s| s.signal()) == Some(libc::SIGKILL) {
+                            // Killed from outside (an operator, the OOM killer): not
+                            // something the running player's code did.
+                            if let Some((in_flight, _)) = active.get_mut(&r) {
+                                *in_flight = None;
+                            }
+                        }
+                        finished.push((r, Some(format!("runner exited ({why}; {status:?})"))))
+                    }
                 }
-                None => {}
             }
             let now = Instant::now();
             for (r, (in_flight, quiet)) in &active {

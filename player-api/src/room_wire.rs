@@ -1,0 +1,272 @@
+//! A room as player runtimes take it: JSON text with positions instead of property names,
+//! decoded by `decodeObject` in the prelude.
+//!
+//! Each room is copied into every isolate that sees it, every tick, so decoding it is paid once
+//! per player per tick. Property names are what made that dear: V8 looks every key up in the
+//! isolate's string table (structured-clone bytes and JSON alike), and with hundreds of
+//! isolates those tables are cold in the cache. Plain JSON arrays carry no keys, and V8 parses
+//! JSON text faster than it rebuilds values from structured-clone bytes.
+//!
+//! Form: `[name, tick, [object, …]]`; an object is an array in [`FIELDS`] order, `null` for an
+//! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
+//! `spawnJob` is `[name, needTime, remainingTime]`. Every object's room is the room's own.
+
+use isoshard_scripting::ExternalCopy;
+use isoshard_world::{ObjectView, RoomView};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
+/// reads the same positions; a test checks the two agree.
+pub const FIELDS: [&str; 30] = [
+    "id",
+    "type",
+    "x",
+    "y",
+    "owner",
+    "hits",
+    "hitsMax",
+    "energy",
+    "energyCapacity",
+    "name",
+    "body",
+    "fatigue",
+    "ticksToLive",
+    "spawning",
+    "spawnJob",
+    "saying",
+    "sayingPublic",
+    "structureType",
+    "level",
+    "progress",
+    "progressTotal",
+    "ticksToDowngrade",
+    "ticksToRegeneration",
+    "resourceType",
+    "amount",
+    "mineralType",
+    "mineralAmount",
+    "deathTime",
+    "ticksToDecay",
+    "creepName",
+];
+
+/// Copies a room for player runtimes (see the module docs for the form).
+///
+/// # Errors
+/// [`crate::PlayerApiError::Scripting`] when the text is too large for a V8 string.
+pub fn room_copy(view: &RoomView) -> Result<ExternalCopy> {
+    Ok(ExternalCopy::from_string(encode_room(view))?)
+}
+
+/// The room's wire text.
+pub fn encode_room(view: &RoomView) -> String {
+    // Writing JSON of numbers, strings and arrays into a String cannot fail.
+    serde_json::to_string(&WireRoom(view)).unwrap_or_else(|e| {
+        tracing::error!(room = %view.name, error = %e, "room view did not encode");
+        String::from("[]")
+    })
+}
+
+struct WireRoom<'a>(&'a RoomView);
+
+impl Serialize for WireRoom<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let objects: Vec<WireObject<'_>> = self.0.objects.iter().map(WireObject).collect();
+        (&self.0.name, self.0.tick, objects).serialize(s)
+    }
+}
+
+struct WireObject<'a>(&'a ObjectView);
+
+/// One field's value, or `null`.
+enum Field<'a> {
+    Absent,
+    Str(&'a str),
+    Num(u64),
+    Bool(bool),
+    Body(&'a [isoshard_world::BodyPartView]),
+    SpawnJob(&'a isoshard_world::SpawningView),
+}
+
+impl Serialize for Field<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Field::Absent => s.serialize_unit(),
+            Field::Str(v) => s.serialize_str(v),
+            Field::Num(v) => s.serialize_u64(*v),
+            Field::Bool(v) => s.serialize_bool(*v),
+            Field::Body(parts) => {
+                let mut seq = s.serialize_seq(Some(parts.len() * 2))?;
+                for p in *parts {
+                    seq.serialize_element(&p.kind)?;
+                    seq.serialize_element(&p.hits)?;
+                }
+                seq.end()
+            }
+            Field::SpawnJob(j) => (&j.name, j.need_time, j.remaining_time).serialize(s),
+        }
+    }
+}
+
+impl WireObject<'_> {
+    fn fields(&self) -> [Field<'_>; 30] {
+        let o = self.0;
+        fn s(v: &Option<String>) -> Field<'_> {
+            v.as_deref().map_or(Field::Absent, Field::Str)
+        }
+        let n = |v: Option<u64>| v.map_or(Field::Absent, Field::Num);
+        let n32 = |v: Option<u32>| n(v.map(u64::from));
+        [
+            Field::Str(&o.id),
+            Field::Str(&o.kind),
+            Field::Num(o.x.into()),
+            Field::Num(o.y.into()),
+            s(&o.owner),
+            n32(o.hits),
+            n32(o.hits_max),
+            n32(o.energy),
+            n32(o.energy_capacity),
+            s(&o.name),
+            o.body.as_deref().map_or(Field::Absent, Field::Body),
+            n32(o.fatigue),
+            n32(o.ticks_to_live),
+            o.spawning.map_or(Field::Absent, Field::Bool),
+            o.spawn_job.as_ref().map_or(Field::Absent, Field::SpawnJob),
+            s(&o.saying),
+            o.saying_public.map_or(Field::Absent, Field::Bool),
+            s(&o.structure_type),
+            n(o.level.map(u64::from)),
+            n32(o.progress),
+            n32(o.progress_total),
+            n32(o.ticks_to_downgrade),
+            n32(o.ticks_to_regeneration),
+            s(&o.resource_type),
+            n32(o.amount),
+            s(&o.mineral_type),
+            n32(o.mineral_amount),
+            n(o.death_time),
+            n32(o.ticks_to_decay),
+            s(&o.creep_name),
+        ]
+    }
+}
+
+impl Serialize for WireObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let fields = self.fields();
+        let len = fields
+            .iter()
+            .rposition(|f| !matches!(f, Field::Absent))
+            .map_or(0, |i| i + 1);
+        let mut seq = s.serialize_seq(Some(len))?;
+        for f in &fields[..len] {
+            seq.serialize_element(f)?;
+        }
+        seq.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use isoshard_world::{BodyPartView, SpawningView};
+
+    fn object(id: &str, kind: &str) -> ObjectView {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "type": kind, "x": 3, "y": 4, "room": "W1N1",
+        }))
+        .unwrap_or_else(|e| panic!("view: {e}"))
+    }
+
+    #[test]
+    fn objects_encode_in_field_order_with_trailing_absent_fields_cut() {
+        let mut creep = object("c1", "creep");
+        creep.owner = Some("alice".into());
+        creep.body = Some(vec![
+            BodyPartView {
+                kind: "work".into(),
+                hits: 100,
+            },
+            BodyPartView {
+                kind: "move".into(),
+                hits: 0,
+            },
+        ]);
+        creep.spawning = Some(false);
+        let mut spawn = object("s1", "spawn");
+        spawn.spawn_job = Some(SpawningView {
+            name: "bob".into(),
+            need_time: 9,
+            remaining_time: 2,
+        });
+        let source = object("src", "source");
+        let view = RoomView {
+            name: "W1N1".into(),
+            tick: 7,
+            objects: vec![creep, spawn, source],
+        };
+        assert_eq!(
+            encode_room(&view),
+            r#"["W1N1",7,[["c1","creep",3,4,"alice",null,null,null,null,null,["work",100,"move",0],null,null,false],["s1","spawn",3,4,null,null,null,null,null,null,null,null,null,null,["bob",9,2]],["src","source",3,4]]]"#
+        );
+    }
+
+    #[test]
+    fn prelude_decoder_reads_each_field_at_its_wire_position() {
+        let prelude = crate::PRELUDE_JS;
+        let start = prelude
+            .find("function decodeObject(a, room)")
+            .unwrap_or_else(|| panic!("decodeObject is missing from the prelude"));
+        let body = &prelude[start..];
+        let body = &body[..body.find("\n  }\n").unwrap_or(body.len())];
+        for (i, field) in FIELDS.iter().enumerate() {
+            let at = body
+                .find(&format!(" {field}: "))
+                .unwrap_or_else(|| panic!("decodeObject does not set {field}"));
+            let value = &body[at..];
+            let value = &value[..value.find(',').unwrap_or(value.len())];
+            assert!(
+                value.contains(&format!("a[{i}]")),
+                "decodeObject reads {field} from `{value}`, not a[{i}]"
+            );
+        }
+    }
+
+    #[test]
+    fn every_view_field_has_a_wire_position() {
+        // A view with every optional field set names each field once in its JSON form; the
+        // wire form must carry each of them (FIELDS lists them all, plus `room`, which the
+        // room gives).
+        let full: ObjectView = serde_json::from_value(serde_json::json!({
+            "id": "a", "type": "creep", "x": 1, "y": 2, "room": "W1N1", "owner": "o",
+            "hits": 1, "hitsMax": 2, "energy": 3, "energyCapacity": 4, "name": "n",
+            "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
+            "spawning": true, "spawnJob": {"name": "j", "needTime": 1, "remainingTime": 1},
+            "saying": "s", "sayingPublic": true, "structureType": "spawn", "level": 1,
+            "progress": 1, "progressTotal": 2, "ticksToDowngrade": 3, "ticksToRegeneration": 4,
+            "resourceType": "energy", "amount": 5, "mineralType": "H", "mineralAmount": 6,
+            "deathTime": 7, "ticksToDecay": 8, "creepName": "c",
+        }))
+        .unwrap_or_else(|e| panic!("view: {e}"));
+        let json = serde_json::to_value(&full).unwrap_or_default();
+        let mut names: Vec<&str> = json
+            .as_object()
+            .map(|m| {
+                m.keys()
+                    .map(String::as_str)
+                    .filter(|k| *k != "room")
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort_unstable();
+        let mut listed = FIELDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(names, listed);
+        let wire = WireObject(&full);
+        let encoded = wire.fields();
+        assert!(encoded.iter().all(|f| !matches!(f, Field::Absent)));
+    }
+}
