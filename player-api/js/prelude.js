@@ -9,6 +9,7 @@
   const HOST_FUNCTIONS = {
     intents: '__isoshard_intents', console: '__isoshard_console', cpuNow: '__isoshard_cpu_now',
     findPath: '__isoshard_find_path', closestByPath: '__isoshard_closest_by_path', heap: '__isoshard_heap',
+    roomMap: '__isoshard_room_map',
   };
   function bindHost() {
     for (const k of Object.keys(HOST_FUNCTIONS)) {
@@ -123,8 +124,18 @@
   // ---- per-tick state ----
   let tick = null;            // host meta for this tick
   let rawRooms = {};          // roomName -> raw room data
-  let terrain = {};           // roomName -> terrain string (set once per global reset)
-  let exitsByRoom = {};       // roomName -> {1: name, 3: name, ...}
+  // Terrain and exits come from the host a room at a time, on first use, and stay until the
+  // next global reset: bots look at a few rooms, and the whole map would cost every isolate
+  // megabytes. roomName -> [terrain string, {1: name, 3: name, ...}], or null (no such room).
+  let roomMaps = ObjectCreate(null);
+  function roomMap(name) {
+    name = StringCtor(name);
+    let m = roomMaps[name];
+    if (m === undefined) { m = host.roomMap(name); roomMaps[name] = m; }
+    return m;
+  }
+  function terrainOf(name) { const m = roomMap(name); return m ? m[0] : ''; }
+  function exitsOf(name) { const m = roomMap(name); return m ? m[1] : null; }
   let objectsById = {};
   let intentBuf = [];
   let intentCount = 0;
@@ -683,7 +694,7 @@
   // ---- rooms ----
   const EXIT_SIDES = { 1: 'top', 3: 'right', 5: 'bottom', 7: 'left' };
   class RoomTerrain {
-    constructor(name) { this._t = terrain[name] || ''; }
+    constructor(name) { this._t = terrainOf(name); }
     get(x, y) { const c = this._t.charCodeAt(y * 50 + x) - 48; return c === 1 ? 1 : c === 2 ? 2 : 0; }
     getRawBuffer() { const b = new Uint8Array(2500); for (let i = 0; i < 2500; i++) b[i] = this.get(i % 50, (i / 50) | 0); return b; }
   }
@@ -754,7 +765,7 @@
     }
     findExitTo(room) {
       const name = typeof room === 'string' ? room : room && room.name;
-      const exits = exitsByRoom[this.name] || {};
+      const exits = exitsOf(this.name) || {};
       for (const d in exits) if (exits[d] === name) return NumberCtor(d);
       const a = roomXY(this.name), b = roomXY(name || '');
       if (!a || !b) return C.ERR_INVALID_ARGS;
@@ -868,10 +879,10 @@
   };
   const mapMethods = {
     getRoomTerrain(name) { return new RoomTerrain(name); },
-    describeExits(name) { const e = exitsByRoom[name]; return e ? Object.assign({}, e) : null; },
+    describeExits(name) { const e = exitsOf(name); return e ? Object.assign({}, e) : null; },
     getRoomLinearDistance(a, b) { const p = roomXY(a), q = roomXY(b); return p && q ? MathMax(MathAbs(p[0] - q[0]), MathAbs(p[1] - q[1])) : Infinity; },
     findExit(from, to) { const r = Game.rooms[typeof from === 'string' ? from : from.name]; return r ? r.findExitTo(to) : C.ERR_NO_PATH; },
-    isRoomAvailable(name) { return name in terrain; },
+    isRoomAvailable(name) { return roomMap(name) !== null; },
     getWorldSize() { return 202; },
   };
   function getAllOrders() { return []; }
@@ -990,8 +1001,7 @@
     setup(meta) {
       bindHost();
       username = meta.username;
-      terrain = meta.terrain;
-      exitsByRoom = meta.exits;
+      roomMaps = ObjectCreate(null);
       modules = meta.modules;
       moduleCache = {};
       memoryString = meta.memory || '';

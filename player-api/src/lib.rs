@@ -13,6 +13,7 @@
 //! # Layout
 //! - `player_runtime`: [`PlayerRuntime`], setup and tick calls.
 //! - `intent_wire`: JavaScript intent objects → [`isoshard_world::Intent`].
+//! - `room_map`: terrain and exits, served to isolates a room at a time.
 //! - `room_wire`: [`room_copy`], a room view in the compact form the prelude decodes.
 //! - `cpu_budget`: [`CpuBudget`].
 //! - `tick_shared`: [`TickShared`], per-tick data host callbacks read (path grid).
@@ -24,6 +25,7 @@ mod cpu_budget;
 mod error;
 mod intent_wire;
 mod player_runtime;
+mod room_map;
 mod room_wire;
 mod tick_shared;
 

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use crate::cpu_budget::CpuBudget;
 use crate::error::{PlayerApiError, Result};
 use crate::intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
+use crate::room_map::RoomMapIndex;
 use crate::tick_shared::TickShared;
 use crate::PRELUDE_JS;
 
@@ -75,7 +76,9 @@ pub struct PlayerSetup {
     pub modules: BTreeMap<String, String>,
     /// The stored Memory string.
     pub memory: String,
-    /// `{terrain: {room: "0120…"}, exits: {room: {"1": "W0N1", …}}}`, built once per map.
+    /// `{terrain: {room: "0120…"}, exits: {room: {"1": "W0N1", …}}}`, built once per map and
+    /// shared: runtimes started with clones of one copy share one host-side index of it, and
+    /// each isolate receives a room's part only when player code first asks for it.
     pub map: ExternalCopy,
 }
 
@@ -225,7 +228,8 @@ impl PlayerRuntime {
         let context = isolate.create_context()?;
         let collected = Arc::new(Mutex::new(Collected::default()));
         let heap = Arc::new(Mutex::new(HeapStatistics::default()));
-        Self::install_callbacks(&context, &collected, &heap, &shared)?;
+        let rooms = RoomMapIndex::of(&setup.map)?;
+        Self::install_callbacks(&context, &collected, &heap, &shared, rooms)?;
         let setup_run = RunOptions {
             cpu_limit: Some(options.setup_cpu_limit),
             copy_result: false,
@@ -257,16 +261,10 @@ impl PlayerRuntime {
             .outcome
             .into_result()
             .map_err(|e| PlayerApiError::Setup(format!("hiding the api: {e}")))?;
-        let map = setup
-            .map
-            .to_json()
-            .map_err(|e| PlayerApiError::Setup(e.to_string()))?;
         let meta = json!({
             "username": setup.username,
             "modules": setup.modules,
             "memory": setup.memory,
-            "terrain": map.get("terrain").cloned().unwrap_or(Value::Null),
-            "exits": map.get("exits").cloned().unwrap_or(Value::Null),
         });
         let meta = ExternalCopy::from_json(&meta)?;
         setup_fn
@@ -288,7 +286,18 @@ impl PlayerRuntime {
         collected: &Arc<Mutex<Collected>>,
         heap: &Arc<Mutex<HeapStatistics>>,
         shared: &Arc<TickShared>,
+        rooms: Arc<RoomMapIndex>,
     ) -> Result<()> {
+        context.set_callback(
+            "__isoshard_room_map",
+            Callback::sync(move |args| {
+                let name = args.first().and_then(|a| a.to_json().ok());
+                Ok(match name.as_ref().and_then(Value::as_str) {
+                    Some(name) => rooms.room(name),
+                    None => ExternalCopy::null(),
+                })
+            }),
+        )?;
         let c = collected.clone();
         context.set_callback(
             "__isoshard_intents",

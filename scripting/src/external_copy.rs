@@ -88,6 +88,21 @@ impl ExternalCopy {
             .clone()
     }
 
+    /// `null`.
+    pub fn null() -> Self {
+        static NULL: std::sync::OnceLock<ExternalCopy> = std::sync::OnceLock::new();
+        NULL.get_or_init(|| {
+            Self::from_wire(&wire::Heap::default(), &wire::Value::Null)
+                .expect("null always serializes")
+        })
+        .clone()
+    }
+
+    /// Whether both are the same copy (clones of one another), not merely equal values.
+    pub fn same_copy(&self, other: &ExternalCopy) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
+    }
+
     /// Builds a copy from JSON.
     ///
     /// # Errors

@@ -3,6 +3,7 @@
 
 mod colony;
 mod hostile_players;
+mod map_api;
 mod persistence;
 mod replay;
 mod support;

@@ -1,0 +1,70 @@
+//! Terrain and exits for player runtimes, served a room at a time.
+//!
+//! Every isolate used to receive the whole map at its global reset: 2.5 KB of terrain per
+//! room, so megabytes per isolate on a large map (the 1 024-room map of a 500-player shard
+//! made each isolate hold 2.5 MB of terrain it never read). Now the host keeps one index per
+//! map and process, and the prelude asks for a room on first use (`Game.map.getRoomTerrain`,
+//! `room.getTerrain()`, `describeExits`…), keeping the answer until the next global reset.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use isoshard_scripting::ExternalCopy;
+use parking_lot::Mutex;
+use serde_json::{json, Value};
+
+use crate::error::{PlayerApiError, Result};
+
+/// Each room's `[terrain, exits]`, ready to copy into any isolate.
+pub(crate) struct RoomMapIndex {
+    rooms: HashMap<String, ExternalCopy>,
+}
+
+impl RoomMapIndex {
+    /// The index of `map` (`{terrain: {room: "…"}, exits: {room: {"1": "…"}}}`), built once
+    /// per map copy and process and shared by every runtime started with that copy.
+    pub(crate) fn of(map: &ExternalCopy) -> Result<Arc<RoomMapIndex>> {
+        static LAST: OnceLock<Mutex<Option<(ExternalCopy, Arc<RoomMapIndex>)>>> = OnceLock::new();
+        let mut last = LAST.get_or_init(|| Mutex::new(None)).lock();
+        if let Some((copy, index)) = last.as_ref() {
+            if copy.same_copy(map) {
+                return Ok(index.clone());
+            }
+        }
+        let index = Arc::new(Self::build(map)?);
+        *last = Some((map.clone(), index.clone()));
+        Ok(index)
+    }
+
+    fn build(map: &ExternalCopy) -> Result<RoomMapIndex> {
+        let map = map
+            .to_json()
+            .map_err(|e| PlayerApiError::Setup(format!("map: {e}")))?;
+        let empty = serde_json::Map::new();
+        let terrain = map
+            .get("terrain")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let exits = map.get("exits").and_then(Value::as_object);
+        let mut rooms = HashMap::with_capacity(terrain.len());
+        for (name, t) in terrain {
+            let room_exits = exits
+                .and_then(|e| e.get(name))
+                .cloned()
+                .unwrap_or_else(|| json!({}));
+            rooms.insert(
+                name.clone(),
+                ExternalCopy::from_json(&json!([t, room_exits]))?,
+            );
+        }
+        Ok(RoomMapIndex { rooms })
+    }
+
+    /// `[terrain, exits]` of a room, or `null` for a name that is no room of the map.
+    pub(crate) fn room(&self, name: &str) -> ExternalCopy {
+        self.rooms
+            .get(name)
+            .cloned()
+            .unwrap_or_else(ExternalCopy::null)
+    }
+}
