@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 
 use crate::error::{PlayerApiError, Result};
 
+/// The map copy last indexed, and its index.
+type IndexedMap = (ExternalCopy, Arc<RoomMapIndex>);
+
 /// Each room's `[terrain, exits]`, ready to copy into any isolate.
 pub(crate) struct RoomMapIndex {
     rooms: HashMap<String, ExternalCopy>,
@@ -24,7 +27,7 @@ impl RoomMapIndex {
     /// The index of `map` (`{terrain: {room: "…"}, exits: {room: {"1": "…"}}}`), built once
     /// per map copy and process and shared by every runtime started with that copy.
     pub(crate) fn of(map: &ExternalCopy) -> Result<Arc<RoomMapIndex>> {
-        static LAST: OnceLock<Mutex<Option<(ExternalCopy, Arc<RoomMapIndex>)>>> = OnceLock::new();
+        static LAST: OnceLock<Mutex<Option<IndexedMap>>> = OnceLock::new();
         let mut last = LAST.get_or_init(|| Mutex::new(None)).lock();
         if let Some((copy, index)) = last.as_ref() {
             if copy.same_copy(map) {
