@@ -24,7 +24,7 @@ use crate::PRELUDE_JS;
 pub const MAX_MEMORY_BYTES: usize = 2 << 20;
 /// Console bytes kept per player per tick.
 pub const MAX_CONSOLE_BYTES: usize = 64 << 10;
-/// Heap use is measured every this many ticks (and whenever no figure is known yet): V8 walks
+/// Heap use is measured at a global reset and then every this many ticks: V8 walks
 /// every heap space for it, a cost worth paying now and then, not in every player's tick.
 const HEAP_SAMPLE_TICKS: u64 = 16;
 /// Epoch of the deterministic `Date`: 2020-01-01T00:00:00Z, plus one second per tick.
@@ -109,7 +109,7 @@ pub struct PlayerTickOutput {
     pub memory: Option<String>,
     pub cpu_time: Duration,
     pub wall_time: Duration,
-    /// V8 heap in use, as of the last tick that measured it (every 16th tick).
+    /// V8 heap in use, as of the last measurement (at the global reset, then every 16th tick).
     pub heap_used_bytes: usize,
     pub marshal_ns: u64,
     pub run_ns: u64,
@@ -272,6 +272,9 @@ impl PlayerRuntime {
             .outcome
             .into_result()
             .map_err(|e| PlayerApiError::Setup(format!("setup: {e}")))?;
+        // Every figure `Game.cpu.getHeapStatistics()` shows, as of the reset; ticks then
+        // update the heap in use (every 16th tick, see HEAP_SAMPLE_TICKS).
+        *heap.lock() = isolate.heap_statistics()?;
         Ok(PlayerRuntime {
             isolate,
             _context: context,
@@ -473,8 +476,7 @@ impl PlayerRuntime {
         let options = RunOptions {
             cpu_limit: Some(tick_limit),
             wall_limit: Some((tick_limit * 2).max(tick_limit + Duration::from_millis(100))),
-            heap_statistics: input.tick.is_multiple_of(HEAP_SAMPLE_TICKS)
-                || self.heap.lock().used_heap_size == 0,
+            heap_statistics: input.tick.is_multiple_of(HEAP_SAMPLE_TICKS),
             ..RunOptions::default()
         };
         (args, options)

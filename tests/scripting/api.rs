@@ -254,6 +254,34 @@ fn eval_closure_takes_arguments_and_returns() {
 }
 
 #[test]
+fn callbacks_read_the_cpu_time_of_the_call_they_run_in() {
+    assert!(
+        isoshard_scripting::call_cpu_time().is_none(),
+        "no call runs on this thread"
+    );
+    let ctx = context(&isolate(64));
+    ctx.set_callback(
+        "used",
+        Callback::sync(|_| {
+            let ns = isoshard_scripting::call_cpu_time().map(|d| d.as_nanos() as f64);
+            ExternalCopy::from_json(&json!(ns)).map_err(|e| e.to_string())
+        }),
+    )
+    .unwrap();
+    let code = "const a = used(); let x = 0; for (let i = 0; i < 2e6; i++) x = (x + i) % 977; \
+                const b = used(); [a, b, x]";
+    let run = ctx.eval(code, &RunOptions::default()).unwrap();
+    let cpu_time = run.cpu_time.as_nanos() as f64;
+    let v = value(run);
+    let (a, b) = (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+    assert!(a > 0.0 && b - a > 100_000.0, "{v}");
+    assert!(b <= cpu_time, "{b} ns read inside a call of {cpu_time} ns");
+    // The next call counts from its own start.
+    let again = value(ctx.eval("used()", &RunOptions::default()).unwrap());
+    assert!(again.as_f64().unwrap() < b, "{again} vs {b}");
+}
+
+#[test]
 fn string_copies_arrive_as_the_same_string_one_byte_two_byte_and_empty() {
     let ctx = context(&isolate(64));
     // Latin-1 travels as one-byte wire bytes, the rest as UTF-16 (with a surrogate pair).

@@ -1,0 +1,57 @@
+//! `Game.cpu.getUsed()` and `Game.cpu.getHeapStatistics()` against what the host measured.
+
+use serde_json::Value;
+
+use crate::support::{code, shard};
+
+/// Reports getUsed() before and after a fixed amount of work, and the heap figures.
+const CPU_REPORTER: &str = r#"
+module.exports.loop = function () {
+  const before = Game.cpu.getUsed();
+  let x = 0;
+  for (let i = 0; i < 3e6; i++) x = (x + i * 7) % 1000003;
+  const after = Game.cpu.getUsed();
+  const heap = Game.cpu.getHeapStatistics();
+  console.log(JSON.stringify({ before, after, x, used: heap.used_heap_size, limit: heap.heap_size_limit }));
+};
+"#;
+
+#[test]
+fn get_used_counts_this_ticks_cpu_and_heap_statistics_report_the_heap() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 9, |_| {});
+    let p = shard
+        .add_player("counter", code(&[("main", CPU_REPORTER)]))
+        .unwrap();
+    for tick in 0..3 {
+        shard.tick().unwrap();
+        let lines = shard.drain_console(p);
+        let r: Value = lines
+            .iter()
+            .find_map(|l| serde_json::from_str(l).ok())
+            .unwrap_or_else(|| panic!("no report in {lines:?}"));
+        let (before, after) = (r["before"].as_f64().unwrap(), r["after"].as_f64().unwrap());
+        let stats = shard
+            .player_stats()
+            .into_iter()
+            .find(|(id, _, _)| *id == p)
+            .unwrap()
+            .2;
+        // From the call's start: positive before the work, grown by the work, and never more
+        // than the CPU the host measured for the whole call.
+        assert!(before > 0.0, "tick {tick}: {r}");
+        assert!(
+            after - before > 0.5,
+            "tick {tick}: the loop took no CPU? {r}"
+        );
+        assert!(
+            after <= stats.last_cpu_ms,
+            "tick {tick}: getUsed {after} ms > the call's {} ms",
+            stats.last_cpu_ms
+        );
+        // Measured at the global reset, then every 16th tick.
+        let (used, limit) = (r["used"].as_f64().unwrap(), r["limit"].as_f64().unwrap());
+        assert!(used > 0.0 && used < limit, "tick {tick}: heap {r}");
+        assert!(stats.last_heap_bytes > 0);
+    }
+}
