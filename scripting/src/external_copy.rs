@@ -17,6 +17,11 @@ use crate::outcome::JsError;
 
 static TOTAL_EXTERNAL: AtomicUsize = AtomicUsize::new(0);
 
+/// V8 wire format header: the version tag and the version (15, V8 13.4's) the serializer
+/// writes; `undefined` and `null` are this header plus their one-byte tag.
+const WIRE_VERSION_TAG: u8 = 0xFF;
+const WIRE_VERSION: u8 = 15;
+
 /// Deepest nesting converted to JSON; deeper values are `not_transferable`.
 const MAX_JSON_DEPTH: usize = 256;
 /// Largest sparse array converted to JSON.
@@ -82,8 +87,7 @@ impl ExternalCopy {
         static UNDEFINED: std::sync::OnceLock<ExternalCopy> = std::sync::OnceLock::new();
         UNDEFINED
             .get_or_init(|| {
-                Self::from_wire(&wire::Heap::default(), &wire::Value::Undefined)
-                    .expect("undefined always serializes")
+                Self::from_parts(vec![WIRE_VERSION_TAG, WIRE_VERSION, b'_'], Vec::new())
             })
             .clone()
     }
@@ -92,8 +96,7 @@ impl ExternalCopy {
     pub fn null() -> Self {
         static NULL: std::sync::OnceLock<ExternalCopy> = std::sync::OnceLock::new();
         NULL.get_or_init(|| {
-            Self::from_wire(&wire::Heap::default(), &wire::Value::Null)
-                .expect("null always serializes")
+            Self::from_parts(vec![WIRE_VERSION_TAG, WIRE_VERSION, b'0'], Vec::new())
         })
         .clone()
     }
@@ -766,6 +769,20 @@ mod tests {
 
     fn bytes_of(copy: Result<ExternalCopy>) -> Vec<u8> {
         copy.map(|c| c.wire_bytes().to_vec()).unwrap_or_default()
+    }
+
+    #[test]
+    fn undefined_and_null_are_what_the_serializer_writes() {
+        let write = |v: &wire::Value| {
+            wire::ValueSerializer::default()
+                .finish(&wire::Heap::default(), v)
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            ExternalCopy::undefined().wire_bytes(),
+            write(&wire::Value::Undefined)
+        );
+        assert_eq!(ExternalCopy::null().wire_bytes(), write(&wire::Value::Null));
     }
 
     #[test]
