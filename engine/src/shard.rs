@@ -445,9 +445,10 @@ impl Shard {
     /// # Errors
     /// World errors (name taken, no free room), storage failures.
     pub fn add_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
-        let mut ids = self.add_players(vec![(name.to_string(), code)])?;
-        ids.pop()
-            .ok_or_else(|| EngineError::UnknownPlayer(name.to_string()))
+        let id = self.add_one_player(name, code)?;
+        // Adding a player changes the world: snapshot so recovery starts from it.
+        self.storage.save_snapshot(&self.world.snapshot())?;
+        Ok(id)
     }
 
     /// Adds players with their code, in order; they play from the next tick. One world
