@@ -181,6 +181,7 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
             cpu_limit: Some(options.cpu_limit),
             wall_limit,
             filename: Some(file.clone()),
+            heap_statistics: true,
             ..RunOptions::default()
         };
         let report = match context.eval(&code, &run_options) {

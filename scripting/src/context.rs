@@ -6,7 +6,9 @@ use crate::callback::{self, Callback};
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
-use crate::isolate_state::{drain_jobs, interrupted, Interrupted, IsolateState, Limits, Tables};
+use crate::isolate_state::{
+    drain_jobs, interrupted, EvaluatedScripts, Interrupted, IsolateState, Limits, Tables,
+};
 use crate::js_error;
 use crate::outcome::{JsError, Run};
 use crate::reference::Reference;
@@ -25,9 +27,10 @@ pub struct RunOptions {
     pub copy_result: bool,
     /// When the result is a promise, settle it within the same call and copy its value.
     pub await_promise: bool,
-    /// Measure the heap after the call ([`crate::Run::heap_used_bytes`]). V8 walks every heap
-    /// space for it (about half a microsecond, more with many isolates): callers making a
-    /// call per tick may measure now and then instead (`false` leaves the figure 0).
+    /// Measure the heap after the call ([`crate::Run::heap_used_bytes`]; off by default, the
+    /// figure is then 0). V8 walks every heap space for it: about 0.4 µs, a tenth of a `1 + 1`
+    /// round trip, more with many isolates. [`crate::Isolate::heap_statistics`] measures on
+    /// demand.
     pub heap_statistics: bool,
 }
 
@@ -39,7 +42,7 @@ impl Default for RunOptions {
             filename: None,
             copy_result: true,
             await_promise: false,
-            heap_statistics: true,
+            heap_statistics: false,
         }
     }
 }
@@ -296,6 +299,7 @@ impl Context {
             state.inspector_context_destroyed(ctx);
             state.tables.contexts.remove(&ctx);
             state.tables.trusted_contexts.remove(&ctx);
+            state.tables.evaluated.forget_context(ctx);
             Ok(())
         });
     }
@@ -428,11 +432,22 @@ fn eval_on_home(
     options: &RunOptions,
 ) -> Result<Run<ExternalCopy>> {
     let limits = options.limits(state.defaults);
-    run_in_context(state, ctx, limits, |tc, _| {
-        let source = new_string(tc, code)?;
-        let origin = origin(tc, options.filename.as_deref());
-        let script =
-            v8::Script::compile(tc, source, Some(&origin)).ok_or_else(|| compile_failure(tc))?;
+    run_in_context(state, ctx, limits, |tc, tables| {
+        let filename = options.filename.as_deref();
+        let script = match tables.evaluated.get(tc, ctx, filename, code) {
+            Some(script) => script,
+            None => {
+                let source = new_string(tc, code)?;
+                let origin = origin(tc, filename);
+                let script = v8::Script::compile(tc, source, Some(&origin))
+                    .ok_or_else(|| compile_failure(tc))?;
+                if code.len() <= EvaluatedScripts::MAX_SOURCE_BYTES {
+                    let global = v8::Global::new(tc, script);
+                    tables.evaluated.insert(ctx, filename, code, global);
+                }
+                script
+            }
+        };
         let value = script.run(tc).ok_or_else(|| interrupted(tc))?;
         finish(tc, value, options)
     })

@@ -55,14 +55,28 @@ unsafe impl Sync for CopyData {}
 /// A structured-clone copy of a value, owned by the host and usable with any isolate.
 #[derive(Clone)]
 pub struct ExternalCopy {
-    data: Arc<CopyData>,
+    repr: CopyRepr,
+}
+
+/// Longest wire form kept inside the handle: a version header and a tagged double.
+const INLINE_BYTES: usize = 11;
+
+#[derive(Clone)]
+enum CopyRepr {
+    /// A number, boolean, null or undefined, held in the handle: a call's primitive result
+    /// then costs no allocation on the isolate's thread and no free on the caller's.
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_BYTES],
+    },
+    Heap(Arc<CopyData>),
 }
 
 impl std::fmt::Debug for ExternalCopy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExternalCopy")
-            .field("bytes", &self.data.bytes.len())
-            .field("shared_array_buffers", &self.data.shared.len())
+            .field("bytes", &self.wire_bytes().len())
+            .field("shared_array_buffers", &self.shared().len())
             .finish()
     }
 }
@@ -72,38 +86,60 @@ impl ExternalCopy {
         let size = bytes.len();
         TOTAL_EXTERNAL.fetch_add(size, Ordering::Relaxed);
         ExternalCopy {
-            data: Arc::new(CopyData {
+            repr: CopyRepr::Heap(Arc::new(CopyData {
                 bytes,
                 shared,
                 transferred: std::sync::Mutex::new(None),
                 is_transfer: false,
                 size,
-            }),
+            })),
         }
+    }
+
+    /// A primitive's wire bytes, held in the handle.
+    fn inline(wire: &[u8]) -> Self {
+        let mut bytes = [0; INLINE_BYTES];
+        bytes[..wire.len()].copy_from_slice(wire);
+        ExternalCopy {
+            repr: CopyRepr::Inline {
+                len: wire.len() as u8,
+                bytes,
+            },
+        }
+    }
+
+    fn shared(&self) -> &[v8::SharedRef<v8::BackingStore>] {
+        match &self.repr {
+            CopyRepr::Inline { .. } => &[],
+            CopyRepr::Heap(data) => &data.shared,
+        }
+    }
+
+    fn is_transfer(&self) -> bool {
+        matches!(&self.repr, CopyRepr::Heap(data) if data.is_transfer)
     }
 
     /// `undefined`.
     pub fn undefined() -> Self {
-        static UNDEFINED: std::sync::OnceLock<ExternalCopy> = std::sync::OnceLock::new();
-        UNDEFINED
-            .get_or_init(|| {
-                Self::from_parts(vec![WIRE_VERSION_TAG, WIRE_VERSION, b'_'], Vec::new())
-            })
-            .clone()
+        Self::inline(&[WIRE_VERSION_TAG, WIRE_VERSION, b'_'])
     }
 
     /// `null`.
     pub fn null() -> Self {
-        static NULL: std::sync::OnceLock<ExternalCopy> = std::sync::OnceLock::new();
-        NULL.get_or_init(|| {
-            Self::from_parts(vec![WIRE_VERSION_TAG, WIRE_VERSION, b'0'], Vec::new())
-        })
-        .clone()
+        Self::inline(&[WIRE_VERSION_TAG, WIRE_VERSION, b'0'])
     }
 
     /// Whether both are the same copy (clones of one another), not merely equal values.
+    /// Numbers, booleans, null and undefined are held in the handle, where equal values are
+    /// indistinguishable: those count as the same copy when their bytes are equal.
     pub fn same_copy(&self, other: &ExternalCopy) -> bool {
-        Arc::ptr_eq(&self.data, &other.data)
+        match (&self.repr, &other.repr) {
+            (CopyRepr::Heap(a), CopyRepr::Heap(b)) => Arc::ptr_eq(a, b),
+            (CopyRepr::Inline { .. }, CopyRepr::Inline { .. }) => {
+                self.wire_bytes() == other.wire_bytes()
+            }
+            _ => false,
+        }
     }
 
     /// Builds a copy from JSON.
@@ -160,15 +196,22 @@ impl ExternalCopy {
 
     /// The V8 wire-format bytes.
     pub fn wire_bytes(&self) -> &[u8] {
-        &self.data.bytes
+        match &self.repr {
+            CopyRepr::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            CopyRepr::Heap(data) => &data.bytes,
+        }
     }
 
     /// Bytes held by this copy outside any V8 heap.
     pub fn size(&self) -> usize {
-        self.data.size
+        match &self.repr {
+            CopyRepr::Inline { len, .. } => usize::from(*len),
+            CopyRepr::Heap(data) => data.size,
+        }
     }
 
-    /// Bytes held by all live copies in this process.
+    /// Bytes held by all live copies in this process (numbers, booleans, null and undefined
+    /// are held in their handles and not counted).
     pub fn total_external_size() -> usize {
         TOTAL_EXTERNAL.load(Ordering::Relaxed)
     }
@@ -182,11 +225,11 @@ impl ExternalCopy {
     /// [`Error::NotTransferable`] for cyclic values, values nested deeper than 256 levels and
     /// SharedArrayBuffers.
     pub fn to_json(&self) -> Result<serde_json::Value> {
-        if !self.data.shared.is_empty() {
+        if !self.shared().is_empty() {
             return Err(not_transferable("SharedArrayBuffer has no JSON form"));
         }
         let (value, heap) = wire::ValueDeserializer::default()
-            .read(&self.data.bytes)
+            .read(self.wire_bytes())
             .map_err(|e| not_transferable(&format!("unreadable copy: {e:?}")))?;
         let mut path = HashSet::new();
         wire_to_json(&heap, &value, &mut path, 0)
@@ -253,22 +296,32 @@ impl ExternalCopy {
         }
     }
 
-    /// Primitives skip the serializer entirely: they cannot run code and are common.
+    /// Primitives skip the serializer entirely: they cannot run code and are common. Their
+    /// bytes are written here as V8's serializer writes them (pinned by a unit test against
+    /// the wire crate and by round trips through V8 in the scripting tests).
     fn primitive(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> Option<Self> {
-        let v = if value.is_undefined() {
-            wire::Value::Undefined
-        } else if value.is_null() {
-            wire::Value::Null
-        } else if value.is_boolean() {
-            wire::Value::Bool(value.is_true())
+        if value.is_undefined() {
+            return Some(Self::undefined());
+        }
+        if value.is_null() {
+            return Some(Self::null());
+        }
+        let mut bytes = [0; INLINE_BYTES];
+        bytes[..2].copy_from_slice(&[WIRE_VERSION_TAG, WIRE_VERSION]);
+        let len = if value.is_boolean() {
+            bytes[2] = if value.is_true() { b'T' } else { b'F' };
+            3
         } else if value.is_int32() {
-            wire::Value::I32(value.int32_value(scope)?)
+            bytes[2] = b'I';
+            3 + write_zigzag_i32(&mut bytes[3..], value.int32_value(scope)?)
         } else if value.is_number() {
-            wire::Value::Double(value.number_value(scope)?)
+            bytes[2] = b'N';
+            bytes[3..].copy_from_slice(&value.number_value(scope)?.to_le_bytes());
+            INLINE_BYTES
         } else {
             return None;
         };
-        Self::from_wire(&wire::Heap::default(), &v).ok()
+        Some(Self::inline(&bytes[..len]))
     }
 
     /// Materialises the copy in the current context.
@@ -326,23 +379,26 @@ impl ExternalCopy {
         let size = bytes.len() + store.byte_length();
         TOTAL_EXTERNAL.fetch_add(size, Ordering::Relaxed);
         Ok(ExternalCopy {
-            data: Arc::new(CopyData {
+            repr: CopyRepr::Heap(Arc::new(CopyData {
                 bytes,
                 shared: delegate.shared.take(),
                 transferred: std::sync::Mutex::new(Some(vec![store])),
                 is_transfer: true,
                 size,
-            }),
+            })),
         })
     }
 
     /// Whether this copy carries transferred ArrayBuffers that were not materialised yet.
     pub fn holds_transfer(&self) -> bool {
-        self.data
-            .transferred
-            .lock()
-            .map(|t| t.is_some())
-            .unwrap_or(false)
+        match &self.repr {
+            CopyRepr::Inline { .. } => false,
+            CopyRepr::Heap(data) => data
+                .transferred
+                .lock()
+                .map(|t| t.is_some())
+                .unwrap_or(false),
+        }
     }
 
     /// Like `deserialize`; `None` leaves an exception pending in `scope`.
@@ -352,8 +408,8 @@ impl ExternalCopy {
     ) -> Option<v8::Local<'s, v8::Value>> {
         // A lone string (a room's text, most often) needs no deserializer: building one costs
         // more than the string itself (a C++ object and a global handle per call).
-        if self.data.shared.is_empty() && !self.data.is_transfer {
-            match plain_string(&self.data.bytes) {
+        if self.shared().is_empty() && !self.is_transfer() {
+            match plain_string(self.wire_bytes()) {
                 Some(WireString::OneByte(latin1)) => {
                     return v8::String::new_from_one_byte(scope, latin1, v8::NewStringType::Normal)
                         .map(Into::into);
@@ -375,15 +431,17 @@ impl ExternalCopy {
         }
         let context = scope.get_current_context();
         let delegate = DeserializeDelegate {
-            shared: self.data.shared.clone(),
+            shared: self.shared().to_vec(),
         };
-        let transferred = self
-            .data
-            .transferred
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if transferred.is_none() && self.data.is_transfer {
+        let transferred = match &self.repr {
+            CopyRepr::Inline { .. } => None,
+            CopyRepr::Heap(data) => data
+                .transferred
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        };
+        if transferred.is_none() && self.is_transfer() {
             let m = v8::String::new(
                 scope,
                 "DataCloneError: a transferred ArrayBuffer can be materialised only once",
@@ -397,7 +455,7 @@ impl ExternalCopy {
             .flatten()
             .map(|store| v8::ArrayBuffer::with_backing_store(scope, store))
             .collect();
-        let deserializer = v8::ValueDeserializer::new(scope, Box::new(delegate), &self.data.bytes);
+        let deserializer = v8::ValueDeserializer::new(scope, Box::new(delegate), self.wire_bytes());
         use v8::ValueDeserializerHelper;
         for (i, b) in buffers.into_iter().enumerate() {
             deserializer.transfer_array_buffer(i as u32, b);
@@ -763,9 +821,63 @@ fn view_to_json(heap: &wire::Heap, view: &wire::ArrayBufferView) -> Result<serde
     Ok(J::Array(items.collect()))
 }
 
+/// V8's `WriteZigZag<int32_t>`: zigzag, then base-128 varint, low group first. Writes at
+/// most 5 bytes into `out` and returns how many.
+fn write_zigzag_i32(out: &mut [u8], v: i32) -> usize {
+    let mut z = ((v << 1) ^ (v >> 31)) as u32;
+    let mut n = 0;
+    loop {
+        let low = (z & 0x7F) as u8;
+        z >>= 7;
+        if z == 0 {
+            out[n] = low;
+            return n + 1;
+        }
+        out[n] = low | 0x80;
+        n += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn primitive_bytes_are_what_the_serializer_writes() {
+        let write = |v: &wire::Value| {
+            wire::ValueSerializer::default()
+                .finish(&wire::Heap::default(), v)
+                .unwrap_or_default()
+        };
+        for i in [
+            0,
+            1,
+            -1,
+            63,
+            -64,
+            64,
+            127,
+            128,
+            8191,
+            1 << 20,
+            i32::MAX,
+            i32::MIN,
+        ] {
+            let mut ours = vec![WIRE_VERSION_TAG, WIRE_VERSION, b'I', 0, 0, 0, 0, 0];
+            let n = write_zigzag_i32(&mut ours[3..], i);
+            ours.truncate(3 + n);
+            assert_eq!(ours, write(&wire::Value::I32(i)), "int32 {i}");
+        }
+        for d in [0.5, -0.0, f64::NAN, f64::INFINITY, 1e300, -2.5e-300] {
+            let mut ours = vec![WIRE_VERSION_TAG, WIRE_VERSION, b'N'];
+            ours.extend_from_slice(&f64::to_le_bytes(d));
+            assert_eq!(ours, write(&wire::Value::Double(d)), "double {d}");
+        }
+        for b in [true, false] {
+            let ours = vec![WIRE_VERSION_TAG, WIRE_VERSION, if b { b'T' } else { b'F' }];
+            assert_eq!(ours, write(&wire::Value::Bool(b)), "bool {b}");
+        }
+    }
 
     fn bytes_of(copy: Result<ExternalCopy>) -> Vec<u8> {
         copy.map(|c| c.wire_bytes().to_vec()).unwrap_or_default()

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::home_thread::{self, HomeThread, HomeThreadHandle};
 use crate::isolate_state::{IsolateShared, IsolateState, Limits};
 use crate::platform;
+use crate::reply_slot::ReplySlot;
 use crate::script::{Script, ScriptOptions};
 
 /// Smallest memory limit accepted, in MiB.
@@ -166,7 +167,7 @@ impl Isolate {
             wall: options
                 .default_wall_limit
                 .unwrap_or(options.default_cpu_limit * 2),
-            measure_heap: true,
+            measure_heap: false,
         };
         let (inbox_tx, inbox_rx) = crossbeam_channel::unbounded();
         let sent = home.send(Box::new(move |home: &mut HomeThread| {
@@ -342,16 +343,14 @@ impl Isolate {
         if home_thread::current_index() == Some(self.inner.home.index) {
             return Err(Error::WouldDeadlock);
         }
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        if !self.job(f, move |r| {
-            let _ = tx.send(r);
-        }) {
+        let slot = ReplySlot::new();
+        // SAFETY: `slot` stays in place until `wait` below has seen it filled; if queueing
+        // fails the job, and the handle in it, were dropped here already.
+        let handle = unsafe { slot.handle() };
+        if !self.job(f, move |r| handle.fill(r)) {
             return Err(Error::HomeThreadGone);
         }
-        match home_thread::spin_recv(&rx, home_thread::HOT_SPIN) {
-            Some(r) => r,
-            None => rx.recv().map_err(|_| Error::HomeThreadGone)?,
-        }
+        slot.wait(home_thread::HOT_SPIN)
     }
 
     /// Runs `f` on the home thread; the future completes when it has.
@@ -463,7 +462,7 @@ fn create_on_home(
     let defaults = Limits {
         cpu,
         wall: options.default_wall_limit.unwrap_or(cpu * 2),
-        measure_heap: true,
+        measure_heap: false,
     };
     let state = IsolateState::new(
         isolate,

@@ -1,7 +1,7 @@
 //! The home-thread side of an isolate: the `OwnedIsolate`, its handle tables, and the limited
 //! call wrapper every piece of work goes through.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -128,15 +128,122 @@ impl From<crate::Error> for Interrupted {
 /// Handles the host holds into the isolate, by id.
 #[derive(Default)]
 pub(crate) struct Tables {
-    pub(crate) contexts: HashMap<u32, v8::Global<v8::Context>>,
-    pub(crate) scripts: HashMap<u32, v8::Global<v8::UnboundScript>>,
-    pub(crate) modules: HashMap<u32, v8::Global<v8::Module>>,
-    pub(crate) references: HashMap<u32, v8::Global<v8::Value>>,
-    pub(crate) functions: HashMap<String, v8::Global<v8::Function>>,
+    pub(crate) contexts: FxHashMap<u32, v8::Global<v8::Context>>,
+    pub(crate) scripts: FxHashMap<u32, v8::Global<v8::UnboundScript>>,
+    pub(crate) modules: FxHashMap<u32, v8::Global<v8::Module>>,
+    pub(crate) references: FxHashMap<u32, v8::Global<v8::Value>>,
+    pub(crate) functions: FxHashMap<String, v8::Global<v8::Function>>,
     /// Contexts created as trusted (host code): never shown to the inspector, and the only
     /// ones that may hand out references and promises.
     pub(crate) trusted_contexts: std::collections::HashSet<u32>,
+    pub(crate) evaluated: EvaluatedScripts,
     next_id: u32,
+}
+
+/// Small sources `Context::eval` ran recently in each context, compiled and bound to it.
+/// Evaluating the same code again (a host polling a value, a REPL line) runs the script
+/// object again instead of compiling and binding: V8's own compilation cache would find the
+/// code too, but only after making the source a V8 string and hashing it, and binding makes a
+/// new function each time; together most of a short eval's cost.
+///
+/// A script object whose top level declares `let`, `const` or `class` bindings must not run
+/// twice: V8 gives the function its script context on the first run, and a second run
+/// crashed the process (the scripting test
+/// `evaluating_the_same_code_again_runs_it_again_in_its_own_context` finds it). Such sources
+/// are bound anew on every run, like a fresh compile; see [`EvaluatedScripts::may_run_again`].
+#[derive(Default)]
+pub(crate) struct EvaluatedScripts {
+    entries: FxHashMap<u64, EvaluatedScript>,
+}
+
+struct EvaluatedScript {
+    context: u32,
+    filename: Option<String>,
+    code: String,
+    script: v8::Global<v8::Script>,
+    bind_each_run: bool,
+}
+
+impl EvaluatedScripts {
+    /// Longer sources compile for long enough that the lookup would not matter.
+    pub(crate) const MAX_SOURCE_BYTES: usize = 1024;
+    const MAX_ENTRIES: usize = 256;
+
+    fn key(context: u32, filename: Option<&str>, code: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        context.hash(&mut h);
+        filename.hash(&mut h);
+        code.hash(&mut h);
+        h.finish()
+    }
+
+    /// Whether the same script object may run again: no top-level lexical declaration is
+    /// possible without one of these words (a keyword cannot be spelled with escapes, but a
+    /// backslash is refused too). Words inside other words or strings only cost a rebind.
+    pub(crate) fn may_run_again(code: &str) -> bool {
+        !["let", "const", "class", "using", "\\"]
+            .iter()
+            .any(|word| code.contains(word))
+    }
+
+    /// The script to run for this source in this context, if compiled before.
+    pub(crate) fn get<'s>(
+        &self,
+        scope: &mut v8::HandleScope<'s>,
+        context: u32,
+        filename: Option<&str>,
+        code: &str,
+    ) -> Option<v8::Local<'s, v8::Script>> {
+        let entry = self
+            .entries
+            .get(&Self::key(context, filename, code))
+            .filter(|e| {
+                e.context == context && e.code == code && e.filename.as_deref() == filename
+            })?;
+        let script = v8::Local::new(scope, &entry.script);
+        Some(if entry.bind_each_run {
+            script
+                .get_unbound_script(scope)
+                .bind_to_current_context(scope)
+        } else {
+            script
+        })
+    }
+
+    pub(crate) fn insert(
+        &mut self,
+        context: u32,
+        filename: Option<&str>,
+        code: &str,
+        script: v8::Global<v8::Script>,
+    ) {
+        if code.len() > Self::MAX_SOURCE_BYTES {
+            return;
+        }
+        if self.entries.len() >= Self::MAX_ENTRIES {
+            self.entries.clear();
+        }
+        self.entries.insert(
+            Self::key(context, filename, code),
+            EvaluatedScript {
+                context,
+                filename: filename.map(str::to_string),
+                code: code.to_string(),
+                script,
+                bind_each_run: !Self::may_run_again(code),
+            },
+        );
+    }
+
+    /// A released context's scripts go with it (they would keep it alive).
+    pub(crate) fn forget_context(&mut self, context: u32) {
+        self.entries.retain(|_, e| e.context != context);
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+    }
 }
 
 impl Tables {
@@ -152,6 +259,7 @@ impl Tables {
         self.references.clear();
         self.functions.clear();
         self.trusted_contexts.clear();
+        self.evaluated.clear();
     }
 }
 
@@ -354,5 +462,27 @@ pub(crate) fn interrupted(tc: &mut v8::TryCatch<v8::HandleScope>) -> Interrupted
             "Error",
             "operation failed without an exception",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EvaluatedScripts;
+
+    #[test]
+    fn sources_that_could_declare_lexical_bindings_are_not_run_twice() {
+        for code in [
+            "let a = 1",
+            "const b = 2",
+            "class C {}",
+            "l\\u0065t d = 4",
+            "{ using e = f() }",
+            "1; let\nx = 1",
+        ] {
+            assert!(!EvaluatedScripts::may_run_again(code), "{code}");
+        }
+        for code in ["1 + 1", "var a = 1; a", "function f() {} f()", "this.n = 1"] {
+            assert!(EvaluatedScripts::may_run_again(code), "{code}");
+        }
     }
 }

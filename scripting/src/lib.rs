@@ -46,6 +46,7 @@ mod module;
 mod outcome;
 mod platform;
 mod reference;
+mod reply_slot;
 mod script;
 mod snapshot;
 mod thread_cpu_clock;

@@ -132,10 +132,13 @@ impl<T> RunOutcome<T> {
 pub struct Run<T> {
     /// What happened.
     pub outcome: RunOutcome<T>,
-    /// CPU time of the isolate's thread during the call (includes microtasks and platform tasks).
+    /// CPU time of the isolate's thread during the call (includes microtasks and platform
+    /// tasks), within 10 µs: the home thread reads its kernel CPU clock at most every 10 µs of
+    /// wall time and extrapolates in between (a thread cannot use CPU faster than wall time).
     pub cpu_time: Duration,
     /// Wall-clock time of the call on the isolate's thread (excludes queueing).
     pub wall_time: Duration,
-    /// V8 heap bytes in use after the call (0 when the isolate was disposed).
+    /// V8 heap bytes in use after the call, when `RunOptions::heap_statistics` asked for it
+    /// (0 otherwise, and when the isolate was disposed).
     pub heap_used_bytes: usize,
 }

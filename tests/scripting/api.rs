@@ -617,3 +617,144 @@ fn array_buffers_transfer_out_without_copying_and_only_once() {
         Err(Error::NotTransferable(_))
     ));
 }
+
+#[test]
+fn evaluating_the_same_code_again_runs_it_again_in_its_own_context() {
+    let iso = isolate(64);
+    let (a, b) = (context(&iso), context(&iso));
+    let count = "globalThis.n = (globalThis.n || 0) + 1; n";
+    for expected in 1..=3 {
+        assert_eq!(value(eval(&a, count, 100)), json!(expected));
+    }
+    // The same text in another context runs there, against that context's globals.
+    assert_eq!(value(eval(&b, count, 100)), json!(1));
+    assert_eq!(value(eval(&a, count, 100)), json!(4));
+    // A top-level `let`, `const` or `class` clashes with itself on every run after the
+    // first, as a fresh compile of the same text would: an exception (not a syntax outcome),
+    // every time. (Running V8's script object for these twice crashed the process.)
+    for (code, first) in [
+        ("let once = 5; once", json!(5)),
+        ("const fixed = 6; fixed", json!(6)),
+        ("class Shape {}; typeof Shape", json!("function")),
+    ] {
+        assert_eq!(value(eval(&a, code, 100)), first);
+        for _ in 0..2 {
+            let run = eval(&a, code, 100);
+            assert_eq!(kind(&run), OutcomeKind::Exception, "{code}");
+            assert_eq!(
+                run.outcome.error().map(|e| e.name.clone()).as_deref(),
+                Some("SyntaxError")
+            );
+        }
+    }
+    // Sources without lexical declarations run the same script object again.
+    for (code, expected) in [
+        ("var v = (globalThis.v || 0) + 1; v", [1, 2, 3]),
+        (
+            "function f() { return 7 } f() + (globalThis.fc = (globalThis.fc || 0) + 1)",
+            [8, 9, 10],
+        ),
+        (
+            "var c = globalThis.c || 0; var g = () => ++c; g()",
+            [1, 2, 3],
+        ),
+        (
+            "for (var i = 0; i < 3; i++) {} i + (this.t = (this.t || 0) + 1)",
+            [4, 5, 6],
+        ),
+        ("eval('var ev = (globalThis.ev || 0) + 1'); ev", [1, 2, 3]),
+        (
+            "(function* () { yield globalThis.y = (globalThis.y || 0) + 1 })().next().value",
+            [1, 2, 3],
+        ),
+    ] {
+        for want in expected {
+            assert_eq!(value(eval(&a, code, 100)), json!(want), "{code}");
+        }
+    }
+    // The file name is part of what was compiled: each name shows in its own stack.
+    for name in ["first.js", "second.js", "first.js"] {
+        let run = a
+            .eval(
+                "new Error('here').stack",
+                &RunOptions {
+                    filename: Some(name.into()),
+                    ..RunOptions::default()
+                },
+            )
+            .unwrap();
+        let stack = value(run);
+        assert!(
+            stack.as_str().is_some_and(|s| s.contains(name)),
+            "{stack} should name {name}"
+        );
+    }
+    // A released context's scripts do not run in a new one that reuses nothing of it.
+    a.release();
+    let c = context(&iso);
+    assert_eq!(value(eval(&c, count, 100)), json!(1));
+    assert_eq!(value(eval(&b, count, 100)), json!(2));
+}
+
+#[test]
+fn heap_in_use_is_measured_only_when_asked() {
+    let ctx = context(&isolate(64));
+    let run = ctx
+        .eval("new Array(1e5).fill(1).length", &RunOptions::default())
+        .unwrap();
+    assert_eq!(run.heap_used_bytes, 0, "off by default");
+    let run = ctx
+        .eval(
+            "globalThis.keep = new Array(1e5).fill(1); keep.length",
+            &RunOptions {
+                heap_statistics: true,
+                ..RunOptions::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        run.heap_used_bytes > 800_000,
+        "a 100 000-element array is in use: {}",
+        run.heap_used_bytes
+    );
+}
+
+#[test]
+fn numbers_and_booleans_come_out_exactly_as_they_went_in() {
+    let ctx = context(&isolate(64));
+    // Each value is copied out of one eval and back into a closure that compares it with
+    // the original by Object.is (so -0, NaN and doubles near the int32 edges count).
+    for expr in [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "63",
+        "-64",
+        "64",
+        "2147483647",
+        "-2147483648",
+        "2147483648",
+        "-2147483649",
+        "0.1",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e308",
+        "5e-324",
+        "true",
+        "false",
+    ] {
+        let RunOutcome::Ok(copy) = eval(&ctx, expr, 100).outcome else {
+            panic!("{expr} did not evaluate");
+        };
+        let same = ctx
+            .eval_closure(
+                &format!("return Object.is($0, {expr})"),
+                vec![Transferable::Copy(copy)],
+                &RunOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(value(same), json!(true), "{expr} changed on the way");
+    }
+}
