@@ -6,9 +6,7 @@ use crate::callback::{self, Callback};
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
-use crate::isolate_state::{
-    drain_jobs, interrupted, EvaluatedScripts, Interrupted, IsolateState, Limits, Tables,
-};
+use crate::isolate_state::{drain_jobs, interrupted, Interrupted, IsolateState, Limits, Tables};
 use crate::js_error;
 use crate::outcome::{JsError, Run};
 use crate::reference::Reference;
@@ -441,10 +439,7 @@ fn eval_on_home(
                 let origin = origin(tc, filename);
                 let script = v8::Script::compile(tc, source, Some(&origin))
                     .ok_or_else(|| compile_failure(tc))?;
-                if code.len() <= EvaluatedScripts::MAX_SOURCE_BYTES {
-                    let global = v8::Global::new(tc, script);
-                    tables.evaluated.insert(ctx, filename, code, global);
-                }
+                tables.evaluated.insert(tc, ctx, filename, code, script);
                 script
             }
         };

@@ -842,13 +842,15 @@ fn write_zigzag_i32(out: &mut [u8], v: i32) -> usize {
 mod tests {
     use super::*;
 
+    /// What the wire crate's serializer writes for `v` (V8's format).
+    fn write(v: &wire::Value) -> Vec<u8> {
+        wire::ValueSerializer::default()
+            .finish(&wire::Heap::default(), v)
+            .unwrap_or_default()
+    }
+
     #[test]
     fn primitive_bytes_are_what_the_serializer_writes() {
-        let write = |v: &wire::Value| {
-            wire::ValueSerializer::default()
-                .finish(&wire::Heap::default(), v)
-                .unwrap_or_default()
-        };
         for i in [
             0,
             1,
@@ -885,11 +887,6 @@ mod tests {
 
     #[test]
     fn undefined_and_null_are_what_the_serializer_writes() {
-        let write = |v: &wire::Value| {
-            wire::ValueSerializer::default()
-                .finish(&wire::Heap::default(), v)
-                .unwrap_or_default()
-        };
         assert_eq!(
             ExternalCopy::undefined().wire_bytes(),
             write(&wire::Value::Undefined)

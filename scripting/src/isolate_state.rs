@@ -166,7 +166,7 @@ struct EvaluatedScript {
 
 impl EvaluatedScripts {
     /// Longer sources compile for long enough that the lookup would not matter.
-    pub(crate) const MAX_SOURCE_BYTES: usize = 1024;
+    const MAX_SOURCE_BYTES: usize = 1024;
     const MAX_ENTRIES: usize = 256;
 
     fn key(context: u32, filename: Option<&str>, code: &str) -> u64 {
@@ -211,16 +211,19 @@ impl EvaluatedScripts {
         })
     }
 
+    /// Keeps `script` for later runs of `code`, if the source is small enough to be worth it.
     pub(crate) fn insert(
         &mut self,
+        scope: &mut v8::HandleScope,
         context: u32,
         filename: Option<&str>,
         code: &str,
-        script: v8::Global<v8::Script>,
+        script: v8::Local<v8::Script>,
     ) {
         if code.len() > Self::MAX_SOURCE_BYTES {
             return;
         }
+        let script = v8::Global::new(scope, script);
         if self.entries.len() >= Self::MAX_ENTRIES {
             self.entries.clear();
         }
@@ -340,7 +343,7 @@ impl IsolateState {
         let terminator = self.isolate.thread_safe_handle();
         let start_wall = Instant::now();
         // Calls run on the home thread, whose clock `self.clock` is.
-        let start_cpu = ThreadCpuClock::own_now_ns();
+        let start_cpu = ThreadCpuClock::own_now_ns_at(start_wall);
         self.shared.start_cpu(self.clock, start_cpu);
         self.shared.limit_fired.store(false, Ordering::Release);
         let watch = watchdog::arm(
@@ -360,9 +363,10 @@ impl IsolateState {
         let memory = self.shared.memory_limit_hit.load(Ordering::Acquire);
         // Whatever requested termination for this call, it must not leak into the next one.
         self.isolate.cancel_terminate_execution();
-        let cpu_used = ThreadCpuClock::own_now_ns().saturating_sub(start_cpu);
+        let end_wall = Instant::now();
+        let cpu_used = ThreadCpuClock::own_now_ns_at(end_wall).saturating_sub(start_cpu);
         self.shared.stop_cpu(cpu_used);
-        let wall_used = start_wall.elapsed();
+        let wall_used = end_wall.saturating_duration_since(start_wall);
         self.shared
             .wall_ns
             .fetch_add(wall_used.as_nanos() as u64, Ordering::Relaxed);

@@ -48,9 +48,14 @@ impl ThreadCpuClock {
     /// charged within ±`OWN_READ_SPAN` of its CPU time, and a CPU deadline computed from a start
     /// read fires at most that much late.
     pub(crate) fn own_now_ns() -> u64 {
+        Self::own_now_ns_at(Instant::now())
+    }
+
+    /// [`ThreadCpuClock::own_now_ns`] for a caller that has just read the monotonic clock
+    /// itself (`now`): a call's start and end need both clocks, and this reads it once.
+    pub(crate) fn own_now_ns_at(now: Instant) -> u64 {
         OWN_READING.with(|cell| {
             let mut r = cell.get();
-            let now = Instant::now();
             let estimate = r.kernel_at.and_then(|at| {
                 let since = now.checked_duration_since(at)?;
                 (since < OWN_READ_SPAN).then(|| r.kernel_ns + since.as_nanos() as u64)
