@@ -29,6 +29,10 @@ fn sandbox_prints_one_json_report_per_file_and_disposes_after_a_memory_limit() {
         "--json".into(),
         "--timeout-ms".into(),
         "100".into(),
+        // Far above the CPU limit, so a loaded machine cannot turn the loop's CpuLimit into
+        // WallLimit.
+        "--wall-timeout-ms".into(),
+        "20000".into(),
         "--memory-limit-mb".into(),
         "32".into(),
     ];

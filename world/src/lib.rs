@@ -14,8 +14,13 @@
 //! - `geometry`, `terrain`: rooms, positions, directions, generated terrain.
 //! - `object`: components ([`ObjectKind`] and friends) and [`ObjectRecord`].
 //! - `intent`: [`Intent`], [`IntentBatch`].
-//! - `rules`: the tick's phases ([`TickSet`]) as exclusive systems.
-//! - `world_state`: [`GameWorld`], snapshots, hashing.
+//! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
+//!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
+//!   economy, upkeep and cleanup create and remove objects and stay exclusive.
+//! - `world_config`, `room_map`: how a world is created; the map and its generation.
+//! - `state`: time, RNG, ids, players, the id → entity index; spawning and despawning objects.
+//! - `snapshot`: [`WorldSnapshot`] and [`StateHash`] (hashing).
+//! - `game_world`: [`GameWorld`], the schedule and the entry points.
 //! - `view`: what players see ([`RoomView`], [`PlayerView`]).
 //! - `pathfinding`: A* over terrain and objects.
 //!
@@ -50,23 +55,32 @@
 
 mod constants;
 mod error;
+mod game_world;
 mod geometry;
 mod intent;
 mod object;
 mod pathfinding;
+mod room_map;
 mod rules;
 pub mod scripted_colony;
+mod snapshot;
+mod state;
 mod terrain;
 mod view;
-mod world_state;
+mod world_config;
 
 pub use constants::*;
 pub use error::{Result, WorldError};
+pub use game_world::{GameWorld, TickOutcome};
 pub use geometry::{Direction, Position, RoomCoord, RoomId, ROOM_SIZE};
 pub use intent::{Intent, IntentBatch};
 pub use object::*;
 pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
+pub use room_map::{RoomInfo, RoomMap};
+pub use rules::PlayerTickStats;
 pub use rules::TickSet;
+pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
+pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};
 pub use terrain::{Terrain, Tile};
 pub use view::{BodyPartView, ObjectView, PlayerView, RoomView, SpawningView, WorldViews};
-pub use world_state::*;
+pub use world_config::WorldConfig;

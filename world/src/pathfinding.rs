@@ -3,10 +3,10 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use crate::game_world::GameWorld;
 use crate::geometry::{Direction, Position, RoomId, ROOM_SIZE};
 use crate::object::{ObjectKind, StructureKind};
 use crate::terrain::Tile;
-use crate::world_state::GameWorld;
 
 const N: usize = ROOM_SIZE as usize;
 

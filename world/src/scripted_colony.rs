@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::game_world::GameWorld;
 use crate::geometry::{Position, ROOM_SIZE};
 use crate::intent::Intent;
 use crate::object::*;
 use crate::pathfinding::{find_path, PathGrid, PathOptions};
-use crate::world_state::GameWorld;
 
 /// Per-player bot state (which creeps are delivering).
 #[derive(Debug, Default, Clone)]
@@ -26,7 +26,8 @@ impl ScriptedColony {
         }
     }
 
-    /// This tick's intents for `player`.
+    /// This tick's intents for `player`: spawn, maybe a construction site, then one action
+    /// or move per creep.
     pub fn intents(
         &mut self,
         world: &GameWorld,
@@ -35,214 +36,244 @@ impl ScriptedColony {
         player: PlayerId,
     ) -> Vec<Intent> {
         let mut out = Vec::new();
-        let mine: Vec<&ObjectRecord> = records.iter().filter(|o| o.owner == Some(player)).collect();
-        let Some(spawn) = mine.iter().find(|o| matches!(o.kind, ObjectKind::Spawn(_))) else {
+        let Some(colony) = Colony::of(records, player) else {
             return out;
         };
+        out.extend(self.spawn_intent(&colony, world.time()));
+        out.extend(extension_site(&colony, world));
+        for c in &colony.creeps {
+            out.extend(self.creep_intent(&colony, grid, c));
+        }
+        out
+    }
+
+    fn spawn_intent(&self, colony: &Colony, time: u64) -> Option<Intent> {
+        let ObjectKind::Spawn(s) = &colony.spawn.kind else {
+            return None;
+        };
+        if s.spawning.is_some() || colony.creeps.len() >= self.target_creeps {
+            return None;
+        }
+        let energy = colony.room_energy;
+        let body = if energy >= 400 {
+            vec![
+                BodyPartKind::Work,
+                BodyPartKind::Work,
+                BodyPartKind::Carry,
+                BodyPartKind::Carry,
+                BodyPartKind::Move,
+                BodyPartKind::Move,
+            ]
+        } else {
+            vec![BodyPartKind::Work, BodyPartKind::Carry, BodyPartKind::Move]
+        };
+        let cost: u32 = body.iter().map(|b| b.cost()).sum();
+        let worth_it = colony.creeps.len() < 2 || energy >= 400 || colony.level == Some(1);
+        (energy >= cost && worth_it).then(|| Intent::SpawnCreep {
+            spawn: colony.spawn.id,
+            body,
+            name: format!("c{time}"),
+        })
+    }
+
+    /// Harvest until full, then fill spawns and extensions, else build, else upgrade; walk
+    /// when out of range.
+    fn creep_intent(
+        &mut self,
+        colony: &Colony,
+        grid: &PathGrid,
+        c: &ObjectRecord,
+    ) -> Option<Intent> {
+        let ObjectKind::Creep(creep) = &c.kind else {
+            return None;
+        };
+        if creep.spawning {
+            return None;
+        }
+        let energy = c.store.map_or(0, |s| s.energy);
+        let delivering = self.delivering.entry(c.id).or_insert(false);
+        if *delivering && energy == 0 {
+            *delivering = false;
+        }
+        if !*delivering && energy >= creep.carry_capacity() {
+            *delivering = true;
+        }
+        let nearest = |list: &[&'_ ObjectRecord]| -> Option<(Position, ObjectId)> {
+            list.iter()
+                .min_by_key(|s| (s.pos.range_to(c.pos), s.id))
+                .map(|o| (o.pos, o.id))
+        };
+        let (target, range, action) = if !*delivering {
+            let (pos, id) = nearest(&colony.sources)?;
+            let harvest = Intent::Harvest {
+                creep: c.id,
+                target: id,
+            };
+            (pos, 1, harvest)
+        } else if let Some((pos, id)) = nearest(&colony.sinks) {
+            let transfer = Intent::Transfer {
+                creep: c.id,
+                target: id,
+                amount: None,
+            };
+            (pos, 1, transfer)
+        } else if let Some((pos, id)) = nearest(&colony.sites) {
+            let build = Intent::Build {
+                creep: c.id,
+                target: id,
+            };
+            (pos, 3, build)
+        } else {
+            let ctl = colony.controller?;
+            let upgrade = Intent::UpgradeController {
+                creep: c.id,
+                target: ctl.id,
+            };
+            (ctl.pos, 3, upgrade)
+        };
+        if c.pos.range_to(target) <= range {
+            return Some(action);
+        }
+        if creep.fatigue > 0 {
+            return None;
+        }
+        let options = PathOptions {
+            range,
+            ..PathOptions::default()
+        };
+        let next = *find_path(grid, c.pos, target, &options).first()?;
+        let dir = c.pos.direction_to(next)?;
+        Some(Intent::Move {
+            creep: c.id,
+            direction: dir as u8,
+        })
+    }
+}
+
+/// What the bot looks at in its home room (the room of its first spawn).
+struct Colony<'a> {
+    spawn: &'a ObjectRecord,
+    in_room: Vec<&'a ObjectRecord>,
+    controller: Option<&'a ObjectRecord>,
+    level: Option<u8>,
+    creeps: Vec<&'a ObjectRecord>,
+    /// Own spawns and extensions with room for energy.
+    sinks: Vec<&'a ObjectRecord>,
+    sites: Vec<&'a ObjectRecord>,
+    /// Sources with energy left.
+    sources: Vec<&'a ObjectRecord>,
+    room_energy: u32,
+}
+
+impl<'a> Colony<'a> {
+    fn of(records: &'a [ObjectRecord], player: PlayerId) -> Option<Colony<'a>> {
+        let mine: Vec<&ObjectRecord> = records.iter().filter(|o| o.owner == Some(player)).collect();
+        let spawn = *mine
+            .iter()
+            .find(|o| matches!(o.kind, ObjectKind::Spawn(_)))?;
         let room = spawn.pos.room;
         let in_room: Vec<&ObjectRecord> = records.iter().filter(|o| o.pos.room == room).collect();
         let controller = in_room
             .iter()
+            .copied()
             .find(|o| matches!(o.kind, ObjectKind::Controller(_)));
         let level = controller.and_then(|c| match &c.kind {
             ObjectKind::Controller(c) => Some(c.level),
             _ => None,
         });
-        let creeps: Vec<&ObjectRecord> = mine
+        let creeps = mine
             .iter()
             .copied()
             .filter(|o| matches!(o.kind, ObjectKind::Creep(_)))
             .collect();
-        let sinks: Vec<&ObjectRecord> = in_room
-            .iter()
-            .copied()
-            .filter(|o| o.owner == Some(player))
-            .filter(|o| {
-                matches!(
-                    o.kind,
-                    ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension)
-                )
-            })
+        let own_in_room = || in_room.iter().copied().filter(|o| o.owner == Some(player));
+        let holds_room_energy = |o: &&ObjectRecord| {
+            matches!(
+                o.kind,
+                ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension)
+            )
+        };
+        let sinks = own_in_room()
+            .filter(holds_room_energy)
             .filter(|o| o.store.is_some_and(|s| s.energy < s.capacity))
             .collect();
-        let sites: Vec<&ObjectRecord> = in_room
-            .iter()
-            .copied()
-            .filter(|o| {
-                o.owner == Some(player) && matches!(o.kind, ObjectKind::ConstructionSite(_))
-            })
+        let sites = own_in_room()
+            .filter(|o| matches!(o.kind, ObjectKind::ConstructionSite(_)))
             .collect();
-        let sources: Vec<&ObjectRecord> = in_room
+        let sources = in_room
             .iter()
             .copied()
             .filter(|o| matches!(&o.kind, ObjectKind::Source(s) if s.energy > 0))
             .collect();
-        // Spawn.
-        let room_energy: u32 = in_room
-            .iter()
-            .filter(|o| o.owner == Some(player))
-            .filter(|o| {
-                matches!(
-                    o.kind,
-                    ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension)
-                )
-            })
+        let room_energy = own_in_room()
+            .filter(holds_room_energy)
             .map(|o| o.store.map_or(0, |s| s.energy))
             .sum();
-        if let ObjectKind::Spawn(s) = &spawn.kind {
-            if s.spawning.is_none() && creeps.len() < self.target_creeps {
-                let body = if room_energy >= 400 {
-                    vec![
-                        BodyPartKind::Work,
-                        BodyPartKind::Work,
-                        BodyPartKind::Carry,
-                        BodyPartKind::Carry,
-                        BodyPartKind::Move,
-                        BodyPartKind::Move,
-                    ]
-                } else {
-                    vec![BodyPartKind::Work, BodyPartKind::Carry, BodyPartKind::Move]
-                };
-                let cost: u32 = body.iter().map(|b| b.cost()).sum();
-                if room_energy >= cost
-                    && (creeps.len() < 2 || room_energy >= 400 || level == Some(1))
-                {
-                    out.push(Intent::SpawnCreep {
-                        spawn: spawn.id,
-                        body,
-                        name: format!("c{}", world.time()),
-                    });
-                }
-            }
-        }
-        // Extensions once level 2 allows them.
-        if level.unwrap_or(0) >= 2 && sites.is_empty() && world.time().is_multiple_of(20) {
-            let existing = in_room
-                .iter()
-                .filter(|o| matches!(o.kind, ObjectKind::Structure(StructureKind::Extension)))
-                .count();
-            if existing < 5 {
-                let terrain = &world.map().get(room).terrain;
-                'search: for r in 2..8i32 {
-                    for dy in -r..=r {
-                        for dx in -r..=r {
-                            if dx.abs() != r && dy.abs() != r || (dx + dy) % 2 != 0 {
-                                continue;
-                            }
-                            let (x, y) = (spawn.pos.x as i32 + dx, spawn.pos.y as i32 + dy);
-                            if x < 2
-                                || y < 2
-                                || x >= ROOM_SIZE as i32 - 2
-                                || y >= ROOM_SIZE as i32 - 2
-                            {
-                                continue;
-                            }
-                            let p = Position::new(room, x as u8, y as u8);
-                            if terrain.get(p.x, p.y) == crate::terrain::Tile::Wall
-                                || in_room.iter().any(|o| o.pos == p)
-                            {
-                                continue;
-                            }
-                            if sources
-                                .iter()
-                                .copied()
-                                .chain(controller.copied())
-                                .any(|o| o.pos.range_to(p) <= 1)
-                            {
-                                continue;
-                            }
-                            out.push(Intent::CreateConstructionSite {
-                                room: world.map().get(room).name.clone(),
-                                x: p.x,
-                                y: p.y,
-                                structure: StructureKind::Extension,
-                            });
-                            break 'search;
-                        }
-                    }
-                }
-            }
-        }
-        for c in creeps {
-            let ObjectKind::Creep(creep) = &c.kind else {
-                continue;
-            };
-            if creep.spawning {
-                continue;
-            }
-            let energy = c.store.map_or(0, |s| s.energy);
-            let delivering = self.delivering.entry(c.id).or_insert(false);
-            if *delivering && energy == 0 {
-                *delivering = false;
-            }
-            if !*delivering && energy >= creep.carry_capacity() {
-                *delivering = true;
-            }
-            let (target, range, action) = if !*delivering {
-                let Some(src) = sources.iter().min_by_key(|s| (s.pos.range_to(c.pos), s.id)) else {
-                    continue;
-                };
-                (
-                    src.pos,
-                    1,
-                    Intent::Harvest {
-                        creep: c.id,
-                        target: src.id,
-                    },
-                )
-            } else if let Some(sink) = sinks.iter().min_by_key(|s| (s.pos.range_to(c.pos), s.id)) {
-                (
-                    sink.pos,
-                    1,
-                    Intent::Transfer {
-                        creep: c.id,
-                        target: sink.id,
-                        amount: None,
-                    },
-                )
-            } else if let Some(site) = sites.iter().min_by_key(|s| (s.pos.range_to(c.pos), s.id)) {
-                (
-                    site.pos,
-                    3,
-                    Intent::Build {
-                        creep: c.id,
-                        target: site.id,
-                    },
-                )
-            } else if let Some(ctl) = controller {
-                (
-                    ctl.pos,
-                    3,
-                    Intent::UpgradeController {
-                        creep: c.id,
-                        target: ctl.id,
-                    },
-                )
-            } else {
-                continue;
-            };
-            if c.pos.range_to(target) <= range {
-                out.push(action);
-            } else if creep.fatigue == 0 {
-                let path = find_path(
-                    grid,
-                    c.pos,
-                    target,
-                    &PathOptions {
-                        range,
-                        ..PathOptions::default()
-                    },
-                );
-                if let Some(next) = path.first() {
-                    if let Some(dir) = c.pos.direction_to(*next) {
-                        out.push(Intent::Move {
-                            creep: c.id,
-                            direction: dir as u8,
-                        });
-                    }
-                }
-            }
-        }
-        out
+        Some(Colony {
+            spawn,
+            in_room,
+            controller,
+            level,
+            creeps,
+            sinks,
+            sites,
+            sources,
+            room_energy,
+        })
     }
+}
+
+/// Up to five extensions once level 2 allows them, one site every 20 ticks, on a
+/// checkerboard ring around the spawn away from sources and the controller.
+fn extension_site(colony: &Colony, world: &GameWorld) -> Option<Intent> {
+    if colony.level.unwrap_or(0) < 2 || !colony.sites.is_empty() || !world.time().is_multiple_of(20)
+    {
+        return None;
+    }
+    let existing = colony
+        .in_room
+        .iter()
+        .filter(|o| matches!(o.kind, ObjectKind::Structure(StructureKind::Extension)))
+        .count();
+    if existing >= 5 {
+        return None;
+    }
+    let spawn = colony.spawn.pos;
+    let info = world.map().get(spawn.room);
+    for r in 2..8i32 {
+        for dy in -r..=r {
+            for dx in -r..=r {
+                if dx.abs() != r && dy.abs() != r || (dx + dy) % 2 != 0 {
+                    continue;
+                }
+                let (x, y) = (spawn.x as i32 + dx, spawn.y as i32 + dy);
+                let inner = 2..ROOM_SIZE as i32 - 2;
+                if !inner.contains(&x) || !inner.contains(&y) {
+                    continue;
+                }
+                let p = Position::new(spawn.room, x as u8, y as u8);
+                if info.terrain.get(p.x, p.y) == crate::terrain::Tile::Wall
+                    || colony.in_room.iter().any(|o| o.pos == p)
+                {
+                    continue;
+                }
+                let crowded = colony
+                    .sources
+                    .iter()
+                    .copied()
+                    .chain(colony.controller)
+                    .any(|o| o.pos.range_to(p) <= 1);
+                if crowded {
+                    continue;
+                }
+                return Some(Intent::CreateConstructionSite {
+                    room: info.name.clone(),
+                    x: p.x,
+                    y: p.y,
+                    structure: StructureKind::Extension,
+                });
+            }
+        }
+    }
+    None
 }

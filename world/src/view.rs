@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::constants::CONTROLLER_LEVELS;
+use crate::game_world::GameWorld;
 use crate::object::*;
-use crate::world_state::GameWorld;
 
 /// One body part as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -222,3 +222,40 @@ fn scripted_colonies_replay_to_the_same_hash() {
 fn different_seeds_give_different_worlds() {
     assert_ne!(new_world(1).0.state_hash(), new_world(2).0.state_hash());
 }
+
+/// Hashes recorded before the phases became bevy systems with a per-tick index (issue #14):
+/// a change to these is a change to the game's rules, not a refactor.
+#[test]
+fn known_runs_keep_their_recorded_hashes() {
+    let random: Vec<String> = [1u64, 2, 3]
+        .iter()
+        .map(|s| run(*s, 150).0.last().unwrap().to_hex())
+        .collect();
+    let colony = {
+        let (mut w, players) = new_world(9);
+        let mut bots: Vec<ScriptedColony> =
+            players.iter().map(|_| ScriptedColony::new(6)).collect();
+        for _ in 0..1500 {
+            let records = w.records();
+            let grid = PathGrid::build(&w);
+            let mut batch = IntentBatch::new();
+            for (bot, p) in bots.iter_mut().zip(&players) {
+                batch.extend(*p, bot.intents(&w, &grid, &records, *p));
+            }
+            w.tick(&batch);
+        }
+        w.state_hash().to_hex()
+    };
+    assert_eq!(
+        random,
+        [
+            "a98a466a825cf8e52ca629d19c055f3e36deebf3df39922e46b3dd841860f317",
+            "3f8eed30016910bb1a1ac85b60b019a2ae2c0a2eecbd7aaaceda272325c60ad7",
+            "43e5223d34bf57214ce61657d262fda97c2a670d3e8814f3017e376868afc034",
+        ]
+    );
+    assert_eq!(
+        colony,
+        "fb4d8eb2d785256e62e0f1a741092e51d333c9c310c491981ca0150ec120d1d9"
+    );
+}

@@ -1173,6 +1173,62 @@ fn claim_say_suicide_and_tower_codes() {
 }
 
 #[test]
+fn tower_at_rcl3_repairs_itself_attacks_with_falloff_and_pays_each_time() {
+    let mut s = scenario();
+    let tp = s.free_at_range(s.rec(s.spawn).pos, 3);
+    let tower = s.add(
+        tp,
+        Some(s.player),
+        Some(Hits {
+            hits: 2000,
+            max: 3000,
+        }),
+        Some(Store::new(500, 1000)),
+        ObjectKind::Structure(StructureKind::Tower),
+    );
+    let mut snap = s.world.snapshot();
+    let ctl = s.controller().id;
+    for o in &mut snap.objects {
+        if let (true, ObjectKind::Controller(c)) = (o.id == ctl, &mut o.kind) {
+            c.level = 3;
+        }
+    }
+    s.world = GameWorld::restore(snap).unwrap();
+    // A tower may repair itself: the same object spends energy and gains hits.
+    assert_eq!(
+        s.run(vec![Intent::TowerRepair {
+            tower,
+            target: tower
+        }]),
+        vec![R::Ok]
+    );
+    assert_eq!(s.energy(tower), 500 - TOWER_ENERGY_COST);
+    assert_eq!(
+        s.rec(tower).hits.unwrap().hits,
+        2000 + TOWER_POWER_REPAIR,
+        "range 0 is full power"
+    );
+    let far = s.free_at_range(tp, 10);
+    let enemy = s.add_creep_for(
+        PlayerId(99),
+        far,
+        &[Tough, Tough, Tough, Tough, Tough, Tough, Tough, Tough],
+        0,
+    );
+    assert_eq!(
+        s.run(vec![Intent::TowerAttack {
+            tower,
+            target: enemy
+        }]),
+        vec![R::Ok]
+    );
+    let dealt = 800 - s.rec(enemy).hits.unwrap().hits;
+    // Screeps: 600 * (1 - 0.75 * (10 - 5) / (20 - 5)) at range 10.
+    assert_eq!(dealt, 450);
+    assert_eq!(s.energy(tower), 500 - 2 * TOWER_ENERGY_COST);
+}
+
+#[test]
 fn unknown_player_intents_are_refused() {
     let mut s = scenario();
     let mut batch = IntentBatch::new();

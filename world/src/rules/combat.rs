@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
-use super::live;
 use super::validate::{Accepted, TowerAction, WorkAction};
 use crate::constants::*;
+use crate::geometry::Position;
 use crate::object::*;
+use crate::state::ObjectIndex;
 
 /// Screeps' tower falloff: full power within 5 tiles, 25% at 20 or more, linear between.
 pub fn tower_power(base: u32, range: u32) -> u32 {
@@ -30,18 +31,37 @@ pub(crate) fn distribute_body_hits(creep: &mut Creep, total: u32) {
     }
 }
 
-pub(crate) fn apply_combat_intents(world: &mut World) {
-    let (work, towers) = {
-        let mut acc = world.resource_mut::<Accepted>();
-        (
-            std::mem::take(&mut acc.work),
-            std::mem::take(&mut acc.towers),
-        )
-    };
-    let mut damage: BTreeMap<ObjectId, u32> = BTreeMap::new();
-    let mut healing: BTreeMap<ObjectId, u32> = BTreeMap::new();
+type Combatants<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static Position,
+        &'static mut ObjectKind,
+        Option<&'static mut Hits>,
+        Option<&'static mut Store>,
+    ),
+>;
+
+/// Damage and healing per target, summed before anything applies.
+#[derive(Default)]
+struct Ledger {
+    damage: BTreeMap<ObjectId, u32>,
+    healing: BTreeMap<ObjectId, u32>,
+}
+
+/// Applies attacks, ranged attacks, heals and tower actions accepted this tick.
+pub(crate) fn apply_combat_intents(
+    mut accepted: ResMut<Accepted>,
+    index: Res<ObjectIndex>,
+    mut objects: Combatants,
+) {
+    let work = std::mem::take(&mut accepted.work);
+    let towers = std::mem::take(&mut accepted.towers);
+    let entity = |id: &ObjectId| index.by_id.get(id).copied();
+    let mut ledger = Ledger::default();
     for (creep, action) in &work {
-        let (Some(cp), Some(c)) = (live::pos(world, *creep), live::creep(world, *creep)) else {
+        let Some(Ok((cp, ObjectKind::Creep(c), _, _))) = entity(creep).map(|e| objects.get(e))
+        else {
             continue;
         };
         let (target, range, amount, heal) = match action {
@@ -55,62 +75,84 @@ pub(crate) fn apply_combat_intents(world: &mut World) {
             WorkAction::Heal(t) => (*t, 1, c.active(BodyPartKind::Heal) * HEAL_POWER, true),
             _ => continue,
         };
-        let Some(tp) = live::pos(world, target) else {
+        let Some(Ok((tp, ..))) = entity(&target).map(|e| objects.get(e)) else {
             continue;
         };
-        if !cp.in_range_to(tp, range) {
+        if !cp.in_range_to(*tp, range) {
             continue;
         }
-        let book = if heal { &mut healing } else { &mut damage };
+        let book = if heal {
+            &mut ledger.healing
+        } else {
+            &mut ledger.damage
+        };
         *book.entry(target).or_default() += amount;
     }
     for (tower, action) in &towers {
-        let (Some(tp), Some(store)) = (live::pos(world, *tower), live::store(world, *tower)) else {
+        fire_tower(&mut objects, &entity, *tower, *action, &mut ledger);
+    }
+    let targets: std::collections::BTreeSet<ObjectId> = ledger
+        .damage
+        .keys()
+        .chain(ledger.healing.keys())
+        .copied()
+        .collect();
+    for target in targets {
+        let Some(Ok((_, mut kind, Some(mut hits), _))) =
+            entity(&target).map(|e| objects.get_mut(e))
+        else {
             continue;
         };
-        if store.energy < TOWER_ENERGY_COST {
-            continue;
-        }
-        let target = match action {
-            TowerAction::Attack(t) | TowerAction::Heal(t) | TowerAction::Repair(t) => *t,
-        };
-        let Some(target_pos) = live::pos(world, target) else {
-            continue;
-        };
-        let range = tp.range_to(target_pos);
-        live::add_energy(world, *tower, -(TOWER_ENERGY_COST as i64));
-        match action {
-            TowerAction::Attack(_) => {
-                *damage.entry(target).or_default() += tower_power(TOWER_POWER_ATTACK, range)
-            }
-            TowerAction::Heal(_) => {
-                *healing.entry(target).or_default() += tower_power(TOWER_POWER_HEAL, range)
-            }
-            TowerAction::Repair(_) => {
-                if let Some(h) = live::hits(world, target) {
-                    live::set_hits(
-                        world,
-                        target,
-                        h.hits
-                            .saturating_add(tower_power(TOWER_POWER_REPAIR, range)),
-                    );
-                }
-            }
+        let after = (hits.hits as i64 - ledger.damage.get(&target).copied().unwrap_or(0) as i64
+            + ledger.healing.get(&target).copied().unwrap_or(0) as i64)
+            .clamp(0, hits.max as i64) as u32;
+        hits.hits = after;
+        if let ObjectKind::Creep(c) = kind.as_mut() {
+            distribute_body_hits(c, after);
         }
     }
-    let targets: std::collections::BTreeSet<ObjectId> =
-        damage.keys().chain(healing.keys()).copied().collect();
-    for target in targets {
-        let Some(h) = live::hits(world, target) else {
-            continue;
-        };
-        let after = (h.hits as i64 - damage.get(&target).copied().unwrap_or(0) as i64
-            + healing.get(&target).copied().unwrap_or(0) as i64)
-            .clamp(0, h.max as i64) as u32;
-        live::set_hits(world, target, after);
-        if let Some(mut k) = live::kind_mut(world, target) {
-            if let ObjectKind::Creep(c) = k.as_mut() {
-                distribute_body_hits(c, after);
+}
+
+/// One tower action: spends the energy, books attack or heal, repairs at once.
+fn fire_tower(
+    objects: &mut Combatants,
+    entity: &impl Fn(&ObjectId) -> Option<Entity>,
+    tower: ObjectId,
+    action: TowerAction,
+    ledger: &mut Ledger,
+) {
+    let target = match action {
+        TowerAction::Attack(t) | TowerAction::Heal(t) | TowerAction::Repair(t) => t,
+    };
+    let (Some(tower_entity), Some(target_entity)) = (entity(&tower), entity(&target)) else {
+        return;
+    };
+    // Read both first and write one at a time: a tower may repair or attack itself.
+    let (Ok((tp, _, _, Some(store))), Ok((target_pos, ..))) =
+        (objects.get(tower_entity), objects.get(target_entity))
+    else {
+        return;
+    };
+    if store.energy < TOWER_ENERGY_COST {
+        return;
+    }
+    let range = tp.range_to(*target_pos);
+    if let Ok((_, _, _, Some(mut store))) = objects.get_mut(tower_entity) {
+        store.energy -= TOWER_ENERGY_COST;
+    }
+    match action {
+        TowerAction::Attack(_) => {
+            *ledger.damage.entry(target).or_default() += tower_power(TOWER_POWER_ATTACK, range)
+        }
+        TowerAction::Heal(_) => {
+            *ledger.healing.entry(target).or_default() += tower_power(TOWER_POWER_HEAL, range)
+        }
+        TowerAction::Repair(_) => {
+            if let Ok((_, _, Some(mut h), _)) = objects.get_mut(target_entity) {
+                h.hits = h
+                    .hits
+                    .saturating_add(tower_power(TOWER_POWER_REPAIR, range))
+                    .min(h.max);
             }
         }
     }

@@ -4,12 +4,13 @@ use bevy_ecs::prelude::*;
 
 use super::live;
 use super::validate::{Accepted, WorkAction};
-use super::{ObjectTable, TickReport};
+use super::TickReport;
 use crate::constants::*;
 use crate::geometry::Position;
 use crate::object::*;
+use crate::room_map::RoomMap;
+use crate::state::{despawn_object, spawn_object};
 use crate::terrain::Tile;
-use crate::world_state::{despawn_object, spawn_object, RoomMap};
 
 /// Deducts spawn energy (spawns first, then extensions, each in id order), creates the creep
 /// inside the spawn, and places construction sites.
@@ -236,12 +237,11 @@ fn complete_site(
         _ => owner,
     };
     let object = if kind == StructureKind::Spawn {
-        let table = ObjectTable::build(world);
-        let taken: Vec<String> = table
-            .records
-            .iter()
-            .filter(|o| o.owner == owner)
-            .filter_map(|o| match &o.kind {
+        let mut spawns = world.query::<(Option<&Owner>, &ObjectKind)>();
+        let taken: Vec<String> = spawns
+            .iter(world)
+            .filter(|(o, _)| o.map(|o| o.0) == owner)
+            .filter_map(|(_, k)| match k {
                 ObjectKind::Spawn(s) => Some(s.name.clone()),
                 _ => None,
             })
@@ -497,13 +497,11 @@ fn claim(world: &mut World, creep: ObjectId, target: ObjectId) {
             ticks_to_downgrade: CONTROLLER_DOWNGRADE[1],
         }),
     ));
-    let table = ObjectTable::build(world);
-    for o in table.records.iter().filter(|o| o.pos.room == tp.room) {
-        if let ObjectKind::Source(_) = o.kind {
-            if let Some(mut k) = live::kind_mut(world, o.id) {
-                if let ObjectKind::Source(s) = k.as_mut() {
-                    s.capacity = SOURCE_ENERGY_CAPACITY;
-                }
+    let mut sources = world.query::<(&Position, &mut ObjectKind)>();
+    for (pos, mut kind) in sources.iter_mut(world) {
+        if let ObjectKind::Source(s) = kind.as_mut() {
+            if pos.room == tp.room {
+                s.capacity = SOURCE_ENERGY_CAPACITY;
             }
         }
     }

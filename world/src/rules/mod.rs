@@ -1,5 +1,5 @@
-//! The tick's phases. Each phase is one exclusive system; the schedule chains them and runs
-//! single-threaded. Every loop that could depend on order iterates in object-id order.
+//! The tick's phases. Validation reads through queries and resources; the apply phases are
+//! exclusive systems. The schedule chains the phases and runs single-threaded. Every loop that could depend on order iterates in object-id order.
 
 use std::collections::BTreeMap;
 
@@ -8,16 +8,16 @@ use bevy_ecs::prelude::*;
 use crate::constants::ReturnCode;
 use crate::intent::IntentBatch;
 use crate::object::PlayerId;
-use crate::world_state::PlayerTickStats;
+use serde::{Deserialize, Serialize};
 
+mod census;
 mod combat;
 mod economy;
 mod movement;
-mod table;
 mod upkeep;
 mod validate;
 
-pub(crate) use table::ObjectTable;
+pub(crate) use validate::Accepted;
 
 /// Phases of one tick, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +36,14 @@ pub enum TickSet {
     Upkeep,
     /// Remove what died or was destroyed; leave tombstones.
     Cleanup,
+}
+
+/// Per-player counters for one tick.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerTickStats {
+    pub energy_harvested: u32,
+    pub creeps_spawned: u32,
+    pub creeps_died: u32,
 }
 
 /// The intents of the tick being processed.
@@ -62,7 +70,11 @@ pub(crate) fn configure(schedule: &mut Schedule) {
         )
             .chain(),
     );
-    schedule.add_systems(validate::validate_intents.in_set(TickSet::Validate));
+    schedule.add_systems(
+        (validate::clear_last_says, validate::validate_intents)
+            .chain()
+            .in_set(TickSet::Validate),
+    );
     schedule.add_systems(economy::apply_spawn_intents.in_set(TickSet::Spawn));
     schedule.add_systems(economy::apply_economy_intents.in_set(TickSet::Economy));
     schedule.add_systems(combat::apply_combat_intents.in_set(TickSet::Combat));
@@ -77,7 +89,7 @@ pub(crate) mod live {
 
     use crate::geometry::Position;
     use crate::object::*;
-    use crate::world_state::ObjectIndex;
+    use crate::state::ObjectIndex;
 
     pub fn entity(world: &World, id: ObjectId) -> Option<Entity> {
         world.resource::<ObjectIndex>().by_id.get(&id).copied()

@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 
-use super::live;
 use super::validate::Accepted;
 use crate::constants::*;
 use crate::geometry::{Position, ROOM_SIZE};
 use crate::object::*;
+use crate::room_map::RoomMap;
+use crate::state::{GameTime, ObjectIndex};
 use crate::terrain::Tile;
-use crate::world_state::{GameTime, RoomMap};
 
 /// splitmix64: the per-tick priority of a creep in move conflicts.
 pub(crate) fn move_priority(tick: u64, id: ObjectId) -> u64 {
@@ -56,54 +56,116 @@ pub(crate) fn move_fatigue(creep: &Creep, energy: u32, tile: Tile, road: bool) -
     weight * factor
 }
 
-pub(crate) fn move_creeps(world: &mut World) {
-    let moves = std::mem::take(&mut world.resource_mut::<Accepted>().moves);
+/// Where creeps and obstacles stand at the start of movement.
+struct Occupancy {
+    creep_at: BTreeMap<Position, ObjectId>,
+    /// Obstacle structures, sources and minerals.
+    blocked: BTreeSet<Position>,
+    roads: BTreeSet<Position>,
+}
+
+/// The creeps that may move and where each wants to go.
+type Movers = BTreeMap<ObjectId, Position>;
+
+type MovingCreeps<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ObjectId,
+        &'static mut Position,
+        &'static mut ObjectKind,
+        Option<&'static Store>,
+    ),
+>;
+
+/// Resolves the tick's accepted moves (see the module docs for the conflict rule).
+pub(crate) fn move_creeps(
+    mut accepted: ResMut<Accepted>,
+    time: Res<GameTime>,
+    map: Res<RoomMap>,
+    index: Res<ObjectIndex>,
+    mut creeps: MovingCreeps,
+) {
+    let moves = std::mem::take(&mut accepted.moves);
     if moves.is_empty() {
         return;
     }
-    let tick = world.resource::<GameTime>().0;
-    let map = world.resource::<RoomMap>().clone();
-    // Occupancy: obstacles (creeps and obstacle structures) and roads by tile.
-    let mut creep_at: BTreeMap<Position, ObjectId> = BTreeMap::new();
-    let mut blocked: BTreeSet<Position> = BTreeSet::new();
-    let mut roads: BTreeSet<Position> = BTreeSet::new();
-    {
-        let mut q = world.query::<(&ObjectId, &Position, &ObjectKind)>();
-        for (id, pos, kind) in q.iter(world) {
-            match kind {
-                ObjectKind::Creep(c) if !c.spawning => {
-                    creep_at.insert(*pos, *id);
-                }
-                ObjectKind::Structure(StructureKind::Road) => {
-                    roads.insert(*pos);
-                }
-                k if k.is_obstacle() && !matches!(k, ObjectKind::Creep(_)) => {
-                    blocked.insert(*pos);
-                }
-                _ => {}
-            }
-        }
-    }
-    // 1. Targets.
-    let mut target_of: BTreeMap<ObjectId, Position> = BTreeMap::new();
-    let mut from_of: BTreeMap<ObjectId, Position> = BTreeMap::new();
+    let occupancy = occupancy(&creeps);
+    let mut target_of = Movers::new();
     for (creep, dir) in &moves {
-        let (Some(pos), Some(c)) = (live::pos(world, *creep), live::creep(world, *creep)) else {
+        let Some(Ok((_, pos, ObjectKind::Creep(c), _))) =
+            index.by_id.get(creep).map(|e| creeps.get(*e))
+        else {
             continue;
         };
         if c.spawning || c.fatigue > 0 {
             continue;
         }
         let Some(to) = pos.step(*dir) else { continue };
-        if map.tile(to) == Tile::Wall || blocked.contains(&to) {
+        if map.tile(to) == Tile::Wall || occupancy.blocked.contains(&to) {
             continue;
         }
         target_of.insert(*creep, to);
-        from_of.insert(*creep, pos);
     }
-    // 2. One winner per tile.
+    let winners = winners(time.0, &target_of, &occupancy);
+    let arrived: BTreeSet<Position> = winners.iter().map(|w| target_of[w]).collect();
+    for w in &winners {
+        let to = target_of[w];
+        let Some(Ok((_, mut pos, mut kind, store))) =
+            index.by_id.get(w).map(|e| creeps.get_mut(*e))
+        else {
+            continue;
+        };
+        let energy = store.map_or(0, |s| s.energy);
+        let mut dest = to;
+        if to.is_edge() {
+            if let Some(across) = crossing(&map, to) {
+                let free = !occupancy.blocked.contains(&across)
+                    && !arrived.contains(&across)
+                    && occupancy
+                        .creep_at
+                        .get(&across)
+                        .is_none_or(|o| winners.contains(o) && target_of[o] != across);
+                if free {
+                    dest = across;
+                }
+            }
+        }
+        *pos = dest;
+        if let ObjectKind::Creep(c) = kind.as_mut() {
+            c.fatigue += move_fatigue(c, energy, map.tile(to), occupancy.roads.contains(&to));
+        }
+    }
+}
+
+fn occupancy(creeps: &MovingCreeps) -> Occupancy {
+    let mut occupancy = Occupancy {
+        creep_at: BTreeMap::new(),
+        blocked: BTreeSet::new(),
+        roads: BTreeSet::new(),
+    };
+    for (id, pos, kind, _) in creeps.iter() {
+        match kind {
+            ObjectKind::Creep(c) if !c.spawning => {
+                occupancy.creep_at.insert(*pos, *id);
+            }
+            ObjectKind::Structure(StructureKind::Road) => {
+                occupancy.roads.insert(*pos);
+            }
+            k if k.is_obstacle() && !matches!(k, ObjectKind::Creep(_)) => {
+                occupancy.blocked.insert(*pos);
+            }
+            _ => {}
+        }
+    }
+    occupancy
+}
+
+/// One winner per tile, then winners whose tile stays occupied drop out until nothing
+/// changes; chains, swaps and cycles survive together.
+fn winners(tick: u64, target_of: &Movers, occupancy: &Occupancy) -> BTreeSet<ObjectId> {
     let mut claimants: BTreeMap<Position, Vec<ObjectId>> = BTreeMap::new();
-    for (creep, to) in &target_of {
+    for (creep, to) in target_of {
         claimants.entry(*to).or_default().push(*creep);
     }
     let mut winners: BTreeSet<ObjectId> = BTreeSet::new();
@@ -112,61 +174,22 @@ pub(crate) fn move_creeps(world: &mut World) {
             winners.insert(*w);
         }
     }
-    // 3. Drop winners whose tile stays occupied, until nothing changes; cycles survive.
     loop {
-        let mut dropped = Vec::new();
-        for w in &winners {
-            let to = target_of[w];
-            if let Some(occupant) = creep_at.get(&to) {
-                if occupant != w && !winners.contains(occupant) {
-                    dropped.push(*w);
-                }
-            }
-        }
+        let dropped: Vec<ObjectId> = winners
+            .iter()
+            .filter(|w| {
+                occupancy
+                    .creep_at
+                    .get(&target_of[w])
+                    .is_some_and(|occupant| occupant != *w && !winners.contains(occupant))
+            })
+            .copied()
+            .collect();
         if dropped.is_empty() {
-            break;
+            return winners;
         }
         for d in dropped {
             winners.remove(&d);
-        }
-    }
-    // 4. Apply, with fatigue and border crossing.
-    let mut arrived: BTreeMap<Position, ObjectId> = BTreeMap::new();
-    for w in &winners {
-        arrived.insert(target_of[w], *w);
-    }
-    for w in &winners {
-        let to = target_of[w];
-        let Some(e) = live::entity(world, *w) else {
-            continue;
-        };
-        let energy = world.get::<Store>(e).map_or(0, |s| s.energy);
-        let fatigue = match world.get::<ObjectKind>(e) {
-            Some(ObjectKind::Creep(c)) => {
-                move_fatigue(c, energy, map.tile(to), roads.contains(&to))
-            }
-            _ => 0,
-        };
-        let mut dest = to;
-        if to.is_edge() {
-            if let Some(across) = crossing(&map, to) {
-                let free = !blocked.contains(&across)
-                    && !arrived.contains_key(&across)
-                    && creep_at
-                        .get(&across)
-                        .is_none_or(|o| winners.contains(o) && target_of[o] != across);
-                if free {
-                    dest = across;
-                }
-            }
-        }
-        if let Some(mut p) = world.get_mut::<Position>(e) {
-            *p = dest;
-        }
-        if let Some(mut k) = world.get_mut::<ObjectKind>(e) {
-            if let ObjectKind::Creep(c) = k.as_mut() {
-                c.fatigue += fatigue;
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! End-of-tick upkeep and cleanup.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 
@@ -11,13 +11,20 @@ use super::TickReport;
 use crate::constants::*;
 use crate::geometry::{Direction, Position, RoomId};
 use crate::object::*;
+use crate::room_map::RoomMap;
+use crate::state::{despawn_object, spawn_object, GameTime, ObjectIndex};
 use crate::terrain::Tile;
-use crate::world_state::{despawn_object, spawn_object, GameTime, ObjectIndex, RoomMap};
 
 /// Spawning progress, ageing, fatigue recovery, `say`, source regeneration, spawn energy
 /// regeneration, decay of piles, tombstones, roads and containers, and controller downgrade.
 /// Every object is visited in id order.
 pub(crate) fn run_upkeep(world: &mut World) {
+    apply_says(world);
+    // The map is read-only here; scoping it out of the world avoids copying it every tick.
+    world.resource_scope(|world, map: Mut<RoomMap>| upkeep_objects(world, &map));
+}
+
+fn apply_says(world: &mut World) {
     let says = std::mem::take(&mut world.resource_mut::<Accepted>().says);
     for (creep, saying) in says {
         if let Some(mut k) = live::kind_mut(world, creep) {
@@ -26,46 +33,112 @@ pub(crate) fn run_upkeep(world: &mut World) {
             }
         }
     }
-    let map = world.resource::<RoomMap>().clone();
+}
+
+/// What upkeep needs to know about the state before it changes anything.
+struct UpkeepStart {
+    /// Room energy (spawns + extensions) per owner, for spawn regeneration.
+    room_energy: BTreeMap<(RoomId, PlayerId), u32>,
+    /// Tiles a creep stepping out of a spawn cannot take.
+    occupied: BTreeSet<Position>,
+    /// Rooms with an owned controller (containers decay slower there).
+    owned_rooms: BTreeSet<RoomId>,
+}
+
+fn survey(world: &mut World) -> UpkeepStart {
+    let mut start = UpkeepStart {
+        room_energy: BTreeMap::new(),
+        occupied: BTreeSet::new(),
+        owned_rooms: BTreeSet::new(),
+    };
+    let mut q = world.query::<(&Position, &ObjectKind, Option<&Owner>, Option<&Store>)>();
+    for (pos, kind, owner, store) in q.iter(world) {
+        match (kind, owner, store) {
+            (
+                ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension),
+                Some(o),
+                Some(s),
+            ) => {
+                *start.room_energy.entry((pos.room, o.0)).or_default() += s.energy;
+            }
+            (ObjectKind::Controller(c), Some(_), _) if c.level > 0 => {
+                start.owned_rooms.insert(pos.room);
+            }
+            _ => {}
+        }
+        let creep_inside = matches!(kind, ObjectKind::Creep(c) if c.spawning);
+        if kind.is_obstacle() && !creep_inside {
+            start.occupied.insert(*pos);
+        }
+    }
+    start
+}
+
+/// What ageing one object asks of the rest of upkeep.
+#[derive(Default)]
+struct Aged {
+    /// The creep a spawn finished this tick.
+    finished_spawn: Option<ObjectId>,
+    /// The object is gone (a decayed tombstone).
+    remove: bool,
+    /// A spawn, which may regenerate energy.
+    spawn: bool,
+}
+
+/// One tick of time for one object's own counters.
+fn age(kind: &mut ObjectKind) -> Aged {
+    let mut aged = Aged::default();
+    match kind {
+        ObjectKind::Creep(c) if !c.spawning => {
+            c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
+            let recovery = 2 * c.active(BodyPartKind::Move);
+            c.fatigue = c.fatigue.saturating_sub(recovery);
+        }
+        ObjectKind::Spawn(s) => {
+            if let Some(sp) = s.spawning.as_mut() {
+                sp.remaining_time = sp.remaining_time.saturating_sub(1);
+                if sp.remaining_time == 0 {
+                    aged.finished_spawn = Some(sp.creep);
+                }
+            }
+            aged.spawn = true;
+        }
+        ObjectKind::Source(s) => {
+            if let Some(t) = s.ticks_to_regeneration {
+                if t <= 1 {
+                    s.energy = s.capacity;
+                    s.ticks_to_regeneration = None;
+                } else {
+                    s.ticks_to_regeneration = Some(t - 1);
+                }
+            }
+        }
+        ObjectKind::Tombstone(t) => {
+            t.ticks_to_decay = t.ticks_to_decay.saturating_sub(1);
+            aged.remove = t.ticks_to_decay == 0;
+        }
+        ObjectKind::Controller(c) if c.level > 0 => {
+            c.ticks_to_downgrade = c.ticks_to_downgrade.saturating_sub(1);
+            if c.ticks_to_downgrade == 0 {
+                c.level -= 1;
+                c.progress = 0;
+                c.ticks_to_downgrade = CONTROLLER_DOWNGRADE[c.level as usize];
+            }
+        }
+        _ => {}
+    }
+    aged
+}
+
+fn upkeep_objects(world: &mut World, map: &RoomMap) {
     let ids: Vec<ObjectId> = world
         .resource::<ObjectIndex>()
         .by_id
         .keys()
         .copied()
         .collect();
-    // Room energy (spawns + extensions) at the start of upkeep, for spawn regeneration.
-    let mut room_energy: BTreeMap<(RoomId, PlayerId), u32> = BTreeMap::new();
-    let mut occupied: std::collections::BTreeSet<Position> = std::collections::BTreeSet::new();
-    {
-        let mut q = world.query::<(&Position, &ObjectKind, Option<&Owner>, Option<&Store>)>();
-        for (pos, kind, owner, store) in q.iter(world) {
-            if let (
-                ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension),
-                Some(o),
-                Some(s),
-            ) = (kind, owner, store)
-            {
-                *room_energy.entry((pos.room, o.0)).or_default() += s.energy;
-            }
-            let creep_inside = matches!(kind, ObjectKind::Creep(c) if c.spawning);
-            if kind.is_obstacle() && !creep_inside {
-                occupied.insert(*pos);
-            }
-        }
-    }
+    let mut start = survey(world);
     let mut piles = Piles::build(world);
-    let mut owned_rooms: BTreeMap<RoomId, PlayerId> = BTreeMap::new();
-    for id in &ids {
-        if let (Some(ObjectKind::Controller(c)), Some(p), Some(pos)) = (
-            live::kind(world, *id),
-            live::owner(world, *id),
-            live::pos(world, *id),
-        ) {
-            if c.level > 0 {
-                owned_rooms.insert(pos.room, p);
-            }
-        }
-    }
     // Creeps that finish spawning step out after the loop, so they are not aged this tick
     // whatever their id is relative to their spawn's.
     let mut finished: Vec<(ObjectId, ObjectId, Position)> = Vec::new();
@@ -77,64 +150,18 @@ pub(crate) fn run_upkeep(world: &mut World) {
             .get::<Position>(e)
             .expect("every object has a position");
         let owner = world.get::<Owner>(e).map(|o| o.0);
+        let mut aged = age(&mut world
+            .get_mut::<ObjectKind>(e)
+            .expect("every object has a kind"));
         let mut drop_at: Option<(Position, u32)> = None;
-        let mut remove = false;
-        let mut finished_spawn: Option<ObjectId> = None;
-        let mut regen_spawn = false;
-        {
-            let mut kind = world
-                .get_mut::<ObjectKind>(e)
-                .expect("every object has a kind");
-            match kind.as_mut() {
-                ObjectKind::Creep(c) if !c.spawning => {
-                    c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
-                    let recovery = 2 * c.active(BodyPartKind::Move);
-                    c.fatigue = c.fatigue.saturating_sub(recovery);
-                }
-                ObjectKind::Spawn(s) => {
-                    if let Some(sp) = s.spawning.as_mut() {
-                        sp.remaining_time = sp.remaining_time.saturating_sub(1);
-                        if sp.remaining_time == 0 {
-                            finished_spawn = Some(sp.creep);
-                        }
-                    }
-                    regen_spawn = true;
-                }
-                ObjectKind::Source(s) => {
-                    if let Some(t) = s.ticks_to_regeneration {
-                        if t <= 1 {
-                            s.energy = s.capacity;
-                            s.ticks_to_regeneration = None;
-                        } else {
-                            s.ticks_to_regeneration = Some(t - 1);
-                        }
-                    }
-                }
-                ObjectKind::Tombstone(t) => {
-                    t.ticks_to_decay = t.ticks_to_decay.saturating_sub(1);
-                    if t.ticks_to_decay == 0 {
-                        remove = true;
-                    }
-                }
-                ObjectKind::Controller(c) if c.level > 0 => {
-                    c.ticks_to_downgrade = c.ticks_to_downgrade.saturating_sub(1);
-                    if c.ticks_to_downgrade == 0 {
-                        c.level -= 1;
-                        c.progress = 0;
-                        c.ticks_to_downgrade = CONTROLLER_DOWNGRADE[c.level as usize];
-                    }
-                }
-                _ => {}
-            }
-        }
         match live::kind(world, id) {
             Some(ObjectKind::Resource) => {
                 let amount = live::store(world, id).map_or(0, |s| s.energy);
                 let next = amount - amount.div_ceil(ENERGY_DECAY);
                 live::set_energy(world, id, next);
-                remove = next == 0;
+                aged.remove = next == 0;
             }
-            Some(ObjectKind::Tombstone(_)) if remove => {
+            Some(ObjectKind::Tombstone(_)) if aged.remove => {
                 drop_at = Some((pos, live::store(world, id).map_or(0, |s| s.energy)));
             }
             Some(ObjectKind::Controller(c)) if c.level == 0 && owner.is_some() => {
@@ -142,56 +169,14 @@ pub(crate) fn run_upkeep(world: &mut World) {
             }
             _ => {}
         }
-        if regen_spawn {
-            if let Some(p) = owner {
-                let total = room_energy.get(&(pos.room, p)).copied().unwrap_or(0);
-                if total < SPAWN_ENERGY_CAPACITY {
-                    if let Some(mut s) = world.get_mut::<Store>(e) {
-                        if s.energy < s.capacity {
-                            s.energy += 1;
-                        }
-                    }
-                }
-            }
+        if let (true, Some(p)) = (aged.spawn, owner) {
+            regenerate_spawn(world, e, &start.room_energy, pos.room, p);
         }
-        if let Some(mut d) = world.get_mut::<Decay>(e) {
-            d.ticks = d.ticks.saturating_sub(1);
-            if d.ticks == 0 {
-                let kind = live::kind(world, id).and_then(|k| k.structure());
-                let tile = map.tile(pos);
-                let (amount, period) = match kind {
-                    Some(StructureKind::Road) => {
-                        let ratio = match tile {
-                            Tile::Swamp => CONSTRUCTION_COST_ROAD_SWAMP_RATIO,
-                            Tile::Wall => CONSTRUCTION_COST_ROAD_WALL_RATIO,
-                            Tile::Plain => 1,
-                        };
-                        (ROAD_DECAY_AMOUNT * ratio, ROAD_DECAY_TIME)
-                    }
-                    _ => {
-                        let owned = owned_rooms.contains_key(&pos.room);
-                        (
-                            CONTAINER_DECAY,
-                            if owned {
-                                CONTAINER_DECAY_TIME_OWNED
-                            } else {
-                                CONTAINER_DECAY_TIME
-                            },
-                        )
-                    }
-                };
-                if let Some(mut d) = world.get_mut::<Decay>(e) {
-                    d.ticks = period;
-                }
-                if let Some(h) = live::hits(world, id) {
-                    live::set_hits(world, id, h.hits.saturating_sub(amount));
-                }
-            }
-        }
-        if let Some(creep) = finished_spawn {
+        decay_structure(world, e, pos, map, &start.owned_rooms);
+        if let Some(creep) = aged.finished_spawn {
             finished.push((id, creep, pos));
         }
-        if remove {
+        if aged.remove {
             despawn_object(world, id);
         }
         if let Some((p, amount)) = drop_at {
@@ -199,7 +184,62 @@ pub(crate) fn run_upkeep(world: &mut World) {
         }
     }
     for (spawn, creep, pos) in finished {
-        place_spawned_creep(world, &map, spawn, creep, pos, &mut occupied);
+        place_spawned_creep(world, map, spawn, creep, pos, &mut start.occupied);
+    }
+}
+
+/// A spawn gains 1 energy a tick while its owner's room energy is below a spawn's capacity.
+fn regenerate_spawn(
+    world: &mut World,
+    spawn: Entity,
+    room_energy: &BTreeMap<(RoomId, PlayerId), u32>,
+    room: RoomId,
+    owner: PlayerId,
+) {
+    let total = room_energy.get(&(room, owner)).copied().unwrap_or(0);
+    if total < SPAWN_ENERGY_CAPACITY {
+        if let Some(mut s) = world.get_mut::<Store>(spawn) {
+            if s.energy < s.capacity {
+                s.energy += 1;
+            }
+        }
+    }
+}
+
+/// Roads and containers lose hits every decay period (roads on swamp and walls more,
+/// containers in owned rooms less often).
+fn decay_structure(
+    world: &mut World,
+    e: Entity,
+    pos: Position,
+    map: &RoomMap,
+    owned_rooms: &BTreeSet<RoomId>,
+) {
+    let Some(mut d) = world.get_mut::<Decay>(e) else {
+        return;
+    };
+    d.ticks = d.ticks.saturating_sub(1);
+    if d.ticks > 0 {
+        return;
+    }
+    let kind = world.get::<ObjectKind>(e).and_then(|k| k.structure());
+    let (amount, period) = match kind {
+        Some(StructureKind::Road) => {
+            let ratio = match map.tile(pos) {
+                Tile::Swamp => CONSTRUCTION_COST_ROAD_SWAMP_RATIO,
+                Tile::Wall => CONSTRUCTION_COST_ROAD_WALL_RATIO,
+                Tile::Plain => 1,
+            };
+            (ROAD_DECAY_AMOUNT * ratio, ROAD_DECAY_TIME)
+        }
+        _ if owned_rooms.contains(&pos.room) => (CONTAINER_DECAY, CONTAINER_DECAY_TIME_OWNED),
+        _ => (CONTAINER_DECAY, CONTAINER_DECAY_TIME),
+    };
+    if let Some(mut d) = world.get_mut::<Decay>(e) {
+        d.ticks = period;
+    }
+    if let Some(mut h) = world.get_mut::<Hits>(e) {
+        h.hits = h.hits.saturating_sub(amount).min(h.max);
     }
 }
 
@@ -211,7 +251,7 @@ fn place_spawned_creep(
     spawn: ObjectId,
     creep: ObjectId,
     at: Position,
-    occupied: &mut std::collections::BTreeSet<Position>,
+    occupied: &mut BTreeSet<Position>,
 ) {
     let Some(tile) = Direction::ALL
         .iter()

@@ -1,0 +1,122 @@
+//! What validation reads: one object's components through a read-only [`Query`], and the
+//! counts Screeps' checks need (room energy, construction sites, controllers, creep names…)
+//! gathered in one pass at the start of the phase instead of a scan per intent.
+//!
+//! Nothing here copies an object: a [`Census`] borrows names and entities from the query it
+//! was built from, and lives for one run of the validate system.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::query::QueryData;
+
+use crate::geometry::{Position, RoomId};
+use crate::object::*;
+use crate::state::ObjectIndex;
+
+/// The components validation reads of one object.
+#[derive(QueryData)]
+pub(crate) struct ObjectData {
+    pub id: &'static ObjectId,
+    pub pos: &'static Position,
+    pub owner: Option<&'static Owner>,
+    pub kind: &'static ObjectKind,
+    pub store: Option<&'static Store>,
+    pub hits: Option<&'static Hits>,
+}
+
+/// A borrowed view of one object (the query item).
+pub(crate) type Object<'w> = ObjectDataItem<'w>;
+
+impl Object<'_> {
+    pub fn owner(&self) -> Option<PlayerId> {
+        self.owner.map(|o| o.0)
+    }
+
+    pub fn energy(&self) -> u32 {
+        self.store.map_or(0, |s| s.energy)
+    }
+
+    pub fn creep(&self) -> Option<&Creep> {
+        match self.kind {
+            ObjectKind::Creep(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// Counts over every object at the start of the tick, keyed so each check is one lookup.
+#[derive(Default)]
+pub(crate) struct Census<'w> {
+    /// Entities on each tile.
+    pub by_tile: BTreeMap<Position, Vec<Entity>>,
+    /// The controller of each room that has one.
+    pub controllers: BTreeMap<RoomId, Entity>,
+    /// Controllers each player owns.
+    pub owned_controllers: BTreeMap<PlayerId, usize>,
+    /// Construction sites each player has placed.
+    pub sites_of: BTreeMap<PlayerId, usize>,
+    /// Energy in each player's spawns and extensions, per room.
+    pub room_energy: BTreeMap<(PlayerId, RoomId), u32>,
+    /// Structures and construction sites of each kind, per room.
+    pub structures: BTreeMap<(RoomId, StructureKind), usize>,
+    /// Every creep name per owner.
+    pub creep_names: BTreeSet<(PlayerId, &'w str)>,
+    /// Rooms where the player owns any object but a construction site (what the player sees
+    /// and may build in).
+    pub visible: BTreeSet<(PlayerId, RoomId)>,
+}
+
+impl<'w> Census<'w> {
+    /// One pass over every object, in id order.
+    pub fn take(objects: &'w Query<'_, '_, ObjectData>, index: &ObjectIndex) -> Census<'w> {
+        let mut census = Census::default();
+        for &entity in index.by_id.values() {
+            let Ok(o) = objects.get(entity) else {
+                continue;
+            };
+            census.count(entity, o);
+        }
+        census
+    }
+
+    fn count(&mut self, entity: Entity, o: Object<'w>) {
+        let room = o.pos.room;
+        self.by_tile.entry(*o.pos).or_default().push(entity);
+        let owner = o.owner();
+        match o.kind {
+            ObjectKind::Controller(_) => {
+                self.controllers.insert(room, entity);
+                if let Some(p) = owner {
+                    *self.owned_controllers.entry(p).or_default() += 1;
+                }
+            }
+            ObjectKind::ConstructionSite(site) => {
+                if let Some(p) = owner {
+                    *self.sites_of.entry(p).or_default() += 1;
+                }
+                *self.structures.entry((room, site.structure)).or_default() += 1;
+            }
+            ObjectKind::Creep(c) => {
+                if let Some(p) = owner {
+                    self.creep_names.insert((p, c.name.as_str()));
+                }
+            }
+            _ => {}
+        }
+        if let Some(kind) = o.kind.structure() {
+            *self.structures.entry((room, kind)).or_default() += 1;
+        }
+        if let Some(p) = owner {
+            if matches!(
+                o.kind,
+                ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension)
+            ) {
+                *self.room_energy.entry((p, room)).or_default() += o.energy();
+            }
+            if !matches!(o.kind, ObjectKind::ConstructionSite(_)) {
+                self.visible.insert((p, room));
+            }
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! Checks for what a creep can be asked to do, each in Screeps' order of checks (the first
+//! failing check decides the return code).
+
+use super::{Check, Validator, WorkAction};
+use crate::constants::*;
+use crate::geometry::Direction;
+use crate::object::*;
+use crate::rules::census::Object;
+
+/// Whether a creep can transfer energy into `o`.
+fn can_receive_energy(o: &Object) -> bool {
+    match o.kind {
+        ObjectKind::Creep(c) => !c.spawning,
+        ObjectKind::Spawn(_) => true,
+        ObjectKind::Structure(k) => matches!(
+            k,
+            StructureKind::Extension
+                | StructureKind::Container
+                | StructureKind::Tower
+                | StructureKind::Storage
+        ),
+        _ => false,
+    }
+}
+
+/// Whether a creep can withdraw energy from `o`.
+fn can_give_energy(o: &Object) -> bool {
+    match o.kind {
+        ObjectKind::Spawn(_) | ObjectKind::Tombstone(_) => true,
+        ObjectKind::Structure(k) => matches!(
+            k,
+            StructureKind::Extension
+                | StructureKind::Container
+                | StructureKind::Tower
+                | StructureKind::Storage
+        ),
+        _ => false,
+    }
+}
+
+/// A structure with hits that is not a controller (what repair and towers' repair accept).
+pub(super) fn is_repairable(o: &Object) -> bool {
+    o.kind
+        .structure()
+        .is_some_and(|k| k != StructureKind::Controller)
+        && o.hits.is_some()
+}
+
+impl Validator<'_, '_, '_> {
+    pub(super) fn check_move(&mut self, player: PlayerId, creep: ObjectId, dir: u8) -> Check<()> {
+        let (_, c) = self.own_creep(player, creep)?;
+        if c.fatigue > 0 {
+            return Err(ReturnCode::Tired);
+        }
+        if c.active(BodyPartKind::Move) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        let dir = Direction::from_number(dir).ok_or(ReturnCode::InvalidArgs)?;
+        self.accepted.moves.insert(creep, dir);
+        Ok(())
+    }
+
+    pub(super) fn check_harvest(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        if c.active(BodyPartKind::Work) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        let t = self.target(target)?;
+        match t.kind {
+            ObjectKind::Source(s) => {
+                if s.energy == 0 {
+                    return Err(ReturnCode::NotEnoughResources);
+                }
+                if !t.pos.is_near_to(*o.pos) {
+                    return Err(ReturnCode::NotInRange);
+                }
+                if let Some((ctl, _)) = self.controller_of(o.pos.room) {
+                    if ctl.owner().is_some_and(|p| p != player) {
+                        return Err(ReturnCode::NotOwner);
+                    }
+                }
+            }
+            ObjectKind::Mineral(m) => {
+                if m.amount == 0 {
+                    return Err(ReturnCode::NotEnoughResources);
+                }
+                if !t.pos.is_near_to(*o.pos) {
+                    return Err(ReturnCode::NotInRange);
+                }
+                // No extractors in this world.
+                return Err(ReturnCode::NotFound);
+            }
+            _ => return Err(ReturnCode::InvalidTarget),
+        }
+        self.set_work(creep, WorkAction::Harvest(target));
+        Ok(())
+    }
+
+    pub(super) fn check_transfer(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+        amount: Option<u32>,
+    ) -> Check<()> {
+        let (o, _) = self.own_creep(player, creep)?;
+        let t = self.target(target)?;
+        if matches!(t.kind, ObjectKind::Controller(_)) {
+            // Screeps: transferring energy to a controller is upgradeController.
+            return self.check_upgrade(player, creep, target);
+        }
+        if !can_receive_energy(&t) || t.id == o.id {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        let have = o.energy();
+        if have == 0 {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let (used, cap) = match t.kind {
+            ObjectKind::Creep(c) => (t.energy(), c.carry_capacity()),
+            _ => (t.energy(), t.store.map_or(0, |s| s.capacity)),
+        };
+        if used >= cap {
+            return Err(ReturnCode::Full);
+        }
+        let amount = amount.filter(|a| *a > 0).unwrap_or(have.min(cap - used));
+        if have < amount {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        if amount == 0 || used + amount > cap {
+            return Err(ReturnCode::Full);
+        }
+        self.accepted
+            .transfers
+            .insert(creep, (target, Some(amount)));
+        Ok(())
+    }
+
+    pub(super) fn check_withdraw(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+        amount: Option<u32>,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        let t = self.target(target)?;
+        if !can_give_energy(&t) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        let free = c.carry_capacity().saturating_sub(o.energy());
+        if free == 0 {
+            return Err(ReturnCode::Full);
+        }
+        let available = t.energy();
+        let amount = amount.filter(|a| *a > 0).unwrap_or(available.min(free));
+        if available == 0 || available < amount {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        if amount > free {
+            return Err(ReturnCode::Full);
+        }
+        self.accepted
+            .withdraws
+            .insert(creep, (target, Some(amount)));
+        Ok(())
+    }
+
+    pub(super) fn check_pickup(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        let t = self.target(target)?;
+        if !matches!(t.kind, ObjectKind::Resource) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if o.energy() >= c.carry_capacity() {
+            return Err(ReturnCode::Full);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.accepted.pickups.insert(creep, target);
+        Ok(())
+    }
+
+    pub(super) fn check_drop(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        amount: Option<u32>,
+    ) -> Check<()> {
+        let (o, _) = self.own_creep(player, creep)?;
+        let have = o.energy();
+        if have == 0 {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let amount = amount.filter(|a| *a > 0).unwrap_or(have);
+        if have < amount {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        self.accepted.drops.insert(creep, Some(amount));
+        Ok(())
+    }
+
+    pub(super) fn check_build(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let o = self.working_creep(player, creep)?;
+        let t = self.target(target)?;
+        let ObjectKind::ConstructionSite(site) = t.kind else {
+            return Err(ReturnCode::InvalidTarget);
+        };
+        if t.owner() != Some(player) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !o.pos.in_range_to(*t.pos, 3) {
+            return Err(ReturnCode::NotInRange);
+        }
+        if site.structure.is_obstacle() && self.obstacle_at(*t.pos) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        self.set_work(creep, WorkAction::Build(target));
+        Ok(())
+    }
+
+    pub(super) fn check_repair(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let o = self.working_creep(player, creep)?;
+        let t = self.target(target)?;
+        if !is_repairable(&t) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !o.pos.in_range_to(*t.pos, 3) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.set_work(creep, WorkAction::Repair(target));
+        Ok(())
+    }
+
+    pub(super) fn check_upgrade(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let o = self.working_creep(player, creep)?;
+        let t = self.target(target)?;
+        let ObjectKind::Controller(ctl) = t.kind else {
+            return Err(ReturnCode::InvalidTarget);
+        };
+        if !t.pos.in_range_to(*o.pos, 3) {
+            return Err(ReturnCode::NotInRange);
+        }
+        if t.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if ctl.level == 0 {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        self.accepted.upgrades.insert(creep, target);
+        Ok(())
+    }
+
+    /// `attack` (range 1, ATTACK parts) or `rangedAttack` (range 3, RANGED_ATTACK parts).
+    pub(super) fn check_attack(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+        ranged: bool,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        let part = if ranged {
+            BodyPartKind::RangedAttack
+        } else {
+            BodyPartKind::Attack
+        };
+        if c.active(part) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        let t = self.target(target)?;
+        let attackable = match t.kind {
+            ObjectKind::Creep(tc) => !tc.spawning,
+            ObjectKind::Spawn(_) | ObjectKind::Structure(_) => t.hits.is_some(),
+            _ => false,
+        };
+        if !attackable {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        let range = if ranged { 3 } else { 1 };
+        if !o.pos.in_range_to(*t.pos, range) {
+            return Err(ReturnCode::NotInRange);
+        }
+        let action = if ranged {
+            WorkAction::RangedAttack(target)
+        } else {
+            WorkAction::Attack(target)
+        };
+        self.set_work(creep, action);
+        Ok(())
+    }
+
+    pub(super) fn check_heal(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        if c.active(BodyPartKind::Heal) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        let t = self.target(target)?;
+        if t.creep().is_none() {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.set_work(creep, WorkAction::Heal(target));
+        Ok(())
+    }
+
+    pub(super) fn check_claim(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        let owned = self
+            .census
+            .owned_controllers
+            .get(&player)
+            .copied()
+            .unwrap_or(0)
+            + self.pending.claims.get(&player).copied().unwrap_or(0);
+        if owned >= GCL_ROOMS {
+            return Err(ReturnCode::GclNotEnough);
+        }
+        let t = self.target(target)?;
+        if t.kind.structure().is_none() {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if c.active(BodyPartKind::Claim) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        let ObjectKind::Controller(ctl) = t.kind else {
+            return Err(ReturnCode::InvalidTarget);
+        };
+        if ctl.level > 0 || t.owner().is_some() {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        *self.pending.claims.entry(player).or_default() += 1;
+        self.accepted.claims.insert(creep, target);
+        Ok(())
+    }
+
+    pub(super) fn check_say(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        message: &str,
+        public: bool,
+    ) -> Check<()> {
+        self.own_creep(player, creep)?;
+        let message: String = message.chars().take(SAY_MAX_LENGTH).collect();
+        self.accepted.says.insert(creep, Saying { message, public });
+        Ok(())
+    }
+}

@@ -1,0 +1,289 @@
+//! Host-side validation of every intent, in Screeps' check order, against the state at tick
+//! start. JavaScript computes the same codes as a courtesy; these are the ones that count.
+//!
+//! The phase is two systems: [`clear_last_says`] (last tick's `say` bubbles go) and
+//! [`validate_intents`], which reads objects through a read-only query and a [`Census`] taken
+//! once, and writes only [`Accepted`] and the tick's return codes. Checks for creep actions
+//! are in `creep_actions`, for spawns, sites and towers in `structures`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::prelude::*;
+
+use super::census::{Census, Object, ObjectData};
+use super::{TickInput, TickReport};
+use crate::constants::*;
+use crate::geometry::{Direction, Position, RoomId};
+use crate::intent::Intent;
+use crate::object::*;
+use crate::room_map::RoomMap;
+use crate::state::{ObjectIndex, Players};
+
+mod creep_actions;
+mod structures;
+
+/// Work-group actions, lowest precedence first: when a creep asks for several in one tick,
+/// the one with the highest precedence runs (Screeps' simultaneous-action rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum WorkAction {
+    RangedAttack(ObjectId),
+    Harvest(ObjectId),
+    Attack(ObjectId),
+    Build(ObjectId),
+    Repair(ObjectId),
+    Heal(ObjectId),
+}
+
+impl WorkAction {
+    fn rank(self) -> u8 {
+        match self {
+            WorkAction::RangedAttack(_) => 0,
+            WorkAction::Harvest(_) => 1,
+            WorkAction::Attack(_) => 2,
+            WorkAction::Build(_) => 3,
+            WorkAction::Repair(_) => 4,
+            WorkAction::Heal(_) => 5,
+        }
+    }
+}
+
+/// A tower's one action per tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TowerAction {
+    Attack(ObjectId),
+    Heal(ObjectId),
+    Repair(ObjectId),
+}
+
+/// Accepted intents, one per kind per object (a later intent of the same kind replaces an
+/// earlier one, as in Screeps).
+#[derive(Resource, Debug, Default)]
+pub(crate) struct Accepted {
+    pub moves: BTreeMap<ObjectId, Direction>,
+    pub work: BTreeMap<ObjectId, WorkAction>,
+    pub upgrades: BTreeMap<ObjectId, ObjectId>,
+    pub claims: BTreeMap<ObjectId, ObjectId>,
+    pub transfers: BTreeMap<ObjectId, (ObjectId, Option<u32>)>,
+    pub withdraws: BTreeMap<ObjectId, (ObjectId, Option<u32>)>,
+    pub pickups: BTreeMap<ObjectId, ObjectId>,
+    pub drops: BTreeMap<ObjectId, Option<u32>>,
+    pub says: BTreeMap<ObjectId, Saying>,
+    pub suicides: BTreeSet<ObjectId>,
+    pub towers: BTreeMap<ObjectId, TowerAction>,
+    /// In validation order (player order, then submission order).
+    pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
+    pub sites: Vec<(PlayerId, Position, StructureKind)>,
+}
+
+/// Per-tick bookkeeping so that intents of one tick see each other where Screeps does.
+#[derive(Default)]
+struct Pending {
+    names: BTreeSet<(PlayerId, String)>,
+    busy_spawns: BTreeSet<ObjectId>,
+    reserved_energy: BTreeMap<RoomId, u32>,
+    sites: BTreeMap<PlayerId, usize>,
+    site_tiles: BTreeSet<Position>,
+    site_kinds: BTreeMap<(RoomId, StructureKind), usize>,
+    claims: BTreeMap<PlayerId, usize>,
+}
+
+struct Validator<'a, 'w, 's> {
+    objects: &'a Query<'w, 's, ObjectData>,
+    index: &'a ObjectIndex,
+    census: Census<'a>,
+    map: &'a RoomMap,
+    pending: Pending,
+    accepted: Accepted,
+}
+
+type Check<T> = Result<T, ReturnCode>;
+
+impl<'a> Validator<'a, '_, '_> {
+    fn get(&self, id: ObjectId) -> Option<Object<'a>> {
+        let entity = *self.index.by_id.get(&id)?;
+        self.objects.get(entity).ok()
+    }
+
+    /// Your creep, not spawning.
+    fn own_creep(&self, player: PlayerId, id: ObjectId) -> Check<(Object<'a>, &'a Creep)> {
+        let o = self.get(id).ok_or(ReturnCode::NotFound)?;
+        let ObjectKind::Creep(c) = o.kind else {
+            return Err(ReturnCode::InvalidArgs);
+        };
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if c.spawning {
+            return Err(ReturnCode::Busy);
+        }
+        Ok((o, c))
+    }
+
+    /// Your creep with an active WORK part and energy (build, repair, upgrade share this).
+    fn working_creep(&self, player: PlayerId, id: ObjectId) -> Check<Object<'a>> {
+        let (o, c) = self.own_creep(player, id)?;
+        if c.active(BodyPartKind::Work) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        if o.energy() == 0 {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        Ok(o)
+    }
+
+    fn target(&self, id: ObjectId) -> Check<Object<'a>> {
+        self.get(id).ok_or(ReturnCode::InvalidTarget)
+    }
+
+    fn controller_of(&self, room: RoomId) -> Option<(Object<'a>, &'a Controller)> {
+        let o = self
+            .objects
+            .get(*self.census.controllers.get(&room)?)
+            .ok()?;
+        match o.kind {
+            ObjectKind::Controller(c) => Some((o, c)),
+            _ => None,
+        }
+    }
+
+    /// Level of the room's controller if `player` owns it, else 0.
+    fn own_level(&self, player: PlayerId, room: RoomId) -> u8 {
+        self.controller_of(room)
+            .filter(|(o, _)| o.owner() == Some(player))
+            .map_or(0, |(_, c)| c.level)
+    }
+
+    /// Whether an obstacle (creep or obstacle structure) stands on `pos`.
+    fn obstacle_at(&self, pos: Position) -> bool {
+        self.objects_at(pos).any(|o| o.kind.is_obstacle())
+    }
+
+    fn objects_at(&self, pos: Position) -> impl Iterator<Item = Object<'a>> + '_ {
+        self.census
+            .by_tile
+            .get(&pos)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| self.objects.get(*e).ok())
+    }
+
+    fn check(&mut self, player: PlayerId, intent: &Intent) -> ReturnCode {
+        match self.check_intent(player, intent) {
+            Ok(()) => ReturnCode::Ok,
+            Err(code) => code,
+        }
+    }
+
+    fn check_intent(&mut self, player: PlayerId, intent: &Intent) -> Check<()> {
+        match intent {
+            Intent::Move { creep, direction } => self.check_move(player, *creep, *direction),
+            Intent::Harvest { creep, target } => self.check_harvest(player, *creep, *target),
+            Intent::Transfer {
+                creep,
+                target,
+                amount,
+            } => self.check_transfer(player, *creep, *target, *amount),
+            Intent::Withdraw {
+                creep,
+                target,
+                amount,
+            } => self.check_withdraw(player, *creep, *target, *amount),
+            Intent::Pickup { creep, target } => self.check_pickup(player, *creep, *target),
+            Intent::Drop { creep, amount } => self.check_drop(player, *creep, *amount),
+            Intent::Build { creep, target } => self.check_build(player, *creep, *target),
+            Intent::Repair { creep, target } => self.check_repair(player, *creep, *target),
+            Intent::UpgradeController { creep, target } => {
+                self.check_upgrade(player, *creep, *target)
+            }
+            Intent::Attack { creep, target } => self.check_attack(player, *creep, *target, false),
+            Intent::RangedAttack { creep, target } => {
+                self.check_attack(player, *creep, *target, true)
+            }
+            Intent::Heal { creep, target } => self.check_heal(player, *creep, *target),
+            Intent::ClaimController { creep, target } => self.check_claim(player, *creep, *target),
+            Intent::SpawnCreep { spawn, body, name } => {
+                self.check_spawn(player, *spawn, body, name)
+            }
+            Intent::CreateConstructionSite {
+                room,
+                x,
+                y,
+                structure,
+            } => self.check_site(player, room, *x, *y, *structure),
+            Intent::Say {
+                creep,
+                message,
+                public,
+            } => self.check_say(player, *creep, message, *public),
+            Intent::Suicide { creep } => {
+                self.own_creep(player, *creep)?;
+                self.accepted.suicides.insert(*creep);
+                Ok(())
+            }
+            Intent::TowerAttack { tower, target } => {
+                self.check_tower(player, *tower, *target, TowerAction::Attack(*target))
+            }
+            Intent::TowerHeal { tower, target } => {
+                self.check_tower(player, *tower, *target, TowerAction::Heal(*target))
+            }
+            Intent::TowerRepair { tower, target } => {
+                self.check_tower(player, *tower, *target, TowerAction::Repair(*target))
+            }
+        }
+    }
+
+    fn set_work(&mut self, creep: ObjectId, action: WorkAction) {
+        match self.accepted.work.get(&creep) {
+            Some(existing) if existing.rank() > action.rank() => {}
+            _ => {
+                self.accepted.work.insert(creep, action);
+            }
+        }
+    }
+}
+
+/// Clears last tick's `say` bubbles (a creep says something for one tick).
+pub(crate) fn clear_last_says(mut kinds: Query<&mut ObjectKind>) {
+    for mut kind in &mut kinds {
+        if let ObjectKind::Creep(c) = kind.as_mut() {
+            if c.saying.is_some() {
+                c.saying = None;
+            }
+        }
+    }
+}
+
+/// Validates the tick's intents: every intent gets a return code; the accepted ones go to
+/// [`Accepted`] for the apply phases.
+pub(crate) fn validate_intents(
+    objects: Query<ObjectData>,
+    index: Res<ObjectIndex>,
+    map: Res<RoomMap>,
+    players: Res<Players>,
+    input: Res<TickInput>,
+    mut accepted: ResMut<Accepted>,
+    mut report: ResMut<TickReport>,
+) {
+    let mut validator = Validator {
+        objects: &objects,
+        index: &index,
+        census: Census::take(&objects, &index),
+        map: &map,
+        pending: Pending::default(),
+        accepted: Accepted::default(),
+    };
+    let mut results = BTreeMap::new();
+    for (player, intents) in &input.0.by_player {
+        let codes: Vec<ReturnCode> = if players.get(*player).is_some() {
+            intents
+                .iter()
+                .map(|i| validator.check(*player, i))
+                .collect()
+        } else {
+            vec![ReturnCode::NotOwner; intents.len()]
+        };
+        results.insert(*player, codes);
+    }
+    *accepted = validator.accepted;
+    report.results = results;
+}

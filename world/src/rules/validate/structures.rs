@@ -1,0 +1,178 @@
+//! Checks for spawning, placing construction sites and tower actions. These spend shared
+//! things (room energy, names, site slots), so they also book what they spend in `Pending`.
+
+use super::creep_actions::is_repairable;
+use super::{Check, TowerAction, Validator};
+use crate::constants::*;
+use crate::geometry::{Position, ROOM_SIZE};
+use crate::object::*;
+use crate::terrain::Tile;
+
+impl Validator<'_, '_, '_> {
+    /// Screeps' order: name, name taken, owner, busy, RCL, body, energy.
+    pub(super) fn check_spawn(
+        &mut self,
+        player: PlayerId,
+        spawn: ObjectId,
+        body: &[BodyPartKind],
+        name: &str,
+    ) -> Check<()> {
+        let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
+        let ObjectKind::Spawn(s) = o.kind else {
+            return Err(ReturnCode::InvalidArgs);
+        };
+        if name.is_empty() || name.len() > CREEP_NAME_MAX {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        let exists = self.census.creep_names.contains(&(player, name))
+            || self.pending.names.contains(&(player, name.to_string()));
+        if exists {
+            return Err(ReturnCode::NameExists);
+        }
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if s.spawning.is_some() || self.pending.busy_spawns.contains(&spawn) {
+            return Err(ReturnCode::Busy);
+        }
+        let room = o.pos.room;
+        if self.own_level(player, room) == 0 {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        if body.is_empty() || body.len() > MAX_CREEP_SIZE {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        let cost: u32 = body.iter().map(|p| p.cost()).sum();
+        let reserved = self
+            .pending
+            .reserved_energy
+            .get(&room)
+            .copied()
+            .unwrap_or(0);
+        let energy = self
+            .census
+            .room_energy
+            .get(&(player, room))
+            .copied()
+            .unwrap_or(0);
+        if energy.saturating_sub(reserved) < cost {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        *self.pending.reserved_energy.entry(room).or_default() += cost;
+        self.pending.names.insert((player, name.to_string()));
+        self.pending.busy_spawns.insert(spawn);
+        self.accepted
+            .spawns
+            .push((player, spawn, body.to_vec(), name.to_string()));
+        Ok(())
+    }
+
+    /// `Room.createConstructionSite`: position, visibility, terrain, what stands there,
+    /// controller owner, the player's site limit, then the RCL's structure limit.
+    pub(super) fn check_site(
+        &mut self,
+        player: PlayerId,
+        room: &str,
+        x: u8,
+        y: u8,
+        kind: StructureKind,
+    ) -> Check<()> {
+        let room = self.map.by_name(room).ok_or(ReturnCode::InvalidArgs)?;
+        if x >= ROOM_SIZE || y >= ROOM_SIZE || kind.construction_cost().is_none() {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        if !self.census.visible.contains(&(player, room)) {
+            return Err(ReturnCode::NotInRange);
+        }
+        let pos = Position::new(room, x, y);
+        if pos.is_edge() {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if self.map.tile(pos) == Tile::Wall && kind != StructureKind::Road {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        let clash = self.objects_at(pos).any(|o| match o.kind {
+            ObjectKind::ConstructionSite(_) => true,
+            k => {
+                k.structure()
+                    .is_some_and(|s| s == kind || (kind.is_obstacle() && s.is_obstacle()))
+                    || (kind.is_obstacle()
+                        && matches!(k, ObjectKind::Source(_) | ObjectKind::Mineral(_)))
+            }
+        }) || self.pending.site_tiles.contains(&pos);
+        if clash {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if let Some((c, _)) = self.controller_of(room) {
+            if c.owner().is_some_and(|p| p != player) {
+                return Err(ReturnCode::NotOwner);
+            }
+        }
+        let existing_sites = self.census.sites_of.get(&player).copied().unwrap_or(0)
+            + self.pending.sites.get(&player).copied().unwrap_or(0);
+        if existing_sites >= MAX_CONSTRUCTION_SITES {
+            return Err(ReturnCode::Full);
+        }
+        let level = self.own_level(player, room);
+        let count = self
+            .census
+            .structures
+            .get(&(room, kind))
+            .copied()
+            .unwrap_or(0)
+            + self
+                .pending
+                .site_kinds
+                .get(&(room, kind))
+                .copied()
+                .unwrap_or(0);
+        if count >= kind.allowed_at(level) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        *self.pending.sites.entry(player).or_default() += 1;
+        *self.pending.site_kinds.entry((room, kind)).or_default() += 1;
+        self.pending.site_tiles.insert(pos);
+        self.accepted.sites.push((player, pos, kind));
+        Ok(())
+    }
+
+    /// A tower's attack, heal or repair: owner, energy, same room, target kind, then RCL 3.
+    pub(super) fn check_tower(
+        &mut self,
+        player: PlayerId,
+        tower: ObjectId,
+        target: ObjectId,
+        action: TowerAction,
+    ) -> Check<()> {
+        let o = self.get(tower).ok_or(ReturnCode::NotFound)?;
+        if !matches!(o.kind, ObjectKind::Structure(StructureKind::Tower)) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if o.energy() < TOWER_ENERGY_COST {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let t = self.target(target)?;
+        if t.pos.room != o.pos.room {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        let valid = match action {
+            TowerAction::Attack(_) => {
+                t.creep().is_some() || (t.kind.structure().is_some() && t.hits.is_some())
+            }
+            TowerAction::Heal(_) => t.creep().is_some(),
+            TowerAction::Repair(_) => is_repairable(&t),
+        };
+        if !valid {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        let level = self.controller_of(o.pos.room).map_or(0, |(_, c)| c.level);
+        if level < 3 {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        self.accepted.towers.insert(tower, action);
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+//! The world as data ([`WorldSnapshot`]) and its hashes ([`StateHash`]): blake3 over the
+//! canonical postcard encoding, per room and overall.
+
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::geometry::RoomId;
+use crate::object::ObjectRecord;
+use crate::room_map::RoomMap;
+use crate::state::PlayerInfo;
+use crate::world_config::WorldConfig;
+
+/// A 32-byte blake3 state hash.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct StateHash(pub [u8; 32]);
+
+impl StateHash {
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl std::fmt::Display for StateHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// Snapshot format version; bump when the snapshot layout changes.
+pub const SNAPSHOT_FORMAT_VERSION: u32 = 1;
+
+/// The whole world as data: restores to the same state hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldSnapshot {
+    pub format_version: u32,
+    pub config: WorldConfig,
+    pub time: u64,
+    pub next_object_id: u64,
+    pub rng: ChaCha8Rng,
+    pub players: Vec<PlayerInfo>,
+    pub map: RoomMap,
+    /// Sorted by id.
+    pub objects: Vec<ObjectRecord>,
+}
+
+pub(crate) fn room_hashes_of(records: &[ObjectRecord], rooms: usize) -> Vec<(RoomId, StateHash)> {
+    let mut per_room: Vec<Vec<&ObjectRecord>> = vec![Vec::new(); rooms];
+    for r in records {
+        per_room[r.pos.room.0 as usize].push(r);
+    }
+    per_room
+        .into_iter()
+        .enumerate()
+        .map(|(i, objs)| (RoomId(i as u16), hash_records(&objs)))
+        .collect()
+}
+
+pub(crate) fn hash_records<T: Serialize>(objects: &[T]) -> StateHash {
+    // postcard is a canonical, order-preserving encoding of the serde data model.
+    let bytes = postcard::to_stdvec(objects).unwrap_or_default();
+    StateHash(*blake3::hash(&bytes).as_bytes())
+}

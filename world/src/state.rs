@@ -1,0 +1,134 @@
+//! The world's state beside its objects: time, RNG, id allocation, players, and the id →
+//! entity index; and the only two ways an object enters or leaves the world
+//! ([`spawn_object`], [`despawn_object`]), which keep that index in step.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::geometry::{Position, RoomId};
+use crate::object::*;
+
+/// Game time: the number of ticks processed.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GameTime(pub u64);
+
+/// The world's RNG; all randomness comes from here, so it is part of the state.
+#[derive(Resource, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorldRng(pub ChaCha8Rng);
+
+/// Next object id.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdAllocator {
+    pub next: u64,
+}
+
+/// A registered player.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerInfo {
+    pub id: PlayerId,
+    pub name: String,
+    pub home: RoomId,
+}
+
+/// All players, in join order.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Players {
+    pub list: Vec<PlayerInfo>,
+}
+
+impl Players {
+    pub fn get(&self, id: PlayerId) -> Option<&PlayerInfo> {
+        self.list.iter().find(|p| p.id == id)
+    }
+}
+
+/// ObjectId → entity. Kept in step by `spawn_object` / `despawn_object`.
+#[derive(Resource, Debug, Default)]
+pub struct ObjectIndex {
+    pub by_id: BTreeMap<ObjectId, Entity>,
+}
+
+pub(crate) fn records_of(world: &World) -> Vec<ObjectRecord> {
+    let index = world.resource::<ObjectIndex>();
+    index
+        .by_id
+        .values()
+        .filter_map(|e| record_of(world, *e))
+        .collect()
+}
+
+pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
+    let entity = world.get_entity(e).ok()?;
+    Some(ObjectRecord {
+        id: *entity.get::<ObjectId>()?,
+        pos: *entity.get::<Position>()?,
+        owner: entity.get::<Owner>().map(|o| o.0),
+        hits: entity.get::<Hits>().copied(),
+        store: entity.get::<Store>().copied(),
+        decay: entity.get::<Decay>().copied(),
+        kind: entity.get::<ObjectKind>()?.clone(),
+    })
+}
+
+pub(crate) fn insert_record(world: &mut World, rec: ObjectRecord) -> Entity {
+    let mut e = world.spawn((rec.id, rec.pos, rec.kind));
+    if let Some(o) = rec.owner {
+        e.insert(Owner(o));
+    }
+    if let Some(h) = rec.hits {
+        e.insert(h);
+    }
+    if let Some(s) = rec.store {
+        e.insert(s);
+    }
+    if let Some(d) = rec.decay {
+        e.insert(d);
+    }
+    let entity = e.id();
+    world
+        .resource_mut::<ObjectIndex>()
+        .by_id
+        .insert(rec.id, entity);
+    entity
+}
+
+/// Creates an object with a fresh id.
+pub(crate) fn spawn_object(
+    world: &mut World,
+    pos: Position,
+    owner: Option<PlayerId>,
+    hits: Option<Hits>,
+    store: Option<Store>,
+    decay: Option<Decay>,
+    kind: ObjectKind,
+) -> ObjectId {
+    let id = {
+        let mut alloc = world.resource_mut::<IdAllocator>();
+        let id = ObjectId(alloc.next);
+        alloc.next += 1;
+        id
+    };
+    insert_record(
+        world,
+        ObjectRecord {
+            id,
+            pos,
+            owner,
+            hits,
+            store,
+            decay,
+            kind,
+        },
+    );
+    id
+}
+
+/// Removes an object.
+pub(crate) fn despawn_object(world: &mut World, id: ObjectId) {
+    if let Some(e) = world.resource_mut::<ObjectIndex>().by_id.remove(&id) {
+        world.despawn(e);
+    }
+}
