@@ -96,6 +96,7 @@ fn spawn(name: &str) -> HomeThreadHandle {
 }
 
 fn run(index: usize, receiver: Receiver<Job>) {
+    crate::platform::adopt_v8_thread_access();
     CURRENT_HOME.with(|c| c.set(Some(index)));
     let mut home = HomeThread {
         isolates: FxHashMap::default(),

@@ -22,13 +22,138 @@ pub fn init() {
         let flags = format!("--wasm-max-mem-pages={WASM_MAX_MEMORY_PAGES} --no-expose-async-hooks");
         v8::V8::set_flags_from_string(&flags);
         let platform = v8::new_default_platform(0, false).make_shared();
+        // Creating the platform allocates V8's memory protection key for this thread only.
+        thread_access::remember_this_threads();
         v8::V8::initialize_platform(platform.clone());
         v8::V8::initialize();
         let _ = PLATFORM.set(platform);
     });
 }
 
+/// Gives the calling thread the access to V8's protected memory that the thread which
+/// initialised V8 has. Every thread that runs V8 calls this first (home threads, the snapshot
+/// thread).
+///
+/// Why: with Intel/AMD memory protection keys (PKU), V8 134 keeps its JS dispatch table
+/// under a key that creating the platform allocates (`pkey_alloc`). Linux sets the new key's
+/// rights in the allocating thread only; every other thread keeps the process default,
+/// "no access" for keys 1–15, and passes it on to the threads it spawns. A home thread spawned
+/// from such a thread crashes with SIGSEGV in `JSDispatchTable::AllocateAndInitializeEntry`
+/// on its first `Isolate::New` (the parallel test runner hit this on every run on PKU
+/// hardware; denoland/deno_core#1091 is the same crash). Copying the initialising thread's
+/// rights keeps V8's write protection and grants the read access it expects.
+pub(crate) fn adopt_v8_thread_access() {
+    init();
+    thread_access::adopt();
+}
+
+mod thread_access {
+    #[cfg(target_arch = "x86_64")]
+    mod imp {
+        use std::arch::asm;
+        use std::sync::atomic::{AtomicU64, Ordering};
+
+        /// The initialising thread's PKRU, with bit 32 set once recorded.
+        static RECORDED: AtomicU64 = AtomicU64::new(0);
+        const SET: u64 = 1 << 32;
+
+        /// Whether the OS enabled protection keys (CPUID.7.0:ECX.OSPKE).
+        fn os_enabled() -> bool {
+            let max = std::arch::x86_64::__cpuid(0).eax;
+            max >= 7 && std::arch::x86_64::__cpuid_count(7, 0).ecx & (1 << 4) != 0
+        }
+
+        fn read() -> u32 {
+            let pkru: u32;
+            // SAFETY: RDPKRU with ECX = 0 only reads this thread's PKRU; OSPKE was checked.
+            unsafe {
+                asm!("rdpkru", in("ecx") 0u32, out("eax") pkru, out("edx") _,
+                     options(nomem, nostack, preserves_flags));
+            }
+            pkru
+        }
+
+        pub fn remember_this_threads() {
+            if os_enabled() {
+                RECORDED.store(SET | u64::from(read()), Ordering::Release);
+            }
+        }
+
+        pub fn adopt() {
+            let recorded = RECORDED.load(Ordering::Acquire);
+            if recorded & SET == 0 {
+                return;
+            }
+            let pkru = recorded as u32;
+            if read() != pkru {
+                // SAFETY: WRPKRU with ECX = EDX = 0 sets this thread's key rights to ones
+                // another thread of this process runs V8 with; it touches no memory.
+                unsafe {
+                    asm!("wrpkru", in("eax") pkru, in("ecx") 0u32, in("edx") 0u32,
+                         options(nostack, preserves_flags));
+                }
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    mod imp {
+        pub fn remember_this_threads() {}
+        pub fn adopt() {}
+    }
+
+    pub use imp::{adopt, remember_this_threads};
+}
+
 pub(crate) fn platform() -> &'static v8::SharedRef<v8::Platform> {
     init();
     PLATFORM.get().expect("platform initialised by init()")
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use crate::{Isolate, IsolateOptions, RunOptions, RunOutcome};
+
+    /// A thread whose key rights are the Linux default for keys V8 did not allocate in it
+    /// ("no access" to keys 1–15) spawns an isolate's home thread, as a thread that existed
+    /// before V8 was initialised would. Without `adopt_v8_thread_access` this is a SIGSEGV.
+    /// Machines without OS-enabled protection keys have nothing to test.
+    #[test]
+    fn isolate_on_a_thread_spawned_with_default_key_rights_runs() {
+        super::init();
+        let max = std::arch::x86_64::__cpuid(0).eax;
+        if max < 7 || std::arch::x86_64::__cpuid_count(7, 0).ecx & (1 << 4) == 0 {
+            return;
+        }
+        // An isolate on a pool thread first, so V8's tables already have entries to hand out.
+        let pooled = Isolate::new(IsolateOptions::default()).expect("pooled isolate");
+        let pooled_ctx = pooled.create_context().expect("context");
+        let result = std::thread::spawn(|| {
+            const LINUX_DEFAULT_PKRU: u32 = 0x5555_5554;
+            // SAFETY: only this thread's key rights change; it touches no V8 memory itself.
+            unsafe {
+                std::arch::asm!("wrpkru", in("eax") LINUX_DEFAULT_PKRU, in("ecx") 0u32,
+                                in("edx") 0u32, options(nostack, preserves_flags));
+            }
+            let mut last = serde_json::Value::Null;
+            for _ in 0..4 {
+                let iso = Isolate::new(IsolateOptions {
+                    dedicated_thread: true,
+                    ..IsolateOptions::default()
+                })
+                .expect("isolate");
+                let ctx = iso.create_context().expect("context");
+                let run = ctx.eval("[1, 2, 3].map((x) => x * 2).join()", &RunOptions::default());
+                last = match run.expect("eval").outcome {
+                    RunOutcome::Ok(v) => v.to_json().expect("json"),
+                    other => panic!("{:?}", other.kind()),
+                };
+            }
+            last
+        })
+        .join()
+        .expect("thread");
+        assert_eq!(result, serde_json::json!("2,4,6"));
+        drop(pooled_ctx);
+    }
 }

@@ -73,7 +73,10 @@ impl Snapshot {
         // A thread of its own: the creator isolate is entered for its whole life.
         std::thread::Builder::new()
             .name("isoshard-snapshot".into())
-            .spawn(move || create_on_this_thread(&setup, warm_up.as_deref(), wall))
+            .spawn(move || {
+                crate::platform::adopt_v8_thread_access();
+                create_on_this_thread(&setup, warm_up.as_deref(), wall)
+            })
             .map_err(|e| Error::InvalidOptions(format!("cannot start snapshot thread: {e}")))?
             .join()
             .map_err(|_| Error::InvalidOptions("snapshot creation panicked".into()))?
