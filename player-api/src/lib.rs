@@ -1,6 +1,6 @@
 //! The JavaScript API players program against, and the Rust glue around it.
 //!
-//! A [`PlayerRuntime`] is one player's persistent isolate: the runtime prelude (`js/prelude.js`,
+//! A [`PlayerRuntime`] is one player's persistent isolate: the runtime prelude (`js/prelude/*.js`,
 //! a Screeps-compatible subset: `Game`, `Memory`, `RawMemory`, the classes and constants,
 //! `require` over the player's modules) plus operator preloads and the player's code. Each tick
 //! the engine hands it the rooms the player sees (shared [`ExternalCopy`]s) and gets back
@@ -23,6 +23,7 @@
 
 mod cpu_budget;
 mod error;
+mod host_functions;
 mod intent_wire;
 mod player_runtime;
 mod room_map;
@@ -31,15 +32,38 @@ mod tick_shared;
 
 pub use cpu_budget::CpuBudget;
 pub use error::{PlayerApiError, Result};
+pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
 pub use player_runtime::{
     PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, Preload,
-    MAX_CONSOLE_BYTES, MAX_MEMORY_BYTES,
+    MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_shared::TickShared;
 
-/// The runtime prelude's source.
-pub const PRELUDE_JS: &str = include_str!("../js/prelude.js");
+/// Declares the prelude's parts once: their names and their concatenation.
+macro_rules! prelude_parts {
+    ($($file:literal),* $(,)?) => {
+        /// The prelude's parts under `js/prelude/`, in the order they are joined. Each is a
+        /// fragment of one function (`00_host.js` opens it, `90_entry.js` closes it) that
+        /// shares the closure's captured builtins and state.
+        pub const PRELUDE_PARTS: &[&str] = &[$($file),*];
+        /// The runtime prelude's source: the parts joined in order.
+        pub const PRELUDE_JS: &str = concat!($(include_str!(concat!("../js/prelude/", $file))),*);
+    };
+}
+
+prelude_parts!(
+    "00_host.js",
+    "10_constants.js",
+    "20_determinism.js",
+    "30_tick_state.js",
+    "40_positions.js",
+    "50_objects.js",
+    "60_creeps.js",
+    "70_rooms.js",
+    "80_game.js",
+    "90_entry.js",
+);
 /// TypeScript declarations for the player API.
 pub const TYPESCRIPT_DECLARATIONS: &str = include_str!("../isoshard.d.ts");

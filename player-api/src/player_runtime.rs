@@ -5,25 +5,23 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use isoshard_scripting::{
-    call_cpu_time, CallBatch, Callback, Context, ExternalCopy, HeapStatistics, Isolate,
-    IsolateOptions, OutcomeKind, Reference, RunOptions, RunOutcome, Script, ScriptOptions,
-    Snapshot, SnapshotOptions, Transferable,
+    CallBatch, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
+    Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot, SnapshotOptions,
+    Transferable,
 };
-use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
+use isoshard_world::Intent;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
 use crate::cpu_budget::CpuBudget;
 use crate::error::{PlayerApiError, Result};
-use crate::intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
+use crate::host_functions::{install_host_functions, Collected, HostEnv};
 use crate::room_map::RoomMapIndex;
 use crate::tick_shared::TickShared;
 use crate::PRELUDE_JS;
 
 /// Largest Memory string kept.
 pub const MAX_MEMORY_BYTES: usize = 2 << 20;
-/// Console bytes kept per player per tick.
-pub const MAX_CONSOLE_BYTES: usize = 64 << 10;
 /// Heap use is measured at a global reset and then every this many ticks: V8 walks
 /// every heap space for it, a cost worth paying now and then, not in every player's tick.
 const HEAP_SAMPLE_TICKS: u64 = 16;
@@ -118,16 +116,6 @@ pub struct PlayerTickOutput {
     pub crashed: bool,
 }
 
-/// What callbacks collect during one tick call.
-#[derive(Default)]
-struct Collected {
-    intents: Vec<Intent>,
-    rejected: usize,
-    console: Vec<String>,
-    console_bytes: usize,
-    console_dropped: usize,
-}
-
 /// One player's persistent isolate.
 pub struct PlayerRuntime {
     isolate: Isolate,
@@ -192,10 +180,6 @@ fn prelude_snapshot() -> Result<Snapshot> {
         .map_err(|e| PlayerApiError::Setup(format!("prelude snapshot: {e}")))
 }
 
-fn num(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
 impl PlayerRuntime {
     /// Creates the isolate and loads the prelude, preloads and the player's module map (a
     /// global reset). Player modules are evaluated lazily by `require`, inside the player's
@@ -229,7 +213,13 @@ impl PlayerRuntime {
         let collected = Arc::new(Mutex::new(Collected::default()));
         let heap = Arc::new(Mutex::new(HeapStatistics::default()));
         let rooms = RoomMapIndex::of(&setup.map)?;
-        Self::install_callbacks(&context, &collected, &heap, &shared, rooms)?;
+        let env = HostEnv {
+            collected: collected.clone(),
+            heap: heap.clone(),
+            shared: shared.clone(),
+            rooms,
+        };
+        install_host_functions(&context, &env)?;
         let setup_run = RunOptions {
             cpu_limit: Some(options.setup_cpu_limit),
             copy_result: false,
@@ -282,166 +272,6 @@ impl PlayerRuntime {
             collected,
             heap,
         })
-    }
-
-    fn install_callbacks(
-        context: &Context,
-        collected: &Arc<Mutex<Collected>>,
-        heap: &Arc<Mutex<HeapStatistics>>,
-        shared: &Arc<TickShared>,
-        rooms: Arc<RoomMapIndex>,
-    ) -> Result<()> {
-        context.set_callback(
-            "__isoshard_room_map",
-            Callback::sync(move |args| {
-                let name = args.first().and_then(|a| a.to_json().ok());
-                Ok(match name.as_ref().and_then(Value::as_str) {
-                    Some(name) => rooms.room(name),
-                    None => ExternalCopy::null(),
-                })
-            }),
-        )?;
-        let c = collected.clone();
-        context.set_callback(
-            "__isoshard_intents",
-            Callback::ignored(move |args| {
-                let mut c = c.lock();
-                if c.intents.len() >= MAX_INTENTS_PER_TICK {
-                    c.rejected += 1;
-                    return;
-                }
-                let Some(batch) = args.first().and_then(|a| a.to_json().ok()) else {
-                    c.rejected += 1;
-                    return;
-                };
-                let Some(items) = batch.as_array() else {
-                    c.rejected += 1;
-                    return;
-                };
-                for item in items {
-                    if c.intents.len() >= MAX_INTENTS_PER_TICK {
-                        c.rejected += 1;
-                        continue;
-                    }
-                    match parse_intent(item) {
-                        Some(i) => c.intents.push(i),
-                        None => c.rejected += 1,
-                    }
-                }
-            }),
-        )?;
-        let c = collected.clone();
-        context.set_callback(
-            "__isoshard_console",
-            Callback::ignored(move |args| {
-                let mut c = c.lock();
-                let Some(lines) = args.first().and_then(|a| a.to_json().ok()) else {
-                    return;
-                };
-                for line in lines.as_array().into_iter().flatten() {
-                    let text = match line {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    if c.console_bytes + text.len() > MAX_CONSOLE_BYTES {
-                        c.console_dropped += 1;
-                        continue;
-                    }
-                    c.console_bytes += text.len();
-                    c.console.push(text);
-                }
-            }),
-        )?;
-        context.set_callback(
-            "__isoshard_cpu_now",
-            Callback::sync(|_| {
-                let used = call_cpu_time().unwrap_or_default();
-                ExternalCopy::from_json(&json!(used.as_nanos() as f64)).map_err(|e| e.to_string())
-            }),
-        )?;
-        let h = heap.clone();
-        context.set_callback(
-            "__isoshard_heap",
-            Callback::sync(move |_| {
-                let s = *h.lock();
-                ExternalCopy::from_json(&json!({
-                    "total_heap_size": s.total_heap_size,
-                    "used_heap_size": s.used_heap_size,
-                    "heap_size_limit": s.heap_size_limit,
-                    "externally_allocated_size": s.externally_allocated_size,
-                }))
-                .map_err(|e| e.to_string())
-            }),
-        )?;
-        let s = shared.clone();
-        context.set_callback(
-            "__isoshard_find_path",
-            Callback::sync(move |args| {
-                let a: Vec<Value> = args
-                    .iter()
-                    .map(|a| a.to_json().unwrap_or(Value::Null))
-                    .collect();
-                let path = (|| {
-                    let from_room = s.room(a.first()?.as_str()?)?;
-                    let to_room = s.room(a.get(3)?.as_str()?)?;
-                    let coord =
-                        |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
-                    let from = Position::new(from_room, coord(a.get(1)?)?, coord(a.get(2)?)?);
-                    let to = Position::new(to_room, coord(a.get(4)?)?, coord(a.get(5)?)?);
-                    let range = num(a.get(6)?).unwrap_or(1.0).clamp(0.0, 50.0) as u32;
-                    let ignore_creeps = a.get(7).and_then(Value::as_bool).unwrap_or(false);
-                    let grid = s.grid()?;
-                    Some(find_path(
-                        &grid,
-                        from,
-                        to,
-                        &PathOptions {
-                            range,
-                            ignore_creeps,
-                            ..PathOptions::default()
-                        },
-                    ))
-                })()
-                .unwrap_or_default();
-                let flat: Vec<u8> = path
-                    .iter()
-                    .filter(|p| Some(p.room) == path.first().map(|f| f.room))
-                    .flat_map(|p| [p.x, p.y])
-                    .collect();
-                ExternalCopy::from_json(&json!(flat)).map_err(|e| e.to_string())
-            }),
-        )?;
-        let s = shared.clone();
-        context.set_callback(
-            "__isoshard_closest_by_path",
-            Callback::sync(move |args| {
-                let a: Vec<Value> = args
-                    .iter()
-                    .map(|a| a.to_json().unwrap_or(Value::Null))
-                    .collect();
-                let index = (|| {
-                    let room = s.room(a.first()?.as_str()?)?;
-                    let coord =
-                        |v: &Value| num(v).filter(|n| (0.0..50.0).contains(n)).map(|n| n as u8);
-                    let from = Position::new(room, coord(a.get(1)?)?, coord(a.get(2)?)?);
-                    let flat = a.get(3)?.as_array()?;
-                    if flat.len() > 2 * 5000 {
-                        return None;
-                    }
-                    let goals: Vec<Position> = flat
-                        .chunks(2)
-                        .filter_map(|c| {
-                            Some(Position::new(room, coord(c.first()?)?, coord(c.get(1)?)?))
-                        })
-                        .collect();
-                    let grid = s.grid()?;
-                    closest_by_path(&grid, from, &goals, 1, 10_000)
-                })();
-                ExternalCopy::from_json(&json!(index.map_or(-1, |i| i as i64)))
-                    .map_err(|e| e.to_string())
-            }),
-        )?;
-        Ok(())
     }
 
     /// Whether the isolate is gone (memory limit, disposal): the next tick needs a reset.

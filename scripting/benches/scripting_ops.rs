@@ -243,9 +243,19 @@ fn main() {
 
     // Startup snapshots: isolate + context ready with the player prelude evaluated, from
     // source vs from a snapshot made of the same source.
-    let prelude = include_str!("../../player-api/js/prelude.js");
+    // The player prelude's parts joined in file-name order, as player-api joins them.
+    let parts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../player-api/js/prelude");
+    let mut files: Vec<_> = std::fs::read_dir(&parts)
+        .expect("player-api/js/prelude")
+        .map(|e| e.expect("dir entry").path())
+        .collect();
+    files.sort();
+    let prelude: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("prelude part"))
+        .collect();
     let snapshot = Snapshot::create(
-        &[("prelude.js", prelude)],
+        &[("prelude.js", prelude.as_str())],
         None,
         &SnapshotOptions::default(),
     )
@@ -259,7 +269,7 @@ fn main() {
         let ctx = iso.create_context().unwrap();
         let run = ctx
             .eval(
-                prelude,
+                &prelude,
                 &RunOptions {
                     copy_result: false,
                     ..RunOptions::default()

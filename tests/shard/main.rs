@@ -2,6 +2,7 @@
 //! sled underneath.
 
 mod colony;
+mod contract;
 mod cpu_api;
 mod hostile_players;
 mod map_api;

@@ -24,65 +24,120 @@ pub enum ReturnCode {
 }
 
 impl ReturnCode {
+    /// Every code, in Screeps' numbering order.
+    pub const ALL: [ReturnCode; 15] = [
+        ReturnCode::Ok,
+        ReturnCode::NotOwner,
+        ReturnCode::NoPath,
+        ReturnCode::NameExists,
+        ReturnCode::Busy,
+        ReturnCode::NotFound,
+        ReturnCode::NotEnoughResources,
+        ReturnCode::InvalidTarget,
+        ReturnCode::Full,
+        ReturnCode::NotInRange,
+        ReturnCode::InvalidArgs,
+        ReturnCode::Tired,
+        ReturnCode::NoBodypart,
+        ReturnCode::RclNotEnough,
+        ReturnCode::GclNotEnough,
+    ];
+
     /// The numeric code JavaScript sees.
     pub fn code(self) -> i8 {
         self as i8
     }
+
+    /// The JavaScript constant holding this code.
+    pub fn js_name(self) -> &'static str {
+        match self {
+            ReturnCode::Ok => "OK",
+            ReturnCode::NotOwner => "ERR_NOT_OWNER",
+            ReturnCode::NoPath => "ERR_NO_PATH",
+            ReturnCode::NameExists => "ERR_NAME_EXISTS",
+            ReturnCode::Busy => "ERR_BUSY",
+            ReturnCode::NotFound => "ERR_NOT_FOUND",
+            ReturnCode::NotEnoughResources => "ERR_NOT_ENOUGH_RESOURCES",
+            ReturnCode::InvalidTarget => "ERR_INVALID_TARGET",
+            ReturnCode::Full => "ERR_FULL",
+            ReturnCode::NotInRange => "ERR_NOT_IN_RANGE",
+            ReturnCode::InvalidArgs => "ERR_INVALID_ARGS",
+            ReturnCode::Tired => "ERR_TIRED",
+            ReturnCode::NoBodypart => "ERR_NO_BODYPART",
+            ReturnCode::RclNotEnough => "ERR_RCL_NOT_ENOUGH",
+            ReturnCode::GclNotEnough => "ERR_GCL_NOT_ENOUGH",
+        }
+    }
 }
 
+/// Declares constants Screeps publishes to JavaScript under the same name, and lists them in
+/// [`JS_NUMERIC_CONSTANTS`]: the contract test (`tests/shard/contract.rs`) checks each against
+/// the prelude and `isoshard.d.ts`, so a value changed here and not there fails.
+macro_rules! js_constants {
+    ($($(#[$meta:meta])* $name:ident: $ty:ty = $value:expr;)*) => {
+        $($(#[$meta])* pub const $name: $ty = $value;)*
+        /// Every numeric constant the prelude also defines, by its Screeps name.
+        pub const JS_NUMERIC_CONSTANTS: &[(&str, i64)] = &[$((stringify!($name), $value as i64)),*];
+    };
+}
+
+js_constants! {
+    CREEP_LIFE_TIME: u32 = 1500;
+    CREEP_CLAIM_LIFE_TIME: u32 = 600;
+    CREEP_SPAWN_TIME: u32 = 3;
+    MAX_CREEP_SIZE: usize = 50;
+    CARRY_CAPACITY: u32 = 50;
+    HARVEST_POWER: u32 = 2;
+    BUILD_POWER: u32 = 5;
+    REPAIR_POWER: u32 = 100;
+    UPGRADE_CONTROLLER_POWER: u32 = 1;
+    ATTACK_POWER: u32 = 30;
+    RANGED_ATTACK_POWER: u32 = 10;
+    HEAL_POWER: u32 = 12;
+    SOURCE_ENERGY_CAPACITY: u32 = 3000;
+    SOURCE_ENERGY_NEUTRAL_CAPACITY: u32 = 1500;
+    ENERGY_REGEN_TIME: u32 = 300;
+    ENERGY_DECAY: u32 = 1000;
+    SPAWN_HITS: u32 = 5000;
+    SPAWN_ENERGY_START: u32 = 300;
+    SPAWN_ENERGY_CAPACITY: u32 = 300;
+    EXTENSION_HITS: u32 = 1000;
+    ROAD_HITS: u32 = 5000;
+    ROAD_DECAY_AMOUNT: u32 = 100;
+    ROAD_DECAY_TIME: u32 = 1000;
+    WALL_HITS: u32 = 1;
+    WALL_HITS_MAX: u32 = 300_000_000;
+    CONTAINER_HITS: u32 = 250_000;
+    CONTAINER_CAPACITY: u32 = 2000;
+    CONTAINER_DECAY: u32 = 5000;
+    CONTAINER_DECAY_TIME: u32 = 100;
+    CONTAINER_DECAY_TIME_OWNED: u32 = 500;
+    TOWER_HITS: u32 = 3000;
+    TOWER_CAPACITY: u32 = 1000;
+    TOWER_ENERGY_COST: u32 = 10;
+    TOWER_POWER_ATTACK: u32 = 600;
+    TOWER_POWER_HEAL: u32 = 400;
+    TOWER_POWER_REPAIR: u32 = 800;
+    TOWER_OPTIMAL_RANGE: u32 = 5;
+    TOWER_FALLOFF_RANGE: u32 = 20;
+    STORAGE_CAPACITY: u32 = 1_000_000;
+    STORAGE_HITS: u32 = 10_000;
+    TOMBSTONE_DECAY_PER_PART: u32 = 5;
+    MAX_CONSTRUCTION_SITES: usize = 100;
+    CONTROLLER_DOWNGRADE_RESTORE: u32 = 100;
+    CONSTRUCTION_COST_ROAD_SWAMP_RATIO: u32 = 5;
+    CONSTRUCTION_COST_ROAD_WALL_RATIO: u32 = 150;
+}
+
+// Rust-side rules with no JavaScript constant of the same meaning.
 pub const BODYPART_HITS: u32 = 100;
-pub const CREEP_LIFE_TIME: u32 = 1500;
-pub const CREEP_CLAIM_LIFE_TIME: u32 = 600;
-pub const CREEP_SPAWN_TIME: u32 = 3;
-pub const MAX_CREEP_SIZE: usize = 50;
 pub const CREEP_NAME_MAX: usize = 100;
 pub const SAY_MAX_LENGTH: usize = 10;
-pub const CARRY_CAPACITY: u32 = 50;
-pub const HARVEST_POWER: u32 = 2;
-pub const BUILD_POWER: u32 = 5;
-pub const REPAIR_POWER: u32 = 100;
 /// Energy per repaired hit is 0.01: one WORK part repairs 100 hits for 1 energy.
 pub const REPAIR_HITS_PER_ENERGY: u32 = 100;
-pub const UPGRADE_CONTROLLER_POWER: u32 = 1;
-pub const ATTACK_POWER: u32 = 30;
-pub const RANGED_ATTACK_POWER: u32 = 10;
-pub const HEAL_POWER: u32 = 12;
-pub const SOURCE_ENERGY_CAPACITY: u32 = 3000;
-pub const SOURCE_ENERGY_NEUTRAL_CAPACITY: u32 = 1500;
-pub const ENERGY_REGEN_TIME: u32 = 300;
-pub const ENERGY_DECAY: u32 = 1000;
-pub const SPAWN_HITS: u32 = 5000;
-pub const SPAWN_ENERGY_START: u32 = 300;
-pub const SPAWN_ENERGY_CAPACITY: u32 = 300;
-pub const EXTENSION_HITS: u32 = 1000;
-pub const ROAD_HITS: u32 = 5000;
-pub const ROAD_DECAY_AMOUNT: u32 = 100;
-pub const ROAD_DECAY_TIME: u32 = 1000;
-pub const WALL_HITS: u32 = 1;
-pub const WALL_HITS_MAX: u32 = 300_000_000;
-pub const CONTAINER_HITS: u32 = 250_000;
-pub const CONTAINER_CAPACITY: u32 = 2000;
-pub const CONTAINER_DECAY: u32 = 5000;
-pub const CONTAINER_DECAY_TIME: u32 = 100;
-pub const CONTAINER_DECAY_TIME_OWNED: u32 = 500;
-pub const TOWER_HITS: u32 = 3000;
-pub const TOWER_CAPACITY: u32 = 1000;
-pub const TOWER_ENERGY_COST: u32 = 10;
-pub const TOWER_POWER_ATTACK: u32 = 600;
-pub const TOWER_POWER_HEAL: u32 = 400;
-pub const TOWER_POWER_REPAIR: u32 = 800;
-pub const TOWER_OPTIMAL_RANGE: u32 = 5;
-pub const TOWER_FALLOFF_RANGE: u32 = 20;
 /// Percent of power lost at TOWER_FALLOFF_RANGE (Screeps' 0.75, in integer percent).
 pub const TOWER_FALLOFF_PERCENT: u32 = 75;
-pub const STORAGE_CAPACITY: u32 = 1_000_000;
-pub const STORAGE_HITS: u32 = 10_000;
-pub const TOMBSTONE_DECAY_PER_PART: u32 = 5;
-pub const MAX_CONSTRUCTION_SITES: usize = 100;
-pub const CONTROLLER_DOWNGRADE_RESTORE: u32 = 100;
 pub const CONTROLLER_MAX_LEVEL: u8 = 8;
-pub const CONSTRUCTION_COST_ROAD_SWAMP_RATIO: u32 = 5;
-pub const CONSTRUCTION_COST_ROAD_WALL_RATIO: u32 = 150;
 
 /// Progress needed to leave each controller level (index = level).
 pub const CONTROLLER_LEVELS: [u32; 8] = [

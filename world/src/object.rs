@@ -83,6 +83,19 @@ pub enum BodyPartKind {
 }
 
 impl BodyPartKind {
+    /// Every part, in Screeps' `BODYPARTS_ALL` order.
+    pub const ALL: [BodyPartKind; 8] = [
+        BodyPartKind::Move,
+        BodyPartKind::Work,
+        BodyPartKind::Carry,
+        BodyPartKind::Attack,
+        BodyPartKind::RangedAttack,
+        BodyPartKind::Tough,
+        BodyPartKind::Heal,
+        BodyPartKind::Claim,
+    ];
+
+    /// Energy to spawn one part (Screeps' `BODYPART_COST`).
     pub fn cost(self) -> u32 {
         match self {
             BodyPartKind::Move => 50,
@@ -184,6 +197,18 @@ pub enum StructureKind {
 }
 
 impl StructureKind {
+    /// Every structure this world implements.
+    pub const ALL: [StructureKind; 8] = [
+        StructureKind::Spawn,
+        StructureKind::Extension,
+        StructureKind::Road,
+        StructureKind::ConstructedWall,
+        StructureKind::Container,
+        StructureKind::Tower,
+        StructureKind::Storage,
+        StructureKind::Controller,
+    ];
+
     /// Screeps' `structureType` string.
     pub fn as_str(self) -> &'static str {
         match self {

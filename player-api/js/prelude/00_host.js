@@ -1,0 +1,26 @@
+// isoshard player runtime: a Screeps-compatible API over host-provided world data.
+// Loaded once per isolate (global reset), before any player code; it may also be loaded into
+// a startup snapshot, where no host function exists yet. Everything the player can reach is
+// plain JavaScript; the host functions it needs are captured by `setup` (before any player
+// code runs) and removed from the global object.
+(function (global) {
+  'use strict';
+  const host = {};
+  const HOST_FUNCTIONS = {
+    intents: '__isoshard_intents', console: '__isoshard_console', cpuNow: '__isoshard_cpu_now',
+    findPath: '__isoshard_find_path', closestByPath: '__isoshard_closest_by_path', heap: '__isoshard_heap',
+    roomMap: '__isoshard_room_map',
+  };
+  function bindHost() {
+    for (const k of Object.keys(HOST_FUNCTIONS)) {
+      const name = HOST_FUNCTIONS[k];
+      if (typeof global[name] !== 'function') throw new Error('host function ' + name + ' is missing');
+      host[k] = global[name];
+      delete global[name];
+    }
+  }
+  // Builtins the runtime relies on, captured before player code can replace them.
+  const JSONparse = JSON.parse, JSONstringify = JSON.stringify, ObjectKeys = Object.keys,
+    ObjectDefine = Object.defineProperty, ObjectCreate = Object.create, ArrayIsArray = Array.isArray,
+    MathMax = Math.max, MathMin = Math.min, MathAbs = Math.abs, MathFloor = Math.floor, MathCeil = Math.ceil,
+    StringCtor = String, NumberCtor = Number, ErrorCtor = Error, FunctionCtor = Function;

@@ -1,0 +1,170 @@
+  // js/prelude/50_objects.js: Store, RoomObject and the structures. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // ---- store ----
+  // Internal fields are symbol-keyed: invisible to for-in, Object.keys and JSON.stringify
+  // like non-enumerable properties, but plain stores (defineProperty per object is slow).
+  const CAPACITY = Symbol('capacity'), OBJECTS = Symbol('objects');
+  function makeStore(energy, capacity) {
+    const s = ObjectCreate(Store.prototype);
+    s.energy = energy || 0;
+    s[CAPACITY] = capacity || 0;
+    return s;
+  }
+  class Store {
+    getCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this[CAPACITY] : null; }
+    getUsedCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? (this.energy || 0) : 0; }
+    getFreeCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this[CAPACITY] - (this.energy || 0) : 0; }
+  }
+  global.Store = Store;
+
+  // ---- room objects ----
+  class RoomObject {
+    constructor(d) {
+      this.id = d.id;
+      this.pos = new RoomPosition(d.x, d.y, d.room);
+    }
+    get room() { return Game.rooms[this.pos.roomName]; }
+  }
+  global.RoomObject = RoomObject;
+
+  class Structure extends RoomObject {
+    constructor(d) {
+      super(d);
+      this.structureType = d.structureType;
+      this.hits = d.hits; this.hitsMax = d.hitsMax;
+    }
+    isActive() { return true; }
+    destroy() { return C.ERR_INVALID_TARGET; }
+    notifyWhenAttacked() { return C.OK; }
+  }
+  class OwnedStructure extends Structure {
+    constructor(d) {
+      super(d);
+      this.my = d.owner === username;
+      this.owner = d.owner === undefined ? undefined : { username: d.owner };
+    }
+  }
+  function energyProps(o, d) {
+    o.store = makeStore(d.energy, d.energyCapacity);
+    o.energy = d.energy || 0;
+    o.energyCapacity = d.energyCapacity || 0;
+  }
+  class StructureSpawn extends OwnedStructure {
+    constructor(d) {
+      super(d);
+      this.name = d.name;
+      energyProps(this, d);
+      this.spawning = d.spawnJob ? new StructureSpawn.Spawning(this, d.spawnJob) : null;
+    }
+    get memory() {
+      const m = Memory; if (!m.spawns || typeof m.spawns !== 'object') m.spawns = {};
+      if (!m.spawns[this.name]) m.spawns[this.name] = {};
+      return m.spawns[this.name];
+    }
+    set memory(v) { const m = Memory; if (!m.spawns) m.spawns = {}; m.spawns[this.name] = v; }
+    spawnCreep(body, name, opts) {
+      opts = opts || {};
+      if (!name || typeof name !== 'string' || typeof opts !== 'object') return C.ERR_INVALID_ARGS;
+      if (Game.creeps[name] || createdCreeps[name]) return C.ERR_NAME_EXISTS;
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (this.spawning || this._busy) return C.ERR_BUSY;
+      if (!ArrayIsArray(body) || body.length === 0 || body.length > C.MAX_CREEP_SIZE) return C.ERR_INVALID_ARGS;
+      let cost = 0;
+      for (const p of body) {
+        if (!(p in C.BODYPART_COST)) return C.ERR_INVALID_ARGS;
+        cost += C.BODYPART_COST[p];
+      }
+      const room = this.room;
+      if (room.energyAvailable < cost) return C.ERR_NOT_ENOUGH_ENERGY;
+      if (opts.dryRun) return C.OK;
+      if (!addIntent({ type: 'spawnCreep', spawn: this.id, body: body.slice(), name })) return C.ERR_BUSY;
+      this._busy = true;
+      room._energySpent = (room._energySpent || 0) + cost;
+      createdCreeps[name] = true;
+      const m = Memory; if (!m.creeps || typeof m.creeps !== 'object') m.creeps = {};
+      m.creeps[name] = opts.memory || m.creeps[name] || {};
+      const creep = new Creep({ id: undefined, x: this.pos.x, y: this.pos.y, room: this.pos.roomName, owner: username,
+        name, body: body.map((t) => ({ type: t, hits: 100 })), energy: 0,
+        energyCapacity: body.filter((t) => t === 'carry').length * 50, fatigue: 0, ticksToLive: C.CREEP_LIFE_TIME,
+        spawning: true, hits: body.length * 100, hitsMax: body.length * 100 });
+      Game.creeps[name] = creep;
+      return C.OK;
+    }
+    createCreep(body, name, memory) {
+      if (!name) { name = 'creep' + Game.time + '_' + MathFloor(Math.random() * 1e6); }
+      const r = this.spawnCreep(body, name, { memory });
+      return r === C.OK ? name : r;
+    }
+    canCreateCreep(body, name) { return this.spawnCreep(body, name || ('probe' + Game.time), { dryRun: true }); }
+    renewCreep() { return C.ERR_INVALID_TARGET; }
+    recycleCreep() { return C.ERR_INVALID_TARGET; }
+  }
+  StructureSpawn.Spawning = class Spawning {
+    constructor(spawn, j) {
+      this.name = j.name; this.needTime = j.needTime; this.remainingTime = j.remainingTime;
+      ObjectDefine(this, 'spawn', { value: spawn, enumerable: false });
+    }
+    setDirections() { return C.OK; }
+    cancel() { return C.ERR_INVALID_TARGET; }
+  };
+  global.Spawn = StructureSpawn;
+  class StructureExtension extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
+  class StructureTower extends OwnedStructure {
+    constructor(d) { super(d); energyProps(this, d); }
+    _act(type, target, valid) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (this.energy < C.TOWER_ENERGY_COST) return C.ERR_NOT_ENOUGH_ENERGY;
+      if (!target || !target.id || !valid(target)) return C.ERR_INVALID_TARGET;
+      const ctl = this.room && this.room.controller;
+      if (!ctl || ctl.level < 3) return C.ERR_RCL_NOT_ENOUGH;
+      addIntent({ type, tower: this.id, target: target.id });
+      return C.OK;
+    }
+    attack(t) { return this._act('towerAttack', t, (o) => o instanceof Creep || o instanceof Structure); }
+    heal(t) { return this._act('towerHeal', t, (o) => o instanceof Creep); }
+    repair(t) { return this._act('towerRepair', t, (o) => o instanceof Structure && !(o instanceof StructureController)); }
+  }
+  class StructureController extends OwnedStructure {
+    constructor(d) {
+      super(d);
+      this.level = d.level || 0; this.progress = d.progress; this.progressTotal = d.progressTotal;
+      this.ticksToDowngrade = d.ticksToDowngrade; this.upgradeBlocked = undefined; this.safeMode = undefined;
+      this.safeModeAvailable = 0; this.reservation = undefined; this.sign = undefined;
+      if (this.owner === undefined) this.my = false;
+    }
+    activateSafeMode() { return C.ERR_NOT_ENOUGH_RESOURCES; }
+    unclaim() { return C.ERR_INVALID_TARGET; }
+  }
+  class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
+  class StructureRoad extends Structure { constructor(d) { super(d); this.ticksToDecay = d.ticksToDecay; } }
+  class StructureWall extends Structure {}
+  class StructureContainer extends Structure {
+    constructor(d) { super(d); energyProps(this, d); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.energyCapacity; }
+  }
+  Object.assign(global, { Structure, OwnedStructure, StructureSpawn, StructureExtension, StructureTower,
+    StructureController, StructureStorage, StructureRoad, StructureWall, StructureContainer });
+
+  class Source extends RoomObject {
+    constructor(d) { super(d); this.energy = d.energy; this.energyCapacity = d.energyCapacity; this.ticksToRegeneration = d.ticksToRegeneration; }
+  }
+  class Mineral extends RoomObject {
+    constructor(d) { super(d); this.mineralType = d.mineralType; this.mineralAmount = d.mineralAmount; this.density = 3; }
+  }
+  class ConstructionSite extends RoomObject {
+    constructor(d) {
+      super(d);
+      this.structureType = d.structureType; this.progress = d.progress; this.progressTotal = d.progressTotal;
+      this.my = d.owner === username; this.owner = d.owner === undefined ? undefined : { username: d.owner };
+    }
+    remove() { return C.ERR_INVALID_TARGET; }
+  }
+  class Resource extends RoomObject {
+    constructor(d) { super(d); this.resourceType = 'energy'; this.amount = d.amount; this.energy = d.amount; }
+  }
+  class Tombstone extends RoomObject {
+    constructor(d) {
+      super(d);
+      this.deathTime = d.deathTime; this.ticksToDecay = d.ticksToDecay; this.store = makeStore(d.energy, d.energyCapacity);
+      this.creep = { name: d.creepName };
+    }
+  }
+  Object.assign(global, { Source, Mineral, ConstructionSite, Resource, Energy: Resource, Tombstone });

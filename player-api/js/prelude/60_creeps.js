@@ -1,0 +1,225 @@
+  // js/prelude/60_creeps.js: Creep. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // ---- creeps ----
+  function active(creep, type) { let n = 0; for (const p of creep.body) if (p.type === type && p.hits > 0) n++; return n; }
+  class Creep extends RoomObject {
+    constructor(d) {
+      super(d);
+      this.name = d.name;
+      this.body = d.body || [];
+      this.my = d.owner === username;
+      this.owner = { username: d.owner };
+      this.fatigue = d.fatigue; this.hits = d.hits; this.hitsMax = d.hitsMax;
+      this.ticksToLive = d.spawning ? undefined : d.ticksToLive;
+      this.spawning = !!d.spawning;
+      this.saying = d.saying;
+      this.store = makeStore(d.energy, d.energyCapacity);
+      this.carry = this.store;
+      this.carryCapacity = d.energyCapacity || 0;
+    }
+    get memory() {
+      const m = Memory; if (!m.creeps || typeof m.creeps !== 'object') m.creeps = {};
+      if (!m.creeps[this.name]) m.creeps[this.name] = {};
+      return m.creeps[this.name];
+    }
+    set memory(v) { const m = Memory; if (!m.creeps) m.creeps = {}; m.creeps[this.name] = v; }
+    getActiveBodyparts(type) { return active(this, type); }
+    _base() { if (!this.my) return C.ERR_NOT_OWNER; if (this.spawning) return C.ERR_BUSY; return C.OK; }
+    move(direction) {
+      const b = this._base(); if (b) return b;
+      if (this.fatigue > 0) return C.ERR_TIRED;
+      if (!active(this, C.MOVE)) return C.ERR_NO_BODYPART;
+      if (direction instanceof Creep) direction = this.pos.getDirectionTo(direction);
+      direction = +direction;
+      if (!(direction >= 1 && direction <= 8) || direction !== (direction | 0)) return C.ERR_INVALID_ARGS;
+      addIntent({ type: 'move', creep: this.id, direction });
+      return C.OK;
+    }
+    moveTo(a, b, c) {
+      const target = typeof a === 'number' ? new RoomPosition(a, b, this.pos.roomName) : toPos(a);
+      const opts = (typeof a === 'number' ? c : b) || {};
+      const base = this._base(); if (base) return base;
+      if (this.fatigue > 0) return C.ERR_TIRED;
+      if (!active(this, C.MOVE)) return C.ERR_NO_BODYPART;
+      if (!target || target.x === undefined) return C.ERR_INVALID_TARGET;
+      const range = opts.range === undefined ? (target.roomName === this.pos.roomName ? 0 : 1) : opts.range;
+      if (this.pos.inRangeTo(target, range)) return C.OK;
+      const reuse = opts.reusePath === undefined ? 5 : opts.reusePath;
+      const destKey = `${target.x},${target.y},${target.roomName}`;
+      let mem = reuse > 0 && !opts.noPathFinding ? this.memory._move : undefined;
+      let next = null;
+      if (mem && mem.dest === destKey && mem.room === this.pos.roomName && Game.time - mem.time <= reuse && ArrayIsArray(mem.path)) {
+        const path = mem.path;
+        let i = -1;
+        for (let k = 0; k + 1 < path.length; k += 2) if (path[k] === this.pos.x && path[k + 1] === this.pos.y) { i = k; break; }
+        if (i >= 0 && i + 3 < path.length + 1 && path[i + 2] !== undefined) next = [path[i + 2], path[i + 3]];
+        else if (i < 0 && path.length >= 2 && this.pos.isNearTo(path[0], path[1])) next = [path[0], path[1]];
+        const stuck = mem.last && mem.last[0] === this.pos.x && mem.last[1] === this.pos.y && mem.lastTime === Game.time - 1;
+        if (stuck) next = null;
+      }
+      if (!next) {
+        if (opts.noPathFinding) return C.ERR_NOT_FOUND;
+        const flat = host.findPath(this.pos.roomName, this.pos.x, this.pos.y, target.roomName, target.x, target.y,
+          range, !!opts.ignoreCreeps);
+        if (flat.length < 2) return C.ERR_NO_PATH;
+        next = [flat[0], flat[1]];
+        if (reuse > 0) this.memory._move = { dest: destKey, time: Game.time, room: this.pos.roomName, path: [this.pos.x, this.pos.y].concat(flat) };
+      }
+      if (reuse > 0 && this.memory._move) { this.memory._move.last = [this.pos.x, this.pos.y]; this.memory._move.lastTime = Game.time; }
+      return this.move(dirTo(next[0] - this.pos.x, next[1] - this.pos.y));
+    }
+    moveByPath(path) {
+      if (!ArrayIsArray(path)) return C.ERR_INVALID_ARGS;
+      const i = path.findIndex((s) => s.x - s.dx === this.pos.x && s.y - s.dy === this.pos.y);
+      if (i < 0) return C.ERR_NOT_FOUND;
+      return this.move(path[i].direction);
+    }
+    harvest(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.WORK)) return C.ERR_NO_BODYPART;
+      if (!target || !target.id) return C.ERR_INVALID_TARGET;
+      if (target instanceof Source) {
+        if (!target.energy) return C.ERR_NOT_ENOUGH_RESOURCES;
+        if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+        const ctl = this.room && this.room.controller;
+        if (ctl && ctl.owner && ctl.owner.username !== username) return C.ERR_NOT_OWNER;
+      } else if (target instanceof Mineral) {
+        if (!target.mineralAmount) return C.ERR_NOT_ENOUGH_RESOURCES;
+        if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+        return C.ERR_NOT_FOUND;
+      } else return C.ERR_INVALID_TARGET;
+      addIntent({ type: 'harvest', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    transfer(target, resourceType, amount) {
+      const b = this._base(); if (b) return b;
+      if (amount < 0) return C.ERR_INVALID_ARGS;
+      if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
+      if (!target || !target.id || !(target instanceof Creep || target instanceof Structure)) return C.ERR_INVALID_TARGET;
+      if (resourceType !== C.RESOURCE_ENERGY) return C.ERR_INVALID_TARGET;
+      if (target instanceof StructureController) return this.upgradeController(target);
+      if (!target.store) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      const have = this.store.energy;
+      if (!have) return C.ERR_NOT_ENOUGH_RESOURCES;
+      const used = target.store.getUsedCapacity(), cap = target.store.getCapacity();
+      if (used >= cap) return C.ERR_FULL;
+      if (!amount) amount = MathMin(have, cap - used);
+      if (have < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!amount || used + amount > cap) return C.ERR_FULL;
+      addIntent({ type: 'transfer', creep: this.id, target: target.id, amount });
+      return C.OK;
+    }
+    withdraw(target, resourceType, amount) {
+      const b = this._base(); if (b) return b;
+      if (amount < 0) return C.ERR_INVALID_ARGS;
+      if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
+      if (!target || !target.id || !(target instanceof Structure || target instanceof Tombstone) || !target.store) return C.ERR_INVALID_TARGET;
+      if (resourceType !== C.RESOURCE_ENERGY) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      const empty = this.carryCapacity - this.store.energy;
+      if (empty <= 0) return C.ERR_FULL;
+      const available = target.store.energy || 0;
+      if (!amount) amount = MathMin(available, empty);
+      if (!available || available < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (amount > empty) return C.ERR_FULL;
+      addIntent({ type: 'withdraw', creep: this.id, target: target.id, amount });
+      return C.OK;
+    }
+    pickup(target) {
+      const b = this._base(); if (b) return b;
+      if (!target || !target.id || !(target instanceof Resource)) return C.ERR_INVALID_TARGET;
+      if (this.store.energy >= this.carryCapacity) return C.ERR_FULL;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'pickup', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    drop(resourceType, amount) {
+      const b = this._base(); if (b) return b;
+      if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
+      const have = resourceType === C.RESOURCE_ENERGY ? this.store.energy : 0;
+      if (!have) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!amount) amount = have;
+      if (have < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      addIntent({ type: 'drop', creep: this.id, amount });
+      return C.OK;
+    }
+    build(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.WORK)) return C.ERR_NO_BODYPART;
+      if (!this.store.energy) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!target || !target.id || !(target instanceof ConstructionSite) || !target.my) return C.ERR_INVALID_TARGET;
+      if (!this.pos.inRangeTo(target, 3)) return C.ERR_NOT_IN_RANGE;
+      if (C.OBSTACLE_OBJECT_TYPES.indexOf(target.structureType) >= 0 && target.pos.lookFor(C.LOOK_CREEPS).length > 0) return C.ERR_INVALID_TARGET;
+      addIntent({ type: 'build', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    repair(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.WORK)) return C.ERR_NO_BODYPART;
+      if (!this.store.energy) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!target || !target.id || !(target instanceof Structure) || target instanceof StructureController) return C.ERR_INVALID_TARGET;
+      if (!this.pos.inRangeTo(target, 3)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'repair', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    upgradeController(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.WORK)) return C.ERR_NO_BODYPART;
+      if (!this.store.energy) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!target || !target.id || !(target instanceof StructureController)) return C.ERR_INVALID_TARGET;
+      if (!target.pos.inRangeTo(this.pos, 3)) return C.ERR_NOT_IN_RANGE;
+      if (!target.my) return C.ERR_NOT_OWNER;
+      if (!target.level || !target.owner) return C.ERR_INVALID_TARGET;
+      addIntent({ type: 'upgradeController', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    _attack(type, part, target, range) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, part)) return C.ERR_NO_BODYPART;
+      if (!target || !target.id || !(target instanceof Creep || target instanceof Structure) || target instanceof StructureController) return C.ERR_INVALID_TARGET;
+      if (!this.pos.inRangeTo(target, range)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type, creep: this.id, target: target.id });
+      return C.OK;
+    }
+    attack(t) { return this._attack('attack', C.ATTACK, t, 1); }
+    rangedAttack(t) { return this._attack('rangedAttack', C.RANGED_ATTACK, t, 3); }
+    heal(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.HEAL)) return C.ERR_NO_BODYPART;
+      if (!target || !target.id || !(target instanceof Creep)) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'heal', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    claimController(target) {
+      const b = this._base(); if (b) return b;
+      const owned = ObjectKeys(Game.rooms).filter((n) => Game.rooms[n].controller && Game.rooms[n].controller.my).length;
+      if (owned >= 1) return C.ERR_GCL_NOT_ENOUGH;
+      if (!target || !target.id || !(target instanceof Structure)) return C.ERR_INVALID_TARGET;
+      if (!active(this, C.CLAIM)) return C.ERR_NO_BODYPART;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      if (!(target instanceof StructureController) || target.level > 0) return C.ERR_INVALID_TARGET;
+      addIntent({ type: 'claimController', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    reserveController() { return C.ERR_INVALID_TARGET; }
+    attackController() { return C.ERR_INVALID_TARGET; }
+    dismantle() { return C.ERR_INVALID_TARGET; }
+    rangedMassAttack() { return C.ERR_INVALID_TARGET; }
+    rangedHeal() { return C.ERR_INVALID_TARGET; }
+    signController() { return C.OK; }
+    notifyWhenAttacked() { return C.OK; }
+    cancelOrder() { return C.ERR_NOT_FOUND; }
+    say(message, isPublic) {
+      const b = this._base(); if (b) return b;
+      addIntent({ type: 'say', creep: this.id, message: StringCtor(message).slice(0, 10), public: !!isPublic });
+      return C.OK;
+    }
+    suicide() {
+      const b = this._base(); if (b) return b;
+      addIntent({ type: 'suicide', creep: this.id });
+      return C.OK;
+    }
+    toString() { return `[creep ${this.name}]`; }
+  }
+  global.Creep = Creep;

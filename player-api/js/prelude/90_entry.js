@@ -1,0 +1,55 @@
+  // js/prelude/90_entry.js: the host entry points and the wrapper's closing. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // ---- host entry points (captured by the host before player code runs, then removed) ----
+  const api = {
+    // Called once per global reset.
+    setup(meta) {
+      bindHost();
+      username = meta.username;
+      roomMaps = ObjectCreate(null);
+      modules = meta.modules;
+      moduleCache = {};
+      memoryString = meta.memory || '';
+      memoryParsed = undefined;
+    },
+    // Called every tick with the tick's metadata and the visible rooms.
+    tick(m, ...rooms) {
+      // The metadata arrives as a dense array: cheaper to copy into the isolate than an object.
+      const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7] };
+      intentBuf = []; intentCount = 0; intentsDropped = 0; consoleBuf = []; rawMemorySet = false;
+      seedRandom(meta.seedHi, meta.seedLo);
+      fakeNow = meta.now;
+      if (typeof meta.memory === 'string') memoryString = meta.memory;
+      memoryParsed = undefined;
+      buildGame(meta, rooms);
+      const marshalled = host.cpuNow();
+      let error = null;
+      try {
+        const main = require('main');
+        if (!main || typeof main.loop !== 'function') throw new ErrorCtor('main module does not export a loop() function');
+        main.loop();
+      } catch (e) {
+        error = e instanceof ErrorCtor ? (e.stack || StringCtor(e)) : ('Uncaught ' + fmt(e));
+        consoleBuf.push(error);
+      }
+      const ran = host.cpuNow();
+      flushIntents();
+      if (intentsDropped) consoleBuf.push(`[isoshard] ${intentsDropped} intents over the ${MAX_INTENTS} per-tick limit were dropped`);
+      let memoryOut = null;
+      if (memoryParsed !== undefined && !rawMemorySet) {
+        let s;
+        try { s = JSONstringify(memoryParsed); } catch (e) { consoleBuf.push('Memory could not be serialized: ' + fmt(e)); }
+        if (typeof s === 'string') {
+          if (s.length > MEMORY_LIMIT) consoleBuf.push(`Memory is ${s.length} bytes, over the 2 MB limit; not saved`);
+          else if (s !== memoryString) { memoryString = s; memoryOut = s; }
+        }
+      } else if (rawMemorySet) {
+        if (memoryString.length > MEMORY_LIMIT) consoleBuf.push(`RawMemory is over the 2 MB limit; not saved`);
+        else memoryOut = memoryString;
+      }
+      flushConsole();
+      // The host has the call's total CPU time: collecting is what follows `ran`.
+      return { memory: memoryOut, error, marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
+    },
+  };
+  ObjectDefine(global, '__isoshard_api', { value: api, configurable: true, enumerable: false, writable: false });
+})(globalThis);

@@ -1,0 +1,224 @@
+//! The JavaScript contract has one source, the Rust in `world`: constants, return codes, part
+//! and structure names and costs, and controller tables. This test evaluates the real prelude
+//! (`player-api/js/prelude/*.js`, as players get it) and reads `isoshard.d.ts`, and fails on
+//! any value that drifted from Rust. (A test rather than generation: the prelude and the
+//! declarations stay readable source files, and a drift names the constant.)
+
+use std::collections::BTreeMap;
+
+use isoshard_player_api::{PRELUDE_JS, PRELUDE_PARTS, TYPESCRIPT_DECLARATIONS};
+use isoshard_scripting::{Isolate, IsolateOptions, RunOptions, RunOutcome};
+use isoshard_world::*;
+use serde_json::{json, Value};
+
+/// The prelude's globals named in `names`, read in a plain context after the prelude ran.
+fn prelude_globals(names: &[String]) -> BTreeMap<String, Value> {
+    let iso = Isolate::new(IsolateOptions::default()).expect("isolate");
+    let ctx = iso.create_context().expect("context");
+    let run = ctx.eval(PRELUDE_JS, &RunOptions::default()).expect("eval");
+    assert!(
+        matches!(run.outcome, RunOutcome::Ok(_)),
+        "the prelude runs without the host: {:?}",
+        run.outcome.error()
+    );
+    let list = serde_json::to_string(names).expect("names");
+    let code = format!(
+        "(() => {{ const o = {{}}; for (const k of {list}) o[k] = typeof globalThis[k] === 'undefined' ? '<missing>' : globalThis[k]; return o }})()"
+    );
+    let run = ctx.eval(&code, &RunOptions::default()).expect("eval");
+    let RunOutcome::Ok(copy) = run.outcome else {
+        panic!("reading constants failed: {:?}", run.outcome.error());
+    };
+    serde_json::from_value(copy.to_json().expect("json")).expect("object")
+}
+
+/// `declare const NAME: <type>;` in the declarations, as (name, type text).
+fn declared_constants() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for piece in TYPESCRIPT_DECLARATIONS.split("declare const ").skip(1) {
+        let Some((name, rest)) = piece.split_once(':') else {
+            continue;
+        };
+        // Constants only (`Game`, `Memory`, `RawMemory` are objects with methods).
+        let constant = name
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !constant {
+            continue;
+        }
+        let ty = rest.split(';').next().unwrap_or("").trim();
+        out.insert(name.trim().to_string(), ty.to_string());
+    }
+    out
+}
+
+/// Screeps' tables keyed by level: index i of `values` is level i; levels below `from` are
+/// absent from Screeps' object.
+fn by_level(values: &[u32], from: usize) -> Value {
+    let map: serde_json::Map<String, Value> = values
+        .iter()
+        .enumerate()
+        .skip(from)
+        .map(|(level, v)| (level.to_string(), json!(v)))
+        .collect();
+    Value::Object(map)
+}
+
+/// Everything Rust defines that the prelude must define identically.
+fn rust_contract() -> BTreeMap<String, Value> {
+    let mut want: BTreeMap<String, Value> = BTreeMap::new();
+    for (name, value) in JS_NUMERIC_CONSTANTS {
+        want.insert(name.to_string(), json!(value));
+    }
+    for code in ReturnCode::ALL {
+        want.insert(code.js_name().to_string(), json!(code.code()));
+    }
+    let costs: serde_json::Map<String, Value> = BodyPartKind::ALL
+        .iter()
+        .map(|p| (p.as_str().to_string(), json!(p.cost())))
+        .collect();
+    want.insert("BODYPART_COST".into(), Value::Object(costs));
+    want.insert(
+        "BODYPARTS_ALL".into(),
+        json!(BodyPartKind::ALL.map(|p| p.as_str())),
+    );
+    // Level 8 has no "next level" entry in Screeps' table.
+    want.insert("CONTROLLER_LEVELS".into(), by_level(&CONTROLLER_LEVELS, 1));
+    want.insert(
+        "CONTROLLER_DOWNGRADE".into(),
+        by_level(&CONTROLLER_DOWNGRADE, 1),
+    );
+    want.insert(
+        "EXTENSION_ENERGY_CAPACITY".into(),
+        by_level(&EXTENSION_ENERGY_CAPACITY, 0),
+    );
+    want
+}
+
+#[test]
+fn prelude_parts_are_the_files_in_order_and_each_is_small() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../player-api/js/prelude");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("prelude dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".js"))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files, PRELUDE_PARTS,
+        "every js/prelude file is joined, in file-name order"
+    );
+    for f in &files {
+        let lines = std::fs::read_to_string(dir.join(f))
+            .expect("part")
+            .lines()
+            .count();
+        assert!(lines <= 600, "{f} has {lines} lines (at most 600)");
+    }
+}
+
+#[test]
+fn prelude_and_declarations_agree_with_the_rust_constants() {
+    let want = rust_contract();
+    let mut names: Vec<String> = want.keys().cloned().collect();
+    let declared = declared_constants();
+    names.extend(declared.keys().cloned());
+    names.extend(
+        StructureKind::ALL
+            .iter()
+            .map(|k| format!("STRUCTURE_{}", structure_const(*k))),
+    );
+    names.extend([
+        "CONSTRUCTION_COST".to_string(),
+        "CONTROLLER_STRUCTURES".to_string(),
+    ]);
+    names.sort();
+    names.dedup();
+    let js = prelude_globals(&names);
+    let mut drift = Vec::new();
+    for (name, value) in &want {
+        if js.get(name) != Some(value) {
+            drift.push(format!("{name}: rust {value}, prelude {}", js[name]));
+        }
+    }
+    // Structure names, build costs and per-level limits.
+    for kind in StructureKind::ALL {
+        let name = format!("STRUCTURE_{}", structure_const(kind));
+        if js[&name] != json!(kind.as_str()) {
+            drift.push(format!(
+                "{name}: rust {:?}, prelude {}",
+                kind.as_str(),
+                js[&name]
+            ));
+        }
+        let cost = js["CONSTRUCTION_COST"].get(kind.as_str()).cloned();
+        if cost != kind.construction_cost().map(|c| json!(c)) {
+            drift.push(format!(
+                "CONSTRUCTION_COST.{}: rust {:?}, prelude {cost:?}",
+                kind.as_str(),
+                kind.construction_cost()
+            ));
+        }
+        if let Some(limits) = js["CONTROLLER_STRUCTURES"].get(kind.as_str()) {
+            for level in 1..=8u8 {
+                let js_limit = limits.get(level.to_string()).and_then(Value::as_u64);
+                if js_limit != Some(kind.allowed_at(level) as u64) {
+                    drift.push(format!(
+                        "CONTROLLER_STRUCTURES.{}[{level}]: rust {}, prelude {js_limit:?}",
+                        kind.as_str(),
+                        kind.allowed_at(level)
+                    ));
+                }
+            }
+        } else if kind != StructureKind::Controller {
+            drift.push(format!("CONTROLLER_STRUCTURES.{} missing", kind.as_str()));
+        }
+    }
+    // Declarations: every return code is declared; a literal type is the prelude's value.
+    for code in ReturnCode::ALL {
+        if !declared.contains_key(code.js_name()) {
+            drift.push(format!("{} not declared in isoshard.d.ts", code.js_name()));
+        }
+    }
+    for (name, ty) in &declared {
+        let Some(js_value) = js.get(name) else {
+            continue;
+        };
+        if js_value == "<missing>" {
+            drift.push(format!(
+                "{name} declared in isoshard.d.ts, missing from the prelude"
+            ));
+            continue;
+        }
+        let literal = ty.parse::<i64>().ok().map(|n| json!(n)).or_else(|| {
+            ty.strip_prefix('\'')
+                .and_then(|t| t.strip_suffix('\''))
+                .map(|s| json!(s))
+        });
+        if let Some(literal) = literal {
+            if &literal != js_value {
+                drift.push(format!("{name}: isoshard.d.ts {ty}, prelude {js_value}"));
+            }
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "the JS contract drifted from Rust:\n{}",
+        drift.join("\n")
+    );
+}
+
+/// `STRUCTURE_*` suffix Screeps uses for a structure kind.
+fn structure_const(kind: StructureKind) -> &'static str {
+    match kind {
+        StructureKind::Spawn => "SPAWN",
+        StructureKind::Extension => "EXTENSION",
+        StructureKind::Road => "ROAD",
+        StructureKind::ConstructedWall => "WALL",
+        StructureKind::Container => "CONTAINER",
+        StructureKind::Tower => "TOWER",
+        StructureKind::Storage => "STORAGE",
+        StructureKind::Controller => "CONTROLLER",
+    }
+}
