@@ -169,7 +169,8 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
             (None, d.clone())
         }
         None => {
-            let t = tempfile::tempdir().map_err(|e| EngineError::Storage(e.to_string()))?;
+            let t = tempfile::tempdir()
+                .map_err(EngineError::io("cannot create a temporary directory"))?;
             let p = t.path().to_path_buf();
             (Some(t), p)
         }

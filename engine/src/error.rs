@@ -19,6 +19,22 @@ pub enum EngineError {
     /// Storage failed or holds something this build cannot read.
     #[error("storage: {0}")]
     Storage(String),
+    /// A recording could not be written or read.
+    #[error("recording: {0}")]
+    Replay(#[from] isoshard_replays::ReplayError),
+    /// The operating system refused something (a thread, a temporary directory, a socket).
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A runner process sent a frame this build does not understand, or the pipe broke.
+    #[error("runner protocol: {0}")]
+    Protocol(String),
+    /// A thread the engine owns panicked.
+    #[error("the {0} thread panicked")]
+    ThreadPanicked(&'static str),
     /// An unknown player.
     #[error("unknown player {0}")]
     UnknownPlayer(String),
@@ -27,6 +43,14 @@ pub enum EngineError {
 impl From<sled::Error> for EngineError {
     fn from(e: sled::Error) -> Self {
         EngineError::Storage(e.to_string())
+    }
+}
+
+impl EngineError {
+    /// An [`EngineError::Io`] saying what was being done.
+    pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> EngineError {
+        let what = what.into();
+        move |source| EngineError::Io { what, source }
     }
 }
 

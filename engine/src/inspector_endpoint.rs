@@ -109,10 +109,6 @@ impl InspectorEndpoint {
             .insert(id.to_string(), TargetEntry { target, ready });
     }
 
-    pub fn remove_target(&self, id: &str) {
-        self.targets.lock().remove(id);
-    }
-
     /// The URL to open in Chrome for target `id`.
     pub fn devtools_url(&self, id: &str) -> String {
         devtools_url(self.addr, id)

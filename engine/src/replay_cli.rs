@@ -19,7 +19,7 @@ pub fn recording_dir(data: &Path) -> PathBuf {
 }
 
 fn open(data: &Path) -> Result<Recording> {
-    Recording::open(&recording_dir(data)).map_err(|e| EngineError::Storage(e.to_string()))
+    Recording::open(&recording_dir(data)).map_err(EngineError::from)
 }
 
 /// `replay info`.
@@ -27,9 +27,7 @@ fn open(data: &Path) -> Result<Recording> {
 /// # Errors
 /// Missing or corrupt recordings, with the file named.
 pub fn info(data: &Path) -> Result<RecordingInfo> {
-    open(data)?
-        .info()
-        .map_err(|e| EngineError::Storage(e.to_string()))
+    open(data)?.info().map_err(EngineError::from)
 }
 
 /// `replay verify`, with a progress bar when `progress`.
@@ -45,9 +43,7 @@ pub fn verify(
 ) -> Result<VerifyReport> {
     let rec = open(data)?;
     let bar = if progress {
-        let info = rec
-            .info()
-            .map_err(|e| EngineError::Storage(e.to_string()))?;
+        let info = rec.info().map_err(EngineError::from)?;
         let bar = ProgressBar::new(info.last_tick.saturating_sub(info.first_tick));
         bar.set_style(
             ProgressStyle::with_template("verify {bar:40} {pos}/{len} ticks  {per_sec}")
@@ -59,7 +55,7 @@ pub fn verify(
     };
     let report = rec.verify(from, to, threads, &|n| bar.set_position(n));
     bar.finish_and_clear();
-    report.map_err(|e| EngineError::Storage(e.to_string()))
+    report.map_err(EngineError::from)
 }
 
 /// `replay export`: the world (or one room) at `tick` as JSON.
@@ -67,8 +63,6 @@ pub fn verify(
 /// # Errors
 /// Ticks outside the recording, unknown rooms, corrupt segments.
 pub fn export(data: &Path, tick: u64, room: Option<&str>) -> Result<serde_json::Value> {
-    let rooms = open(data)?
-        .export(tick, room)
-        .map_err(|e| EngineError::Storage(e.to_string()))?;
+    let rooms = open(data)?.export(tick, room).map_err(EngineError::from)?;
     Ok(serde_json::json!({ "tick": tick, "rooms": rooms }))
 }

@@ -106,10 +106,9 @@ impl ViewerState {
 
 fn open(data: &Path) -> Result<(Playback, BTreeMap<String, String>)> {
     let dir = crate::replay_cli::recording_dir(data);
-    let storage = |e: ReplayError| EngineError::Storage(e.to_string());
-    let mut playback = Playback::open(&dir).map_err(storage)?;
-    let (first, _) = playback.range().map_err(storage)?;
-    let world = playback.seek(first).map_err(storage)?;
+    let mut playback = Playback::open(&dir)?;
+    let (first, _) = playback.range()?;
+    let world = playback.seek(first)?;
     let terrain = world
         .map()
         .rooms
@@ -154,7 +153,7 @@ pub async fn serve(options: ReplayViewerOptions) -> Result<()> {
     axum::serve(listener, app)
         .with_graceful_shutdown(crate::server::shutdown_signal())
         .await
-        .map_err(|e| EngineError::Storage(format!("server failed: {e}")))
+        .map_err(EngineError::io("the replay viewer failed"))
 }
 
 async fn range(State(s): State<ViewerState>) -> ViewerResult {

@@ -963,3 +963,68 @@ fn serve_inspect_lets_a_player_debug_their_own_bot_with_their_token_only() {
     let w = s.world()["tick"].as_u64().unwrap();
     s.until_tick(w + 3);
 }
+
+#[test]
+fn serve_on_a_port_zero_listener_stops_when_the_shutdown_future_resolves() {
+    use isoshard_engine::server::{serve_on, ServeOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let options = ServeOptions {
+        data: dir.path().to_path_buf(),
+        bind: "127.0.0.1:1".parse().unwrap(),
+        tick: Duration::from_millis(20),
+        preloads: Vec::new(),
+        admin_token_file: None,
+        open_registration: true,
+        world: isoshard_world::WorldConfig {
+            seed: 3,
+            width: 3,
+            height: 3,
+        },
+        cpu_limit_ms: 100,
+        runners: None,
+        replay_keep_ticks: None,
+        inspect: None,
+    };
+    let server = runtime.spawn(serve_on(listener, options, async {
+        let _ = stopped.await;
+    }));
+    // The listener is bound before the shard opens: the first request waits in the backlog.
+    let started = Instant::now();
+    let tick = loop {
+        let world = body(ureq::get(&format!("{base}/api/world")).call());
+        let t = world["tick"].as_u64().unwrap_or(0);
+        if t >= 3 {
+            break t;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no ticks: {world}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    stop.send(()).unwrap();
+    runtime
+        .block_on(server)
+        .expect("serve task")
+        .expect("serve_on returns Ok after the shutdown future");
+    assert!(
+        ureq::get(&format!("{base}/api/world")).call().is_err(),
+        "the port is closed after shutdown"
+    );
+    // The ticks it ran were committed: the data directory resumes at or past them.
+    let reopened = isoshard_engine::replay_cli::info(dir.path()).expect("recording");
+    assert!(
+        reopened.last_tick >= tick,
+        "{} < {tick}",
+        reopened.last_tick
+    );
+}

@@ -397,6 +397,50 @@ fn references_get_set_delete_apply_and_copy() {
 }
 
 #[test]
+fn apply_ignored_runs_in_queue_order_and_set_global_defines_a_copy() {
+    let iso = isolate(64);
+    let ctx = context(&iso);
+    eval(
+        &ctx,
+        "globalThis.log = []; globalThis.push = (x) => { log.push(x); return x }",
+        100,
+    );
+    let push = ctx.global().unwrap().get("push").unwrap();
+    for n in 1..=3 {
+        push.apply_ignored(
+            None,
+            vec![ExternalCopy::from_json(&json!(n)).unwrap().into()],
+            &RunOptions::default(),
+        )
+        .unwrap();
+    }
+    // A blocking eval queues behind the ignored calls, so all three have run.
+    assert_eq!(value(eval(&ctx, "log", 100)), json!([1, 2, 3]));
+    let foreign = context(&isolate(64)).global().unwrap();
+    assert!(matches!(
+        push.apply_ignored(None, vec![foreign.deref_into()], &RunOptions::default()),
+        Err(Error::InvalidArgument(_))
+    ));
+    let config = ExternalCopy::from_json(&json!({"limit": 20, "name": "W1N1"})).unwrap();
+    ctx.set_global("config", config).unwrap();
+    assert_eq!(
+        value(eval(
+            &ctx,
+            "config.limit += 1; [config.limit, config.name]",
+            100
+        )),
+        json!([21, "W1N1"])
+    );
+    // Each set is a fresh copy: changes in the isolate do not reach the host's value.
+    ctx.set_global(
+        "config",
+        ExternalCopy::from_json(&json!({"limit": 20})).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(value(eval(&ctx, "config.limit", 100)), json!(20));
+}
+
+#[test]
 fn sync_callbacks_return_copies_and_errors_become_exceptions() {
     let ctx = context(&isolate(64));
     ctx.set_callback(

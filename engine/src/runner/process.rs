@@ -40,7 +40,7 @@ fn finish_batch(batch: &mut CallBatch<TurnDone>) -> Result<Vec<(u32, Option<Stri
     let mut done = Vec::new();
     for turn in std::mem::take(batch).wait() {
         if let Some(e) = turn.write_error {
-            return Err(EngineError::Storage(format!("runner protocol: {e}")));
+            return Err(EngineError::Protocol(e.to_string()));
         }
         done.push((turn.player, turn.memory));
     }
@@ -81,7 +81,7 @@ pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Resu
     let mut input = BufReader::new(input);
     // Shared with the home thread, which writes each turn's frames.
     let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
-    let io = |e: std::io::Error| EngineError::Storage(format!("runner protocol: {e}"));
+    let io = |e: std::io::Error| EngineError::Protocol(e.to_string());
     let Some(ToRunner::Hello {
         version,
         map,

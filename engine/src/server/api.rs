@@ -20,7 +20,7 @@ use tokio::sync::{broadcast, oneshot, watch};
 use crate::code_bundle::{CodeBundle, MAX_CODE_BYTES};
 use crate::error::EngineError;
 use crate::server::auth::{constant_time_eq, password_matches, token_hash};
-use crate::server::runner::{AccountView, Announcement, Command, Published, TICK_BUCKETS};
+use crate::server::shard_thread::{AccountView, Announcement, Command, Published, TICK_BUCKETS};
 
 /// Largest request body accepted (code uploads are checked against 5 MiB of source after).
 pub const MAX_BODY: usize = MAX_CODE_BYTES + (1 << 20);

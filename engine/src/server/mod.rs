@@ -6,7 +6,7 @@
 
 pub(crate) mod api;
 pub(crate) mod auth;
-pub(crate) mod runner;
+pub(crate) mod shard_thread;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,7 +22,7 @@ use crate::error::{EngineError, Result};
 use crate::shard::{Shard, ShardOptions};
 use crate::storage::{ShardStorage, SledStorage};
 use api::{router, AppState};
-use runner::{Command, Published, Runner};
+use shard_thread::{Command, Published, ShardThread};
 
 /// Options for [`serve`].
 #[derive(Debug, Clone)]
@@ -68,6 +68,21 @@ fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
 /// # Errors
 /// Usage errors, storage failures, a port that cannot be bound.
 pub async fn serve(options: ServeOptions) -> Result<()> {
+    let (listener, _) = listen(options.bind).await?;
+    serve_on(listener, options, shutdown_signal()).await
+}
+
+/// Runs the shard and its API on `listener` until `shutdown` resolves, then finishes the
+/// current tick and returns (`options.bind` is ignored). Embedders and tests bind port 0
+/// themselves and pass any future (mini-redis' `run(listener, shutdown)` shape).
+///
+/// # Errors
+/// As [`serve`], without the bind errors.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     std::fs::create_dir_all(&options.data).map_err(|e| {
         EngineError::Usage(format!("cannot create {}: {e}", options.data.display()))
     })?;
@@ -122,17 +137,17 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     tracing::info!(tick = shard.time(), resumed = existing, "shard ready");
     let (command_tx, command_rx) = std::sync::mpsc::channel();
     let (announce_tx, _) = broadcast::channel(64);
-    let runner = Runner::new(
+    let shard_thread = ShardThread::new(
         shard,
         options.tick,
         command_rx,
         publish_tx,
         announce_tx.clone(),
     );
-    let shard_thread = std::thread::Builder::new()
+    let shard_handle = std::thread::Builder::new()
         .name("isoshard-shard".into())
-        .spawn(move || runner.run())
-        .map_err(|e| EngineError::Storage(format!("cannot start the shard thread: {e}")))?;
+        .spawn(move || shard_thread.run())
+        .map_err(EngineError::io("cannot start the shard thread"))?;
     let state = AppState {
         published: publish_rx,
         announce: announce_tx,
@@ -141,20 +156,22 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         admin_token,
         inspector: inspector.as_ref().map(|e| e.addr()),
     };
-    let (listener, local) = listen(options.bind).await?;
-    // Tools and tests read this line to find the port.
+    let local = listener
+        .local_addr()
+        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    // Printed once the shard is ready; tools and tests read this line to find the port.
     tracing::info!(%local, "listening");
     eprintln!("isoshard serving on http://{local}");
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| EngineError::Storage(format!("server failed: {e}")))?;
+        .map_err(EngineError::io("the HTTP server failed"))?;
     // Finish the current tick, then stop; the shard flushes on drop.
     let _ = command_tx.send(Command::Shutdown);
-    let shard = tokio::task::spawn_blocking(move || shard_thread.join())
+    let shard = tokio::task::spawn_blocking(move || shard_handle.join())
         .await
-        .map_err(|e| EngineError::Storage(e.to_string()))?
-        .map_err(|_| EngineError::Storage("the shard thread panicked".into()))?;
+        .map_err(|_| EngineError::ThreadPanicked("shard join"))?
+        .map_err(|_| EngineError::ThreadPanicked("shard"))?;
     tracing::info!(tick = shard.time(), "shard stopped");
     drop(shard);
     Ok(())

@@ -98,7 +98,7 @@ pub struct Announcement {
     pub published: Published,
 }
 
-pub(crate) struct Runner {
+pub(crate) struct ShardThread {
     shard: Shard,
     tick_every: Duration,
     commands: std::sync::mpsc::Receiver<Command>,
@@ -111,7 +111,7 @@ pub(crate) struct Runner {
     terrain: Arc<BTreeMap<String, String>>,
 }
 
-impl Runner {
+impl ShardThread {
     pub(crate) fn new(
         shard: Shard,
         tick_every: Duration,
@@ -128,7 +128,7 @@ impl Runner {
                 .map(|r| (r.name.clone(), r.terrain.encode()))
                 .collect(),
         );
-        let mut r = Runner {
+        let mut r = ShardThread {
             shard,
             tick_every,
             commands,

@@ -1,0 +1,220 @@
+//! One function per subcommand: build the library's options from the arguments, run, print,
+//! and turn the outcome into an exit code (0 ok, 1 a replay that does not verify, 2 an error).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use isoshard_engine::demo::{run_demo, DemoOptions};
+use isoshard_engine::replay_cli;
+use isoshard_engine::sandbox::{run_sandbox, SandboxOptions};
+use isoshard_engine::EngineError;
+
+use crate::args::{DemoArgs, Isolation, ReplayCommand, SandboxArgs, ServeArgs};
+
+fn failed(command: &str, e: impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("isoshard {command}: {e}");
+    ExitCode::from(code)
+}
+
+/// The multi-threaded runtime of the HTTP subcommands.
+fn tokio_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
+pub fn runner(connect: Option<std::net::SocketAddr>) -> ExitCode {
+    let result = match connect {
+        None => isoshard_engine::runner::run_runner(std::io::stdin(), std::io::stdout()),
+        Some(addr) => {
+            match std::net::TcpStream::connect(addr).and_then(|s| Ok((s.try_clone()?, s))) {
+                Ok((r, w)) => isoshard_engine::runner::run_runner(r, w),
+                Err(e) => return failed("runner", format!("cannot connect to {addr}: {e}"), 2),
+            }
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => failed("runner", e, 2),
+    }
+}
+
+pub fn serve(args: ServeArgs) -> ExitCode {
+    let options = isoshard_engine::server::ServeOptions {
+        data: args.data,
+        bind: args.bind,
+        tick: Duration::from_millis(args.tick_ms.max(1)),
+        preloads: args.code.preloads,
+        admin_token_file: args.admin_token_file,
+        open_registration: args.open_registration,
+        world: isoshard_world::WorldConfig {
+            seed: args.seed.seed,
+            width: args.rooms.max(1),
+            height: args.rooms.max(1),
+        },
+        cpu_limit_ms: args.code.cpu_limit_ms,
+        runners: args.isolation.runners(Isolation::Process),
+        replay_keep_ticks: args.replay_keep_ticks,
+        inspect: args.inspect,
+    };
+    let runtime = match tokio_runtime() {
+        Ok(r) => r,
+        Err(e) => return failed("serve", format!("cannot start the runtime: {e}"), 2),
+    };
+    match runtime.block_on(isoshard_engine::server::serve(options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => failed("serve", e, 2),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+pub fn demo(args: DemoArgs) -> ExitCode {
+    let options = DemoOptions {
+        ticks: args.ticks,
+        players: args.players,
+        seed: args.seed.seed,
+        bots: args.bots,
+        preloads: args.code.preloads,
+        data: args.data,
+        cpu_limit_ms: args.code.cpu_limit_ms,
+        progress: !args.json,
+        runners: args.isolation.runners(Isolation::Thread),
+    };
+    match run_demo(&options) {
+        Ok(report) if args.json => {
+            println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            print!("{}", report.table());
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed("demo", e, 2),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+pub fn sandbox(args: SandboxArgs) -> ExitCode {
+    let options = SandboxOptions {
+        memory_limit_mb: args.memory_limit_mb,
+        cpu_limit: Duration::from_millis(args.timeout_ms),
+        wall_limit: args.wall_timeout_ms.map(Duration::from_millis),
+        inspect: args.inspect,
+    };
+    match run_sandbox(&args.files, &options) {
+        Ok(reports) => {
+            for r in reports {
+                if args.json {
+                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                } else {
+                    println!("{}", r.human());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed("sandbox", e, 2),
+    }
+}
+
+pub fn replay(command: ReplayCommand) -> ExitCode {
+    let result = match command {
+        ReplayCommand::Info { data, json } => replay_info(&data, json),
+        ReplayCommand::Verify {
+            data,
+            from,
+            to,
+            threads,
+            json,
+        } => replay_verify(&data, from, to, threads, json),
+        ReplayCommand::Export { data, tick, room } => replay_export(&data, tick, room),
+        ReplayCommand::Serve { data, bind } => replay_serve(data, bind),
+    };
+    result.unwrap_or_else(|e| failed("replay", e, 1))
+}
+
+#[allow(clippy::print_stdout)]
+fn replay_info(data: &std::path::Path, json: bool) -> Result<ExitCode, EngineError> {
+    let i = replay_cli::info(data)?;
+    if json {
+        println!("{}", serde_json::to_string(&i).unwrap_or_default());
+    } else {
+        println!(
+            "ticks {}..={}  segments {}  {:.1} KiB on disk",
+            i.first_tick,
+            i.last_tick,
+            i.segments,
+            i.bytes_on_disk as f64 / 1024.0
+        );
+        println!("players: {}", i.players.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::print_stdout)]
+fn replay_verify(
+    data: &std::path::Path,
+    from: Option<u64>,
+    to: Option<u64>,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<ExitCode, EngineError> {
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let r = replay_cli::verify(data, from, to, threads, !json)?;
+    if json {
+        println!("{}", serde_json::to_string(&r).unwrap_or_default());
+    } else if let Some(d) = &r.divergence {
+        println!(
+            "DIVERGED at tick {} ({}): expected {} got {}",
+            d.tick, d.file, d.expected_hash, d.actual_hash
+        );
+        println!("rooms: {}", d.rooms.join(", "));
+        println!("objects: {}", d.objects.join(", "));
+    } else {
+        let secs = r.elapsed.as_secs_f64().max(1e-9);
+        println!(
+            "ok: {} ticks in {} segments verified in {:.2}s ({:.0} ticks/s)",
+            r.ticks_verified,
+            r.segments,
+            secs,
+            r.ticks_verified as f64 / secs
+        );
+    }
+    Ok(if r.divergence.is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[allow(clippy::print_stdout)]
+fn replay_export(
+    data: &std::path::Path,
+    tick: u64,
+    room: Option<String>,
+) -> Result<ExitCode, EngineError> {
+    println!("{}", replay_cli::export(data, tick, room.as_deref())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn replay_serve(
+    data: std::path::PathBuf,
+    bind: std::net::SocketAddr,
+) -> Result<ExitCode, EngineError> {
+    let runtime = match tokio_runtime() {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(failed(
+                "replay serve",
+                format!("cannot start the runtime: {e}"),
+                2,
+            ))
+        }
+    };
+    let options = isoshard_engine::replay_viewer::ReplayViewerOptions { data, bind };
+    runtime.block_on(isoshard_engine::replay_viewer::serve(options))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,283 @@
+//! One tick of the shard, as named steps: copy the rooms, build every player's turn (skipping
+//! suspended players and those whose bucket forces a skip), run the players, fold their
+//! outputs, apply the world tick, commit, record.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use isoshard_player_api::{room_copy, PlayerTickInput, PlayerTickOutput};
+use isoshard_scripting::{ExternalCopy, OutcomeKind};
+use isoshard_world::{IntentBatch, PathGrid, PlayerId, ReturnCode, TickOutcome, WorldViews};
+use tracing::{debug, info_span, warn};
+
+use super::*;
+use crate::player_host::PlayerTurn;
+use crate::storage::{PlayerTickState, TickCommit, TickRecord};
+
+/// What the players' outputs add up to.
+struct FoldedOutputs {
+    batch: IntentBatch,
+    /// Memory and bucket of every player who ran, for the commit.
+    states: Vec<(PlayerId, PlayerTickState)>,
+    /// CPU time and outcome per player, for the summary.
+    players: BTreeMap<PlayerId, (Duration, Option<OutcomeKind>)>,
+}
+
+impl Shard {
+    /// Runs one tick and commits it.
+    ///
+    /// # Errors
+    /// Storage failures (the tick is then not committed).
+    pub fn tick(&mut self) -> Result<TickSummary> {
+        let started = Instant::now();
+        let mut timings = TickTimings::default();
+        let tick = self.world.time();
+        let _span = info_span!("tick", n = tick).entered();
+        let views = self.world.views();
+        self.shared.set_grid(Arc::new(PathGrid::build(&self.world)));
+        let copies = copy_rooms(&views)?;
+        timings.views_ns = started.elapsed().as_nanos() as u64;
+        let turns = self.build_turns(tick, &views, &copies);
+        let players_run = turns.len();
+        let ids: Vec<PlayerId> = turns.iter().map(|t| t.player).collect();
+        let players_started = Instant::now();
+        let outputs = self.host.run_tick(turns);
+        timings.players_ns = players_started.elapsed().as_nanos() as u64;
+        for o in &outputs {
+            timings.marshal_ns += o.marshal_ns;
+            timings.run_ns += o.run_ns;
+            timings.collect_ns += o.collect_ns;
+            timings.player_cpu_ns += o.cpu_time.as_nanos() as u64;
+        }
+        let folded = self.fold_outputs(ids, outputs);
+        let intents = folded.batch.len();
+        let world_started = Instant::now();
+        let outcome = self.world.tick(&folded.batch);
+        timings.world_ns = world_started.elapsed().as_nanos() as u64;
+        self.count_world_results(&outcome);
+        let commit_started = Instant::now();
+        let record = self.commit(&outcome, folded.batch, &folded.states)?;
+        timings.commit_ns = commit_started.elapsed().as_nanos() as u64;
+        debug!(tick = outcome.tick, intents, "tick committed");
+        // The recording is derived data: it follows the durable commit (and catches up from
+        // the stored ticks after a crash).
+        self.record(|r, w| r.tick(w, &record.intents, &outcome));
+        Ok(TickSummary {
+            tick: outcome.tick,
+            state_hash: outcome.state_hash,
+            duration: started.elapsed(),
+            players_run,
+            intents,
+            players: folded.players,
+            timings,
+        })
+    }
+
+    /// One turn per player who runs this tick, with the copies of the rooms they see.
+    /// Suspended players do not run; a player whose bucket cannot cover a tick skips it.
+    fn build_turns(
+        &mut self,
+        tick: u64,
+        views: &WorldViews,
+        copies: &BTreeMap<&str, ExternalCopy>,
+    ) -> Vec<PlayerTurn> {
+        let mut turns = Vec::new();
+        for (id, p) in self.players.iter_mut() {
+            if p.account.suspended.is_some() {
+                continue;
+            }
+            if p.budget.skips() {
+                p.budget.skip();
+                p.stats.ticks_skipped += 1;
+                continue;
+            }
+            let room_names: Vec<String> = views
+                .players
+                .get(id)
+                .map(|pv| {
+                    pv.rooms
+                        .iter()
+                        .filter(|r| copies.contains_key(r.as_str()))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let rooms = room_names
+                .iter()
+                .filter_map(|r| copies.get(r.as_str()).cloned())
+                .collect();
+            turns.push(PlayerTurn {
+                player: *id,
+                username: p.account.name.clone(),
+                code: p.code.clone(),
+                code_version: p.account.code_version,
+                memory: p.memory.clone(),
+                room_names,
+                input: PlayerTickInput {
+                    tick,
+                    cpu: p.budget,
+                    seed: player_seed(self.meta.world.seed, *id, tick),
+                    memory: None,
+                    rooms,
+                },
+            });
+        }
+        turns
+    }
+
+    /// Folds every player's output into their state and one intent batch.
+    fn fold_outputs(
+        &mut self,
+        ids: Vec<PlayerId>,
+        outputs: Vec<PlayerTickOutput>,
+    ) -> FoldedOutputs {
+        let mut folded = FoldedOutputs {
+            batch: IntentBatch::new(),
+            states: Vec::new(),
+            players: BTreeMap::new(),
+        };
+        for (id, out) in ids.into_iter().zip(outputs) {
+            folded.players.insert(id, (out.cpu_time, out.outcome));
+            if !self.players.contains_key(&id) {
+                continue;
+            }
+            self.absorb(id, out, &mut folded.batch);
+            let p = &self.players[&id];
+            folded.states.push((
+                id,
+                PlayerTickState {
+                    memory: (*p.memory).clone(),
+                    budget: p.budget,
+                },
+            ));
+        }
+        folded
+    }
+
+    /// Adds the world's per-player counters and rejected intents to the players' stats.
+    fn count_world_results(&mut self, outcome: &TickOutcome) {
+        for (id, s) in &outcome.stats {
+            if let Some(p) = self.players.get_mut(id) {
+                p.stats.energy_harvested += s.energy_harvested as u64;
+                p.stats.creeps_spawned += s.creeps_spawned as u64;
+                p.stats.creeps_died += s.creeps_died as u64;
+            }
+        }
+        for (id, codes) in &outcome.results {
+            if let Some(p) = self.players.get_mut(id) {
+                p.stats.intents_rejected +=
+                    codes.iter().filter(|c| **c != ReturnCode::Ok).count() as u64;
+            }
+        }
+    }
+
+    /// Commits the tick atomically: intents, hash, players' states, and a snapshot every
+    /// `snapshot_every` ticks.
+    fn commit(
+        &mut self,
+        outcome: &TickOutcome,
+        intents: IntentBatch,
+        states: &[(PlayerId, PlayerTickState)],
+    ) -> Result<TickRecord> {
+        let record = TickRecord {
+            tick: outcome.tick,
+            intents,
+            state_hash: outcome.state_hash,
+        };
+        let snapshot = outcome
+            .tick
+            .is_multiple_of(self.meta.snapshot_every)
+            .then(|| self.world.snapshot());
+        self.storage.commit_tick(TickCommit {
+            record: &record,
+            snapshot: snapshot.as_ref(),
+            states,
+        })?;
+        Ok(record)
+    }
+
+    /// Folds one player's output into their state and the tick's intent batch.
+    fn absorb(&mut self, id: PlayerId, out: PlayerTickOutput, batch: &mut IntentBatch) {
+        let tick = self.world.time();
+        let Some(p) = self.players.get_mut(&id) else {
+            return;
+        };
+        if out.crashed {
+            p.stats.crashes += 1;
+            p.budget.penalize(CRASH_PENALTY_MS);
+            p.crashes.push_back(tick);
+            while p
+                .crashes
+                .front()
+                .is_some_and(|t| *t + CRASH_WINDOW_TICKS <= tick)
+            {
+                p.crashes.pop_front();
+            }
+            if p.crashes.len() >= CRASHES_TO_SUSPEND {
+                let why = format!(
+                    "code suspended after {} runner crashes in {} ticks; upload new code to resume",
+                    p.crashes.len(),
+                    CRASH_WINDOW_TICKS
+                );
+                warn!(player = id.0, "{why}");
+                p.account.suspended = Some(why.clone());
+                p.console.push_back(why);
+                let record = p.record();
+                if let Err(e) = self.storage.save_player(&record) {
+                    warn!(player = id.0, error = %e, "could not persist the suspension");
+                }
+            }
+        }
+        let Some(p) = self.players.get_mut(&id) else {
+            return;
+        };
+        let cpu_ms = out.cpu_time.as_secs_f64() * 1000.0;
+        p.budget.charge(cpu_ms);
+        p.stats.ticks_run += 1;
+        p.stats.cpu_total_ms += cpu_ms;
+        p.stats.cpu_max_ms = p.stats.cpu_max_ms.max(cpu_ms);
+        p.stats.last_cpu_ms = cpu_ms;
+        p.stats.last_heap_bytes = out.heap_used_bytes as u64;
+        p.stats.intents_rejected += out.rejected_intents as u64;
+        let ok = out.outcome == Some(OutcomeKind::Ok);
+        if let Some(e) = &out.error {
+            p.stats.errors += 1;
+            p.stats.last_error = Some(e.lines().next().unwrap_or_default().to_string());
+        } else if !ok {
+            p.stats.errors += 1;
+            p.stats.last_error = out.outcome.map(|o| o.as_str().to_string());
+        }
+        if !ok {
+            warn!(player = id.0, outcome = ?out.outcome, cpu_ms, "player tick did not complete");
+        }
+        if let Some(m) = out.memory {
+            p.memory = Arc::new(m);
+        }
+        for line in out.console {
+            if p.console.len() >= CONSOLE_KEEP {
+                p.console.pop_front();
+            }
+            p.console.push_back(line);
+        }
+        if ok {
+            p.stats.intents_applied += out.intents.len() as u64;
+            batch.extend(id, out.intents);
+        }
+    }
+}
+
+/// Each room is copied once and shared by every player who sees it.
+fn copy_rooms(views: &WorldViews) -> Result<BTreeMap<&str, ExternalCopy>> {
+    let mut copies: BTreeMap<&str, ExternalCopy> = BTreeMap::new();
+    for pv in views.players.values() {
+        for r in &pv.rooms {
+            if !copies.contains_key(r.as_str()) {
+                if let Some(view) = views.rooms.get(r) {
+                    copies.insert(r.as_str(), room_copy(view)?);
+                }
+            }
+        }
+    }
+    Ok(copies)
+}
