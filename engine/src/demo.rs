@@ -2,10 +2,11 @@
 //! report at the end.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use isoshard_player_api::{PlayerRuntimeOptions, Preload};
-use isoshard_world::WorldConfig;
+use isoshard_world::{StateHash, WorldConfig};
 use serde::Serialize;
 
 use crate::code_bundle::{sample_bots, CodeBundle};
@@ -142,26 +143,8 @@ pub fn grid_for(players: usize) -> (u32, u32) {
 /// # Errors
 /// Usage errors (unreadable bots or preloads), storage or world failures.
 pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
-    let mut preloads = Vec::new();
-    for p in &options.preloads {
-        let source = std::fs::read_to_string(p)
-            .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
-        preloads.push(Preload {
-            name: p.display().to_string(),
-            source: source.into(),
-        });
-    }
-    let mut bots: Vec<(String, CodeBundle)> = Vec::new();
-    for (name, dir) in &options.bots {
-        bots.push((name.clone(), CodeBundle::from_dir(dir)?));
-    }
-    if bots.is_empty() {
-        let samples = sample_bots();
-        for i in 0..options.players.max(1) {
-            let (kind, code) = &samples[i % samples.len()];
-            bots.push((format!("{kind}-{}", i + 1), code.clone()));
-        }
-    }
+    let preloads = read_preloads(&options.preloads)?;
+    let bots = demo_bots(options)?;
     let (temp, dir) = match &options.data {
         Some(d) => {
             std::fs::create_dir_all(d)
@@ -201,6 +184,51 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         shard.use_runner_processes(r.clone())?;
     }
     shard.add_players(bots)?;
+    let (durations, last_hash) = run_ticks(&mut shard, options)?;
+    let report = DemoReport {
+        ticks: options.ticks,
+        seed: options.seed,
+        state_hash: last_hash.to_hex(),
+        ms_per_tick: tick_times(durations),
+        data_dir: options.data.as_ref().map(|d| d.display().to_string()),
+        players: player_reports(&shard),
+    };
+    drop(shard);
+    drop(temp);
+    Ok(report)
+}
+
+fn read_preloads(paths: &[PathBuf]) -> Result<Vec<Preload>> {
+    let mut preloads = Vec::new();
+    for p in paths {
+        let source = std::fs::read_to_string(p)
+            .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
+        preloads.push(Preload {
+            name: p.display().to_string(),
+            source: source.into(),
+        });
+    }
+    Ok(preloads)
+}
+
+/// The `--bot` directories, or that many sample bots taking turns.
+fn demo_bots(options: &DemoOptions) -> Result<Vec<(String, CodeBundle)>> {
+    let mut bots: Vec<(String, CodeBundle)> = Vec::new();
+    for (name, dir) in &options.bots {
+        bots.push((name.clone(), CodeBundle::from_dir(dir)?));
+    }
+    if bots.is_empty() {
+        let samples = sample_bots();
+        for i in 0..options.players.max(1) {
+            let (kind, code) = &samples[i % samples.len()];
+            bots.push((format!("{kind}-{}", i + 1), code.clone()));
+        }
+    }
+    Ok(bots)
+}
+
+/// Runs the ticks with a progress bar; every tick's duration and the last state hash.
+fn run_ticks(shard: &mut Shard, options: &DemoOptions) -> Result<(Vec<Duration>, StateHash)> {
     let bar = if options.progress {
         let bar = ProgressBar::new(options.ticks);
         bar.set_style(
@@ -220,6 +248,10 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    Ok((durations, last_hash))
+}
+
+fn tick_times(mut durations: Vec<Duration>) -> TickTimes {
     durations.sort();
     let pct = |q: f64| -> f64 {
         if durations.is_empty() {
@@ -228,7 +260,14 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         let i = ((durations.len() as f64 - 1.0) * q).round() as usize;
         durations[i].as_secs_f64() * 1000.0
     };
-    let players = shard
+    TickTimes {
+        p50: pct(0.5),
+        p99: pct(0.99),
+    }
+}
+
+fn player_reports(shard: &Shard) -> Vec<PlayerReport> {
+    shard
         .player_stats()
         .into_iter()
         .map(|(id, name, s)| {
@@ -252,19 +291,5 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
                 last_error: s.last_error,
             }
         })
-        .collect();
-    let report = DemoReport {
-        ticks: options.ticks,
-        seed: options.seed,
-        state_hash: last_hash.to_hex(),
-        ms_per_tick: TickTimes {
-            p50: pct(0.5),
-            p99: pct(0.99),
-        },
-        data_dir: options.data.as_ref().map(|d| d.display().to_string()),
-        players,
-    };
-    drop(shard);
-    drop(temp);
-    Ok(report)
+        .collect()
 }

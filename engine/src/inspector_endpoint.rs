@@ -68,7 +68,7 @@ impl InspectorEndpoint {
     /// # Errors
     /// The address cannot be bound.
     pub async fn bind(addr: SocketAddr) -> Result<InspectorEndpoint> {
-        let (listener, addr) = crate::server::listen(addr).await?;
+        let (listener, addr) = crate::net::listen(addr).await?;
         let targets = Targets::default();
         let (bridges, _) = watch::channel(0usize);
         let app = Router::new()

@@ -22,6 +22,7 @@ mod code_bundle;
 pub mod demo;
 mod error;
 pub mod inspector_endpoint;
+mod net;
 mod player_host;
 pub mod replay_cli;
 pub mod replay_viewer;

@@ -147,7 +147,7 @@ pub fn router(data: &Path) -> Result<Router> {
 /// An unusable recording or address.
 pub async fn serve(options: ReplayViewerOptions) -> Result<()> {
     let app = router(&options.data)?;
-    let (listener, local) = crate::server::listen(options.bind).await?;
+    let (listener, local) = crate::net::listen(options.bind).await?;
     tracing::info!(%local, data = %options.data.display(), "replay viewer listening");
     eprintln!("isoshard replay viewer on http://{local}");
     axum::serve(listener, app)

@@ -8,7 +8,7 @@ use isoshard_world::{GameWorld, IntentBatch};
 
 use crate::error::{ReplayError, Result};
 use crate::record::Record;
-use crate::recorder::list_recording;
+use crate::segment::list_recording;
 use crate::segment::SegmentReader;
 
 /// One segment being re-simulated record by record.
@@ -254,7 +254,8 @@ fn closing_intents(path: &Path, tick: u64) -> Option<IntentBatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recorder::{list_segments, Recorder, RecorderOptions};
+    use crate::recorder::{Recorder, RecorderOptions};
+    use crate::segment::list_segments;
     use isoshard_world::{GameWorld, WorldConfig};
 
     fn record(dir: &Path, ticks: u64) -> Vec<isoshard_world::StateHash> {
@@ -290,6 +291,30 @@ mod tests {
             hashes.push(out.state_hash);
         }
         hashes
+    }
+
+    #[test]
+    fn a_newest_segment_torn_before_its_header_is_skipped_by_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let hashes = record(dir.path(), 25);
+        // SIGKILL between creating the next segment file and writing its 16-byte header.
+        let torn = dir.path().join(crate::segment::segment_name(30));
+        std::fs::write(&torn, b"ISR").unwrap();
+        let report = crate::Recording::open(dir.path())
+            .unwrap()
+            .verify(None, None, 2, &|_| {})
+            .unwrap();
+        assert!(report.divergence.is_none());
+        assert_eq!(report.ticks_verified, 25);
+        let mut p = Playback::open(dir.path()).unwrap();
+        assert_eq!(p.seek(25).unwrap().state_hash(), hashes[25]);
+        // A short file that is not the newest is corruption, not a segment being created.
+        std::fs::remove_file(&torn).unwrap();
+        let oldest = list_segments(dir.path()).unwrap()[0].1.clone();
+        std::fs::write(&oldest, b"ISR").unwrap();
+        assert!(crate::Recording::open(dir.path())
+            .and_then(|r| r.verify(None, None, 2, &|_| {}))
+            .is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use isoshard_world::{GameWorld, IntentBatch, PlayerId, TickOutcome};
 
 use crate::error::{ReplayError, Result};
 use crate::record::{Record, TickEntry};
-use crate::segment::{first_tick_of, segment_name, SegmentWriter};
+use crate::segment::{list_segments, segment_name, SegmentWriter};
 
 /// How a recording is written.
 #[derive(Debug, Clone, Copy)]
@@ -268,31 +268,6 @@ impl Recorder {
     pub fn bytes_written(&self) -> u64 {
         self.bytes
     }
-}
-
-/// The segments of a recording, oldest first; [`ReplayError::Empty`] when there are none.
-pub(crate) fn list_recording(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
-    let segments = list_segments(dir)?;
-    if segments.is_empty() {
-        return Err(ReplayError::Empty(dir.to_path_buf()));
-    }
-    Ok(segments)
-}
-
-pub(crate) fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ReplayError::Io {
-        file: dir.to_path_buf(),
-        source,
-    })?;
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let p = e.path();
-        if let Some(t) = first_tick_of(&p) {
-            out.push((t, p));
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// Re-simulates a segment up to `tick` (snapshot, players added, recorded intents).

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::error::{ReplayError, Result};
 use crate::playback::Playback;
 use crate::record::Record;
-use crate::recorder::list_recording;
+use crate::segment::list_recording;
 use crate::segment::SegmentReader;
 
 /// A recording directory.

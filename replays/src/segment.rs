@@ -196,3 +196,39 @@ impl SegmentReader {
         Ok(Some(record))
     }
 }
+
+/// The segments of a recording, oldest first; [`ReplayError::Empty`] when there are none.
+///
+/// A newest segment shorter than its header holds no record yet: it is being created (a live
+/// shard) or its creation was cut short by a crash (the recorder removes it on resume).
+/// Readers skip it rather than call the recording corrupt; a short file anywhere else, or a
+/// full header with the wrong magic, is still an error.
+pub(crate) fn list_recording(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
+    let mut segments = list_segments(dir)?;
+    let newest_unstarted = segments
+        .last()
+        .is_some_and(|(_, path)| std::fs::metadata(path).is_ok_and(|m| m.len() < HEADER_LEN));
+    if newest_unstarted {
+        segments.pop();
+    }
+    if segments.is_empty() {
+        return Err(ReplayError::Empty(dir.to_path_buf()));
+    }
+    Ok(segments)
+}
+
+pub(crate) fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ReplayError::Io {
+        file: dir.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let p = e.path();
+        if let Some(t) = first_tick_of(&p) {
+            out.push((t, p));
+        }
+    }
+    out.sort();
+    Ok(out)
+}

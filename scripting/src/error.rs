@@ -1,4 +1,4 @@
-use crate::outcome::{JsError, OutcomeKind};
+use crate::outcome::{JsError, OutcomeKind, RunOutcome};
 
 /// Everything that can go wrong when the host drives an isolate.
 #[derive(Debug, thiserror::Error)]
@@ -76,3 +76,23 @@ impl Error {
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+// Here rather than in `outcome.rs`: outcomes know nothing of errors, errors build on outcomes.
+impl<T> RunOutcome<T> {
+    /// Converts into a `Result`, turning every non-`Ok` outcome into the matching [`Error`].
+    ///
+    /// # Errors
+    /// The [`Error`] variant named like the outcome.
+    pub fn into_result(self) -> Result<T, Error> {
+        match self {
+            RunOutcome::Ok(v) => Ok(v),
+            RunOutcome::Exception(e) => Err(Error::Exception(e)),
+            RunOutcome::Syntax(e) => Err(Error::Syntax(e)),
+            RunOutcome::CpuLimit => Err(Error::CpuLimit),
+            RunOutcome::WallLimit => Err(Error::WallLimit),
+            RunOutcome::MemoryLimit => Err(Error::MemoryLimit),
+            RunOutcome::NotTransferable(e) => Err(Error::NotTransferable(e)),
+            RunOutcome::Disposed => Err(Error::Disposed),
+        }
+    }
+}

@@ -2,8 +2,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-
 /// A thrown JavaScript value, converted on the host without running any of its code
 /// (no getters, no `toString`, no `Error.prepareStackTrace`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,23 +104,6 @@ impl<T> RunOutcome<T> {
             RunOutcome::MemoryLimit => RunOutcome::MemoryLimit,
             RunOutcome::NotTransferable(e) => RunOutcome::NotTransferable(e),
             RunOutcome::Disposed => RunOutcome::Disposed,
-        }
-    }
-
-    /// Converts into a `Result`, turning every non-`Ok` outcome into the matching [`Error`].
-    ///
-    /// # Errors
-    /// The [`Error`] variant named like the outcome.
-    pub fn into_result(self) -> Result<T, Error> {
-        match self {
-            RunOutcome::Ok(v) => Ok(v),
-            RunOutcome::Exception(e) => Err(Error::Exception(e)),
-            RunOutcome::Syntax(e) => Err(Error::Syntax(e)),
-            RunOutcome::CpuLimit => Err(Error::CpuLimit),
-            RunOutcome::WallLimit => Err(Error::WallLimit),
-            RunOutcome::MemoryLimit => Err(Error::MemoryLimit),
-            RunOutcome::NotTransferable(e) => Err(Error::NotTransferable(e)),
-            RunOutcome::Disposed => Err(Error::Disposed),
         }
     }
 }

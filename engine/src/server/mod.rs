@@ -68,7 +68,7 @@ fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
 /// # Errors
 /// Usage errors, storage failures, a port that cannot be bound.
 pub async fn serve(options: ServeOptions) -> Result<()> {
-    let (listener, _) = listen(options.bind).await?;
+    let (listener, _) = crate::net::listen(options.bind).await?;
     serve_on(listener, options, shutdown_signal()).await
 }
 
@@ -184,17 +184,6 @@ pub(crate) async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         _ = async { if let Some(t) = term.as_mut() { t.recv().await; } else { std::future::pending::<()>().await } } => {}
     }
-}
-
-/// Binds `addr` (port 0 picks a free port) and returns the address actually bound.
-pub(crate) async fn listen(addr: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr)> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| EngineError::Usage(format!("cannot bind {addr}: {e}")))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| EngineError::Usage(e.to_string()))?;
-    Ok((listener, local))
 }
 
 /// Starts the DevTools endpoint and makes every player runtime attachable by its owner.
