@@ -198,7 +198,8 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
     Ok(report)
 }
 
-fn read_preloads(paths: &[PathBuf]) -> Result<Vec<Preload>> {
+/// Reads the operator's `--preload` files (shared with `serve`).
+pub(crate) fn read_preloads(paths: &[PathBuf]) -> Result<Vec<Preload>> {
     let mut preloads = Vec::new();
     for p in paths {
         let source = std::fs::read_to_string(p)

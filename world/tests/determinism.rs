@@ -190,21 +190,26 @@ proptest! {
     }
 }
 
+/// A world of `seed` where every player runs the reference colony for `ticks` ticks.
+fn play_colonies(seed: u64, ticks: usize) -> GameWorld {
+    let (mut w, players) = new_world(seed);
+    let mut bots: Vec<ScriptedColony> = players.iter().map(|_| ScriptedColony::new(6)).collect();
+    for _ in 0..ticks {
+        let records = w.records();
+        let grid = PathGrid::build(&w);
+        let mut batch = IntentBatch::new();
+        for (bot, p) in bots.iter_mut().zip(&players) {
+            batch.extend(*p, bot.intents(&w, &grid, &records, *p));
+        }
+        w.tick(&batch);
+    }
+    w
+}
+
 #[test]
 fn scripted_colonies_replay_to_the_same_hash() {
     let play = || {
-        let (mut w, players) = new_world(9);
-        let mut bots: Vec<ScriptedColony> =
-            players.iter().map(|_| ScriptedColony::new(6)).collect();
-        for _ in 0..400 {
-            let records = w.records();
-            let grid = PathGrid::build(&w);
-            let mut batch = IntentBatch::new();
-            for (bot, p) in bots.iter_mut().zip(&players) {
-                batch.extend(*p, bot.intents(&w, &grid, &records, *p));
-            }
-            w.tick(&batch);
-        }
+        let w = play_colonies(9, 400);
         (
             w.state_hash(),
             w.records()
@@ -231,21 +236,7 @@ fn known_runs_keep_their_recorded_hashes() {
         .iter()
         .map(|s| run(*s, 150).0.last().unwrap().to_hex())
         .collect();
-    let colony = {
-        let (mut w, players) = new_world(9);
-        let mut bots: Vec<ScriptedColony> =
-            players.iter().map(|_| ScriptedColony::new(6)).collect();
-        for _ in 0..1500 {
-            let records = w.records();
-            let grid = PathGrid::build(&w);
-            let mut batch = IntentBatch::new();
-            for (bot, p) in bots.iter_mut().zip(&players) {
-                batch.extend(*p, bot.intents(&w, &grid, &records, *p));
-            }
-            w.tick(&batch);
-        }
-        w.state_hash().to_hex()
-    };
+    let colony = play_colonies(9, 1500).state_hash().to_hex();
     assert_eq!(
         random,
         [

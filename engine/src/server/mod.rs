@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use isoshard_player_api::{PlayerRuntimeOptions, Preload};
+use isoshard_player_api::PlayerRuntimeOptions;
 use isoshard_replays::RecorderOptions;
 use isoshard_world::WorldConfig;
 use tokio::sync::{broadcast, watch};
@@ -47,17 +47,8 @@ pub struct ServeOptions {
 }
 
 fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
-    let mut out = Vec::new();
-    for p in preloads {
-        let source = std::fs::read_to_string(p)
-            .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
-        out.push(Preload {
-            name: p.display().to_string(),
-            source: source.into(),
-        });
-    }
     Ok(PlayerRuntimeOptions {
-        preloads: out,
+        preloads: crate::demo::read_preloads(preloads)?,
         ..PlayerRuntimeOptions::default()
     })
 }
