@@ -6,12 +6,14 @@
 //! waiting thread once, when the last call has finished, and lets each call's result be
 //! turned into its final form on the home thread that produced it.
 
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
+
+use parking_lot::{Condvar, Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::outcome::Run;
-use crate::reference::Reference;
+use crate::transfer::Reference;
 use crate::transfer::Transferable;
 use crate::RunOptions;
 
@@ -34,9 +36,8 @@ struct BatchState<T> {
 }
 
 impl<T> BatchShared<T> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BatchState<T>> {
-        // A slot is written whole under the lock; a panic elsewhere leaves nothing half-done.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, BatchState<T>> {
+        self.state.lock()
     }
 
     fn complete(&self, index: usize, value: std::thread::Result<T>) {
@@ -84,11 +85,8 @@ impl<T, F: FnOnce(Result<Run<ExternalCopy>>) -> T> Drop for Completion<T, F> {
     fn drop(&mut self) {
         if let Some(finish) = self.finish.take() {
             // What Reference::apply returns when the home thread is gone.
-            let value = catching(|| {
-                finish(crate::context::disposed_as_outcome(Err(
-                    Error::HomeThreadGone,
-                )))
-            });
+            let value =
+                catching(|| finish(crate::call::disposed_as_outcome(Err(Error::HomeThreadGone))));
             self.shared.complete(self.index, value);
         }
     }
@@ -182,11 +180,7 @@ impl<T: Send + 'static> CallBatch<T> {
     pub fn wait(self) -> Vec<T> {
         let mut state = self.shared.lock();
         while state.pending > 0 {
-            state = self
-                .shared
-                .all_done
-                .wait(state)
-                .unwrap_or_else(|e| e.into_inner());
+            self.shared.all_done.wait(&mut state);
         }
         if let Some(p) = state.panic.take() {
             drop(state);

@@ -67,7 +67,12 @@ impl Callback {
 const SYNC_PROMISE_POLL: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Per-isolate callback table, stored in an isolate slot so the trampoline can reach it.
-pub(crate) struct CallbackSlot {
+/// Drops the host functions (the isolate is going away).
+pub(crate) fn teardown(isolate: &mut v8::OwnedIsolate) {
+    let _ = isolate.remove_slot::<CallbackSlot>();
+}
+
+struct CallbackSlot {
     callbacks: Vec<Callback>,
     owner: Weak<IsolateInner>,
     resolvers: HashMap<u64, (v8::Global<v8::PromiseResolver>, v8::Global<v8::Context>)>,
@@ -147,7 +152,7 @@ fn trampoline(
         }
         Callback::SyncPromise(runtime, f) => {
             let fired = scope
-                .get_slot::<crate::wasm_memory_guard::WasmBudget>()
+                .get_slot::<crate::isolate_state::SharedSlot>()
                 .map(|b| b.0.clone());
             let (tx, rx) = crossbeam_channel::bounded(1);
             let future = f(copies);

@@ -1,74 +1,15 @@
 //! `Context`: one global object inside an isolate, and the calls that run code in it.
 
-use std::time::Duration;
-
+use crate::call::{
+    compile_failure, finish, new_string, origin, run_in_context, HomeCall, HomeWork, RunOptions,
+};
 use crate::callback::{self, Callback};
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
-use crate::isolate_state::{drain_jobs, interrupted, Interrupted, IsolateState, Limits, Tables};
-use crate::js_error;
+use crate::isolate_state::{interrupted, Interrupted, IsolateState};
 use crate::outcome::{JsError, Run};
-use crate::reference::Reference;
-pub use crate::transfer::Transferable;
-
-/// Limits and result handling for one call into an isolate.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// CPU time limit (thread CPU clock); `None` uses the isolate's default.
-    pub cpu_limit: Option<Duration>,
-    /// Wall-clock limit; `None` means twice the CPU limit.
-    pub wall_limit: Option<Duration>,
-    /// Script name used in stack traces.
-    pub filename: Option<String>,
-    /// Copy the result out (`false` returns `undefined` and skips the copy).
-    pub copy_result: bool,
-    /// When the result is a promise, settle it within the same call and copy its value.
-    pub await_promise: bool,
-    /// Measure the heap after the call ([`crate::Run::heap_used_bytes`]; off by default, the
-    /// figure is then 0). V8 walks every heap space for it: about 0.4 µs, a tenth of a `1 + 1`
-    /// round trip, more with many isolates. [`crate::Isolate::heap_statistics`] measures on
-    /// demand.
-    pub heap_statistics: bool,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            cpu_limit: None,
-            wall_limit: None,
-            filename: None,
-            copy_result: true,
-            await_promise: false,
-            heap_statistics: false,
-        }
-    }
-}
-
-impl RunOptions {
-    /// Options with a CPU limit and the default wall limit (twice it).
-    pub fn with_cpu_limit(cpu: Duration) -> Self {
-        RunOptions {
-            cpu_limit: Some(cpu),
-            ..RunOptions::default()
-        }
-    }
-
-    pub(crate) fn limits(&self, defaults: Limits) -> Limits {
-        match self.cpu_limit {
-            Some(cpu) => Limits {
-                cpu,
-                wall: self.wall_limit.unwrap_or(cpu.saturating_mul(2)),
-                measure_heap: self.heap_statistics,
-            },
-            None => Limits {
-                cpu: defaults.cpu,
-                wall: self.wall_limit.unwrap_or(defaults.wall),
-                measure_heap: self.heap_statistics,
-            },
-        }
-    }
-}
+use crate::transfer::{Reference, Transferable};
 
 /// How a context is created.
 #[derive(Debug, Clone, Copy, Default)]
@@ -77,6 +18,41 @@ pub struct ContextOptions {
     /// [`Transferable`]) and is never shown to inspector sessions. Never run untrusted code
     /// in a trusted context.
     pub trusted: bool,
+}
+
+impl Isolate {
+    /// Creates a new context (a fresh global object).
+    ///
+    /// # Errors
+    /// [`Error::Disposed`] after disposal.
+    pub fn create_context(&self) -> Result<Context> {
+        self.create_context_with(ContextOptions::default())
+    }
+
+    /// Creates a context with `options` (e.g. a trusted one for host code).
+    ///
+    /// # Errors
+    /// [`Error::Disposed`] after disposal.
+    pub fn create_context_with(&self, options: ContextOptions) -> Result<Context> {
+        self.create_context_call(options).wait()
+    }
+
+    /// Async [`Isolate::create_context`].
+    ///
+    /// # Errors
+    /// As for the blocking variant.
+    pub async fn create_context_async(&self) -> Result<Context> {
+        self.create_context_call(ContextOptions::default())
+            .wait_async()
+            .await
+    }
+
+    fn create_context_call(&self, options: ContextOptions) -> HomeCall<'_, impl HomeWork<Context>> {
+        let this = self.clone();
+        HomeCall::new(self, move |state| {
+            Context::create_on_home(this, state, options)
+        })
+    }
 }
 
 /// A context (global object) in an isolate. Lives until [`Context::release`] or disposal.
@@ -153,11 +129,7 @@ impl Context {
     /// Host errors only (released handle, deadlock); everything the code does, and disposal,
     /// is in the outcome.
     pub fn eval(&self, code: &str, options: &RunOptions) -> Result<Run<ExternalCopy>> {
-        let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec(move |state| eval_on_home(state, ctx, &code, &options)),
-        )
+        self.eval_call(code, options.clone()).wait_run()
     }
 
     /// Async [`Context::eval`].
@@ -165,20 +137,27 @@ impl Context {
     /// # Errors
     /// As for the blocking variant.
     pub async fn eval_async(&self, code: &str, options: &RunOptions) -> Result<Run<ExternalCopy>> {
-        let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec_async(move |state| eval_on_home(state, ctx, &code, &options))
-                .await,
-        )
+        self.eval_call(code, options.clone()).wait_run_async().await
     }
 
     /// [`Context::eval`] without waiting for, or copying, the result. Calls run in order.
     pub fn eval_ignored(&self, code: &str, options: &RunOptions) {
-        let (ctx, code, mut options) = (self.id, code.to_string(), options.clone());
-        options.copy_result = false;
-        self.isolate
-            .exec_ignored(move |state| eval_on_home(state, ctx, &code, &options));
+        let options = RunOptions {
+            copy_result: false,
+            ..options.clone()
+        };
+        self.eval_call(code, options).queue();
+    }
+
+    fn eval_call(
+        &self,
+        code: &str,
+        options: RunOptions,
+    ) -> HomeCall<'_, impl HomeWork<Run<ExternalCopy>>> {
+        let (ctx, code) = (self.id, code.to_string());
+        HomeCall::new(&self.isolate, move |state| {
+            eval_on_home(state, ctx, &code, &options)
+        })
     }
 
     /// Runs `code` as a function body: arguments are `$0`, `$1`, …; `return` gives the result.
@@ -191,14 +170,7 @@ impl Context {
         args: Vec<Transferable>,
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
-        for a in &args {
-            a.check_isolate(&self.isolate)?;
-        }
-        let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec(move |state| eval_closure_on_home(state, ctx, &code, &args, &options)),
-        )
+        self.eval_closure_call(code, args, options)?.wait_run()
     }
 
     /// Async [`Context::eval_closure`].
@@ -211,15 +183,24 @@ impl Context {
         args: Vec<Transferable>,
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
+        self.eval_closure_call(code, args, options)?
+            .wait_run_async()
+            .await
+    }
+
+    fn eval_closure_call(
+        &self,
+        code: &str,
+        args: Vec<Transferable>,
+        options: &RunOptions,
+    ) -> Result<HomeCall<'_, impl HomeWork<Run<ExternalCopy>>>> {
         for a in &args {
             a.check_isolate(&self.isolate)?;
         }
         let (ctx, code, options) = (self.id, code.to_string(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec_async(move |state| eval_closure_on_home(state, ctx, &code, &args, &options))
-                .await,
-        )
+        Ok(HomeCall::new(&self.isolate, move |state| {
+            eval_closure_on_home(state, ctx, &code, &args, &options)
+        }))
     }
 
     /// Calls the global function `name` with copied arguments.
@@ -233,10 +214,10 @@ impl Context {
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
         let (ctx, name, options) = (self.id, name.to_string(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec(move |state| call_on_home(state, ctx, &name, &args, &options)),
-        )
+        HomeCall::new(&self.isolate, move |state| {
+            call_on_home(state, ctx, &name, &args, &options)
+        })
+        .wait_run()
     }
 
     /// Installs `callback` as the global function `name`. JavaScript receives copies of the
@@ -300,126 +281,6 @@ impl Context {
             state.tables.evaluated.forget_context(ctx);
             Ok(())
         });
-    }
-}
-
-/// Calls into a disposed isolate report `disposed` as an outcome, like every other way a call
-/// can end; only host-side mistakes stay errors.
-pub(crate) fn disposed_as_outcome<T>(r: Result<Run<T>>) -> Result<Run<T>> {
-    match r {
-        Err(Error::Disposed) | Err(Error::HomeThreadGone) => Ok(Run {
-            outcome: crate::outcome::RunOutcome::Disposed,
-            cpu_time: Duration::ZERO,
-            wall_time: Duration::ZERO,
-            heap_used_bytes: 0,
-        }),
-        other => other,
-    }
-}
-
-/// Runs `f` inside context `ctx` under `limits`, with a TryCatch.
-pub(crate) fn run_in_context<T>(
-    state: &mut IsolateState,
-    ctx: u32,
-    limits: Limits,
-    f: impl FnOnce(&mut v8::TryCatch<v8::HandleScope>, &mut Tables) -> Result<T, Interrupted>,
-) -> Result<Run<T>> {
-    if !state.tables.contexts.contains_key(&ctx) {
-        return Err(Error::InvalidHandle("context released"));
-    }
-    state.limited(limits, |isolate, tables| {
-        let scope = &mut v8::HandleScope::new(isolate);
-        let global = tables
-            .contexts
-            .get(&ctx)
-            .ok_or(Interrupted::Host(Error::InvalidHandle("context released")))?;
-        let context = v8::Local::new(scope, global);
-        let scope = &mut v8::ContextScope::new(scope, context);
-        let tc = &mut v8::TryCatch::new(scope);
-        f(tc, tables)
-    })
-}
-
-pub(crate) fn origin<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    filename: Option<&str>,
-) -> v8::ScriptOrigin<'s> {
-    source_origin(scope, filename.unwrap_or("<eval>"), false)
-}
-
-/// The origin of a classic script or (`is_module`) an ES module.
-pub(crate) fn source_origin<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    filename: &str,
-    is_module: bool,
-) -> v8::ScriptOrigin<'s> {
-    let name = v8::String::new(scope, filename).unwrap_or_else(|| v8::String::empty(scope));
-    v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        0,
-        None,
-        false,
-        false,
-        is_module,
-        None,
-    )
-}
-
-/// A failed compile: the SyntaxError (or a termination) as an [`Interrupted`].
-pub(crate) fn compile_failure(tc: &mut v8::TryCatch<v8::HandleScope>) -> Interrupted {
-    match interrupted(tc) {
-        Interrupted::Threw(e) => Interrupted::Syntax(e),
-        other => other,
-    }
-}
-
-pub(crate) fn new_string<'s>(
-    scope: &mut v8::HandleScope<'s>,
-    s: &str,
-) -> Result<v8::Local<'s, v8::String>, Interrupted> {
-    v8::String::new(scope, s).ok_or_else(|| {
-        Interrupted::Threw(JsError::host(
-            "RangeError",
-            "source is longer than V8's string limit",
-        ))
-    })
-}
-
-/// After the main call: run jobs, settle a promise if asked, copy the result.
-pub(crate) fn finish(
-    tc: &mut v8::TryCatch<v8::HandleScope>,
-    value: v8::Local<v8::Value>,
-    options: &RunOptions,
-) -> Result<ExternalCopy, Interrupted> {
-    drain_jobs(tc)?;
-    let mut value = value;
-    if options.await_promise {
-        if let Ok(promise) = v8::Local::<v8::Promise>::try_from(value) {
-            match promise.state() {
-                v8::PromiseState::Fulfilled => value = promise.result(tc),
-                v8::PromiseState::Rejected => {
-                    let reason = promise.result(tc);
-                    return Err(Interrupted::Threw(js_error::from_exception(
-                        tc, reason, None,
-                    )));
-                }
-                v8::PromiseState::Pending => {
-                    return Err(Interrupted::Threw(JsError::host(
-                        "Error",
-                        "promise did not settle within the call",
-                    )))
-                }
-            }
-        }
-    }
-    if options.copy_result {
-        ExternalCopy::serialize(tc, value)
-    } else {
-        Ok(ExternalCopy::undefined())
     }
 }
 

@@ -23,28 +23,20 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::ptr::addr_of;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, TryRecvError};
-use serde::{Deserialize, Serialize};
+use crossbeam_channel::{Receiver, TryRecvError};
 use serde_json::{json, Value};
 use v8::inspector::{
     ChannelBase, ChannelImpl, StringBuffer, StringView, V8Inspector, V8InspectorClientBase,
     V8InspectorClientImpl, V8InspectorClientTrustLevel, V8InspectorSession,
 };
 
-use crate::error::{Error, Result};
-use crate::home_thread::HomeThreadHandle;
-use crate::isolate::Isolate;
-use crate::isolate_state::{IsolateShared, IsolateState};
+use crate::inspector_channel::{Inbound, InspectorTrust, Outgoing};
+use crate::isolate_state::{IsolateShared, IsolateState, Limits};
 
-/// Largest CDP message a session accepts from its client.
-pub const MAX_INSPECTOR_MESSAGE: usize = 1 << 20;
-/// Messages a session buffers for a client that does not read; past this the session is
-/// closed (a `console.log` loop must not grow host memory without bound).
-pub const MAX_PENDING_OUTGOING: usize = 10_000;
 /// The one context group: every inspectable context of an isolate is in it.
 const CONTEXT_GROUP: i32 = 1;
 /// How often a paused isolate checks its call's limits between inspector messages.
@@ -57,70 +49,6 @@ const IDLE_CPU_PER_SECOND: Duration = Duration::from_millis(100);
 const IDLE_CPU_SAVED_MAX: Duration = Duration::from_millis(200);
 /// Below this much budget, commands are refused rather than run and cut at once.
 const IDLE_COMMAND_MIN_CPU: Duration = Duration::from_millis(5);
-
-/// Who is on the other end of a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InspectorTrust {
-    /// A player debugging their own code: V8's `Untrusted` level, no command-line API.
-    Untrusted,
-    /// The operator: every domain V8 offers (heap snapshots run outside the limits).
-    Trusted,
-}
-
-/// What host handles send to an isolate's inspector.
-pub(crate) enum Inbound {
-    Connect {
-        session: u64,
-        trust: InspectorTrust,
-        outgoing: Arc<Outgoing>,
-    },
-    Message {
-        session: u64,
-        text: String,
-    },
-    Disconnect {
-        session: u64,
-    },
-}
-
-/// Messages from the inspector to one session's client.
-pub(crate) struct Outgoing {
-    sender: Sender<String>,
-    receiver: Receiver<String>,
-    wake: tokio::sync::Notify,
-    closed: std::sync::atomic::AtomicBool,
-}
-
-impl Outgoing {
-    fn new() -> Arc<Outgoing> {
-        let (sender, receiver) = crossbeam_channel::unbounded();
-        Arc::new(Outgoing {
-            sender,
-            receiver,
-            wake: tokio::sync::Notify::new(),
-            closed: std::sync::atomic::AtomicBool::new(false),
-        })
-    }
-
-    fn push(&self, text: String) -> bool {
-        if self.receiver.len() >= MAX_PENDING_OUTGOING {
-            self.close();
-            return false;
-        }
-        let _ = self.sender.send(text);
-        self.wake.notify_one();
-        true
-    }
-
-    fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        self.wake.notify_one();
-    }
-
-    fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
-    }
-}
 
 fn string_of(view: StringView) -> String {
     match view {
@@ -240,8 +168,32 @@ impl V8InspectorClientImpl for HubClient {
     }
 }
 
-/// An isolate's inspector, owned by its [`IsolateState`].
-pub(crate) struct InspectorHub {
+/// The isolate slot of the inspector: the inbox host handles write to (from creation on) and
+/// the inspector itself (on first use). Removed by [`teardown`] before the isolate goes.
+pub(crate) struct InspectorSlot {
+    inbox: Receiver<Inbound>,
+    hub: Option<InspectorHub>,
+}
+
+/// Gives a new isolate its inspector slot; the inspector itself comes on first use.
+pub(crate) fn install(state: &mut IsolateState, inbox: Receiver<Inbound>) {
+    state.isolate().set_slot(InspectorSlot { inbox, hub: None });
+    state.on_dispose(teardown);
+}
+
+/// Creates the inspector now, before any context exists: V8 shows a debugger only the
+/// scripts compiled after their context was announced to it.
+pub(crate) fn create(state: &mut IsolateState) {
+    state.inspector_hub();
+}
+
+/// Sessions and the inspector go first, with the isolate whole.
+fn teardown(isolate: &mut v8::OwnedIsolate) {
+    let _ = isolate.remove_slot::<InspectorSlot>();
+}
+
+/// An isolate's inspector, kept in its [`InspectorSlot`].
+struct InspectorHub {
     hub: Rc<HubShared>,
     _client: Box<HubClient>,
 }
@@ -475,13 +427,24 @@ fn error_response(id: Option<i32>, message: &str) -> String {
 }
 
 impl IsolateState {
+    /// The inspector's shared state, if the inspector exists.
+    fn existing_hub(&mut self) -> Option<Rc<HubShared>> {
+        let slot = self.isolate().get_slot::<InspectorSlot>()?;
+        slot.hub.as_ref().map(|h| h.hub.clone())
+    }
+
     /// Creates the isolate's inspector (once) and registers every context it already has.
     fn inspector_hub(&mut self) -> Rc<HubShared> {
-        if let Some(hub) = &self.inspector {
-            return hub.hub.clone();
+        if let Some(hub) = self.existing_hub() {
+            return hub;
         }
+        let inbox = match self.isolate().get_slot::<InspectorSlot>() {
+            Some(slot) => slot.inbox.clone(),
+            // Only before `install`; an inbox nobody writes to keeps the hub well-formed.
+            None => crossbeam_channel::never(),
+        };
         let hub = Rc::new(HubShared {
-            inbox: self.inspector_inbox.clone(),
+            inbox,
             sessions: RefCell::new(BTreeMap::new()),
             inspector: RefCell::new(None),
             paused: Cell::new(false),
@@ -513,28 +476,23 @@ impl IsolateState {
                 hub.context_created(local, id, context);
             }
         }
-        self.inspector = Some(InspectorHub {
-            hub: hub.clone(),
-            _client: client,
-        });
+        if let Some(slot) = self.isolate().get_slot_mut::<InspectorSlot>() {
+            slot.hub = Some(InspectorHub {
+                hub: hub.clone(),
+                _client: client,
+            });
+        }
         hub
     }
 
-    /// Creates the inspector now (isolates with the inspector enabled do, at creation).
-    pub(crate) fn ensure_inspector(&mut self) {
-        self.inspector_hub();
-    }
-
     /// Where to announce new inspectable contexts, when the inspector exists.
-    pub(crate) fn inspector_contexts(&self) -> Option<InspectorContexts> {
-        self.inspector
-            .as_ref()
-            .map(|h| InspectorContexts(h.hub.clone()))
+    pub(crate) fn inspector_contexts(&mut self) -> Option<InspectorContexts> {
+        self.existing_hub().map(InspectorContexts)
     }
 
     /// Tells the inspector (if any) that a context is going away.
     pub(crate) fn inspector_context_destroyed(&mut self, id: u32) {
-        let Some(hub) = self.inspector.as_ref().map(|h| h.hub.clone()) else {
+        let Some(hub) = self.existing_hub() else {
             return;
         };
         let Some(global) = self.tables.contexts.get(&id).cloned() else {
@@ -547,7 +505,11 @@ impl IsolateState {
 
     /// Handles queued inspector messages inside a limited call (they can run player code).
     pub(crate) fn serve_inspector(&mut self) {
-        if self.inspector_inbox.is_empty() {
+        let queued = self
+            .isolate()
+            .get_slot::<InspectorSlot>()
+            .is_some_and(|slot| !slot.inbox.is_empty());
+        if !queued {
             return;
         }
         let hub = self.inspector_hub();
@@ -556,7 +518,7 @@ impl IsolateState {
             .cpu
             .min(IDLE_COMMAND_CPU)
             .min(hub.idle_budget().max(Duration::from_millis(1)));
-        let limits = crate::isolate_state::Limits {
+        let limits = Limits {
             cpu,
             wall: cpu * 2,
             measure_heap: true,
@@ -583,276 +545,5 @@ impl InspectorContexts {
         global: v8::Global<v8::Context>,
     ) {
         self.0.context_created(context, id, global);
-    }
-}
-
-static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
-
-/// A CDP session with one isolate. Dropping it disconnects. It does not keep the isolate
-/// alive (running profiles hold sessions inside the isolate's handle).
-pub struct InspectorSession {
-    isolate_id: u64,
-    home: HomeThreadHandle,
-    shared: Arc<IsolateShared>,
-    inbox: Sender<Inbound>,
-    id: u64,
-    outgoing: Arc<Outgoing>,
-}
-
-impl std::fmt::Debug for InspectorSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InspectorSession")
-            .field("isolate", &self.isolate_id)
-            .field("id", &self.id)
-            .finish()
-    }
-}
-
-impl InspectorSession {
-    pub(crate) fn connect(isolate: &Isolate, trust: InspectorTrust) -> Result<InspectorSession> {
-        if isolate.is_disposed() {
-            return Err(Error::Disposed);
-        }
-        let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
-        let outgoing = Outgoing::new();
-        let session = InspectorSession {
-            isolate_id: isolate.inner.id,
-            home: isolate.inner.home.clone(),
-            shared: isolate.inner.shared.clone(),
-            inbox: isolate.inner.inspector_inbox.clone(),
-            id,
-            outgoing: outgoing.clone(),
-        };
-        session.post(Inbound::Connect {
-            session: id,
-            trust,
-            outgoing,
-        })?;
-        Ok(session)
-    }
-
-    fn post(&self, message: Inbound) -> Result<()> {
-        self.inbox.send(message).map_err(|_| Error::Disposed)?;
-        // An idle isolate serves the inbox from a job; a paused one reads it directly.
-        crate::isolate::queue_job(
-            &self.home,
-            self.isolate_id,
-            |state| {
-                state.serve_inspector();
-                Ok(())
-            },
-            |_| {},
-        );
-        Ok(())
-    }
-
-    fn isolate_gone(&self) -> bool {
-        self.shared.disposed.load(Ordering::Acquire)
-            || self.shared.memory_limit_hit.load(Ordering::Acquire)
-    }
-
-    /// Sends one CDP message (JSON text). Malformed JSON gets V8's own error reply.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] over [`MAX_INSPECTOR_MESSAGE`] bytes; [`Error::Disposed`].
-    pub fn send(&self, message: &str) -> Result<()> {
-        if message.len() > MAX_INSPECTOR_MESSAGE {
-            return Err(Error::InvalidArgument(format!(
-                "inspector message of {} bytes is over the {MAX_INSPECTOR_MESSAGE}-byte limit",
-                message.len()
-            )));
-        }
-        if self.outgoing.is_closed() {
-            return Err(Error::InvalidHandle("inspector session closed"));
-        }
-        self.post(Inbound::Message {
-            session: self.id,
-            text: message.to_string(),
-        })
-    }
-
-    /// The next message from the inspector, waiting up to `timeout`. `Ok(None)` on timeout.
-    ///
-    /// # Errors
-    /// [`Error::InvalidHandle`] once the session is closed (isolate disposed, or the client
-    /// fell [`MAX_PENDING_OUTGOING`] messages behind) and nothing is left to read.
-    pub fn recv_timeout(&self, timeout: Duration) -> Result<Option<String>> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Ok(m) = self.outgoing.receiver.try_recv() {
-                return Ok(Some(m));
-            }
-            if self.outgoing.is_closed() || self.isolate_gone() {
-                return Err(Error::InvalidHandle("inspector session closed"));
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(None);
-            }
-            match self
-                .outgoing
-                .receiver
-                .recv_timeout(left.min(Duration::from_millis(20)))
-            {
-                Ok(m) => return Ok(Some(m)),
-                Err(_) => continue,
-            }
-        }
-    }
-
-    /// The next message from the inspector; `None` once the session is closed.
-    pub async fn recv(&self) -> Option<String> {
-        loop {
-            let woken = self.outgoing.wake.notified();
-            if let Ok(m) = self.outgoing.receiver.try_recv() {
-                return Some(m);
-            }
-            if self.outgoing.is_closed() || self.isolate_gone() {
-                return None;
-            }
-            // Disposal does not notify: look again now and then.
-            let _ = tokio::time::timeout(Duration::from_millis(250), woken).await;
-        }
-    }
-
-    /// Sends `method` with `params` and waits for its response's `result`, skipping
-    /// notifications (they are dropped).
-    ///
-    /// # Errors
-    /// The protocol error V8 answered with ([`Error::InvalidArgument`]), a timeout
-    /// ([`Error::WallLimit`]), a closed session.
-    pub fn call(&self, method: &str, params: Value, timeout: Duration) -> Result<Value> {
-        static NEXT_CALL: AtomicU64 = AtomicU64::new(1 << 30);
-        let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed) % (i32::MAX as u64);
-        self.send(&json!({ "id": call, "method": method, "params": params }).to_string())?;
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let Some(text) = self.recv_timeout(left)? else {
-                return Err(Error::WallLimit);
-            };
-            let Ok(reply) = serde_json::from_str::<Value>(&text) else {
-                continue;
-            };
-            if reply.get("id").and_then(Value::as_u64) != Some(call) {
-                continue;
-            }
-            if let Some(error) = reply.get("error") {
-                return Err(Error::InvalidArgument(format!("{method}: {error}")));
-            }
-            return Ok(reply.get("result").cloned().unwrap_or(Value::Null));
-        }
-    }
-}
-
-impl Drop for InspectorSession {
-    fn drop(&mut self) {
-        let _ = self.post(Inbound::Disconnect { session: self.id });
-    }
-}
-
-/// A CPU profile in the DevTools `Profile` format (save it as `.cpuprofile` and load it in
-/// Chrome DevTools' Performance panel). Times are microseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CpuProfile {
-    pub nodes: Vec<CpuProfileNode>,
-    pub start_time: f64,
-    pub end_time: f64,
-    #[serde(default)]
-    pub samples: Vec<u64>,
-    #[serde(default)]
-    pub time_deltas: Vec<i64>,
-}
-
-/// One call-tree node.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CpuProfileNode {
-    pub id: u64,
-    pub call_frame: CallFrame,
-    #[serde(default)]
-    pub hit_count: u64,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<u64>,
-}
-
-/// Where a node's function is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallFrame {
-    pub function_name: String,
-    pub script_id: String,
-    pub url: String,
-    pub line_number: i64,
-    pub column_number: i64,
-}
-
-/// How long host-side profiler calls wait for the home thread (it may be running a call).
-const PROFILER_REPLY_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The sessions behind running profiles, by title.
-#[derive(Default)]
-pub(crate) struct Profilers {
-    running: parking_lot::Mutex<BTreeMap<String, InspectorSession>>,
-}
-
-impl Isolate {
-    /// Opens a CDP session with this isolate's inspector.
-    ///
-    /// # Errors
-    /// [`Error::InvalidOptions`] unless the isolate was created with
-    /// [`crate::IsolateOptions::inspector`]; [`Error::Disposed`].
-    pub fn inspector_session(&self, trust: InspectorTrust) -> Result<InspectorSession> {
-        if !self.inner.inspector_enabled {
-            return Err(Error::InvalidOptions(
-                "the inspector is off for this isolate (IsolateOptions::inspector)".into(),
-            ));
-        }
-        InspectorSession::connect(self, trust)
-    }
-
-    /// Starts a CPU profile named `title` (sampling every 100 µs). Profiles with different
-    /// titles may overlap. Available whether or not the inspector is enabled.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] if a profile with this title is running; [`Error::Disposed`].
-    pub fn start_cpu_profiler(&self, title: &str) -> Result<()> {
-        let mut running = self.inner.profilers.running.lock();
-        if running.contains_key(title) {
-            return Err(Error::InvalidArgument(format!(
-                "a CPU profile titled {title:?} is already running"
-            )));
-        }
-        // Host-side and cheap: exempt from the idle CPU budget of player sessions.
-        let session = InspectorSession::connect(self, InspectorTrust::Trusted)?;
-        session.call("Profiler.enable", json!({}), PROFILER_REPLY_TIMEOUT)?;
-        session.call(
-            "Profiler.setSamplingInterval",
-            json!({ "interval": 100 }),
-            PROFILER_REPLY_TIMEOUT,
-        )?;
-        session.call("Profiler.start", json!({}), PROFILER_REPLY_TIMEOUT)?;
-        running.insert(title.to_string(), session);
-        Ok(())
-    }
-
-    /// Stops the profile named `title` and returns it.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] if no such profile is running; [`Error::Disposed`].
-    pub fn stop_cpu_profiler(&self, title: &str) -> Result<CpuProfile> {
-        let session = self
-            .inner
-            .profilers
-            .running
-            .lock()
-            .remove(title)
-            .ok_or_else(|| {
-                Error::InvalidArgument(format!("no CPU profile titled {title:?} is running"))
-            })?;
-        let result = session.call("Profiler.stop", json!({}), PROFILER_REPLY_TIMEOUT)?;
-        serde_json::from_value(result.get("profile").cloned().unwrap_or(Value::Null))
-            .map_err(|e| Error::InvalidArgument(format!("unexpected profile shape: {e}")))
     }
 }

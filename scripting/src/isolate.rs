@@ -1,60 +1,20 @@
-//! `Isolate`: the host's handle to one V8 isolate living on its home thread.
+//! `Isolate`: the host's handle to one V8 isolate living on its home thread, and how work is
+//! sent there ([`Isolate::exec`], [`Isolate::exec_async`], [`queue_job`]).
+//!
+//! This is the core the features build on; it names none of them. Each feature adds its own
+//! methods to `Isolate` in its module: creation in `create_isolate.rs`, contexts in
+//! `context.rs`, scripts in `script.rs`, modules in `module.rs`, sessions in
+//! `inspector_session.rs`, profiles in `cpu_profile.rs`.
 
-use std::ffi::c_void;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::array_buffer_budget;
-use crate::context::{Context, ContextOptions};
 use crate::error::{Error, Result};
 use crate::home_thread::{self, HomeThread, HomeThreadHandle};
+use crate::inspector_channel::InspectorLink;
 use crate::isolate_state::{IsolateShared, IsolateState, Limits};
-use crate::platform;
 use crate::reply_slot::ReplySlot;
-use crate::script::{Script, ScriptOptions};
-
-/// Smallest memory limit accepted, in MiB.
-pub const MIN_MEMORY_LIMIT_MB: usize = 8;
-
-/// How an isolate is created.
-#[derive(Debug, Clone)]
-pub struct IsolateOptions {
-    /// V8 heap plus ArrayBuffer bytes, in MiB (default 128, at least 8).
-    pub memory_limit_mb: usize,
-    /// Give the isolate an OS thread of its own instead of a shared home thread (for isolates
-    /// that may block for long, e.g. under a debugger).
-    pub dedicated_thread: bool,
-    /// CPU limit for work that carries no limit of its own: copies, property access, async
-    /// callback settlement, calls with `cpu_limit: None`.
-    pub default_cpu_limit: Duration,
-    /// Wall limit for the same work; `None` means twice the CPU limit.
-    pub default_wall_limit: Option<Duration>,
-    /// Allow compiling WebAssembly modules. Off by default: memories declared inside a module
-    /// are not charged to the memory limit (each is still capped at
-    /// [`crate::WASM_MAX_MEMORY_PAGES`]). `WebAssembly.Memory` objects are always charged.
-    pub allow_wasm_modules: bool,
-    /// Start from this snapshot: every context begins with the state its setup scripts left.
-    pub snapshot: Option<crate::Snapshot>,
-    /// Allow DevTools sessions ([`Isolate::inspector_session`]). Off by default. A breakpoint
-    /// holds the home thread until the call's wall limit: combine with `dedicated_thread`
-    /// so a paused isolate stalls no other isolate.
-    pub inspector: bool,
-}
-
-impl Default for IsolateOptions {
-    fn default() -> Self {
-        IsolateOptions {
-            memory_limit_mb: 128,
-            dedicated_thread: false,
-            default_cpu_limit: Duration::from_secs(1),
-            default_wall_limit: None,
-            allow_wasm_modules: false,
-            snapshot: None,
-            inspector: false,
-        }
-    }
-}
 
 /// V8 heap statistics plus bytes allocated outside the heap for ArrayBuffers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -77,11 +37,9 @@ pub(crate) struct IsolateInner {
     pub(crate) home: HomeThreadHandle,
     pub(crate) shared: Arc<IsolateShared>,
     pub(crate) terminator: v8::IsolateHandle,
-    pub(crate) inspector_enabled: bool,
     /// The limits of work without limits of its own (as on the home thread).
     pub(crate) defaults: Limits,
-    pub(crate) inspector_inbox: crossbeam_channel::Sender<crate::inspector::Inbound>,
-    pub(crate) profilers: crate::inspector::Profilers,
+    pub(crate) inspector: InspectorLink,
 }
 
 impl Drop for IsolateInner {
@@ -110,97 +68,7 @@ impl std::fmt::Debug for Isolate {
     }
 }
 
-static NEXT_ISOLATE_ID: AtomicU64 = AtomicU64::new(1);
-
-extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
-    // SAFETY: `data` is the IsolateShared pointer registered in `create_on_home`; the Arc it
-    // came from is owned by the IsolateState, which outlives the isolate.
-    let shared = unsafe { &*(data as *const IsolateShared) };
-    shared.hit_memory_limit();
-    // Give V8 room to unwind to the termination point instead of aborting.
-    current + current.max(32 << 20)
-}
-
-extern "C" fn oom_error(location: *const std::ffi::c_char, details: &v8::OomDetails) {
-    // V8 aborts the process after this returns; leave a trace for the supervisor.
-    let location = if location.is_null() {
-        String::new()
-    } else {
-        // SAFETY: V8 passes a NUL-terminated C string.
-        unsafe { std::ffi::CStr::from_ptr(location) }
-            .to_string_lossy()
-            .into_owned()
-    };
-    tracing::error!(%location, heap = details.is_heap_oom, "V8 fatal out-of-memory");
-}
-
 impl Isolate {
-    /// Creates an isolate on a home thread.
-    ///
-    /// # Errors
-    /// [`Error::InvalidOptions`] for a memory limit under 8 MiB.
-    pub fn new(options: IsolateOptions) -> Result<Isolate> {
-        if options.memory_limit_mb < MIN_MEMORY_LIMIT_MB {
-            return Err(Error::InvalidOptions(format!(
-                "memory_limit_mb must be at least {MIN_MEMORY_LIMIT_MB}, got {}",
-                options.memory_limit_mb
-            )));
-        }
-        platform::init();
-        let id = NEXT_ISOLATE_ID.fetch_add(1, Ordering::Relaxed);
-        let shared = Arc::new(IsolateShared::new(id, options.memory_limit_mb << 20));
-        let home = if options.dedicated_thread {
-            home_thread::dedicated()
-        } else {
-            home_thread::assign()
-        };
-        if home_thread::current_index() == Some(home.index) {
-            // Creating on our own thread would deadlock waiting for ourselves.
-            home.release();
-            return Err(Error::WouldDeadlock);
-        }
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let job_shared = shared.clone();
-        let inspector_enabled = options.inspector;
-        let defaults = Limits {
-            cpu: options.default_cpu_limit,
-            wall: options
-                .default_wall_limit
-                .unwrap_or(options.default_cpu_limit * 2),
-            measure_heap: false,
-        };
-        let (inbox_tx, inbox_rx) = crossbeam_channel::unbounded();
-        let sent = home.send(Box::new(move |home: &mut HomeThread| {
-            let handle = create_on_home(home, job_shared, &options, inbox_rx);
-            let _ = tx.send(handle);
-        }));
-        if !sent {
-            return Err(Error::HomeThreadGone);
-        }
-        let terminator = rx.recv().map_err(|_| Error::HomeThreadGone)?;
-        let isolate = Isolate {
-            inner: Arc::new(IsolateInner {
-                id,
-                home,
-                shared,
-                terminator,
-                inspector_enabled,
-                defaults,
-                inspector_inbox: inbox_tx,
-                profilers: crate::inspector::Profilers::default(),
-            }),
-        };
-        if inspector_enabled {
-            // Before any context or script exists: V8 only shows a debugger the scripts
-            // compiled after their context was announced to the inspector.
-            isolate.exec(|state| {
-                state.ensure_inspector();
-                Ok(())
-            })?;
-        }
-        Ok(isolate)
-    }
-
     /// Process-unique id.
     pub fn id(&self) -> u64 {
         self.inner.id
@@ -275,56 +143,6 @@ impl Isolate {
             state.isolate().low_memory_notification();
             Ok(())
         })
-    }
-
-    /// Creates a new context (a fresh global object).
-    ///
-    /// # Errors
-    /// [`Error::Disposed`] after disposal.
-    pub fn create_context(&self) -> Result<Context> {
-        self.create_context_with(ContextOptions::default())
-    }
-
-    /// Creates a context with `options` (e.g. a trusted one for host code).
-    ///
-    /// # Errors
-    /// [`Error::Disposed`] after disposal.
-    pub fn create_context_with(&self, options: ContextOptions) -> Result<Context> {
-        let this = self.clone();
-        self.exec(move |state| Context::create_on_home(this, state, options))
-    }
-
-    /// Async [`Isolate::create_context`].
-    ///
-    /// # Errors
-    /// As for the blocking variant.
-    pub async fn create_context_async(&self) -> Result<Context> {
-        let this = self.clone();
-        self.exec_async(move |state| {
-            Context::create_on_home(this, state, ContextOptions::default())
-        })
-        .await
-    }
-
-    /// Compiles a script (context-independent), optionally producing or consuming code cache.
-    ///
-    /// # Errors
-    /// [`Error::Syntax`] when it does not parse; limit errors while compiling.
-    pub fn compile_script(&self, code: &str, options: ScriptOptions) -> Result<Script> {
-        let this = self.clone();
-        let code = code.to_string();
-        self.exec(move |state| Script::compile_on_home(this, state, &code, options))
-    }
-
-    /// Async [`Isolate::compile_script`].
-    ///
-    /// # Errors
-    /// As for the blocking variant.
-    pub async fn compile_script_async(&self, code: &str, options: ScriptOptions) -> Result<Script> {
-        let this = self.clone();
-        let code = code.to_string();
-        self.exec_async(move |state| Script::compile_on_home(this, state, &code, options))
-            .await
     }
 
     pub(crate) fn job<R: Send + 'static>(
@@ -425,52 +243,4 @@ fn heap_statistics_of(state: &mut IsolateState) -> Result<HeapStatistics> {
         external_memory: s.external_memory(),
         externally_allocated_size: state.shared.external_bytes.load(Ordering::Relaxed),
     })
-}
-
-fn create_on_home(
-    home: &mut HomeThread,
-    shared: Arc<IsolateShared>,
-    options: &IsolateOptions,
-    inspector_inbox: crossbeam_channel::Receiver<crate::inspector::Inbound>,
-) -> v8::IsolateHandle {
-    let limit = shared.memory_limit_bytes;
-    let params = v8::CreateParams::default()
-        .heap_limits(0, limit)
-        .array_buffer_allocator(array_buffer_budget::new_allocator(shared.clone()))
-        // Atomics.wait would block the home thread (and every isolate on it) outside JS.
-        .allow_atomics_wait(false);
-    let params = match &options.snapshot {
-        Some(snapshot) => params.snapshot_blob(snapshot.blob()),
-        None => params,
-    };
-    let mut isolate = v8::Isolate::new(params);
-    isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
-    isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 16);
-    isolate.add_near_heap_limit_callback(near_heap_limit, Arc::as_ptr(&shared) as *mut c_void);
-    isolate.set_oom_error_handler(oom_error);
-    if !options.allow_wasm_modules {
-        isolate.set_allow_wasm_code_generation_callback(
-            crate::wasm_memory_guard::deny_wasm_code_generation,
-        );
-    }
-    isolate.set_slot(crate::wasm_memory_guard::WasmBudget(shared.clone()));
-    isolate.set_slot(crate::module::ImportMetaSlot::default());
-    isolate.set_host_initialize_import_meta_object_callback(crate::module::initialize_import_meta);
-    let terminator = isolate.thread_safe_handle();
-    let _ = shared.terminator.set(terminator.clone());
-    let cpu = options.default_cpu_limit;
-    let defaults = Limits {
-        cpu,
-        wall: options.default_wall_limit.unwrap_or(cpu * 2),
-        measure_heap: false,
-    };
-    let state = IsolateState::new(
-        isolate,
-        shared.clone(),
-        home.cpu_clock,
-        defaults,
-        inspector_inbox,
-    );
-    home.isolates.insert(shared.id, state);
-    terminator
 }

@@ -4,7 +4,9 @@
 use rustc_hash::FxHashMap;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::js_error;
@@ -64,7 +66,7 @@ impl IsolateShared {
     }
 
     pub(crate) fn cpu_time_ns(&self) -> u64 {
-        let mut acct = self.cpu.lock().unwrap_or_else(|e| e.into_inner());
+        let mut acct = self.cpu.lock();
         let running = acct
             .running
             .map(|(clock, start)| clock.now_ns().saturating_sub(start))
@@ -75,11 +77,11 @@ impl IsolateShared {
     }
 
     fn start_cpu(&self, clock: ThreadCpuClock, start: u64) {
-        self.cpu.lock().unwrap_or_else(|e| e.into_inner()).running = Some((clock, start));
+        self.cpu.lock().running = Some((clock, start));
     }
 
     fn stop_cpu(&self, used: u64) {
-        let mut acct = self.cpu.lock().unwrap_or_else(|e| e.into_inner());
+        let mut acct = self.cpu.lock();
         acct.running = None;
         acct.total_ns += used;
     }
@@ -266,16 +268,23 @@ impl Tables {
     }
 }
 
-/// An isolate on its home thread.
+/// Isolate slot holding the isolate's [`IsolateShared`], for V8 callbacks that only have a
+/// scope (the WebAssembly guard, sync-promise callbacks, [`drain_jobs`]).
+pub(crate) struct SharedSlot(pub(crate) Arc<IsolateShared>);
+
+/// Work a feature left in the isolate (an isolate slot, an inspector) that must go before
+/// the isolate does. Runs on the home thread with the isolate entered, in the order added.
+pub(crate) type Teardown = fn(&mut v8::OwnedIsolate);
+
+/// An isolate on its home thread. It knows no feature by name: features keep their
+/// per-isolate data in isolate slots and register a [`Teardown`] for it.
 pub(crate) struct IsolateState {
     isolate: ManuallyDrop<v8::OwnedIsolate>,
     pub(crate) tables: Tables,
     pub(crate) shared: Arc<IsolateShared>,
     pub(crate) clock: ThreadCpuClock,
     pub(crate) defaults: Limits,
-    /// Created on first use (a session or a CPU profile).
-    pub(crate) inspector: Option<crate::inspector::InspectorHub>,
-    pub(crate) inspector_inbox: crossbeam_channel::Receiver<crate::inspector::Inbound>,
+    teardown: Vec<Teardown>,
 }
 
 impl IsolateState {
@@ -286,20 +295,24 @@ impl IsolateState {
         shared: Arc<IsolateShared>,
         clock: ThreadCpuClock,
         defaults: Limits,
-        inspector_inbox: crossbeam_channel::Receiver<crate::inspector::Inbound>,
     ) -> Self {
         // SAFETY: rusty_v8 entered the isolate in `Isolate::new` on this thread; we balance that
         // enter here and re-enter around every use and before drop.
         unsafe { isolate.exit() };
+        isolate.set_slot(SharedSlot(shared.clone()));
         IsolateState {
             isolate: ManuallyDrop::new(isolate),
             tables: Tables::default(),
             shared,
             clock,
             defaults,
-            inspector: None,
-            inspector_inbox,
+            teardown: Vec::new(),
         }
+    }
+
+    /// Runs `teardown` when the isolate is disposed, before its handle tables are cleared.
+    pub(crate) fn on_dispose(&mut self, teardown: Teardown) {
+        self.teardown.push(teardown);
     }
 
     pub(crate) fn enter(&mut self) {
@@ -403,37 +416,26 @@ impl IsolateState {
 
 impl Drop for IsolateState {
     fn drop(&mut self) {
-        // Inspector sessions and the inspector go first, with the isolate entered.
-        if let Some(hub) = self.inspector.take() {
-            // SAFETY: paired with the exit below, on the home thread, no scopes alive.
-            unsafe { self.isolate.enter() };
-            drop(hub);
-            // SAFETY: balances the enter above.
-            unsafe { self.isolate.exit() };
+        // SAFETY: the isolate belongs to this thread and no scope is alive; it stays entered
+        // until rusty_v8's OwnedIsolate::drop, which asserts it is the current isolate and
+        // exits it. Nothing else uses the isolate after this.
+        unsafe { self.isolate.enter() };
+        // Features first (inspector sessions, host handles), while the isolate is whole.
+        for teardown in std::mem::take(&mut self.teardown) {
+            teardown(&mut self.isolate);
         }
         self.tables.clear();
-        let _ = self.isolate.remove_slot::<crate::callback::CallbackSlot>();
-        crate::transfer::release_all(&mut self.isolate);
-        let _ = self.isolate.remove_slot::<crate::module::ImportMetaSlot>();
-        let _ = self
-            .isolate
-            .remove_slot::<crate::wasm_memory_guard::WasmBudget>();
+        let _ = self.isolate.remove_slot::<SharedSlot>();
         self.shared.disposed.store(true, Ordering::Release);
-        // SAFETY: rusty_v8's OwnedIsolate::drop asserts the isolate is the current one and exits
-        // it; entering first satisfies that. Nothing else uses the isolate after this.
-        unsafe {
-            self.isolate.enter();
-            ManuallyDrop::drop(&mut self.isolate);
-        }
+        // SAFETY: entered above; see there.
+        unsafe { ManuallyDrop::drop(&mut self.isolate) };
     }
 }
 
 /// Runs queued microtasks and platform tasks (FinalizationRegistry cleanups, …) inside the
 /// current limited call; they are player code too.
 pub(crate) fn drain_jobs(tc: &mut v8::TryCatch<v8::HandleScope>) -> Result<(), Interrupted> {
-    let fired = tc
-        .get_slot::<crate::wasm_memory_guard::WasmBudget>()
-        .map(|b| b.0.limit_fired.clone());
+    let fired = tc.get_slot::<SharedSlot>().map(|b| b.0.limit_fired.clone());
     let stop = |tc: &mut v8::TryCatch<v8::HandleScope>| {
         tc.has_terminated()
             || tc.is_execution_terminating()

@@ -11,17 +11,25 @@
 //! its own: [`Module::instantiate`] asks the host to resolve every specifier.
 //!
 //! # Layout
-//! - `platform`: process-wide V8 init (ICU data, flags), once.
-//! - `home_thread`: the threads isolates live on; work is sent to them.
-//! - `watchdog`, `thread_cpu_clock`: CPU and wall deadlines.
-//! - `array_buffer_budget`: ArrayBuffer bytes counted against the memory limit.
-//! - `isolate`, `isolate_state`: the host handle and the home-thread state + limited calls.
-//! - `transfer`: [`Transferable`], isolated-vm's TransferOptions; host-reaching kinds only into
-//!   trusted contexts.
-//! - `context`, `script`, `module`, `snapshot`, `reference`, `callback`, `external_copy`: the isolated-vm surface.
-//! - `call_batch`: many calls queued at once and waited for together (one wake-up per batch).
-//! - `inspector`: DevTools (CDP) sessions and CPU profiles, limits still armed.
-//! - `js_error`: thrown values to [`JsError`] without running their code.
+//! Layers, each using only the ones above it (no module imports one below it):
+//! 1. Leaves: `outcome`, `error`, `js_error` (thrown values to [`JsError`] without running
+//!    their code), `platform` (process-wide V8 init, once), `thread_cpu_clock`, `watchdog`
+//!    (CPU and wall deadlines), `reply_slot`, `inspector_channel` (the host ends of an
+//!    inspector).
+//! 2. Core: `isolate_state` (the home-thread state, the limited call, isolate slots and
+//!    teardowns for features), `home_thread` (the threads isolates live on), `isolate` (the
+//!    host handle and sending work to the home thread). The core names no feature.
+//! 3. Values and plumbing: `external_copy` (structured clones), `call` ([`RunOptions`] and
+//!    running code in a context), `array_buffer_budget` and `wasm_memory_guard` (bytes
+//!    outside the heap counted against the memory limit), `callback`.
+//! 4. The isolated-vm surface: `transfer` ([`Transferable`] and [`Reference`]; host-reaching
+//!    kinds only into trusted contexts), `context`, `script`, `module`, `snapshot`,
+//!    `call_batch` (many calls waited for together), `inspector` (the DevTools inspector on
+//!    the home thread, limits still armed), `inspector_session`, `cpu_profile`.
+//! 5. `create_isolate`: [`Isolate::new`], which installs every feature's per-isolate state.
+//!
+//! Each feature adds its methods to [`Isolate`] in its own module (`Isolate::create_context`
+//! in `context.rs`, `Isolate::compile_script` in `script.rs`, …).
 //!
 //! # Threading
 //! Every handle is `Send + Sync`. Blocking calls park the calling thread until the isolate's
@@ -32,20 +40,24 @@
 //! microtasks, platform tasks such as FinalizationRegistry callbacks, sync host callbacks) is.
 
 mod array_buffer_budget;
+mod call;
 mod call_batch;
 mod callback;
 mod context;
+mod cpu_profile;
+mod create_isolate;
 mod error;
 mod external_copy;
 mod home_thread;
 mod inspector;
+mod inspector_channel;
+mod inspector_session;
 mod isolate;
 mod isolate_state;
 mod js_error;
 mod module;
 mod outcome;
 mod platform;
-mod reference;
 mod reply_slot;
 mod script;
 mod snapshot;
@@ -54,22 +66,22 @@ mod transfer;
 mod wasm_memory_guard;
 mod watchdog;
 
+pub use call::RunOptions;
 pub use call_batch::CallBatch;
 pub use callback::{Callback, CallbackResult};
-pub use context::{Context, ContextOptions, RunOptions};
+pub use context::{Context, ContextOptions};
+pub use cpu_profile::{CallFrame, CpuProfile, CpuProfileNode};
+pub use create_isolate::{IsolateOptions, MIN_MEMORY_LIMIT_MB};
 pub use error::{Error, Result};
 pub use external_copy::ExternalCopy;
 pub use home_thread::set_home_thread_count;
-pub use inspector::{
-    CallFrame, CpuProfile, CpuProfileNode, InspectorSession, InspectorTrust, MAX_INSPECTOR_MESSAGE,
-    MAX_PENDING_OUTGOING,
-};
-pub use isolate::{HeapStatistics, Isolate, IsolateOptions, MIN_MEMORY_LIMIT_MB};
+pub use inspector_channel::{InspectorTrust, MAX_INSPECTOR_MESSAGE, MAX_PENDING_OUTGOING};
+pub use inspector_session::InspectorSession;
+pub use isolate::{HeapStatistics, Isolate};
 pub use isolate_state::call_cpu_time;
 pub use module::{Module, ModuleOptions};
 pub use outcome::{JsError, OutcomeKind, Run, RunOutcome};
 pub use platform::{init, WASM_MAX_MEMORY_PAGES};
-pub use reference::Reference;
 pub use script::{Script, ScriptOptions};
 pub use snapshot::{Snapshot, SnapshotOptions};
-pub use transfer::{PendingValue, Transferable};
+pub use transfer::{PendingValue, Reference, Transferable};

@@ -10,17 +10,18 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::context::{
-    compile_failure, disposed_as_outcome, finish, new_string, run_in_context, source_origin,
-    Context, RunOptions,
+use crate::call::{
+    compile_failure, finish, new_string, run_in_context, source_origin, HomeCall, HomeWork,
+    RunOptions,
 };
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
 use crate::isolate_state::{interrupted, Interrupted, IsolateState};
 use crate::outcome::Run;
-use crate::reference::Reference;
 use crate::script::{cache_rejected, cached_source, compile_in_throwaway_context};
+use crate::transfer::Reference;
 
 /// How a module is compiled.
 #[derive(Debug, Clone, Default)]
@@ -60,7 +61,7 @@ struct Link {
 /// Per-isolate `import.meta` sources, keyed by module identity hash (hashes can collide, so
 /// each entry keeps its module to compare). An isolate slot because V8's hook has no closure.
 #[derive(Default)]
-pub(crate) struct ImportMetaSlot(HashMap<i32, Vec<ImportMeta>>);
+struct ImportMetaSlot(HashMap<i32, Vec<ImportMeta>>);
 
 struct ImportMeta {
     id: u32,
@@ -69,9 +70,19 @@ struct ImportMeta {
     extra: Option<ExternalCopy>,
 }
 
+/// Gives a new isolate what `import.meta` needs: the slot and V8's hook.
+pub(crate) fn install(state: &mut IsolateState) {
+    let isolate = state.isolate();
+    isolate.set_slot(ImportMetaSlot::default());
+    isolate.set_host_initialize_import_meta_object_callback(initialize_import_meta);
+    state.on_dispose(|isolate| {
+        let _ = isolate.remove_slot::<ImportMetaSlot>();
+    });
+}
+
 /// V8's `HostInitializeImportMetaObjectCallback`: runs inside the evaluating call, so under
 /// its limits; deserializing a copy runs no user code.
-pub(crate) extern "C" fn initialize_import_meta(
+extern "C" fn initialize_import_meta(
     context: v8::Local<v8::Context>,
     module: v8::Local<v8::Module>,
     meta: v8::Local<v8::Object>,
@@ -351,12 +362,7 @@ impl Module {
     /// Host errors, and [`Error::ModuleState`] when the module is not instantiated or was
     /// already evaluated (including a failed evaluation: V8 keeps the error, not a retry).
     pub fn evaluate(&self, context: &Context, options: &RunOptions) -> Result<Run<ExternalCopy>> {
-        self.check_context(context)?;
-        let (id, ctx, options) = (self.id, context.id(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec(move |state| evaluate_on_home(state, id, ctx, &options)),
-        )
+        self.evaluate_call(context, options)?.wait_run()
     }
 
     /// Async [`Module::evaluate`].
@@ -368,13 +374,19 @@ impl Module {
         context: &Context,
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
+        self.evaluate_call(context, options)?.wait_run_async().await
+    }
+
+    fn evaluate_call(
+        &self,
+        context: &Context,
+        options: &RunOptions,
+    ) -> Result<HomeCall<'_, impl HomeWork<Run<ExternalCopy>>>> {
         self.check_context(context)?;
         let (id, ctx, options) = (self.id, context.id(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec_async(move |state| evaluate_on_home(state, id, ctx, &options))
-                .await,
-        )
+        Ok(HomeCall::new(&self.isolate, move |state| {
+            evaluate_on_home(state, id, ctx, &options)
+        }))
     }
 
     /// The module's namespace object as a [`Reference`] (after instantiation).

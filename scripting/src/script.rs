@@ -1,9 +1,9 @@
 //! `Script`: compiled, context-independent code with optional V8 code cache.
 
-use crate::context::{
-    compile_failure, disposed_as_outcome, finish, new_string, origin, run_in_context, Context,
-    RunOptions,
+use crate::call::{
+    compile_failure, finish, new_string, origin, run_in_context, HomeCall, HomeWork, RunOptions,
 };
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
@@ -22,6 +22,35 @@ pub struct ScriptOptions {
     /// flags, source hash, length) but in release builds not its payload, so crafted bytes
     /// are executed as bytecode.
     pub cached_data: Option<Vec<u8>>,
+}
+
+impl Isolate {
+    /// Compiles a script (context-independent), optionally producing or consuming code cache.
+    ///
+    /// # Errors
+    /// [`Error::Syntax`] when it does not parse; limit errors while compiling.
+    pub fn compile_script(&self, code: &str, options: ScriptOptions) -> Result<Script> {
+        self.compile_script_call(code, options).wait()
+    }
+
+    /// Async [`Isolate::compile_script`].
+    ///
+    /// # Errors
+    /// As for the blocking variant.
+    pub async fn compile_script_async(&self, code: &str, options: ScriptOptions) -> Result<Script> {
+        self.compile_script_call(code, options).wait_async().await
+    }
+
+    fn compile_script_call(
+        &self,
+        code: &str,
+        options: ScriptOptions,
+    ) -> HomeCall<'_, impl HomeWork<Script>> {
+        let (this, code) = (self.clone(), code.to_string());
+        HomeCall::new(self, move |state| {
+            Script::compile_on_home(this, state, &code, options)
+        })
+    }
 }
 
 /// A compiled script. Lives until [`Script::release`] or disposal.
@@ -87,16 +116,7 @@ impl Script {
     /// # Errors
     /// Host errors only (a context from another isolate, released handles).
     pub fn run(&self, context: &Context, options: &RunOptions) -> Result<Run<ExternalCopy>> {
-        if !context.isolate().same_isolate(&self.isolate) {
-            return Err(Error::InvalidArgument(
-                "context belongs to another isolate".into(),
-            ));
-        }
-        let (id, ctx, options) = (self.id, context.id(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec(move |state| run_on_home(state, id, ctx, &options)),
-        )
+        self.run_call(context, options)?.wait_run()
     }
 
     /// Async [`Script::run`].
@@ -108,17 +128,23 @@ impl Script {
         context: &Context,
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
+        self.run_call(context, options)?.wait_run_async().await
+    }
+
+    fn run_call(
+        &self,
+        context: &Context,
+        options: &RunOptions,
+    ) -> Result<HomeCall<'_, impl HomeWork<Run<ExternalCopy>>>> {
         if !context.isolate().same_isolate(&self.isolate) {
             return Err(Error::InvalidArgument(
                 "context belongs to another isolate".into(),
             ));
         }
         let (id, ctx, options) = (self.id, context.id(), options.clone());
-        disposed_as_outcome(
-            self.isolate
-                .exec_async(move |state| run_on_home(state, id, ctx, &options))
-                .await,
-        )
+        Ok(HomeCall::new(&self.isolate, move |state| {
+            run_on_home(state, id, ctx, &options)
+        }))
     }
 
     /// Releases the compiled script.

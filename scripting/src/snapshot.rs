@@ -113,10 +113,10 @@ fn run_script(
     name: &str,
     source: &str,
 ) -> Result<(), Interrupted> {
-    let code = crate::context::new_string(tc, source)?;
-    let origin = crate::context::origin(tc, Some(name));
+    let code = crate::call::new_string(tc, source)?;
+    let origin = crate::call::origin(tc, Some(name));
     let script = v8::Script::compile(tc, code, Some(&origin))
-        .ok_or_else(|| crate::context::compile_failure(tc))?;
+        .ok_or_else(|| crate::call::compile_failure(tc))?;
     script.run(tc).ok_or_else(|| interrupted(tc))?;
     tc.perform_microtask_checkpoint();
     if tc.has_caught() || tc.has_terminated() {

@@ -3,15 +3,11 @@
 //! isolate allows it: memories declared inside modules cannot be charged from JavaScript.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
-use crate::isolate_state::IsolateShared;
+use crate::isolate_state::SharedSlot;
 
 const GUARD_JS: &str = include_str!("../js/wasm_memory_guard.js");
 const WASM_PAGE: usize = 64 << 10;
-
-/// Isolate slot giving the guard's host functions the budget.
-pub(crate) struct WasmBudget(pub(crate) Arc<IsolateShared>);
 
 pub(crate) extern "C" fn deny_wasm_code_generation(
     _: v8::Local<v8::Context>,
@@ -29,7 +25,7 @@ fn pages_arg(scope: &mut v8::HandleScope, args: &v8::FunctionCallbackArguments) 
 
 fn reserve(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v8::ReturnValue) {
     let bytes = pages_arg(scope, &args) * WASM_PAGE;
-    let Some(shared) = scope.get_slot::<WasmBudget>().map(|b| b.0.clone()) else {
+    let Some(shared) = scope.get_slot::<SharedSlot>().map(|b| b.0.clone()) else {
         return;
     };
     let limit = shared.memory_limit_bytes;
@@ -60,7 +56,7 @@ fn reserve(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv
 
 fn release(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v8::ReturnValue) {
     let bytes = pages_arg(scope, &args) * WASM_PAGE;
-    if let Some(b) = scope.get_slot::<WasmBudget>() {
+    if let Some(b) = scope.get_slot::<SharedSlot>() {
         let _ =
             b.0.external_bytes
                 .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| {

@@ -6,7 +6,9 @@
 //! never kills the next call.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use parking_lot::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::thread_cpu_clock::ThreadCpuClock;
@@ -69,7 +71,7 @@ const IDLE_LINGER: Duration = Duration::from_millis(50);
 
 impl Watchdog {
     fn run(&self) {
-        let mut watches = self.watches.lock().unwrap_or_else(|e| e.into_inner());
+        let mut watches = self.watches.lock();
         loop {
             let now = Instant::now();
             let mut next: Option<Instant> = None;
@@ -112,16 +114,12 @@ impl Watchdog {
                 None => None,
             };
             watches.scheduled = next;
-            watches = match next {
-                None => self.wake.wait(watches).unwrap_or_else(|e| e.into_inner()),
+            match next {
+                None => self.wake.wait(&mut watches),
                 Some(at) => {
-                    let timeout = at.saturating_duration_since(Instant::now());
-                    self.wake
-                        .wait_timeout(watches, timeout)
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0
+                    let _ = self.wake.wait_until(&mut watches, at);
                 }
-            };
+            }
         }
     }
 }
@@ -142,7 +140,7 @@ pub(crate) fn arm(
     wall_limit: Duration,
 ) -> ArmedWatch {
     let dog = watchdog();
-    let mut watches = dog.watches.lock().unwrap_or_else(|e| e.into_inner());
+    let mut watches = dog.watches.lock();
     let id = watches.next_id;
     watches.next_id += 1;
     // The earliest this watch can be due: CPU time cannot outrun wall time.
@@ -169,7 +167,7 @@ impl ArmedWatch {
     /// Removes the watch; returns the limit it fired for, if it did.
     pub(crate) fn disarm(self) -> Option<LimitKind> {
         let dog = watchdog();
-        let mut watches = dog.watches.lock().unwrap_or_else(|e| e.into_inner());
+        let mut watches = dog.watches.lock();
         let pos = watches.list.iter().position(|w| w.id == self.id)?;
         watches.list.swap_remove(pos).fired
     }

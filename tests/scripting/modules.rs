@@ -258,7 +258,13 @@ fn module_graph_of_ten_thousand_modules_links_and_runs() {
     let root = compile(&iso, "root", &root_source);
     let shared = compile(&iso, "shared", "export const one = 1;");
     let mut calls = 0usize;
-    root.instantiate(&ctx, &cpu(20_000), |spec, _| {
+    // 10,000 compiles take ~10 s of one core in a debug build; the default 20 s wall limit
+    // is not enough when every test shares two busy cores. This test is about the graph.
+    let generous = RunOptions {
+        wall_limit: Some(Duration::from_secs(180)),
+        ..cpu(60_000)
+    };
+    root.instantiate(&ctx, &generous, |spec, _| {
         calls += 1;
         if spec == "shared" {
             return Ok(shared.clone());

@@ -1,7 +1,12 @@
 //! `ExternalCopy`: a value copied out of any isolate (or built from Rust), held outside every
 //! V8 heap as V8's own structured-clone wire format, and copied into any isolate on demand.
+//!
+//! The handle and its conversions are here; `wire.rs` reads and writes the wire bytes the
+//! fast paths need and holds V8's serializer delegates; `json.rs` converts to and from JSON.
 
-use std::cell::{Cell, RefCell};
+mod json;
+mod wire;
+
 use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,23 +14,19 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use v8_valueserializer as wire;
+use v8_valueserializer as wire_format;
 
 use crate::error::{Error, Result};
 use crate::isolate_state::{interrupted, Interrupted};
 use crate::outcome::JsError;
+use json::{json_to_wire, wire_to_json};
+pub(crate) use wire::SerializeFailure;
+use wire::{
+    not_transferable, plain_string, write_zigzag_i32, DeserializeDelegate, SerializeDelegate,
+    SharedDelegate, WireString, WIRE_VERSION, WIRE_VERSION_TAG,
+};
 
 static TOTAL_EXTERNAL: AtomicUsize = AtomicUsize::new(0);
-
-/// V8 wire format header: the version tag and the version (15, V8 13.4's) the serializer
-/// writes; `undefined` and `null` are this header plus their one-byte tag.
-const WIRE_VERSION_TAG: u8 = 0xFF;
-const WIRE_VERSION: u8 = 15;
-
-/// Deepest nesting converted to JSON; deeper values are `not_transferable`.
-const MAX_JSON_DEPTH: usize = 256;
-/// Largest sparse array converted to JSON.
-const MAX_JSON_SPARSE_LENGTH: u32 = 1 << 20;
 
 struct CopyData {
     bytes: Vec<u8>,
@@ -33,7 +34,7 @@ struct CopyData {
     shared: Vec<v8::SharedRef<v8::BackingStore>>,
     /// ArrayBuffers moved out of their isolate ([`crate::Reference::transfer_out`]); taken by
     /// the first materialisation, so transferred memory never ends up in two places.
-    transferred: std::sync::Mutex<Option<Vec<v8::SharedRef<v8::BackingStore>>>>,
+    transferred: parking_lot::Mutex<Option<Vec<v8::SharedRef<v8::BackingStore>>>>,
     /// Made by a transfer (so materialising it twice is refused).
     is_transfer: bool,
     size: usize,
@@ -89,7 +90,7 @@ impl ExternalCopy {
             repr: CopyRepr::Heap(Arc::new(CopyData {
                 bytes,
                 shared,
-                transferred: std::sync::Mutex::new(None),
+                transferred: parking_lot::Mutex::new(None),
                 is_transfer: false,
                 size,
             })),
@@ -147,7 +148,7 @@ impl ExternalCopy {
     /// # Errors
     /// [`Error::InvalidArgument`] when the value is too deep or too large for the wire format.
     pub fn from_json(value: &serde_json::Value) -> Result<Self> {
-        let mut heap = wire::HeapBuilder::default();
+        let mut heap = wire_format::HeapBuilder::default();
         let v = json_to_wire(&mut heap, value, 0)?;
         let heap = heap
             .build()
@@ -161,8 +162,8 @@ impl ExternalCopy {
     /// [`Error::InvalidArgument`] when the string is too large for the wire format.
     pub fn from_string(text: String) -> Result<Self> {
         Self::from_wire(
-            &wire::Heap::default(),
-            &wire::Value::String(wire::StringValue::new(text)),
+            &wire_format::Heap::default(),
+            &wire_format::Value::String(wire_format::StringValue::new(text)),
         )
     }
 
@@ -181,14 +182,14 @@ impl ExternalCopy {
     /// # Errors
     /// [`Error::InvalidArgument`] when the bytes do not parse as V8 wire format.
     pub fn from_wire_bytes(bytes: Vec<u8>) -> Result<Self> {
-        wire::ValueDeserializer::default()
+        wire_format::ValueDeserializer::default()
             .read(&bytes)
             .map_err(|e| Error::InvalidArgument(format!("malformed wire bytes: {e:?}")))?;
         Ok(Self::from_parts(bytes, Vec::new()))
     }
 
-    fn from_wire(heap: &wire::Heap, value: &wire::Value) -> Result<Self> {
-        let bytes = wire::ValueSerializer::default()
+    fn from_wire(heap: &wire_format::Heap, value: &wire_format::Value) -> Result<Self> {
+        let bytes = wire_format::ValueSerializer::default()
             .finish(heap, value)
             .map_err(|e| Error::InvalidArgument(e.to_string()))?;
         Ok(Self::from_parts(bytes, Vec::new()))
@@ -228,7 +229,7 @@ impl ExternalCopy {
         if !self.shared().is_empty() {
             return Err(not_transferable("SharedArrayBuffer has no JSON form"));
         }
-        let (value, heap) = wire::ValueDeserializer::default()
+        let (value, heap) = wire_format::ValueDeserializer::default()
             .read(self.wire_bytes())
             .map_err(|e| not_transferable(&format!("unreadable copy: {e:?}")))?;
         let mut path = HashSet::new();
@@ -382,7 +383,7 @@ impl ExternalCopy {
             repr: CopyRepr::Heap(Arc::new(CopyData {
                 bytes,
                 shared: delegate.shared.take(),
-                transferred: std::sync::Mutex::new(Some(vec![store])),
+                transferred: parking_lot::Mutex::new(Some(vec![store])),
                 is_transfer: true,
                 size,
             })),
@@ -393,11 +394,7 @@ impl ExternalCopy {
     pub fn holds_transfer(&self) -> bool {
         match &self.repr {
             CopyRepr::Inline { .. } => false,
-            CopyRepr::Heap(data) => data
-                .transferred
-                .lock()
-                .map(|t| t.is_some())
-                .unwrap_or(false),
+            CopyRepr::Heap(data) => data.transferred.lock().is_some(),
         }
     }
 
@@ -435,11 +432,7 @@ impl ExternalCopy {
         };
         let transferred = match &self.repr {
             CopyRepr::Inline { .. } => None,
-            CopyRepr::Heap(data) => data
-                .transferred
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take(),
+            CopyRepr::Heap(data) => data.transferred.lock().take(),
         };
         if transferred.is_none() && self.is_transfer() {
             let m = v8::String::new(
@@ -467,385 +460,15 @@ impl ExternalCopy {
     }
 }
 
-/// The contents of wire bytes that hold nothing but one string.
-enum WireString<'a> {
-    /// Latin-1.
-    OneByte(&'a [u8]),
-    /// UTF-8 (what Rust strings with non-ASCII characters become).
-    Utf8(&'a [u8]),
-    /// UTF-16, little-endian.
-    TwoByte(&'a [u8]),
-}
-
-/// Reads wire bytes of the form `0xFF version [padding…] ('"' | 'S' | 'c') length bytes`, the whole
-/// input; anything else is `None` (and goes through V8's deserializer).
-fn plain_string(bytes: &[u8]) -> Option<WireString<'_>> {
-    fn varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
-        let mut value: u32 = 0;
-        for shift in (0..35).step_by(7) {
-            let b = *bytes.get(*at)?;
-            *at += 1;
-            value |= u32::from(b & 0x7f).checked_shl(shift)?;
-            if b & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
-    }
-    let mut at = 0;
-    if *bytes.first()? != 0xFF {
-        return None;
-    }
-    at += 1;
-    // V8 accepts versions up to its own (15 in V8 13.4); older forms had other string tags.
-    if !(13..=15).contains(&varint(bytes, &mut at)?) {
-        return None;
-    }
-    while *bytes.get(at)? == 0x00 {
-        at += 1;
-    }
-    let tag = *bytes.get(at)?;
-    at += 1;
-    let len = varint(bytes, &mut at)? as usize;
-    let body = bytes.get(at..)?;
-    if body.len() != len {
-        return None;
-    }
-    match tag {
-        b'"' => Some(WireString::OneByte(body)),
-        b'S' => Some(WireString::Utf8(body)),
-        b'c' if len.is_multiple_of(2) => Some(WireString::TwoByte(body)),
-        _ => None,
-    }
-}
-
-/// Why serialization stopped.
-pub(crate) enum SerializeFailure {
-    /// A value V8 cannot clone (function, symbol, proxy…); a TypeError is pending.
-    CloneError(String),
-    /// A getter threw or the call was terminated.
-    Pending,
-}
-
-fn not_transferable(message: &str) -> Error {
-    Error::NotTransferable(JsError::host("DataCloneError", message))
-}
-
-#[derive(Default)]
-struct SerializeDelegate {
-    clone_error: Cell<Option<String>>,
-    shared: RefCell<Vec<v8::SharedRef<v8::BackingStore>>>,
-}
-
-/// Newtype so the foreign trait can be implemented over a shared delegate.
-struct SharedDelegate(Rc<SerializeDelegate>);
-
-impl v8::ValueSerializerImpl for SharedDelegate {
-    fn throw_data_clone_error<'s>(
-        &self,
-        scope: &mut v8::HandleScope<'s>,
-        message: v8::Local<'s, v8::String>,
-    ) {
-        let text = message.to_rust_string_lossy(scope);
-        self.0.clone_error.set(Some(text));
-        let error = v8::Exception::type_error(scope, message);
-        scope.throw_exception(error);
-    }
-
-    fn get_shared_array_buffer_id<'s>(
-        &self,
-        _scope: &mut v8::HandleScope<'s>,
-        sab: v8::Local<'s, v8::SharedArrayBuffer>,
-    ) -> Option<u32> {
-        let mut shared = self.0.shared.borrow_mut();
-        shared.push(sab.get_backing_store());
-        Some(shared.len() as u32 - 1)
-    }
-
-    fn get_wasm_module_transfer_id(
-        &self,
-        scope: &mut v8::HandleScope<'_>,
-        _module: v8::Local<v8::WasmModuleObject>,
-    ) -> Option<u32> {
-        let message = "WebAssembly.Module cannot be copied";
-        self.0.clone_error.set(Some(message.into()));
-        if let Some(m) = v8::String::new(scope, message) {
-            let error = v8::Exception::type_error(scope, m);
-            scope.throw_exception(error);
-        }
-        None
-    }
-}
-
-struct DeserializeDelegate {
-    shared: Vec<v8::SharedRef<v8::BackingStore>>,
-}
-
-impl v8::ValueDeserializerImpl for DeserializeDelegate {
-    fn get_shared_array_buffer_from_id<'s>(
-        &self,
-        scope: &mut v8::HandleScope<'s>,
-        transfer_id: u32,
-    ) -> Option<v8::Local<'s, v8::SharedArrayBuffer>> {
-        let store = self.shared.get(transfer_id as usize)?;
-        Some(v8::SharedArrayBuffer::with_backing_store(scope, store))
-    }
-}
-
-fn json_to_wire(
-    heap: &mut wire::HeapBuilder,
-    value: &serde_json::Value,
-    depth: usize,
-) -> Result<wire::Value> {
-    if depth > MAX_JSON_DEPTH {
-        return Err(Error::InvalidArgument("value nested too deeply".into()));
-    }
-    Ok(match value {
-        serde_json::Value::Null => wire::Value::Null,
-        serde_json::Value::Bool(b) => wire::Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) if i32::try_from(i).is_ok() => wire::Value::I32(i as i32),
-            _ => wire::Value::Double(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => wire::Value::String(wire::StringValue::new(s.clone())),
-        serde_json::Value::Array(items) => {
-            let mut elements = Vec::with_capacity(items.len());
-            for item in items {
-                elements.push(Some(json_to_wire(heap, item, depth + 1)?));
-            }
-            let r = heap.insert(wire::HeapValue::DenseArray(wire::DenseArray {
-                elements,
-                properties: Vec::new(),
-            }));
-            wire::Value::HeapReference(r)
-        }
-        serde_json::Value::Object(map) => {
-            let mut properties = Vec::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match k.parse::<u32>() {
-                    Ok(i) if i.to_string() == *k && i < u32::MAX => wire::PropertyKey::U32(i),
-                    _ => wire::PropertyKey::String(wire::StringValue::new(k.clone())),
-                };
-                properties.push((key, json_to_wire(heap, v, depth + 1)?));
-            }
-            let r = heap.insert(wire::HeapValue::Object(wire::Object { properties }));
-            wire::Value::HeapReference(r)
-        }
-    })
-}
-
-/// JSON has one number type: integral doubles within 2^53 print as integers.
-fn number(n: f64) -> serde_json::Value {
-    const EXACT: f64 = 9_007_199_254_740_992.0;
-    if n.fract() == 0.0 && n.abs() <= EXACT && !(n == 0.0 && n.is_sign_negative()) {
-        return serde_json::Value::from(n as i64);
-    }
-    serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-fn key_text(key: &wire::PropertyKey) -> String {
-    match key {
-        wire::PropertyKey::I32(i) => i.to_string(),
-        wire::PropertyKey::U32(u) => u.to_string(),
-        wire::PropertyKey::Double(d) => d.to_string(),
-        wire::PropertyKey::String(s) => s.to_string().into_owned(),
-    }
-}
-
-fn iso_date(ms: Option<i64>) -> serde_json::Value {
-    ms.and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|d| serde_json::Value::String(d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)))
-        .unwrap_or(serde_json::Value::Null)
-}
-
-fn wire_to_json(
-    heap: &wire::Heap,
-    value: &wire::Value,
-    path: &mut HashSet<wire::HeapReference>,
-    depth: usize,
-) -> Result<serde_json::Value> {
-    use serde_json::Value as J;
-    if depth > MAX_JSON_DEPTH {
-        return Err(not_transferable("value nested too deeply"));
-    }
-    let r = match value {
-        wire::Value::Undefined | wire::Value::Null => return Ok(J::Null),
-        wire::Value::Bool(b) => return Ok(J::Bool(*b)),
-        wire::Value::I32(i) => return Ok(J::from(*i)),
-        wire::Value::U32(u) => return Ok(J::from(*u)),
-        wire::Value::Double(d) => return Ok(number(*d)),
-        wire::Value::BigInt(b) => return Ok(J::String(b.to_string())),
-        wire::Value::String(s) => return Ok(J::String(s.to_string().into_owned())),
-        wire::Value::HeapReference(r) => *r,
-    };
-    if !path.insert(r) {
-        return Err(not_transferable("cyclic value"));
-    }
-    let obj = |props: &[(wire::PropertyKey, wire::Value)], path: &mut HashSet<_>| -> Result<J> {
-        let mut map = serde_json::Map::with_capacity(props.len());
-        for (k, v) in props {
-            map.insert(key_text(k), wire_to_json(heap, v, path, depth + 1)?);
-        }
-        Ok(J::Object(map))
-    };
-    let out = match r
-        .try_open(heap)
-        .ok_or_else(|| not_transferable("dangling reference"))?
-    {
-        wire::HeapValue::BooleanObject(b) => J::Bool(*b),
-        wire::HeapValue::NumberObject(n) => number(*n),
-        wire::HeapValue::BigIntObject(b) => J::String(b.to_string()),
-        wire::HeapValue::StringObject(s) => J::String(s.to_string().into_owned()),
-        wire::HeapValue::RegExp(re) => {
-            J::String(format!("/{}/{}", re.pattern.to_string(), re.flags))
-        }
-        wire::HeapValue::Date(d) => iso_date(d.ms_since_epoch()),
-        wire::HeapValue::Object(o) => obj(&o.properties, path)?,
-        wire::HeapValue::DenseArray(a) => {
-            let mut out = Vec::with_capacity(a.elements.len());
-            for e in &a.elements {
-                out.push(match e {
-                    Some(v) => wire_to_json(heap, v, path, depth + 1)?,
-                    None => J::Null,
-                });
-            }
-            J::Array(out)
-        }
-        wire::HeapValue::SparseArray(a) => {
-            if a.length > MAX_JSON_SPARSE_LENGTH {
-                return Err(not_transferable("sparse array too long"));
-            }
-            let mut out = vec![J::Null; a.length as usize];
-            for (k, v) in &a.properties {
-                let index = match k {
-                    wire::PropertyKey::U32(i) => Some(*i as usize),
-                    wire::PropertyKey::I32(i) if *i >= 0 => Some(*i as usize),
-                    _ => None,
-                };
-                if let Some(i) = index.filter(|i| *i < out.len()) {
-                    out[i] = wire_to_json(heap, v, path, depth + 1)?;
-                }
-            }
-            J::Array(out)
-        }
-        wire::HeapValue::Map(m) => {
-            let mut out = Vec::with_capacity(m.entries.len());
-            for (k, v) in &m.entries {
-                out.push(J::Array(vec![
-                    wire_to_json(heap, k, path, depth + 1)?,
-                    wire_to_json(heap, v, path, depth + 1)?,
-                ]));
-            }
-            J::Array(out)
-        }
-        wire::HeapValue::Set(s) => {
-            let mut out = Vec::with_capacity(s.values.len());
-            for v in &s.values {
-                out.push(wire_to_json(heap, v, path, depth + 1)?);
-            }
-            J::Array(out)
-        }
-        wire::HeapValue::ArrayBuffer(ab) => {
-            J::Array(ab.as_u8_slice().iter().map(|b| J::from(*b)).collect())
-        }
-        wire::HeapValue::ArrayBufferView(view) => view_to_json(heap, view)?,
-        wire::HeapValue::Error(e) => {
-            let mut map = serde_json::Map::new();
-            map.insert("name".into(), J::String(e.name.to_string()));
-            map.insert(
-                "message".into(),
-                J::String(
-                    e.message
-                        .as_ref()
-                        .map(|m| m.to_string().into_owned())
-                        .unwrap_or_default(),
-                ),
-            );
-            map.insert(
-                "stack".into(),
-                J::String(
-                    e.stack
-                        .as_ref()
-                        .map(|m| m.to_string().into_owned())
-                        .unwrap_or_default(),
-                ),
-            );
-            J::Object(map)
-        }
-    };
-    path.remove(&r);
-    Ok(out)
-}
-
-fn view_to_json(heap: &wire::Heap, view: &wire::ArrayBufferView) -> Result<serde_json::Value> {
-    use serde_json::Value as J;
-    use wire::ArrayBufferViewKind as K;
-    let wire::HeapValue::ArrayBuffer(ab) = view
-        .buffer
-        .try_open(heap)
-        .ok_or_else(|| not_transferable("dangling buffer"))?
-    else {
-        return Err(not_transferable("view over a non-buffer"));
-    };
-    let width = view.kind.byte_width() as usize;
-    let start = view.byte_offset as usize;
-    let bytes = ab.as_u8_slice();
-    let end = if view.is_length_tracking {
-        bytes.len()
-    } else {
-        start + view.length as usize * width
-    };
-    let bytes = bytes
-        .get(start..end)
-        .ok_or_else(|| not_transferable("view out of range"))?;
-    if view.kind == K::DataView {
-        return Ok(J::Array(bytes.iter().map(|b| J::from(*b)).collect()));
-    }
-    let items = bytes.chunks_exact(width.max(1)).map(|c| match view.kind {
-        K::Int8Array => J::from(c[0] as i8),
-        K::Uint8Array | K::Uint8ClampedArray => J::from(c[0]),
-        K::Int16Array => J::from(i16::from_le_bytes([c[0], c[1]])),
-        K::Uint16Array => J::from(u16::from_le_bytes([c[0], c[1]])),
-        K::Int32Array => J::from(i32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-        K::Uint32Array => J::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-        K::Float32Array => number(f32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64),
-        K::Float64Array => number(f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))),
-        K::BigInt64Array => {
-            J::String(i64::from_le_bytes(c.try_into().unwrap_or([0; 8])).to_string())
-        }
-        K::BigUint64Array => {
-            J::String(u64::from_le_bytes(c.try_into().unwrap_or([0; 8])).to_string())
-        }
-        _ => J::Null,
-    });
-    Ok(J::Array(items.collect()))
-}
-
-/// V8's `WriteZigZag<int32_t>`: zigzag, then base-128 varint, low group first. Writes at
-/// most 5 bytes into `out` and returns how many.
-fn write_zigzag_i32(out: &mut [u8], v: i32) -> usize {
-    let mut z = ((v << 1) ^ (v >> 31)) as u32;
-    let mut n = 0;
-    loop {
-        let low = (z & 0x7F) as u8;
-        z >>= 7;
-        if z == 0 {
-            out[n] = low;
-            return n + 1;
-        }
-        out[n] = low | 0x80;
-        n += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wire::{plain_string, write_zigzag_i32, WireString};
 
     /// What the wire crate's serializer writes for `v` (V8's format).
-    fn write(v: &wire::Value) -> Vec<u8> {
-        wire::ValueSerializer::default()
-            .finish(&wire::Heap::default(), v)
+    fn write(v: &wire_format::Value) -> Vec<u8> {
+        wire_format::ValueSerializer::default()
+            .finish(&wire_format::Heap::default(), v)
             .unwrap_or_default()
     }
 
@@ -868,16 +491,16 @@ mod tests {
             let mut ours = vec![WIRE_VERSION_TAG, WIRE_VERSION, b'I', 0, 0, 0, 0, 0];
             let n = write_zigzag_i32(&mut ours[3..], i);
             ours.truncate(3 + n);
-            assert_eq!(ours, write(&wire::Value::I32(i)), "int32 {i}");
+            assert_eq!(ours, write(&wire_format::Value::I32(i)), "int32 {i}");
         }
         for d in [0.5, -0.0, f64::NAN, f64::INFINITY, 1e300, -2.5e-300] {
             let mut ours = vec![WIRE_VERSION_TAG, WIRE_VERSION, b'N'];
             ours.extend_from_slice(&f64::to_le_bytes(d));
-            assert_eq!(ours, write(&wire::Value::Double(d)), "double {d}");
+            assert_eq!(ours, write(&wire_format::Value::Double(d)), "double {d}");
         }
         for b in [true, false] {
             let ours = vec![WIRE_VERSION_TAG, WIRE_VERSION, if b { b'T' } else { b'F' }];
-            assert_eq!(ours, write(&wire::Value::Bool(b)), "bool {b}");
+            assert_eq!(ours, write(&wire_format::Value::Bool(b)), "bool {b}");
         }
     }
 
@@ -889,9 +512,12 @@ mod tests {
     fn undefined_and_null_are_what_the_serializer_writes() {
         assert_eq!(
             ExternalCopy::undefined().wire_bytes(),
-            write(&wire::Value::Undefined)
+            write(&wire_format::Value::Undefined)
         );
-        assert_eq!(ExternalCopy::null().wire_bytes(), write(&wire::Value::Null));
+        assert_eq!(
+            ExternalCopy::null().wire_bytes(),
+            write(&wire_format::Value::Null)
+        );
     }
 
     #[test]

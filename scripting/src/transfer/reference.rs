@@ -3,8 +3,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use crate::context::{
-    disposed_as_outcome, finish, new_string, run_in_context, RunOptions, Transferable,
+use super::Transferable;
+use crate::call::{
+    disposed_as_outcome, finish, new_string, run_in_context, HomeCall, HomeWork, RunOptions,
 };
 use crate::error::{Error, Result};
 use crate::external_copy::ExternalCopy;
@@ -195,13 +196,7 @@ impl Reference {
         args: Vec<Transferable>,
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
-        self.check_args(&receiver, &args)?;
-        let (id, ctx, options) = (self.inner.id, self.inner.context, options.clone());
-        disposed_as_outcome(
-            self.inner
-                .isolate
-                .exec(move |state| apply_on_home(state, ctx, id, receiver, args, &options)),
-        )
+        self.apply_call(receiver, args, options.clone())?.wait_run()
     }
 
     /// Async [`Reference::apply`].
@@ -214,14 +209,9 @@ impl Reference {
         args: Vec<Transferable>,
         options: &RunOptions,
     ) -> Result<Run<ExternalCopy>> {
-        self.check_args(&receiver, &args)?;
-        let (id, ctx, options) = (self.inner.id, self.inner.context, options.clone());
-        disposed_as_outcome(
-            self.inner
-                .isolate
-                .exec_async(move |state| apply_on_home(state, ctx, id, receiver, args, &options))
-                .await,
-        )
+        self.apply_call(receiver, args, options.clone())?
+            .wait_run_async()
+            .await
     }
 
     /// [`Reference::apply`] without waiting; calls run in the order queued.
@@ -234,13 +224,25 @@ impl Reference {
         args: Vec<Transferable>,
         options: &RunOptions,
     ) -> Result<()> {
-        self.check_args(&receiver, &args)?;
-        let (id, ctx, mut options) = (self.inner.id, self.inner.context, options.clone());
-        options.copy_result = false;
-        self.inner
-            .isolate
-            .exec_ignored(move |state| apply_on_home(state, ctx, id, receiver, args, &options));
+        let options = RunOptions {
+            copy_result: false,
+            ..options.clone()
+        };
+        self.apply_call(receiver, args, options)?.queue();
         Ok(())
+    }
+
+    fn apply_call(
+        &self,
+        receiver: Option<Transferable>,
+        args: Vec<Transferable>,
+        options: RunOptions,
+    ) -> Result<HomeCall<'_, impl HomeWork<Run<ExternalCopy>>>> {
+        self.check_args(&receiver, &args)?;
+        let (id, ctx) = (self.inner.id, self.inner.context);
+        Ok(HomeCall::new(&self.inner.isolate, move |state| {
+            apply_on_home(state, ctx, id, receiver, args, &options)
+        }))
     }
 
     /// Queues [`Reference::apply`] with `on_start` run on the home thread just before the call
