@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
@@ -47,9 +49,8 @@ struct TargetEntry {
 struct Targets(Arc<Mutex<BTreeMap<String, TargetEntry>>>);
 
 impl Targets {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, TargetEntry>> {
-        // Entries are replaced whole; a panic elsewhere cannot leave one half-written.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, BTreeMap<String, TargetEntry>> {
+        self.0.lock()
     }
 }
 

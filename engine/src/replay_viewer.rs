@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
@@ -76,11 +78,8 @@ impl ViewerState {
         let playback = self.playback.clone();
         tokio::task::spawn_blocking(move || {
             // A panic while seeking leaves the playback consistent (it drops its cursor on
-            // errors), so a poisoned lock is still usable.
-            let mut p = playback
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut p)
+            // errors); parking_lot's lock does not poison, so the next request proceeds.
+            f(&mut playback.lock())
         })
         .await
         .map_err(|e| ViewerError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?

@@ -3,11 +3,13 @@
 //!
 //! - `protocol`: the versioned, length-prefixed rmp-serde protocol (pipes or TCP).
 //! - `process`: `isoshard runner`, the child side.
-//! - `host`: [`ProcessPlayerHost`], the supervising side.
+//! - `host`: [`ProcessPlayerHost`], the supervising side: starting and replacing runners.
+//! - `supervise_tick`: one tick on the supervising side (frames out, results in, deadlines).
 
 mod host;
 mod process;
 pub mod protocol;
+mod supervise_tick;
 
 pub use host::{ProcessHostOptions, ProcessPlayerHost, DEADLINE_MARGIN, SETUP_TIMEOUT};
 pub use process::run_runner;

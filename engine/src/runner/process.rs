@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use isoshard_player_api::{
     CpuBudget, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, Preload,
@@ -13,17 +15,12 @@ use isoshard_scripting::{CallBatch, ExternalCopy};
 use isoshard_world::{PathGrid, RoomId};
 
 use super::protocol::{
-    read_frame, write_frame, write_frame_buffered, FromRunner, GridUpdate, ToRunner, WireOutput,
-    PROTOCOL_VERSION,
+    read_frame, write_frame, write_frame_buffered, FromRunner, GridUpdate, RoomBytes, ToRunner,
+    WireOutput, WireTurn, PROTOCOL_VERSION,
 };
 use crate::error::{EngineError, Result};
 
 type SharedOut = Arc<Mutex<BufWriter<Box<dyn Write + Send>>>>;
-
-fn lock(out: &SharedOut) -> std::sync::MutexGuard<'_, BufWriter<Box<dyn Write + Send>>> {
-    // Frames are written whole under the lock; a poisoned lock still holds whole frames.
-    out.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// What the home thread hands back for one turn once its Result frame is written.
 struct TurnDone {
@@ -81,226 +78,277 @@ pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Resu
     let mut input = BufReader::new(input);
     // Shared with the home thread, which writes each turn's frames.
     let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
-    let io = |e: std::io::Error| EngineError::Protocol(e.to_string());
-    let Some(ToRunner::Hello {
-        version,
-        map,
-        room_names,
-        settings,
-    }) = read_frame::<ToRunner>(&mut input).map_err(io)?
-    else {
-        return Err(EngineError::Usage("runner: expected Hello".into()));
-    };
-    if version != PROTOCOL_VERSION {
-        write_frame(
-            &mut *lock(&out),
-            &FromRunner::Refused {
-                reason: format!("protocol {version}, this runner speaks {PROTOCOL_VERSION}"),
-            },
-        )
-        .map_err(io)?;
-        return Err(EngineError::Usage("protocol version mismatch".into()));
-    }
-    let map = ExternalCopy::from_wire_bytes(map)?;
-    let rooms: BTreeMap<String, RoomId> = room_names
-        .into_iter()
-        .enumerate()
-        .map(|(i, n)| (n, RoomId(i as u16)))
-        .collect();
-    let shared = Arc::new(TickShared::new(rooms));
-    let options = PlayerRuntimeOptions {
-        memory_limit_mb: settings.memory_limit_mb,
-        setup_cpu_limit: std::time::Duration::from_millis(settings.setup_cpu_ms),
-        preloads: settings
-            .preloads
-            .into_iter()
-            .map(|(name, source)| Preload {
-                name,
-                source: source.into(),
-            })
-            .collect(),
-        // Each runner makes its own prelude snapshot on its first player.
-        ..PlayerRuntimeOptions::default()
-    };
-    let test_hooks = std::env::var_os("ISOSHARD_RUNNER_TEST_HOOKS").is_some();
-    write_frame(
-        &mut *lock(&out),
-        &FromRunner::Ready {
-            version: PROTOCOL_VERSION,
-            pid: std::process::id(),
-        },
-    )
-    .map_err(io)?;
-    let mut hosted: BTreeMap<u32, Hosted> = BTreeMap::new();
-    // The path grid as of the last tick (updates arrive as changed rooms).
-    let mut held_grid: Option<Arc<PathGrid>> = None;
+    let mut runner = Runner::handshake(&mut input, out)?;
     while let Some(msg) = read_frame::<ToRunner>(&mut input).map_err(io)? {
         match msg {
             ToRunner::Hello { .. } => {
                 return Err(EngineError::Usage("runner: a second Hello".into()))
             }
             ToRunner::Shutdown => break,
-            ToRunner::Reset { player } => {
-                if let Some(h) = hosted.get_mut(&player) {
-                    if let Some(rt) = h.runtime.take() {
-                        rt.dispose();
-                    }
-                }
-            }
+            ToRunner::Reset { player } => runner.reset(player),
             ToRunner::Tick {
                 tick,
                 rooms,
                 grid,
                 turns,
             } => {
-                // The shared grid changes only when the shard says so: unchanged ticks
-                // neither copy nor rebuild it.
-                match grid {
-                    GridUpdate::Full(bytes) => {
-                        let g = rmp_serde::from_slice::<PathGrid>(&bytes).map_err(|e| {
-                            EngineError::Usage(format!("runner: undecodable path grid: {e}"))
-                        })?;
-                        let g = Arc::new(g);
-                        shared.set_grid(g.clone());
-                        held_grid = Some(g);
-                    }
-                    GridUpdate::Rooms(rooms) if rooms.is_empty() => {}
-                    GridUpdate::Rooms(rooms) => {
-                        let held = held_grid.as_mut().ok_or_else(|| {
-                            EngineError::Usage("runner: grid changes before a full grid".into())
-                        })?;
-                        Arc::make_mut(held)
-                            .apply_rooms(rooms)
-                            .map_err(|e| EngineError::Usage(format!("runner: {e}")))?;
-                        shared.set_grid(held.clone());
-                    }
-                }
-                let mut copies = BTreeMap::new();
-                for room in rooms {
-                    copies.insert(room.name, ExternalCopy::from_wire_bytes(room.bytes)?);
-                }
-                // Turns are queued on the home thread together and this thread waits once;
-                // the home thread writes each player's Starting and Result frames itself, so
-                // a turn costs no hop back to this thread. A global reset first finishes what
-                // is queued: setup time is never inside a player's deadline.
-                let mut batch: CallBatch<TurnDone> = CallBatch::new();
-                let mut memories: Vec<(u32, Option<String>)> = Vec::new();
-                for turn in turns {
-                    let h = hosted.entry(turn.player).or_insert_with(|| Hosted {
-                        runtime: None,
-                        code_version: 0,
-                        username: turn.username.clone(),
-                        modules: BTreeMap::new(),
-                        memory: String::new(),
-                    });
-                    if let Some((modules, memory)) = turn.code {
-                        if let Some(rt) = h.runtime.take() {
-                            rt.dispose();
-                        }
-                        h.modules = modules;
-                        h.memory = memory;
-                        h.code_version = turn.code_version;
-                        h.username = turn.username.clone();
-                    }
-                    let needs_reset =
-                        h.runtime.as_ref().is_none_or(|r| r.is_disposed()) && !h.modules.is_empty();
-                    if needs_reset || h.modules.is_empty() {
-                        memories.extend(finish_batch(&mut batch)?);
-                    }
-                    if needs_reset {
-                        let setup = PlayerSetup {
-                            username: h.username.clone(),
-                            modules: h.modules.clone(),
-                            memory: h.memory.clone(),
-                            map: map.clone(),
-                        };
-                        h.runtime = PlayerRuntime::start(setup, shared.clone(), &options).ok();
-                    }
-                    let abort_here = test_hooks && h.username.starts_with("test-abort");
-                    let Some(rt) = &h.runtime else {
-                        let mut w = lock(&out);
-                        write_frame(
-                            &mut *w,
-                            &FromRunner::Starting {
-                                player: turn.player,
-                            },
-                        )
-                        .map_err(io)?;
-                        write_frame_buffered(
-                            &mut *w,
-                            &FromRunner::Result {
-                                player: turn.player,
-                                output: WireOutput {
-                                    outcome: Some("exception".into()),
-                                    error: Some("global reset failed".into()),
-                                    ..WireOutput::default()
-                                },
-                            },
-                        )
-                        .map_err(io)?;
-                        continue;
-                    };
-                    let input = PlayerTickInput {
-                        tick,
-                        cpu: CpuBudget {
-                            limit: turn.cpu_limit,
-                            bucket: turn.bucket,
-                        },
-                        seed: turn.seed,
-                        memory: None,
-                        rooms: turn
-                            .rooms
-                            .iter()
-                            .filter_map(|r| copies.get(r).cloned())
-                            .collect(),
-                    };
-                    let player = turn.player;
-                    let (start_out, result_out) = (out.clone(), out.clone());
-                    rt.queue_tick(
-                        &input,
-                        &mut batch,
-                        move || {
-                            // From here on a crash is this player's.
-                            let _ = write_frame(
-                                &mut *lock(&start_out),
-                                &FromRunner::Starting { player },
-                            );
-                            if abort_here {
-                                std::process::abort();
-                            }
-                        },
-                        move |o| {
-                            let memory = o.memory.clone();
-                            // Buffered: it goes out together with the next Starting (or TickDone).
-                            let written = write_frame_buffered(
-                                &mut *lock(&result_out),
-                                &FromRunner::Result {
-                                    player,
-                                    output: wire_output(o),
-                                },
-                            );
-                            TurnDone {
-                                player,
-                                memory,
-                                write_error: written.err().map(|e| e.to_string()),
-                            }
-                        },
-                    )?;
-                }
-                memories.extend(finish_batch(&mut batch)?);
-                for (player, memory) in memories {
-                    if let (Some(h), Some(m)) = (hosted.get_mut(&player), memory) {
-                        h.memory = m;
-                    }
-                }
-                write_frame(&mut *lock(&out), &FromRunner::TickDone).map_err(io)?;
+                runner.apply_grid(grid)?;
+                runner.run_tick(tick, rooms, turns)?;
             }
         }
     }
-    for h in hosted.values() {
+    for h in runner.hosted.values() {
         if let Some(rt) = &h.runtime {
             rt.dispose();
         }
     }
+    Ok(())
+}
+
+fn io(e: std::io::Error) -> EngineError {
+    EngineError::Protocol(e.to_string())
+}
+
+/// A runner's state between frames.
+struct Runner {
+    out: SharedOut,
+    map: ExternalCopy,
+    shared: Arc<TickShared>,
+    options: PlayerRuntimeOptions,
+    /// `ISOSHARD_RUNNER_TEST_HOOKS`: lets tests make a player abort the process.
+    test_hooks: bool,
+    hosted: BTreeMap<u32, Hosted>,
+    /// The path grid as of the last tick (updates arrive as changed rooms).
+    held_grid: Option<Arc<PathGrid>>,
+}
+
+impl Runner {
+    /// Reads `Hello`, refuses another protocol version, answers `Ready`.
+    fn handshake(input: &mut impl Read, out: SharedOut) -> Result<Runner> {
+        let Some(ToRunner::Hello {
+            version,
+            map,
+            room_names,
+            settings,
+        }) = read_frame::<ToRunner>(input).map_err(io)?
+        else {
+            return Err(EngineError::Usage("runner: expected Hello".into()));
+        };
+        if version != PROTOCOL_VERSION {
+            write_frame(
+                &mut *out.lock(),
+                &FromRunner::Refused {
+                    reason: format!("protocol {version}, this runner speaks {PROTOCOL_VERSION}"),
+                },
+            )
+            .map_err(io)?;
+            return Err(EngineError::Usage("protocol version mismatch".into()));
+        }
+        let map = ExternalCopy::from_wire_bytes(map)?;
+        let rooms: BTreeMap<String, RoomId> = room_names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, RoomId(i as u16)))
+            .collect();
+        let options = PlayerRuntimeOptions {
+            memory_limit_mb: settings.memory_limit_mb,
+            setup_cpu_limit: std::time::Duration::from_millis(settings.setup_cpu_ms),
+            preloads: settings
+                .preloads
+                .into_iter()
+                .map(|(name, source)| Preload {
+                    name,
+                    source: source.into(),
+                })
+                .collect(),
+            // Each runner makes its own prelude snapshot on its first player.
+            ..PlayerRuntimeOptions::default()
+        };
+        write_frame(
+            &mut *out.lock(),
+            &FromRunner::Ready {
+                version: PROTOCOL_VERSION,
+                pid: std::process::id(),
+            },
+        )
+        .map_err(io)?;
+        Ok(Runner {
+            out,
+            map,
+            shared: Arc::new(TickShared::new(rooms)),
+            options,
+            test_hooks: std::env::var_os("ISOSHARD_RUNNER_TEST_HOOKS").is_some(),
+            hosted: BTreeMap::new(),
+            held_grid: None,
+        })
+    }
+
+    fn reset(&mut self, player: u32) {
+        if let Some(rt) = self.hosted.get_mut(&player).and_then(|h| h.runtime.take()) {
+            rt.dispose();
+        }
+    }
+
+    /// The shared grid changes only when the shard says so: unchanged ticks neither copy nor
+    /// rebuild it.
+    fn apply_grid(&mut self, grid: GridUpdate) -> Result<()> {
+        match grid {
+            GridUpdate::Full(bytes) => {
+                let g = rmp_serde::from_slice::<PathGrid>(&bytes).map_err(|e| {
+                    EngineError::Usage(format!("runner: undecodable path grid: {e}"))
+                })?;
+                let g = Arc::new(g);
+                self.shared.set_grid(g.clone());
+                self.held_grid = Some(g);
+            }
+            GridUpdate::Rooms(rooms) if rooms.is_empty() => {}
+            GridUpdate::Rooms(rooms) => {
+                let held = self.held_grid.as_mut().ok_or_else(|| {
+                    EngineError::Usage("runner: grid changes before a full grid".into())
+                })?;
+                Arc::make_mut(held)
+                    .apply_rooms(rooms)
+                    .map_err(|e| EngineError::Usage(format!("runner: {e}")))?;
+                self.shared.set_grid(held.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns are queued on the home thread together and this thread waits once; the home
+    /// thread writes each player's Starting and Result frames itself, so a turn costs no hop
+    /// back to this thread. A global reset first finishes what is queued: setup time is never
+    /// inside a player's deadline.
+    fn run_tick(&mut self, tick: u64, rooms: Vec<RoomBytes>, turns: Vec<WireTurn>) -> Result<()> {
+        let mut copies = BTreeMap::new();
+        for room in rooms {
+            copies.insert(room.name, ExternalCopy::from_wire_bytes(room.bytes)?);
+        }
+        let mut batch: CallBatch<TurnDone> = CallBatch::new();
+        let mut memories: Vec<(u32, Option<String>)> = Vec::new();
+        for turn in turns {
+            self.ready_runtime(&turn, &mut batch, &mut memories)?;
+            let hosted = &self.hosted[&turn.player];
+            let Some(rt) = &hosted.runtime else {
+                self.report_failed_reset(turn.player)?;
+                continue;
+            };
+            let input = PlayerTickInput {
+                tick,
+                cpu: CpuBudget {
+                    limit: turn.cpu_limit,
+                    bucket: turn.bucket,
+                },
+                seed: turn.seed,
+                memory: None,
+                rooms: turn
+                    .rooms
+                    .iter()
+                    .filter_map(|r| copies.get(r).cloned())
+                    .collect(),
+            };
+            let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
+            queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;
+        }
+        memories.extend(finish_batch(&mut batch)?);
+        for (player, memory) in memories {
+            if let (Some(h), Some(m)) = (self.hosted.get_mut(&player), memory) {
+                h.memory = m;
+            }
+        }
+        write_frame(&mut *self.out.lock(), &FromRunner::TickDone).map_err(io)
+    }
+
+    /// Gives the player's entry new code and a global reset where needed (its runtime stays
+    /// `None` when the reset failed). Finishes `batch` first when it resets.
+    fn ready_runtime(
+        &mut self,
+        turn: &WireTurn,
+        batch: &mut CallBatch<TurnDone>,
+        memories: &mut Vec<(u32, Option<String>)>,
+    ) -> Result<()> {
+        let h = self.hosted.entry(turn.player).or_insert_with(|| Hosted {
+            runtime: None,
+            code_version: 0,
+            username: turn.username.clone(),
+            modules: BTreeMap::new(),
+            memory: String::new(),
+        });
+        if let Some((modules, memory)) = &turn.code {
+            if let Some(rt) = h.runtime.take() {
+                rt.dispose();
+            }
+            h.modules = modules.clone();
+            h.memory = memory.clone();
+            h.code_version = turn.code_version;
+            h.username = turn.username.clone();
+        }
+        let needs_reset =
+            h.runtime.as_ref().is_none_or(|r| r.is_disposed()) && !h.modules.is_empty();
+        if needs_reset || h.modules.is_empty() {
+            memories.extend(finish_batch(batch)?);
+        }
+        if needs_reset {
+            let setup = PlayerSetup {
+                username: h.username.clone(),
+                modules: h.modules.clone(),
+                memory: h.memory.clone(),
+                map: self.map.clone(),
+            };
+            h.runtime = PlayerRuntime::start(setup, self.shared.clone(), &self.options).ok();
+        }
+        Ok(())
+    }
+
+    fn report_failed_reset(&self, player: u32) -> Result<()> {
+        let mut w = self.out.lock();
+        write_frame(&mut *w, &FromRunner::Starting { player }).map_err(io)?;
+        let output = WireOutput {
+            outcome: Some("exception".into()),
+            error: Some("global reset failed".into()),
+            ..WireOutput::default()
+        };
+        write_frame_buffered(&mut *w, &FromRunner::Result { player, output }).map_err(io)
+    }
+}
+
+/// Queues one player's tick on the home thread, which writes its Starting frame as the run
+/// begins and its Result frame when it ends.
+fn queue_turn(
+    rt: &PlayerRuntime,
+    player: u32,
+    input: &PlayerTickInput,
+    batch: &mut CallBatch<TurnDone>,
+    out: &SharedOut,
+    abort_here: bool,
+) -> Result<()> {
+    let (start_out, result_out) = (out.clone(), out.clone());
+    rt.queue_tick(
+        input,
+        batch,
+        move || {
+            // From here on a crash is this player's.
+            let _ = write_frame(&mut *start_out.lock(), &FromRunner::Starting { player });
+            if abort_here {
+                std::process::abort();
+            }
+        },
+        move |o| {
+            let memory = o.memory.clone();
+            // Buffered: it goes out together with the next Starting (or TickDone).
+            let written = write_frame_buffered(
+                &mut *result_out.lock(),
+                &FromRunner::Result {
+                    player,
+                    output: wire_output(o),
+                },
+            );
+            TurnDone {
+                player,
+                memory,
+                write_error: written.err().map(|e| e.to_string()),
+            }
+        },
+    )?;
     Ok(())
 }
