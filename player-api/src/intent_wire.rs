@@ -1,134 +1,231 @@
-//! Turning the intent objects JavaScript submits into [`Intent`]s. Anything malformed is
-//! rejected here; anything well-formed is still re-validated by the world.
+//! Turning the intent objects JavaScript submits into [`Intent`]s, by serde: [`IntentWire`] is
+//! a remote definition of [`Intent`] (serde builds `Intent` itself, and the compiler checks
+//! every field against it) whose fields say how JavaScript spells them: ids as the hex strings
+//! JS sees, coordinates and strings bounded. Anything malformed is rejected here; anything
+//! well-formed is still re-validated by the world.
+
+use std::fmt;
 
 use isoshard_world::{BodyPartKind, Intent, ObjectId, StructureKind};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// Intents accepted per player per tick; the rest are dropped and counted.
 pub const MAX_INTENTS_PER_TICK: usize = 10_000;
-
-fn id(v: &Value, key: &str) -> Option<ObjectId> {
-    ObjectId::from_js(v.get(key)?.as_str()?)
-}
-
-fn amount(v: &Value) -> Option<Option<u32>> {
-    match v.get("amount") {
-        None | Some(Value::Null) => Some(None),
-        Some(a) => {
-            let n = a.as_f64()?;
-            (n >= 0.0 && n <= u32::MAX as f64 && n.fract() == 0.0).then_some(Some(n as u32))
-        }
-    }
-}
+/// Parts in a creep body (Screeps' MAX_CREEP_SIZE).
+const MAX_BODY_PARTS: usize = 50;
+/// Bytes in a creep name.
+const MAX_NAME_BYTES: usize = 100;
+/// Bytes in a room name (`W127N127` and some room to spare).
+const MAX_ROOM_NAME_BYTES: usize = 16;
+/// Characters of a `say` message kept (Screeps truncates to 10).
+const SAY_CHARS: usize = 10;
 
 /// Parses one intent object; `None` for anything malformed.
 pub fn parse_intent(v: &Value) -> Option<Intent> {
-    let creep = || id(v, "creep");
-    let target = || id(v, "target");
-    Some(match v.get("type")?.as_str()? {
-        "move" => Intent::Move {
-            creep: creep()?,
-            direction: v.get("direction")?.as_u64().filter(|d| *d <= 255)? as u8,
-        },
-        "harvest" => Intent::Harvest {
-            creep: creep()?,
-            target: target()?,
-        },
-        "transfer" => Intent::Transfer {
-            creep: creep()?,
-            target: target()?,
-            amount: amount(v)?,
-        },
-        "withdraw" => Intent::Withdraw {
-            creep: creep()?,
-            target: target()?,
-            amount: amount(v)?,
-        },
-        "pickup" => Intent::Pickup {
-            creep: creep()?,
-            target: target()?,
-        },
-        "drop" => Intent::Drop {
-            creep: creep()?,
-            amount: amount(v)?,
-        },
-        "build" => Intent::Build {
-            creep: creep()?,
-            target: target()?,
-        },
-        "repair" => Intent::Repair {
-            creep: creep()?,
-            target: target()?,
-        },
-        "upgradeController" => Intent::UpgradeController {
-            creep: creep()?,
-            target: target()?,
-        },
-        "attack" => Intent::Attack {
-            creep: creep()?,
-            target: target()?,
-        },
-        "rangedAttack" => Intent::RangedAttack {
-            creep: creep()?,
-            target: target()?,
-        },
-        "heal" => Intent::Heal {
-            creep: creep()?,
-            target: target()?,
-        },
-        "claimController" => Intent::ClaimController {
-            creep: creep()?,
-            target: target()?,
-        },
-        "spawnCreep" => {
-            let body = v.get("body")?.as_array()?;
-            if body.len() > 50 {
-                return None;
-            }
-            let body = body
-                .iter()
-                .map(|p| BodyPartKind::parse(p.as_str()?))
-                .collect::<Option<Vec<_>>>()?;
-            let name = v.get("name")?.as_str()?;
-            if name.len() > 100 {
-                return None;
-            }
-            Intent::SpawnCreep {
-                spawn: id(v, "spawn")?,
-                body,
-                name: name.to_string(),
-            }
+    IntentWire::deserialize(v).ok()
+}
+
+/// [`Intent`] as JavaScript writes it: `{ type: 'move', creep: '00000000002a', direction: 3 }`.
+#[derive(Deserialize)]
+#[serde(remote = "Intent", tag = "type", rename_all = "camelCase")]
+enum IntentWire {
+    Move {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        direction: u8,
+    },
+    Harvest {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    Transfer {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+        #[serde(default)]
+        amount: Option<u32>,
+    },
+    Withdraw {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+        #[serde(default)]
+        amount: Option<u32>,
+    },
+    Pickup {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    Drop {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(default)]
+        amount: Option<u32>,
+    },
+    Build {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    Repair {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    UpgradeController {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    Attack {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    RangedAttack {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    Heal {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    ClaimController {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    SpawnCreep {
+        #[serde(deserialize_with = "js_id")]
+        spawn: ObjectId,
+        #[serde(deserialize_with = "body")]
+        body: Vec<BodyPartKind>,
+        #[serde(deserialize_with = "bounded_string::<_, MAX_NAME_BYTES>")]
+        name: String,
+    },
+    CreateConstructionSite {
+        #[serde(deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>")]
+        room: String,
+        #[serde(deserialize_with = "coordinate")]
+        x: u8,
+        #[serde(deserialize_with = "coordinate")]
+        y: u8,
+        #[serde(deserialize_with = "structure")]
+        structure: StructureKind,
+    },
+    Say {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "say_message")]
+        message: String,
+        #[serde(default, deserialize_with = "flag")]
+        public: bool,
+    },
+    Suicide {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+    },
+    TowerAttack {
+        #[serde(deserialize_with = "js_id")]
+        tower: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    TowerHeal {
+        #[serde(deserialize_with = "js_id")]
+        tower: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    TowerRepair {
+        #[serde(deserialize_with = "js_id")]
+        tower: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+}
+
+/// An id as JavaScript sees it (`ObjectId::to_js`); numbers are not ids.
+fn js_id<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectId, D::Error> {
+    let s = String::deserialize(d)?;
+    ObjectId::from_js(&s).ok_or_else(|| de::Error::custom(format!("{s:?} is not an object id")))
+}
+
+/// A room coordinate, 0..=49.
+fn coordinate<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+    let n = u8::deserialize(d)?;
+    if n < 50 {
+        Ok(n)
+    } else {
+        Err(de::Error::custom(format!(
+            "coordinate {n} is outside 0..=49"
+        )))
+    }
+}
+
+fn bounded_string<'de, D: Deserializer<'de>, const MAX: usize>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.len() <= MAX {
+        Ok(s)
+    } else {
+        Err(de::Error::custom(format!("longer than {MAX} bytes")))
+    }
+}
+
+/// Screeps keeps the first ten characters of what a creep says.
+fn say_message<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(d)?.chars().take(SAY_CHARS).collect())
+}
+
+/// `true` only for `true`: anything else JavaScript passes is "not public", as in Screeps.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Value::deserialize(d)? == Value::Bool(true))
+}
+
+fn structure<'de, D: Deserializer<'de>>(d: D) -> Result<StructureKind, D::Error> {
+    let s = String::deserialize(d)?;
+    StructureKind::parse(&s).ok_or_else(|| de::Error::custom(format!("unknown structure {s:?}")))
+}
+
+/// Body part names, at most [`MAX_BODY_PARTS`]; reading stops at the first part too many.
+fn body<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<BodyPartKind>, D::Error> {
+    struct Body;
+    impl<'de> Visitor<'de> for Body {
+        type Value = Vec<BodyPartKind>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "an array of at most {MAX_BODY_PARTS} body part names")
         }
-        "createConstructionSite" => Intent::CreateConstructionSite {
-            room: v
-                .get("room")?
-                .as_str()
-                .filter(|r| r.len() <= 16)?
-                .to_string(),
-            x: v.get("x")?.as_u64().filter(|x| *x < 50)? as u8,
-            y: v.get("y")?.as_u64().filter(|y| *y < 50)? as u8,
-            structure: StructureKind::parse(v.get("structure")?.as_str()?)?,
-        },
-        "say" => Intent::Say {
-            creep: creep()?,
-            message: v.get("message")?.as_str()?.chars().take(10).collect(),
-            public: v.get("public").and_then(Value::as_bool).unwrap_or(false),
-        },
-        "suicide" => Intent::Suicide { creep: creep()? },
-        "towerAttack" => Intent::TowerAttack {
-            tower: id(v, "tower")?,
-            target: target()?,
-        },
-        "towerHeal" => Intent::TowerHeal {
-            tower: id(v, "tower")?,
-            target: target()?,
-        },
-        "towerRepair" => Intent::TowerRepair {
-            tower: id(v, "tower")?,
-            target: target()?,
-        },
-        _ => return None,
-    })
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut parts = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                if parts.len() == MAX_BODY_PARTS {
+                    return Err(de::Error::invalid_length(parts.len() + 1, &self));
+                }
+                let part = BodyPartKind::parse(&name)
+                    .ok_or_else(|| de::Error::custom(format!("unknown body part {name:?}")))?;
+                parts.push(part);
+            }
+            Ok(parts)
+        }
+    }
+    d.deserialize_seq(Body)
 }
 
 #[cfg(test)]
@@ -164,19 +261,44 @@ mod tests {
                 amount: Some(5)
             })
         );
+        assert_eq!(
+            parse_intent(&json!({"type": "drop", "creep": id, "amount": null})),
+            Some(Intent::Drop {
+                creep: ObjectId(42),
+                amount: None
+            })
+        );
+        assert_eq!(
+            parse_intent(
+                &json!({"type": "say", "creep": id, "message": "hello, world!", "public": 1})
+            ),
+            Some(Intent::Say {
+                creep: ObjectId(42),
+                message: "hello, wor".into(),
+                public: false
+            })
+        );
     }
 
     #[test]
     fn malformed_intents_are_rejected() {
         let id = ObjectId(1).to_js();
+        let fifty_one = vec!["move"; 51];
         for bad in [
             json!({"type": "move", "creep": id}),
             json!({"type": "move", "creep": 7, "direction": 1}),
+            json!({"type": "move", "creep": id, "direction": 256}),
             json!({"type": "nuke", "creep": id}),
+            json!({"creep": id}),
             json!({"type": "transfer", "creep": id, "target": id, "amount": -1}),
             json!({"type": "transfer", "creep": id, "target": id, "amount": 1.5}),
+            json!({"type": "transfer", "creep": id, "target": id, "amount": 4_294_967_296u64}),
             json!({"type": "spawnCreep", "spawn": id, "body": ["wings"], "name": "a"}),
+            json!({"type": "spawnCreep", "spawn": id, "body": fifty_one, "name": "a"}),
+            json!({"type": "spawnCreep", "spawn": id, "body": ["move"], "name": "n".repeat(101)}),
             json!({"type": "createConstructionSite", "room": "W1N1", "x": 99, "y": 1, "structure": "road"}),
+            json!({"type": "createConstructionSite", "room": "W1N1", "x": 1, "y": 1, "structure": "moat"}),
+            json!({"type": "createConstructionSite", "room": "W".repeat(17), "x": 1, "y": 1, "structure": "road"}),
             json!("move"),
             json!({"type": "harvest", "creep": "zz", "target": id}),
         ] {

@@ -222,3 +222,161 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Controller => "CONTROLLER",
     }
 }
+
+/// One of every [`Intent`], with the ids JavaScript would use.
+fn one_of_each_intent() -> Vec<Intent> {
+    let (a, b) = (ObjectId(0x2a), ObjectId(0x2b));
+    let all = vec![
+        Intent::Move {
+            creep: a,
+            direction: 3,
+        },
+        Intent::Harvest {
+            creep: a,
+            target: b,
+        },
+        Intent::Transfer {
+            creep: a,
+            target: b,
+            amount: Some(7),
+        },
+        Intent::Withdraw {
+            creep: a,
+            target: b,
+            amount: None,
+        },
+        Intent::Pickup {
+            creep: a,
+            target: b,
+        },
+        Intent::Drop {
+            creep: a,
+            amount: Some(1),
+        },
+        Intent::Build {
+            creep: a,
+            target: b,
+        },
+        Intent::Repair {
+            creep: a,
+            target: b,
+        },
+        Intent::UpgradeController {
+            creep: a,
+            target: b,
+        },
+        Intent::Attack {
+            creep: a,
+            target: b,
+        },
+        Intent::RangedAttack {
+            creep: a,
+            target: b,
+        },
+        Intent::Heal {
+            creep: a,
+            target: b,
+        },
+        Intent::ClaimController {
+            creep: a,
+            target: b,
+        },
+        Intent::SpawnCreep {
+            spawn: a,
+            body: vec![BodyPartKind::Work, BodyPartKind::Move],
+            name: "w1".into(),
+        },
+        Intent::CreateConstructionSite {
+            room: "W1N1".into(),
+            x: 10,
+            y: 49,
+            structure: StructureKind::Road,
+        },
+        Intent::Say {
+            creep: a,
+            message: "hi".into(),
+            public: true,
+        },
+        Intent::Suicide { creep: a },
+        Intent::TowerAttack {
+            tower: a,
+            target: b,
+        },
+        Intent::TowerHeal {
+            tower: a,
+            target: b,
+        },
+        Intent::TowerRepair {
+            tower: a,
+            target: b,
+        },
+    ];
+    // No wildcard: a new intent does not compile here until it is added to the list above.
+    for intent in &all {
+        match intent {
+            Intent::Move { .. }
+            | Intent::Harvest { .. }
+            | Intent::Transfer { .. }
+            | Intent::Withdraw { .. }
+            | Intent::Pickup { .. }
+            | Intent::Drop { .. }
+            | Intent::Build { .. }
+            | Intent::Repair { .. }
+            | Intent::UpgradeController { .. }
+            | Intent::Attack { .. }
+            | Intent::RangedAttack { .. }
+            | Intent::Heal { .. }
+            | Intent::ClaimController { .. }
+            | Intent::SpawnCreep { .. }
+            | Intent::CreateConstructionSite { .. }
+            | Intent::Say { .. }
+            | Intent::Suicide { .. }
+            | Intent::TowerAttack { .. }
+            | Intent::TowerHeal { .. }
+            | Intent::TowerRepair { .. } => {}
+        }
+    }
+    all
+}
+
+/// `intent` as the prelude writes it: Rust's tagged form with ids as JS id strings.
+fn as_javascript_writes_it(intent: &Intent) -> Value {
+    let mut v = serde_json::to_value(intent).expect("intent");
+    if let Intent::CreateConstructionSite { structure, .. } = intent {
+        // Rust's serde name is the variant's; JavaScript uses STRUCTURE_* values.
+        v["structure"] = json!(structure.as_str());
+    }
+    for key in ["creep", "target", "spawn", "tower"] {
+        if let Some(n) = v.get(key).and_then(Value::as_u64) {
+            v[key] = json!(ObjectId(n).to_js());
+        }
+    }
+    v
+}
+
+#[test]
+fn every_intent_is_named_in_the_prelude_and_parses_from_its_javascript_form() {
+    let mut drift = Vec::new();
+    let mut rust_names = Vec::new();
+    for intent in one_of_each_intent() {
+        let js = as_javascript_writes_it(&intent);
+        let name = js["type"].as_str().expect("tagged").to_string();
+        if !PRELUDE_JS.contains(&format!("'{name}'")) {
+            drift.push(format!("intent {name} is never written by the prelude"));
+        }
+        if isoshard_player_api::parse_intent(&js).as_ref() != Some(&intent) {
+            drift.push(format!("intent {name} does not parse back from {js}"));
+        }
+        rust_names.push(name);
+    }
+    // The other way: every `type: '…'` the prelude writes is an intent Rust knows.
+    for piece in PRELUDE_JS.split("addIntent({ type: '").skip(1) {
+        let name = piece.split('\'').next().unwrap_or("");
+        if !rust_names.iter().any(|n| n == name) {
+            drift.push(format!(
+                "the prelude writes intent {name:?}, unknown to Rust"
+            ));
+        }
+    }
+    assert!(drift.is_empty(), "{drift:#?}");
+}
