@@ -16,6 +16,7 @@
 //! - `room_map`: terrain and exits, served to isolates a room at a time.
 //! - `room_wire`: [`room_copy`], a room view in the compact form the prelude decodes.
 //! - `cpu_budget`: [`CpuBudget`].
+//! - `tick_meta`: [`TickMeta`], the tick's metadata array and its field names.
 //! - `tick_shared`: [`TickShared`], per-tick data host callbacks read (path grid).
 //! - `error`: [`PlayerApiError`].
 //!
@@ -28,6 +29,7 @@ mod intent_wire;
 mod player_runtime;
 mod room_map;
 mod room_wire;
+mod tick_meta;
 mod tick_shared;
 
 pub use cpu_budget::CpuBudget;
@@ -39,6 +41,7 @@ pub use player_runtime::{
     MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
+pub use tick_meta::TickMeta;
 pub use tick_shared::TickShared;
 
 /// Declares the prelude's parts once: their names and their concatenation.

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::tick_meta::TickMeta;
 use isoshard_scripting::{
     CallBatch, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
     Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot, SnapshotOptions,
@@ -25,8 +26,6 @@ pub const MAX_MEMORY_BYTES: usize = 2 << 20;
 /// Heap use is measured at a global reset and then every this many ticks: V8 walks
 /// every heap space for it, a cost worth paying now and then, not in every player's tick.
 const HEAP_SAMPLE_TICKS: u64 = 16;
-/// Epoch of the deterministic `Date`: 2020-01-01T00:00:00Z, plus one second per tick.
-const DATE_EPOCH_MS: f64 = 1_577_836_800_000.0;
 
 /// An operator script evaluated in every player's context before player code (e.g. lodash).
 #[derive(Debug, Clone)]
@@ -286,18 +285,7 @@ impl PlayerRuntime {
 
     fn prepare(&self, input: &PlayerTickInput) -> (Vec<Transferable>, RunOptions) {
         *self.collected.lock() = Collected::default();
-        // [tick, cpuLimit, tickLimit, bucket, seedHi, seedLo, now, memory] (see `tick` in the
-        // prelude).
-        let meta = json!([
-            input.tick,
-            input.cpu.limit,
-            input.cpu.tick_limit(),
-            input.cpu.bucket,
-            (input.seed >> 32) as u32,
-            input.seed as u32,
-            DATE_EPOCH_MS + input.tick as f64 * 1000.0,
-            input.memory,
-        ]);
+        let meta = TickMeta::of(input).to_json();
         let mut args = vec![Transferable::Copy(
             ExternalCopy::from_json(&meta).unwrap_or_else(|_| ExternalCopy::undefined()),
         )];

@@ -380,3 +380,27 @@ fn every_intent_is_named_in_the_prelude_and_parses_from_its_javascript_form() {
     }
     assert!(drift.is_empty(), "{drift:#?}");
 }
+
+#[test]
+fn the_prelude_unpacks_tick_metadata_in_the_rust_order() {
+    // `const meta = { tick: m[0], cpuLimit: m[1], … }` in 90_entry.js.
+    let line = PRELUDE_JS
+        .lines()
+        .find(|l| l.trim_start().starts_with("const meta = { tick: m[0]"))
+        .expect("the prelude unpacks the tick metadata array");
+    let body = line.split_once('{').expect("object").1;
+    let body = body.rsplit_once('}').expect("object").0;
+    let unpacked: Vec<(String, String)> = body
+        .split(',')
+        .map(|entry| {
+            let (name, index) = entry.split_once(':').expect("name: m[i]");
+            (name.trim().to_string(), index.trim().to_string())
+        })
+        .collect();
+    let expected: Vec<(String, String)> = isoshard_player_api::TickMeta::FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_string(), format!("m[{i}]")))
+        .collect();
+    assert_eq!(unpacked, expected);
+}

@@ -1,0 +1,106 @@
+//! [`TickMeta`]: what the prelude's `tick(m, ...rooms)` receives as `m`.
+//!
+//! A dense array, cheaper to copy into the isolate than an object with names. The names and
+//! their order are defined once, here ([`TickMeta::FIELDS`]); the prelude (`90_entry.js`)
+//! unpacks `m` by them, and `tests/shard/contract.rs` fails if the two drift.
+
+use serde_json::{json, Value};
+
+use crate::player_runtime::PlayerTickInput;
+
+/// Date.now() at tick 0: 2020-01-01T00:00:00Z. Time moves one second per tick, so `Date` is a
+/// function of the tick and replays see the same clock.
+const DATE_EPOCH_MS: f64 = 1_577_836_800_000.0;
+
+/// One tick's metadata for the prelude.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TickMeta {
+    pub tick: u64,
+    pub cpu_limit: i64,
+    pub tick_limit: i64,
+    pub bucket: i64,
+    /// The tick's `Math.random` seed, split: JS numbers hold 53 bits, not 64.
+    pub seed_hi: u32,
+    pub seed_lo: u32,
+    /// `Date.now()` for the tick (ms).
+    pub now: f64,
+    /// A new Memory string to install, when the host's copy differs from the isolate's.
+    pub memory: Option<String>,
+}
+
+impl TickMeta {
+    /// The JavaScript names of the array's entries, in order.
+    pub const FIELDS: [&'static str; 8] = [
+        "tick",
+        "cpuLimit",
+        "tickLimit",
+        "bucket",
+        "seedHi",
+        "seedLo",
+        "now",
+        "memory",
+    ];
+
+    pub fn of(input: &PlayerTickInput) -> TickMeta {
+        TickMeta {
+            tick: input.tick,
+            cpu_limit: input.cpu.limit,
+            tick_limit: input.cpu.tick_limit(),
+            bucket: input.cpu.bucket,
+            seed_hi: (input.seed >> 32) as u32,
+            seed_lo: input.seed as u32,
+            now: DATE_EPOCH_MS + input.tick as f64 * 1000.0,
+            memory: input.memory.clone(),
+        }
+    }
+
+    /// The array, entries in [`TickMeta::FIELDS`] order.
+    pub fn to_json(&self) -> Value {
+        // Destructured so that a new field does not compile until it is placed here.
+        let TickMeta {
+            tick,
+            cpu_limit,
+            tick_limit,
+            bucket,
+            seed_hi,
+            seed_lo,
+            now,
+            memory,
+        } = self;
+        json!([tick, cpu_limit, tick_limit, bucket, seed_hi, seed_lo, now, memory])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CpuBudget;
+
+    #[test]
+    fn entries_follow_the_field_names() {
+        let input = PlayerTickInput {
+            tick: 7,
+            cpu: CpuBudget {
+                limit: 20,
+                bucket: 9000,
+            },
+            seed: (3 << 32) | 5,
+            memory: Some("{}".into()),
+            rooms: Vec::new(),
+        };
+        let meta = TickMeta::of(&input);
+        let array = meta.to_json();
+        let entries = array.as_array().expect("array");
+        assert_eq!(entries.len(), TickMeta::FIELDS.len());
+        let named: std::collections::BTreeMap<_, _> =
+            TickMeta::FIELDS.iter().zip(entries).collect();
+        assert_eq!(named[&"tick"], &json!(7));
+        assert_eq!(named[&"cpuLimit"], &json!(20));
+        assert_eq!(named[&"tickLimit"], &json!(input.cpu.tick_limit()));
+        assert_eq!(named[&"bucket"], &json!(9000));
+        assert_eq!(named[&"seedHi"], &json!(3));
+        assert_eq!(named[&"seedLo"], &json!(5));
+        assert_eq!(named[&"now"], &json!(DATE_EPOCH_MS + 7000.0));
+        assert_eq!(named[&"memory"], &json!("{}"));
+    }
+}
