@@ -53,7 +53,13 @@ impl std::fmt::Debug for GameWorld {
 
 fn build_schedule() -> Schedule {
     let mut schedule = Schedule::default();
-    schedule.set_executor_kind(ExecutorKind::SingleThreaded);
+    // Every apply phase writes `ObjectKind`, so bevy finds nothing to run side by side; the
+    // multi-threaded executor only adds its hand-offs (BENCHMARKS.md measures both).
+    schedule.set_executor_kind(if cfg!(feature = "parallel-executor") {
+        ExecutorKind::MultiThreaded
+    } else {
+        ExecutorKind::SingleThreaded
+    });
     schedule.set_build_settings(ScheduleBuildSettings {
         ambiguity_detection: LogLevel::Error,
         ..Default::default()
