@@ -68,14 +68,16 @@ impl CodeBundle {
     /// Loads every `.js` file of a directory (not recursive) as a module.
     ///
     /// # Errors
-    /// [`EngineError::Usage`] when the directory cannot be read; as [`CodeBundle::new`].
+    /// [`EngineError::Io`] when the directory cannot be read; as [`CodeBundle::new`].
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            EngineError::Usage(format!("cannot read bot directory {}: {e}", dir.display()))
+            EngineError::io(format!("cannot read bot directory {}", dir.display()))(e)
         })?;
         let mut modules = BTreeMap::new();
         for entry in entries {
-            let path = entry.map_err(|e| EngineError::Usage(e.to_string()))?.path();
+            let path = entry
+                .map_err(EngineError::io(format!("reading {}", dir.display())))?
+                .path();
             if path.extension().and_then(|e| e.to_str()) != Some("js") {
                 continue;
             }
@@ -85,7 +87,7 @@ impl CodeBundle {
                 .unwrap_or_default()
                 .to_string();
             let source = std::fs::read_to_string(&path)
-                .map_err(|e| EngineError::Usage(format!("cannot read {}: {e}", path.display())))?;
+                .map_err(EngineError::io(format!("cannot read {}", path.display())))?;
             modules.insert(name, source);
         }
         Self::new(modules)

@@ -148,7 +148,7 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
     let (temp, dir) = match &options.data {
         Some(d) => {
             std::fs::create_dir_all(d)
-                .map_err(|e| EngineError::Usage(format!("cannot create {}: {e}", d.display())))?;
+                .map_err(EngineError::io(format!("cannot create {}", d.display())))?;
             (None, d.clone())
         }
         None => {
@@ -202,8 +202,10 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
 pub(crate) fn read_preloads(paths: &[PathBuf]) -> Result<Vec<Preload>> {
     let mut preloads = Vec::new();
     for p in paths {
-        let source = std::fs::read_to_string(p)
-            .map_err(|e| EngineError::Usage(format!("cannot read preload {}: {e}", p.display())))?;
+        let source = std::fs::read_to_string(p).map_err(EngineError::io(format!(
+            "cannot read preload {}",
+            p.display()
+        )))?;
         preloads.push(Preload {
             name: p.display().to_string(),
             source: source.into(),

@@ -8,9 +8,9 @@ use crate::error::{EngineError, Result};
 pub(crate) async fn listen(addr: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr)> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| EngineError::Usage(format!("cannot bind {addr}: {e}")))?;
+        .map_err(EngineError::io(format!("cannot bind {addr}")))?;
     let local = listener
         .local_addr()
-        .map_err(|e| EngineError::Usage(e.to_string()))?;
+        .map_err(EngineError::io("reading the listener's address"))?;
     Ok((listener, local))
 }

@@ -125,7 +125,7 @@ fn wait_for_debugger(
         .worker_threads(1)
         .enable_all()
         .build()
-        .map_err(|e| EngineError::Usage(format!("cannot start the inspector runtime: {e}")))?;
+        .map_err(EngineError::io("cannot start the inspector runtime"))?;
     let endpoint = runtime.block_on(InspectorEndpoint::bind(addr))?;
     endpoint.add_target(
         "sandbox",
@@ -152,7 +152,7 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
     let mut sources = Vec::with_capacity(files.len());
     for f in files {
         let code = std::fs::read_to_string(f)
-            .map_err(|e| EngineError::Usage(format!("cannot read {}: {e}", f.display())))?;
+            .map_err(EngineError::io(format!("cannot read {}", f.display())))?;
         sources.push((f.display().to_string(), code));
     }
     let isolate = Isolate::new(IsolateOptions {
@@ -162,9 +162,7 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
         ..IsolateOptions::default()
     })
     .map_err(|e| EngineError::Usage(e.to_string()))?;
-    let context = isolate
-        .create_context()
-        .map_err(|e| EngineError::Usage(e.to_string()))?;
+    let context = isolate.create_context()?;
     // Kept alive until every file ran: dropping it stops the endpoint.
     let debugger = match options.inspect {
         Some(addr) => Some(wait_for_debugger(addr, &isolate)?),

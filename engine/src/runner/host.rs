@@ -145,21 +145,19 @@ fn spawn_runner(
             Ok(())
         });
     }
-    let mut child = cmd.spawn().map_err(|e| {
-        EngineError::Usage(format!(
-            "cannot start runner {}: {e}",
-            options.executable.display()
-        ))
-    })?;
+    let mut child = cmd.spawn().map_err(EngineError::io(format!(
+        "cannot start runner {}",
+        options.executable.display()
+    )))?;
     let pid = child.id();
     let stdout = child
         .stdout
         .take()
-        .ok_or_else(|| EngineError::Usage("runner has no stdout".into()))?;
+        .ok_or_else(|| EngineError::Protocol("runner has no stdout".into()))?;
     let stdin = child
         .stdin
         .take()
-        .ok_or_else(|| EngineError::Usage("runner has no stdin".into()))?;
+        .ok_or_else(|| EngineError::Protocol("runner has no stdin".into()))?;
     let tx = events.clone();
     let ring = urgent.clone();
     std::thread::Builder::new()
@@ -189,7 +187,7 @@ fn spawn_runner(
                 }
             }
         })
-        .map_err(|e| EngineError::Usage(e.to_string()))?;
+        .map_err(EngineError::io("starting a runner reader thread"))?;
     let mut proc = RunnerProc {
         child,
         stdin: BufWriter::new(stdin),
@@ -198,7 +196,7 @@ fn spawn_runner(
         grid: None,
     };
     write_frame(&mut proc.stdin, hello)
-        .map_err(|e| EngineError::Usage(format!("runner {pid}: {e}")))?;
+        .map_err(|e| EngineError::Protocol(format!("runner {pid}: {e}")))?;
     let deadline = Instant::now() + SETUP_TIMEOUT;
     loop {
         match inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
@@ -210,12 +208,14 @@ fn spawn_runner(
                 return Ok(proc)
             }
             Ok((_, _, Event::Frame(FromRunner::Refused { reason }))) => {
-                return Err(EngineError::Usage(format!("runner refused: {reason}")))
+                return Err(EngineError::Protocol(format!("runner refused: {reason}")))
             }
             _ => {
                 let _ = proc.child.kill();
                 let _ = proc.child.wait();
-                return Err(EngineError::Usage(format!("runner {pid} did not start")));
+                return Err(EngineError::Protocol(format!(
+                    "runner {pid} did not answer Hello within {SETUP_TIMEOUT:?}"
+                )));
             }
         }
     }

@@ -81,9 +81,7 @@ pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Resu
     let mut runner = Runner::handshake(&mut input, out)?;
     while let Some(msg) = read_frame::<ToRunner>(&mut input).map_err(io)? {
         match msg {
-            ToRunner::Hello { .. } => {
-                return Err(EngineError::Usage("runner: a second Hello".into()))
-            }
+            ToRunner::Hello { .. } => return Err(EngineError::Protocol("a second Hello".into())),
             ToRunner::Shutdown => break,
             ToRunner::Reset { player } => runner.reset(player),
             ToRunner::Tick {
@@ -132,7 +130,7 @@ impl Runner {
             settings,
         }) = read_frame::<ToRunner>(input).map_err(io)?
         else {
-            return Err(EngineError::Usage("runner: expected Hello".into()));
+            return Err(EngineError::Protocol("expected Hello".into()));
         };
         if version != PROTOCOL_VERSION {
             write_frame(
@@ -142,7 +140,9 @@ impl Runner {
                 },
             )
             .map_err(io)?;
-            return Err(EngineError::Usage("protocol version mismatch".into()));
+            return Err(EngineError::Protocol(format!(
+                "the shard speaks protocol {version}, this runner {PROTOCOL_VERSION}"
+            )));
         }
         let map = ExternalCopy::from_wire_bytes(map)?;
         let rooms: BTreeMap<String, RoomId> = room_names
@@ -194,9 +194,8 @@ impl Runner {
     fn apply_grid(&mut self, grid: GridUpdate) -> Result<()> {
         match grid {
             GridUpdate::Full(bytes) => {
-                let g = rmp_serde::from_slice::<PathGrid>(&bytes).map_err(|e| {
-                    EngineError::Usage(format!("runner: undecodable path grid: {e}"))
-                })?;
+                let g = rmp_serde::from_slice::<PathGrid>(&bytes)
+                    .map_err(|e| EngineError::Protocol(format!("undecodable path grid: {e}")))?;
                 let g = Arc::new(g);
                 self.shared.set_grid(g.clone());
                 self.held_grid = Some(g);
@@ -204,11 +203,11 @@ impl Runner {
             GridUpdate::Rooms(rooms) if rooms.is_empty() => {}
             GridUpdate::Rooms(rooms) => {
                 let held = self.held_grid.as_mut().ok_or_else(|| {
-                    EngineError::Usage("runner: grid changes before a full grid".into())
+                    EngineError::Protocol("grid changes before a full grid".into())
                 })?;
                 Arc::make_mut(held)
                     .apply_rooms(rooms)
-                    .map_err(|e| EngineError::Usage(format!("runner: {e}")))?;
+                    .map_err(|e| EngineError::Protocol(e.to_string()))?;
                 self.shared.set_grid(held.clone());
             }
         }

@@ -74,13 +74,12 @@ pub async fn serve_on(
     options: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    std::fs::create_dir_all(&options.data).map_err(|e| {
-        EngineError::Usage(format!("cannot create {}: {e}", options.data.display()))
-    })?;
+    std::fs::create_dir_all(&options.data)
+        .map_err(|e| EngineError::io(format!("cannot create {}", options.data.display()))(e))?;
     let admin_token = match &options.admin_token_file {
         Some(f) => {
             let t = std::fs::read_to_string(f)
-                .map_err(|e| EngineError::Usage(format!("cannot read {}: {e}", f.display())))?;
+                .map_err(EngineError::io(format!("cannot read {}", f.display())))?;
             let t = t.trim().to_string();
             if t.len() < 16 {
                 return Err(EngineError::Usage(
@@ -149,7 +148,7 @@ pub async fn serve_on(
     };
     let local = listener
         .local_addr()
-        .map_err(|e| EngineError::Usage(e.to_string()))?;
+        .map_err(EngineError::io("reading the listener's address"))?;
     // Printed once the shard is ready; tools and tests read this line to find the port.
     tracing::info!(%local, "listening");
     eprintln!("isoshard serving on http://{local}");
