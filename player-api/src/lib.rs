@@ -16,7 +16,8 @@
 //! - `room_map`: terrain and exits, served to isolates a room at a time.
 //! - `room_wire`: [`room_copy`], a room view in the compact form the prelude decodes.
 //! - `cpu_budget`: [`CpuBudget`].
-//! - `tick_meta`: [`TickMeta`], the tick's metadata array and its field names.
+//! - `tick_meta`: [`PlayerTickInput`] and [`TickMeta`], the tick's metadata array and its
+//!   field names.
 //! - `tick_shared`: [`TickShared`], per-tick data host callbacks read (path grid).
 //! - `error`: [`PlayerApiError`].
 //!
@@ -37,11 +38,10 @@ pub use error::{PlayerApiError, Result};
 pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
 pub use player_runtime::{
-    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, Preload,
-    MAX_MEMORY_BYTES,
+    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
-pub use tick_meta::TickMeta;
+pub use tick_meta::{PlayerTickInput, TickMeta};
 pub use tick_shared::TickShared;
 
 /// Declares the prelude's parts once: their names and their concatenation.

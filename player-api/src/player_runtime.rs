@@ -4,7 +4,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crate::tick_meta::TickMeta;
 use isoshard_scripting::{
     CallBatch, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
     Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot, SnapshotOptions,
@@ -14,10 +13,10 @@ use isoshard_world::Intent;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
-use crate::cpu_budget::CpuBudget;
 use crate::error::{PlayerApiError, Result};
 use crate::host_functions::{install_host_functions, Collected, HostEnv};
 use crate::room_map::RoomMapIndex;
+use crate::tick_meta::{PlayerTickInput, TickMeta};
 use crate::tick_shared::TickShared;
 use crate::PRELUDE_JS;
 
@@ -77,19 +76,6 @@ pub struct PlayerSetup {
     /// shared: runtimes started with clones of one copy share one host-side index of it, and
     /// each isolate receives a room's part only when player code first asks for it.
     pub map: ExternalCopy,
-}
-
-/// One tick's input.
-#[derive(Debug, Clone)]
-pub struct PlayerTickInput {
-    pub tick: u64,
-    pub cpu: CpuBudget,
-    /// Seed for `Math.random` this tick (derive from world seed, player and tick).
-    pub seed: u64,
-    /// Memory string to install, when the host's copy differs from the isolate's.
-    pub memory: Option<String>,
-    /// The rooms the player sees, shared copies.
-    pub rooms: Vec<ExternalCopy>,
 }
 
 /// One tick's result.

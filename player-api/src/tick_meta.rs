@@ -1,16 +1,31 @@
-//! [`TickMeta`]: what the prelude's `tick(m, ...rooms)` receives as `m`.
+//! One tick's input ([`PlayerTickInput`]) and [`TickMeta`], the part of it that is
+//! what the prelude's `tick(m, ...rooms)` receives as `m`.
 //!
 //! A dense array, cheaper to copy into the isolate than an object with names. The names and
 //! their order are defined once, here ([`TickMeta::FIELDS`]); the prelude (`90_entry.js`)
 //! unpacks `m` by them, and `tests/shard/contract.rs` fails if the two drift.
 
+use isoshard_scripting::ExternalCopy;
 use serde_json::{json, Value};
 
-use crate::player_runtime::PlayerTickInput;
+use crate::cpu_budget::CpuBudget;
 
 /// Date.now() at tick 0: 2020-01-01T00:00:00Z. Time moves one second per tick, so `Date` is a
 /// function of the tick and replays see the same clock.
 const DATE_EPOCH_MS: f64 = 1_577_836_800_000.0;
+
+/// One tick's input.
+#[derive(Debug, Clone)]
+pub struct PlayerTickInput {
+    pub tick: u64,
+    pub cpu: CpuBudget,
+    /// Seed for `Math.random` this tick (derive from world seed, player and tick).
+    pub seed: u64,
+    /// Memory string to install, when the host's copy differs from the isolate's.
+    pub memory: Option<String>,
+    /// The rooms the player sees, shared copies.
+    pub rooms: Vec<ExternalCopy>,
+}
 
 /// One tick's metadata for the prelude.
 #[derive(Debug, Clone, PartialEq)]
