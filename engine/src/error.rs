@@ -19,6 +19,17 @@ pub enum EngineError {
     /// Storage failed or holds something this build cannot read.
     #[error("storage: {0}")]
     Storage(String),
+    /// Stored data cannot be read in full: the shard refuses to start on it and changes nothing.
+    #[error(
+        "storage in {} is damaged: {problem}. Nothing was changed. `isoshard fsck {}` lists \
+         what is readable, `isoshard fsck --repair {}` rolls back to the newest intact tick, \
+         or restore the directory from a backup",
+        dir.display(), dir.display(), dir.display()
+    )]
+    Damaged {
+        dir: std::path::PathBuf,
+        problem: String,
+    },
     /// A recording could not be written or read.
     #[error("recording: {0}")]
     Replay(#[from] isoshard_replays::ReplayError),

@@ -8,7 +8,8 @@
 //! - `shard`: [`Shard`], one tick end to end.
 //! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]);
 //!   `runner`: the same in supervised child processes (`ProcessPlayerHost`, `isoshard runner`).
-//! - `storage`: [`ShardStorage`], [`SledStorage`] and the on-disk layout.
+//! - `storage`: [`ShardStorage`], [`SledStorage`], the on-disk layout, the marker and
+//!   [`fsck`].
 //! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
 //! - `server`: `isoshard serve` — HTTP/WebSocket API, auth, metrics, the web viewer.
 //! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands;
@@ -41,6 +42,6 @@ pub use shard::{
     CRASH_PENALTY_MS, CRASH_WINDOW_TICKS,
 };
 pub use storage::{
-    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, SledStorage,
-    StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
+    fsck, FsckReport, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
+    SledStorage, StoredShard, TickCommit, TickRecord, MARKER_FILE, STORAGE_FORMAT_VERSION,
 };

@@ -234,15 +234,9 @@ impl Shard {
         let stored = storage
             .load()?
             .ok_or_else(|| EngineError::Storage("storage holds no shard".into()))?;
-        let mut world = GameWorld::restore(stored.snapshot)?;
-        for record in &stored.ticks {
-            let out = world.tick(&record.intents);
-            if out.tick != record.tick || out.state_hash != record.state_hash {
-                return Err(EngineError::Storage(format!(
-                    "re-simulating tick {} gave hash {} but {} was recorded",
-                    record.tick, out.state_hash, record.state_hash
-                )));
-            }
+        let (world, mismatch) = crate::storage::resimulate(stored.snapshot, &stored.ticks)?;
+        if let Some(problem) = mismatch {
+            return Err(EngineError::Storage(problem));
         }
         let mut shard = Self::assemble(world, stored.meta, storage, runtime)?;
         for p in stored.players {

@@ -74,6 +74,15 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run JavaScript files in order in ONE isolate and ONE context; one report per file.
     Sandbox(SandboxArgs),
+    /// Check a shard's data directory record by record; with --repair, roll it back to its
+    /// newest intact tick (printing every change). Exit 0 clean, 1 damaged, 2 unrepairable.
+    Fsck {
+        /// The data directory `serve --data` uses.
+        data: PathBuf,
+        /// Roll back to the newest intact snapshot and the intact ticks after it.
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Args)]

@@ -68,6 +68,25 @@ pub fn serve(args: ServeArgs) -> ExitCode {
 }
 
 #[allow(clippy::print_stdout)]
+/// Exit 0 when the store reads in full (after a repair, if asked), 1 when damaged, 2 when it
+/// cannot be repaired.
+pub fn fsck(data: &std::path::Path, repair: bool) -> ExitCode {
+    match isoshard_engine::fsck(data, repair) {
+        Ok(report) => {
+            print!("{report}");
+            if report.unrepairable.is_some() {
+                ExitCode::from(2)
+            } else if report.is_clean() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => failed("fsck", e, 2),
+    }
+}
+
+#[allow(clippy::print_stdout)]
 pub fn demo(args: DemoArgs) -> ExitCode {
     let options = DemoOptions {
         ticks: args.ticks,

@@ -34,5 +34,6 @@ fn main() -> ExitCode {
         Command::Replay { command } => commands::replay(command),
         Command::Demo(args) => commands::demo(args),
         Command::Sandbox(args) => commands::sandbox(args),
+        Command::Fsck { data, repair } => commands::fsck(&data, repair),
     }
 }

@@ -1,0 +1,530 @@
+//! `isoshard fsck DATA [--repair]`: what of a store is readable, and a rollback to it.
+//!
+//! The check reads every record (checksum and decoding), finds the newest snapshot that
+//! restores, re-simulates the recorded ticks after it while their hashes match, and compares
+//! the tick it reaches with the last tick `meta/tick` and the marker say was committed.
+//!
+//! A repair is never implied: it runs only with `--repair`, and prints every change. It keeps
+//! the newest intact state (that snapshot plus the intact ticks after it) and removes the rest;
+//! a player whose records are lost gets them back from what the world knows: a lost account by
+//! the name in the world (no sign-in until the operator issues a token), lost code as an empty
+//! bundle with the account suspended, a lost Memory as empty. It cannot repair a store without
+//! its settings (`meta/config`) or without any snapshot that restores: restore a backup.
+//!
+//! Opening sled may itself cut a log tail it cannot read: that is sled's recovery, run on any
+//! open; what it cut shows here as ticks lost.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use isoshard_player_api::CpuBudget;
+use isoshard_world::{GameWorld, PlayerInfo, WorldSnapshot};
+
+use super::marker::{self, Marker};
+use super::record::{decode, decode_u64, encode, encode_u64, key_name};
+use super::sled_store::{format_of, guarded, insert_player, key, open_tree, sled_error};
+use super::{
+    resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
+    STORAGE_FORMAT_VERSION,
+};
+use crate::code_bundle::CodeBundle;
+use crate::error::{EngineError, Result};
+
+/// What `fsck` found and, with `--repair`, changed.
+#[derive(Debug, Clone, Default)]
+pub struct FsckReport {
+    pub dir: PathBuf,
+    /// What is wrong, one line each; empty when the store reads in full.
+    pub problems: Vec<String>,
+    /// The last tick the shard can continue from: the newest snapshot that restores plus the
+    /// intact ticks after it.
+    pub intact_through: Option<u64>,
+    /// The last tick the store says was committed (`meta/tick` or the marker, the later).
+    pub committed: Option<u64>,
+    /// With `--repair`: the problems found before it.
+    pub before_repair: Vec<String>,
+    /// What the repair changed, one line each.
+    pub repairs: Vec<String>,
+    /// Why the store cannot be repaired, when it cannot.
+    pub unrepairable: Option<String>,
+    /// sled refused to open its files (a repair first sets its index files aside).
+    sled_unopenable: bool,
+}
+
+impl FsckReport {
+    /// Whether the store reads in full.
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty() && self.unrepairable.is_none()
+    }
+}
+
+impl fmt::Display for FsckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "store: {}", self.dir.display())?;
+        if let Some(t) = self.committed {
+            writeln!(f, "last committed tick: {t}")?;
+        }
+        if let Some(t) = self.intact_through {
+            writeln!(f, "intact through tick: {t}")?;
+        }
+        for p in &self.before_repair {
+            writeln!(f, "found: {p}")?;
+        }
+        for p in &self.problems {
+            writeln!(f, "problem: {p}")?;
+        }
+        for r in &self.repairs {
+            writeln!(f, "repaired: {r}")?;
+        }
+        if let Some(why) = &self.unrepairable {
+            writeln!(
+                f,
+                "cannot repair: {why}; restore the directory from a backup"
+            )?;
+        }
+        if self.is_clean() {
+            writeln!(f, "ok: the store reads in full")?;
+        } else if self.repairs.is_empty() && self.unrepairable.is_none() {
+            let to = match self.intact_through {
+                Some(t) => format!("roll back to tick {t}"),
+                None => "repair it".into(),
+            };
+            writeln!(
+                f,
+                "run `isoshard fsck --repair {}` to {to}",
+                self.dir.display()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks the store in `dir` and, with `repair`, rolls it back to its newest intact state.
+///
+/// # Errors
+/// A directory that holds no shard ([`EngineError::Usage`]); I/O failures writing a repair.
+pub fn fsck(dir: &Path, repair: bool) -> Result<FsckReport> {
+    let mut report = check(dir)?;
+    if !repair || report.is_clean() || report.unrepairable.is_some() {
+        return Ok(report);
+    }
+    let mut repairs = Vec::new();
+    if report.sled_unopenable {
+        let before = report.problems.clone();
+        report = rebuild_sled_index(dir, &mut repairs)?;
+        report.before_repair = before;
+        if report.is_clean() || report.unrepairable.is_some() {
+            report.repairs = repairs;
+            return Ok(report);
+        }
+    }
+    repairs.extend(roll_back(dir)?);
+    let mut after = check(dir)?;
+    after.repairs = repairs;
+    after.before_repair = report.problems;
+    Ok(after)
+}
+
+/// Sets sled's page-table snapshots (`snap.*`), then its `conf`, aside in
+/// `DATA/fsck-set-aside/` until sled opens: it rebuilds both from its log. Puts them back if
+/// it still does not open.
+fn rebuild_sled_index(dir: &Path, repairs: &mut Vec<String>) -> Result<FsckReport> {
+    let sled_dir = dir.join("shard.sled");
+    let aside = dir.join("fsck-set-aside");
+    std::fs::create_dir_all(&aside).map_err(EngineError::io(format!(
+        "cannot create {}",
+        aside.display()
+    )))?;
+    let snaps: Vec<PathBuf> = std::fs::read_dir(&sled_dir)
+        .map_err(EngineError::io(format!(
+            "cannot list {}",
+            sled_dir.display()
+        )))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("snap."))
+        })
+        .collect();
+    let mut moved = Vec::new();
+    for group in [snaps, vec![sled_dir.join("conf")]] {
+        for file in group.into_iter().filter(|f| f.exists()) {
+            let target = aside.join(file.file_name().expect("a file name"));
+            std::fs::rename(&file, &target)
+                .map_err(EngineError::io(format!("cannot move {}", file.display())))?;
+            repairs.push(format!(
+                "set {} aside in {} (sled rebuilds it from its log)",
+                file.display(),
+                aside.display()
+            ));
+            moved.push((file, target));
+        }
+        let report = check(dir)?;
+        if !report.sled_unopenable {
+            return Ok(report);
+        }
+    }
+    for (file, target) in moved.iter().rev() {
+        std::fs::rename(target, file).map_err(EngineError::io(format!(
+            "cannot move {} back",
+            file.display()
+        )))?;
+    }
+    repairs.push("put sled's index files back: sled does not open without them either".into());
+    let mut report = check(dir)?;
+    report.unrepairable = Some("sled cannot read its files".into());
+    Ok(report)
+}
+
+/// Every record read once: which are good, by kind.
+#[derive(Default)]
+struct Survey {
+    meta: Option<ShardMeta>,
+    meta_tick: Option<u64>,
+    snapshots: BTreeSet<u64>,
+    ticks: BTreeSet<u64>,
+    accounts: BTreeMap<u64, PlayerAccount>,
+    codes: BTreeSet<u64>,
+    states: BTreeSet<u64>,
+    bad_keys: Vec<Vec<u8>>,
+}
+
+fn id_of(k: &[u8], prefix: &str) -> u64 {
+    u64::from_be_bytes(k[prefix.len()..].try_into().unwrap_or([0xff; 8]))
+}
+
+fn survey(dir: &Path, tree: &sled::Tree, problems: &mut Vec<String>) -> Result<Survey> {
+    let mut s = Survey::default();
+    for item in tree.iter() {
+        let (k, v) = item.map_err(|e| sled_error(dir, e))?;
+        let k = k.to_vec();
+        let numbered =
+            |prefix: &str| k.starts_with(prefix.as_bytes()) && k.len() == prefix.len() + 8;
+        let outcome: std::result::Result<(), String> = if k == b"meta/format" {
+            Ok(())
+        } else if k == b"meta/config" {
+            decode(&k, &v).map(|m| s.meta = Some(m))
+        } else if k == b"meta/tick" {
+            decode_u64(&k, &v).map(|t| s.meta_tick = Some(t))
+        } else if numbered("snap/") {
+            decode::<WorldSnapshot>(&k, &v).map(|_| {
+                s.snapshots.insert(id_of(&k, "snap/"));
+            })
+        } else if numbered("tick/") {
+            decode::<TickRecord>(&k, &v).map(|_| {
+                s.ticks.insert(id_of(&k, "tick/"));
+            })
+        } else if numbered("player/") {
+            decode::<PlayerAccount>(&k, &v).map(|a| {
+                s.accounts.insert(id_of(&k, "player/"), a);
+            })
+        } else if numbered("code/") {
+            decode::<CodeBundle>(&k, &v).map(|_| {
+                s.codes.insert(id_of(&k, "code/"));
+            })
+        } else if numbered("pstate/") {
+            decode::<PlayerTickState>(&k, &v).map(|_| {
+                s.states.insert(id_of(&k, "pstate/"));
+            })
+        } else {
+            Err(format!("record {} is of no known kind", key_name(&k)))
+        };
+        if let Err(p) = outcome {
+            problems.push(p);
+            s.bad_keys.push(k);
+        }
+    }
+    Ok(s)
+}
+
+/// The newest snapshot that restores, re-simulated through the intact ticks after it.
+fn newest_intact(
+    dir: &Path,
+    tree: &sled::Tree,
+    s: &Survey,
+    problems: &mut Vec<String>,
+) -> Result<Option<GameWorld>> {
+    for &at in s.snapshots.iter().rev() {
+        let k = key("snap/", at);
+        let Some(bytes) = tree.get(&k).map_err(|e| sled_error(dir, e))? else {
+            continue;
+        };
+        let Ok(snapshot) = decode::<WorldSnapshot>(&k, &bytes) else {
+            continue;
+        };
+        let mut ticks = Vec::new();
+        while s.ticks.contains(&(at + 1 + ticks.len() as u64)) {
+            let k = key("tick/", at + 1 + ticks.len() as u64);
+            let bytes = tree.get(&k).map_err(|e| sled_error(dir, e))?;
+            match bytes.map(|b| decode::<TickRecord>(&k, &b)) {
+                Some(Ok(record)) => ticks.push(record),
+                _ => break,
+            }
+        }
+        match resimulate(snapshot, &ticks) {
+            Ok((world, mismatch)) => {
+                problems.extend(mismatch);
+                return Ok(Some(world));
+            }
+            Err(e) => problems.push(format!("snapshot {at} does not restore: {e}")),
+        }
+    }
+    Ok(None)
+}
+
+fn check(dir: &Path) -> Result<FsckReport> {
+    let mut report = FsckReport {
+        dir: dir.to_path_buf(),
+        ..FsckReport::default()
+    };
+    let marker = match marker::read(dir) {
+        Ok(m) => m,
+        Err(p) => {
+            report.problems.push(p);
+            None
+        }
+    };
+    if !dir.join("shard.sled").exists() && marker.is_none() {
+        return Err(EngineError::Usage(format!(
+            "{} holds no shard",
+            dir.display()
+        )));
+    }
+    let (_db, tree) = match open_tree(dir) {
+        Ok(t) => t,
+        Err(EngineError::Damaged { problem, .. }) => {
+            report.problems.push(format!(
+                "{problem}: `--repair` sets sled's index files aside so that sled rebuilds \
+                 them from its log"
+            ));
+            report.sled_unopenable = true;
+            return Ok(report);
+        }
+        Err(e) => return Err(e),
+    };
+    match guarded(dir, || check_tree(dir, &tree, marker, &mut report)) {
+        Ok(()) => Ok(report),
+        // sled cannot read on past some point of its files: nothing to roll back to from here.
+        Err(EngineError::Damaged { problem, .. }) => {
+            report.unrepairable = Some(problem);
+            Ok(report)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn check_tree(
+    dir: &Path,
+    tree: &sled::Tree,
+    marker: Option<Marker>,
+    report: &mut FsckReport,
+) -> Result<()> {
+    match format_of(dir, tree) {
+        Ok(Some(STORAGE_FORMAT_VERSION)) => {}
+        Ok(Some(1)) => {
+            report.unrepairable = Some(
+                "format version 1 has no checksums: open it once with `isoshard serve` to \
+                 upgrade it, then check again"
+                    .into(),
+            );
+            return Ok(());
+        }
+        Ok(Some(v)) => {
+            report.unrepairable = Some(format!("format version {v} is not one this build reads"));
+            return Ok(());
+        }
+        Ok(None) => {
+            report.unrepairable = Some("shard.sled holds no shard records at all".into());
+            return Ok(());
+        }
+        Err(e) => {
+            report.unrepairable = Some(e.to_string());
+            return Ok(());
+        }
+    }
+    let s = survey(dir, tree, &mut report.problems)?;
+    if s.meta.is_none() {
+        report.unrepairable = Some("the shard's settings (meta/config) are unreadable".into());
+        return Ok(());
+    }
+    report.committed = s.meta_tick.max(marker.map(|m| m.committed));
+    if s.meta_tick.is_none() {
+        report
+            .problems
+            .push("record meta/tick is missing or unreadable".into());
+    }
+    let Some(world) = newest_intact(dir, tree, &s, &mut report.problems)? else {
+        report.unrepairable = Some("no snapshot restores".into());
+        return Ok(());
+    };
+    let through = world.time();
+    report.intact_through = Some(through);
+    if let Some(committed) = report.committed.filter(|&c| c > through) {
+        report.problems.push(format!(
+            "ticks {}..={committed} cannot be read: the shard can continue from tick {through}",
+            through + 1
+        ));
+    }
+    check_players(&s, world.players(), &mut report.problems);
+    Ok(())
+}
+
+fn check_players(s: &Survey, known: &[PlayerInfo], problems: &mut Vec<String>) {
+    for p in known {
+        let id = p.id.0 as u64;
+        if !s.accounts.contains_key(&id) {
+            problems.push(format!("player {id} ({}) has no readable account", p.name));
+        }
+        if !s.codes.contains(&id) {
+            problems.push(format!("player {id} ({}) has no readable code", p.name));
+        }
+        if !s.states.contains(&id) {
+            problems.push(format!("player {id} ({}) has no readable Memory", p.name));
+        }
+    }
+    for (id, a) in &s.accounts {
+        if !known.iter().any(|p| p.id.0 as u64 == *id) {
+            problems.push(format!(
+                "player {id} ({}) is not in the world at the intact tick",
+                a.name
+            ));
+        }
+    }
+}
+
+/// Rewrites the store as its newest intact state; returns what changed.
+fn roll_back(dir: &Path) -> Result<Vec<String>> {
+    let (db, tree) = open_tree(dir)?;
+    guarded(dir, || {
+        let mut ignored = Vec::new();
+        let s = survey(dir, &tree, &mut ignored)?;
+        let meta = s.meta.clone().expect("checked: settings readable");
+        let world =
+            newest_intact(dir, &tree, &s, &mut ignored)?.expect("checked: a snapshot restores");
+        let through = world.time();
+        let mut repairs = Vec::new();
+        let mut batch = sled::Batch::default();
+        for k in &s.bad_keys {
+            batch.remove(k.as_slice());
+            repairs.push(format!("removed unreadable record {}", key_name(k)));
+        }
+        let dropped_ticks = s.ticks.range(through + 1..).count();
+        for t in s.ticks.range(through + 1..) {
+            batch.remove(key("tick/", *t));
+        }
+        for t in s.snapshots.range(through + 1..) {
+            batch.remove(key("snap/", *t));
+            repairs.push(format!("removed snapshot {t}, after the intact tick"));
+        }
+        if dropped_ticks > 0 {
+            repairs.push(format!(
+                "removed {dropped_ticks} tick records after tick {through}"
+            ));
+        }
+        // The intact state as a snapshot of its own, so that recovery starts there.
+        batch.insert(key("snap/", through), encode(&world.snapshot())?);
+        batch.insert(b"meta/tick".to_vec(), encode_u64(through));
+        repairs.push(format!("the shard continues from tick {through}"));
+        restore_players(&s, &meta, world.players(), &tree, &mut batch, &mut repairs)?;
+        tree.apply_batch(batch).map_err(|e| sled_error(dir, e))?;
+        db.flush().map_err(|e| sled_error(dir, e))?;
+        marker::write(dir, Marker { committed: through }).map_err(EngineError::io(format!(
+            "cannot write {}",
+            marker::path(dir).display()
+        )))?;
+        repairs.push(format!("{} now says tick {through}", marker::MARKER_FILE));
+        Ok(repairs)
+    })
+}
+
+fn restore_players(
+    s: &Survey,
+    meta: &ShardMeta,
+    known: &[PlayerInfo],
+    tree: &sled::Tree,
+    batch: &mut sled::Batch,
+    repairs: &mut Vec<String>,
+) -> Result<()> {
+    for (id, a) in &s.accounts {
+        if !known.iter().any(|p| p.id.0 as u64 == *id) {
+            for prefix in ["player/", "code/", "pstate/"] {
+                batch.remove(key(prefix, *id));
+            }
+            repairs.push(format!(
+                "removed player {id} ({}): they joined after the intact tick",
+                a.name
+            ));
+        }
+    }
+    for p in known {
+        let id = p.id.0 as u64;
+        let (has_account, has_code, has_state) = (
+            s.accounts.contains_key(&id),
+            s.codes.contains(&id),
+            s.states.contains(&id),
+        );
+        if has_account && has_code && has_state {
+            continue;
+        }
+        let mut account = s.accounts.get(&id).cloned().unwrap_or_else(|| {
+            repairs.push(format!(
+                "player {id} ({}): account rebuilt from the world; no sign-in until the operator issues a token",
+                p.name
+            ));
+            PlayerAccount {
+                id: p.id,
+                name: p.name.clone(),
+                code_version: 1,
+                token_hashes: Vec::new(),
+                password_hash: None,
+                suspended: None,
+            }
+        });
+        let code = if has_code {
+            let k = key("code/", id);
+            let bytes = tree.get(&k).ok().flatten().unwrap_or_default();
+            decode(&k, &bytes).unwrap_or_else(|_| empty_code())
+        } else {
+            account.suspended = Some("code lost in a storage repair: upload it again".to_string());
+            repairs.push(format!(
+                "player {id} ({}): code lost, suspended until an upload",
+                p.name
+            ));
+            empty_code()
+        };
+        let state = if has_state {
+            let k = key("pstate/", id);
+            let bytes = tree.get(&k).ok().flatten().unwrap_or_default();
+            decode(&k, &bytes).unwrap_or_else(|_| fresh_state(meta))
+        } else {
+            repairs.push(format!(
+                "player {id} ({}): Memory lost, reset to empty",
+                p.name
+            ));
+            fresh_state(meta)
+        };
+        insert_player(
+            batch,
+            &PlayerRecord {
+                account,
+                code,
+                state,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn empty_code() -> CodeBundle {
+    CodeBundle {
+        modules: BTreeMap::from([("main".to_string(), String::new())]),
+    }
+}
+
+fn fresh_state(meta: &ShardMeta) -> PlayerTickState {
+    PlayerTickState {
+        memory: String::new(),
+        budget: CpuBudget::new(meta.cpu_limit_ms),
+    }
+}

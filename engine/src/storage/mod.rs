@@ -1,0 +1,173 @@
+//! Persistence behind a small trait; sled is the default backend.
+//!
+//! # sled layout (format version 2)
+//! One tree, `shard`, with prefixed keys; big-endian numbers so keys sort by tick. Every value
+//! but `meta/format` carries a CRC-32 of its payload (`record.rs`):
+//! - `meta/format` → u32: the format version; an unknown version is refused on open, version 1
+//!   (no checksums) is rewritten as version 2 in one batch.
+//! - `meta/config` → [`ShardMeta`] (rmp).
+//! - `meta/tick` → u64: the last committed tick.
+//! - `snap/<tick:u64>` → [`WorldSnapshot`] (rmp), every `snapshot_every` ticks and at creation.
+//! - `tick/<tick:u64>` → [`TickRecord`] (rmp): the intents applied and the resulting hash.
+//! - `player/<id:u64>` → [`PlayerAccount`] (rmp): name, token hash, code version, suspension.
+//! - `code/<id:u64>` → [`CodeBundle`] (rmp): written on upload only.
+//! - `pstate/<id:u64>` → [`PlayerTickState`] (rmp): Memory and CPU bucket, written with ticks.
+//!
+//! Beside the tree, `DATA/shard.marker` (`marker.rs`) says a shard lives here and the last tick
+//! committed durably: an empty store, a missing tick or a missing player next to it is damage
+//! ([`EngineError::Damaged`]), never a new shard. `fsck.rs` is `isoshard fsck`.
+//!
+//! A tick commits as one sled batch (atomic) and, when `durable`, a flush before `commit_tick`
+//! returns, so a tick is only reported after it is on disk. Recovery restores the newest
+//! snapshot and re-applies the recorded intents after it, checking every recorded hash.
+
+#[cfg(test)]
+mod damage_tests;
+mod fsck;
+mod marker;
+mod record;
+mod sled_store;
+
+pub use fsck::{fsck, FsckReport};
+pub use marker::MARKER_FILE;
+pub use sled_store::SledStorage;
+
+use isoshard_player_api::CpuBudget;
+use isoshard_world::{GameWorld, IntentBatch, PlayerId, StateHash, WorldConfig, WorldSnapshot};
+use serde::{Deserialize, Serialize};
+
+use crate::code_bundle::CodeBundle;
+use crate::error::Result;
+
+/// Storage format version written by this build.
+pub const STORAGE_FORMAT_VERSION: u32 = 2;
+
+/// Shard-wide settings fixed at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardMeta {
+    pub world: WorldConfig,
+    pub cpu_limit_ms: i64,
+    pub snapshot_every: u64,
+}
+
+/// A player account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerAccount {
+    pub id: PlayerId,
+    pub name: String,
+    pub code_version: u64,
+    /// blake3 of each live API token, hex (newest last).
+    #[serde(default)]
+    pub token_hashes: Vec<String>,
+    /// `salt:hash` of the password for HTTP Basic auth.
+    #[serde(default)]
+    pub password_hash: Option<String>,
+    /// Code suspended until the next upload (crash protection), with the reason.
+    pub suspended: Option<String>,
+}
+
+/// A player's state that changes with ticks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerTickState {
+    pub memory: String,
+    pub budget: CpuBudget,
+}
+
+/// Everything stored about one player.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerRecord {
+    pub account: PlayerAccount,
+    pub code: CodeBundle,
+    pub state: PlayerTickState,
+}
+
+/// One committed tick: what was applied and what it produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TickRecord {
+    /// Game time after the tick.
+    pub tick: u64,
+    pub intents: IntentBatch,
+    pub state_hash: StateHash,
+}
+
+/// Everything needed to continue a shard.
+#[derive(Debug, Clone)]
+pub struct StoredShard {
+    pub meta: ShardMeta,
+    pub last_tick: u64,
+    pub snapshot: WorldSnapshot,
+    /// Ticks after the snapshot, in order.
+    pub ticks: Vec<TickRecord>,
+    pub players: Vec<PlayerRecord>,
+}
+
+/// What one tick writes.
+pub struct TickCommit<'a> {
+    pub record: &'a TickRecord,
+    pub snapshot: Option<&'a WorldSnapshot>,
+    /// Players whose Memory or bucket changed.
+    pub states: &'a [(PlayerId, PlayerTickState)],
+}
+
+/// Where a shard keeps its state.
+pub trait ShardStorage: Send {
+    /// Initialises an empty store.
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn create(
+        &mut self,
+        meta: &ShardMeta,
+        snapshot: &WorldSnapshot,
+        players: &[PlayerRecord],
+    ) -> Result<()>;
+    /// The stored shard, or `None` for an empty store.
+    ///
+    /// # Errors
+    /// Backend failures, unknown format versions, undecodable records.
+    fn load(&self) -> Result<Option<StoredShard>>;
+    /// Commits one tick atomically (and durably when configured).
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()>;
+    /// Saves a snapshot taken between ticks (after adding a player), replacing any snapshot of
+    /// the same tick; recovery starts from the newest snapshot.
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()>;
+    /// The committed tick record for `tick`, if stored.
+    ///
+    /// # Errors
+    /// Backend failures, undecodable records.
+    fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>>;
+    /// Saves a whole player outside a tick (registration, upload).
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn save_player(&mut self, player: &PlayerRecord) -> Result<()>;
+}
+
+/// The world at the end of `ticks`: `snapshot` restored and every recorded tick re-applied,
+/// stopping at the first whose hash differs from the recorded one (named in the second value).
+///
+/// # Errors
+/// A snapshot the world cannot restore.
+pub(crate) fn resimulate(
+    snapshot: WorldSnapshot,
+    ticks: &[TickRecord],
+) -> Result<(GameWorld, Option<String>)> {
+    let mut world = GameWorld::restore(snapshot)?;
+    for record in ticks {
+        let out = world.tick(&record.intents);
+        if out.tick != record.tick || out.state_hash != record.state_hash {
+            let problem = format!(
+                "re-simulating tick {} gave hash {} but {} was recorded",
+                record.tick, out.state_hash, record.state_hash
+            );
+            return Ok((world, Some(problem)));
+        }
+    }
+    Ok((world, None))
+}

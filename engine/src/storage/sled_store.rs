@@ -1,0 +1,372 @@
+//! [`SledStorage`]: the layout described in `storage/mod.rs`, checked as it is read.
+//!
+//! Reading refuses, with [`EngineError::Damaged`], anything short of the whole shard: a value
+//! that fails its checksum, a tick missing between the snapshot and `meta/tick`, a tick the
+//! marker says was committed but sled no longer has, a player the world knows without an
+//! account. sled's own panics on damaged files are caught and reported the same way.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use isoshard_world::WorldSnapshot;
+
+use super::marker::{self, Marker};
+use super::record::{decode, decode_u64, encode, encode_u64, seal, Problem};
+use super::{
+    PlayerAccount, PlayerRecord, ShardMeta, ShardStorage, StoredShard, TickCommit, TickRecord,
+    STORAGE_FORMAT_VERSION,
+};
+use crate::error::{EngineError, Result};
+
+/// The sled backend.
+pub struct SledStorage {
+    tree: sled::Tree,
+    db: sled::Db,
+    durable: bool,
+    dir: PathBuf,
+    marker: Option<Marker>,
+}
+
+pub(super) fn key(prefix: &str, n: u64) -> Vec<u8> {
+    let mut k = prefix.as_bytes().to_vec();
+    k.extend_from_slice(&n.to_be_bytes());
+    k
+}
+
+pub(super) fn damaged(dir: &Path, problem: Problem) -> EngineError {
+    EngineError::Damaged {
+        dir: dir.to_path_buf(),
+        problem,
+    }
+}
+
+/// sled's corruption report as damage; other sled failures (I/O, a lock held) as storage.
+pub(super) fn sled_error(dir: &Path, e: sled::Error) -> EngineError {
+    match e {
+        sled::Error::Corruption { .. } => damaged(dir, format!("sled: {e}")),
+        e => EngineError::Storage(e.to_string()),
+    }
+}
+
+/// Runs `f`, turning a panic inside sled into damage: sled panics on some damaged files.
+pub(super) fn guarded<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let msg = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(damaged(
+            dir,
+            format!("sled failed reading its files: {msg}"),
+        ))
+    })
+}
+
+/// Opens the database and its tree without changing anything.
+///
+/// A lock held by this process is waited for up to a second: sled's I/O pool may still hold
+/// the files of a database just dropped (`fsck` reopens what it checked). Another process's
+/// lock stays an error.
+pub(super) fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
+    let mut attempts = 0;
+    let db = loop {
+        let opened = guarded(dir, || {
+            sled::Config::new()
+                .path(dir.join("shard.sled"))
+                .open()
+                .map_err(|e| match e {
+                    sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                        EngineError::io("the store is locked")(io)
+                    }
+                    e => sled_error(dir, e),
+                })
+        });
+        match opened {
+            Err(EngineError::Io { .. }) if attempts < 50 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(EngineError::Io { source, .. }) => {
+                return Err(EngineError::Storage(format!(
+                    "cannot lock {}: {source} (is another isoshard using it?)",
+                    dir.join("shard.sled").display()
+                )))
+            }
+            other => break other?,
+        }
+    };
+    let tree = guarded(dir, || {
+        db.open_tree("shard").map_err(|e| sled_error(dir, e))
+    })?;
+    Ok((db, tree))
+}
+
+/// The stored format version, if any.
+pub(super) fn format_of(dir: &Path, tree: &sled::Tree) -> Result<Option<u32>> {
+    let Some(raw) = tree.get(b"meta/format").map_err(|e| sled_error(dir, e))? else {
+        return Ok(None);
+    };
+    let raw: [u8; 4] = raw
+        .as_ref()
+        .try_into()
+        .map_err(|_| damaged(dir, "record meta/format is not a number".into()))?;
+    Ok(Some(u32::from_be_bytes(raw)))
+}
+
+impl SledStorage {
+    /// Opens (or creates) the database in `dir`. With `durable`, every commit is flushed and
+    /// the marker follows it. A version-1 store is rewritten with checksums.
+    ///
+    /// # Errors
+    /// sled failures (including another process holding the lock), [`EngineError::Damaged`]
+    /// for a damaged marker or files sled cannot read.
+    pub fn open(dir: &Path, durable: bool) -> Result<Self> {
+        let marker = marker::read(dir).map_err(|p| damaged(dir, p))?;
+        let (db, tree) = open_tree(dir)?;
+        let storage = SledStorage {
+            tree,
+            db,
+            durable,
+            dir: dir.to_path_buf(),
+            marker,
+        };
+        guarded(dir, || storage.upgrade_from_version_1())?;
+        Ok(storage)
+    }
+
+    fn damaged(&self, problem: Problem) -> EngineError {
+        damaged(&self.dir, problem)
+    }
+
+    fn sled(&self, e: sled::Error) -> EngineError {
+        sled_error(&self.dir, e)
+    }
+
+    fn get(&self, k: &[u8]) -> Result<Option<sled::IVec>> {
+        self.tree.get(k).map_err(|e| self.sled(e))
+    }
+
+    fn required(&self, k: &[u8]) -> Result<sled::IVec> {
+        self.get(k)?.ok_or_else(|| {
+            self.damaged(format!("record {} is missing", super::record::key_name(k)))
+        })
+    }
+
+    /// Version 1 stored the same records without checksums: seal them all in one batch.
+    fn upgrade_from_version_1(&self) -> Result<()> {
+        if format_of(&self.dir, &self.tree)? != Some(1) {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for item in self.tree.iter() {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            if k.as_ref() != b"meta/format" {
+                batch.insert(k, seal(&v));
+            }
+        }
+        batch.insert(
+            b"meta/format".to_vec(),
+            STORAGE_FORMAT_VERSION.to_be_bytes().to_vec(),
+        );
+        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
+        self.db.flush().map_err(|e| self.sled(e))?;
+        tracing::info!(dir = %self.dir.display(), "storage upgraded from format 1 to 2");
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<()> {
+        if self.durable {
+            self.db.flush().map_err(|e| self.sled(e))?;
+        }
+        Ok(())
+    }
+
+    fn write_marker(&mut self, committed: u64) -> Result<()> {
+        let marker = Marker { committed };
+        marker::write(&self.dir, marker).map_err(EngineError::io(format!(
+            "cannot write {}",
+            marker::path(&self.dir).display()
+        )))?;
+        self.marker = Some(marker);
+        Ok(())
+    }
+
+    /// Format, config and last tick; `None` for a store that holds no shard.
+    fn read_head(&self) -> Result<Option<(ShardMeta, u64)>> {
+        let Some(format) = format_of(&self.dir, &self.tree)? else {
+            return match self.marker {
+                Some(m) => Err(self.damaged(format!(
+                    "shard.sled holds no shard, but {} says one committed tick {} here",
+                    marker::MARKER_FILE,
+                    m.committed
+                ))),
+                None => Ok(None),
+            };
+        };
+        if format != STORAGE_FORMAT_VERSION {
+            return Err(EngineError::Storage(format!(
+                "storage format version {format} is not supported (this build reads version {STORAGE_FORMAT_VERSION})"
+            )));
+        }
+        let meta: ShardMeta =
+            decode(b"meta/config", &self.required(b"meta/config")?).map_err(|p| self.damaged(p))?;
+        let last_tick =
+            decode_u64(b"meta/tick", &self.required(b"meta/tick")?).map_err(|p| self.damaged(p))?;
+        if let Some(m) = self.marker.filter(|m| m.committed > last_tick) {
+            return Err(self.damaged(format!(
+                "the store ends at tick {last_tick}, but {} says tick {} was committed: \
+                 sled dropped records it could not read",
+                marker::MARKER_FILE,
+                m.committed
+            )));
+        }
+        Ok(Some((meta, last_tick)))
+    }
+
+    /// The newest snapshot at or before `last_tick` and every tick after it, without gaps.
+    fn read_history(&self, last_tick: u64) -> Result<(WorldSnapshot, Vec<TickRecord>)> {
+        let (snap_key, snap_bytes) = self
+            .tree
+            .range(key("snap/", 0)..=key("snap/", last_tick))
+            .next_back()
+            .ok_or_else(|| self.damaged(format!("no snapshot at or before tick {last_tick}")))?
+            .map_err(|e| self.sled(e))?;
+        let snapshot: WorldSnapshot =
+            decode(&snap_key, &snap_bytes).map_err(|p| self.damaged(p))?;
+        let mut ticks = Vec::new();
+        for item in self
+            .tree
+            .range(key("tick/", snapshot.time + 1)..=key("tick/", last_tick))
+        {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            let record: TickRecord = decode(&k, &v).map_err(|p| self.damaged(p))?;
+            let expected = snapshot.time + 1 + ticks.len() as u64;
+            if record.tick != expected {
+                return Err(self.damaged(format!("tick record {expected} is missing")));
+            }
+            ticks.push(record);
+        }
+        let through = snapshot.time + ticks.len() as u64;
+        if through != last_tick {
+            return Err(self.damaged(format!("tick record {} is missing", through + 1)));
+        }
+        Ok((snapshot, ticks))
+    }
+
+    /// Every player with an account, checked against the players the world knows.
+    fn read_players(&self, snapshot: &WorldSnapshot) -> Result<Vec<PlayerRecord>> {
+        let mut players = Vec::new();
+        for item in self.tree.scan_prefix(b"player/") {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            let account: PlayerAccount = decode(&k, &v).map_err(|p| self.damaged(p))?;
+            let id = account.id.0 as u64;
+            let code_key = key("code/", id);
+            let state_key = key("pstate/", id);
+            players.push(PlayerRecord {
+                account,
+                code: decode(&code_key, &self.required(&code_key)?).map_err(|p| self.damaged(p))?,
+                state: decode(&state_key, &self.required(&state_key)?)
+                    .map_err(|p| self.damaged(p))?,
+            });
+        }
+        for known in &snapshot.players {
+            if !players.iter().any(|p| p.account.id == known.id) {
+                return Err(self.damaged(format!(
+                    "the world has player {} ({}) but record player/{} is missing",
+                    known.id.0, known.name, known.id.0
+                )));
+            }
+        }
+        Ok(players)
+    }
+}
+
+impl ShardStorage for SledStorage {
+    fn create(
+        &mut self,
+        meta: &ShardMeta,
+        snapshot: &WorldSnapshot,
+        players: &[PlayerRecord],
+    ) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        batch.insert(
+            b"meta/format".to_vec(),
+            STORAGE_FORMAT_VERSION.to_be_bytes().to_vec(),
+        );
+        batch.insert(b"meta/config".to_vec(), encode(meta)?);
+        batch.insert(b"meta/tick".to_vec(), encode_u64(snapshot.time));
+        batch.insert(key("snap/", snapshot.time), encode(snapshot)?);
+        for p in players {
+            insert_player(&mut batch, p)?;
+        }
+        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
+        self.db.flush().map_err(|e| self.sled(e))?;
+        self.write_marker(snapshot.time)
+    }
+
+    fn load(&self) -> Result<Option<StoredShard>> {
+        guarded(&self.dir, || {
+            let Some((meta, last_tick)) = self.read_head()? else {
+                return Ok(None);
+            };
+            let (snapshot, ticks) = self.read_history(last_tick)?;
+            let players = self.read_players(&snapshot)?;
+            Ok(Some(StoredShard {
+                meta,
+                last_tick,
+                snapshot,
+                ticks,
+                players,
+            }))
+        })
+    }
+
+    fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        batch.insert(key("tick/", commit.record.tick), encode(commit.record)?);
+        if let Some(s) = commit.snapshot {
+            batch.insert(key("snap/", s.time), encode(s)?);
+        }
+        for (id, state) in commit.states {
+            batch.insert(key("pstate/", id.0 as u64), encode(state)?);
+        }
+        batch.insert(b"meta/tick".to_vec(), encode_u64(commit.record.tick));
+        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
+        self.flush()?;
+        if self.durable || self.marker.is_none() {
+            self.write_marker(commit.record.tick)?;
+        }
+        Ok(())
+    }
+
+    fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>> {
+        let k = key("tick/", tick);
+        match self.get(&k)? {
+            Some(v) => Ok(Some(decode(&k, &v).map_err(|p| self.damaged(p))?)),
+            None => Ok(None),
+        }
+    }
+
+    fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()> {
+        self.tree
+            .insert(key("snap/", snapshot.time), encode(snapshot)?)
+            .map_err(|e| self.sled(e))?;
+        self.flush()
+    }
+
+    fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        insert_player(&mut batch, player)?;
+        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
+        self.flush()
+    }
+}
+
+pub(super) fn insert_player(batch: &mut sled::Batch, p: &PlayerRecord) -> Result<()> {
+    let id = p.account.id.0 as u64;
+    batch.insert(key("player/", id), encode(&p.account)?);
+    batch.insert(key("code/", id), encode(&p.code)?);
+    batch.insert(key("pstate/", id), encode(&p.state)?);
+    Ok(())
+}
