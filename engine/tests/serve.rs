@@ -1028,3 +1028,78 @@ fn serve_on_a_port_zero_listener_stops_when_the_shutdown_future_resolves() {
         reopened.last_tick
     );
 }
+
+/// `isoshard ARGS…` to completion: exit code and stderr+stdout.
+fn isoshard(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_isoshard"))
+        .args(args)
+        .env("ISOSHARD_LOG", "error")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+#[test]
+fn serve_refuses_damaged_data_instead_of_starting_a_new_shard_and_resumes_after_fsck_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut s = Server::start(&data, &["--open-registration"]);
+    register(&s, "eve", None);
+    let seen = s.until_tick(10)["tick"].as_u64().unwrap();
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(s.child.id() as i32, libc::SIGTERM) };
+    assert!(s.child.wait().unwrap().success());
+    let serve = |data: &Path| {
+        isoshard(&[
+            "serve".as_ref(),
+            "--bind".as_ref(),
+            "127.0.0.1:0".as_ref(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ])
+    };
+
+    // sled's settings file damaged: sled cannot open; serve says so and what to do.
+    let conf = data.join("shard.sled").join("conf");
+    let mut bytes = std::fs::read(&conf).unwrap();
+    bytes[3] ^= 0x5a;
+    std::fs::write(&conf, &bytes).unwrap();
+    let (code, text) = serve(&data);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("is damaged") && text.contains("isoshard fsck"),
+        "{text}"
+    );
+    let (code, text) = isoshard(&["fsck".as_ref(), data.as_os_str()]);
+    assert_eq!(code, Some(1), "{text}");
+    let (code, text) = isoshard(&["fsck".as_ref(), "--repair".as_ref(), data.as_os_str()]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("set ") && text.contains("ok: the store reads in full"),
+        "{text}"
+    );
+    let again = Server::start(&data, &[]);
+    assert!(again.world()["tick"].as_u64().unwrap() >= seen);
+    assert_eq!(again.world()["players"][0]["name"], "eve");
+    drop(again);
+
+    // The whole store gone beside its marker: refused, never a new shard with names free.
+    std::fs::remove_dir_all(data.join("shard.sled")).unwrap();
+    let (code, text) = serve(&data);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("holds no shard, but shard.marker says one committed tick"),
+        "{text}"
+    );
+    let (code, text) = isoshard(&["fsck".as_ref(), "--repair".as_ref(), data.as_os_str()]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("restore the directory from a backup"),
+        "{text}"
+    );
+}

@@ -38,7 +38,8 @@ pub use error::{PlayerApiError, Result};
 pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
 pub use player_runtime::{
-    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload, MAX_MEMORY_BYTES,
+    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload, MAX_ERROR_BYTES,
+    MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_meta::{PlayerTickInput, TickMeta};

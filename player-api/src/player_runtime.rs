@@ -20,6 +20,11 @@ use crate::tick_meta::{PlayerTickInput, TickMeta};
 use crate::tick_shared::TickShared;
 use crate::PRELUDE_JS;
 
+/// Bytes of an error's text kept (the stack of an uncaught error, a limit's message): beyond it
+/// the text is cut, so that one `throw new Error('x'.repeat(3e7))` costs kilobytes, not
+/// megabytes, in every place errors are kept or published.
+pub const MAX_ERROR_BYTES: usize = 8 << 10;
+
 /// Largest Memory string kept.
 pub const MAX_MEMORY_BYTES: usize = 2 << 20;
 /// Heap use is measured at a global reset and then every this many ticks: V8 walks
@@ -399,11 +404,47 @@ impl TickFinisher {
                 collected.console_dropped
             ));
         }
+        out.error = out.error.map(bounded_error);
         if let Some(e) = &out.error {
             if out.outcome != Some(OutcomeKind::Ok) {
                 out.console.push(e.clone());
             }
         }
         out
+    }
+}
+
+/// An error's text cut to [`MAX_ERROR_BYTES`] (at a character boundary), saying so: the text is
+/// the player's, and it is kept, published and logged beyond this tick.
+pub(crate) fn bounded_error(text: String) -> String {
+    if text.len() <= MAX_ERROR_BYTES {
+        return text;
+    }
+    let mut cut = MAX_ERROR_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{}… [isoshard: error text cut at {MAX_ERROR_BYTES} of {} bytes]",
+        &text[..cut],
+        text.len()
+    )
+}
+
+#[cfg(test)]
+mod bounded_error_tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_error_is_cut_at_a_character_boundary_and_says_so() {
+        let short = "Error: small".to_string();
+        assert_eq!(bounded_error(short.clone()), short);
+        let huge = "é".repeat(MAX_ERROR_BYTES);
+        let cut = bounded_error(huge.clone());
+        assert!(cut.len() < MAX_ERROR_BYTES + 80, "{}", cut.len());
+        assert!(cut.ends_with(&format!(
+            "cut at {MAX_ERROR_BYTES} of {} bytes]",
+            huge.len()
+        )));
     }
 }

@@ -12,6 +12,7 @@ const MEMORY_BOMB: &str = "module.exports.loop = function () { const a = []; for
 const THROWS: &str = "module.exports.loop = function () { throw new Error('every tick') }";
 const SPAMMER: &str = "module.exports.loop = function () { const s = Game.spawns.Spawn1; for (let i = 0; i < 1e6; i++) s.spawnCreep([MOVE], 'spam' + i, { dryRun: false }); }";
 const VANDAL: &str = "module.exports.loop = function () { Object.prototype.vandal = 1; JSON.stringify = () => { throw new Error('no') }; JSON.parse = () => ({}); Array.prototype.push = function () { return 0 }; Memory.count = (Memory.count || 0) + 1; }";
+const HUGE_ERROR: &str = "module.exports.loop = function () { throw new Error('x'.repeat(1e7)) }";
 const IDLE: &str = "module.exports.loop = function () {}";
 
 /// Runs `ticks` with two sample-bot players plus `others`; returns the sample players' room
@@ -69,8 +70,15 @@ fn run(
 #[test]
 fn hostile_players_do_not_change_what_other_players_see_or_do() {
     let ticks = 12;
-    let hostile = [INFINITE_LOOP, MEMORY_BOMB, THROWS, SPAMMER, VANDAL];
-    let (baseline, _, _, _) = run(&[IDLE, IDLE, IDLE, IDLE, IDLE], ticks);
+    let hostile = [
+        INFINITE_LOOP,
+        MEMORY_BOMB,
+        THROWS,
+        SPAMMER,
+        VANDAL,
+        HUGE_ERROR,
+    ];
+    let (baseline, _, _, _) = run(&[IDLE; 6], ticks);
     let (with_hostile, longest, shard, ids) = run(&hostile, ticks);
     assert_eq!(
         baseline, with_hostile,
@@ -113,5 +121,12 @@ fn hostile_players_do_not_change_what_other_players_see_or_do() {
     assert_eq!(
         shard.memory(ids[4]).unwrap().as_str(),
         format!("{{\"count\":{ticks}}}")
+    );
+    // A 10 MB error message is kept (stats, console, /api/me) as its first 8 KiB.
+    let huge = of(ids[5]).last_error.unwrap_or_default();
+    assert!(
+        huge.len() < isoshard_player_api::MAX_ERROR_BYTES + 100 && huge.contains("cut at"),
+        "{} bytes",
+        huge.len()
     );
 }

@@ -39,17 +39,34 @@ pub fn password_matches(stored: &str, password: &str) -> bool {
     constant_time_eq(got.as_bytes(), hash.as_bytes())
 }
 
-/// Byte equality whose time does not depend on where the inputs differ.
+/// Byte equality whose time depends neither on where the inputs differ nor on their lengths:
+/// both are hashed to 32 bytes and the digests compared in constant time (`blake3::Hash`'s
+/// `PartialEq`). Comparing lengths first told an attacker the admin token's length.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    blake3::hash(a) == blake3::hash(b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equality_holds_only_for_equal_bytes_whatever_the_lengths() {
+        assert!(constant_time_eq(
+            b"admin-token-0123456789",
+            b"admin-token-0123456789"
+        ));
+        assert!(!constant_time_eq(
+            b"admin-token-0123456789",
+            b"admin-token-012345678"
+        ));
+        assert!(!constant_time_eq(
+            b"admin-token-0123456789",
+            b"admin-token-0123456780"
+        ));
+        assert!(!constant_time_eq(b"", b"x"));
+        assert!(constant_time_eq(b"", b""));
+    }
 
     #[test]
     fn tokens_are_random_and_passwords_salted() {

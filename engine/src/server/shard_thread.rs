@@ -17,6 +17,8 @@ use crate::shard::Shard;
 
 /// Recent console lines kept per player for `GET /api/me`.
 const RECENT_CONSOLE: usize = 100;
+/// Commands run between two publishes at most.
+const COMMAND_BATCH: usize = 256;
 /// Recent errors kept per player.
 const RECENT_ERRORS: usize = 10;
 /// Tick-duration histogram bucket bounds, in seconds.
@@ -144,39 +146,60 @@ impl ShardThread {
         r
     }
 
-    fn handle(&mut self, command: Command) -> bool {
-        match command {
-            Command::Shutdown => return false,
-            // Publish before replying: a client acting on the reply (a new token, a new code
-            // version) must find it in the published state.
-            Command::Register {
-                name,
-                password,
-                reply,
-            } => {
-                let result = self.register(&name, password.as_deref());
-                self.publish_now(BTreeMap::new(), false);
-                let _ = reply.send(result);
+    /// Runs `first` and every command already queued behind it (up to [`COMMAND_BATCH`]), then
+    /// publishes once if any changed something, then replies: a client acting on the reply (a
+    /// new token, a new code version) must find it in the published state. One publish per
+    /// batch, and none for a failed command, so a flood of uploads or bad sign-ins cannot turn
+    /// into a flood of full publishes that starves the ticks. `false` on shutdown.
+    fn handle_batch(&mut self, first: Command) -> bool {
+        let mut replies: Vec<Box<dyn FnOnce()>> = Vec::new();
+        let mut changed = false;
+        let mut next = Some(first);
+        let mut running = true;
+        while let Some(command) = next.take() {
+            match command {
+                Command::Shutdown => {
+                    running = false;
+                    break;
+                }
+                Command::Register {
+                    name,
+                    password,
+                    reply,
+                } => {
+                    let result = self.register(&name, password.as_deref());
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::SignIn { name, reply } => {
+                    let result = self.sign_in(&name);
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::SetCode {
+                    player,
+                    code,
+                    reply,
+                } => {
+                    let result = self
+                        .shard
+                        .set_code(player, code)
+                        .map(|_| self.shard.code_version(player).unwrap_or(0));
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
             }
-            Command::SignIn { name, reply } => {
-                let result = self.sign_in(&name);
-                self.publish_now(BTreeMap::new(), false);
-                let _ = reply.send(result);
-            }
-            Command::SetCode {
-                player,
-                code,
-                reply,
-            } => {
-                let result = self
-                    .shard
-                    .set_code(player, code)
-                    .map(|_| self.shard.code_version(player).unwrap_or(0));
-                self.publish_now(BTreeMap::new(), false);
-                let _ = reply.send(result);
+            if replies.len() < COMMAND_BATCH {
+                next = self.commands.try_recv().ok();
             }
         }
-        true
+        if changed {
+            self.publish_now(BTreeMap::new(), false);
+        }
+        for reply in replies {
+            reply();
+        }
+        running
     }
 
     fn register(&mut self, name: &str, password: Option<&str>) -> Result<(PlayerId, String)> {
@@ -220,8 +243,8 @@ impl ShardThread {
         loop {
             let started = Instant::now();
             // Commands that arrived while we waited run before the tick.
-            while let Ok(c) = self.commands.try_recv() {
-                if !self.handle(c) {
+            if let Ok(c) = self.commands.try_recv() {
+                if !self.handle_batch(c) {
                     return self.shard;
                 }
             }
@@ -279,7 +302,7 @@ impl ShardThread {
                 }
                 match self.commands.recv_timeout(left) {
                     Ok(c) => {
-                        if !self.handle(c) {
+                        if !self.handle_batch(c) {
                             return self.shard;
                         }
                     }
