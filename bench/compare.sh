@@ -15,5 +15,5 @@ for k in a:
     print(f"{k:42} {x:>12.3f} {(y if y is not None else float('nan')):>12.3f} {ratio:>7}  {a[k]['unit']}")
 PY
 players=${PLAYERS:-1,10,100,500}
-cargo bench -q -p isoshard-engine --bench tick -- --players "$players"
+cargo bench -q -p isoshard-cli --bench tick -- --players "$players"
 (cd bench/isolated-vm && node --no-node-snapshot tick.js ../../target/bench/room_view.json --players "$players")

@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 if [ -f ../shared/v8/install.sh ]; then
   bash ../shared/v8/install.sh >/dev/null
 fi
-exec cargo run --release --quiet -p isoshard-engine --bin isoshard -- demo "$@"
+exec cargo run --release --quiet -p isoshard-cli --bin isoshard -- demo "$@"

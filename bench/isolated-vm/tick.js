@@ -1,5 +1,5 @@
 // Per-player tick overhead on isolated-vm@5, for comparison with `cargo bench -p
-// isoshard-engine --bench tick` (trivial bot). Per tick and player: copy the same room view
+// isoshard-cli --bench tick` (trivial bot). Per tick and player: copy the same room view
 // into the isolate (one ExternalCopy per tick, shared), run loop(view) under a timeout, and
 // collect intents through an ignored callback. Players run concurrently (async apply), as
 // isoshard runs them on its home threads.

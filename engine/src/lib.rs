@@ -1,5 +1,6 @@
-//! The shard: tick loop, player scheduling, persistence and the `isoshard` CLI's subcommands.
-//! The only crate that owns a tokio runtime, sled and the tracing subscriber.
+//! The shard: tick loop, player scheduling, persistence and what the `isoshard` CLI's
+//! subcommands run (the binary itself, its flags and the tracing subscriber are the `cli/`
+//! crate). The only library crate that uses tokio and sled.
 //!
 //! It is not the game rules (`world`), the JavaScript API (`player-api`) or the isolate layer
 //! (`scripting`); it wires them together.
