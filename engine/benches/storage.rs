@@ -1,13 +1,44 @@
 //! Durable storage costs with the sample bots: time of a flushed sled tick commit, and how much
 //! the database (and the replay recording) grow per 1,000 ticks.
 //!
-//! `cargo bench -p isoshard-engine --bench storage [-- --ticks N]`
+//! `cargo bench -p isoshard-engine --bench storage [-- --ticks N] [--hostile]`
+//!
+//! `--hostile` adds the two disk-amplification players of issue #15: one holding 1 MiB of
+//! Memory it reads but never changes, and one replacing its tick's intent with 1 000
+//! invalid maximum-size spawn intents (the `Array.prototype.push` hijack); `ONLY=big` or
+//! `ONLY=flood` adds just one of them.
 
 use std::path::Path;
 
-use isoshard_engine::{sample_bots, Shard, ShardOptions, SledStorage};
+use isoshard_engine::{sample_bots, CodeBundle, Shard, ShardOptions, SledStorage};
 use isoshard_replays::RecorderOptions;
 use isoshard_world::WorldConfig;
+
+const BIG_UNCHANGED_MEMORY: &str =
+    "module.exports.loop = function () { if (!Memory.big) Memory.big = 'x'.repeat(1 << 20); }";
+const INVALID_INTENT_FLOOD: &str = r#"
+const realPush = Array.prototype.push;
+module.exports.loop = function () {
+  Array.prototype.push = function (x) {
+    if (x && x.type === 'spawnCreep') {
+      const body = []; for (let j = 0; j < 50; j++) realPush.call(body, 'move');
+      for (let i = 0; i < 1000; i++) realPush.call(this, { type: 'spawnCreep', spawn: x.spawn, body, name: ('n' + i).padEnd(100, 'n') });
+      return this.length;
+    }
+    return realPush.apply(this, arguments);
+  };
+  try { Game.spawns.Spawn1.spawnCreep(['move'], 'f' + Game.time); } finally { Array.prototype.push = realPush; }
+};
+"#;
+
+fn bot(src: &str) -> CodeBundle {
+    CodeBundle::new(
+        [("main".to_string(), src.to_string())]
+            .into_iter()
+            .collect(),
+    )
+    .unwrap()
+}
 
 fn dir_size(p: &Path) -> u64 {
     std::fs::read_dir(p)
@@ -36,6 +67,7 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
+    let hostile = args.iter().any(|a| a == "--hostile");
     let dir = tempfile::tempdir().unwrap();
     let mut shard = Shard::create(
         ShardOptions {
@@ -55,6 +87,19 @@ fn main() {
     for (i, (_, code)) in sample_bots().into_iter().enumerate() {
         shard.add_player(&format!("p{i}"), code).unwrap();
     }
+    if hostile {
+        let only = std::env::var("ONLY").unwrap_or_default();
+        if only.is_empty() || only == "big" {
+            shard
+                .add_player("big-memory", bot(BIG_UNCHANGED_MEMORY))
+                .unwrap();
+        }
+        if only.is_empty() || only == "flood" {
+            shard
+                .add_player("flood", bot(INVALID_INTENT_FLOOD))
+                .unwrap();
+        }
+    }
     let sled_before = dir_size(&dir.path().join("shard.sled"));
     let replay_before = dir_size(&dir.path().join("replay"));
     let mut commits = Vec::new();
@@ -66,7 +111,7 @@ fn main() {
     let replay_after = dir_size(&dir.path().join("replay"));
     let per_k =
         |a: u64, b: u64| (b.saturating_sub(a)) as f64 / ticks as f64 * 1000.0 / (1 << 20) as f64;
-    println!("ticks: {ticks}");
+    println!("ticks: {ticks} hostile: {hostile}");
     println!("commit_ms_p50: {:.2}", commits[commits.len() / 2]);
     println!("commit_ms_p99: {:.2}", commits[commits.len() * 99 / 100]);
     println!(

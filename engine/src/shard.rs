@@ -94,8 +94,55 @@ struct PlayerState {
     code: Arc<CodeBundle>,
     memory: Arc<String>,
     budget: CpuBudget,
+    /// Memory and bucket as last written (`pstate/`): a tick writes a player's state only
+    /// when it differs, so an idle player or a large unchanged Memory costs no disk.
+    saved: SavedTickState,
     stats: PlayerStats,
     console: VecDeque<String>,
+}
+
+/// What `pstate/` holds for a player, shared with the live state (no copy).
+#[derive(Clone)]
+struct SavedTickState {
+    memory: Arc<String>,
+    budget: CpuBudget,
+}
+
+impl PlayerState {
+    fn new(account: PlayerAccount, code: CodeBundle, state: PlayerTickState) -> Self {
+        let memory = Arc::new(state.memory);
+        PlayerState {
+            crashes: VecDeque::new(),
+            account,
+            code: Arc::new(code),
+            saved: SavedTickState {
+                memory: memory.clone(),
+                budget: state.budget,
+            },
+            memory,
+            budget: state.budget,
+            stats: PlayerStats::default(),
+            console: VecDeque::new(),
+        }
+    }
+
+    /// The state to write if it changed since the last write.
+    fn unsaved_state(&self) -> Option<PlayerTickState> {
+        let unchanged =
+            Arc::ptr_eq(&self.memory, &self.saved.memory) && self.budget == self.saved.budget;
+        (!unchanged).then(|| PlayerTickState {
+            memory: (*self.memory).clone(),
+            budget: self.budget,
+        })
+    }
+
+    /// Marks the current state as written.
+    fn mark_saved(&mut self) {
+        self.saved = SavedTickState {
+            memory: self.memory.clone(),
+            budget: self.budget,
+        };
+    }
 }
 
 /// What a tick did.
@@ -240,18 +287,9 @@ impl Shard {
         }
         let mut shard = Self::assemble(world, stored.meta, storage, runtime)?;
         for p in stored.players {
-            shard.players.insert(
-                p.account.id,
-                PlayerState {
-                    crashes: VecDeque::new(),
-                    account: p.account,
-                    code: Arc::new(p.code),
-                    memory: Arc::new(p.state.memory),
-                    budget: p.state.budget,
-                    stats: PlayerStats::default(),
-                    console: VecDeque::new(),
-                },
-            );
+            shard
+                .players
+                .insert(p.account.id, PlayerState::new(p.account, p.code, p.state));
         }
         Ok(shard)
     }
@@ -485,18 +523,8 @@ impl Shard {
         let at = self.world.time();
         let name_owned = name.to_string();
         self.record(|r, _| r.player_added(at, &name_owned, id));
-        self.players.insert(
-            id,
-            PlayerState {
-                crashes: VecDeque::new(),
-                account,
-                code: Arc::new(code),
-                memory: Arc::new(state.memory),
-                budget: state.budget,
-                stats: PlayerStats::default(),
-                console: VecDeque::new(),
-            },
-        );
+        self.players
+            .insert(id, PlayerState::new(account, code, state));
         Ok(id)
     }
 

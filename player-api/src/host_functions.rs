@@ -13,7 +13,9 @@ use parking_lot::Mutex;
 use serde_json::{json, Value};
 
 use crate::error::Result;
-use crate::intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
+use crate::intent_wire::{
+    parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
+};
 use crate::room_map::RoomMapIndex;
 use crate::tick_shared::TickShared;
 
@@ -25,6 +27,10 @@ pub const MAX_CONSOLE_BYTES: usize = 64 << 10;
 pub(crate) struct Collected {
     pub intents: Vec<Intent>,
     pub rejected: usize,
+    /// Encoded bytes of the intents kept ([`MAX_INTENT_BYTES_PER_TICK`]).
+    pub intent_bytes: usize,
+    /// Intents dropped for the per-tick count or byte limit (also in `rejected`).
+    pub over_limit: usize,
     pub console: Vec<String>,
     pub console_bytes: usize,
     pub console_dropped: usize,
@@ -77,15 +83,12 @@ fn room_map(env: &HostEnv) -> Callback {
     })
 }
 
-/// `([intent…])`, ignored: parses and bounds the tick's intents.
+/// `([intent…])`, ignored: parses and bounds the tick's intents (count and encoded bytes,
+/// so a flood of intents cannot grow the shard's records without bound).
 fn intents(env: &HostEnv) -> Callback {
     let c = env.collected.clone();
     Callback::ignored(move |args| {
         let mut c = c.lock();
-        if c.intents.len() >= MAX_INTENTS_PER_TICK {
-            c.rejected += 1;
-            return;
-        }
         let Some(batch) = args.first().and_then(|a| a.to_json().ok()) else {
             c.rejected += 1;
             return;
@@ -97,12 +100,21 @@ fn intents(env: &HostEnv) -> Callback {
         for item in items {
             if c.intents.len() >= MAX_INTENTS_PER_TICK {
                 c.rejected += 1;
+                c.over_limit += 1;
                 continue;
             }
-            match parse_intent(item) {
-                Some(i) => c.intents.push(i),
-                None => c.rejected += 1,
+            let Some(intent) = parse_intent(item) else {
+                c.rejected += 1;
+                continue;
+            };
+            let bytes = record_bytes(&intent);
+            if c.intent_bytes + bytes > MAX_INTENT_BYTES_PER_TICK {
+                c.rejected += 1;
+                c.over_limit += 1;
+                continue;
             }
+            c.intent_bytes += bytes;
+            c.intents.push(intent);
         }
     })
 }

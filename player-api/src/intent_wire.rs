@@ -8,11 +8,15 @@ use std::fmt;
 
 use isoshard_world::{BodyPartKind, Intent, ObjectId, StructureKind};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Intents accepted per player per tick; the rest are dropped and counted.
 pub const MAX_INTENTS_PER_TICK: usize = 10_000;
+/// Encoded bytes of one player's intents per tick ([`record_bytes`]):
+/// what one player can add to the shard's records each tick. ~3 700 moves; Screeps' 0.2 CPU
+/// per intent keeps real bots far below that.
+pub const MAX_INTENT_BYTES_PER_TICK: usize = 128 * 1024;
 /// Parts in a creep body (Screeps' MAX_CREEP_SIZE).
 const MAX_BODY_PARTS: usize = 50;
 /// Bytes in a creep name.
@@ -228,6 +232,25 @@ fn body<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<BodyPartKind>, D::Error> 
     d.deserialize_seq(Body)
 }
 
+/// Bytes `intent` takes in the shard's records (MessagePack with field names, as
+/// `isoshard-engine` stores ticks), counted without allocating.
+pub fn record_bytes(intent: &Intent) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // A counter never fails to write and every intent serializes.
+    let _ = intent.serialize(&mut rmp_serde::Serializer::new(&mut count).with_struct_map());
+    count.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +301,25 @@ mod tests {
                 public: false
             })
         );
+    }
+
+    #[test]
+    fn record_bytes_is_the_stored_encoding_length() {
+        let intents = [
+            Intent::Move {
+                creep: ObjectId(7),
+                direction: 3,
+            },
+            Intent::SpawnCreep {
+                spawn: ObjectId(u64::MAX),
+                body: vec![BodyPartKind::Work; 50],
+                name: "n".repeat(MAX_NAME_BYTES),
+            },
+        ];
+        for intent in &intents {
+            let stored = rmp_serde::to_vec_named(intent).unwrap();
+            assert_eq!(record_bytes(intent), stored.len(), "{intent:?}");
+        }
     }
 
     #[test]

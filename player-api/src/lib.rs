@@ -36,7 +36,9 @@ mod tick_shared;
 pub use cpu_budget::CpuBudget;
 pub use error::{PlayerApiError, Result};
 pub use host_functions::MAX_CONSOLE_BYTES;
-pub use intent_wire::{parse_intent, MAX_INTENTS_PER_TICK};
+pub use intent_wire::{
+    parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
+};
 pub use player_runtime::{
     PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload, MAX_ERROR_BYTES,
     MAX_MEMORY_BYTES,

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::error::{PlayerApiError, Result};
 use crate::host_functions::{install_host_functions, Collected, HostEnv};
+use crate::intent_wire::{MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK};
 use crate::room_map::RoomMapIndex;
 use crate::tick_meta::{PlayerTickInput, TickMeta};
 use crate::tick_shared::TickShared;
@@ -398,6 +399,13 @@ impl TickFinisher {
             }
         }
         out.console = collected.console;
+        if collected.over_limit > 0 {
+            out.console.push(format!(
+                "[isoshard] {} intents over the per-tick limit ({MAX_INTENTS_PER_TICK} intents, {} KiB) were dropped",
+                collected.over_limit,
+                MAX_INTENT_BYTES_PER_TICK / 1024
+            ));
+        }
         if collected.console_dropped > 0 {
             out.console.push(format!(
                 "[isoshard] {} console lines over the per-tick limit were dropped",

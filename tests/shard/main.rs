@@ -4,6 +4,7 @@
 mod colony;
 mod contract;
 mod cpu_api;
+mod disk;
 mod hostile_players;
 mod map_api;
 mod persistence;

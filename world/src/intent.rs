@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::constants::ReturnCode;
 use crate::object::{BodyPartKind, ObjectId, PlayerId, StructureKind};
 
 /// One action a player asks for. Validated on the host; JavaScript-side checks are a courtesy.
@@ -119,5 +120,29 @@ impl IntentBatch {
 
     pub fn len(&self) -> usize {
         self.by_player.values().map(|v| v.len()).sum()
+    }
+
+    /// Only the intents `results` (a tick's return codes, in submission order) accepted.
+    ///
+    /// A rejected intent changes nothing, not even how later intents validate, so ticking the
+    /// accepted ones alone gives the same world: this is what a shard records, and a flood of
+    /// invalid intents costs no disk (`world/tests/determinism.rs` proves the equivalence).
+    pub fn accepted(self, results: &BTreeMap<PlayerId, Vec<ReturnCode>>) -> IntentBatch {
+        let mut by_player = BTreeMap::new();
+        for (player, intents) in self.by_player {
+            let Some(codes) = results.get(&player) else {
+                continue;
+            };
+            let kept: Vec<Intent> = intents
+                .into_iter()
+                .zip(codes)
+                .filter(|(_, code)| **code == ReturnCode::Ok)
+                .map(|(intent, _)| intent)
+                .collect();
+            if !kept.is_empty() {
+                by_player.insert(player, kept);
+            }
+        }
+        IntentBatch { by_player }
     }
 }

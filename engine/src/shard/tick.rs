@@ -18,7 +18,7 @@ use crate::storage::{PlayerTickState, TickCommit, TickRecord};
 /// What the players' outputs add up to.
 struct FoldedOutputs {
     batch: IntentBatch,
-    /// Memory and bucket of every player who ran, for the commit.
+    /// Memory and bucket of every player whose state changed, for the commit.
     states: Vec<(PlayerId, PlayerTickState)>,
     /// CPU time and outcome per player, for the summary.
     players: BTreeMap<PlayerId, (Duration, Option<OutcomeKind>)>,
@@ -57,7 +57,16 @@ impl Shard {
         timings.world_ns = world_started.elapsed().as_nanos() as u64;
         self.count_world_results(&outcome);
         let commit_started = Instant::now();
-        let record = self.commit(&outcome, folded.batch, &folded.states)?;
+        // Only accepted intents are recorded: a rejected one changes nothing, so replaying
+        // without it gives the same world (world/tests/determinism.rs), and a flood of
+        // invalid intents costs no disk.
+        let accepted = folded.batch.accepted(&outcome.results);
+        let record = self.commit(&outcome, accepted, &folded.states)?;
+        for (id, _) in &folded.states {
+            if let Some(p) = self.players.get_mut(id) {
+                p.mark_saved();
+            }
+        }
         timings.commit_ns = commit_started.elapsed().as_nanos() as u64;
         debug!(tick = outcome.tick, intents, "tick committed");
         // The recording is derived data: it follows the durable commit (and catches up from
@@ -143,14 +152,12 @@ impl Shard {
                 continue;
             }
             self.absorb(id, out, &mut folded.batch);
-            let p = &self.players[&id];
-            folded.states.push((
-                id,
-                PlayerTickState {
-                    memory: (*p.memory).clone(),
-                    budget: p.budget,
-                },
-            ));
+        }
+        // Every player, not only those who ran: a skipped tick changes the bucket too.
+        for (id, p) in &self.players {
+            if let Some(state) = p.unsaved_state() {
+                folded.states.push((*id, state));
+            }
         }
         folded
     }
@@ -251,7 +258,7 @@ impl Shard {
         if !ok {
             warn!(player = id.0, outcome = ?out.outcome, cpu_ms, "player tick did not complete");
         }
-        if let Some(m) = out.memory {
+        if let Some(m) = out.memory.filter(|m| *m != *p.memory) {
             p.memory = Arc::new(m);
         }
         for line in out.console {

@@ -8,10 +8,12 @@
 //! - `meta/config` → [`ShardMeta`] (rmp).
 //! - `meta/tick` → u64: the last committed tick.
 //! - `snap/<tick:u64>` → [`WorldSnapshot`] (rmp), every `snapshot_every` ticks and at creation.
-//! - `tick/<tick:u64>` → [`TickRecord`] (rmp): the intents applied and the resulting hash.
+//! - `tick/<tick:u64>` → [`TickRecord`] (rmp): the intents the world accepted (rejected ones
+//!   change nothing and are not kept) and the resulting hash.
 //! - `player/<id:u64>` → [`PlayerAccount`] (rmp): name, token hash, code version, suspension.
 //! - `code/<id:u64>` → [`CodeBundle`] (rmp): written on upload only.
-//! - `pstate/<id:u64>` → [`PlayerTickState`] (rmp): Memory and CPU bucket, written with ticks.
+//! - `pstate/<id:u64>` → [`PlayerTickState`] (rmp): Memory and CPU bucket, written with the
+//!   tick that changed them (an unchanged player writes nothing).
 //!
 //! Beside the tree, `DATA/shard.marker` (`marker.rs`) says a shard lives here and the last tick
 //! committed durably: an empty store, a missing tick or a missing player next to it is damage
@@ -86,6 +88,7 @@ pub struct PlayerRecord {
 pub struct TickRecord {
     /// Game time after the tick.
     pub tick: u64,
+    /// The accepted intents ([`IntentBatch::accepted`]).
     pub intents: IntentBatch,
     pub state_hash: StateHash,
 }

@@ -65,9 +65,9 @@ pub(super) fn guarded<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T>
 
 /// Opens the database and its tree without changing anything.
 ///
-/// A lock held by this process is waited for up to a second: sled's I/O pool may still hold
-/// the files of a database just dropped (`fsck` reopens what it checked). Another process's
-/// lock stays an error.
+/// A lock held by this process is waited for up to five seconds: sled's I/O pool may still
+/// hold the files of a database just dropped (`fsck` reopens what it checked), and on a loaded
+/// host letting go takes over a second. Another process's lock stays an error.
 pub(super) fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
     let mut attempts = 0;
     let db = loop {
@@ -83,7 +83,7 @@ pub(super) fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
                 })
         });
         match opened {
-            Err(EngineError::Io { .. }) if attempts < 50 => {
+            Err(EngineError::Io { .. }) if attempts < 250 => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
