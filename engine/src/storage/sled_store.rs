@@ -76,7 +76,11 @@ pub(super) fn open_tree(dir: &Path) -> Result<(sled::Db, sled::Tree)> {
                 .path(dir.join("shard.sled"))
                 .open()
                 .map_err(|e| match e {
-                    sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                    // sled reports a held lock as `Other` with this text (config.rs).
+                    sled::Error::Io(io)
+                        if io.kind() == std::io::ErrorKind::WouldBlock
+                            || io.to_string().contains("could not acquire lock") =>
+                    {
                         EngineError::io("the store is locked")(io)
                     }
                     e => sled_error(dir, e),
