@@ -23,7 +23,7 @@ use isoshard_world::{GameWorld, PlayerInfo, WorldSnapshot};
 
 use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
-use super::sled_store::{format_of, guarded, insert_player, key, open_tree, sled_error};
+use super::sled_store::{damaged, format_of, guarded, insert_player, key, open_tree, sled_error};
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
     STORAGE_FORMAT_VERSION,
@@ -399,9 +399,14 @@ fn roll_back(dir: &Path) -> Result<Vec<String>> {
     guarded(dir, || {
         let mut ignored = Vec::new();
         let s = survey(dir, &tree, &mut ignored)?;
-        let meta = s.meta.clone().expect("checked: settings readable");
-        let world =
-            newest_intact(dir, &tree, &s, &mut ignored)?.expect("checked: a snapshot restores");
+        // The check found both; if the files changed since, stop instead of guessing.
+        let changed = |what: &str| damaged(dir, format!("{what} since the check; run fsck again"));
+        let meta = s
+            .meta
+            .clone()
+            .ok_or_else(|| changed("the settings became unreadable"))?;
+        let world = newest_intact(dir, &tree, &s, &mut ignored)?
+            .ok_or_else(|| changed("no snapshot restores"))?;
         let through = world.time();
         let mut repairs = Vec::new();
         let mut batch = sled::Batch::default();
