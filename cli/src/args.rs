@@ -119,6 +119,39 @@ pub struct ServeArgs {
     /// isolate then has an OS thread of its own.
     #[arg(long)]
     pub inspect: Option<SocketAddr>,
+    #[command(flatten)]
+    pub limits: ServeLimitArgs,
+}
+
+/// What one client may do (`serve`); over a limit requests get 429 or the connection is
+/// refused.
+#[derive(Args)]
+pub struct ServeLimitArgs {
+    /// Open HTTP connections at most.
+    #[arg(long, default_value_t = 512)]
+    pub max_connections: usize,
+    /// Open HTTP connections, and open streams, per client address at most.
+    #[arg(long, default_value_t = 64)]
+    pub max_connections_per_client: usize,
+    /// Open `/api/stream` WebSockets at most.
+    #[arg(long, default_value_t = 1024)]
+    pub max_streams: usize,
+    /// Seconds a client has to send a request head (and to start the next one on a kept-alive
+    /// connection); also the idle timeout.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_s: u64,
+    /// Seconds a client has to send a request body.
+    #[arg(long, default_value_t = 30)]
+    pub body_timeout_s: u64,
+    /// Sign-in attempts per client address per minute, and wrong passwords per account.
+    #[arg(long, default_value_t = 20)]
+    pub sign_ins_per_minute: u32,
+    /// Registrations per client address per minute (admin-token registrations are exempt).
+    #[arg(long, default_value_t = 5)]
+    pub registrations_per_minute: u32,
+    /// Code uploads per player per minute.
+    #[arg(long, default_value_t = 30)]
+    pub uploads_per_minute: u32,
 }
 
 #[derive(Args)]

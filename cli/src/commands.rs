@@ -56,6 +56,19 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         runners: args.isolation.runners(Isolation::Process),
         replay_keep_ticks: args.replay_keep_ticks,
         inspect: args.inspect,
+        http: isoshard_engine::server::HttpLimits {
+            max_connections: args.limits.max_connections.max(1),
+            max_per_client: args.limits.max_connections_per_client.max(1),
+            header_timeout: Duration::from_secs(args.limits.header_timeout_s.max(1)),
+            body_timeout: Duration::from_secs(args.limits.body_timeout_s.max(1)),
+            ..Default::default()
+        },
+        max_streams: args.limits.max_streams.max(1),
+        rate_limits: isoshard_engine::server::RateLimits {
+            sign_ins_per_minute: args.limits.sign_ins_per_minute,
+            registrations_per_minute: args.limits.registrations_per_minute,
+            uploads_per_minute: args.limits.uploads_per_minute,
+        },
     };
     let runtime = match tokio_runtime() {
         Ok(r) => r,

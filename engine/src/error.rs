@@ -30,6 +30,10 @@ pub enum EngineError {
         dir: std::path::PathBuf,
         problem: String,
     },
+    /// Tick `tick` ran but its commit failed and is being retried: nothing outside a tick
+    /// is written until it lands. Transient: the same request later succeeds.
+    #[error("storage is failing: tick {tick} is not committed yet and is being retried; try again shortly")]
+    CommitPending { tick: u64 },
     /// A recording could not be written or read.
     #[error("recording: {0}")]
     Replay(#[from] isoshard_replays::ReplayError),

@@ -188,6 +188,8 @@ pub struct Shard {
     shared: Arc<TickShared>,
     recorder: Option<Recorder>,
     runtime: PlayerRuntimeOptions,
+    /// A tick the world ran whose commit failed; the next [`Shard::tick`] retries it.
+    pending: Option<tick::PendingTick>,
 }
 
 /// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}}` for the player runtimes.
@@ -248,6 +250,7 @@ impl Shard {
             shared,
             recorder: None,
             runtime: runtime_options,
+            pending: None,
         })
     }
 
@@ -363,20 +366,40 @@ impl Shard {
         token_hash: Option<String>,
         password_hash: Option<String>,
     ) -> Result<()> {
+        self.writable()?;
         let p = self
             .players
             .get_mut(&player)
             .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        let mut record = p.record();
         if let Some(t) = token_hash {
-            p.account.token_hashes.push(t);
-            let excess = p.account.token_hashes.len().saturating_sub(10);
-            p.account.token_hashes.drain(..excess);
+            record.account.token_hashes.push(t);
+            let excess = record.account.token_hashes.len().saturating_sub(10);
+            record.account.token_hashes.drain(..excess);
         }
         if password_hash.is_some() {
-            p.account.password_hash = password_hash;
+            record.account.password_hash = password_hash;
         }
-        let record = p.record();
-        self.storage.save_player(&record)
+        // Stored first: a failed write changes nothing here either.
+        self.storage.save_player(&record)?;
+        p.account = record.account;
+        Ok(())
+    }
+
+    /// Refuses writes outside a tick while a tick's commit is failing: the world in memory is
+    /// then ahead of the store, and a snapshot or account written now would not match it.
+    fn writable(&self) -> Result<()> {
+        match &self.pending {
+            Some(p) => Err(EngineError::CommitPending {
+                tick: p.record.tick,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The tick whose commit failed and is being retried, if any.
+    pub fn pending_commit(&self) -> Option<u64> {
+        self.pending.as_ref().map(|p| p.record.tick)
     }
 
     /// Runs `f` on the recorder; a failure stops recording (logged), never the shard.
@@ -463,36 +486,62 @@ impl Shard {
     /// Adds a player with code; they play from the next tick.
     ///
     /// # Errors
-    /// World errors (name taken, no free room), storage failures.
+    /// World errors (name taken, no free room), storage failures (then nothing changed).
     pub fn add_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
-        let id = self.add_one_player(name, code)?;
-        // Adding a player changes the world: snapshot so recovery starts from it.
-        self.storage.save_snapshot(&self.world.snapshot())?;
-        Ok(id)
+        let ids = self.add_players(vec![(name.to_string(), code)])?;
+        Ok(ids[0])
     }
 
     /// Adds players with their code, in order; they play from the next tick. One world
-    /// snapshot covers them all: a snapshot holds every room's terrain (megabytes on a large
-    /// map), so writing one per player made adding 500 players take most of a minute.
+    /// snapshot covers them all and is written with their accounts in one atomic write: a
+    /// snapshot holds every room's terrain (megabytes on a large map), so writing one per
+    /// player made adding 500 players take most of a minute.
     ///
     /// # Errors
-    /// World errors (name taken, no free room), storage failures. Players added before the
-    /// failing one stay added (and snapshotted).
+    /// World errors (name taken, no free room): players before the failing one stay added.
+    /// Storage failures: nothing changed (the world is restored to before the call).
     pub fn add_players(&mut self, players: Vec<(String, CodeBundle)>) -> Result<Vec<PlayerId>> {
-        let mut ids = Vec::with_capacity(players.len());
+        self.writable()?;
+        let before = self.world.snapshot();
+        let mut added = Vec::with_capacity(players.len());
         let mut failure = None;
         for (name, code) in players {
-            match self.add_one_player(&name, code) {
-                Ok(id) => ids.push(id),
+            match self.world.add_player(&name) {
+                Ok(id) => added.push(PlayerRecord {
+                    account: PlayerAccount {
+                        id,
+                        name,
+                        code_version: 1,
+                        token_hashes: Vec::new(),
+                        password_hash: None,
+                        suspended: None,
+                    },
+                    code,
+                    state: PlayerTickState {
+                        memory: String::new(),
+                        budget: CpuBudget::new(self.meta.cpu_limit_ms),
+                    },
+                }),
                 Err(e) => {
-                    failure = Some(e);
+                    failure = Some(EngineError::from(e));
                     break;
                 }
             }
         }
-        if !ids.is_empty() {
+        if !added.is_empty() {
             // Adding players changes the world: snapshot so recovery starts from it.
-            self.storage.save_snapshot(&self.world.snapshot())?;
+            if let Err(e) = self.storage.save_snapshot(&self.world.snapshot(), &added) {
+                self.world = GameWorld::restore(before)?;
+                return Err(e);
+            }
+        }
+        let at = self.world.time();
+        let ids = added.iter().map(|p| p.account.id).collect();
+        for p in added {
+            let id = p.account.id;
+            self.record(|r, _| r.player_added(at, &p.account.name, id));
+            self.players
+                .insert(id, PlayerState::new(p.account, p.code, p.state));
         }
         match failure {
             Some(e) => Err(e),
@@ -500,50 +549,27 @@ impl Shard {
         }
     }
 
-    /// Adds one player to the world, storage and the replay; the caller snapshots.
-    fn add_one_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
-        let id = self.world.add_player(name)?;
-        let account = PlayerAccount {
-            id,
-            name: name.to_string(),
-            code_version: 1,
-            token_hashes: Vec::new(),
-            password_hash: None,
-            suspended: None,
-        };
-        let state = PlayerTickState {
-            memory: String::new(),
-            budget: CpuBudget::new(self.meta.cpu_limit_ms),
-        };
-        self.storage.save_player(&PlayerRecord {
-            account: account.clone(),
-            code: code.clone(),
-            state: state.clone(),
-        })?;
-        let at = self.world.time();
-        let name_owned = name.to_string();
-        self.record(|r, _| r.player_added(at, &name_owned, id));
-        self.players
-            .insert(id, PlayerState::new(account, code, state));
-        Ok(id)
-    }
-
     /// Replaces a player's code; a global reset happens on their next tick (Memory is kept).
     ///
     /// # Errors
     /// [`EngineError::UnknownPlayer`], storage failures.
     pub fn set_code(&mut self, player: PlayerId, code: CodeBundle) -> Result<()> {
+        self.writable()?;
         let p = self
             .players
             .get_mut(&player)
             .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
-        p.account.code_version += 1;
-        p.account.suspended = None;
-        p.code = Arc::new(code);
-        let record = p.record();
+        let mut record = p.record();
+        record.account.code_version += 1;
+        record.account.suspended = None;
+        record.code = code;
+        // Stored first: a failed write leaves the old code running, as the reply says.
         self.storage.save_player(&record)?;
+        let hash = record.code.hash();
+        p.account = record.account;
+        p.code = Arc::new(record.code);
         self.host.reset(player);
-        let (at, hash) = (self.world.time(), record.code.hash());
+        let at = self.world.time();
         self.record(|r, _| r.code_changed(at, player, &hash));
         Ok(())
     }

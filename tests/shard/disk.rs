@@ -45,8 +45,8 @@ impl ShardStorage for LoggedStorage {
         });
         self.inner.commit_tick(commit)
     }
-    fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()> {
-        self.inner.save_snapshot(snapshot)
+    fn save_snapshot(&mut self, snapshot: &WorldSnapshot, added: &[PlayerRecord]) -> Result<()> {
+        self.inner.save_snapshot(snapshot, added)
     }
     fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>> {
         self.inner.tick_record(tick)

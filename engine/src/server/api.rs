@@ -2,11 +2,11 @@
 //! WebSocket stream, Prometheus metrics and the web viewer.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -20,7 +20,11 @@ use tokio::sync::{broadcast, oneshot, watch};
 use crate::code_bundle::{CodeBundle, MAX_CODE_BYTES};
 use crate::error::EngineError;
 use crate::server::auth::{constant_time_eq, password_matches, token_hash};
-use crate::server::shard_thread::{AccountView, Announcement, Command, Published, TICK_BUCKETS};
+use crate::server::rate_limits::{Limited, Limiters};
+use crate::server::shard_thread::{
+    AccountView, Announcement, Command, Health, Published, TICK_BUCKETS,
+};
+use crate::server::stream::StreamSlots;
 
 /// Largest request body accepted (code uploads are checked against 5 MiB of source after).
 pub const MAX_BODY: usize = MAX_CODE_BYTES + (1 << 20);
@@ -28,8 +32,14 @@ pub const MAX_BODY: usize = MAX_CODE_BYTES + (1 << 20);
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub published: watch::Receiver<Published>,
+    pub health: watch::Receiver<Health>,
     pub announce: broadcast::Sender<Announcement>,
-    pub commands: std::sync::mpsc::Sender<Command>,
+    /// Bounded: a full queue answers 503 instead of growing.
+    pub commands: std::sync::mpsc::SyncSender<Command>,
+    /// Becomes true when the server is shutting down (streams close).
+    pub stopping: watch::Receiver<bool>,
+    pub streams: Arc<StreamSlots>,
+    pub limits: Arc<Limiters>,
     pub open_registration: bool,
     pub admin_token: Option<Arc<str>>,
     /// The DevTools endpoint, when `--inspect` is on.
@@ -37,22 +47,54 @@ pub(crate) struct AppState {
 }
 
 /// A JSON error with a status; never a 5xx for client mistakes.
-pub(crate) struct ApiError(StatusCode, String);
+pub(crate) struct ApiError {
+    status: StatusCode,
+    message: String,
+    /// Seconds for `Retry-After` (rate limits, a failing commit).
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl From<Limited> for ApiError {
+    fn from(l: Limited) -> Self {
+        let secs = l.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: format!("too many {} attempts; try again in {secs} s", l.what),
+            retry_after: Some(secs),
+        }
+    }
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": self.1 }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": self.message }))).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
+        response
     }
 }
 
 fn bad(msg: impl Into<String>) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, msg.into())
+    ApiError::new(StatusCode::BAD_REQUEST, msg.into())
 }
 
 fn unauthorized() -> ApiError {
-    ApiError(
+    ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "missing or invalid credentials".into(),
+        "missing or invalid credentials",
     )
 }
 
@@ -69,7 +111,7 @@ impl AppState {
 
     /// The caller's account: `Authorization: Bearer`, `X-Token` (+ optional `X-Username`), or
     /// HTTP Basic with name and password.
-    fn caller(&self, headers: &HeaderMap, query_token: Option<&str>) -> ApiResult<AccountView> {
+    pub(crate) fn caller(&self, headers: &HeaderMap, query_token: Option<&str>) -> ApiResult<AccountView> {
         let p = self.now();
         let by_token = |token: &str| -> Option<AccountView> {
             let h = token_hash(token);
@@ -93,11 +135,13 @@ impl AppState {
                     .map_err(|_| unauthorized())?;
                 let text = String::from_utf8(decoded).map_err(|_| unauthorized())?;
                 let (name, password) = text.split_once(':').ok_or_else(unauthorized)?;
+                self.limits.sign_in(None, name)?;
                 let acct = p.accounts.get(name).ok_or_else(unauthorized)?;
                 let stored = acct.password_hash.as_deref().ok_or_else(unauthorized)?;
                 return if password_matches(stored, password) {
                     Ok(acct.clone())
                 } else {
+                    self.limits.wrong_password(name);
                     Err(unauthorized())
                 };
             }
@@ -124,31 +168,40 @@ impl AppState {
         make: impl FnOnce(oneshot::Sender<crate::error::Result<T>>) -> Command,
     ) -> ApiResult<T> {
         let (tx, rx) = oneshot::channel();
-        self.commands.send(make(tx)).map_err(|_| {
-            ApiError(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "shard is shutting down".into(),
-            )
+        self.commands.try_send(make(tx)).map_err(|e| match e {
+            std::sync::mpsc::TrySendError::Full(_) => ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: "the shard is busy; try again shortly".into(),
+                retry_after: Some(1),
+            },
+            std::sync::mpsc::TrySendError::Disconnected(_) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shard is shutting down")
+            }
         })?;
         match rx.await {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(match e {
-                EngineError::World(w) => ApiError(StatusCode::CONFLICT, w.to_string()),
+                EngineError::World(w) => ApiError::new(StatusCode::CONFLICT, w.to_string()),
                 EngineError::InvalidCode(m) | EngineError::Usage(m) => bad(m),
                 EngineError::UnknownPlayer(m) => {
-                    ApiError(StatusCode::NOT_FOUND, format!("unknown player {m}"))
+                    ApiError::new(StatusCode::NOT_FOUND, format!("unknown player {m}"))
                 }
-                other => ApiError(StatusCode::SERVICE_UNAVAILABLE, other.to_string()),
+                e @ EngineError::CommitPending { .. } => ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: e.to_string(),
+                    retry_after: Some(5),
+                },
+                other => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, other.to_string()),
             }),
-            Err(_) => Err(ApiError(
+            Err(_) => Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "shard is shutting down".into(),
+                "shard is shutting down",
             )),
         }
     }
 }
 
-pub(crate) fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
     Router::new()
         .route("/", get(crate::web::live_page))
         .route("/room_canvas.js", get(crate::web::room_canvas_js))
@@ -159,16 +212,19 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/world", get(world))
         .route("/api/rooms/{name}", get(room))
         .route("/api/rooms/{name}/terrain", get(terrain))
-        .route("/api/stream", get(stream))
+        .route("/api/stream", get(super::stream::stream))
+        .route("/api/health", get(health))
         .route("/metrics", get(metrics))
         .route("/api/version", get(version))
         .route("/api/auth/signin", post(signin))
         .route("/api/auth/me", get(auth_me))
         .route("/api/user/code", post(post_user_code).get(get_user_code))
-        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such endpoint".into()) })
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         // Refuses on Content-Length before reading (413), and caps chunked bodies too.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(DefaultBodyLimit::disable())
+        // A body trickled in slower than this is cut off (the handler answers 400).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
         .with_state(state)
 }
 
@@ -178,19 +234,27 @@ struct RegisterBody {
     password: Option<String>,
 }
 
-async fn register(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    if !s.open_registration {
-        let given = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|a| a.strip_prefix("Bearer "));
-        let ok = matches!((&s.admin_token, given), (Some(admin), Some(g)) if constant_time_eq(admin.as_bytes(), g.trim().as_bytes()));
-        if !ok {
-            return Err(ApiError(
-                StatusCode::FORBIDDEN,
-                "registration is closed; an admin token is required".into(),
-            ));
-        }
+async fn register(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.strip_prefix("Bearer "));
+    let admin = matches!((&s.admin_token, given), (Some(admin), Some(g)) if constant_time_eq(admin.as_bytes(), g.trim().as_bytes()));
+    // Open registration is limited per address, so one client cannot take every free room;
+    // the operator's own registrations are not.
+    if !s.open_registration && !admin {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "registration is closed; an admin token is required",
+        ));
+    }
+    if !admin {
+        s.limits.register(Some(peer.ip()))?;
     }
     let body: RegisterBody = parse(&body)?;
     let (player, token) = s
@@ -225,6 +289,7 @@ fn modules_of(body: CodeBody) -> ApiResult<CodeBundle> {
 }
 
 async fn set_code(s: &AppState, player: PlayerId, code: CodeBundle) -> ApiResult<u64> {
+    s.limits.upload(player.0)?;
     s.command(|reply| Command::SetCode {
         player,
         code,
@@ -275,7 +340,7 @@ async fn room(State(s): State<AppState>, Path(name): Path<String>) -> ApiResult 
         .get(&name)
         .cloned()
         .map(Json)
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("unknown room {name:?}")))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("unknown room {name:?}")))
 }
 
 async fn terrain(State(s): State<AppState>, Path(name): Path<String>) -> ApiResult {
@@ -283,68 +348,39 @@ async fn terrain(State(s): State<AppState>, Path(name): Path<String>) -> ApiResu
     p.terrain
         .get(&name)
         .map(|t| Json(json!({ "room": name, "terrain": t })))
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("unknown room {name:?}")))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("unknown room {name:?}")))
 }
 
-#[derive(Deserialize)]
-struct StreamQuery {
-    token: Option<String>,
-}
-
-async fn stream(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<StreamQuery>,
-    ws: WebSocketUpgrade,
-) -> Response {
-    // Browsers cannot set headers on a WebSocket: a `?token=` query authenticates too. Room
-    // data is public; console lines go only to their owner.
-    let me = if headers.contains_key("authorization")
-        || headers.contains_key("x-token")
-        || q.token.is_some()
-    {
-        match s.caller(&headers, q.token.as_deref()) {
-            Ok(a) => Some(a.id),
-            Err(e) => return e.into_response(),
-        }
+/// 200 while ticks commit, 503 with the failing tick, attempts and error while a commit is
+/// failing (load balancers and service managers read the status).
+async fn health(State(s): State<AppState>) -> Response {
+    let h = s.health.borrow().clone();
+    let status = if h.failing.is_some() {
+        StatusCode::SERVICE_UNAVAILABLE
     } else {
-        None
+        StatusCode::OK
     };
-    let rx = s.announce.subscribe();
-    ws.on_upgrade(move |socket| stream_ticks(socket, rx, me))
-}
-
-async fn stream_ticks(
-    mut socket: WebSocket,
-    mut rx: broadcast::Receiver<Announcement>,
-    me: Option<u32>,
-) {
-    loop {
-        match rx.recv().await {
-            Ok(a) => {
-                let p = a.published;
-                let mut msg = json!({ "tick": p.tick, "state_hash": p.state_hash, "changed_rooms": p.changed_rooms });
-                if let Some(id) = me {
-                    msg["console"] = json!(p.console.get(&id).cloned().unwrap_or_default());
-                }
-                if socket
-                    .send(Message::Text(msg.to_string().into()))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-            }
-            Err(broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(broadcast::error::RecvError::Closed) => return,
-        }
-    }
+    let mut body = serde_json::to_value(&h).unwrap_or_default();
+    body["ok"] = json!(h.failing.is_none());
+    body["tick"] = json!(s.published.borrow().tick);
+    (status, Json(body)).into_response()
 }
 
 async fn metrics(State(s): State<AppState>) -> Response {
     let p = s.now();
     let m = &p.metrics;
     let mut out = String::new();
+    {
+        let h = s.health.borrow();
+        out.push_str(&format!(
+            "# HELP isoshard_commit_failures_total Tick commits that failed (each is retried).\n# TYPE isoshard_commit_failures_total counter\nisoshard_commit_failures_total {}\n",
+            h.commit_failures
+        ));
+        out.push_str(&format!(
+            "# HELP isoshard_commit_failing 1 while a tick's commit is failing and being retried.\n# TYPE isoshard_commit_failing gauge\nisoshard_commit_failing {}\n",
+            u8::from(h.failing.is_some())
+        ));
+    }
     out.push_str("# HELP isoshard_tick_duration_seconds Wall time of a tick, commit included.\n# TYPE isoshard_tick_duration_seconds histogram\n");
     for (i, b) in TICK_BUCKETS.iter().enumerate() {
         out.push_str(&format!(
@@ -406,12 +442,18 @@ struct SignIn {
     password: String,
 }
 
-async fn signin(State(s): State<AppState>, body: Bytes) -> ApiResult {
+async fn signin(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> ApiResult {
     let body: SignIn = parse(&body)?;
+    s.limits.sign_in(Some(peer.ip()), &body.email)?;
     let p = s.now();
     let acct = p.accounts.get(&body.email).ok_or_else(unauthorized)?;
     let stored = acct.password_hash.as_deref().ok_or_else(unauthorized)?;
     if !password_matches(stored, &body.password) {
+        s.limits.wrong_password(&body.email);
         return Err(unauthorized());
     }
     let name = acct.name.clone();

@@ -6,7 +6,13 @@
 
 pub(crate) mod api;
 pub(crate) mod auth;
+pub(crate) mod http_serve;
+pub(crate) mod rate_limits;
 pub(crate) mod shard_thread;
+pub(crate) mod stream;
+
+pub use http_serve::HttpLimits;
+pub use rate_limits::RateLimits;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,7 +50,39 @@ pub struct ServeOptions {
     /// Serve the Chrome DevTools Protocol here: each player may attach to their own isolate
     /// (`ws://ADDR/ws/player-NAME?token=TOKEN`). Needs in-process players (`runners: None`).
     pub inspect: Option<SocketAddr>,
+    /// Connection caps and timeouts.
+    pub http: HttpLimits,
+    /// Open `/api/stream` WebSockets at most (per client: `http.max_per_client`).
+    pub max_streams: usize,
+    /// Per-client rate limits.
+    pub rate_limits: RateLimits,
 }
+
+impl Default for ServeOptions {
+    /// A new 5×5 shard in `./isoshard-data` on 127.0.0.1:21025, one tick a second, players
+    /// in runner processes, closed registration.
+    fn default() -> Self {
+        ServeOptions {
+            data: PathBuf::from("isoshard-data"),
+            bind: SocketAddr::from(([127, 0, 0, 1], 21025)),
+            tick: Duration::from_secs(1),
+            preloads: Vec::new(),
+            admin_token_file: None,
+            open_registration: false,
+            world: WorldConfig::default(),
+            cpu_limit_ms: 100,
+            runners: Some(crate::runner::ProcessHostOptions::default()),
+            replay_keep_ticks: None,
+            inspect: None,
+            http: HttpLimits::default(),
+            max_streams: 1024,
+            rate_limits: RateLimits::default(),
+        }
+    }
+}
+
+/// Commands waiting for the shard thread at most; more get 503 (busy).
+const COMMAND_QUEUE: usize = 1024;
 
 fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
     Ok(PlayerRuntimeOptions {
@@ -125,23 +163,33 @@ pub async fn serve_on(
         None => None,
     };
     tracing::info!(tick = shard.time(), resumed = existing, "shard ready");
-    let (command_tx, command_rx) = std::sync::mpsc::channel();
-    let (announce_tx, _) = broadcast::channel(64);
+    let (command_tx, command_rx) = std::sync::mpsc::sync_channel(COMMAND_QUEUE);
+    let (announce_tx, _) = broadcast::channel(stream::ANNOUNCE_QUEUE);
+    let (health_tx, health_rx) = watch::channel(shard_thread::Health {
+        committed_tick: shard.time(),
+        ..Default::default()
+    });
     let shard_thread = ShardThread::new(
         shard,
         options.tick,
         command_rx,
         publish_tx,
         announce_tx.clone(),
+        health_tx,
     );
     let shard_handle = std::thread::Builder::new()
         .name("isoshard-shard".into())
         .spawn(move || shard_thread.run())
         .map_err(EngineError::io("cannot start the shard thread"))?;
+    let (stopping_tx, stopping_rx) = watch::channel(false);
     let state = AppState {
         published: publish_rx,
+        health: health_rx,
         announce: announce_tx,
         commands: command_tx.clone(),
+        stopping: stopping_rx,
+        streams: stream::StreamSlots::new(options.max_streams, options.http.max_per_client),
+        limits: Arc::new(rate_limits::Limiters::new(options.rate_limits)),
         open_registration: options.open_registration,
         admin_token,
         inspector: inspector.as_ref().map(|e| e.addr()),
@@ -152,19 +200,30 @@ pub async fn serve_on(
     // Printed once the shard is ready; tools and tests read this line to find the port.
     tracing::info!(%local, "listening");
     eprintln!("isoshard serving on http://{local}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(EngineError::io("the HTTP server failed"))?;
-    // Finish the current tick, then stop; the shard flushes on drop.
-    let _ = command_tx.send(Command::Shutdown);
-    let shard = tokio::task::spawn_blocking(move || shard_handle.join())
+    let app = router(state, options.http.body_timeout);
+    http_serve::serve_http(listener, app, options.http, async move {
+        shutdown.await;
+        // Streams send their Close frames while the connections wind down.
+        let _ = stopping_tx.send(true);
+    })
+    .await;
+    // Finish the current tick, then stop; the shard flushes on drop. (A full queue makes
+    // this wait for the shard thread to take a command, which it does between attempts.)
+    let shard = tokio::task::spawn_blocking(move || {
+        let _ = command_tx.send(Command::Shutdown);
+        shard_handle.join()
+    })
         .await
         .map_err(|_| EngineError::ThreadPanicked("shard join"))?
         .map_err(|_| EngineError::ThreadPanicked("shard"))?;
+    let pending = shard.pending_commit();
     tracing::info!(tick = shard.time(), "shard stopped");
     drop(shard);
-    Ok(())
+    match pending {
+        // Stopping loudly: the operator must know the last tick was not kept.
+        Some(tick) => Err(EngineError::CommitPending { tick }),
+        None => Ok(()),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what operators and service managers send).

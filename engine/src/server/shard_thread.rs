@@ -15,12 +15,51 @@ use crate::error::{EngineError, Result};
 use crate::server::auth::{new_token, password_hash, token_hash};
 use crate::shard::Shard;
 
-/// Recent console lines kept per player for `GET /api/me`.
+/// Recent console lines kept per player for `GET /api/me`, at most this many and this many
+/// bytes (the oldest go first).
 const RECENT_CONSOLE: usize = 100;
+const RECENT_CONSOLE_BYTES: usize = 64 * 1024;
 /// Commands run between two publishes at most.
 const COMMAND_BATCH: usize = 256;
-/// Recent errors kept per player.
+/// Recent errors kept per player (each already cut to 8 KiB by the player runtime).
 const RECENT_ERRORS: usize = 10;
+const RECENT_ERRORS_BYTES: usize = 80 * 1024;
+
+/// A player's newest lines, bounded in count and bytes, with a shared copy for publishing:
+/// a publish hands out the same `Arc` until a line arrives, instead of cloning every
+/// player's lines every tick.
+#[derive(Default)]
+struct RecentLines {
+    lines: VecDeque<String>,
+    bytes: usize,
+    shared: Option<Arc<[String]>>,
+}
+
+impl RecentLines {
+    fn push(&mut self, line: String, max_lines: usize, max_bytes: usize) {
+        self.bytes += line.len();
+        self.lines.push_back(line);
+        while self.lines.len() > max_lines || (self.bytes > max_bytes && self.lines.len() > 1) {
+            if let Some(old) = self.lines.pop_front() {
+                self.bytes -= old.len();
+            }
+        }
+        self.shared = None;
+    }
+
+    fn last(&self) -> Option<&String> {
+        self.lines.back()
+    }
+
+    fn shared(&mut self) -> Arc<[String]> {
+        self.shared
+            .get_or_insert_with(|| self.lines.iter().cloned().collect())
+            .clone()
+    }
+}
+/// First wait before retrying a failed commit; it doubles up to [`COMMIT_RETRY_MAX`].
+const COMMIT_RETRY_FIRST: Duration = Duration::from_millis(50);
+const COMMIT_RETRY_MAX: Duration = Duration::from_secs(5);
 /// Tick-duration histogram bucket bounds, in seconds.
 pub const TICK_BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
 
@@ -61,8 +100,8 @@ pub struct AccountView {
     pub heap_bytes: u64,
     pub controller_level: u8,
     pub creeps: usize,
-    pub last_errors: Vec<String>,
-    pub console: Vec<String>,
+    pub last_errors: Arc<[String]>,
+    pub console: Arc<[String]>,
     #[serde(skip)]
     pub memory: Arc<String>,
     pub suspended: Option<String>,
@@ -94,10 +133,46 @@ pub struct Metrics {
     pub isolates: usize,
 }
 
-/// A tick announcement for WebSocket subscribers.
+/// Whether ticks are committing, for `/api/health` and `/metrics`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Health {
+    /// The newest tick committed by this process (0 before the first).
+    pub committed_tick: u64,
+    /// Failed commit attempts since the process started.
+    pub commit_failures: u64,
+    /// Set while a tick's commit is failing.
+    pub failing: Option<CommitFailure>,
+}
+
+/// A commit that is failing and being retried.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitFailure {
+    pub tick: u64,
+    #[serde(with = "unix_seconds")]
+    pub since: std::time::SystemTime,
+    pub attempts: u64,
+    pub error: String,
+}
+
+mod unix_seconds {
+    pub fn serialize<S: serde::Serializer>(t: &std::time::SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        let secs = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        s.serialize_f64(secs)
+    }
+}
+
+/// A tick announcement for WebSocket subscribers: only what the stream sends, shared, so
+/// the announcements a slow subscriber holds back pin no room views or accounts.
 #[derive(Debug, Clone)]
 pub struct Announcement {
-    pub published: Published,
+    pub tick: u64,
+    pub state_hash: Arc<str>,
+    pub changed_rooms: Arc<[String]>,
+    /// Console lines produced this tick, by player id.
+    pub console: Arc<BTreeMap<u32, Vec<String>>>,
 }
 
 pub(crate) struct ShardThread {
@@ -106,8 +181,9 @@ pub(crate) struct ShardThread {
     commands: std::sync::mpsc::Receiver<Command>,
     publish: watch::Sender<Published>,
     announce: broadcast::Sender<Announcement>,
-    recent_console: BTreeMap<PlayerId, VecDeque<String>>,
-    recent_errors: BTreeMap<PlayerId, VecDeque<String>>,
+    health: watch::Sender<Health>,
+    recent_console: BTreeMap<PlayerId, RecentLines>,
+    recent_errors: BTreeMap<PlayerId, RecentLines>,
     metrics: Metrics,
     previous_rooms: Arc<BTreeMap<String, serde_json::Value>>,
     terrain: Arc<BTreeMap<String, String>>,
@@ -120,6 +196,7 @@ impl ShardThread {
         commands: std::sync::mpsc::Receiver<Command>,
         publish: watch::Sender<Published>,
         announce: broadcast::Sender<Announcement>,
+        health: watch::Sender<Health>,
     ) -> Self {
         let terrain = Arc::new(
             shard
@@ -136,6 +213,7 @@ impl ShardThread {
             commands,
             publish,
             announce,
+            health,
             recent_console: BTreeMap::new(),
             recent_errors: BTreeMap::new(),
             metrics: Metrics::default(),
@@ -239,78 +317,117 @@ impl ShardThread {
     }
 
     /// Runs until a Shutdown command (or every sender is gone), then returns the shard.
+    ///
+    /// A tick whose commit fails is not published; the shard keeps answering commands (writes
+    /// get [`EngineError::CommitPending`]) and retries the same commit with backoff (50 ms
+    /// doubling to 5 s) until it lands, then goes on by itself. `/api/health` and
+    /// `isoshard_commit_failures_total` say so meanwhile. Shutdown is answered between
+    /// attempts, so SIGTERM ends a shard whose disk is full within one backoff step.
     pub(crate) fn run(mut self) -> Shard {
+        let mut backoff = Duration::ZERO;
         loop {
             let started = Instant::now();
             // Commands that arrived while we waited run before the tick.
             if let Ok(c) = self.commands.try_recv() {
                 if !self.handle_batch(c) {
-                    return self.shard;
+                    return self.stop();
                 }
             }
-            match self.shard.tick() {
+            let wait = match self.shard.tick() {
                 Ok(summary) => {
-                    let secs = summary.duration.as_secs_f64();
-                    self.metrics.tick_count += 1;
-                    self.metrics.tick_sum_seconds += secs;
-                    self.metrics.commit_sum_seconds += summary.timings.commit_ns as f64 / 1e9;
-                    for (i, b) in TICK_BUCKETS.iter().enumerate() {
-                        if secs <= *b {
-                            self.metrics.tick_bucket_counts[i] += 1;
-                        }
+                    if backoff > Duration::ZERO {
+                        tracing::info!(tick = summary.tick, "tick committed again: storage recovered");
+                        backoff = Duration::ZERO;
                     }
-                    let mut console = BTreeMap::new();
-                    let ids: Vec<PlayerId> =
-                        self.shard.player_stats().iter().map(|p| p.0).collect();
-                    for id in ids {
-                        let lines = self.shard.drain_console(id);
-                        if !lines.is_empty() {
-                            let recent = self.recent_console.entry(id).or_default();
-                            for l in &lines {
-                                if recent.len() >= RECENT_CONSOLE {
-                                    recent.pop_front();
-                                }
-                                recent.push_back(l.clone());
-                            }
-                            console.insert(id.0, lines);
-                        }
-                    }
-                    for (id, _, stats) in self.shard.player_stats() {
-                        if let Some(e) = stats.last_error {
-                            let errs = self.recent_errors.entry(id).or_default();
-                            if errs.back() != Some(&e) {
-                                if errs.len() >= RECENT_ERRORS {
-                                    errs.pop_front();
-                                }
-                                errs.push_back(e);
-                            }
-                        }
-                    }
-                    self.publish_now(console, true);
+                    self.health.send_modify(|h| {
+                        h.committed_tick = summary.tick;
+                        h.failing = None;
+                    });
+                    self.after_commit(&summary);
+                    self.tick_every.saturating_sub(started.elapsed())
                 }
                 Err(e) => {
-                    // Storage failed: nothing was committed; stop rather than run uncommitted.
-                    tracing::error!(error = %e, "tick failed to commit; stopping the shard");
-                    return self.shard;
+                    backoff = (backoff * 2).clamp(COMMIT_RETRY_FIRST, COMMIT_RETRY_MAX);
+                    let tick = self.shard.pending_commit();
+                    tracing::error!(error = %e, ?tick, retry_in_ms = backoff.as_millis() as u64, "tick commit failed");
+                    self.health.send_modify(|h| {
+                        h.commit_failures += 1;
+                        let failing = h.failing.get_or_insert_with(|| CommitFailure {
+                            tick: tick.unwrap_or(0),
+                            since: std::time::SystemTime::now(),
+                            attempts: 0,
+                            error: String::new(),
+                        });
+                        failing.attempts += 1;
+                        failing.error = e.to_string().chars().take(1024).collect();
+                    });
+                    backoff
                 }
-            }
-            // Pace ticks; keep serving commands while waiting.
+            };
+            // Pace ticks (or retries); keep serving commands while waiting.
+            let until = Instant::now() + wait;
             loop {
-                let left = self.tick_every.saturating_sub(started.elapsed());
+                let left = until.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     break;
                 }
                 match self.commands.recv_timeout(left) {
                     Ok(c) => {
                         if !self.handle_batch(c) {
-                            return self.shard;
+                            return self.stop();
                         }
                     }
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
-                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return self.shard,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return self.stop(),
                 }
             }
         }
+    }
+
+    /// On the way out: one last attempt at a pending commit, so a fault that cleared during
+    /// the backoff loses nothing.
+    fn stop(mut self) -> Shard {
+        if self.shard.pending_commit().is_some() {
+            match self.shard.tick() {
+                Ok(summary) => tracing::info!(tick = summary.tick, "pending tick committed on shutdown"),
+                Err(e) => tracing::error!(error = %e, "stopping with a tick not committed; it runs again after a restart"),
+            }
+        }
+        self.shard
+    }
+
+    /// Console, errors, metrics and the publish of a committed tick.
+    fn after_commit(&mut self, summary: &crate::shard::TickSummary) {
+        let secs = summary.duration.as_secs_f64();
+        self.metrics.tick_count += 1;
+        self.metrics.tick_sum_seconds += secs;
+        self.metrics.commit_sum_seconds += summary.timings.commit_ns as f64 / 1e9;
+        for (i, b) in TICK_BUCKETS.iter().enumerate() {
+            if secs <= *b {
+                self.metrics.tick_bucket_counts[i] += 1;
+            }
+        }
+        let mut console = BTreeMap::new();
+        let ids: Vec<PlayerId> = self.shard.player_stats().iter().map(|p| p.0).collect();
+        for id in ids {
+            let lines = self.shard.drain_console(id);
+            if !lines.is_empty() {
+                let recent = self.recent_console.entry(id).or_default();
+                for l in &lines {
+                    recent.push(l.clone(), RECENT_CONSOLE, RECENT_CONSOLE_BYTES);
+                }
+                console.insert(id.0, lines);
+            }
+        }
+        for (id, _, stats) in self.shard.player_stats() {
+            if let Some(e) = stats.last_error {
+                let errs = self.recent_errors.entry(id).or_default();
+                if errs.last() != Some(&e) {
+                    errs.push(e, RECENT_ERRORS, RECENT_ERRORS_BYTES);
+                }
+            }
+        }
+        self.publish_now(console, true);
     }
 
     /// Publishes the current state; `announce` only after a committed tick.
@@ -370,14 +487,14 @@ impl ShardThread {
                     creeps,
                     last_errors: self
                         .recent_errors
-                        .get(&id)
-                        .map(|e| e.iter().cloned().collect())
-                        .unwrap_or_default(),
+                        .get_mut(&id)
+                        .map(RecentLines::shared)
+                        .unwrap_or_else(|| Arc::new([])),
                     console: self
                         .recent_console
-                        .get(&id)
-                        .map(|e| e.iter().cloned().collect())
-                        .unwrap_or_default(),
+                        .get_mut(&id)
+                        .map(RecentLines::shared)
+                        .unwrap_or_else(|| Arc::new([])),
                     memory: self.shard.memory(id).unwrap_or_default(),
                     suspended: acct.suspended.clone(),
                 },
@@ -396,7 +513,36 @@ impl ShardThread {
         };
         let _ = self.publish.send(published.clone());
         if announce {
-            let _ = self.announce.send(Announcement { published });
+            let _ = self.announce.send(Announcement {
+                tick: published.tick,
+                state_hash: published.state_hash.as_str().into(),
+                changed_rooms: published.changed_rooms.clone().into(),
+                console: published.console.clone(),
+            });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_lines_keep_the_newest_within_count_and_bytes_and_share_one_copy() {
+        let mut recent = RecentLines::default();
+        for i in 0..5 {
+            recent.push(format!("line {i}"), 3, 1 << 20);
+        }
+        assert_eq!(&*recent.shared(), ["line 2", "line 3", "line 4"]);
+        let a = recent.shared();
+        assert!(Arc::ptr_eq(&a, &recent.shared()), "unchanged lines are not copied again");
+        recent.push("x".repeat(1000), 3, 1500);
+        recent.push("y".repeat(1000), 3, 1500);
+        assert_eq!(recent.shared().len(), 1, "over the byte bound the oldest go");
+        assert_eq!(recent.bytes, 1000);
+        // One line over the bound is kept whole (it is already cut where it is made).
+        recent.push("z".repeat(5000), 3, 1500);
+        assert_eq!(recent.shared().len(), 1);
+        assert_eq!(recent.bytes, 5000);
     }
 }

@@ -15,6 +15,15 @@ use super::*;
 use crate::player_host::PlayerTurn;
 use crate::storage::{PlayerTickState, TickCommit, TickRecord};
 
+/// A tick the world has run, kept until its commit lands.
+pub(crate) struct PendingTick {
+    pub(super) summary: TickSummary,
+    outcome: TickOutcome,
+    pub(super) record: TickRecord,
+    snapshot: Option<isoshard_world::WorldSnapshot>,
+    states: Vec<(PlayerId, PlayerTickState)>,
+}
+
 /// What the players' outputs add up to.
 struct FoldedOutputs {
     batch: IntentBatch,
@@ -25,11 +34,15 @@ struct FoldedOutputs {
 }
 
 impl Shard {
-    /// Runs one tick and commits it.
+    /// Runs one tick and commits it, or, while an earlier tick's commit is failing, retries
+    /// that commit instead (the summary is then that tick's).
     ///
     /// # Errors
-    /// Storage failures (the tick is then not committed).
+    /// Storage failures: the tick is not committed and stays pending for the next call.
     pub fn tick(&mut self) -> Result<TickSummary> {
+        if self.pending.is_some() {
+            return self.commit_pending();
+        }
         let started = Instant::now();
         let mut timings = TickTimings::default();
         let tick = self.world.time();
@@ -56,31 +69,68 @@ impl Shard {
         let outcome = self.world.tick(&folded.batch);
         timings.world_ns = world_started.elapsed().as_nanos() as u64;
         self.count_world_results(&outcome);
-        let commit_started = Instant::now();
         // Only accepted intents are recorded: a rejected one changes nothing, so replaying
         // without it gives the same world (world/tests/determinism.rs), and a flood of
         // invalid intents costs no disk.
-        let accepted = folded.batch.accepted(&outcome.results);
-        let record = self.commit(&outcome, accepted, &folded.states)?;
-        for (id, _) in &folded.states {
+        let record = TickRecord {
+            tick: outcome.tick,
+            intents: folded.batch.accepted(&outcome.results),
+            state_hash: outcome.state_hash,
+        };
+        let snapshot = outcome
+            .tick
+            .is_multiple_of(self.meta.snapshot_every)
+            .then(|| self.world.snapshot());
+        self.pending = Some(PendingTick {
+            summary: TickSummary {
+                tick: outcome.tick,
+                state_hash: outcome.state_hash,
+                duration: started.elapsed(),
+                players_run,
+                intents,
+                players: folded.players,
+                timings,
+            },
+            outcome,
+            record,
+            snapshot,
+            states: folded.states,
+        });
+        self.commit_pending()
+    }
+
+    /// Commits the pending tick (atomically: intents, hash, changed players' states and a
+    /// snapshot every `snapshot_every` ticks), then records it. On failure the tick stays
+    /// pending, unpublished, and the next call retries the same commit; no new tick runs
+    /// until it lands.
+    fn commit_pending(&mut self) -> Result<TickSummary> {
+        let Some(pending) = self.pending.as_ref() else {
+            return Err(EngineError::Storage("no tick is waiting for its commit".into()));
+        };
+        let commit_started = Instant::now();
+        let committed = self.storage.commit_tick(TickCommit {
+            record: &pending.record,
+            snapshot: pending.snapshot.as_ref(),
+            states: &pending.states,
+        });
+        if let Err(e) = committed {
+            warn!(tick = pending.record.tick, error = %e, "tick commit failed; it will be retried");
+            return Err(e);
+        }
+        let Some(mut pending) = self.pending.take() else {
+            return Err(EngineError::Storage("no tick is waiting for its commit".into()));
+        };
+        for (id, _) in &pending.states {
             if let Some(p) = self.players.get_mut(id) {
                 p.mark_saved();
             }
         }
-        timings.commit_ns = commit_started.elapsed().as_nanos() as u64;
-        debug!(tick = outcome.tick, intents, "tick committed");
+        pending.summary.timings.commit_ns = commit_started.elapsed().as_nanos() as u64;
+        debug!(tick = pending.record.tick, intents = pending.summary.intents, "tick committed");
         // The recording is derived data: it follows the durable commit (and catches up from
         // the stored ticks after a crash).
-        self.record(|r, w| r.tick(w, &record.intents, &outcome));
-        Ok(TickSummary {
-            tick: outcome.tick,
-            state_hash: outcome.state_hash,
-            duration: started.elapsed(),
-            players_run,
-            intents,
-            players: folded.players,
-            timings,
-        })
+        self.record(|r, w| r.tick(w, &pending.record.intents, &pending.outcome));
+        Ok(pending.summary)
     }
 
     /// One turn per player who runs this tick, with the copies of the rooms they see.
@@ -177,31 +227,6 @@ impl Shard {
                     codes.iter().filter(|c| **c != ReturnCode::Ok).count() as u64;
             }
         }
-    }
-
-    /// Commits the tick atomically: intents, hash, players' states, and a snapshot every
-    /// `snapshot_every` ticks.
-    fn commit(
-        &mut self,
-        outcome: &TickOutcome,
-        intents: IntentBatch,
-        states: &[(PlayerId, PlayerTickState)],
-    ) -> Result<TickRecord> {
-        let record = TickRecord {
-            tick: outcome.tick,
-            intents,
-            state_hash: outcome.state_hash,
-        };
-        let snapshot = outcome
-            .tick
-            .is_multiple_of(self.meta.snapshot_every)
-            .then(|| self.world.snapshot());
-        self.storage.commit_tick(TickCommit {
-            record: &record,
-            snapshot: snapshot.as_ref(),
-            states,
-        })?;
-        Ok(record)
     }
 
     /// Folds one player's output into their state and the tick's intent batch.

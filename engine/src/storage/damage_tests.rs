@@ -79,7 +79,7 @@ fn build_store(dir: &Path) -> Opened {
             })
             .unwrap();
     }
-    storage.save_snapshot(&world.snapshot()).unwrap();
+    storage.save_snapshot(&world.snapshot(), &[]).unwrap();
     for _ in 0..TICKS {
         let out = world.tick(&IntentBatch::new());
         let states: Vec<_> = ids

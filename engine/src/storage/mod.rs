@@ -129,17 +129,22 @@ pub trait ShardStorage: Send {
     /// # Errors
     /// Backend failures, unknown format versions, undecodable records.
     fn load(&self) -> Result<Option<StoredShard>>;
-    /// Commits one tick atomically (and durably when configured).
+    /// Commits one tick atomically (and durably when configured). Committing the same tick
+    /// again after a failure is allowed and writes the same records: the caller retries a
+    /// failed commit until it lands, so a backend must recover from its own faults here (a
+    /// full disk that was freed, a transient I/O error).
     ///
     /// # Errors
-    /// Backend failures.
+    /// Backend failures (the tick is then not committed and may be retried).
     fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()>;
-    /// Saves a snapshot taken between ticks (after adding a player), replacing any snapshot of
-    /// the same tick; recovery starts from the newest snapshot.
+    /// Saves a snapshot taken between ticks together with the players added since the last
+    /// one, atomically: a world that knows a player whose account is not stored (or the
+    /// reverse) would not open. Replaces any snapshot of the same tick; recovery starts from
+    /// the newest snapshot.
     ///
     /// # Errors
-    /// Backend failures.
-    fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()>;
+    /// Backend failures (then nothing was written).
+    fn save_snapshot(&mut self, snapshot: &WorldSnapshot, added: &[PlayerRecord]) -> Result<()>;
     /// The committed tick record for `tick`, if stored.
     ///
     /// # Errors

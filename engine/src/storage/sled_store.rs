@@ -25,6 +25,9 @@ pub struct SledStorage {
     durable: bool,
     dir: PathBuf,
     marker: Option<Marker>,
+    /// A write failed: sled 0.34 keeps the first I/O error of its log and answers every
+    /// later write with it, so the next write reopens the database first.
+    failed: bool,
 }
 
 pub(super) fn key(prefix: &str, n: u64) -> Vec<u8> {
@@ -134,6 +137,7 @@ impl SledStorage {
             durable,
             dir: dir.to_path_buf(),
             marker,
+            failed: false,
         };
         guarded(dir, || storage.upgrade_from_version_1())?;
         Ok(storage)
@@ -179,10 +183,46 @@ impl SledStorage {
         Ok(())
     }
 
-    fn flush(&self) -> Result<()> {
-        if self.durable {
-            self.db.flush().map_err(|e| self.sled(e))?;
+    /// Applies `batch` and flushes it (always with `flush`, else when durable). After a failed
+    /// write the database is reopened first; a failure marks it for reopening.
+    fn write(&mut self, batch: sled::Batch, flush: bool) -> Result<()> {
+        if self.failed {
+            self.reopen()?;
         }
+        let written = self
+            .tree
+            .apply_batch(batch)
+            .map_err(|e| self.sled(e))
+            .and_then(|()| {
+                if flush || self.durable {
+                    self.db.flush().map_err(|e| self.sled(e))?;
+                }
+                Ok(())
+            });
+        if written.is_err() {
+            self.failed = true;
+        }
+        written
+    }
+
+    /// Drops the database and opens it again from its files: what a restart would read.
+    /// Records written before a failed flush may or may not be there; every write here is
+    /// idempotent (the same keys with the same values), so the retry decides.
+    fn reopen(&mut self) -> Result<()> {
+        // sled holds a file lock until every handle is gone: swap in a scratch in-memory
+        // database so the old handles can drop before the files are opened again.
+        let scratch = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| self.sled(e))?;
+        let scratch_tree = scratch.open_tree("scratch").map_err(|e| self.sled(e))?;
+        drop(std::mem::replace(&mut self.tree, scratch_tree));
+        drop(std::mem::replace(&mut self.db, scratch));
+        let (db, tree) = open_tree(&self.dir)?;
+        self.db = db;
+        self.tree = tree;
+        self.failed = false;
+        tracing::info!(dir = %self.dir.display(), "storage reopened after a failed write");
         Ok(())
     }
 
@@ -304,8 +344,7 @@ impl ShardStorage for SledStorage {
         for p in players {
             insert_player(&mut batch, p)?;
         }
-        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
-        self.db.flush().map_err(|e| self.sled(e))?;
+        self.write(batch, true)?;
         self.write_marker(snapshot.time)
     }
 
@@ -336,8 +375,7 @@ impl ShardStorage for SledStorage {
             batch.insert(key("pstate/", id.0 as u64), encode(state)?);
         }
         batch.insert(b"meta/tick".to_vec(), encode_u64(commit.record.tick));
-        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
-        self.flush()?;
+        self.write(batch, false)?;
         if self.durable || self.marker.is_none() {
             self.write_marker(commit.record.tick)?;
         }
@@ -352,18 +390,19 @@ impl ShardStorage for SledStorage {
         }
     }
 
-    fn save_snapshot(&mut self, snapshot: &WorldSnapshot) -> Result<()> {
-        self.tree
-            .insert(key("snap/", snapshot.time), encode(snapshot)?)
-            .map_err(|e| self.sled(e))?;
-        self.flush()
+    fn save_snapshot(&mut self, snapshot: &WorldSnapshot, added: &[PlayerRecord]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        batch.insert(key("snap/", snapshot.time), encode(snapshot)?);
+        for p in added {
+            insert_player(&mut batch, p)?;
+        }
+        self.write(batch, false)
     }
 
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {
         let mut batch = sled::Batch::default();
         insert_player(&mut batch, player)?;
-        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
-        self.flush()
+        self.write(batch, false)
     }
 }
 

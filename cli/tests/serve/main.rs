@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+mod faults;
+
 struct Server {
     child: Child,
     base: String,
@@ -993,6 +995,7 @@ fn serve_on_a_port_zero_listener_stops_when_the_shutdown_future_resolves() {
         runners: None,
         replay_keep_ticks: None,
         inspect: None,
+        ..ServeOptions::default()
     };
     let server = runtime.spawn(serve_on(listener, options, async {
         let _ = stopped.await;
