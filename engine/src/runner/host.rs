@@ -109,6 +109,8 @@ pub struct ProcessPlayerHost {
     pub(super) urgent: Receiver<()>,
     /// Restarts so far (for metrics and tests).
     pub restarts: u64,
+    /// Events that arrived while a runner was being started; collected before the inbox.
+    pub(super) deferred: std::collections::VecDeque<Arrival>,
 }
 
 fn spawn_runner(
@@ -117,6 +119,7 @@ fn spawn_runner(
     events: &Sender<Arrival>,
     inbox: &Receiver<Arrival>,
     urgent: &SyncSender<()>,
+    deferred: &mut std::collections::VecDeque<Arrival>,
 ) -> Result<RunnerProc> {
     let mut cmd = Command::new(&options.executable);
     cmd.arg("runner")
@@ -200,8 +203,10 @@ fn spawn_runner(
     let deadline = Instant::now() + SETUP_TIMEOUT;
     loop {
         match inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            // Leftovers from runners that are gone.
-            Ok((from, _, _)) if from != pid => continue,
+            // Another runner's event (a runner that died meanwhile, a late frame): kept for
+            // the tick's collection, which knows which runners are live. Dropping it froze a
+            // tick on a runner whose end went unseen.
+            Ok(arrival) if arrival.0 != pid => deferred.push_back(arrival),
             Ok((_, _, Event::Frame(FromRunner::Ready { version, .. })))
                 if version == PROTOCOL_VERSION =>
             {
@@ -260,9 +265,15 @@ impl ProcessPlayerHost {
         let (events_tx, events) = channel();
         let (urgent_tx, urgent) = sync_channel(1);
         let mut runners = Vec::new();
+        let mut deferred = std::collections::VecDeque::new();
         for _ in 0..options.runners.max(1) {
             runners.push(Some(spawn_runner(
-                &options, &hello, &events_tx, &events, &urgent_tx,
+                &options,
+                &hello,
+                &events_tx,
+                &events,
+                &urgent_tx,
+                &mut deferred,
             )?));
         }
         Ok(ProcessPlayerHost {
@@ -276,6 +287,7 @@ impl ProcessPlayerHost {
             urgent_tx,
             urgent,
             restarts: 0,
+            deferred,
         })
     }
 
@@ -320,6 +332,7 @@ impl ProcessPlayerHost {
             &self.events_tx,
             &self.events,
             &self.urgent_tx,
+            &mut self.deferred,
         ) {
             Ok(r) => self.runners[index] = Some(r),
             Err(e) => error!(error = %e, "cannot replace runner; retrying next tick"),

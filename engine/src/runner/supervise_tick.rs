@@ -241,7 +241,11 @@ impl ProcessPlayerHost {
     fn collect(&mut self, turns: &[PlayerTurn], tick: &mut TickCollection) {
         while !tick.waiting.is_empty() {
             let mut finished: Vec<Finished> = Vec::new();
-            match self.events.try_recv() {
+            let next = match self.deferred.pop_front() {
+                Some(arrival) => Ok(arrival),
+                None => self.events.try_recv(),
+            };
+            match next {
                 Ok(arrival) => self.on_arrival(tick, arrival, &mut finished),
                 Err(TryRecvError::Disconnected) => break,
                 Err(TryRecvError::Empty) => {
