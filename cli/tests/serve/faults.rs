@@ -109,22 +109,38 @@ fn a_full_disk_pauses_commits_reports_them_and_the_shard_resumes_when_space_is_f
     assert_eq!(health(&s).0, 200);
 
     let ballast = disk.fill();
-    eventually("health reports the failing commit", Duration::from_secs(60), || {
-        health(&s).0 == 503
-    });
+    eventually(
+        "health reports the failing commit",
+        Duration::from_secs(60),
+        || health(&s).0 == 503,
+    );
     let (_, h) = health(&s);
     assert_eq!(h["ok"], false, "{h}");
     assert!(h["failing"]["attempts"].as_u64().unwrap() >= 1, "{h}");
     let stuck = tick(&s);
     std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(tick(&s), stuck, "no tick is published while its commit fails");
-    let metrics = ureq::get(&s.url("/metrics")).call().unwrap().into_string().unwrap();
+    assert_eq!(
+        tick(&s),
+        stuck,
+        "no tick is published while its commit fails"
+    );
+    let metrics = ureq::get(&s.url("/metrics"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
     assert!(metrics.contains("isoshard_commit_failing 1"), "{metrics}");
     // Writes outside a tick are refused, typed and retryable, not half-applied.
     let (code, refused, retry) =
         answer(ureq::post(&s.url("/api/register")).send_json(json!({"name": "bob"})));
     assert_eq!(code, 503, "{refused}");
-    assert!(refused["error"].as_str().unwrap().contains("not committed yet"), "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("not committed yet"),
+        "{refused}"
+    );
     assert!(retry.is_some());
 
     std::fs::remove_file(&ballast).unwrap();
@@ -132,27 +148,46 @@ fn a_full_disk_pauses_commits_reports_them_and_the_shard_resumes_when_space_is_f
         health(&s).0 == 200 && tick(&s) > stuck + 3
     });
     eprintln!("recovered {recovered:?} after the disk was freed");
-    let metrics = ureq::get(&s.url("/metrics")).call().unwrap().into_string().unwrap();
+    let metrics = ureq::get(&s.url("/metrics"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
     assert!(metrics.contains("isoshard_commit_failing 0"), "{metrics}");
-    assert!(!metrics.contains("isoshard_commit_failures_total 0\n"), "{metrics}");
+    assert!(
+        !metrics.contains("isoshard_commit_failures_total 0\n"),
+        "{metrics}"
+    );
     let bob = ureq::post(&s.url("/api/register")).send_json(json!({"name": "bob"}));
     assert_eq!(status(bob), 200);
 
     // Full again, then SIGTERM: the process exits within seconds, loudly (non-zero).
     let ballast = disk.fill();
-    eventually("failing again", Duration::from_secs(60), || health(&s).0 == 503);
+    eventually("failing again", Duration::from_secs(60), || {
+        health(&s).0 == 503
+    });
     let committed = health(&s).1["committed_tick"].as_u64().unwrap();
     let asked = Instant::now();
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(s.child.id() as i32, libc::SIGTERM) };
     let exit = s.child.wait().unwrap();
-    assert!(asked.elapsed() < Duration::from_secs(15), "{:?}", asked.elapsed());
-    assert!(!exit.success(), "an uncommitted tick at exit is reported: {exit:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(
+        !exit.success(),
+        "an uncommitted tick at exit is reported: {exit:?}"
+    );
     std::fs::remove_file(&ballast).unwrap();
     // Restart on the same data: every committed tick is there, and both players.
     let again = Server::start(&data, &["--isolation", "thread"]);
     let w = again.world();
-    assert!(w["tick"].as_u64().unwrap() >= committed, "{w} vs committed {committed}");
+    assert!(
+        w["tick"].as_u64().unwrap() >= committed,
+        "{w} vs committed {committed}"
+    );
     assert_eq!(w["players"].as_array().unwrap().len(), 2, "{w}");
 }
 
@@ -171,14 +206,17 @@ fn raw_stream(s: &Server, query: &str) -> TcpStream {
 /// Reads until the peer closes (Ok(bytes read)) or `limit` passes (Err).
 fn read_to_close(sock: &mut TcpStream, limit: Duration) -> Result<usize, String> {
     let deadline = Instant::now() + limit;
-    sock.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0;
     while Instant::now() < deadline {
         match sock.read(&mut buf) {
             Ok(0) => return Ok(total),
             Ok(n) => total += n,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
             Err(_) => return Ok(total),
         }
     }
@@ -188,7 +226,11 @@ fn read_to_close(sock: &mut TcpStream, limit: Duration) -> Result<usize, String>
 #[test]
 fn a_stream_client_that_never_reads_is_dropped_and_a_close_frame_is_answered() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start_with_tick(dir.path(), "5", &["--open-registration", "--isolation", "thread"]);
+    let s = Server::start_with_tick(
+        dir.path(),
+        "5",
+        &["--open-registration", "--isolation", "thread"],
+    );
     let alice = register(&s, "alice", None);
     // 60 KB of console a tick: a client that does not read fills the socket buffers fast.
     let loud = "module.exports.loop = function () { console.log('x'.repeat(60000)); }";
@@ -199,9 +241,13 @@ fn a_stream_client_that_never_reads_is_dropped_and_a_close_frame_is_answered() {
     let mut stalled = raw_stream(&s, &format!("?token={alice}"));
     // Never read for 25 s: buffers fill in a few seconds, then the 10 s send timeout drops us.
     std::thread::sleep(Duration::from_secs(25));
-    let read = read_to_close(&mut stalled, Duration::from_secs(20)).expect("the server dropped the stalled client");
+    let read = read_to_close(&mut stalled, Duration::from_secs(20))
+        .expect("the server dropped the stalled client");
     eprintln!("stalled client dropped after it had {read} bytes queued");
-    assert!(s.world()["tick"].as_u64().unwrap() > 0, "the shard kept ticking");
+    assert!(
+        s.world()["tick"].as_u64().unwrap() > 0,
+        "the shard kept ticking"
+    );
 
     // A polite client: read one tick, send Close, get the server's Close back.
     let (mut ws, _) =
@@ -259,7 +305,8 @@ fn floods_of_connections_half_sent_requests_sign_ins_and_registrations_are_bound
     let mut half: Vec<TcpStream> = (0..8)
         .map(|_| {
             let mut c = TcpStream::connect(&addr).unwrap();
-            c.write_all(b"GET /api/world HTTP/1.1\r\nHost: x\r\n").unwrap();
+            c.write_all(b"GET /api/world HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
             c
         })
         .collect();
@@ -272,7 +319,8 @@ fn floods_of_connections_half_sent_requests_sign_ins_and_registrations_are_bound
     }
     // An idle kept-alive connection is closed too.
     let mut idle = TcpStream::connect(&addr).unwrap();
-    idle.write_all(b"GET /api/version HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    idle.write_all(b"GET /api/version HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let read = read_to_close(&mut idle, Duration::from_secs(5)).expect("idle connection closed");
     assert!(read > 0, "the request was answered first");
     // And the server still answers and ticks.
@@ -283,7 +331,10 @@ fn floods_of_connections_half_sent_requests_sign_ins_and_registrations_are_bound
 #[test]
 fn sigterm_exits_within_seconds_with_streams_and_stalled_clients_open() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Server::start(dir.path(), &["--open-registration", "--isolation", "thread"]);
+    let mut s = Server::start(
+        dir.path(),
+        &["--open-registration", "--isolation", "thread"],
+    );
     s.until_tick(3);
     let (mut ws, _) =
         tungstenite::connect(format!("{}/api/stream", s.base.replace("http://", "ws://"))).unwrap();

@@ -92,10 +92,7 @@ fn bad(msg: impl Into<String>) -> ApiError {
 }
 
 fn unauthorized() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "missing or invalid credentials",
-    )
+    ApiError::new(StatusCode::UNAUTHORIZED, "missing or invalid credentials")
 }
 
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
@@ -111,7 +108,11 @@ impl AppState {
 
     /// The caller's account: `Authorization: Bearer`, `X-Token` (+ optional `X-Username`), or
     /// HTTP Basic with name and password.
-    pub(crate) fn caller(&self, headers: &HeaderMap, query_token: Option<&str>) -> ApiResult<AccountView> {
+    pub(crate) fn caller(
+        &self,
+        headers: &HeaderMap,
+        query_token: Option<&str>,
+    ) -> ApiResult<AccountView> {
         let p = self.now();
         let by_token = |token: &str| -> Option<AccountView> {
             let h = token_hash(token);
@@ -224,7 +225,9 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(DefaultBodyLimit::disable())
         // A body trickled in slower than this is cut off (the handler answers 400).
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
         .with_state(state)
 }
 

@@ -125,7 +125,9 @@ pub(crate) async fn serve_http(
         };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<_>| {
-            request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
         let connection = http
@@ -181,9 +183,15 @@ mod tests {
         let ip: IpAddr = [127, 0, 0, 1].into();
         let a = PerClient::take(&table, ip, 2).unwrap();
         let _b = PerClient::take(&table, ip, 2).unwrap();
-        assert!(PerClient::take(&table, ip, 2).is_none(), "third over a cap of two");
+        assert!(
+            PerClient::take(&table, ip, 2).is_none(),
+            "third over a cap of two"
+        );
         let other: IpAddr = [127, 0, 0, 2].into();
-        assert!(PerClient::take(&table, other, 2).is_some(), "another client has its own cap");
+        assert!(
+            PerClient::take(&table, other, 2).is_some(),
+            "another client has its own cap"
+        );
         drop(a);
         assert!(PerClient::take(&table, ip, 2).is_some());
     }

@@ -213,9 +213,9 @@ pub async fn serve_on(
         let _ = command_tx.send(Command::Shutdown);
         shard_handle.join()
     })
-        .await
-        .map_err(|_| EngineError::ThreadPanicked("shard join"))?
-        .map_err(|_| EngineError::ThreadPanicked("shard"))?;
+    .await
+    .map_err(|_| EngineError::ThreadPanicked("shard join"))?
+    .map_err(|_| EngineError::ThreadPanicked("shard"))?;
     let pending = shard.pending_commit();
     tracing::info!(tick = shard.time(), "shard stopped");
     drop(shard);

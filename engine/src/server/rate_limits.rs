@@ -124,7 +124,10 @@ impl Limiters {
                 let now = std::time::Instant::now();
                 blocked.retain(|_, until| *until > now);
             }
-            blocked.insert(name.to_string(), std::time::Instant::now() + limited.retry_after);
+            blocked.insert(
+                name.to_string(),
+                std::time::Instant::now() + limited.retry_after,
+            );
         }
     }
 
@@ -158,7 +161,9 @@ mod tests {
         }
         let refused = limits.register(Some(a)).unwrap_err();
         assert_eq!(refused.what, "registration");
-        assert!(refused.retry_after > Duration::ZERO && refused.retry_after <= Duration::from_secs(30));
+        assert!(
+            refused.retry_after > Duration::ZERO && refused.retry_after <= Duration::from_secs(30)
+        );
         limits.register(Some(b)).unwrap();
         limits.upload(7).unwrap();
         assert!(limits.upload(7).is_err());
@@ -175,7 +180,9 @@ mod tests {
             limits.sign_in(Some([10, 0, 1, i].into()), "alice").unwrap();
             limits.wrong_password("alice");
         }
-        let refused = limits.sign_in(Some([10, 0, 1, 9].into()), "alice").unwrap_err();
+        let refused = limits
+            .sign_in(Some([10, 0, 1, 9].into()), "alice")
+            .unwrap_err();
         assert!(refused.retry_after > Duration::ZERO);
         limits.sign_in(Some([10, 0, 1, 9].into()), "bob").unwrap();
     }

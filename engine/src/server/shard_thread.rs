@@ -155,7 +155,10 @@ pub struct CommitFailure {
 }
 
 mod unix_seconds {
-    pub fn serialize<S: serde::Serializer>(t: &std::time::SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: serde::Serializer>(
+        t: &std::time::SystemTime,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         let secs = t
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
@@ -336,7 +339,10 @@ impl ShardThread {
             let wait = match self.shard.tick() {
                 Ok(summary) => {
                     if backoff > Duration::ZERO {
-                        tracing::info!(tick = summary.tick, "tick committed again: storage recovered");
+                        tracing::info!(
+                            tick = summary.tick,
+                            "tick committed again: storage recovered"
+                        );
                         backoff = Duration::ZERO;
                     }
                     self.health.send_modify(|h| {
@@ -389,8 +395,12 @@ impl ShardThread {
     fn stop(mut self) -> Shard {
         if self.shard.pending_commit().is_some() {
             match self.shard.tick() {
-                Ok(summary) => tracing::info!(tick = summary.tick, "pending tick committed on shutdown"),
-                Err(e) => tracing::error!(error = %e, "stopping with a tick not committed; it runs again after a restart"),
+                Ok(summary) => {
+                    tracing::info!(tick = summary.tick, "pending tick committed on shutdown")
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "stopping with a tick not committed; it runs again after a restart")
+                }
             }
         }
         self.shard
@@ -535,10 +545,17 @@ mod tests {
         }
         assert_eq!(&*recent.shared(), ["line 2", "line 3", "line 4"]);
         let a = recent.shared();
-        assert!(Arc::ptr_eq(&a, &recent.shared()), "unchanged lines are not copied again");
+        assert!(
+            Arc::ptr_eq(&a, &recent.shared()),
+            "unchanged lines are not copied again"
+        );
         recent.push("x".repeat(1000), 3, 1500);
         recent.push("y".repeat(1000), 3, 1500);
-        assert_eq!(recent.shared().len(), 1, "over the byte bound the oldest go");
+        assert_eq!(
+            recent.shared().len(),
+            1,
+            "over the byte bound the oldest go"
+        );
         assert_eq!(recent.bytes, 1000);
         // One line over the bound is kept whole (it is already cut where it is made).
         recent.push("z".repeat(5000), 3, 1500);

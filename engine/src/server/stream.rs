@@ -123,7 +123,8 @@ pub(crate) async fn stream(
 
 /// What one announcement looks like to a subscriber.
 fn message_for(a: &Announcement, me: Option<u32>) -> String {
-    let mut msg = json!({ "tick": a.tick, "state_hash": &*a.state_hash, "changed_rooms": &*a.changed_rooms });
+    let mut msg =
+        json!({ "tick": a.tick, "state_hash": &*a.state_hash, "changed_rooms": &*a.changed_rooms });
     if let Some(id) = me {
         msg["console"] = json!(a.console.get(&id).map(Vec::as_slice).unwrap_or_default());
     }

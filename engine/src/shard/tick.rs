@@ -105,7 +105,9 @@ impl Shard {
     /// until it lands.
     fn commit_pending(&mut self) -> Result<TickSummary> {
         let Some(pending) = self.pending.as_ref() else {
-            return Err(EngineError::Storage("no tick is waiting for its commit".into()));
+            return Err(EngineError::Storage(
+                "no tick is waiting for its commit".into(),
+            ));
         };
         let commit_started = Instant::now();
         let committed = self.storage.commit_tick(TickCommit {
@@ -118,7 +120,9 @@ impl Shard {
             return Err(e);
         }
         let Some(mut pending) = self.pending.take() else {
-            return Err(EngineError::Storage("no tick is waiting for its commit".into()));
+            return Err(EngineError::Storage(
+                "no tick is waiting for its commit".into(),
+            ));
         };
         for (id, _) in &pending.states {
             if let Some(p) = self.players.get_mut(id) {
@@ -126,7 +130,11 @@ impl Shard {
             }
         }
         pending.summary.timings.commit_ns = commit_started.elapsed().as_nanos() as u64;
-        debug!(tick = pending.record.tick, intents = pending.summary.intents, "tick committed");
+        debug!(
+            tick = pending.record.tick,
+            intents = pending.summary.intents,
+            "tick committed"
+        );
         // The recording is derived data: it follows the durable commit (and catches up from
         // the stored ticks after a crash).
         self.record(|r, w| r.tick(w, &pending.record.intents, &pending.outcome));
