@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use isoshard_engine::runner::protocol::{
     read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, WireTurn, PROTOCOL_VERSION,
 };
-use isoshard_engine::runner::ProcessHostOptions;
+use isoshard_engine::runner::{ProcessHostOptions, SETUP_TIMEOUT};
 use isoshard_engine::{
     sample_bots, CodeBundle, Shard, ShardOptions, SledStorage, CRASHES_TO_SUSPEND,
 };
@@ -95,6 +95,19 @@ fn aborting_players_are_contained_identified_and_suspended_while_colonies_grow()
     }
     assert!(killed);
     assert_eq!(shard.time(), 100);
+    let stuck_error = shard
+        .player_stats()
+        .into_iter()
+        .find(|(id, _, _)| *id == stuck);
+    let stuck_error = stuck_error
+        .and_then(|(_, _, s)| s.last_error)
+        .unwrap_or_default();
+    // Whichever bound it meets first ends it: 250 ms of CPU past the limit (the runner exits
+    // itself) or the bounded heap-limit raise (V8's fatal out-of-memory abort).
+    assert!(
+        stuck_error.contains("cannot be interrupted") || stuck_error.contains("signal"),
+        "ended by the CPU overrun or a contained abort, not the wall backstop: {stuck_error}"
+    );
     let stats: BTreeMap<_, _> = shard
         .player_stats()
         .into_iter()
@@ -330,4 +343,134 @@ fn the_protocol_works_over_tcp() {
     ));
     write_frame(&mut writer, &ToRunner::Shutdown).unwrap();
     assert!(runner.wait().unwrap().success());
+}
+
+/// Busy-loop processes beside the shard, killed when dropped.
+struct CpuBurners(Vec<std::process::Child>);
+
+impl CpuBurners {
+    /// One more busy process than the machine has cores: every core stays busy.
+    fn start() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        CpuBurners(
+            (0..=cores)
+                .map(|_| {
+                    Command::new("sh")
+                        .args(["-c", "while :; do :; done"])
+                        .spawn()
+                        .unwrap()
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Drop for CpuBurners {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn process_shard(dir: &std::path::Path, runners: usize) -> Shard {
+    let mut shard = Shard::create(
+        ShardOptions {
+            world: WorldConfig {
+                seed: 9,
+                width: 3,
+                height: 3,
+            },
+            ..ShardOptions::default()
+        },
+        Box::new(SledStorage::open(dir, false).unwrap()),
+    )
+    .unwrap();
+    shard.use_runner_processes(runner_options(runners)).unwrap();
+    shard
+}
+
+#[test]
+fn honest_players_near_their_cpu_limit_keep_every_tick_on_a_loaded_host() {
+    // 80 % of the tick limit in CPU time: with every core busy this takes well over the
+    // tickLimit + 250 ms wall deadline runners used to be killed at.
+    const NEAR_LIMIT: &str = "module.exports.loop = function () {
+        const stop = Game.cpu.tickLimit * 0.8;
+        while (Game.cpu.getUsed() < stop) {}
+    }";
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = process_shard(dir.path(), 2);
+    let honest: Vec<_> = (0..2)
+        .map(|i| {
+            shard
+                .add_player(&format!("honest-{i}"), code(NEAR_LIMIT))
+                .unwrap()
+        })
+        .collect();
+    shard.tick().unwrap();
+    let pids = shard.runner_pids();
+    let burners = CpuBurners::start();
+    let mut slowest = Duration::ZERO;
+    for _ in 0..6 {
+        let started = Instant::now();
+        shard.tick().expect("every tick commits");
+        slowest = slowest.max(started.elapsed());
+    }
+    drop(burners);
+    eprintln!("slowest loaded tick: {slowest:?}");
+    assert_eq!(shard.runner_pids(), pids, "no runner was replaced");
+    let stats: BTreeMap<_, _> = shard
+        .player_stats()
+        .into_iter()
+        .map(|(id, _, s)| (id, s))
+        .collect();
+    for p in &honest {
+        let s = &stats[p];
+        assert_eq!((s.crashes, s.errors), (0, 0), "{p:?}: {s:?}");
+        assert_eq!(s.ticks_run, 7, "{p:?}: {s:?}");
+        assert!(s.cpu_max_ms >= 300.0, "they did use their CPU: {s:?}");
+        assert!(shard.account(*p).unwrap().suspended.is_none());
+    }
+}
+
+#[test]
+fn a_runner_dying_while_another_is_replaced_does_not_freeze_the_tick() {
+    // The runner honours the test-only abort hook for players named test-abort*.
+    std::env::set_var("ISOSHARD_RUNNER_TEST_HOOKS", "1");
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = process_shard(dir.path(), 2);
+    // Assigned in order to the least loaded runner: the aborting player to runner 0.
+    let hook = shard
+        .add_player(
+            "test-abort-hook",
+            code("module.exports.loop = function () {}"),
+        )
+        .unwrap();
+    let good = shard
+        .add_player("good", code("module.exports.loop = function () {}"))
+        .unwrap();
+    shard.tick().unwrap();
+    // Runner 0 aborted and is retired; the next tick starts its replacement. Runner 1 dies
+    // now, so its end of stream arrives while the replacement is being started.
+    let survivors = shard.runner_pids();
+    assert_eq!(survivors.len(), 1, "{survivors:?}");
+    // SAFETY: kill(2) on a child process of this test.
+    unsafe { libc::kill(survivors[0] as i32, libc::SIGKILL) };
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    shard.tick().unwrap();
+    let took = started.elapsed();
+    assert!(
+        took < SETUP_TIMEOUT / 3,
+        "the tick waited {took:?} for a runner whose end went unseen"
+    );
+    shard.tick().unwrap();
+    let stats: BTreeMap<_, _> = shard
+        .player_stats()
+        .into_iter()
+        .map(|(id, _, s)| (id, s))
+        .collect();
+    assert_eq!(stats[&good].crashes, 0, "{:?}", stats[&good]);
+    assert!(stats[&hook].crashes >= 2, "{:?}", stats[&hook]);
 }

@@ -34,6 +34,18 @@ pub enum EngineError {
     /// is written until it lands. Transient: the same request later succeeds.
     #[error("storage is failing: tick {tick} is not committed yet and is being retried; try again shortly")]
     CommitPending { tick: u64 },
+    /// The data directory's filesystem is too full for the next write; nothing was written.
+    /// Transient: a commit is retried until space is freed.
+    #[error(
+        "disk full: {} has {available} bytes free, the write needs {needed} (including a reserve); \
+         free space on that filesystem and the shard resumes by itself",
+        dir.display()
+    )]
+    DiskFull {
+        dir: std::path::PathBuf,
+        available: u64,
+        needed: u64,
+    },
     /// A recording could not be written or read.
     #[error("recording: {0}")]
     Replay(#[from] isoshard_replays::ReplayError),

@@ -40,8 +40,8 @@ pub use intent_wire::{
     parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
 };
 pub use player_runtime::{
-    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload, MAX_ERROR_BYTES,
-    MAX_MEMORY_BYTES,
+    wall_backstop, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload,
+    MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_meta::{PlayerTickInput, TickMeta};

@@ -32,6 +32,15 @@ pub const MAX_MEMORY_BYTES: usize = 2 << 20;
 /// every heap space for it, a cost worth paying now and then, not in every player's tick.
 const HEAP_SAMPLE_TICKS: u64 = 16;
 
+/// Wall-clock time a tick's call may take before it ends as `wall_limit`. The limit that counts
+/// is CPU time (the tick limit, on the isolate thread's clock); wall time only catches code that
+/// stops without burning CPU. It is generous because a loaded host stretches wall time: with
+/// twice as many busy threads as cores an honest player using 80 % of its limit takes 1.6× its
+/// limit in wall time, and must not lose its tick for it.
+pub fn wall_backstop(tick_limit: Duration) -> Duration {
+    tick_limit.saturating_mul(4) + Duration::from_secs(1)
+}
+
 /// An operator script evaluated in every player's context before player code (e.g. lodash).
 #[derive(Debug, Clone)]
 pub struct Preload {
@@ -285,7 +294,7 @@ impl PlayerRuntime {
         let tick_limit = Duration::from_millis(input.cpu.tick_limit().max(1) as u64);
         let options = RunOptions {
             cpu_limit: Some(tick_limit),
-            wall_limit: Some((tick_limit * 2).max(tick_limit + Duration::from_millis(100))),
+            wall_limit: Some(wall_backstop(tick_limit)),
             heap_statistics: input.tick.is_multiple_of(HEAP_SAMPLE_TICKS),
             ..RunOptions::default()
         };

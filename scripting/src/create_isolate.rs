@@ -58,13 +58,32 @@ impl Default for IsolateOptions {
 
 static NEXT_ISOLATE_ID: AtomicU64 = AtomicU64::new(1);
 
-extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
+/// Most the heap limit is raised to, past the isolate's own limit, while a call that hit it
+/// unwinds: `raised_heap_limit`.
+const RAISE_HEADROOM: usize = 64 << 20;
+
+/// The heap limit V8 gets back from the near-heap-limit callback. JavaScript reaches the
+/// termination point within a little headroom; a builtin V8 cannot interrupt
+/// (`new Array(1e8).fill(0)`, a huge `JSON.parse`) keeps allocating whatever it is given, so the
+/// raise stops at twice the initial limit plus [`RAISE_HEADROOM`]. Past that V8 fails with a
+/// fatal out-of-memory error: contained in a runner process (its supervisor charges the
+/// player), an abort in thread mode, which is for trusted code only. Unbounded, the same line
+/// reached 30× the limit.
+pub(crate) fn raised_heap_limit(current: usize, initial: usize) -> usize {
+    let cap = initial.saturating_mul(2).saturating_add(RAISE_HEADROOM);
+    current
+        .saturating_add(current.max(32 << 20))
+        .min(cap)
+        .max(current)
+}
+
+extern "C" fn near_heap_limit(data: *mut c_void, current: usize, initial: usize) -> usize {
     // SAFETY: `data` is the IsolateShared pointer registered in `create_on_home`; the Arc it
     // came from is owned by the IsolateState, which outlives the isolate.
     let shared = unsafe { &*(data as *const IsolateShared) };
     shared.hit_memory_limit();
-    // Give V8 room to unwind to the termination point instead of aborting.
-    current + current.max(32 << 20)
+    // Give V8 room to unwind to the termination point instead of aborting, within a bound.
+    raised_heap_limit(current, initial)
 }
 
 extern "C" fn oom_error(location: *const std::ffi::c_char, details: &v8::OomDetails) {
@@ -187,4 +206,24 @@ fn create_on_home(
     state.on_dispose(crate::transfer::teardown);
     home.isolates.insert(shared.id, state);
     terminator
+}
+
+#[cfg(test)]
+mod tests {
+    use super::raised_heap_limit;
+
+    #[test]
+    fn the_heap_limit_raise_is_bounded_however_often_v8_asks() {
+        let initial = 256 << 20;
+        let mut limit = initial;
+        for _ in 0..50 {
+            limit = raised_heap_limit(limit, initial);
+        }
+        assert_eq!(limit, 2 * initial + (64 << 20));
+        // The first raise still gives a small isolate room to unwind.
+        let small = 16 << 20;
+        assert_eq!(raised_heap_limit(small, small), small + (32 << 20));
+        // Never lowered.
+        assert_eq!(raised_heap_limit(1 << 40, small), 1 << 40);
+    }
 }

@@ -85,3 +85,4 @@ pub use platform::{init, WASM_MAX_MEMORY_PAGES};
 pub use script::{Script, ScriptOptions};
 pub use snapshot::{Snapshot, SnapshotOptions};
 pub use transfer::{PendingValue, Reference, Transferable};
+pub use watchdog::set_overrun_handler;

@@ -8,6 +8,26 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
+/// What a process does when a call keeps burning CPU after its termination was requested
+/// (a builtin V8 cannot interrupt, such as `new Array(2 ** 27).fill(0)`): see
+/// [`set_overrun_handler`].
+struct Overrun {
+    grace: Duration,
+    handler: fn(Duration),
+}
+
+static OVERRUN: OnceLock<Overrun> = OnceLock::new();
+
+/// Installs, once per process, what happens when a call has used `grace` more CPU time than
+/// its limit and is still running despite termination requests. `handler` gets the CPU time
+/// past the limit and runs on the watchdog thread; it should end the process (a runner process
+/// does, so the limit holds in CPU time however loaded the host is). Without a handler the
+/// watchdog keeps requesting termination until the call returns. Returns `false` if a handler
+/// was already installed.
+pub fn set_overrun_handler(grace: Duration, handler: fn(Duration)) -> bool {
+    OVERRUN.set(Overrun { grace, handler }).is_ok()
+}
+
 use parking_lot::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,6 +49,8 @@ struct Watch {
     cpu_deadline_ns: u64,
     wall_deadline: Instant,
     fired: Option<LimitKind>,
+    /// The call's CPU clock when the watch fired.
+    fired_cpu_ns: u64,
 }
 
 #[derive(Default)]
@@ -81,6 +103,12 @@ impl Watchdog {
                     // (a FinalizationRegistry cleanup, say), so keep terminating until the
                     // call returns and disarms.
                     w.terminator.terminate_execution();
+                    if let Some(overrun) = OVERRUN.get() {
+                        let past = w.clock.now_ns().saturating_sub(w.fired_cpu_ns);
+                        if past >= overrun.grace.as_nanos() as u64 {
+                            (overrun.handler)(Duration::from_nanos(past));
+                        }
+                    }
                     let again = now + RETERMINATE_EVERY;
                     next = Some(next.map_or(again, |n| n.min(again)));
                     continue;
@@ -93,6 +121,7 @@ impl Watchdog {
                         LimitKind::Wall
                     };
                     w.fired = Some(kind);
+                    w.fired_cpu_ns = cpu;
                     w.fired_flag.store(true, Ordering::Release);
                     w.terminator.terminate_execution();
                     let again = now + RETERMINATE_EVERY;
@@ -155,6 +184,7 @@ pub(crate) fn arm(
             .saturating_add(cpu_limit.as_nanos().min(u64::MAX as u128) as u64),
         wall_deadline: Instant::now() + wall_limit,
         fired: None,
+        fired_cpu_ns: 0,
     });
     drop(watches);
     if notify {

@@ -93,7 +93,6 @@ fn tick(s: &Server) -> u64 {
 }
 
 #[test]
-#[ignore = "not done (#15): on ENOSPC sled 0.34 blocks inside flush instead of returning the error, so the shard thread never gets to retry; run with --ignored"]
 fn a_full_disk_pauses_commits_reports_them_and_the_shard_resumes_when_space_is_freed() {
     let Some(disk) = SmallDisk::mount(48) else {
         return;

@@ -1,10 +1,13 @@
 //! [`ProcessPlayerHost`]: players' isolates in supervised runner processes.
 //!
 //! Supervision: each runner runs its players one at a time and says which player it starts.
-//! A runner that dies (signal, abort, broken pipe) or runs one player past that player's
-//! tickLimit plus [`DEADLINE_MARGIN`] is killed and replaced; the player it was running is
-//! reported `crashed` (the shard charges and eventually suspends it), the others it hosted get
-//! no intents this tick and a global reset next tick. Starting isolates (a global reset) is
+//! The runner enforces each player's CPU limit on the player's thread, and ends itself when
+//! a player keeps burning CPU [`OVERRUN_GRACE`](super::process::OVERRUN_GRACE) past it in code
+//! V8 cannot interrupt. A runner that dies (that exit, a signal, an abort, a broken pipe) or
+//! runs one player past the wall-clock backstop (`wall_backstop(tickLimit)` plus
+//! [`DEADLINE_MARGIN`]; generous, so a loaded host does not end honest players) is replaced;
+//! the player it was running is reported `crashed` (the shard charges and eventually suspends
+//! it), the others it hosted get no intents this tick and a global reset next tick. Starting isolates (a global reset) is
 //! bounded separately by [`SETUP_TIMEOUT`] and never counts against a player's deadline.
 
 use std::collections::BTreeMap;
@@ -27,7 +30,8 @@ use super::protocol::{
 use crate::error::{EngineError, Result};
 use crate::player_host::{PlayerHost, PlayerTurn};
 
-/// Added to a player's tickLimit before its runner is killed.
+/// Added to a player's wall-clock backstop before its runner is killed (the runner's own
+/// wall limit ends the call first, with a result).
 pub const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
 /// Longest a runner may stay silent outside a player's run (start-up, global resets).
 pub const SETUP_TIMEOUT: Duration = Duration::from_secs(30);

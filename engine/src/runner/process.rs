@@ -75,6 +75,7 @@ struct Hosted {
 /// Protocol violations and I/O failures.
 pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Result<()> {
     isoshard_scripting::set_home_thread_count(1);
+    isoshard_scripting::set_overrun_handler(OVERRUN_GRACE, exit_on_overrun);
     let mut input = BufReader::new(input);
     // Shared with the home thread, which writes each turn's frames.
     let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
@@ -101,6 +102,26 @@ pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Resu
         }
     }
     Ok(())
+}
+
+/// CPU time a player may keep running after its limit fired, in code V8 cannot interrupt,
+/// before the runner ends itself. Counted on the player's thread clock, so a loaded host (which
+/// only stretches wall time) never triggers it.
+pub const OVERRUN_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The runner's exit status when a player overran [`OVERRUN_GRACE`]: the supervisor charges
+/// the player it was running.
+pub const EXIT_CPU_OVERRUN: i32 = 75;
+
+fn exit_on_overrun(past: std::time::Duration) {
+    eprintln!(
+        "isoshard runner: a player ran {} ms of CPU past its limit in code that cannot be \
+         interrupted; exiting",
+        past.as_millis()
+    );
+    // SAFETY: _exit(2) ends the process without running destructors or atexit handlers, which
+    // is what is wanted while V8 is mid-call on another thread.
+    unsafe { libc::_exit(EXIT_CPU_OVERRUN) }
 }
 
 fn io(e: std::io::Error) -> EngineError {

@@ -7,7 +7,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::sync::mpsc::TryRecvError;
 use std::time::{Duration, Instant};
 
-use isoshard_player_api::PlayerTickOutput;
+use isoshard_player_api::{wall_backstop, PlayerTickOutput};
 use isoshard_world::PlayerId;
 use tracing::warn;
 
@@ -15,6 +15,7 @@ use super::host::{
     crash_output, Arrival, Event, ProcessPlayerHost, RunnerProc, DEADLINE_MARGIN, EVENT_POLL,
     SETUP_TIMEOUT,
 };
+use super::process::{EXIT_CPU_OVERRUN, OVERRUN_GRACE};
 use super::protocol::{
     write_frame, FromRunner, GridUpdate, RoomBytes, ToRunner, WireOutput, WireTurn,
 };
@@ -88,9 +89,9 @@ impl TickCollection {
             }
             let why = match wait.running {
                 Some((p, _)) => format!(
-                    "player {} ran past its tickLimit + {} ms",
+                    "player {} ran past the wall-clock backstop (4 × tickLimit + {} ms)",
                     p.0,
-                    DEADLINE_MARGIN.as_millis()
+                    (Duration::from_secs(1) + DEADLINE_MARGIN).as_millis()
                 ),
                 None => "runner stopped responding".to_string(),
             };
@@ -303,7 +304,10 @@ impl ProcessPlayerHost {
                     .get(&player)
                     .copied()
                     .unwrap_or(Duration::from_millis(500));
-                wait.running = Some((PlayerId(player), arrived + limit + DEADLINE_MARGIN));
+                // A backstop only: the runner enforces the CPU limit itself and ends itself on
+                // an overrun (EXIT_CPU_OVERRUN), so wall time here is for a hung runner.
+                let backstop = wall_backstop(limit) + DEADLINE_MARGIN;
+                wait.running = Some((PlayerId(player), arrived + backstop));
             }
             Event::Frame(FromRunner::Result { player, output }) => {
                 wait.running = None;
@@ -321,7 +325,15 @@ impl ProcessPlayerHost {
                     // running player's code did.
                     wait.running = None;
                 }
-                finished.push((r, Some(format!("runner exited ({why}; {status:?})"))))
+                let why = if status.and_then(|s| s.code()) == Some(EXIT_CPU_OVERRUN) {
+                    format!(
+                        "ran {} ms of CPU past its limit in code that cannot be interrupted",
+                        OVERRUN_GRACE.as_millis()
+                    )
+                } else {
+                    format!("runner exited ({why}; {status:?})")
+                };
+                finished.push((r, Some(why)))
             }
         }
     }

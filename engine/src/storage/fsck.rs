@@ -23,7 +23,9 @@ use isoshard_world::{GameWorld, PlayerInfo, WorldSnapshot};
 
 use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
-use super::sled_store::{damaged, format_of, guarded, insert_player, key, open_tree, sled_error};
+use super::sled_store::{
+    damaged, format_of, guarded, insert_player, key, open_tree, sled_error, Writes,
+};
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
     STORAGE_FORMAT_VERSION,
@@ -409,9 +411,9 @@ fn roll_back(dir: &Path) -> Result<Vec<String>> {
             .ok_or_else(|| changed("no snapshot restores"))?;
         let through = world.time();
         let mut repairs = Vec::new();
-        let mut batch = sled::Batch::default();
+        let mut batch = Writes::default();
         for k in &s.bad_keys {
-            batch.remove(k.as_slice());
+            batch.remove(k.clone());
             repairs.push(format!("removed unreadable record {}", key_name(k)));
         }
         let dropped_ticks = s.ticks.range(through + 1..).count();
@@ -432,7 +434,9 @@ fn roll_back(dir: &Path) -> Result<Vec<String>> {
         batch.insert(b"meta/tick".to_vec(), encode_u64(through));
         repairs.push(format!("the shard continues from tick {through}"));
         restore_players(&s, &meta, world.players(), &tree, &mut batch, &mut repairs)?;
-        tree.apply_batch(batch).map_err(|e| sled_error(dir, e))?;
+        batch.check_space(dir)?;
+        tree.apply_batch(batch.batch)
+            .map_err(|e| sled_error(dir, e))?;
         db.flush().map_err(|e| sled_error(dir, e))?;
         marker::write(dir, Marker { committed: through }).map_err(EngineError::io(format!(
             "cannot write {}",
@@ -448,7 +452,7 @@ fn restore_players(
     meta: &ShardMeta,
     known: &[PlayerInfo],
     tree: &sled::Tree,
-    batch: &mut sled::Batch,
+    batch: &mut Writes,
     repairs: &mut Vec<String>,
 ) -> Result<()> {
     for (id, a) in &s.accounts {

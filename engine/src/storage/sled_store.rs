@@ -30,6 +30,50 @@ pub struct SledStorage {
     failed: bool,
 }
 
+/// Free space a write leaves on the data directory's filesystem. sled 0.34 does not return
+/// ENOSPC: its log writer blocks inside `flush` once the disk is full, and the shard could
+/// neither retry nor stop. So a write that would leave less than this much is refused before
+/// sled sees it, as a typed [`EngineError::DiskFull`] the commit loop retries; sled's
+/// segments (512 KiB) and the marker fit many times into what is left.
+pub const DISK_RESERVE_BYTES: u64 = 8 << 20;
+
+/// A sled batch that knows how many bytes it carries, for the free-space check.
+#[derive(Default)]
+pub(super) struct Writes {
+    pub(super) batch: sled::Batch,
+    bytes: u64,
+}
+
+impl Writes {
+    pub(super) fn insert(&mut self, k: Vec<u8>, v: Vec<u8>) {
+        self.bytes += (k.len() + v.len()) as u64;
+        self.batch.insert(k, v);
+    }
+
+    pub(super) fn remove(&mut self, k: Vec<u8>) {
+        self.bytes += k.len() as u64;
+        self.batch.remove(k);
+    }
+
+    /// Refuses the batch when the filesystem of `dir` cannot hold it plus the reserve.
+    /// sled may write a value twice (log, then segment), hence the factor.
+    pub(super) fn check_space(&self, dir: &Path) -> Result<()> {
+        let available = fs2::available_space(dir).map_err(EngineError::io(format!(
+            "cannot read the free space of {}",
+            dir.display()
+        )))?;
+        let needed = DISK_RESERVE_BYTES + 2 * self.bytes;
+        if available < needed {
+            return Err(EngineError::DiskFull {
+                dir: dir.to_path_buf(),
+                available,
+                needed,
+            });
+        }
+        Ok(())
+    }
+}
+
 pub(super) fn key(prefix: &str, n: u64) -> Vec<u8> {
     let mut k = prefix.as_bytes().to_vec();
     k.extend_from_slice(&n.to_be_bytes());
@@ -166,18 +210,21 @@ impl SledStorage {
         if format_of(&self.dir, &self.tree)? != Some(1) {
             return Ok(());
         }
-        let mut batch = sled::Batch::default();
+        let mut batch = Writes::default();
         for item in self.tree.iter() {
             let (k, v) = item.map_err(|e| self.sled(e))?;
             if k.as_ref() != b"meta/format" {
-                batch.insert(k, seal(&v));
+                batch.insert(k.to_vec(), seal(&v));
             }
         }
         batch.insert(
             b"meta/format".to_vec(),
             STORAGE_FORMAT_VERSION.to_be_bytes().to_vec(),
         );
-        self.tree.apply_batch(batch).map_err(|e| self.sled(e))?;
+        batch.check_space(&self.dir)?;
+        self.tree
+            .apply_batch(batch.batch)
+            .map_err(|e| self.sled(e))?;
         self.db.flush().map_err(|e| self.sled(e))?;
         tracing::info!(dir = %self.dir.display(), "storage upgraded from format 1 to 2");
         Ok(())
@@ -185,13 +232,15 @@ impl SledStorage {
 
     /// Applies `batch` and flushes it (always with `flush`, else when durable). After a failed
     /// write the database is reopened first; a failure marks it for reopening.
-    fn write(&mut self, batch: sled::Batch, flush: bool) -> Result<()> {
+    fn write(&mut self, writes: Writes, flush: bool) -> Result<()> {
+        // Nothing is written when the disk is short: the retry finds sled as it was.
+        writes.check_space(&self.dir)?;
         if self.failed {
             self.reopen()?;
         }
         let written = self
             .tree
-            .apply_batch(batch)
+            .apply_batch(writes.batch)
             .map_err(|e| self.sled(e))
             .and_then(|()| {
                 if flush || self.durable {
@@ -333,7 +382,7 @@ impl ShardStorage for SledStorage {
         snapshot: &WorldSnapshot,
         players: &[PlayerRecord],
     ) -> Result<()> {
-        let mut batch = sled::Batch::default();
+        let mut batch = Writes::default();
         batch.insert(
             b"meta/format".to_vec(),
             STORAGE_FORMAT_VERSION.to_be_bytes().to_vec(),
@@ -366,7 +415,7 @@ impl ShardStorage for SledStorage {
     }
 
     fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()> {
-        let mut batch = sled::Batch::default();
+        let mut batch = Writes::default();
         batch.insert(key("tick/", commit.record.tick), encode(commit.record)?);
         if let Some(s) = commit.snapshot {
             batch.insert(key("snap/", s.time), encode(s)?);
@@ -391,7 +440,7 @@ impl ShardStorage for SledStorage {
     }
 
     fn save_snapshot(&mut self, snapshot: &WorldSnapshot, added: &[PlayerRecord]) -> Result<()> {
-        let mut batch = sled::Batch::default();
+        let mut batch = Writes::default();
         batch.insert(key("snap/", snapshot.time), encode(snapshot)?);
         for p in added {
             insert_player(&mut batch, p)?;
@@ -400,13 +449,13 @@ impl ShardStorage for SledStorage {
     }
 
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {
-        let mut batch = sled::Batch::default();
+        let mut batch = Writes::default();
         insert_player(&mut batch, player)?;
         self.write(batch, false)
     }
 }
 
-pub(super) fn insert_player(batch: &mut sled::Batch, p: &PlayerRecord) -> Result<()> {
+pub(super) fn insert_player(batch: &mut Writes, p: &PlayerRecord) -> Result<()> {
     let id = p.account.id.0 as u64;
     batch.insert(key("player/", id), encode(&p.account)?);
     batch.insert(key("code/", id), encode(&p.code)?);
