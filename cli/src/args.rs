@@ -200,6 +200,10 @@ pub struct SandboxArgs {
     /// devtools:// URL, and wait for a debugger before running.
     #[arg(long)]
     pub inspect: Option<SocketAddr>,
+    /// Run the isolate in this process instead of a child process (what the child runs; a
+    /// V8 abort then ends this process).
+    #[arg(long, hide = true)]
+    pub in_process: bool,
 }
 
 #[derive(Subcommand)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use isoshard_engine::demo::{run_demo, DemoOptions};
 use isoshard_engine::replay_cli;
-use isoshard_engine::sandbox::{run_sandbox, SandboxOptions};
+use isoshard_engine::sandbox::{run_sandbox, run_sandbox_in_child, SandboxOptions, SandboxReport};
 use isoshard_engine::EngineError;
 
 use crate::args::{DemoArgs, Isolation, ReplayCommand, SandboxArgs, ServeArgs};
@@ -133,17 +133,28 @@ pub fn sandbox(args: SandboxArgs) -> ExitCode {
         wall_limit: args.wall_timeout_ms.map(Duration::from_millis),
         inspect: args.inspect,
     };
-    match run_sandbox(&args.files, &options) {
-        Ok(reports) => {
-            for r in reports {
-                if args.json {
-                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
-                } else {
-                    println!("{}", r.human());
-                }
-            }
-            ExitCode::SUCCESS
+    let json = args.json;
+    let mut print = |r: &SandboxReport| {
+        if json {
+            println!("{}", serde_json::to_string(r).unwrap_or_default());
+        } else {
+            println!("{}", r.human());
         }
+        // The parent reads a child's reports as they come: one that crashes keeps the rest.
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    };
+    let ran = if args.in_process {
+        isoshard_engine::runner::install_overrun_exit();
+        run_sandbox(&args.files, &options, &mut print)
+    } else {
+        std::env::current_exe()
+            .map_err(isoshard_engine::EngineError::io(
+                "cannot find this executable",
+            ))
+            .and_then(|exe| run_sandbox_in_child(&exe, &args.files, &options, &mut print))
+    };
+    match ran {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => failed("sandbox", e, 2),
     }
 }

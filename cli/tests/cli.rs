@@ -83,6 +83,55 @@ fn sandbox_prints_one_json_report_per_file_and_disposes_after_a_memory_limit() {
 }
 
 #[test]
+fn an_uninterruptible_builtin_in_the_sandbox_is_a_crashed_file_and_the_cli_lives() {
+    // `fill` on a huge array ignores termination: the isolate's child process ends itself
+    // 250 ms of CPU past the limit (or V8 aborts it at the bounded heap raise).
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "sandbox".to_string(),
+        "--json".into(),
+        "--timeout-ms".into(),
+        "200".into(),
+        "--memory-limit-mb".into(),
+        "64".into(),
+    ];
+    for (name, code) in [
+        ("before.js", "1 + 1"),
+        ("fill.js", "new Array(1e8).fill(0).length"),
+        ("after.js", "2"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, code).unwrap();
+        args.push(p.display().to_string());
+    }
+    let started = std::time::Instant::now();
+    let out = isoshard().args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let outcomes: Vec<&str> = lines
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["ok", "crashed", "disposed"], "{lines:?}");
+    assert_eq!(lines[0]["value"], 2);
+    let why = lines[1]["error"]["message"].as_str().unwrap();
+    assert!(
+        why.contains("cannot be interrupted") || why.contains("signal"),
+        "{why}"
+    );
+    // Unbounded, this ran past 30 s at 2.8 GB; bounded, it ends within a few seconds.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
 fn sandbox_usage_errors_exit_non_zero_with_a_message() {
     let out = isoshard()
         .args(["sandbox", "/definitely/not/here.js"])

@@ -1,12 +1,21 @@
 //! `isoshard sandbox`: run files in order in one isolate and one context, one JSON report each.
+//!
+//! The isolate runs in a child process ([`run_sandbox_in_child`], `isoshard sandbox
+//! --in-process`): a V8 fatal error or a CPU overrun in code V8 cannot interrupt ends the
+//! child, and the file that did it is reported `crashed`, the rest `disposed`. The child also
+//! ends itself after 250 ms of CPU past the limit, so a builtin that ignores termination
+//! (`new Array(1e8).fill(0)`) stops there instead of running for tens of seconds.
 
-use std::path::PathBuf;
+use std::io::BufRead;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use isoshard_scripting::{
     Error as ScriptError, Isolate, IsolateOptions, OutcomeKind, RunOptions, RunOutcome,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{EngineError, Result};
 
@@ -36,7 +45,7 @@ impl Default for SandboxOptions {
 }
 
 /// The error part of a report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ReportError {
     pub name: String,
     pub message: String,
@@ -44,7 +53,7 @@ pub struct ReportError {
 }
 
 /// One file's result, as printed with `--json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SandboxReport {
     pub file: String,
     pub outcome: OutcomeKind,
@@ -143,18 +152,28 @@ fn wait_for_debugger(
     Ok((runtime, endpoint))
 }
 
-/// Reads every file first (a missing file is a usage error before anything runs), then runs
-/// them in order in one isolate and one context.
-///
-/// # Errors
-/// [`EngineError::Usage`] for unreadable files or invalid options.
-pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<SandboxReport>> {
+/// Every file's name and text: a missing file is a usage error before anything runs.
+fn read_sources(files: &[PathBuf]) -> Result<Vec<(String, String)>> {
     let mut sources = Vec::with_capacity(files.len());
     for f in files {
         let code = std::fs::read_to_string(f)
             .map_err(EngineError::io(format!("cannot read {}", f.display())))?;
         sources.push((f.display().to_string(), code));
     }
+    Ok(sources)
+}
+
+/// Reads every file first, then runs them in order in one isolate and one context in this
+/// process, handing each report to `on_report` as soon as it is known.
+///
+/// # Errors
+/// [`EngineError::Usage`] for unreadable files or invalid options.
+pub fn run_sandbox(
+    files: &[PathBuf],
+    options: &SandboxOptions,
+    on_report: &mut dyn FnMut(&SandboxReport),
+) -> Result<()> {
+    let sources = read_sources(files)?;
     let isolate = Isolate::new(IsolateOptions {
         memory_limit_mb: options.memory_limit_mb,
         inspector: options.inspect.is_some(),
@@ -173,7 +192,6 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
         (None, Some(_)) => Some(INSPECT_WALL_LIMIT),
         (None, None) => None,
     };
-    let mut reports = Vec::with_capacity(sources.len());
     for (file, code) in sources {
         let run_options = RunOptions {
             cpu_limit: Some(options.cpu_limit),
@@ -240,12 +258,139 @@ pub fn run_sandbox(files: &[PathBuf], options: &SandboxOptions) -> Result<Vec<Sa
             },
             Err(e) => return Err(EngineError::Scripting(e)),
         };
-        reports.push(report);
+        on_report(&report);
     }
     isolate.dispose();
     if let Some((runtime, endpoint)) = debugger {
         // The client still has to see what the last file printed.
         runtime.block_on(endpoint.finish(Duration::from_secs(5)));
     }
-    Ok(reports)
+    Ok(())
+}
+
+/// Runs the files like [`run_sandbox`], but in a child process started from `exe` (this
+/// binary: `exe sandbox --in-process --json …`), so that nothing the code does can take this
+/// process down. A child that dies before reporting every file gives the file it was running
+/// the outcome `crashed` (saying how it died) and every later file `disposed`.
+///
+/// # Errors
+/// [`EngineError::Usage`] for unreadable files, invalid options or a child that refuses them;
+/// [`EngineError::Io`] when the child cannot be started.
+pub fn run_sandbox_in_child(
+    exe: &Path,
+    files: &[PathBuf],
+    options: &SandboxOptions,
+    on_report: &mut dyn FnMut(&SandboxReport),
+) -> Result<()> {
+    read_sources(files)?;
+    if options.memory_limit_mb < isoshard_scripting::MIN_MEMORY_LIMIT_MB {
+        return Err(EngineError::Usage(format!(
+            "memory_limit_mb must be at least {}, got {}",
+            isoshard_scripting::MIN_MEMORY_LIMIT_MB,
+            options.memory_limit_mb
+        )));
+    }
+    let mut cmd = Command::new(exe);
+    cmd.args(["sandbox", "--in-process", "--json"])
+        .args(["--memory-limit-mb", &options.memory_limit_mb.to_string()])
+        .args(["--timeout-ms", &options.cpu_limit.as_millis().to_string()]);
+    if let Some(w) = options.wall_limit {
+        cmd.args(["--wall-timeout-ms", &w.as_millis().to_string()]);
+    }
+    if let Some(addr) = options.inspect {
+        cmd.args(["--inspect", &addr.to_string()]);
+    }
+    cmd.arg("--").args(files);
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped());
+    // SAFETY: only async-signal-safe calls (prctl, setrlimit) between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            // Die with the CLI; no core dumps of hostile heaps.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            let zero = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &zero);
+            Ok(())
+        });
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(EngineError::io("cannot start the sandbox process"))?;
+    let mut reported = 0;
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            let Ok(report) = serde_json::from_str::<SandboxReport>(&line) else {
+                break;
+            };
+            on_report(&report);
+            reported += 1;
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(EngineError::io("cannot wait for the sandbox process"))?;
+    if reported == files.len() {
+        return Ok(());
+    }
+    if reported == 0 && status.code() == Some(2) {
+        return Err(EngineError::Usage(
+            "the sandbox process refused its options (see its message above)".into(),
+        ));
+    }
+    for (i, f) in files.iter().enumerate().skip(reported) {
+        let error = if i == reported {
+            ReportError {
+                name: "Crashed".into(),
+                message: how_it_died(status),
+                stack: String::new(),
+            }
+        } else {
+            limit_error(OutcomeKind::Disposed, options)
+        };
+        on_report(&SandboxReport {
+            file: f.display().to_string(),
+            outcome: if i == reported {
+                OutcomeKind::Crashed
+            } else {
+                OutcomeKind::Disposed
+            },
+            value: None,
+            error: Some(error),
+            cpu_time_ns: 0,
+            wall_time_ns: 0,
+            heap_used_bytes: 0,
+        });
+    }
+    Ok(())
+}
+
+/// A crashed file's message: how the sandbox process ended.
+fn how_it_died(status: ExitStatus) -> String {
+    if status.code() == Some(crate::runner::EXIT_CPU_OVERRUN) {
+        return format!(
+            "ran {} ms of CPU past its limit in code that cannot be interrupted; the sandbox \
+             process ended itself",
+            crate::runner::OVERRUN_GRACE.as_millis()
+        );
+    }
+    match status.signal() {
+        Some(sig) => {
+            let name = match sig {
+                libc::SIGTRAP => "SIGTRAP",
+                libc::SIGABRT => "SIGABRT",
+                libc::SIGKILL => "SIGKILL",
+                libc::SIGSEGV => "SIGSEGV",
+                _ => "a signal",
+            };
+            format!(
+                "the sandbox process was killed by signal {sig} ({name}); V8 aborts this way \
+                 on a fatal error such as running out of memory in code that cannot be \
+                 interrupted"
+            )
+        }
+        None => format!("the sandbox process ended early ({status})"),
+    }
 }

@@ -37,6 +37,10 @@ pub enum OutcomeKind {
     MemoryLimit,
     NotTransferable,
     Disposed,
+    /// The process hosting the isolate died (a V8 fatal error, a CPU overrun in code V8 cannot
+    /// interrupt). Never produced by this crate: hosts that run isolates in child processes
+    /// report it.
+    Crashed,
 }
 
 impl OutcomeKind {
@@ -51,6 +55,7 @@ impl OutcomeKind {
             OutcomeKind::MemoryLimit => "memory_limit",
             OutcomeKind::NotTransferable => "not_transferable",
             OutcomeKind::Disposed => "disposed",
+            OutcomeKind::Crashed => "crashed",
         }
     }
 }

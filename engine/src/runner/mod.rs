@@ -12,4 +12,4 @@ pub mod protocol;
 mod supervise_tick;
 
 pub use host::{ProcessHostOptions, ProcessPlayerHost, DEADLINE_MARGIN, SETUP_TIMEOUT};
-pub use process::run_runner;
+pub use process::{install_overrun_exit, run_runner, EXIT_CPU_OVERRUN, OVERRUN_GRACE};

@@ -75,7 +75,7 @@ struct Hosted {
 /// Protocol violations and I/O failures.
 pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Result<()> {
     isoshard_scripting::set_home_thread_count(1);
-    isoshard_scripting::set_overrun_handler(OVERRUN_GRACE, exit_on_overrun);
+    install_overrun_exit();
     let mut input = BufReader::new(input);
     // Shared with the home thread, which writes each turn's frames.
     let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
@@ -113,9 +113,16 @@ pub const OVERRUN_GRACE: std::time::Duration = std::time::Duration::from_millis(
 /// the player it was running.
 pub const EXIT_CPU_OVERRUN: i32 = 75;
 
+/// Makes this process end itself with [`EXIT_CPU_OVERRUN`] when a call runs
+/// [`OVERRUN_GRACE`] of CPU past its limit: for processes that exist to host untrusted code
+/// (runners, the sandbox's child).
+pub fn install_overrun_exit() {
+    isoshard_scripting::set_overrun_handler(OVERRUN_GRACE, exit_on_overrun);
+}
+
 fn exit_on_overrun(past: std::time::Duration) {
     eprintln!(
-        "isoshard runner: a player ran {} ms of CPU past its limit in code that cannot be \
+        "isoshard: JavaScript ran {} ms of CPU past its limit in code that cannot be \
          interrupted; exiting",
         past.as_millis()
     );
