@@ -14,7 +14,7 @@ use parking_lot::Mutex;
 use serde_json::{json, Value};
 
 use crate::error::{PlayerApiError, Result};
-use crate::host_functions::{install_host_functions, Collected, HostEnv};
+use crate::host_functions::{install_host_functions, Collected, HostEnv, MAX_CONSOLE_BYTES};
 use crate::intent_wire::{MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK};
 use crate::room_map::RoomMapIndex;
 use crate::tick_meta::{PlayerTickInput, TickMeta};
@@ -25,6 +25,9 @@ use crate::PRELUDE_JS;
 /// the text is cut, so that one `throw new Error('x'.repeat(3e7))` costs kilobytes, not
 /// megabytes, in every place errors are kept or published.
 pub const MAX_ERROR_BYTES: usize = 8 << 10;
+
+/// Console bytes kept free for the shard's own notes (dropped intents, dropped lines).
+const CONSOLE_NOTES_RESERVE: usize = 256;
 
 /// Largest Memory string kept.
 pub const MAX_MEMORY_BYTES: usize = 2 << 20;
@@ -407,7 +410,20 @@ impl TickFinisher {
                 });
             }
         }
-        out.console = collected.console;
+        // The error line (an uncaught error, a limit) and our notes count within the
+        // console's per-tick byte limit: the player's last lines make room for them.
+        out.error = out.error.map(bounded_error);
+        let error_line = out.error.clone();
+        let reserve = error_line.as_ref().map_or(0, String::len) + CONSOLE_NOTES_RESERVE;
+        let mut console = collected.console;
+        let mut console_dropped = collected.console_dropped;
+        let mut bytes: usize = console.iter().map(String::len).sum();
+        while bytes + reserve > MAX_CONSOLE_BYTES {
+            let Some(line) = console.pop() else { break };
+            bytes -= line.len();
+            console_dropped += 1;
+        }
+        out.console = console;
         if collected.over_limit > 0 {
             out.console.push(format!(
                 "[isoshard] {} intents over the per-tick limit ({MAX_INTENTS_PER_TICK} intents, {} KiB) were dropped",
@@ -415,18 +431,12 @@ impl TickFinisher {
                 MAX_INTENT_BYTES_PER_TICK / 1024
             ));
         }
-        if collected.console_dropped > 0 {
+        if console_dropped > 0 {
             out.console.push(format!(
-                "[isoshard] {} console lines over the per-tick limit were dropped",
-                collected.console_dropped
+                "[isoshard] {console_dropped} console lines over the per-tick limit were dropped"
             ));
         }
-        out.error = out.error.map(bounded_error);
-        if let Some(e) = &out.error {
-            if out.outcome != Some(OutcomeKind::Ok) {
-                out.console.push(e.clone());
-            }
-        }
+        out.console.extend(error_line);
         out
     }
 }

@@ -130,3 +130,40 @@ fn hostile_players_do_not_change_what_other_players_see_or_do() {
         huge.len()
     );
 }
+
+#[test]
+fn a_thrown_error_cannot_push_the_console_past_its_byte_limit() {
+    // 64 lines of 1 000 bytes fill the console's per-tick limit; then a 1 MB error is thrown.
+    const FILL_THEN_THROW: &str = "module.exports.loop = function () {
+        for (let i = 0; i < 64; i++) console.log(String(i).padEnd(1000, 'y'));
+        throw new Error('x'.repeat(1e6));
+    }";
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 34, |o| {
+        o.world.width = 2;
+        o.world.height = 2;
+    });
+    let p = shard
+        .add_player("loud", code(&[("main", FILL_THEN_THROW)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let lines = shard.drain_console(p);
+    let bytes: usize = lines.iter().map(String::len).sum();
+    assert!(
+        bytes <= isoshard_player_api::MAX_CONSOLE_BYTES,
+        "{bytes} bytes in {} lines",
+        lines.len()
+    );
+    assert!(lines[0].starts_with("0yyy"), "{:?}", &lines[0][..10]);
+    let last = lines.last().unwrap();
+    assert!(
+        last.contains("Error: xxx") && last.contains("cut at"),
+        "{last:.80}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("console lines over the per-tick limit")),
+        "the player is told lines were dropped"
+    );
+}

@@ -29,8 +29,8 @@
         if (!main || typeof main.loop !== 'function') throw new ErrorCtor('main module does not export a loop() function');
         main.loop();
       } catch (e) {
+        // The host adds it to the console, cut, within the console's byte limit.
         error = e instanceof ErrorCtor ? (e.stack || StringCtor(e)) : ('Uncaught ' + fmt(e));
-        consoleBuf.push(error);
       }
       const ran = host.cpuNow();
       flushIntents();
