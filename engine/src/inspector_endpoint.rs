@@ -5,11 +5,16 @@
 //! evaluate code in it (under its limits). Targets that belong to players carry a token; the
 //! WebSocket URL must present it (`?token=`). Frames over [`MAX_INSPECTOR_MESSAGE`] close the
 //! connection (1009), as does a client that stops reading (the session is cut off after
-//! [`isoshard_scripting::MAX_PENDING_OUTGOING`] unread messages).
+//! [`isoshard_scripting::MAX_PENDING_OUTGOING`] unread messages). `/json/list` shows a
+//! token-protected target only to a request with its `?token=`. Sessions are capped per target
+//! ([`MAX_SESSIONS_PER_TARGET`]) and in all ([`MAX_SESSIONS`]); connections by the server's
+//! own accept loop (caps and header timeouts as for the API).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -39,10 +44,47 @@ pub struct InspectorTarget {
 /// Decides whether a `?token=` opens a target.
 pub type TokenCheck = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
+/// Debugger sessions one target may have at once (DevTools and an editor, say).
+pub const MAX_SESSIONS_PER_TARGET: usize = 2;
+/// Debugger sessions the endpoint serves at once.
+pub const MAX_SESSIONS: usize = 64;
+
 struct TargetEntry {
     target: InspectorTarget,
     /// Flips to true when a client sends `Runtime.runIfWaitingForDebugger`.
     ready: watch::Sender<bool>,
+    /// Sessions open on this target.
+    sessions: Arc<AtomicUsize>,
+}
+
+/// One open session, counted on its target and the endpoint until dropped.
+struct SessionSlot {
+    counters: [Arc<AtomicUsize>; 2],
+}
+
+impl SessionSlot {
+    /// A slot, unless `target` or `all` is at its cap.
+    fn take(target: &Arc<AtomicUsize>, all: &Arc<AtomicUsize>) -> Option<SessionSlot> {
+        let counters = [target.clone(), all.clone()];
+        let caps = [MAX_SESSIONS_PER_TARGET, MAX_SESSIONS];
+        for (i, (c, cap)) in counters.iter().zip(caps).enumerate() {
+            if c.fetch_add(1, Ordering::AcqRel) >= cap {
+                for undo in &counters[..=i] {
+                    undo.fetch_sub(1, Ordering::AcqRel);
+                }
+                return None;
+            }
+        }
+        Some(SessionSlot { counters })
+    }
+}
+
+impl Drop for SessionSlot {
+    fn drop(&mut self) {
+        for c in &self.counters {
+            c.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -72,6 +114,7 @@ impl InspectorEndpoint {
         let (listener, addr) = crate::net::listen(addr).await?;
         let targets = Targets::default();
         let (bridges, _) = watch::channel(0usize);
+        let sessions = Arc::new(AtomicUsize::new(0));
         let app = Router::new()
             .route("/json", get(list))
             .route("/json/list", get(list))
@@ -81,14 +124,21 @@ impl InspectorEndpoint {
                 targets: targets.clone(),
                 addr,
                 bridges: bridges.clone(),
+                sessions,
             });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let limits = crate::server::http_serve::HttpLimits {
+            max_connections: 4 * MAX_SESSIONS,
+            max_per_client: 2 * MAX_SESSIONS,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            grace: Duration::from_secs(1),
+        };
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            crate::server::http_serve::serve_http(listener, app, limits, async {
+                let _ = stopped.await;
+            })
+            .await;
         });
         Ok(InspectorEndpoint {
             addr,
@@ -105,9 +155,14 @@ impl InspectorEndpoint {
     /// Makes `target` attachable as `id` (replacing any previous target of that id).
     pub fn add_target(&self, id: &str, target: InspectorTarget) {
         let (ready, _) = watch::channel(false);
-        self.targets
-            .lock()
-            .insert(id.to_string(), TargetEntry { target, ready });
+        self.targets.lock().insert(
+            id.to_string(),
+            TargetEntry {
+                target,
+                ready,
+                sessions: Arc::default(),
+            },
+        );
     }
 
     /// The URL to open in Chrome for target `id`.
@@ -157,12 +212,20 @@ struct EndpointState {
     targets: Targets,
     addr: SocketAddr,
     bridges: watch::Sender<usize>,
+    /// Sessions open on every target.
+    sessions: Arc<AtomicUsize>,
 }
 
-async fn list(State(EndpointState { targets, addr, .. }): State<EndpointState>) -> Json<Value> {
+/// The targets this request may know of: open ones, and protected ones its token opens.
+async fn list(
+    State(EndpointState { targets, addr, .. }): State<EndpointState>,
+    Query(q): Query<AttachQuery>,
+) -> Json<Value> {
+    let token = q.token.as_deref().unwrap_or("");
     let list: Vec<Value> = targets
         .lock()
         .iter()
+        .filter(|(_, e)| e.target.authorize.as_ref().is_none_or(|check| check(token)))
         .map(|(id, e)| {
             json!({
                 "id": id,
@@ -190,7 +253,10 @@ struct AttachQuery {
 
 async fn attach(
     State(EndpointState {
-        targets, bridges, ..
+        targets,
+        bridges,
+        sessions,
+        ..
     }): State<EndpointState>,
     Path(id): Path<String>,
     Query(q): Query<AttachQuery>,
@@ -199,8 +265,8 @@ async fn attach(
     let entry = targets
         .lock()
         .get(&id)
-        .map(|e| (e.target.clone(), e.ready.clone()));
-    let Some((target, ready)) = entry else {
+        .map(|e| (e.target.clone(), e.ready.clone(), e.sessions.clone()));
+    let Some((target, ready, target_sessions)) = entry else {
         return (StatusCode::NOT_FOUND, format!("no inspector target {id:?}")).into_response();
     };
     if let Some(check) = &target.authorize {
@@ -208,6 +274,16 @@ async fn attach(
             return (StatusCode::UNAUTHORIZED, "missing or wrong token").into_response();
         }
     }
+    let Some(slot) = SessionSlot::take(&target_sessions, &sessions) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many debugger sessions (at most {MAX_SESSIONS_PER_TARGET} per target, \
+                 {MAX_SESSIONS} in all); close one first"
+            ),
+        )
+            .into_response();
+    };
     let session = match target.isolate.inspector_session(target.trust) {
         Ok(s) => s,
         Err(e) => return (StatusCode::CONFLICT, e.to_string()).into_response(),
@@ -219,6 +295,7 @@ async fn attach(
             bridges.send_modify(|n| *n += 1);
             bridge(socket, session, ready).await;
             bridges.send_modify(|n| *n -= 1);
+            drop(slot);
         })
 }
 

@@ -964,6 +964,35 @@ fn serve_inspect_lets_a_player_debug_their_own_bot_with_their_token_only() {
     // The shard keeps ticking after the player resumed.
     let w = s.world()["tick"].as_u64().unwrap();
     s.until_tick(w + 3);
+
+    // Discovery shows a player's target only to their token.
+    let http = inspector.replacen("ws://", "http://", 1);
+    let listed = |query: &str| body(ureq::get(&format!("{http}/json/list{query}")).call());
+    assert_eq!(listed(""), json!([]));
+    assert_eq!(listed("?token=wrong"), json!([]));
+    let mine = listed(&format!("?token={token}"));
+    assert_eq!(mine[0]["id"], "player-debugger", "{mine}");
+    // Sessions per target are capped: the third handshake is refused while two are open.
+    let handshake = || {
+        use std::io::{Read, Write};
+        let addr = inspector.trim_start_matches("ws://");
+        let mut sock = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            sock,
+            "GET /ws/player-debugger?token={token} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        .unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut head = [0u8; 12];
+        sock.read_exact(&mut head).unwrap();
+        (String::from_utf8_lossy(&head[9..12]).to_string(), sock)
+    };
+    let (first, _a) = handshake();
+    let (second, _b) = handshake();
+    let (third, _c) = handshake();
+    assert_eq!((first.as_str(), second.as_str()), ("101", "101"));
+    assert_eq!(third, "429");
 }
 
 #[test]
