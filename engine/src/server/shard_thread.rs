@@ -12,7 +12,7 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
-use crate::server::auth::{new_token, password_hash, token_hash};
+use crate::server::auth::{new_token, token_hash};
 use crate::shard::Shard;
 
 /// Recent console lines kept per player for `GET /api/me`, at most this many and this many
@@ -67,11 +67,14 @@ pub const TICK_BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.
 pub enum Command {
     Register {
         name: String,
-        password: Option<String>,
+        /// The argon2id hash, made off this thread.
+        password_hash: Option<String>,
         reply: oneshot::Sender<Result<(PlayerId, String)>>,
     },
     SignIn {
         name: String,
+        /// A new hash replacing an old fast one (made off this thread).
+        upgraded_password: Option<String>,
         reply: oneshot::Sender<Result<String>>,
     },
     SetCode {
@@ -245,15 +248,19 @@ impl ShardThread {
                 }
                 Command::Register {
                     name,
-                    password,
+                    password_hash,
                     reply,
                 } => {
-                    let result = self.register(&name, password.as_deref());
+                    let result = self.register(&name, password_hash);
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
-                Command::SignIn { name, reply } => {
-                    let result = self.sign_in(&name);
+                Command::SignIn {
+                    name,
+                    upgraded_password,
+                    reply,
+                } => {
+                    let result = self.sign_in(&name, upgraded_password);
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
@@ -283,7 +290,11 @@ impl ShardThread {
         running
     }
 
-    fn register(&mut self, name: &str, password: Option<&str>) -> Result<(PlayerId, String)> {
+    fn register(
+        &mut self,
+        name: &str,
+        password_hash: Option<String>,
+    ) -> Result<(PlayerId, String)> {
         let valid = !name.is_empty()
             && name.len() <= 30
             && name
@@ -304,18 +315,18 @@ impl ShardThread {
         let id = self.shard.add_player(name, starter)?;
         let token = new_token();
         self.shard
-            .set_credentials(id, Some(token_hash(&token)), password.map(password_hash))?;
+            .set_credentials(id, Some(token_hash(&token)), password_hash)?;
         Ok((id, token))
     }
 
-    fn sign_in(&mut self, name: &str) -> Result<String> {
+    fn sign_in(&mut self, name: &str, upgraded_password: Option<String>) -> Result<String> {
         let id = self
             .shard
             .player_id(name)
             .ok_or_else(|| EngineError::UnknownPlayer(name.to_string()))?;
         let token = new_token();
         self.shard
-            .set_credentials(id, Some(token_hash(&token)), None)?;
+            .set_credentials(id, Some(token_hash(&token)), upgraded_password)?;
         Ok(token)
     }
 
