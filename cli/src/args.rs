@@ -115,8 +115,9 @@ pub struct ServeArgs {
     #[arg(long)]
     pub replay_keep_ticks: Option<u64>,
     /// Serve the Chrome DevTools Protocol here (e.g. 127.0.0.1:9229): every player can
-    /// debug their own bot with their API token. Needs `--isolation thread`; each player
-    /// isolate then has an OS thread of its own.
+    /// debug their own bot with their API token. With `--isolation process` (the default)
+    /// sessions are relayed to the runner hosting the player; each player isolate then has
+    /// an OS thread of its own.
     #[arg(long)]
     pub inspect: Option<SocketAddr>,
     #[command(flatten)]

@@ -287,6 +287,7 @@ fn the_protocol_works_over_tcp() {
             memory_limit_mb: 64,
             setup_cpu_ms: 5000,
             preloads: vec![],
+            inspector: true,
         },
     };
     write_frame(&mut writer, &hello).unwrap();
@@ -340,6 +341,52 @@ fn the_protocol_works_over_tcp() {
     assert!(matches!(
         read_frame::<FromRunner>(&mut reader).unwrap(),
         Some(FromRunner::TickDone)
+    ));
+    // A DevTools session relayed over the protocol: evaluate in the player's global.
+    use isoshard_engine::runner::protocol::InspectorOp;
+    let relay = |op| ToRunner::Inspector {
+        player: p.0,
+        session: 7,
+        op,
+    };
+    write_frame(&mut writer, &relay(InspectorOp::Open)).unwrap();
+    let eval = r#"{"id":1,"method":"Runtime.evaluate","params":{"expression":"typeof Game + ' ' + (6 * 7)"}}"#;
+    write_frame(&mut writer, &relay(InspectorOp::Message(eval.into()))).unwrap();
+    let answer = loop {
+        match read_frame::<FromRunner>(&mut reader).unwrap() {
+            Some(FromRunner::Inspector {
+                session: 7,
+                message: Some(m),
+            }) if m.contains("\"id\":1") => break m,
+            Some(FromRunner::Inspector {
+                session: 7,
+                message: Some(_),
+            }) => continue,
+            other => panic!("expected the session's answer, got {other:?}"),
+        }
+    };
+    assert!(answer.contains("object 42"), "{answer}");
+    write_frame(&mut writer, &relay(InspectorOp::Close)).unwrap();
+    assert!(matches!(
+        read_frame::<FromRunner>(&mut reader).unwrap(),
+        Some(FromRunner::Inspector {
+            session: 7,
+            message: None
+        })
+    ));
+    // A session on a player the runner does not host ends at once.
+    let unknown = ToRunner::Inspector {
+        player: 999,
+        session: 8,
+        op: InspectorOp::Open,
+    };
+    write_frame(&mut writer, &unknown).unwrap();
+    assert!(matches!(
+        read_frame::<FromRunner>(&mut reader).unwrap(),
+        Some(FromRunner::Inspector {
+            session: 8,
+            message: None
+        })
     ));
     write_frame(&mut writer, &ToRunner::Shutdown).unwrap();
     assert!(runner.wait().unwrap().success());

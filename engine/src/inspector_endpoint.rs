@@ -30,12 +30,24 @@ use serde_json::{json, Value};
 use tokio::sync::watch;
 
 use crate::error::{EngineError, Result};
+use crate::runner::{InspectorRelay, RelayLink};
+use isoshard_world::PlayerId;
+
+/// Where a target's sessions come from.
+#[derive(Clone)]
+pub enum TargetSource {
+    /// An isolate in this process.
+    Isolate(Isolate),
+    /// A player's isolate in a runner process, reached through the relay (untrusted level).
+    Relay(Arc<InspectorRelay>, PlayerId),
+}
 
 /// Something DevTools can attach to.
 #[derive(Clone)]
 pub struct InspectorTarget {
     pub title: String,
-    pub isolate: Isolate,
+    pub source: TargetSource,
+    /// The session level for an in-process isolate (relayed sessions are always untrusted).
     pub trust: InspectorTrust,
     /// When set, the WebSocket URL must carry a `?token=` this accepts.
     pub authorize: Option<TokenCheck>,
@@ -127,7 +139,7 @@ impl InspectorEndpoint {
                 sessions,
             });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let limits = crate::server::http_serve::HttpLimits {
+        let limits = crate::http_serve::HttpLimits {
             max_connections: 4 * MAX_SESSIONS,
             max_per_client: 2 * MAX_SESSIONS,
             header_timeout: Duration::from_secs(10),
@@ -135,7 +147,7 @@ impl InspectorEndpoint {
             grace: Duration::from_secs(1),
         };
         tokio::spawn(async move {
-            crate::server::http_serve::serve_http(listener, app, limits, async {
+            crate::http_serve::serve_http(listener, app, limits, async {
                 let _ = stopped.await;
             })
             .await;
@@ -284,9 +296,16 @@ async fn attach(
         )
             .into_response();
     };
-    let session = match target.isolate.inspector_session(target.trust) {
+    let opened = match &target.source {
+        TargetSource::Isolate(isolate) => isolate
+            .inspector_session(target.trust)
+            .map(Link::Local)
+            .map_err(|e| e.to_string()),
+        TargetSource::Relay(relay, player) => relay.open(*player).map(Link::Relay),
+    };
+    let session = match opened {
         Ok(s) => s,
-        Err(e) => return (StatusCode::CONFLICT, e.to_string()).into_response(),
+        Err(e) => return (StatusCode::CONFLICT, e).into_response(),
     };
     tracing::info!(target = %id, "inspector attached");
     ws.max_message_size(MAX_INSPECTOR_MESSAGE)
@@ -299,8 +318,30 @@ async fn attach(
         })
 }
 
+/// A session in this process or relayed to a runner.
+enum Link {
+    Local(InspectorSession),
+    Relay(RelayLink),
+}
+
+impl Link {
+    fn send(&self, text: &str) -> std::result::Result<(), String> {
+        match self {
+            Link::Local(s) => s.send(text).map_err(|e| e.to_string()),
+            Link::Relay(r) => r.send(text),
+        }
+    }
+
+    async fn recv(&mut self) -> Option<String> {
+        match self {
+            Link::Local(s) => s.recv().await,
+            Link::Relay(r) => r.recv().await,
+        }
+    }
+}
+
 /// Client frames to the session, session messages to the client, until either side ends.
-async fn bridge(mut socket: WebSocket, session: InspectorSession, ready: watch::Sender<bool>) {
+async fn bridge(mut socket: WebSocket, mut session: Link, ready: watch::Sender<bool>) {
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
@@ -309,7 +350,7 @@ async fn bridge(mut socket: WebSocket, session: InspectorSession, ready: watch::
                         ready.send_replace(true);
                     }
                     if let Err(e) = session.send(text.as_str()) {
-                        let _ = socket.send(close(1011, &e.to_string())).await;
+                        let _ = socket.send(close(1011, &e)).await;
                         break;
                     }
                 }

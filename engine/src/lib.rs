@@ -17,12 +17,15 @@
 //!   `replay_viewer`: `replay serve`, the web viewer playing a recording.
 //! - `inspector_endpoint`: the Chrome DevTools Protocol over WebSocket (`sandbox --inspect`,
 //!   `serve --inspect`).
+//! - `http_serve`: the HTTP accept loop both servers use (connection caps, header timeouts,
+//!   shutdown grace); `net`: binding listeners.
 //! - `web`: the browser pages (live viewer, replay viewer) compiled into the binary.
 //! - `error`: [`EngineError`].
 
 mod code_bundle;
 pub mod demo;
 mod error;
+mod http_serve;
 pub mod inspector_endpoint;
 mod net;
 mod player_host;

@@ -140,7 +140,7 @@ fn wait_for_debugger(
         "sandbox",
         InspectorTarget {
             title: "isoshard sandbox".into(),
-            isolate: isolate.clone(),
+            source: crate::inspector_endpoint::TargetSource::Isolate(isolate.clone()),
             trust: isoshard_scripting::InspectorTrust::Untrusted,
             authorize: None,
         },

@@ -428,6 +428,32 @@ impl Shard {
         &mut self,
         options: crate::runner::ProcessHostOptions,
     ) -> Result<()> {
+        self.runner_host(options, self.runtime.clone(), None)
+    }
+
+    /// Like [`Shard::use_runner_processes`], with isolates that accept DevTools sessions
+    /// relayed through their runner; `observer` hears of every player's isolate as it starts.
+    ///
+    /// # Errors
+    /// Runners that cannot be started.
+    pub fn use_inspectable_runner_processes(
+        &mut self,
+        options: crate::runner::ProcessHostOptions,
+        observer: crate::runner::RelayObserver,
+    ) -> Result<()> {
+        let runtime = PlayerRuntimeOptions {
+            inspector: true,
+            ..self.runtime.clone()
+        };
+        self.runner_host(options, runtime, Some(observer))
+    }
+
+    fn runner_host(
+        &mut self,
+        options: crate::runner::ProcessHostOptions,
+        runtime: PlayerRuntimeOptions,
+        observer: Option<crate::runner::RelayObserver>,
+    ) -> Result<()> {
         let names = self
             .world
             .map()
@@ -435,13 +461,16 @@ impl Shard {
             .iter()
             .map(|r| r.name.clone())
             .collect();
-        let host = crate::runner::ProcessPlayerHost::new(
+        let mut host = crate::runner::ProcessPlayerHost::new(
             self.shared.clone(),
             &self.map_copy()?,
             names,
-            &self.runtime,
+            &runtime,
             options,
         )?;
+        if let Some(observer) = observer {
+            host = host.observe_starts(observer);
+        }
         self.host = Box::new(host);
         Ok(())
     }

@@ -907,6 +907,17 @@ fn sandbox_inspect_serves_cdp_to_a_real_websocket_client_breakpoint_step_local_r
 
 #[test]
 fn serve_inspect_lets_a_player_debug_their_own_bot_with_their_token_only() {
+    debug_own_bot("thread");
+}
+
+#[test]
+fn serve_inspect_relays_devtools_to_players_in_runner_processes() {
+    debug_own_bot("process");
+}
+
+/// A player sets a breakpoint in their bot over CDP, reads a local while paused mid-tick and
+/// resumes; nobody else's token opens or even lists their isolate; sessions are capped.
+fn debug_own_bot(isolation: &str) {
     let dir = tempfile::tempdir().unwrap();
     let mut args: Vec<std::ffi::OsString> = [
         "serve",
@@ -918,7 +929,7 @@ fn serve_inspect_lets_a_player_debug_their_own_bot_with_their_token_only() {
         "3",
         "--open-registration",
         "--isolation",
-        "thread",
+        isolation,
         "--inspect",
         "127.0.0.1:0",
         "--data",

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +27,7 @@ use tracing::error;
 use super::protocol::{
     read_frame, write_frame, FromRunner, GridUpdate, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
 };
+use super::relay::{InspectorRelay, RelayObserver, SharedStdin};
 use crate::error::{EngineError, Result};
 use crate::player_host::{PlayerHost, PlayerTurn};
 
@@ -52,7 +53,8 @@ pub(super) enum Event {
 
 pub(super) struct RunnerProc {
     pub(super) child: Child,
-    pub(super) stdin: BufWriter<ChildStdin>,
+    /// Shared with relayed DevTools sessions, which write between the tick's frames.
+    pub(super) stdin: SharedStdin,
     pub(super) pid: u32,
     /// Code version each player has on this runner.
     pub(super) code: BTreeMap<PlayerId, u64>,
@@ -115,6 +117,9 @@ pub struct ProcessPlayerHost {
     pub restarts: u64,
     /// Events that arrived while a runner was being started; collected before the inbox.
     pub(super) deferred: std::collections::VecDeque<Arrival>,
+    /// Relayed DevTools sessions (idle unless the runtime options enable the inspector).
+    pub(super) relay: Arc<InspectorRelay>,
+    pub(super) observer: Option<RelayObserver>,
 }
 
 fn spawn_runner(
@@ -124,6 +129,7 @@ fn spawn_runner(
     inbox: &Receiver<Arrival>,
     urgent: &SyncSender<()>,
     deferred: &mut std::collections::VecDeque<Arrival>,
+    relay: &Arc<InspectorRelay>,
 ) -> Result<RunnerProc> {
     let mut cmd = Command::new(&options.executable);
     cmd.arg("runner")
@@ -167,12 +173,18 @@ fn spawn_runner(
         .ok_or_else(|| EngineError::Protocol("runner has no stdin".into()))?;
     let tx = events.clone();
     let ring = urgent.clone();
+    let relay = relay.clone();
     std::thread::Builder::new()
         .name(format!("runner-{pid}-reader"))
         .spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
                 let event = match read_frame::<FromRunner>(&mut r) {
+                    // DevTools traffic is not the tick's: straight to its session.
+                    Ok(Some(FromRunner::Inspector { session, message })) => {
+                        relay.deliver(session, message);
+                        continue;
+                    }
                     Ok(Some(f)) => Event::Frame(f),
                     Ok(None) => Event::Closed("end of stream".into()),
                     Err(e) => Event::Closed(e.to_string()),
@@ -197,12 +209,12 @@ fn spawn_runner(
         .map_err(EngineError::io("starting a runner reader thread"))?;
     let mut proc = RunnerProc {
         child,
-        stdin: BufWriter::new(stdin),
+        stdin: Arc::new(parking_lot::Mutex::new(BufWriter::new(stdin))),
         pid,
         code: BTreeMap::new(),
         grid: None,
     };
-    write_frame(&mut proc.stdin, hello)
+    write_frame(&mut *proc.stdin.lock(), hello)
         .map_err(|e| EngineError::Protocol(format!("runner {pid}: {e}")))?;
     let deadline = Instant::now() + SETUP_TIMEOUT;
     loop {
@@ -264,21 +276,26 @@ impl ProcessPlayerHost {
                     .iter()
                     .map(|p| (p.name.clone(), p.source.to_string()))
                     .collect(),
+                inspector: runtime.inspector,
             },
         };
+        let relay = Arc::new(InspectorRelay::default());
         let (events_tx, events) = channel();
         let (urgent_tx, urgent) = sync_channel(1);
         let mut runners = Vec::new();
         let mut deferred = std::collections::VecDeque::new();
-        for _ in 0..options.runners.max(1) {
-            runners.push(Some(spawn_runner(
+        for index in 0..options.runners.max(1) {
+            let runner = spawn_runner(
                 &options,
                 &hello,
                 &events_tx,
                 &events,
                 &urgent_tx,
                 &mut deferred,
-            )?));
+                &relay,
+            )?;
+            relay.runner_started(index, runner.stdin.clone());
+            runners.push(Some(runner));
         }
         Ok(ProcessPlayerHost {
             runners,
@@ -292,7 +309,17 @@ impl ProcessPlayerHost {
             urgent,
             restarts: 0,
             deferred,
+            relay,
+            observer: None,
         })
+    }
+
+    /// Calls `observer` whenever a player's isolate (re)starts in a runner, with the relay
+    /// that opens DevTools sessions on it. The runtime options given to [`Self::new`] must
+    /// have `inspector` set.
+    pub fn observe_starts(mut self, observer: RelayObserver) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// Runner process ids, by runner index (for tests and operators).
@@ -313,11 +340,13 @@ impl ProcessPlayerHost {
         }
         let i = (0..load.len()).min_by_key(|i| (load[*i], *i)).unwrap_or(0);
         self.assignment.insert(player, i);
+        self.relay.assign(player, i);
         i
     }
 
     /// Kills and reaps runner `index`; the next tick starts a replacement.
     pub(super) fn retire(&mut self, index: usize) {
+        self.relay.runner_gone(index);
         if let Some(mut old) = self.runners[index].take() {
             let _ = old.child.kill();
             let _ = old.child.wait();
@@ -325,6 +354,7 @@ impl ProcessPlayerHost {
     }
 
     pub(super) fn replace(&mut self, index: usize) {
+        self.relay.runner_gone(index);
         if let Some(mut old) = self.runners[index].take() {
             let _ = old.child.kill();
             let _ = old.child.wait();
@@ -337,8 +367,12 @@ impl ProcessPlayerHost {
             &self.events,
             &self.urgent_tx,
             &mut self.deferred,
+            &self.relay,
         ) {
-            Ok(r) => self.runners[index] = Some(r),
+            Ok(r) => {
+                self.relay.runner_started(index, r.stdin.clone());
+                self.runners[index] = Some(r);
+            }
             Err(e) => error!(error = %e, "cannot replace runner; retrying next tick"),
         }
     }
@@ -353,7 +387,10 @@ impl PlayerHost for ProcessPlayerHost {
         if let Some(r) = self.assignment.get(&player).copied() {
             if let Some(proc) = self.runners[r].as_mut() {
                 proc.code.remove(&player);
-                let _ = write_frame(&mut proc.stdin, &ToRunner::Reset { player: player.0 });
+                let _ = write_frame(
+                    &mut *proc.stdin.lock(),
+                    &ToRunner::Reset { player: player.0 },
+                );
             }
         }
     }
@@ -370,7 +407,7 @@ impl PlayerHost for ProcessPlayerHost {
 impl Drop for ProcessPlayerHost {
     fn drop(&mut self) {
         for r in self.runners.iter_mut().flatten() {
-            let _ = write_frame(&mut r.stdin, &ToRunner::Shutdown);
+            let _ = write_frame(&mut *r.stdin.lock(), &ToRunner::Shutdown);
             let _ = r.child.wait();
         }
     }

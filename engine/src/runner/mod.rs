@@ -5,11 +5,16 @@
 //! - `process`: `isoshard runner`, the child side.
 //! - `host`: [`ProcessPlayerHost`], the supervising side: starting and replacing runners.
 //! - `supervise_tick`: one tick on the supervising side (frames out, results in, deadlines).
+//! - `relay` and `runner_inspector`: DevTools sessions relayed to players' isolates in
+//!   runners, the shard's end and the runner's.
 
 mod host;
 mod process;
 pub mod protocol;
+mod relay;
+mod runner_inspector;
 mod supervise_tick;
 
 pub use host::{ProcessHostOptions, ProcessPlayerHost, DEADLINE_MARGIN, SETUP_TIMEOUT};
 pub use process::{install_overrun_exit, run_runner, EXIT_CPU_OVERRUN, OVERRUN_GRACE};
+pub use relay::{InspectorRelay, RelayLink, RelayObserver};

@@ -18,9 +18,10 @@ use super::protocol::{
     read_frame, write_frame, write_frame_buffered, FromRunner, GridUpdate, RoomBytes, ToRunner,
     WireOutput, WireTurn, PROTOCOL_VERSION,
 };
+use super::runner_inspector::RunnerInspector;
 use crate::error::{EngineError, Result};
 
-type SharedOut = Arc<Mutex<BufWriter<Box<dyn Write + Send>>>>;
+pub(super) type SharedOut = Arc<Mutex<BufWriter<Box<dyn Write + Send>>>>;
 
 /// What the home thread hands back for one turn once its Result frame is written.
 struct TurnDone {
@@ -73,18 +74,23 @@ struct Hosted {
 ///
 /// # Errors
 /// Protocol violations and I/O failures.
-pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Result<()> {
+pub fn run_runner(
+    input: impl Read + Send + 'static,
+    output: impl Write + Send + 'static,
+) -> Result<()> {
     isoshard_scripting::set_home_thread_count(1);
     install_overrun_exit();
     let mut input = BufReader::new(input);
     // Shared with the home thread, which writes each turn's frames.
     let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
     let mut runner = Runner::handshake(&mut input, out)?;
-    while let Some(msg) = read_frame::<ToRunner>(&mut input).map_err(io)? {
-        match msg {
+    let frames = read_frames(input, runner.inspector.clone())?;
+    for msg in frames {
+        match msg? {
             ToRunner::Hello { .. } => return Err(EngineError::Protocol("a second Hello".into())),
             ToRunner::Shutdown => break,
             ToRunner::Reset { player } => runner.reset(player),
+            ToRunner::Inspector { .. } => {}
             ToRunner::Tick {
                 tick,
                 rooms,
@@ -102,6 +108,40 @@ pub fn run_runner(input: impl Read, output: impl Write + Send + 'static) -> Resu
         }
     }
     Ok(())
+}
+
+/// Reads frames on a thread of its own: DevTools steps are handled there at once (a paused
+/// player waits on them while the tick loop waits on the player), everything else is passed
+/// on in order. The channel ends after the last frame or the first read error.
+fn read_frames(
+    mut input: impl Read + Send + 'static,
+    inspector: Arc<RunnerInspector>,
+) -> Result<std::sync::mpsc::Receiver<Result<ToRunner>>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("isoshard-runner-in".into())
+        .spawn(move || loop {
+            let frame = match read_frame::<ToRunner>(&mut input) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return,
+                Err(e) => {
+                    let _ = tx.send(Err(io(e)));
+                    return;
+                }
+            };
+            if let ToRunner::Inspector {
+                player,
+                session,
+                op,
+            } = frame
+            {
+                inspector.handle(player, session, op);
+            } else if tx.send(Ok(frame)).is_err() {
+                return;
+            }
+        })
+        .map_err(EngineError::io("starting the runner's reader thread"))?;
+    Ok(rx)
 }
 
 /// CPU time a player may keep running after its limit fired, in code V8 cannot interrupt,
@@ -146,6 +186,8 @@ struct Runner {
     hosted: BTreeMap<u32, Hosted>,
     /// The path grid as of the last tick (updates arrive as changed rooms).
     held_grid: Option<Arc<PathGrid>>,
+    /// Players' isolates for relayed DevTools sessions (used when `options.inspector`).
+    inspector: Arc<RunnerInspector>,
 }
 
 impl Runner {
@@ -189,6 +231,7 @@ impl Runner {
                     source: source.into(),
                 })
                 .collect(),
+            inspector: settings.inspector,
             // Each runner makes its own prelude snapshot on its first player.
             ..PlayerRuntimeOptions::default()
         };
@@ -201,6 +244,7 @@ impl Runner {
         )
         .map_err(io)?;
         Ok(Runner {
+            inspector: RunnerInspector::new(out.clone()),
             out,
             map,
             shared: Arc::new(TickShared::new(rooms)),
@@ -214,6 +258,7 @@ impl Runner {
     fn reset(&mut self, player: u32) {
         if let Some(rt) = self.hosted.get_mut(&player).and_then(|h| h.runtime.take()) {
             rt.dispose();
+            self.inspector.set_isolate(player, None);
         }
     }
 
@@ -276,6 +321,11 @@ impl Runner {
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
             queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;
+            if self.options.inspector {
+                // Inspectable isolates have threads of their own: one at a time still, so
+                // that a crash names the player that was running.
+                memories.extend(finish_batch(&mut batch)?);
+            }
         }
         memories.extend(finish_batch(&mut batch)?);
         for (player, memory) in memories {
@@ -304,6 +354,7 @@ impl Runner {
         if let Some((modules, memory)) = &turn.code {
             if let Some(rt) = h.runtime.take() {
                 rt.dispose();
+                self.inspector.set_isolate(turn.player, None);
             }
             h.modules = modules.clone();
             h.memory = memory.clone();
@@ -323,6 +374,10 @@ impl Runner {
                 map: self.map.clone(),
             };
             h.runtime = PlayerRuntime::start(setup, self.shared.clone(), &self.options).ok();
+            if self.options.inspector {
+                let isolate = h.runtime.as_ref().map(|rt| rt.isolate().clone());
+                self.inspector.set_isolate(turn.player, isolate);
+            }
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -21,6 +21,20 @@ pub struct RuntimeSettings {
     pub setup_cpu_ms: u64,
     /// `(name, source)` operator preloads.
     pub preloads: Vec<(String, String)>,
+    /// Isolates accept DevTools sessions relayed over this protocol (each gets a thread of
+    /// its own, and a runner then runs its players strictly one after another).
+    pub inspector: bool,
+}
+
+/// One step of a relayed DevTools session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum InspectorOp {
+    /// Opens `session` on the player's current isolate (untrusted level).
+    Open,
+    /// A CDP message from the client.
+    Message(String),
+    /// The client went away.
+    Close,
 }
 
 /// One player's turn, as a runner receives it.
@@ -86,6 +100,13 @@ pub enum ToRunner {
     Reset {
         player: u32,
     },
+    /// A DevTools session step for one of this runner's players; handled at once, even
+    /// while a tick runs (a paused player waits on it).
+    Inspector {
+        player: u32,
+        session: u64,
+        op: InspectorOp,
+    },
     Shutdown,
 }
 
@@ -115,6 +136,12 @@ pub enum FromRunner {
     TickDone,
     Refused {
         reason: String,
+    },
+    /// A CDP message for a relayed session; `None`: the session ended (isolate gone, reset,
+    /// or it could not be opened).
+    Inspector {
+        session: u64,
+        message: Option<String>,
     },
 }
 

@@ -177,6 +177,12 @@ impl ProcessPlayerHost {
                         .or_insert_with(|| copy.wire_bytes().to_vec());
                 }
                 let fresh = proc.code.get(&t.player) != Some(&t.code_version);
+                if fresh {
+                    // A global reset: the player's isolate is new, DevTools targets follow.
+                    if let Some(observe) = &self.observer {
+                        observe(&t.username, t.player, &self.relay);
+                    }
+                }
                 wire.push(WireTurn {
                     player: t.player.0,
                     username: t.username.clone(),
@@ -223,7 +229,7 @@ impl ProcessPlayerHost {
             .filter_map(|(r, p)| Some((p.as_mut()?, frames.remove(&r)?)))
             .collect();
         let send = |proc: &mut RunnerProc, frame: &ToRunner| {
-            if let Err(e) = write_frame(&mut proc.stdin, frame) {
+            if let Err(e) = write_frame(&mut *proc.stdin.lock(), frame) {
                 warn!(runner = proc.pid, error = %e, "runner pipe broken");
             }
         };

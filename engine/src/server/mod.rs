@@ -6,12 +6,11 @@
 
 pub(crate) mod api;
 pub(crate) mod auth;
-pub(crate) mod http_serve;
 pub(crate) mod rate_limits;
 pub(crate) mod shard_thread;
 pub(crate) mod stream;
 
-pub use http_serve::HttpLimits;
+pub use crate::http_serve::HttpLimits;
 pub use rate_limits::RateLimits;
 
 use std::net::SocketAddr;
@@ -25,6 +24,7 @@ use isoshard_world::WorldConfig;
 use tokio::sync::{broadcast, watch};
 
 use crate::error::{EngineError, Result};
+use crate::inspector_endpoint::{InspectorEndpoint, InspectorTarget, TargetSource, TokenCheck};
 use crate::shard::{Shard, ShardOptions};
 use crate::storage::{ShardStorage, SledStorage};
 use api::{router, AppState};
@@ -149,18 +149,18 @@ pub async fn serve_on(
         RecorderOptions::keep_ticks(options.replay_keep_ticks),
     )?;
     let (publish_tx, publish_rx) = watch::channel(Published::default());
-    if let Some(r) = &options.runners {
-        if options.inspect.is_some() {
-            return Err(EngineError::Usage(
-                "--inspect needs players in this process: add --isolation thread".into(),
-            ));
-        }
-        shard.use_runner_processes(r.clone())?;
-    }
     // Kept alive for the server's life: dropping it stops the endpoint.
     let inspector = match options.inspect {
-        Some(addr) => Some(inspect_players(&mut shard, addr, publish_rx.clone()).await?),
-        None => None,
+        Some(addr) => {
+            let runners = options.runners.clone();
+            Some(inspect_players(&mut shard, addr, publish_rx.clone(), runners).await?)
+        }
+        None => {
+            if let Some(r) = &options.runners {
+                shard.use_runner_processes(r.clone())?;
+            }
+            None
+        }
     };
     tracing::info!(tick = shard.time(), resumed = existing, "shard ready");
     let (command_tx, command_rx) = std::sync::mpsc::sync_channel(COMMAND_QUEUE);
@@ -201,7 +201,7 @@ pub async fn serve_on(
     tracing::info!(%local, "listening");
     eprintln!("isoshard serving on http://{local}");
     let app = router(state, options.http.body_timeout);
-    http_serve::serve_http(listener, app, options.http, async move {
+    crate::http_serve::serve_http(listener, app, options.http, async move {
         shutdown.await;
         // Streams send their Close frames while the connections wind down.
         let _ = stopping_tx.send(true);
@@ -235,38 +235,51 @@ pub(crate) async fn shutdown_signal() {
     }
 }
 
-/// Starts the DevTools endpoint and makes every player runtime attachable by its owner.
+/// Only the owner's API tokens open their isolate.
+fn owner_check(owner: &str, accounts: watch::Receiver<Published>) -> TokenCheck {
+    let owner = owner.to_string();
+    Arc::new(move |token: &str| {
+        let hash = auth::token_hash(token);
+        accounts.borrow().accounts.get(&owner).is_some_and(|a| {
+            a.token_hashes
+                .iter()
+                .any(|t| auth::constant_time_eq(t.as_bytes(), hash.as_bytes()))
+        })
+    })
+}
+
+/// Starts the DevTools endpoint and makes every player runtime attachable by its owner: in
+/// this process (thread isolation), or relayed to the runner that hosts it (`runners`).
 async fn inspect_players(
     shard: &mut Shard,
     addr: SocketAddr,
     accounts: watch::Receiver<Published>,
-) -> Result<Arc<crate::inspector_endpoint::InspectorEndpoint>> {
-    use crate::inspector_endpoint::{InspectorEndpoint, InspectorTarget};
+    runners: Option<crate::runner::ProcessHostOptions>,
+) -> Result<Arc<InspectorEndpoint>> {
     let endpoint = Arc::new(InspectorEndpoint::bind(addr).await?);
     let targets = endpoint.clone();
-    shard.inspect_players(Arc::new(
-        move |name: &str, isolate: &isoshard_scripting::Isolate| {
-            let owner = name.to_string();
-            let accounts = accounts.clone();
-            targets.add_target(
-                &format!("player-{name}"),
-                InspectorTarget {
-                    title: format!("isoshard player {name}"),
-                    isolate: isolate.clone(),
-                    trust: isoshard_scripting::InspectorTrust::Untrusted,
-                    // Only the owner's API tokens open their isolate.
-                    authorize: Some(Arc::new(move |token: &str| {
-                        let hash = auth::token_hash(token);
-                        accounts.borrow().accounts.get(&owner).is_some_and(|a| {
-                            a.token_hashes
-                                .iter()
-                                .any(|t| auth::constant_time_eq(t.as_bytes(), hash.as_bytes()))
-                        })
-                    })),
-                },
-            );
-        },
-    ))?;
+    let offer = move |name: &str, source: TargetSource| {
+        targets.add_target(
+            &format!("player-{name}"),
+            InspectorTarget {
+                title: format!("isoshard player {name}"),
+                source,
+                trust: isoshard_scripting::InspectorTrust::Untrusted,
+                authorize: Some(owner_check(name, accounts.clone())),
+            },
+        );
+    };
+    match runners {
+        Some(r) => shard.use_inspectable_runner_processes(
+            r,
+            Arc::new(move |name, player, relay| {
+                offer(name, TargetSource::Relay(relay.clone(), player));
+            }),
+        )?,
+        None => shard.inspect_players(Arc::new(move |name, isolate| {
+            offer(name, TargetSource::Isolate(isolate.clone()));
+        }))?,
+    }
     // Tools and tests read this line.
     eprintln!("isoshard inspector on ws://{}", endpoint.addr());
     Ok(endpoint)

@@ -168,7 +168,7 @@ async fn stream_ticks(
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
-            () = super::http_serve::stopped(stopping.clone()) => {
+            () = crate::http_serve::stopped(stopping.clone()) => {
                 let close = CloseFrame { code: 1001, reason: "server shutting down".into() };
                 let _ = tokio::time::timeout(Duration::from_secs(1), socket.send(Message::Close(Some(close)))).await;
                 return;
