@@ -50,17 +50,18 @@ impl Default for HttpLimits {
     }
 }
 
-/// Open connections per client address; a slot gives its count back when dropped.
+/// Open connections (or streams) per client address; a slot gives its count back when dropped.
 #[derive(Default)]
-struct PerClient(Mutex<BTreeMap<IpAddr, usize>>);
+pub(crate) struct PerClient(Mutex<BTreeMap<IpAddr, usize>>);
 
-struct ClientSlot {
+pub(crate) struct ClientSlot {
     table: Arc<PerClient>,
     ip: IpAddr,
 }
 
 impl PerClient {
-    fn take(table: &Arc<PerClient>, ip: IpAddr, max: usize) -> Option<ClientSlot> {
+    /// A slot for `ip`, unless it already has `max`.
+    pub(crate) fn take(table: &Arc<PerClient>, ip: IpAddr, max: usize) -> Option<ClientSlot> {
         let mut open = table.0.lock();
         let n = open.entry(ip).or_default();
         if *n >= max {

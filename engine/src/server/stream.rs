@@ -11,6 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::http_serve::{ClientSlot, PerClient};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -30,15 +31,14 @@ pub const ANNOUNCE_QUEUE: usize = 8;
 /// Caps on open streams.
 pub(crate) struct StreamSlots {
     total: Arc<Semaphore>,
-    per_client: parking_lot::Mutex<std::collections::BTreeMap<IpAddr, usize>>,
+    per_client: Arc<PerClient>,
     max_per_client: usize,
 }
 
 /// One open stream's share of the caps, given back on drop.
 struct StreamSlot {
     _total: OwnedSemaphorePermit,
-    slots: Arc<StreamSlots>,
-    ip: Option<IpAddr>,
+    _client: Option<ClientSlot>,
 }
 
 impl StreamSlots {
@@ -52,32 +52,14 @@ impl StreamSlots {
 
     fn take(self: &Arc<Self>, ip: Option<IpAddr>) -> Option<StreamSlot> {
         let total = self.total.clone().try_acquire_owned().ok()?;
-        if let Some(ip) = ip {
-            let mut open = self.per_client.lock();
-            let n = open.entry(ip).or_default();
-            if *n >= self.max_per_client {
-                return None;
-            }
-            *n += 1;
-        }
+        let client = match ip {
+            Some(ip) => Some(PerClient::take(&self.per_client, ip, self.max_per_client)?),
+            None => None,
+        };
         Some(StreamSlot {
             _total: total,
-            slots: self.clone(),
-            ip,
+            _client: client,
         })
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let Some(ip) = self.ip else { return };
-        let mut open = self.slots.per_client.lock();
-        if let Some(n) = open.get_mut(&ip) {
-            *n -= 1;
-            if *n == 0 {
-                open.remove(&ip);
-            }
-        }
     }
 }
 
