@@ -6,6 +6,38 @@ fn isoshard() -> Command {
     Command::new(env!("CARGO_BIN_EXE_isoshard"))
 }
 
+/// Writes `files` into `dir`, runs `isoshard` with `args` and the files, and returns the JSON
+/// report lines (the run must succeed).
+fn sandbox_reports(
+    dir: &std::path::Path,
+    mut args: Vec<String>,
+    files: &[(&str, &str)],
+) -> Vec<serde_json::Value> {
+    for (name, code) in files {
+        let p = dir.join(name);
+        std::fs::write(&p, code).unwrap();
+        args.push(p.display().to_string());
+    }
+    let out = isoshard().args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn outcomes(lines: &[serde_json::Value]) -> Vec<&str> {
+    lines
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn sandbox_prints_one_json_report_per_file_and_disposes_after_a_memory_limit() {
     let dir = tempfile::tempdir().unwrap();
@@ -24,7 +56,7 @@ fn sandbox_prints_one_json_report_per_file_and_disposes_after_a_memory_limit() {
         ),
         ("after.js", "1"),
     ];
-    let mut args = vec![
+    let args = vec![
         "sandbox".to_string(),
         "--json".into(),
         "--timeout-ms".into(),
@@ -36,28 +68,9 @@ fn sandbox_prints_one_json_report_per_file_and_disposes_after_a_memory_limit() {
         "--memory-limit-mb".into(),
         "32".into(),
     ];
-    for (name, code) in files {
-        let p = dir.path().join(name);
-        std::fs::write(&p, code).unwrap();
-        args.push(p.display().to_string());
-    }
-    let out = isoshard().args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let outcomes: Vec<&str> = lines
-        .iter()
-        .map(|l| l["outcome"].as_str().unwrap())
-        .collect();
+    let lines = sandbox_reports(dir.path(), args, &files);
     assert_eq!(
-        outcomes,
+        outcomes(&lines),
         [
             "ok",
             "cpu_limit",
@@ -87,40 +100,25 @@ fn an_uninterruptible_builtin_in_the_sandbox_is_a_crashed_file_and_the_cli_lives
     // `fill` on a huge array ignores termination: the isolate's child process ends itself
     // 250 ms of CPU past the limit (or V8 aborts it at the bounded heap raise).
     let dir = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        "sandbox".to_string(),
-        "--json".into(),
-        "--timeout-ms".into(),
-        "200".into(),
-        "--memory-limit-mb".into(),
-        "64".into(),
+    let args = [
+        "sandbox",
+        "--json",
+        "--timeout-ms",
+        "200",
+        "--memory-limit-mb",
+        "64",
     ];
-    for (name, code) in [
-        ("before.js", "1 + 1"),
-        ("fill.js", "new Array(1e8).fill(0).length"),
-        ("after.js", "2"),
-    ] {
-        let p = dir.path().join(name);
-        std::fs::write(&p, code).unwrap();
-        args.push(p.display().to_string());
-    }
     let started = std::time::Instant::now();
-    let out = isoshard().args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let lines = sandbox_reports(
+        dir.path(),
+        args.map(String::from).to_vec(),
+        &[
+            ("before.js", "1 + 1"),
+            ("fill.js", "new Array(1e8).fill(0).length"),
+            ("after.js", "2"),
+        ],
     );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let outcomes: Vec<&str> = lines
-        .iter()
-        .map(|l| l["outcome"].as_str().unwrap())
-        .collect();
-    assert_eq!(outcomes, ["ok", "crashed", "disposed"], "{lines:?}");
+    assert_eq!(outcomes(&lines), ["ok", "crashed", "disposed"], "{lines:?}");
     assert_eq!(lines[0]["value"], 2);
     let why = lines[1]["error"]["message"].as_str().unwrap();
     assert!(
