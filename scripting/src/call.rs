@@ -93,7 +93,8 @@ pub(crate) fn run_in_context<T>(
         return Err(Error::InvalidHandle("context released"));
     }
     state.limited(limits, |isolate, tables| {
-        let scope = &mut v8::HandleScope::new(isolate);
+        let settle = &mut crate::v8_locker::settled_scope(isolate);
+        let scope = &mut v8::HandleScope::new(settle);
         let global = tables
             .contexts
             .get(&ctx)

@@ -244,7 +244,8 @@ fn settle(state: &mut IsolateState, id: u64, result: CallbackResult) -> crate::R
         let Some((resolver, context)) = resolver else {
             return Ok(());
         };
-        let scope = &mut v8::HandleScope::new(isolate);
+        let settle = &mut crate::v8_locker::settled_scope(isolate);
+        let scope = &mut v8::HandleScope::new(settle);
         let resolver = v8::Local::new(scope, resolver);
         let context = v8::Local::new(scope, context);
         let scope = &mut v8::ContextScope::new(scope, context);

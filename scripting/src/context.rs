@@ -74,7 +74,8 @@ impl Context {
             false => state.inspector_contexts(),
         };
         let (iso, tables) = state.split();
-        let scope = &mut v8::HandleScope::new(iso);
+        let settle = &mut crate::v8_locker::settled_scope(iso);
+        let scope = &mut v8::HandleScope::new(settle);
         let context = v8::Context::new(scope, Default::default());
         {
             let scope = &mut v8::ContextScope::new(scope, context);

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::home_thread::{self, HomeThread};
 use crate::inspector_channel::{Inbound, InspectorLink};
 use crate::isolate::{Isolate, IsolateInner};
+use crate::isolate_cell::IsolateCell;
 use crate::isolate_state::{IsolateShared, IsolateState, Limits};
 use crate::platform;
 
@@ -136,17 +137,18 @@ impl Isolate {
             measure_heap: false,
         };
         let sent = home.send(Box::new(move |home: &mut HomeThread| {
-            let handle = create_on_home(home, job_shared, &options, inbox);
-            let _ = tx.send(handle);
+            let created = create_on_home(home, job_shared, &options, inbox);
+            let _ = tx.send(created);
         }));
         if !sent {
             return Err(Error::HomeThreadGone);
         }
-        let terminator = rx.recv().map_err(|_| Error::HomeThreadGone)?;
+        let (terminator, cell) = rx.recv().map_err(|_| Error::HomeThreadGone)?;
         let isolate = Isolate {
             inner: Arc::new(IsolateInner {
                 id,
                 home,
+                cell,
                 shared,
                 terminator,
                 defaults,
@@ -168,7 +170,7 @@ fn create_on_home(
     shared: Arc<IsolateShared>,
     options: &IsolateOptions,
     inspector_inbox: crossbeam_channel::Receiver<Inbound>,
-) -> v8::IsolateHandle {
+) -> (v8::IsolateHandle, Arc<IsolateCell>) {
     let limit = shared.memory_limit_bytes;
     let params = v8::CreateParams::default()
         .heap_limits(0, limit)
@@ -204,8 +206,10 @@ fn create_on_home(
     crate::module::install(&mut state);
     state.on_dispose(crate::callback::teardown);
     state.on_dispose(crate::transfer::teardown);
-    home.isolates.insert(shared.id, state);
-    terminator
+    // Isolates on a thread of their own may block it for long (an inspector pause): their
+    // calls stay there.
+    let cell = IsolateCell::new(state, !options.dedicated_thread);
+    (terminator, cell)
 }
 
 #[cfg(test)]

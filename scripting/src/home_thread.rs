@@ -1,15 +1,13 @@
-//! Home threads: every isolate lives on one OS thread for its whole life and all work on it is
-//! sent there. V8 134 has no Locker, and an isolate's stack limit belongs to the thread that
-//! created it, so isolates never migrate.
+//! Home threads: every isolate is created on one OS thread, and queued work for it runs there.
+//! Blocking calls may run on the caller's thread instead (`isolate_cell.rs`), under the
+//! isolate's `v8::Locker` (bound through `shim/locker.cc`) with that thread's stack limit.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
-use rustc_hash::FxHashMap;
 
-use crate::isolate_state::IsolateState;
 use crate::thread_cpu_clock::ThreadCpuClock;
 
 /// Work for a home thread.
@@ -17,7 +15,6 @@ pub(crate) type Job = Box<dyn FnOnce(&mut HomeThread) + Send>;
 
 /// State owned by one home thread.
 pub(crate) struct HomeThread {
-    pub(crate) isolates: FxHashMap<u64, IsolateState>,
     pub(crate) cpu_clock: ThreadCpuClock,
 }
 
@@ -99,7 +96,6 @@ fn run(index: usize, receiver: Receiver<Job>) {
     crate::platform::adopt_v8_thread_access();
     CURRENT_HOME.with(|c| c.set(Some(index)));
     let mut home = HomeThread {
-        isolates: FxHashMap::default(),
         cpu_clock: ThreadCpuClock::current(),
     };
     loop {
@@ -114,8 +110,8 @@ fn run(index: usize, receiver: Receiver<Job>) {
         };
         job(&mut home);
     }
-    // All senders are gone: dispose whatever is left, each entered in turn.
-    home.isolates.clear();
+    // All senders are gone. Each isolate's handle queued its disposal before letting go of
+    // its sender, and those jobs ran above: nothing is left here.
 }
 
 /// The shared home thread with the fewest isolates.

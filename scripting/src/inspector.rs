@@ -470,7 +470,8 @@ impl IsolateState {
             .map(|(id, c)| (*id, c.clone()))
             .collect();
         {
-            let scope = &mut v8::HandleScope::new(self.isolate());
+            let settle = &mut crate::v8_locker::settled_scope(self.isolate());
+            let scope = &mut v8::HandleScope::new(settle);
             for (id, context) in contexts {
                 let local = v8::Local::new(scope, &context);
                 hub.context_created(local, id, context);
@@ -498,7 +499,8 @@ impl IsolateState {
         let Some(global) = self.tables.contexts.get(&id).cloned() else {
             return;
         };
-        let scope = &mut v8::HandleScope::new(self.isolate());
+        let settle = &mut crate::v8_locker::settled_scope(self.isolate());
+        let scope = &mut v8::HandleScope::new(settle);
         let local = v8::Local::new(scope, global);
         hub.context_destroyed(local, id);
     }

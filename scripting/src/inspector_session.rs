@@ -22,6 +22,7 @@ static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 pub struct InspectorSession {
     isolate_id: u64,
     home: HomeThreadHandle,
+    cell: std::sync::Arc<crate::isolate_cell::IsolateCell>,
     shared: Arc<IsolateShared>,
     inbox: Sender<Inbound>,
     id: u64,
@@ -82,6 +83,7 @@ impl InspectorSession {
         InspectorSession {
             isolate_id: isolate.inner.id,
             home: isolate.inner.home.clone(),
+            cell: isolate.inner.cell.clone(),
             shared: isolate.inner.shared.clone(),
             inbox: isolate.inner.inspector.inbox.clone(),
             id: detached.id,
@@ -105,7 +107,7 @@ impl InspectorSession {
         // An idle isolate serves the inbox from a job; a paused one reads it directly.
         crate::isolate::queue_job(
             &self.home,
-            self.isolate_id,
+            &self.cell,
             |state| {
                 state.serve_inspector();
                 Ok(())

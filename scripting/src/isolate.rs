@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::home_thread::{self, HomeThread, HomeThreadHandle};
+use crate::home_thread::{self, HomeThreadHandle};
 use crate::inspector_channel::InspectorLink;
+use crate::isolate_cell::IsolateCell;
 use crate::isolate_state::{IsolateShared, IsolateState, Limits};
 use crate::reply_slot::ReplySlot;
 
@@ -35,6 +36,8 @@ pub struct HeapStatistics {
 pub(crate) struct IsolateInner {
     pub(crate) id: u64,
     pub(crate) home: HomeThreadHandle,
+    /// Where the isolate's state lives (shared with the home thread).
+    pub(crate) cell: Arc<IsolateCell>,
     pub(crate) shared: Arc<IsolateShared>,
     pub(crate) terminator: v8::IsolateHandle,
     /// The limits of work without limits of its own (as on the home thread).
@@ -44,10 +47,8 @@ pub(crate) struct IsolateInner {
 
 impl Drop for IsolateInner {
     fn drop(&mut self) {
-        let id = self.id;
-        self.home.send(Box::new(move |home: &mut HomeThread| {
-            home.isolates.remove(&id);
-        }));
+        self.cell.release_parked_here(self.id);
+        self.cell.remove(&self.home);
         self.home.release();
     }
 }
@@ -79,10 +80,8 @@ impl Isolate {
         self.inner.shared.disposed.store(true, Ordering::Release);
         // A running call ends with `disposed` rather than finishing first.
         self.inner.terminator.terminate_execution();
-        let id = self.inner.id;
-        self.inner.home.send(Box::new(move |home: &mut HomeThread| {
-            home.isolates.remove(&id);
-        }));
+        self.inner.cell.release_parked_here(self.inner.id);
+        self.inner.cell.remove(&self.inner.home);
     }
 
     /// Whether the isolate was disposed (explicitly or by its memory limit).
@@ -150,16 +149,33 @@ impl Isolate {
         f: impl FnOnce(&mut IsolateState) -> Result<R> + Send + 'static,
         reply: impl FnOnce(Result<R>) + Send + 'static,
     ) -> bool {
-        queue_job(&self.inner.home, self.inner.id, f, reply)
+        queue_job(&self.inner.home, &self.inner.cell, f, reply)
     }
 
-    /// Runs `f` on the home thread and waits for it.
+    /// Runs `f` and waits for it: on this thread when nothing is queued for the isolate and no
+    /// one is inside it (as isolated-vm does under a Locker), else on the home thread.
     pub(crate) fn exec<R: Send + 'static>(
         &self,
         f: impl FnOnce(&mut IsolateState) -> Result<R> + Send + 'static,
     ) -> Result<R> {
-        if home_thread::current_index() == Some(self.inner.home.index) {
+        if home_thread::current_index() == Some(self.inner.home.index)
+            || calling_thread::is_inside(self.inner.id)
+        {
             return Err(Error::WouldDeadlock);
+        }
+        // V8's CPU profiler samples the thread it was started on: profiled calls stay home.
+        let profiling = !self.inner.inspector.profiles.lock().is_empty();
+        if let Some(limit) = calling_thread::may_run_here().filter(|_| !profiling) {
+            if let Some(mut state) = self.inner.cell.enter_here() {
+                let result = match state.as_mut() {
+                    Some(s) if !s.shared.disposed.load(Ordering::Acquire) => {
+                        calling_thread::run(s, limit, f)
+                    }
+                    _ => Err(Error::Disposed),
+                };
+                self.inner.cell.leave(state, &self.inner.home);
+                return result;
+            }
         }
         let slot = ReplySlot::new();
         // SAFETY: `slot` stays in place until `wait` below has seen it filled; if queueing
@@ -198,34 +214,78 @@ impl Isolate {
     }
 }
 
-/// Queues `f` for isolate `id` on `home`, entered; `reply` gets its result (or `Disposed`).
+/// Queues `f` for the isolate in `cell`, entered, on `home`; `reply` gets its result (or
+/// `Disposed`).
 pub(crate) fn queue_job<R: Send + 'static>(
     home: &HomeThreadHandle,
-    id: u64,
+    cell: &Arc<IsolateCell>,
     f: impl FnOnce(&mut IsolateState) -> Result<R> + Send + 'static,
     reply: impl FnOnce(Result<R>) + Send + 'static,
 ) -> bool {
-    home.send(Box::new(move |home: &mut HomeThread| {
-        let result = match home.isolates.get_mut(&id) {
-            None => Err(Error::Disposed),
-            Some(state) if state.shared.disposed.load(Ordering::Acquire) => Err(Error::Disposed),
-            Some(state) => {
-                state.enter();
-                let r = f(state);
-                state.exit();
-                r
-            }
-        };
-        if home
-            .isolates
-            .get(&id)
-            .is_some_and(|s| s.shared.memory_limit_hit.load(Ordering::Acquire))
-        {
-            // After a memory-limit hit the heap may be in any state: dispose now.
-            home.isolates.remove(&id);
+    cell.push(
+        home,
+        Box::new(move |slot: &mut Option<IsolateState>| {
+            let result = match slot {
+                None => Err(Error::Disposed),
+                Some(state) if state.shared.disposed.load(Ordering::Acquire) => {
+                    Err(Error::Disposed)
+                }
+                Some(state) => {
+                    let entered = state.enter();
+                    let r = f(state);
+                    state.exit(entered);
+                    r
+                }
+            };
+            reply(result);
+        }),
+    )
+}
+
+/// Blocking calls run by the calling thread itself.
+mod calling_thread {
+    use std::cell::RefCell;
+
+    use crate::error::Result;
+    use crate::isolate_state::IsolateState;
+    use crate::thread_cpu_clock::ThreadCpuClock;
+
+    thread_local! {
+        /// Isolates this thread is running a call in (a callback may call into another).
+        static INSIDE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+        /// Whether this thread may touch V8's protected memory yet (`adopt_v8_thread_access`).
+        static ADOPTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        static CLOCK: ThreadCpuClock = ThreadCpuClock::current();
+    }
+
+    pub(super) fn is_inside(id: u64) -> bool {
+        INSIDE.with(|i| i.borrow().contains(&id))
+    }
+
+    /// The stack limit to run JavaScript with from here, if this thread has the stack for it.
+    pub(super) fn may_run_here() -> Option<usize> {
+        crate::v8_locker::stack_limit_here()
+    }
+
+    /// Runs `f` in the isolate on this thread, with this thread's CPU clock for its limits.
+    pub(super) fn run<R>(
+        state: &mut IsolateState,
+        stack_limit: usize,
+        f: impl FnOnce(&mut IsolateState) -> Result<R>,
+    ) -> Result<R> {
+        if !ADOPTED.with(|a| a.replace(true)) {
+            crate::platform::adopt_v8_thread_access();
         }
-        reply(result);
-    }))
+        INSIDE.with(|i| i.borrow_mut().push(state.shared.id));
+        let home_clock = std::mem::replace(&mut state.clock, CLOCK.with(|c| *c));
+        let entered = state.enter();
+        crate::v8_locker::set_stack_limit(state.isolate(), stack_limit);
+        let result = f(state);
+        state.exit(entered);
+        state.clock = home_clock;
+        INSIDE.with(|i| i.borrow_mut().pop());
+        result
+    }
 }
 
 fn heap_statistics_of(state: &mut IsolateState) -> Result<HeapStatistics> {

@@ -2,6 +2,7 @@
 //! call wrapper every piece of work goes through.
 
 use rustc_hash::FxHashMap;
+use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -13,7 +14,11 @@ use crate::js_error;
 use crate::outcome::{JsError, Run, RunOutcome};
 use crate::platform;
 use crate::thread_cpu_clock::ThreadCpuClock;
+use crate::v8_locker;
 use crate::watchdog::{self, LimitKind};
+
+/// Proof that the current thread entered an isolate under its lock; not Send.
+pub(crate) struct Entered(PhantomData<*mut ()>);
 
 /// Data shared between the host handles, the home thread and V8 callbacks.
 pub(crate) struct IsolateShared {
@@ -29,6 +34,8 @@ pub(crate) struct IsolateShared {
     pub(crate) references: AtomicUsize,
     /// Set by the watchdog when the current call passed a deadline; reset when a call starts.
     pub(crate) limit_fired: Arc<AtomicBool>,
+    /// The V8 isolate was disposed (threads' parked locks for it are then dropped unused).
+    pub(crate) torn_down: Arc<AtomicBool>,
 }
 
 /// CPU time charged to an isolate. Reported values never go backwards.
@@ -52,6 +59,7 @@ impl IsolateShared {
             wall_ns: AtomicU64::new(0),
             references: AtomicUsize::new(0),
             limit_fired: Arc::new(AtomicBool::new(false)),
+            torn_down: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -276,7 +284,8 @@ pub(crate) struct SharedSlot(pub(crate) Arc<IsolateShared>);
 /// the isolate does. Runs on the home thread with the isolate entered, in the order added.
 pub(crate) type Teardown = fn(&mut v8::OwnedIsolate);
 
-/// An isolate on its home thread. It knows no feature by name: features keep their
+/// An isolate's state: used on its home thread, or on the thread of a blocking call, always
+/// inside [`IsolateState::enter`]. It knows no feature by name: features keep their
 /// per-isolate data in isolate slots and register a [`Teardown`] for it.
 pub(crate) struct IsolateState {
     isolate: ManuallyDrop<v8::OwnedIsolate>,
@@ -286,6 +295,11 @@ pub(crate) struct IsolateState {
     pub(crate) defaults: Limits,
     teardown: Vec<Teardown>,
 }
+
+// SAFETY: the state moves between threads only inside its cell's mutex (`isolate_cell.rs`),
+// and every use of the V8 isolate in it holds the isolate's v8::Locker (`enter`), which is how
+// V8 allows an isolate to be used from more than one thread.
+unsafe impl Send for IsolateState {}
 
 impl IsolateState {
     /// Takes a freshly created isolate (entered by rusty_v8 on creation) and leaves it exited,
@@ -315,14 +329,28 @@ impl IsolateState {
         self.teardown.push(teardown);
     }
 
-    pub(crate) fn enter(&mut self) {
-        // SAFETY: the isolate belongs to this thread; every enter is paired with `exit`.
+    /// Takes the isolate's `v8::Locker` for this thread and enters the isolate; pair with
+    /// [`IsolateState::exit`] on the same thread. Every use of the isolate is inside one: more
+    /// than one thread runs it (its home thread, and callers of blocking calls).
+    pub(crate) fn enter(&mut self) -> Entered {
+        // SAFETY: the isolate is alive while `self` is; `exit` parks the lock again. Work for
+        // one isolate never nests on a thread (refused as WouldDeadlock), so it is not held.
+        unsafe { v8_locker::lock(&mut self.isolate, self.shared.id, &self.shared.torn_down) };
+        // SAFETY: paired with `exit`, on the same thread, under the lock just taken.
         unsafe { self.isolate.enter() };
+        Entered(PhantomData)
     }
 
-    pub(crate) fn exit(&mut self) {
+    pub(crate) fn exit(&mut self, _entered: Entered) {
         // SAFETY: paired with the `enter` above, on the same thread, with no scopes alive.
         unsafe { self.isolate.exit() };
+        // SAFETY: locked by `enter` on this thread (`Entered` is not Send), exited above.
+        unsafe { v8_locker::park(&mut self.isolate, self.shared.id) };
+    }
+
+    /// Whether the memory limit was hit (the state is then disposed after the current work).
+    pub(crate) fn memory_limit_hit(&self) -> bool {
+        self.shared.memory_limit_hit.load(Ordering::Acquire)
     }
 
     pub(crate) fn isolate(&mut self) -> &mut v8::OwnedIsolate {
@@ -355,7 +383,8 @@ impl IsolateState {
         }
         let terminator = self.isolate.thread_safe_handle();
         let start_wall = Instant::now();
-        // Calls run on the home thread, whose clock `self.clock` is.
+        // `self.clock` is the clock of the thread running the call (the home thread's, or a
+        // blocking caller's while it runs the call itself).
         let start_cpu = ThreadCpuClock::own_now_ns_at(start_wall);
         self.shared.start_cpu(self.clock, start_cpu);
         self.shared.limit_fired.store(false, Ordering::Release);
@@ -416,9 +445,10 @@ impl IsolateState {
 
 impl Drop for IsolateState {
     fn drop(&mut self) {
-        // SAFETY: the isolate belongs to this thread and no scope is alive; it stays entered
-        // until rusty_v8's OwnedIsolate::drop, which asserts it is the current isolate and
-        // exits it. Nothing else uses the isolate after this.
+        // SAFETY: locked for this thread and no scope is alive; it stays entered until
+        // rusty_v8's OwnedIsolate::drop, which asserts it is the current isolate and exits
+        // it. Nothing else uses the isolate after this.
+        unsafe { v8_locker::lock(&mut self.isolate, self.shared.id, &self.shared.torn_down) };
         unsafe { self.isolate.enter() };
         // Features first (inspector sessions, host handles), while the isolate is whole.
         for teardown in std::mem::take(&mut self.teardown) {
@@ -427,8 +457,18 @@ impl Drop for IsolateState {
         self.tables.clear();
         let _ = self.isolate.remove_slot::<SharedSlot>();
         self.shared.disposed.store(true, Ordering::Release);
-        // SAFETY: entered above; see there.
+        // V8 disposes an isolate that no thread has locked: leave and unlock (which frees this
+        // thread's handle blocks; skipping it leaked 8 KiB per isolate), then enter again
+        // unlocked, as rusty_v8's drop asserts the isolate is current. No other thread can
+        // reach the isolate any more.
+        // SAFETY: entered above, no scope alive.
+        unsafe { self.isolate.exit() };
+        unsafe { v8_locker::release(self.shared.id) };
+        unsafe { self.isolate.enter() };
+        // SAFETY: entered just above; see there.
         unsafe { ManuallyDrop::drop(&mut self.isolate) };
+        // Other threads' parked locks for it are dead now: they drop them unused.
+        self.shared.torn_down.store(true, Ordering::Release);
     }
 }
 

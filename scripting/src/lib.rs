@@ -13,12 +13,14 @@
 //! # Layout
 //! Layers, each using only the ones above it (no module imports one below it):
 //! 1. Leaves: `outcome`, `error`, `js_error` (thrown values to [`JsError`] without running
-//!    their code), `platform` (process-wide V8 init, once), `thread_cpu_clock`, `watchdog`
+//!    their code), `platform` (process-wide V8 init, once), `thread_cpu_clock`, `v8_locker`
+//!    (the shim's `v8::Locker`, parked per thread), `watchdog`
 //!    (CPU and wall deadlines), `reply_slot`, `inspector_channel` (the host ends of an
 //!    inspector).
-//! 2. Core: `isolate_state` (the home-thread state, the limited call, isolate slots and
-//!    teardowns for features), `home_thread` (the threads isolates live on), `isolate` (the
-//!    host handle and sending work to the home thread). The core names no feature.
+//! 2. Core: `isolate_state` (the isolate's state, the limited call, isolate slots and
+//!    teardowns for features), `isolate_cell` (where the state lives: queued work for the home
+//!    thread, or a blocking caller inside), `home_thread` (the threads isolates are created on),
+//!    `isolate` (the host handle, running work here or at home). The core names no feature.
 //! 3. Values and plumbing: `external_copy` (structured clones), `call` ([`RunOptions`] and
 //!    running code in a context), `array_buffer_budget` and `wasm_memory_guard` (bytes
 //!    outside the heap counted against the memory limit), `callback`.
@@ -32,11 +34,14 @@
 //! in `context.rs`, `Isolate::compile_script` in `script.rs`, …).
 //!
 //! # Threading
-//! Every handle is `Send + Sync`. Blocking calls park the calling thread until the isolate's
-//! home thread has done the work; never make them from a tokio worker (use the `_async`
-//! variants). A blocking call from a home thread into another isolate on the same home thread
+//! Every handle is `Send + Sync`. A blocking call runs on the calling thread itself, under the
+//! isolate's `v8::Locker`, when nothing is queued for the isolate before it and the thread has
+//! the stack for it; otherwise it parks the calling thread until the isolate's home thread has
+//! done the work. Never make blocking calls from a tokio worker (use the `_async` variants,
+//! which always run at home). A blocking call into an isolate the calling thread is already
+//! running (from a sync callback), or from a home thread into an isolate on that home thread,
 //! returns [`Error::WouldDeadlock`]. V8's background GC and compiler threads are not charged to
-//! any isolate's CPU time; everything that runs on the home thread during a call (JavaScript,
+//! any isolate's CPU time; everything that runs on the calling thread during a call (JavaScript,
 //! microtasks, platform tasks such as FinalizationRegistry callbacks, sync host callbacks) is.
 
 mod array_buffer_budget;
@@ -53,6 +58,7 @@ mod inspector;
 mod inspector_channel;
 mod inspector_session;
 mod isolate;
+mod isolate_cell;
 mod isolate_state;
 mod js_error;
 mod module;
@@ -63,6 +69,7 @@ mod script;
 mod snapshot;
 mod thread_cpu_clock;
 mod transfer;
+mod v8_locker;
 mod wasm_memory_guard;
 mod watchdog;
 

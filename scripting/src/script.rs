@@ -166,7 +166,8 @@ pub(crate) fn compile_in_throwaway_context<T>(
 ) -> Result<Run<T>> {
     let limits = state.defaults;
     state.limited(limits, |iso, tables| {
-        let scope = &mut v8::HandleScope::new(iso);
+        let settle = &mut crate::v8_locker::settled_scope(iso);
+        let scope = &mut v8::HandleScope::new(settle);
         let context = v8::Context::new(scope, Default::default());
         let scope = &mut v8::ContextScope::new(scope, context);
         let tc = &mut v8::TryCatch::new(scope);

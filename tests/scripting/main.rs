@@ -3,6 +3,7 @@
 
 mod api;
 mod call_batch;
+mod caller_thread;
 mod hostile;
 mod inspector;
 mod modules;
