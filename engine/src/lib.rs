@@ -47,5 +47,6 @@ pub use shard::{
 };
 pub use storage::{
     fsck, FsckReport, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
-    SledStorage, StoredShard, TickCommit, TickRecord, MARKER_FILE, STORAGE_FORMAT_VERSION,
+    SledStorage, StateChange, StoredShard, TickCommit, TickRecord, MARKER_FILE,
+    STORAGE_FORMAT_VERSION,
 };

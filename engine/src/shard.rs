@@ -18,7 +18,9 @@ use serde_json::json;
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
 use crate::player_host::{PlayerHost, ThreadPlayerHost};
-use crate::storage::{PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage};
+use crate::storage::{
+    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, StateChange,
+};
 
 mod tick;
 
@@ -94,14 +96,14 @@ struct PlayerState {
     code: Arc<CodeBundle>,
     memory: Arc<String>,
     budget: CpuBudget,
-    /// Memory and bucket as last written (`pstate/`): a tick writes a player's state only
+    /// Memory and bucket as last written (`budget/<id>` and the Memory tree): a tick writes a player's state only
     /// when it differs, so an idle player or a large unchanged Memory costs no disk.
     saved: SavedTickState,
     stats: PlayerStats,
     console: VecDeque<String>,
 }
 
-/// What `pstate/` holds for a player, shared with the live state (no copy).
+/// What storage holds of a player's Memory and bucket, shared with the live state (no copy).
 #[derive(Clone)]
 struct SavedTickState {
     memory: Arc<String>,
@@ -126,12 +128,12 @@ impl PlayerState {
         }
     }
 
-    /// The state to write if it changed since the last write.
-    fn unsaved_state(&self) -> Option<PlayerTickState> {
-        let unchanged =
-            Arc::ptr_eq(&self.memory, &self.saved.memory) && self.budget == self.saved.budget;
-        (!unchanged).then(|| PlayerTickState {
-            memory: (*self.memory).clone(),
+    /// What to write if the state changed since the last write (Memory only if it did).
+    fn unsaved_state(&self, id: PlayerId) -> Option<StateChange> {
+        let memory_changed = !Arc::ptr_eq(&self.memory, &self.saved.memory);
+        (memory_changed || self.budget != self.saved.budget).then(|| StateChange {
+            id,
+            memory: memory_changed.then(|| (*self.memory).clone()),
             budget: self.budget,
         })
     }

@@ -17,7 +17,8 @@ use crate::support::*;
 #[derive(Clone, Debug)]
 struct Commit {
     record: TickRecord,
-    states_of: Vec<PlayerId>,
+    /// Players whose Memory the commit wrote.
+    memory_of: Vec<PlayerId>,
 }
 
 /// Sled underneath, and a log of every tick commit for the test to read.
@@ -41,7 +42,12 @@ impl ShardStorage for LoggedStorage {
     fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()> {
         self.log.lock().push(Commit {
             record: commit.record.clone(),
-            states_of: commit.states.iter().map(|(id, _)| *id).collect(),
+            memory_of: commit
+                .states
+                .iter()
+                .filter(|c| c.memory.is_some())
+                .map(|c| c.id)
+                .collect(),
         });
         self.inner.commit_tick(commit)
     }
@@ -100,7 +106,7 @@ fn a_player_whose_memory_and_bucket_did_not_change_writes_no_state() {
         shard.tick().unwrap();
     }
     let commits = log.lock().clone();
-    let writes = |p: PlayerId| commits.iter().filter(|c| c.states_of.contains(&p)).count();
+    let writes = |p: PlayerId| commits.iter().filter(|c| c.memory_of.contains(&p)).count();
     assert_eq!(
         writes(idle),
         0,

@@ -13,7 +13,7 @@ use tracing::{debug, info_span, warn};
 
 use super::*;
 use crate::player_host::PlayerTurn;
-use crate::storage::{PlayerTickState, TickCommit, TickRecord};
+use crate::storage::{StateChange, TickCommit, TickRecord};
 
 /// A tick the world has run, kept until its commit lands.
 pub(crate) struct PendingTick {
@@ -21,14 +21,14 @@ pub(crate) struct PendingTick {
     outcome: TickOutcome,
     pub(super) record: TickRecord,
     snapshot: Option<isoshard_world::WorldSnapshot>,
-    states: Vec<(PlayerId, PlayerTickState)>,
+    states: Vec<StateChange>,
 }
 
 /// What the players' outputs add up to.
 struct FoldedOutputs {
     batch: IntentBatch,
     /// Memory and bucket of every player whose state changed, for the commit.
-    states: Vec<(PlayerId, PlayerTickState)>,
+    states: Vec<StateChange>,
     /// CPU time and outcome per player, for the summary.
     players: BTreeMap<PlayerId, (Duration, Option<OutcomeKind>)>,
 }
@@ -124,8 +124,8 @@ impl Shard {
                 "no tick is waiting for its commit".into(),
             ));
         };
-        for (id, _) in &pending.states {
-            if let Some(p) = self.players.get_mut(id) {
+        for change in &pending.states {
+            if let Some(p) = self.players.get_mut(&change.id) {
                 p.mark_saved();
             }
         }
@@ -213,8 +213,8 @@ impl Shard {
         }
         // Every player, not only those who ran: a skipped tick changes the bucket too.
         for (id, p) in &self.players {
-            if let Some(state) = p.unsaved_state() {
-                folded.states.push((*id, state));
+            if let Some(change) = p.unsaved_state(*id) {
+                folded.states.push(change);
             }
         }
         folded

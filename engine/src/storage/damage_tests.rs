@@ -84,12 +84,10 @@ fn build_store(dir: &Path) -> Opened {
         let out = world.tick(&IntentBatch::new());
         let states: Vec<_> = ids
             .iter()
-            .map(|&id| {
-                let state = PlayerTickState {
-                    memory: format!("{{\"t\":{},\"p\":{}}}", out.tick, id.0),
-                    budget: CpuBudget::new(100),
-                };
-                (id, state)
+            .map(|&id| StateChange {
+                id,
+                memory: Some(format!("{{\"t\":{},\"p\":{}}}", out.tick, id.0)),
+                budget: CpuBudget::new(100),
             })
             .collect();
         let snapshot = out.tick.is_multiple_of(5).then(|| world.snapshot());
@@ -276,10 +274,59 @@ fn a_tick_missing_after_the_snapshot_rolls_back_to_the_tick_before_it_with_memor
     assert_eq!(opened.players, original.players);
 }
 
+/// Rewrites a current store in the layout of format 2: Memory and bucket as one
+/// `pstate/<id>` record in `shard`, no Memory trees.
+fn downgrade_to_version_2(dir: &Path) {
+    let (db, tree) = sled_store::open_tree(dir).unwrap();
+    for id in sled_store::memory_tree_ids(&db) {
+        let name = sled_store::memory_tree_name(id);
+        let memory: String = record::decode(
+            &name,
+            &db.open_tree(&name)
+                .unwrap()
+                .get(sled_store::MEMORY_KEY)
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+        let budget_key = key("budget/", id);
+        let budget: CpuBudget =
+            record::decode(&budget_key, &tree.get(&budget_key).unwrap().unwrap()).unwrap();
+        let state = PlayerTickState { memory, budget };
+        tree.insert(key("pstate/", id), record::encode(&state).unwrap())
+            .unwrap();
+        tree.remove(budget_key).unwrap();
+        db.drop_tree(name).unwrap();
+    }
+    tree.insert(b"meta/format", &2u32.to_be_bytes()).unwrap();
+    db.flush().unwrap();
+}
+
+fn format_now(dir: &Path) -> Option<u32> {
+    let (_db, tree) = sled_store::open_tree(dir).unwrap();
+    sled_store::format_of(dir, &tree).unwrap()
+}
+
 #[test]
-fn a_version_1_store_is_sealed_with_checksums_on_open() {
+fn a_version_2_store_moves_each_memory_into_a_tree_of_its_own_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let original = build_store(dir.path());
+    downgrade_to_version_2(dir.path());
+    assert_eq!(format_now(dir.path()), Some(2));
+    assert_eq!(open_store(dir.path()).unwrap().unwrap(), original);
+    assert_eq!(format_now(dir.path()), Some(STORAGE_FORMAT_VERSION));
+    let (db, tree) = sled_store::open_tree(dir.path()).unwrap();
+    assert_eq!(tree.scan_prefix(b"pstate/").count(), 0);
+    assert_eq!(sled_store::memory_tree_ids(&db).len(), 2);
+    drop((db, tree));
+    assert!(fsck(dir.path(), false).unwrap().is_clean());
+}
+
+#[test]
+fn a_version_1_store_is_sealed_and_upgraded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = build_store(dir.path());
+    downgrade_to_version_2(dir.path());
     {
         let (db, tree) = sled_store::open_tree(dir.path()).unwrap();
         for item in tree.iter() {
@@ -291,10 +338,64 @@ fn a_version_1_store_is_sealed_with_checksums_on_open() {
         tree.insert(b"meta/format", &1u32.to_be_bytes()).unwrap();
         db.flush().unwrap();
     }
-    assert_eq!(open_store(dir.path()).unwrap().unwrap(), original);
-    let (_db, tree) = sled_store::open_tree(dir.path()).unwrap();
-    assert_eq!(
-        sled_store::format_of(dir.path(), &tree).unwrap(),
-        Some(STORAGE_FORMAT_VERSION)
+    let report = fsck(dir.path(), false).unwrap();
+    assert!(
+        report
+            .unrepairable
+            .as_deref()
+            .is_some_and(|w| w.contains("open it once")),
+        "{report}"
     );
+    assert_eq!(open_store(dir.path()).unwrap().unwrap(), original);
+    assert_eq!(format_now(dir.path()), Some(STORAGE_FORMAT_VERSION));
+}
+
+#[test]
+fn a_damaged_memory_tree_is_refused_and_fsck_resets_that_memory_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = build_store(dir.path());
+    {
+        let (db, _tree) = sled_store::open_tree(dir.path()).unwrap();
+        let memory = db.open_tree(sled_store::memory_tree_name(2)).unwrap();
+        let mut v = memory
+            .get(sled_store::MEMORY_KEY)
+            .unwrap()
+            .unwrap()
+            .to_vec();
+        let last = v.len() - 1;
+        v[last] ^= 0x5a;
+        memory.insert(sled_store::MEMORY_KEY, v).unwrap();
+        // A Memory tree of a player that does not exist: dropped by the repair.
+        db.open_tree(sled_store::memory_tree_name(99))
+            .unwrap()
+            .insert(
+                sled_store::MEMORY_KEY,
+                record::encode(&"stray".to_string()).unwrap(),
+            )
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let err = open_store(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("memory/2"), "{err}");
+    let report = fsck(dir.path(), true).unwrap();
+    assert!(report.is_clean(), "{report}");
+    for expected in [
+        "dropped Memory tree memory/2",
+        "dropped Memory tree memory/99",
+        "player 2 (bob): Memory lost, reset to empty",
+    ] {
+        assert!(
+            report.repairs.iter().any(|r| r.contains(expected)),
+            "{expected}: {report}"
+        );
+    }
+    let opened = open_store(dir.path()).unwrap().unwrap();
+    assert_eq!(opened.tick, original.tick, "the world loses no tick");
+    assert_eq!(
+        opened.players[0], original.players[0],
+        "alice keeps her Memory"
+    );
+    assert_eq!(opened.players[1], ("bob".to_string(), String::new()));
+    let (db, _tree) = sled_store::open_tree(dir.path()).unwrap();
+    assert!(!sled_store::memory_tree_ids(&db).contains(&99));
 }

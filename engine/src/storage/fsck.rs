@@ -24,7 +24,8 @@ use isoshard_world::{GameWorld, PlayerInfo, WorldSnapshot};
 use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
 use super::sled_store::{
-    damaged, format_of, guarded, insert_player, key, open_tree, sled_error, Writes,
+    damaged, format_of, guarded, insert_player, key, memory_tree_ids, memory_tree_name, open_tree,
+    sled_error, Writes, MEMORY_KEY,
 };
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
@@ -188,7 +189,11 @@ struct Survey {
     ticks: BTreeSet<u64>,
     accounts: BTreeMap<u64, PlayerAccount>,
     codes: BTreeSet<u64>,
-    states: BTreeSet<u64>,
+    budgets: BTreeSet<u64>,
+    /// Players whose Memory tree holds a readable Memory.
+    memories: BTreeSet<u64>,
+    /// Memory trees that are unreadable: dropped by a repair.
+    bad_memories: BTreeSet<u64>,
     bad_keys: Vec<Vec<u8>>,
 }
 
@@ -196,7 +201,34 @@ fn id_of(k: &[u8], prefix: &str) -> u64 {
     u64::from_be_bytes(k[prefix.len()..].try_into().unwrap_or([0xff; 8]))
 }
 
-fn survey(dir: &Path, tree: &sled::Tree, problems: &mut Vec<String>) -> Result<Survey> {
+fn survey(
+    dir: &Path,
+    db: &sled::Db,
+    tree: &sled::Tree,
+    problems: &mut Vec<String>,
+) -> Result<Survey> {
+    let mut s = survey_shard_tree(dir, tree, problems)?;
+    for id in memory_tree_ids(db) {
+        let name = memory_tree_name(id);
+        let memory = db.open_tree(&name).map_err(|e| sled_error(dir, e))?;
+        // An empty tree is what a crash between creating it and the commit leaves: harmless.
+        let Some(sealed) = memory.get(MEMORY_KEY).map_err(|e| sled_error(dir, e))? else {
+            continue;
+        };
+        match decode::<String>(&name, &sealed) {
+            Ok(_) => {
+                s.memories.insert(id);
+            }
+            Err(p) => {
+                problems.push(p);
+                s.bad_memories.insert(id);
+            }
+        }
+    }
+    Ok(s)
+}
+
+fn survey_shard_tree(dir: &Path, tree: &sled::Tree, problems: &mut Vec<String>) -> Result<Survey> {
     let mut s = Survey::default();
     for item in tree.iter() {
         let (k, v) = item.map_err(|e| sled_error(dir, e))?;
@@ -225,9 +257,9 @@ fn survey(dir: &Path, tree: &sled::Tree, problems: &mut Vec<String>) -> Result<S
             decode::<CodeBundle>(&k, &v).map(|_| {
                 s.codes.insert(id_of(&k, "code/"));
             })
-        } else if numbered("pstate/") {
-            decode::<PlayerTickState>(&k, &v).map(|_| {
-                s.states.insert(id_of(&k, "pstate/"));
+        } else if numbered("budget/") {
+            decode::<CpuBudget>(&k, &v).map(|_| {
+                s.budgets.insert(id_of(&k, "budget/"));
             })
         } else {
             Err(format!("record {} is of no known kind", key_name(&k)))
@@ -293,7 +325,7 @@ fn check(dir: &Path) -> Result<FsckReport> {
             dir.display()
         )));
     }
-    let (_db, tree) = match open_tree(dir) {
+    let (db, tree) = match open_tree(dir) {
         Ok(t) => t,
         Err(EngineError::Damaged { problem, .. }) => {
             report.problems.push(format!(
@@ -305,7 +337,7 @@ fn check(dir: &Path) -> Result<FsckReport> {
         }
         Err(e) => return Err(e),
     };
-    match guarded(dir, || check_tree(dir, &tree, marker, &mut report)) {
+    match guarded(dir, || check_tree(dir, &db, &tree, marker, &mut report)) {
         Ok(()) => Ok(report),
         // sled cannot read on past some point of its files: nothing to roll back to from here.
         Err(EngineError::Damaged { problem, .. }) => {
@@ -318,18 +350,18 @@ fn check(dir: &Path) -> Result<FsckReport> {
 
 fn check_tree(
     dir: &Path,
+    db: &sled::Db,
     tree: &sled::Tree,
     marker: Option<Marker>,
     report: &mut FsckReport,
 ) -> Result<()> {
     match format_of(dir, tree) {
         Ok(Some(STORAGE_FORMAT_VERSION)) => {}
-        Ok(Some(1)) => {
-            report.unrepairable = Some(
-                "format version 1 has no checksums: open it once with `isoshard serve` to \
-                 upgrade it, then check again"
-                    .into(),
-            );
+        Ok(Some(v)) if v < STORAGE_FORMAT_VERSION => {
+            report.unrepairable = Some(format!(
+                "format version {v} is older than this build's {STORAGE_FORMAT_VERSION}: open \
+                 it once with `isoshard serve` to upgrade it, then check again"
+            ));
             return Ok(());
         }
         Ok(Some(v)) => {
@@ -345,7 +377,7 @@ fn check_tree(
             return Ok(());
         }
     }
-    let s = survey(dir, tree, &mut report.problems)?;
+    let s = survey(dir, db, tree, &mut report.problems)?;
     if s.meta.is_none() {
         report.unrepairable = Some("the shard's settings (meta/config) are unreadable".into());
         return Ok(());
@@ -381,15 +413,30 @@ fn check_players(s: &Survey, known: &[PlayerInfo], problems: &mut Vec<String>) {
         if !s.codes.contains(&id) {
             problems.push(format!("player {id} ({}) has no readable code", p.name));
         }
-        if !s.states.contains(&id) {
+        if !s.budgets.contains(&id) {
+            problems.push(format!(
+                "player {id} ({}) has no readable CPU bucket",
+                p.name
+            ));
+        }
+        if !s.memories.contains(&id) {
             problems.push(format!("player {id} ({}) has no readable Memory", p.name));
         }
     }
+    let is_known = |id: &u64| known.iter().any(|p| p.id.0 as u64 == *id);
     for (id, a) in &s.accounts {
-        if !known.iter().any(|p| p.id.0 as u64 == *id) {
+        if !is_known(id) {
             problems.push(format!(
                 "player {id} ({}) is not in the world at the intact tick",
                 a.name
+            ));
+        }
+    }
+    for id in &s.memories {
+        if !is_known(id) && !s.accounts.contains_key(id) {
+            problems.push(format!(
+                "Memory tree {} belongs to no player",
+                key_name(&memory_tree_name(*id))
             ));
         }
     }
@@ -400,7 +447,7 @@ fn roll_back(dir: &Path) -> Result<Vec<String>> {
     let (db, tree) = open_tree(dir)?;
     guarded(dir, || {
         let mut ignored = Vec::new();
-        let s = survey(dir, &tree, &mut ignored)?;
+        let s = survey(dir, &db, &tree, &mut ignored)?;
         // The check found both; if the files changed since, stop instead of guessing.
         let changed = |what: &str| damaged(dir, format!("{what} since the check; run fsck again"));
         let meta = s
@@ -415,6 +462,13 @@ fn roll_back(dir: &Path) -> Result<Vec<String>> {
         for k in &s.bad_keys {
             batch.remove(k.clone());
             repairs.push(format!("removed unreadable record {}", key_name(k)));
+        }
+        for id in &s.bad_memories {
+            batch.drop_memory(*id);
+            repairs.push(format!(
+                "dropped Memory tree {}",
+                key_name(&memory_tree_name(*id))
+            ));
         }
         let dropped_ticks = s.ticks.range(through + 1..).count();
         for t in s.ticks.range(through + 1..) {
@@ -433,10 +487,16 @@ fn roll_back(dir: &Path) -> Result<Vec<String>> {
         batch.insert(key("snap/", through), encode(&world.snapshot())?);
         batch.insert(b"meta/tick".to_vec(), encode_u64(through));
         repairs.push(format!("the shard continues from tick {through}"));
-        restore_players(&s, &meta, world.players(), &tree, &mut batch, &mut repairs)?;
+        restore_players(
+            &s,
+            &meta,
+            world.players(),
+            (&db, &tree),
+            &mut batch,
+            &mut repairs,
+        )?;
         batch.check_space(dir)?;
-        tree.apply_batch(batch.batch)
-            .map_err(|e| sled_error(dir, e))?;
+        batch.apply(dir, &db, &tree)?;
         db.flush().map_err(|e| sled_error(dir, e))?;
         marker::write(dir, Marker { committed: through }).map_err(EngineError::io(format!(
             "cannot write {}",
@@ -451,29 +511,40 @@ fn restore_players(
     s: &Survey,
     meta: &ShardMeta,
     known: &[PlayerInfo],
-    tree: &sled::Tree,
+    (db, tree): (&sled::Db, &sled::Tree),
     batch: &mut Writes,
     repairs: &mut Vec<String>,
 ) -> Result<()> {
     for (id, a) in &s.accounts {
         if !known.iter().any(|p| p.id.0 as u64 == *id) {
-            for prefix in ["player/", "code/", "pstate/"] {
+            for prefix in ["player/", "code/", "budget/"] {
                 batch.remove(key(prefix, *id));
             }
+            batch.drop_memory(*id);
             repairs.push(format!(
                 "removed player {id} ({}): they joined after the intact tick",
                 a.name
             ));
         }
     }
+    for id in &s.memories {
+        if !known.iter().any(|p| p.id.0 as u64 == *id) && !s.accounts.contains_key(id) {
+            batch.drop_memory(*id);
+            repairs.push(format!(
+                "dropped Memory tree {}: it belongs to no player",
+                key_name(&memory_tree_name(*id))
+            ));
+        }
+    }
     for p in known {
         let id = p.id.0 as u64;
-        let (has_account, has_code, has_state) = (
+        let (has_account, has_code, has_budget, has_memory) = (
             s.accounts.contains_key(&id),
             s.codes.contains(&id),
-            s.states.contains(&id),
+            s.budgets.contains(&id),
+            s.memories.contains(&id),
         );
-        if has_account && has_code && has_state {
+        if has_account && has_code && has_budget && has_memory {
             continue;
         }
         let mut account = s.accounts.get(&id).cloned().unwrap_or_else(|| {
@@ -502,17 +573,29 @@ fn restore_players(
             ));
             empty_code()
         };
-        let state = if has_state {
-            let k = key("pstate/", id);
-            let bytes = tree.get(&k).ok().flatten().unwrap_or_default();
-            decode(&k, &bytes).unwrap_or_else(|_| fresh_state(meta))
+        let memory = if has_memory {
+            read_memory(db, id).unwrap_or_default()
         } else {
             repairs.push(format!(
                 "player {id} ({}): Memory lost, reset to empty",
                 p.name
             ));
-            fresh_state(meta)
+            String::new()
         };
+        let budget_key = key("budget/", id);
+        let budget = tree
+            .get(&budget_key)
+            .ok()
+            .flatten()
+            .and_then(|bytes| decode(&budget_key, &bytes).ok())
+            .unwrap_or_else(|| {
+                repairs.push(format!(
+                    "player {id} ({}): CPU bucket reset to full",
+                    p.name
+                ));
+                CpuBudget::new(meta.cpu_limit_ms)
+            });
+        let state = PlayerTickState { memory, budget };
         insert_player(
             batch,
             &PlayerRecord {
@@ -531,9 +614,9 @@ fn empty_code() -> CodeBundle {
     }
 }
 
-fn fresh_state(meta: &ShardMeta) -> PlayerTickState {
-    PlayerTickState {
-        memory: String::new(),
-        budget: CpuBudget::new(meta.cpu_limit_ms),
-    }
+/// Player `id`'s Memory, read again for a repair (the survey found it readable).
+fn read_memory(db: &sled::Db, id: u64) -> Option<String> {
+    let name = memory_tree_name(id);
+    let sealed = db.open_tree(&name).ok()?.get(MEMORY_KEY).ok()??;
+    decode(&name, &sealed).ok()
 }

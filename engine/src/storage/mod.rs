@@ -1,10 +1,10 @@
 //! Persistence behind a small trait; sled is the default backend.
 //!
-//! # sled layout (format version 2)
-//! One tree, `shard`, with prefixed keys; big-endian numbers so keys sort by tick. Every value
+//! # sled layout (format version 3)
+//! The tree `shard`, with prefixed keys; big-endian numbers so keys sort by tick. Every value
 //! but `meta/format` carries a CRC-32 of its payload (`record.rs`):
-//! - `meta/format` → u32: the format version; an unknown version is refused on open, version 1
-//!   (no checksums) is rewritten as version 2 in one batch.
+//! - `meta/format` → u32: the format version; an unknown version is refused on open, older
+//!   versions are upgraded in place (1: no checksums; 2: Memory inside `pstate/<id>`).
 //! - `meta/config` → [`ShardMeta`] (rmp).
 //! - `meta/tick` → u64: the last committed tick.
 //! - `snap/<tick:u64>` → [`WorldSnapshot`] (rmp), every `snapshot_every` ticks and at creation.
@@ -12,15 +12,21 @@
 //!   change nothing and are not kept) and the resulting hash.
 //! - `player/<id:u64>` → [`PlayerAccount`] (rmp): name, token hash, code version, suspension.
 //! - `code/<id:u64>` → [`CodeBundle`] (rmp): written on upload only.
-//! - `pstate/<id:u64>` → [`PlayerTickState`] (rmp): Memory and CPU bucket, written with the
-//!   tick that changed them (an unchanged player writes nothing).
+//! - `budget/<id:u64>` → [`CpuBudget`] (rmp): the CPU bucket, written with the tick that
+//!   changed it.
+//!
+//! Each player's Memory is the one key `memory` of a tree of its own, `memory/<id:u64>`,
+//! written with the tick that changed it. Not in `shard`: sled keeps up to 16 keys in a leaf
+//! and rewrites the whole leaf (a 2 MiB Memory with it) whenever it consolidates a change to
+//! any of them, so a large Memory that never changed cost ~110 KiB of disk a tick beside its
+//! neighbours. In a tree of its own it is written only when it changes.
 //!
 //! Beside the tree, `DATA/shard.marker` (`marker.rs`) says a shard lives here and the last tick
 //! committed durably: an empty store, a missing tick or a missing player next to it is damage
 //! ([`EngineError::Damaged`]), never a new shard. `fsck.rs` is `isoshard fsck`.
 //!
-//! A tick commits as one sled batch (atomic) and, when `durable`, a flush before `commit_tick`
-//! returns, so a tick is only reported after it is on disk. Recovery restores the newest
+//! A tick commits atomically: one sled batch, or a sled transaction over `shard` and the
+//! Memory trees it changes; when `durable`, a flush before `commit_tick` returns, so a tick is only reported after it is on disk. Recovery restores the newest
 //! snapshot and re-applies the recorded intents after it, checking every recorded hash.
 
 #[cfg(test)]
@@ -42,7 +48,7 @@ use crate::code_bundle::CodeBundle;
 use crate::error::Result;
 
 /// Storage format version written by this build.
-pub const STORAGE_FORMAT_VERSION: u32 = 2;
+pub const STORAGE_FORMAT_VERSION: u32 = 3;
 
 /// Shard-wide settings fixed at creation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +74,7 @@ pub struct PlayerAccount {
     pub suspended: Option<String>,
 }
 
-/// A player's state that changes with ticks.
+/// A player's state that changes with ticks (stored apart: `budget/<id>` and the Memory tree).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlayerTickState {
     pub memory: String,
@@ -109,7 +115,17 @@ pub struct TickCommit<'a> {
     pub record: &'a TickRecord,
     pub snapshot: Option<&'a WorldSnapshot>,
     /// Players whose Memory or bucket changed.
-    pub states: &'a [(PlayerId, PlayerTickState)],
+    pub states: &'a [StateChange],
+}
+
+/// What of one player's [`PlayerTickState`] a tick changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateChange {
+    pub id: PlayerId,
+    /// The new Memory, when it changed.
+    pub memory: Option<String>,
+    /// The bucket after the tick (written with any change: it is a few bytes).
+    pub budget: CpuBudget,
 }
 
 /// Where a shard keeps its state.

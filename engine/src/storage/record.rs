@@ -1,4 +1,4 @@
-//! How one value is stored (format version 2): a CRC-32 of the payload, big-endian, then the
+//! How one value is stored (format versions 2 and 3): a CRC-32 of the payload, big-endian, then the
 //! payload (rmp for records, raw big-endian for `meta/tick`).
 //!
 //! sled checks its own log, but what it cannot read it drops — silently, with the records

@@ -6,6 +6,8 @@
 //! account. sled's own panics on damaged files are caught and reported the same way.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use sled::transaction::{TransactionError, Transactional};
 use std::path::{Path, PathBuf};
 
 use isoshard_world::WorldSnapshot;
@@ -13,8 +15,8 @@ use isoshard_world::WorldSnapshot;
 use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, seal, Problem};
 use super::{
-    PlayerAccount, PlayerRecord, ShardMeta, ShardStorage, StoredShard, TickCommit, TickRecord,
-    STORAGE_FORMAT_VERSION,
+    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, StoredShard, TickCommit,
+    TickRecord, STORAGE_FORMAT_VERSION,
 };
 use crate::error::{EngineError, Result};
 
@@ -37,10 +39,30 @@ pub struct SledStorage {
 /// segments (512 KiB) and the marker fit many times into what is left.
 pub const DISK_RESERVE_BYTES: u64 = 8 << 20;
 
-/// A sled batch that knows how many bytes it carries, for the free-space check.
+/// The one key of a player's Memory tree.
+pub(super) const MEMORY_KEY: &[u8] = b"memory";
+
+/// The name of player `id`'s Memory tree.
+pub(super) fn memory_tree_name(id: u64) -> Vec<u8> {
+    key("memory/", id)
+}
+
+/// The ids of the Memory trees the database holds (listing them creates none).
+pub(super) fn memory_tree_ids(db: &sled::Db) -> std::collections::BTreeSet<u64> {
+    db.tree_names()
+        .iter()
+        .filter(|n| n.starts_with(b"memory/") && n.len() == "memory/".len() + 8)
+        .map(|n| u64::from_be_bytes(n[7..].try_into().unwrap_or([0xff; 8])))
+        .collect()
+}
+
+/// One atomic write: a sled batch for `shard`, the Memory trees it sets, and the Memory trees
+/// to drop once it landed. It knows how many bytes it carries, for the free-space check.
 #[derive(Default)]
 pub(super) struct Writes {
     pub(super) batch: sled::Batch,
+    memories: Vec<(u64, Vec<u8>)>,
+    dropped_memories: Vec<u64>,
     bytes: u64,
 }
 
@@ -53,6 +75,64 @@ impl Writes {
     pub(super) fn remove(&mut self, k: Vec<u8>) {
         self.bytes += k.len() as u64;
         self.batch.remove(k);
+    }
+
+    /// Sets player `id`'s Memory (a sealed record) in its own tree.
+    pub(super) fn set_memory(&mut self, id: u64, sealed: Vec<u8>) {
+        self.bytes += sealed.len() as u64;
+        self.memories.push((id, sealed));
+    }
+
+    /// Drops player `id`'s Memory tree after the rest is written (a leftover tree holds no
+    /// player and is never read).
+    pub(super) fn drop_memory(&mut self, id: u64) {
+        self.dropped_memories.push(id);
+    }
+
+    /// Writes everything atomically: the batch alone when no Memory changes, else one sled
+    /// transaction over `shard` and the Memory trees. Does not check the free space.
+    pub(super) fn apply(self, dir: &Path, db: &sled::Db, tree: &sled::Tree) -> Result<()> {
+        if self.memories.is_empty() {
+            tree.apply_batch(self.batch)
+                .map_err(|e| sled_error(dir, e))?;
+        } else {
+            let mut trees = Vec::with_capacity(self.memories.len() + 1);
+            trees.push(tree.clone());
+            for (id, _) in &self.memories {
+                trees.push(
+                    db.open_tree(memory_tree_name(*id))
+                        .map_err(|e| sled_error(dir, e))?,
+                );
+            }
+            let (batch, memories) = (&self.batch, &self.memories);
+            trees
+                .as_slice()
+                .transaction(|views| {
+                    views[0].apply_batch(batch)?;
+                    for (view, (_, sealed)) in views[1..].iter().zip(memories) {
+                        view.insert(MEMORY_KEY, sealed.as_slice())?;
+                    }
+                    Ok(())
+                })
+                .map_err(|e: TransactionError<()>| match e {
+                    TransactionError::Storage(e) => sled_error(dir, e),
+                    TransactionError::Abort(()) => {
+                        EngineError::Storage("a storage transaction aborted".into())
+                    }
+                })?;
+        }
+        // A tree this write also sets is kept: the new Memory replaced what was there.
+        let set: std::collections::BTreeSet<u64> =
+            self.memories.iter().map(|(id, _)| *id).collect();
+        for id in self
+            .dropped_memories
+            .into_iter()
+            .filter(|id| !set.contains(id))
+        {
+            db.drop_tree(memory_tree_name(id))
+                .map_err(|e| sled_error(dir, e))?;
+        }
+        Ok(())
     }
 
     /// Refuses the batch when the filesystem of `dir` cannot hold it plus the reserve.
@@ -183,7 +263,7 @@ impl SledStorage {
             marker,
             failed: false,
         };
-        guarded(dir, || storage.upgrade_from_version_1())?;
+        guarded(dir, || storage.upgrade())?;
         Ok(storage)
     }
 
@@ -205,11 +285,20 @@ impl SledStorage {
         })
     }
 
-    /// Version 1 stored the same records without checksums: seal them all in one batch.
-    fn upgrade_from_version_1(&self) -> Result<()> {
-        if format_of(&self.dir, &self.tree)? != Some(1) {
-            return Ok(());
+    /// Upgrades an older format in place: 1 stored the records of 2 without checksums; 2 kept
+    /// Memory and bucket together in `pstate/<id>`, inside `shard`.
+    fn upgrade(&self) -> Result<()> {
+        if format_of(&self.dir, &self.tree)? == Some(1) {
+            self.upgrade_from_version_1()?;
         }
+        if format_of(&self.dir, &self.tree)? == Some(2) {
+            self.upgrade_from_version_2()?;
+        }
+        Ok(())
+    }
+
+    /// Seals every record in one batch.
+    fn upgrade_from_version_1(&self) -> Result<()> {
         let mut batch = Writes::default();
         for item in self.tree.iter() {
             let (k, v) = item.map_err(|e| self.sled(e))?;
@@ -217,16 +306,42 @@ impl SledStorage {
                 batch.insert(k.to_vec(), seal(&v));
             }
         }
+        batch.insert(b"meta/format".to_vec(), 2u32.to_be_bytes().to_vec());
+        self.write_upgrade(batch, 1)
+    }
+
+    /// Moves each player's `pstate/` into a Memory tree and `budget/`, one player per
+    /// transaction (an upgrade cut short resumes with the players left), then bumps the format.
+    fn upgrade_from_version_2(&self) -> Result<()> {
+        for item in self.tree.scan_prefix(b"pstate/") {
+            let (k, v) = item.map_err(|e| self.sled(e))?;
+            let state: PlayerTickState = decode(&k, &v).map_err(|p| self.damaged(p))?;
+            let id = u64::from_be_bytes(k[7..].try_into().map_err(|_| {
+                self.damaged(format!(
+                    "record {} is of no known kind",
+                    super::record::key_name(&k)
+                ))
+            })?);
+            let mut writes = Writes::default();
+            writes.remove(k.to_vec());
+            writes.insert(key("budget/", id), encode(&state.budget)?);
+            writes.set_memory(id, encode(&state.memory)?);
+            writes.check_space(&self.dir)?;
+            writes.apply(&self.dir, &self.db, &self.tree)?;
+        }
+        let mut batch = Writes::default();
         batch.insert(
             b"meta/format".to_vec(),
             STORAGE_FORMAT_VERSION.to_be_bytes().to_vec(),
         );
-        batch.check_space(&self.dir)?;
-        self.tree
-            .apply_batch(batch.batch)
-            .map_err(|e| self.sled(e))?;
+        self.write_upgrade(batch, 2)
+    }
+
+    fn write_upgrade(&self, writes: Writes, from: u32) -> Result<()> {
+        writes.check_space(&self.dir)?;
+        writes.apply(&self.dir, &self.db, &self.tree)?;
         self.db.flush().map_err(|e| self.sled(e))?;
-        tracing::info!(dir = %self.dir.display(), "storage upgraded from format 1 to 2");
+        tracing::info!(dir = %self.dir.display(), "storage upgraded from format {from} to {}", from + 1);
         Ok(())
     }
 
@@ -238,10 +353,8 @@ impl SledStorage {
         if self.failed {
             self.reopen()?;
         }
-        let written = self
-            .tree
-            .apply_batch(writes.batch)
-            .map_err(|e| self.sled(e))
+        let written = writes
+            .apply(&self.dir, &self.db, &self.tree)
             .and_then(|()| {
                 if flush || self.durable {
                     self.db.flush().map_err(|e| self.sled(e))?;
@@ -350,17 +463,21 @@ impl SledStorage {
     /// Every player with an account, checked against the players the world knows.
     fn read_players(&self, snapshot: &WorldSnapshot) -> Result<Vec<PlayerRecord>> {
         let mut players = Vec::new();
+        let memories = memory_tree_ids(&self.db);
         for item in self.tree.scan_prefix(b"player/") {
             let (k, v) = item.map_err(|e| self.sled(e))?;
             let account: PlayerAccount = decode(&k, &v).map_err(|p| self.damaged(p))?;
             let id = account.id.0 as u64;
             let code_key = key("code/", id);
-            let state_key = key("pstate/", id);
+            let budget_key = key("budget/", id);
             players.push(PlayerRecord {
                 account,
                 code: decode(&code_key, &self.required(&code_key)?).map_err(|p| self.damaged(p))?,
-                state: decode(&state_key, &self.required(&state_key)?)
-                    .map_err(|p| self.damaged(p))?,
+                state: PlayerTickState {
+                    memory: self.read_memory(id, memories.contains(&id))?,
+                    budget: decode(&budget_key, &self.required(&budget_key)?)
+                        .map_err(|p| self.damaged(p))?,
+                },
             });
         }
         for known in &snapshot.players {
@@ -372,6 +489,29 @@ impl SledStorage {
             }
         }
         Ok(players)
+    }
+}
+
+impl SledStorage {
+    /// Player `id`'s Memory from its tree (`exists`: the tree is listed; opening a missing
+    /// one would create it).
+    fn read_memory(&self, id: u64, exists: bool) -> Result<String> {
+        let name = memory_tree_name(id);
+        let missing = || {
+            self.damaged(format!(
+                "record {} is missing",
+                super::record::key_name(&name)
+            ))
+        };
+        if !exists {
+            return Err(missing());
+        }
+        let tree = self.db.open_tree(&name).map_err(|e| self.sled(e))?;
+        let sealed = tree
+            .get(MEMORY_KEY)
+            .map_err(|e| self.sled(e))?
+            .ok_or_else(missing)?;
+        decode(&name, &sealed).map_err(|p| self.damaged(p))
     }
 }
 
@@ -420,8 +560,12 @@ impl ShardStorage for SledStorage {
         if let Some(s) = commit.snapshot {
             batch.insert(key("snap/", s.time), encode(s)?);
         }
-        for (id, state) in commit.states {
-            batch.insert(key("pstate/", id.0 as u64), encode(state)?);
+        for change in commit.states {
+            let id = change.id.0 as u64;
+            batch.insert(key("budget/", id), encode(&change.budget)?);
+            if let Some(memory) = &change.memory {
+                batch.set_memory(id, encode(memory)?);
+            }
         }
         batch.insert(b"meta/tick".to_vec(), encode_u64(commit.record.tick));
         self.write(batch, false)?;
@@ -459,6 +603,7 @@ pub(super) fn insert_player(batch: &mut Writes, p: &PlayerRecord) -> Result<()> 
     let id = p.account.id.0 as u64;
     batch.insert(key("player/", id), encode(&p.account)?);
     batch.insert(key("code/", id), encode(&p.code)?);
-    batch.insert(key("pstate/", id), encode(&p.state)?);
+    batch.insert(key("budget/", id), encode(&p.state.budget)?);
+    batch.set_memory(id, encode(&p.state.memory)?);
     Ok(())
 }
