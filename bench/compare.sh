@@ -4,7 +4,8 @@
 #
 #   bash bench/compare.sh              idle machine
 #   bash bench/compare.sh --loaded [N] idle, then with N busy-loop processes beside both
-#                                      harnesses (default: one per core), in one table
+#                                      harnesses (default: one per core): the operations in
+#                                      one table, the tick pair idle then loaded
 #   SKIP_TICK=1                        scripting operations only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +77,19 @@ PY
 
 if [ -z "${SKIP_TICK:-}" ]; then
   players=${PLAYERS:-1,10,100,500}
-  cargo bench -q -p isoshard-cli --bench tick -- --players "$players"
-  (cd bench/isolated-vm && node --no-node-snapshot tick.js ../../target/bench/room_view.json --players "$players")
+  cargo bench -q -p isoshard-cli --bench tick --no-run
+  tick_pair() {
+    echo "-- isoshard"
+    cargo bench -q -p isoshard-cli --bench tick -- --players "$players"
+    echo "-- isolated-vm"
+    (cd bench/isolated-vm && node --no-node-snapshot tick.js ../../target/bench/room_view.json --players "$players")
+  }
+  echo "== shard tick, idle"
+  tick_pair
+  if [ "$loaded" = 1 ]; then
+    echo "== shard tick, loaded ($burners busy loops)"
+    start_burners
+    tick_pair
+    stop_burners
+  fi
 fi
