@@ -19,6 +19,9 @@ use crate::isolate_state::IsolateState;
 /// Work for an isolate, given its state (`None` once disposed); setting it to `None` disposes.
 pub(crate) type CellJob = Box<dyn FnOnce(&mut Option<IsolateState>) + Send>;
 
+/// How long a blocking call waits for the state before it queues for the home thread instead.
+const INLINE_WAIT: std::time::Duration = std::time::Duration::from_millis(1);
+
 pub(crate) struct IsolateCell {
     state: Mutex<Option<IsolateState>>,
     pending: Mutex<VecDeque<CellJob>>,
@@ -67,10 +70,13 @@ impl IsolateCell {
     /// The state, for a call on this thread, if no work is queued before it and no one is
     /// inside; release it with [`IsolateCell::leave`].
     pub(crate) fn enter_here(&self) -> Option<MutexGuard<'_, Option<IsolateState>>> {
-        if !self.inline {
+        if !self.inline || !self.pending.lock().is_empty() {
             return None;
         }
-        let state = self.state.try_lock()?;
+        // The home thread may be just finishing a job (its result already sent): wait that
+        // moment out rather than queue behind it and pay a wake-up. Bounded, since the holder
+        // may be a long job, or this very thread (a callback calling back into its isolate).
+        let state = self.state.try_lock_for(INLINE_WAIT)?;
         if !self.pending.lock().is_empty() || state.is_none() {
             return None;
         }
