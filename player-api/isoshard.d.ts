@@ -143,3 +143,8 @@ declare const Game: Game;
 declare let Memory: { creeps: { [name: string]: any }; rooms: { [name: string]: any }; spawns: { [name: string]: any }; [k: string]: any };
 declare const RawMemory: { get(): string; set(value: string): void };
 declare function require(name: string): any;
+declare namespace require { let cache: { [module: string]: any }; }
+/** The global object; what is kept on it lives until the next global reset. */
+declare const global: typeof globalThis & { [k: string]: any };
+/** lodash 3.10.1 (bundled; off with the operator's `--no-lodash`). */
+declare const _: any;

@@ -2,7 +2,8 @@
 # The README's test command. Installs what the tests need and is missing, then runs them all.
 # - V8: on machines that cannot download rusty_v8's archive, ../shared/v8/install.sh primes
 #   cargo's cache (elsewhere the v8 build script downloads it).
-# - npm packages, into target/npm (never vendored): lodash 3.10.1 (the tutorial bot's preload),
+# - npm packages, into target/npm: lodash 3.10.1 (a test checks the copy bundled in
+#   player-api/js/vendor/ is this file),
 #   screeps-api (a real deploy client against `isoshard serve`), playwright-core (drives the
 #   browser for the viewer test).
 # - Chromium (Debian's `chromium` package) for the viewer test, when /usr/bin/chromium is

@@ -42,6 +42,9 @@ pub struct PlayerCodeArgs {
     /// A script evaluated in every player's context before player code. Repeatable.
     #[arg(long = "preload")]
     pub preloads: Vec<PathBuf>,
+    /// Do not give players lodash 3.10.1 as `_` (Screeps does; on by default).
+    #[arg(long)]
+    pub no_lodash: bool,
     /// Game.cpu.limit per player, in ms (for `serve`: of new shards).
     #[arg(long, default_value_t = 100)]
     pub cpu_limit_ms: i64,

@@ -45,6 +45,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         bind: args.bind,
         tick: Duration::from_millis(args.tick_ms.max(1)),
         preloads: args.code.preloads,
+        lodash: !args.code.no_lodash,
         admin_token_file: args.admin_token_file,
         open_registration: args.open_registration,
         world: isoshard_world::WorldConfig {
@@ -107,6 +108,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
         seed: args.seed.seed,
         bots: args.bots,
         preloads: args.code.preloads,
+        lodash: !args.code.no_lodash,
         data: args.data,
         cpu_limit_ms: args.code.cpu_limit_ms,
         progress: !args.json,

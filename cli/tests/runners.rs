@@ -287,6 +287,7 @@ fn the_protocol_works_over_tcp() {
             memory_limit_mb: 64,
             setup_cpu_ms: 5000,
             preloads: vec![],
+            lodash: true,
             inspector: true,
         },
     };

@@ -24,6 +24,8 @@ pub struct DemoOptions {
     /// `(name, directory)` pairs; replaces the sample bots.
     pub bots: Vec<(String, PathBuf)>,
     pub preloads: Vec<PathBuf>,
+    /// Players get lodash as `_`.
+    pub lodash: bool,
     /// Where sled lives; a temporary directory when `None`.
     pub data: Option<PathBuf>,
     pub cpu_limit_ms: i64,
@@ -40,6 +42,7 @@ impl Default for DemoOptions {
             seed: 1,
             bots: Vec::new(),
             preloads: Vec::new(),
+            lodash: true,
             data: None,
             cpu_limit_ms: 100,
             progress: true,
@@ -119,7 +122,10 @@ impl DemoReport {
                 p.cpu_ms.avg,
                 p.cpu_ms.max,
                 p.errors,
-                p.last_error.as_deref().unwrap_or("-")
+                p.last_error
+                    .as_deref()
+                    .and_then(|e| e.lines().next())
+                    .unwrap_or("-")
             ));
         }
         if let Some(d) = &self.data_dir {
@@ -171,6 +177,7 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
             snapshot_every: 100,
             runtime: PlayerRuntimeOptions {
                 preloads,
+                lodash: options.lodash,
                 ..PlayerRuntimeOptions::default()
             },
         },

@@ -68,6 +68,7 @@ pub struct PlayerStats {
     pub last_cpu_ms: f64,
     /// Uncaught exceptions plus limit kills.
     pub errors: u64,
+    /// The last uncaught error with its stack, or why the last tick was cut short.
     pub last_error: Option<String>,
     pub last_heap_bytes: u64,
     pub intents_applied: u64,

@@ -1,18 +1,19 @@
-//! Player isolate-ready time: `PlayerRuntime::start` (isolate, context, callbacks, prelude,
-//! preloads, setup) with the prelude from a startup snapshot vs run from source.
+//! Player isolate-ready time and heap: `PlayerRuntime::start` (isolate, context, callbacks,
+//! prelude, bundled lodash, setup) with the scripts from a startup snapshot vs run from
+//! source, with and without lodash.
 //!
-//! `cargo bench -p isoshard-player-api --bench runtime_start` — set ISOSHARD_LODASH to a
-//! lodash file (scripts/test.sh installs one in target/npm) to add the lodash-preload rows.
+//! `cargo bench -p isoshard-player-api --bench runtime_start`
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use isoshard_player_api::{PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, Preload, TickShared};
+use isoshard_player_api::{PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, TickShared};
 use isoshard_scripting::ExternalCopy;
 use serde_json::json;
 
-fn start_many(options: &PlayerRuntimeOptions, n: usize) -> Duration {
+/// Mean start time and the heap in use after the last start (bytes).
+fn start_many(options: &PlayerRuntimeOptions, n: usize) -> (Duration, usize) {
     let shared = Arc::new(TickShared::new(BTreeMap::new()));
     let map = ExternalCopy::from_json(&json!({ "terrain": {}, "exits": {} })).unwrap();
     let modules: BTreeMap<String, String> = [(
@@ -21,6 +22,7 @@ fn start_many(options: &PlayerRuntimeOptions, n: usize) -> Duration {
     )]
     .into();
     let mut total = Duration::ZERO;
+    let mut heap = 0;
     for _ in 0..n {
         let setup = PlayerSetup {
             username: "bench".into(),
@@ -31,42 +33,34 @@ fn start_many(options: &PlayerRuntimeOptions, n: usize) -> Duration {
         let t = Instant::now();
         let runtime = PlayerRuntime::start(setup, shared.clone(), options).unwrap();
         total += t.elapsed();
+        heap = runtime.isolate().heap_statistics().unwrap().used_heap_size;
         runtime.dispose();
     }
-    total / n as u32
+    (total / n as u32, heap)
 }
 
 #[allow(clippy::print_stdout)]
 fn main() {
     let n = 40;
-    let mut rows = vec![("prelude", Vec::new())];
-    if let Ok(path) = std::env::var("ISOSHARD_LODASH") {
-        let source = std::fs::read_to_string(&path).expect("ISOSHARD_LODASH is readable");
-        rows.push((
-            "prelude + lodash preload",
-            vec![Preload {
-                name: "lodash.js".into(),
-                source: source.into(),
-            }],
-        ));
-    }
-    for (label, preloads) in rows {
-        let mut times = Vec::new();
+    for (label, lodash) in [("prelude", false), ("prelude + bundled lodash", true)] {
+        let mut rows = Vec::new();
         for snapshot in [false, true] {
             let options = PlayerRuntimeOptions {
-                preloads: preloads.clone(),
+                lodash,
                 prelude_snapshot: snapshot,
                 ..PlayerRuntimeOptions::default()
             };
             // Warm up: code cache, snapshot creation, home threads.
             start_many(&options, 3);
-            times.push(start_many(&options, n));
+            rows.push(start_many(&options, n));
         }
         println!(
-            "{label}: from source {:.0} µs, from snapshot {:.0} µs, speed-up {:.2}x",
-            times[0].as_secs_f64() * 1e6,
-            times[1].as_secs_f64() * 1e6,
-            times[0].as_secs_f64() / times[1].as_secs_f64()
+            "{label}: from source {:.0} µs, from snapshot {:.0} µs, speed-up {:.2}x; heap used {:.2} / {:.2} MiB",
+            rows[0].0.as_secs_f64() * 1e6,
+            rows[1].0.as_secs_f64() * 1e6,
+            rows[0].0.as_secs_f64() / rows[1].0.as_secs_f64(),
+            rows[0].1 as f64 / (1 << 20) as f64,
+            rows[1].1 as f64 / (1 << 20) as f64,
         );
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! A [`PlayerRuntime`] is one player's persistent isolate: the runtime prelude (`js/prelude/*.js`,
 //! a Screeps-compatible subset: `Game`, `Memory`, `RawMemory`, the classes and constants,
-//! `require` over the player's modules) plus operator preloads and the player's code. Each tick
+//! `require` over the player's modules), lodash 3.10.1 as `_` ([`LODASH_JS`]), operator preloads and the player's code. Each tick
 //! the engine hands it the rooms the player sees (shared [`ExternalCopy`]s) and gets back
 //! intents (through an ignored callback), console lines, the new Memory string and the CPU
 //! used. [`CpuBudget`] holds Screeps' bucket arithmetic.
@@ -46,6 +46,10 @@ pub use player_runtime::{
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_meta::{PlayerTickInput, TickMeta};
 pub use tick_shared::TickShared;
+
+/// lodash 3.10.1, the npm package's `index.js` unchanged (`js/vendor/lodash-LICENSE`): Screeps
+/// gives every player `_` as this version, and bots use it without requiring it.
+pub const LODASH_JS: &str = include_str!("../js/vendor/lodash-3.10.1.js");
 
 /// Declares the prelude's parts once: their names and their concatenation.
 macro_rules! prelude_parts {

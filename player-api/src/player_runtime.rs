@@ -19,7 +19,7 @@ use crate::intent_wire::{MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK};
 use crate::room_map::RoomMapIndex;
 use crate::tick_meta::{PlayerTickInput, TickMeta};
 use crate::tick_shared::TickShared;
-use crate::PRELUDE_JS;
+use crate::{LODASH_JS, PRELUDE_JS};
 
 /// Bytes of an error's text kept (the stack of an uncaught error, a limit's message): beyond it
 /// the text is cut, so that one `throw new Error('x'.repeat(3e7))` costs kilobytes, not
@@ -65,6 +65,9 @@ pub struct PlayerRuntimeOptions {
     /// (with code cache): they are operator code, and a snapshot aborts the process on some
     /// of what a script may do at load time (an `Intl` object, for one).
     pub prelude_snapshot: bool,
+    /// Give players lodash 3.10.1 as `_` (and `require('lodash')`), as Screeps does; in the
+    /// prelude snapshot when there is one.
+    pub lodash: bool,
     /// Make isolates inspectable (DevTools sessions). Each then gets an OS thread of its own,
     /// so a player paused at a breakpoint stalls no other player's isolate.
     pub inspector: bool,
@@ -77,6 +80,7 @@ impl Default for PlayerRuntimeOptions {
             preloads: Vec::new(),
             setup_cpu_limit: Duration::from_secs(5),
             prelude_snapshot: true,
+            lodash: true,
             inspector: false,
         }
     }
@@ -159,28 +163,35 @@ fn compile_cached(isolate: &Isolate, name: &str, source: &str) -> Result<Script>
     Ok(script)
 }
 
-/// The process-wide prelude snapshot, made on first use. A failure is kept and reported to
-/// every caller (it would fail the same way again).
-fn prelude_snapshot() -> Result<Snapshot> {
-    static SNAPSHOT: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
-    SNAPSHOT
-        .get_or_init(|| {
-            let started = std::time::Instant::now();
-            let made = Snapshot::create(
-                &[("isoshard:prelude.js", PRELUDE_JS)],
-                None,
-                &SnapshotOptions::default(),
-            )
+/// The scripts every isolate starts with, in order: the prelude, then lodash when enabled.
+fn runtime_scripts(lodash: bool) -> Vec<(&'static str, &'static str)> {
+    let mut scripts = vec![("isoshard:prelude.js", PRELUDE_JS)];
+    if lodash {
+        scripts.push(("lodash.js", LODASH_JS));
+    }
+    scripts
+}
+
+/// The process-wide prelude snapshot (with or without lodash), made on first use. A failure is
+/// kept and reported to every caller (it would fail the same way again).
+fn prelude_snapshot(lodash: bool) -> Result<Snapshot> {
+    static WITH_LODASH: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
+    static PRELUDE_ONLY: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
+    let slot = if lodash { &WITH_LODASH } else { &PRELUDE_ONLY };
+    slot.get_or_init(|| {
+        let started = std::time::Instant::now();
+        let made = Snapshot::create(&runtime_scripts(lodash), None, &SnapshotOptions::default())
             .map_err(|e| e.to_string());
-            tracing::info!(
-                ms = started.elapsed().as_millis() as u64,
-                ok = made.is_ok(),
-                "prelude snapshot"
-            );
-            made
-        })
-        .clone()
-        .map_err(|e| PlayerApiError::Setup(format!("prelude snapshot: {e}")))
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            ok = made.is_ok(),
+            lodash,
+            "prelude snapshot"
+        );
+        made
+    })
+    .clone()
+    .map_err(|e| PlayerApiError::Setup(format!("prelude snapshot: {e}")))
 }
 
 impl PlayerRuntime {
@@ -200,7 +211,7 @@ impl PlayerRuntime {
             return Err(PlayerApiError::InvalidModules("no `main` module".into()));
         }
         let snapshot = match options.prelude_snapshot {
-            true => Some(prelude_snapshot()?),
+            true => Some(prelude_snapshot(options.lodash)?),
             false => None,
         };
         let from_snapshot = snapshot.is_some();
@@ -229,12 +240,13 @@ impl PlayerRuntime {
             ..RunOptions::default()
         };
         if !from_snapshot {
-            let prelude = compile_cached(&isolate, "isoshard:prelude.js", PRELUDE_JS)?;
-            prelude
-                .run(&context, &setup_run)?
-                .outcome
-                .into_result()
-                .map_err(|e| PlayerApiError::Setup(format!("prelude: {e}")))?;
+            for (name, source) in runtime_scripts(options.lodash) {
+                compile_cached(&isolate, name, source)?
+                    .run(&context, &setup_run)?
+                    .outcome
+                    .into_result()
+                    .map_err(|e| PlayerApiError::Setup(format!("{name}: {e}")))?;
+            }
         }
         for p in &options.preloads {
             let script = compile_cached(&isolate, &p.name, &p.source)?;

@@ -1,7 +1,6 @@
 //! Bots grow colonies, and moveTo finds its way.
 
 use isoshard_engine::CodeBundle;
-use isoshard_player_api::{PlayerRuntimeOptions, Preload};
 use isoshard_world::{find_path, ObjectKind, PathGrid, PathOptions, Position, Tile};
 
 use crate::support::*;
@@ -41,33 +40,10 @@ fn sample_bots_grow_colonies_to_rcl2_within_1500_ticks() {
     }
 }
 
-fn lodash() -> Preload {
-    let path = std::env::var("ISOSHARD_LODASH").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../target/npm/node_modules/lodash/index.js"
-        )
-        .to_string()
-    });
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("lodash 3.10.1 is not installed at {path} ({e}); run `bash scripts/test.sh`, which installs it with npm")
-    });
-    assert!(source.contains("3.10.1"), "{path} is not lodash 3.10.1");
-    Preload {
-        name: "lodash.js".into(),
-        source: source.into(),
-    }
-}
-
 #[test]
-fn unmodified_tutorial_bot_with_lodash_preload_grows_a_colony() {
+fn unmodified_tutorial_bot_using_the_bundled_lodash_grows_a_colony() {
     let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 5, |o| {
-        o.runtime = PlayerRuntimeOptions {
-            preloads: vec![lodash()],
-            ..PlayerRuntimeOptions::default()
-        }
-    });
+    let mut shard = shard(dir.path(), 5, |_| {});
     let code = CodeBundle::from_dir(&example_dir("tutorial-lodash")).unwrap();
     let p = shard.add_player("tutorial", code).unwrap();
     for _ in 0..1500 {

@@ -6,24 +6,27 @@
 
 use std::collections::BTreeMap;
 
-use isoshard_player_api::{PRELUDE_JS, PRELUDE_PARTS, TYPESCRIPT_DECLARATIONS};
+use isoshard_player_api::{LODASH_JS, PRELUDE_JS, PRELUDE_PARTS, TYPESCRIPT_DECLARATIONS};
 use isoshard_scripting::{Isolate, IsolateOptions, RunOptions, RunOutcome};
 use isoshard_world::*;
 use serde_json::{json, Value};
 
-/// The prelude's globals named in `names`, read in a plain context after the prelude ran.
+/// The globals named in `names`, read in a plain context after the prelude and the bundled
+/// lodash ran (what players get by default).
 fn prelude_globals(names: &[String]) -> BTreeMap<String, Value> {
     let iso = Isolate::new(IsolateOptions::default()).expect("isolate");
     let ctx = iso.create_context().expect("context");
-    let run = ctx.eval(PRELUDE_JS, &RunOptions::default()).expect("eval");
-    assert!(
-        matches!(run.outcome, RunOutcome::Ok(_)),
-        "the prelude runs without the host: {:?}",
-        run.outcome.error()
-    );
+    for script in [PRELUDE_JS, LODASH_JS] {
+        let run = ctx.eval(script, &RunOptions::default()).expect("eval");
+        assert!(
+            matches!(run.outcome, RunOutcome::Ok(_)),
+            "the prelude and lodash run without the host: {:?}",
+            run.outcome.error()
+        );
+    }
     let list = serde_json::to_string(names).expect("names");
     let code = format!(
-        "(() => {{ const o = {{}}; for (const k of {list}) o[k] = typeof globalThis[k] === 'undefined' ? '<missing>' : globalThis[k]; return o }})()"
+        "(() => {{ const o = {{}}; for (const k of {list}) o[k] = typeof globalThis[k] === 'undefined' ? '<missing>' : typeof globalThis[k] === 'function' ? '<function>' : globalThis[k]; return o }})()"
     );
     let run = ctx.eval(&code, &RunOptions::default()).expect("eval");
     let RunOutcome::Ok(copy) = run.outcome else {

@@ -9,4 +9,5 @@ mod hostile_players;
 mod map_api;
 mod persistence;
 mod replay;
+mod screeps_globals;
 mod support;

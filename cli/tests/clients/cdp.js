@@ -33,12 +33,18 @@ exports.connect = (url) => new Promise((resolve, reject) => {
       pending.set(id, { resolve: res, reject: rej });
       ws.send(JSON.stringify({ id, method, params }));
     }),
-    event: async (method) => {
+    // Waits up to `timeoutMs` (60 s): an event that never comes fails the test instead of
+    // hanging it.
+    event: async (method, timeoutMs = 60000) => {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const i = events.findIndex((e) => e.method === method);
         if (i >= 0) return events.splice(i, 1)[0];
-        if (isClosed) throw new Error(`connection closed before ${method}; got ${JSON.stringify(events.map((e) => e.method))}`);
-        await new Promise((r) => waiters.push(r));
+        const got = JSON.stringify(seen.map((e) => e.method));
+        if (isClosed) throw new Error(`connection closed before ${method}; got ${got}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no ${method} within ${timeoutMs} ms; got ${got}`);
+        await new Promise((r) => { waiters.push(r); setTimeout(r, left); });
       }
     },
   }));

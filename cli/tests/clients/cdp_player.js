@@ -1,5 +1,5 @@
 // A player debugging their own bot on a live shard (`serve --inspect`) with a real CDP client
-// over a real WebSocket: refused without the token, then a breakpoint in main.js, a local read,
+// over a real WebSocket: refused without the token, then a breakpoint on line 3 of module main (0-based 2: the player's own numbering), a local read,
 // the breakpoint removed and the tick resumed.
 // Usage: node cdp_player.js WS_URL TOKEN   (prints one JSON line)
 'use strict';
@@ -23,7 +23,7 @@ run(async () => {
   const client = await connect(url + '?token=' + encodeURIComponent(token));
   const { call, event } = client;
   await call(1, 'Debugger.enable');
-  const bp = await call(2, 'Debugger.setBreakpointByUrl', { url: 'main.js', lineNumber: 4 });
+  const bp = await call(2, 'Debugger.setBreakpointByUrl', { url: 'main', lineNumber: 2 });
   const paused = await event('Debugger.paused');
   const frame = paused.params.callFrames[0];
   const marker = await call(3, 'Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: 'marker' });

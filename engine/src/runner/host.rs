@@ -276,6 +276,7 @@ impl ProcessPlayerHost {
                     .iter()
                     .map(|p| (p.name.clone(), p.source.to_string()))
                     .collect(),
+                lodash: runtime.lodash,
                 inspector: runtime.inspector,
             },
         };

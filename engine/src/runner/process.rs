@@ -231,6 +231,7 @@ impl Runner {
                     source: source.into(),
                 })
                 .collect(),
+            lodash: settings.lodash,
             inspector: settings.inspector,
             // Each runner makes its own prelude snapshot on its first player.
             ..PlayerRuntimeOptions::default()

@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -21,6 +21,8 @@ pub struct RuntimeSettings {
     pub setup_cpu_ms: u64,
     /// `(name, source)` operator preloads.
     pub preloads: Vec<(String, String)>,
+    /// Players get lodash as `_`.
+    pub lodash: bool,
     /// Isolates accept DevTools sessions relayed over this protocol (each gets a thread of
     /// its own, and a runner then runs its players strictly one after another).
     pub inspector: bool,

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     /// Minimum tick duration.
     pub tick: Duration,
     pub preloads: Vec<PathBuf>,
+    /// Players get lodash as `_`.
+    pub lodash: bool,
     pub admin_token_file: Option<PathBuf>,
     pub open_registration: bool,
     /// World for a new shard (ignored when `data` already holds one).
@@ -67,6 +69,7 @@ impl Default for ServeOptions {
             bind: SocketAddr::from(([127, 0, 0, 1], 21025)),
             tick: Duration::from_secs(1),
             preloads: Vec::new(),
+            lodash: true,
             admin_token_file: None,
             open_registration: false,
             world: WorldConfig::default(),
@@ -84,9 +87,10 @@ impl Default for ServeOptions {
 /// Commands waiting for the shard thread at most; more get 503 (busy).
 const COMMAND_QUEUE: usize = 1024;
 
-fn runtime_options(preloads: &[PathBuf]) -> Result<PlayerRuntimeOptions> {
+fn runtime_options(preloads: &[PathBuf], lodash: bool) -> Result<PlayerRuntimeOptions> {
     Ok(PlayerRuntimeOptions {
         preloads: crate::demo::read_preloads(preloads)?,
+        lodash,
         ..PlayerRuntimeOptions::default()
     })
 }
@@ -128,7 +132,7 @@ pub async fn serve_on(
         }
         None => None,
     };
-    let runtime = runtime_options(&options.preloads)?;
+    let runtime = runtime_options(&options.preloads, options.lodash)?;
     let storage = SledStorage::open(&options.data, true)?;
     let existing = storage.load()?.is_some();
     let mut shard = if existing {

@@ -283,7 +283,8 @@ impl Shard {
         let ok = out.outcome == Some(OutcomeKind::Ok);
         if let Some(e) = &out.error {
             p.stats.errors += 1;
-            p.stats.last_error = Some(e.lines().next().unwrap_or_default().to_string());
+            // The whole stack (bounded by MAX_ERROR_BYTES in the runtime): the player's lines.
+            p.stats.last_error = Some(e.clone());
         } else if !ok {
             p.stats.errors += 1;
             p.stats.last_error = out.outcome.map(|o| o.as_str().to_string());

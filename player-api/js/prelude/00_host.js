@@ -24,3 +24,9 @@
     ObjectDefine = Object.defineProperty, ObjectCreate = Object.create, ArrayIsArray = Array.isArray,
     MathMax = Math.max, MathMin = Math.min, MathAbs = Math.abs, MathFloor = Math.floor, MathCeil = Math.ceil,
     StringCtor = String, NumberCtor = Number, ErrorCtor = Error, FunctionCtor = Function;
+  const StringSplit = String.prototype.split, StringIndexOf = String.prototype.indexOf,
+    StringReplace = String.prototype.replace;
+  // Indirect eval: code evaluated in the global scope, sloppy mode, with its own source URL.
+  const globalEval = global.eval;
+  // Screeps' `global`: the global object itself, kept until the next global reset.
+  global.global = global;

@@ -42,14 +42,39 @@
   }
 
   // ---- console ----
+  // For the runtime's own notes (an uncaught non-Error, a Memory that does not serialize).
   function fmt(v) {
     if (typeof v === 'string') return v;
     if (v instanceof ErrorCtor) return v.stack || StringCtor(v);
     if (v && typeof v === 'object') { try { return JSONstringify(v); } catch (e) { return StringCtor(v); } }
     return StringCtor(v);
   }
+  // An uncaught error's stack as the player's code reads: Screeps' `at __module (main:3:5)`
+  // as `at main:3:5`, the runtime's own frames left out. A stack the player made unreadable
+  // (a throwing getter, a non-string) gives the error's text.
+  function playerStack(e) {
+    try {
+      const stack = e.stack;
+      if (typeof stack !== 'string') return StringCtor(e);
+      const lines = [];
+      for (const line of StringSplit.call(stack, '\n')) {
+        if (StringIndexOf.call(line, 'isoshard:prelude.js') < 0) lines.push(StringReplace.call(line, /at __module \((.*)\)/, 'at $1'));
+      }
+      return lines.join('\n');
+    } catch (_) {
+      return 'Error (its stack could not be read)';
+    }
+  }
+  // One `console.log` argument as Screeps writes it (screeps/engine src/game/console.js): its
+  // own toString() when it has one ('[object Object]' for a plain object), 'undefined', else
+  // JSON (null, 0, false, '' as '""', objects without a prototype).
+  function logText(v) {
+    if (v && v.toString) return StringCtor(v.toString());
+    if (typeof v === 'undefined') return 'undefined';
+    return StringCtor(JSONstringify(v));
+  }
   const consoleObj = {
-    log(...args) { consoleBuf.push(args.map(fmt).join(' ')); if (consoleBuf.length >= 100) flushConsole(); },
+    log(...args) { consoleBuf.push(args.map(logText).join(' ')); if (consoleBuf.length >= 100) flushConsole(); },
   };
   consoleObj.info = consoleObj.log; consoleObj.warn = consoleObj.log; consoleObj.error = consoleObj.log;
   consoleObj.debug = consoleObj.log;

@@ -96,34 +96,49 @@
     use() {},
   };
 
-  // ---- modules ----
+  // ---- modules: Screeps' rules (screeps/engine src/game/game.js `requireFn`) ----
+  // `require.cache` maps a module name to its exports (lodash's is `_`), -1 while the module
+  // is evaluated: requiring it again then is "Circular reference to module", as on Screeps. A
+  // module that throws is dropped from the cache, so the next `require` runs it again.
   let modules = {};
-  let moduleCache = {};
-  let loading = [];
-  function normalize(name) {
-    name = StringCtor(name);
-    if (name.startsWith('./')) name = name.slice(2);
-    if (name.endsWith('.js')) name = name.slice(0, -3);
+  function freshModuleCache() {
+    const cache = {};
+    if (global._ !== undefined) cache.lodash = global._;
+    return cache;
+  }
+  function moduleNameOf(request) {
+    let name = StringCtor(request).replace(/^\.\//, '');
+    // `require('x.js')` for module `x` (Screeps names modules without the extension).
+    if (!(name in modules) && !(name in require.cache) && name.endsWith('.js') && name.slice(0, -3) in modules) {
+      name = name.slice(0, -3);
+    }
     return name;
   }
-  function require(request) {
-    const name = normalize(request);
-    if (name === 'lodash' && global._) return global._;
-    if (moduleCache[name]) return moduleCache[name].exports;
-    if (!(name in modules)) throw new ErrorCtor(`Unknown module '${request}'`);
-    if (loading.indexOf(name) >= 0) {
-      throw new ErrorCtor(`require cycle: ${loading.concat([name]).join(' -> ')}`);
-    }
-    const module = { exports: {}, id: name, loaded: false };
-    loading.push(name);
-    try {
-      const fn = new FunctionCtor('module', 'exports', 'require', modules[name] + `\n//# sourceURL=${name}.js`);
-      fn.call(module.exports, module, module.exports, require);
-    } finally {
-      loading.pop();
-    }
-    module.loaded = true;
-    moduleCache[name] = module;
-    return module.exports;
+  // The module's code is wrapped on its own first line, as Screeps' driver does, so stack
+  // traces name the module and its own line numbers (`main:3:5`).
+  function evaluateModule(name, module) {
+    const wrapped = '(function __module(module,exports){ ' + modules[name] + '\n})\n//# sourceURL=' + name;
+    const fn = globalEval(wrapped);
+    fn(module, module.exports);
   }
+  function require(request) {
+    const name = moduleNameOf(request);
+    const cache = require.cache;
+    if (!(name in cache)) {
+      if (!(name in modules)) throw new ErrorCtor(`Unknown module '${name}'`);
+      cache[name] = -1;
+      const module = { exports: {} };
+      try {
+        evaluateModule(name, module);
+      } catch (e) {
+        delete cache[name];
+        throw e;
+      }
+      cache[name] = module.exports;
+    } else if (cache[name] === -1) {
+      throw new ErrorCtor(`Circular reference to module '${name}'`);
+    }
+    return cache[name];
+  }
+  require.cache = {};
   global.require = require;

@@ -7,7 +7,7 @@
       username = meta.username;
       roomMaps = ObjectCreate(null);
       modules = meta.modules;
-      moduleCache = {};
+      require.cache = freshModuleCache();
       memoryString = meta.memory || '';
       memoryParsed = undefined;
     },
@@ -25,13 +25,16 @@
       const marshalled = host.cpuNow();
       let error = null;
       try {
+        // As on Screeps: a `main` without a `loop()` is a script run as a module, again every
+        // tick (its cache entry is dropped below).
         const main = require('main');
-        if (!main || typeof main.loop !== 'function') throw new ErrorCtor('main module does not export a loop() function');
-        main.loop();
+        if (main && typeof main === 'object' && typeof main.loop === 'function') main.loop();
       } catch (e) {
         // The host adds it to the console, cut, within the console's byte limit.
-        error = e instanceof ErrorCtor ? (e.stack || StringCtor(e)) : ('Uncaught ' + fmt(e));
+        error = e instanceof ErrorCtor ? playerStack(e) : ('Uncaught ' + fmt(e));
       }
+      const main = require.cache.main;
+      if (!(main && typeof main === 'object' && typeof main.loop === 'function')) require.cache = freshModuleCache();
       const ran = host.cpuNow();
       flushIntents();
       if (intentsDropped) consoleBuf.push(`[isoshard] ${intentsDropped} intents over the ${MAX_INTENTS} per-tick limit were dropped`);
