@@ -179,6 +179,10 @@ pub struct DemoArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Print every console line of every player as it comes ([tick] player: line; to stderr
+    /// with --json).
+    #[arg(long)]
+    pub console: bool,
     #[command(flatten)]
     pub isolation: IsolationArgs,
 }

@@ -112,6 +112,7 @@ pub fn demo(args: DemoArgs) -> ExitCode {
         data: args.data,
         cpu_limit_ms: args.code.cpu_limit_ms,
         progress: !args.json,
+        console: args.console,
         runners: args.isolation.runners(Isolation::Thread),
     };
     match run_demo(&options) {

@@ -199,6 +199,40 @@ fn demo_json_reports_every_field_and_is_reproducible() {
     assert!(!out.status.success());
 }
 
+/// A bot that catches its own error every tick and logs it: Screeps bots do this, and the
+/// demo must still show that it fails.
+#[test]
+fn demo_console_prints_what_bots_log_and_the_json_counts_the_errors_they_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let bot = dir.path().join("catcher");
+    std::fs::create_dir(&bot).unwrap();
+    std::fs::write(
+        bot.join("main.js"),
+        "module.exports.loop = function () {\n  try { null.x; } catch (e) { console.log(e.stack); }\n  console.log('tick', Game.time);\n};\n",
+    )
+    .unwrap();
+    let out = isoshard()
+        .args(["demo", "--ticks", "5", "--json", "--console", "--bot"])
+        .arg(format!("catcher={}", bot.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("[1] catcher: tick 0"), "{stderr}");
+    assert!(stderr.contains("at module.exports.loop (main:2:"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = &report["players"][0];
+    assert_eq!(p["errors"], 0, "nothing escaped loop(): {p}");
+    assert_eq!(p["console"]["lines"], 10, "{p}");
+    assert_eq!(p["console"]["error_lines"], 5, "{p}");
+    assert!(
+        p["console"]["last_error_line"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("TypeError: Cannot read properties of null")),
+        "{p}"
+    );
+}
+
 #[test]
 fn demo_recording_of_2000_ticks_verifies_and_a_tampered_byte_fails_verify() {
     let dir = tempfile::tempdir().unwrap();

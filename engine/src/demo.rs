@@ -1,15 +1,17 @@
 //! `isoshard demo`: a shard on embedded storage, sample bots (or yours), a progress bar, and a
 //! report at the end.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use isoshard_player_api::{PlayerRuntimeOptions, Preload};
-use isoshard_world::{StateHash, WorldConfig};
+use isoshard_world::{PlayerId, StateHash, WorldConfig};
 use serde::Serialize;
 
 use crate::code_bundle::{sample_bots, CodeBundle};
+pub use crate::demo_console::ConsoleSummary;
 use crate::error::{EngineError, Result};
 use crate::shard::{Shard, ShardOptions};
 use crate::storage::SledStorage;
@@ -30,6 +32,9 @@ pub struct DemoOptions {
     pub data: Option<PathBuf>,
     pub cpu_limit_ms: i64,
     pub progress: bool,
+    /// Print every console line as it comes (to stdout above the progress bar, or to stderr
+    /// when `progress` is off, so that stdout stays one JSON object).
+    pub console: bool,
     /// Run players in runner processes (`None`: home threads in this process).
     pub runners: Option<crate::runner::ProcessHostOptions>,
 }
@@ -46,6 +51,7 @@ impl Default for DemoOptions {
             data: None,
             cpu_limit_ms: 100,
             progress: true,
+            console: false,
             runners: None,
         }
     }
@@ -70,6 +76,8 @@ pub struct PlayerReport {
     pub cpu_ms: CpuFigures,
     pub errors: u64,
     pub last_error: Option<String>,
+    /// What the player logged, with the errors it caught and logged itself.
+    pub console: ConsoleSummary,
 }
 
 /// Tick duration percentiles.
@@ -98,7 +106,7 @@ impl DemoReport {
             self.ticks, self.seed, self.state_hash, self.ms_per_tick.p50, self.ms_per_tick.p99
         );
         s.push_str(&format!(
-            "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8} {:>8} {:>6}  {}\n",
+            "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8} {:>8} {:>6} {:>6}  {}\n",
             "player",
             "creeps",
             "spawned",
@@ -108,11 +116,12 @@ impl DemoReport {
             "cpu avg",
             "cpu max",
             "errors",
+            "logged",
             "last error"
         ));
         for p in &self.players {
             s.push_str(&format!(
-                "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8.2} {:>8.2} {:>6}  {}\n",
+                "{:<20} {:>6} {:>8} {:>9} {:>4} {:>8} {:>8.2} {:>8.2} {:>6} {:>6}  {}\n",
                 p.name,
                 p.creeps_alive,
                 p.creeps_spawned,
@@ -122,8 +131,10 @@ impl DemoReport {
                 p.cpu_ms.avg,
                 p.cpu_ms.max,
                 p.errors,
+                p.console.error_lines,
                 p.last_error
                     .as_deref()
+                    .or(p.console.last_error_line.as_deref())
                     .and_then(|e| e.lines().next())
                     .unwrap_or("-")
             ));
@@ -191,14 +202,14 @@ pub fn run_demo(options: &DemoOptions) -> Result<DemoReport> {
         shard.use_runner_processes(r.clone())?;
     }
     shard.add_players(bots)?;
-    let (durations, last_hash) = run_ticks(&mut shard, options)?;
+    let (durations, last_hash, consoles) = run_ticks(&mut shard, options)?;
     let report = DemoReport {
         ticks: options.ticks,
         seed: options.seed,
         state_hash: last_hash.to_hex(),
         ms_per_tick: tick_times(durations),
         data_dir: options.data.as_ref().map(|d| d.display().to_string()),
-        players: player_reports(&shard),
+        players: player_reports(&shard, consoles),
     };
     drop(shard);
     drop(temp);
@@ -238,7 +249,10 @@ fn demo_bots(options: &DemoOptions) -> Result<Vec<(String, CodeBundle)>> {
 }
 
 /// Runs the ticks with a progress bar; every tick's duration and the last state hash.
-fn run_ticks(shard: &mut Shard, options: &DemoOptions) -> Result<(Vec<Duration>, StateHash)> {
+/// Every tick's duration, the last hash, and each player's console summary.
+type TickRun = (Vec<Duration>, StateHash, BTreeMap<PlayerId, ConsoleSummary>);
+
+fn run_ticks(shard: &mut Shard, options: &DemoOptions) -> Result<TickRun> {
     let bar = if options.progress {
         let bar = ProgressBar::new(options.ticks);
         bar.set_style(
@@ -251,14 +265,34 @@ fn run_ticks(shard: &mut Shard, options: &DemoOptions) -> Result<(Vec<Duration>,
     };
     let mut durations = Vec::with_capacity(options.ticks as usize);
     let mut last_hash = shard.world().state_hash();
+    let players: Vec<(PlayerId, String)> = shard
+        .player_stats()
+        .into_iter()
+        .map(|(id, name, _)| (id, name))
+        .collect();
+    let mut consoles: BTreeMap<PlayerId, ConsoleSummary> = BTreeMap::new();
     for _ in 0..options.ticks {
         let summary = shard.tick()?;
         durations.push(summary.duration);
         last_hash = summary.state_hash;
+        for (id, name) in &players {
+            let console = consoles.entry(*id).or_default();
+            for line in shard.drain_console(*id) {
+                if options.console {
+                    let shown = format!("[{}] {name}: {line}", summary.tick);
+                    if options.progress {
+                        bar.println(shown);
+                    } else {
+                        eprintln!("{shown}");
+                    }
+                }
+                console.absorb(&line);
+            }
+        }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok((durations, last_hash))
+    Ok((durations, last_hash, consoles))
 }
 
 fn tick_times(mut durations: Vec<Duration>) -> TickTimes {
@@ -276,7 +310,10 @@ fn tick_times(mut durations: Vec<Duration>) -> TickTimes {
     }
 }
 
-fn player_reports(shard: &Shard) -> Vec<PlayerReport> {
+fn player_reports(
+    shard: &Shard,
+    mut consoles: BTreeMap<PlayerId, ConsoleSummary>,
+) -> Vec<PlayerReport> {
     shard
         .player_stats()
         .into_iter()
@@ -299,6 +336,7 @@ fn player_reports(shard: &Shard) -> Vec<PlayerReport> {
                 },
                 errors: s.errors,
                 last_error: s.last_error,
+                console: consoles.remove(&id).unwrap_or_default(),
             }
         })
         .collect()

@@ -24,6 +24,7 @@
 
 mod code_bundle;
 pub mod demo;
+mod demo_console;
 mod error;
 mod http_serve;
 pub mod inspector_endpoint;
