@@ -216,10 +216,17 @@ fn demo_console_prints_what_bots_log_and_the_json_counts_the_errors_they_caught(
         .arg(format!("catcher={}", bot.display()))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("[1] catcher: tick 0"), "{stderr}");
-    assert!(stderr.contains("at module.exports.loop (main:2:"), "{stderr}");
+    assert!(
+        stderr.contains("at module.exports.loop (main:2:"),
+        "{stderr}"
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let p = &report["players"][0];
     assert_eq!(p["errors"], 0, "nothing escaped loop(): {p}");
