@@ -102,6 +102,9 @@ struct PlayerState {
     saved: SavedTickState,
     stats: PlayerStats,
     console: VecDeque<String>,
+    /// The visuals drawn in the player's last tick (Screeps shows a tick's visuals until the
+    /// next tick replaces them).
+    visuals: Arc<[(String, String)]>,
 }
 
 /// What storage holds of a player's Memory and bucket, shared with the live state (no copy).
@@ -126,6 +129,7 @@ impl PlayerState {
             budget: state.budget,
             stats: PlayerStats::default(),
             console: VecDeque::new(),
+            visuals: Arc::from(Vec::new()),
         }
     }
 
@@ -620,6 +624,14 @@ impl Shard {
             .get_mut(&player)
             .map(|p| p.console.drain(..).collect())
             .unwrap_or_default()
+    }
+
+    /// The visuals a player drew in its last tick: (room name or `map`, Screeps' visual text).
+    pub fn visuals(&self, player: PlayerId) -> Arc<[(String, String)]> {
+        self.players
+            .get(&player)
+            .map(|p| p.visuals.clone())
+            .unwrap_or_else(|| Arc::from(Vec::new()))
     }
 
     /// A player's stored Memory string.

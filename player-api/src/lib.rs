@@ -51,29 +51,39 @@ pub use tick_shared::TickShared;
 /// gives every player `_` as this version, and bots use it without requiring it.
 pub const LODASH_JS: &str = include_str!("../js/vendor/lodash-3.10.1.js");
 
+/// screeps/common 2.16.1's `lib/constants.js`, the npm package's file unchanged
+/// (`js/vendor/screeps-common-LICENSE.txt`), joined into the prelude: every constant with the
+/// real game's value.
+pub const SCREEPS_CONSTANTS_JS: &str =
+    include_str!("../js/vendor/screeps-common-2.16.1-constants.js");
+
 /// Declares the prelude's parts once: their names and their concatenation.
 macro_rules! prelude_parts {
     ($($file:literal),* $(,)?) => {
-        /// The prelude's parts under `js/prelude/`, in the order they are joined. Each is a
-        /// fragment of one function (`00_host.js` opens it, `90_entry.js` closes it) that
-        /// shares the closure's captured builtins and state.
+        /// The prelude's parts under `js/`, in the order they are joined. Each is a fragment
+        /// of one function (`prelude/00_host.js` opens it, `prelude/90_entry.js` closes it)
+        /// that shares the closure's captured builtins and state; the one vendored part is
+        /// screeps/common's constants file, wrapped by `10_constants.js`/`11_constants.js`.
         pub const PRELUDE_PARTS: &[&str] = &[$($file),*];
         /// The runtime prelude's source: the parts joined in order.
-        pub const PRELUDE_JS: &str = concat!($(include_str!(concat!("../js/prelude/", $file))),*);
+        pub const PRELUDE_JS: &str = concat!($(include_str!(concat!("../js/", $file))),*);
     };
 }
 
 prelude_parts!(
-    "00_host.js",
-    "10_constants.js",
-    "20_determinism.js",
-    "30_tick_state.js",
-    "40_positions.js",
-    "50_objects.js",
-    "60_creeps.js",
-    "70_rooms.js",
-    "80_game.js",
-    "90_entry.js",
+    "prelude/00_host.js",
+    "prelude/10_constants.js",
+    "vendor/screeps-common-2.16.1-constants.js",
+    "prelude/11_constants.js",
+    "prelude/20_determinism.js",
+    "prelude/30_tick_state.js",
+    "prelude/40_positions.js",
+    "prelude/50_objects.js",
+    "prelude/55_unmodelled.js",
+    "prelude/60_creeps.js",
+    "prelude/70_rooms.js",
+    "prelude/80_game.js",
+    "prelude/90_entry.js",
 );
 /// TypeScript declarations for the player API.
 pub const TYPESCRIPT_DECLARATIONS: &str = include_str!("../isoshard.d.ts");

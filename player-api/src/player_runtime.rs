@@ -112,6 +112,10 @@ pub struct PlayerTickOutput {
     pub console: Vec<String>,
     /// The new Memory string, when it changed.
     pub memory: Option<String>,
+    /// This tick's `RoomVisual`/`Game.map.visual` drawings: (room name or `map`, Screeps'
+    /// visual text, one JSON line per draw call), bounded in the runtime (500 KB a room,
+    /// 1 000 KB the map, 2 MiB in all).
+    pub visuals: Vec<(String, String)>,
     pub cpu_time: Duration,
     pub wall_time: Duration,
     /// V8 heap in use, as of the last measurement (at the global reset, then every 16th tick).
@@ -406,6 +410,7 @@ impl TickFinisher {
                 let v = copy.to_json().unwrap_or(Value::Null);
                 out.memory = v.get("memory").and_then(Value::as_str).map(str::to_string);
                 out.error = v.get("error").and_then(Value::as_str).map(str::to_string);
+                out.visuals = visuals_of(&v);
                 out.marshal_ns = v.get("marshalNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
                 out.run_ns = v.get("runNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
                 let ran = v.get("ranNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
@@ -451,6 +456,18 @@ impl TickFinisher {
         out.console.extend(error_line);
         out
     }
+}
+
+/// The tick result's `visuals`, `[room, text, room, text, …]`, as pairs; anything else in it
+/// (the result object is the runtime's, but a player can reach the arrays it is built from) is
+/// ignored.
+fn visuals_of(result: &Value) -> Vec<(String, String)> {
+    let Some(flat) = result.get("visuals").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    flat.chunks_exact(2)
+        .filter_map(|pair| Some((pair[0].as_str()?.to_string(), pair[1].as_str()?.to_string())))
+        .collect()
 }
 
 /// An error's text cut to [`MAX_ERROR_BYTES`] (at a character boundary), saying so: the text is

@@ -9,5 +9,6 @@ mod hostile_players;
 mod map_api;
 mod persistence;
 mod replay;
+mod screeps_api;
 mod screeps_globals;
 mod support;

@@ -604,7 +604,7 @@ fn the_real_screeps_api_client_signs_in_and_deploys_code() {
 }
 
 #[test]
-fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps() {
+fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps_and_the_players_visuals() {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists(),
@@ -613,7 +613,10 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), &["--open-registration"]);
     let token = register(&s, "painter", None);
-    let still = "module.exports.loop = function () { const s = Game.spawns.Spawn1; if (!Game.creeps.model && !s.spawning) s.spawnCreep([MOVE], 'model'); }";
+    // It also draws a red square over tiles 0..3 of its room, every tick, as a RoomVisual.
+    let still = "module.exports.loop = function () { const s = Game.spawns.Spawn1; \
+        s.room.visual.rect(0, 0, 3, 3, { fill: '#ff0000', opacity: 1 }).text('hi', 40, 40); \
+        if (!Game.creeps.model && !s.spawning) s.spawnCreep([MOVE], 'model'); }";
     let r = ureq::put(&s.url("/api/code"))
         .set("Authorization", &format!("Bearer {token}"))
         .send_json(json!({"modules": {"main": still}}));
@@ -643,13 +646,39 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps() {
         }
         assert!(Instant::now() < deadline, "no creep appeared");
     };
+    // The player's own visuals over the API: Screeps' text, a JSON line per call.
+    let v = body(
+        ureq::get(&s.url(&format!("/api/user/visuals?room={room}")))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    let text = v["visuals"][&room].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with(
+            r##"{"t":"r","x":0,"y":0,"w":3,"h":3,"s":{"fill":"#ff0000","opacity":1}}"##
+        ) && text.contains(r#""t":"t","text":"hi""#),
+        "{v}"
+    );
     let got = node(
         "viewer_check.js",
-        &[&s.base, &room, &x.to_string(), &y.to_string(), "painter"],
+        &[
+            &s.base,
+            &room,
+            &x.to_string(),
+            &y.to_string(),
+            "painter",
+            &token,
+        ],
     );
     assert_eq!(got["selected"], room.as_str());
     assert!(got["t2"].as_u64() > got["t1"].as_u64(), "{got}");
     assert_creep_drawn(&got);
+    assert_eq!(got["visualCalls"], 2, "{got}");
+    let red: Vec<i64> = serde_json::from_value(got["visualPixel"].clone()).unwrap();
+    assert!(
+        red[0] > 240 && red[1] < 15 && red[2] < 15,
+        "the visual's red square at tile 1,1: {got}"
+    );
 }
 
 /// Every file of a recording with its bytes, to prove reading never writes.

@@ -53,6 +53,7 @@ fn wire_output(o: isoshard_player_api::PlayerTickOutput) -> WireOutput {
         rejected_intents: o.rejected_intents,
         console: o.console,
         memory: o.memory,
+        visuals: o.visuals,
         cpu_ns: o.cpu_time.as_nanos() as u64,
         wall_ns: o.wall_time.as_nanos() as u64,
         heap_used_bytes: o.heap_used_bytes,

@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -70,6 +70,8 @@ pub struct WireOutput {
     pub marshal_ns: u64,
     pub run_ns: u64,
     pub collect_ns: u64,
+    /// `PlayerTickOutput::visuals` (protocol 5).
+    pub visuals: Vec<(String, String)>,
 }
 
 /// A room's view as V8 wire bytes.

@@ -118,6 +118,7 @@ fn output_from_wire(output: WireOutput) -> PlayerTickOutput {
         rejected_intents: output.rejected_intents,
         console: output.console,
         memory: output.memory,
+        visuals: output.visuals,
         cpu_time: Duration::from_nanos(output.cpu_ns),
         wall_time: Duration::from_nanos(output.wall_ns),
         heap_used_bytes: output.heap_used_bytes,
@@ -336,6 +337,10 @@ impl ProcessPlayerHost {
                         "ran {} ms of CPU past its limit in code that cannot be interrupted",
                         OVERRUN_GRACE.as_millis()
                     )
+                } else if let Some(sig) = status.and_then(|s| s.signal()) {
+                    // V8's fatal errors (out of memory past the bounded raise, a failed check)
+                    // end the process with SIGTRAP or SIGABRT.
+                    format!("runner killed by signal {sig} ({})", signal_name(sig))
                 } else {
                     format!("runner exited ({why}; {status:?})")
                 };
@@ -383,5 +388,18 @@ impl ProcessPlayerHost {
         // Started at the next tick: spawning now would wait for the new runner's Ready while
         // other runners' frames for this tick arrive, and drop them.
         self.retire(r);
+    }
+}
+
+/// The conventional name of the signals a runner dies of.
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGTRAP => "SIGTRAP, a V8 fatal error",
+        libc::SIGABRT => "SIGABRT, an abort",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGKILL => "SIGKILL, killed from outside",
+        _ => "another signal",
     }
 }

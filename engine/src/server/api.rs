@@ -213,6 +213,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/api/register", post(register))
         .route("/api/code", put(put_code))
         .route("/api/me", get(me))
+        .route("/api/user/visuals", get(user_visuals))
         .route("/api/world", get(world))
         .route("/api/rooms/{name}", get(room))
         .route("/api/rooms/{name}/terrain", get(terrain))
@@ -335,6 +336,25 @@ async fn me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
         });
     }
     Ok(Json(v))
+}
+
+/// The caller's visuals of the last tick, `{room: text}`; `?room=` for one room (or `map`).
+async fn user_visuals(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    let tick = s.now().tick;
+    let visuals: Vec<(String, String)> = me
+        .visuals
+        .iter()
+        .filter(|(room, _)| q.get("room").is_none_or(|want| want == room))
+        .cloned()
+        .collect();
+    Ok(Json(
+        json!({ "ok": 1, "tick": tick, "visuals": super::stream::visuals_json(&visuals) }),
+    ))
 }
 
 async fn world(State(s): State<AppState>) -> Json<Value> {

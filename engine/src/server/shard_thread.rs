@@ -107,6 +107,9 @@ pub struct AccountView {
     pub console: Arc<[String]>,
     #[serde(skip)]
     pub memory: Arc<String>,
+    /// The visuals the player drew in its last tick (room or `map`, Screeps' visual text).
+    #[serde(skip)]
+    pub visuals: Arc<[(String, String)]>,
     pub suspended: Option<String>,
 }
 
@@ -179,6 +182,8 @@ pub struct Announcement {
     pub changed_rooms: Arc<[String]>,
     /// Console lines produced this tick, by player id.
     pub console: Arc<BTreeMap<u32, Vec<String>>>,
+    /// Visuals drawn this tick, by player id (players who drew any).
+    pub visuals: Arc<BTreeMap<u32, Arc<[(String, String)]>>>,
 }
 
 pub(crate) struct ShardThread {
@@ -517,6 +522,7 @@ impl ShardThread {
                         .map(RecentLines::shared)
                         .unwrap_or_else(|| Arc::new([])),
                     memory: self.shard.memory(id).unwrap_or_default(),
+                    visuals: self.shard.visuals(id),
                     suspended: acct.suspended.clone(),
                 },
             );
@@ -534,7 +540,14 @@ impl ShardThread {
         };
         let _ = self.publish.send(published.clone());
         if announce {
+            let visuals = published
+                .accounts
+                .values()
+                .filter(|a| !a.visuals.is_empty())
+                .map(|a| (a.id, a.visuals.clone()))
+                .collect();
             let _ = self.announce.send(Announcement {
+                visuals: Arc::new(visuals),
                 tick: published.tick,
                 state_hash: published.state_hash.as_str().into(),
                 changed_rooms: published.changed_rooms.clone().into(),

@@ -103,12 +103,23 @@ pub(crate) async fn stream(
     })
 }
 
+/// A player's visuals as `{room: text}` (Screeps' visual text: a JSON line per draw call).
+pub(crate) fn visuals_json(visuals: &[(String, String)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        visuals
+            .iter()
+            .map(|(room, text)| (room.clone(), json!(text)))
+            .collect(),
+    )
+}
+
 /// What one announcement looks like to a subscriber.
 fn message_for(a: &Announcement, me: Option<u32>) -> String {
     let mut msg =
         json!({ "tick": a.tick, "state_hash": &*a.state_hash, "changed_rooms": &*a.changed_rooms });
     if let Some(id) = me {
         msg["console"] = json!(a.console.get(&id).map(Vec::as_slice).unwrap_or_default());
+        msg["visuals"] = visuals_json(a.visuals.get(&id).map(|v| &v[..]).unwrap_or_default());
     }
     msg.to_string()
 }

@@ -238,7 +238,7 @@ impl Shard {
     }
 
     /// Folds one player's output into their state and the tick's intent batch.
-    fn absorb(&mut self, id: PlayerId, out: PlayerTickOutput, batch: &mut IntentBatch) {
+    fn absorb(&mut self, id: PlayerId, mut out: PlayerTickOutput, batch: &mut IntentBatch) {
         let tick = self.world.time();
         let Some(p) = self.players.get_mut(&id) else {
             return;
@@ -292,6 +292,7 @@ impl Shard {
         if !ok {
             warn!(player = id.0, outcome = ?out.outcome, cpu_ms, "player tick did not complete");
         }
+        p.visuals = Arc::from(std::mem::take(&mut out.visuals));
         if let Some(m) = out.memory.filter(|m| *m != *p.memory) {
             p.memory = Arc::new(m);
         }

@@ -38,6 +38,52 @@
     canvas.dataset.tick = room.tick;
   }
 
+  // A player's RoomVisual text (one JSON line per draw call, screeps/engine rooms.js) over the
+  // room, with the Screeps client's defaults for styles a call leaves out. Game coordinates
+  // are tile centres. Returns how many calls were drawn.
+  function drawVisual(canvas, text) {
+    const ctx = canvas.getContext('2d');
+    const px = (v) => (v + 0.5) * TILE;
+    let drawn = 0;
+    for (const line of (text || '').split('\n')) {
+      if (!line) continue;
+      let v;
+      try { v = JSON.parse(line); } catch (e) { continue; }
+      const s = v.s || {};
+      ctx.save();
+      ctx.globalAlpha = s.opacity === undefined ? 0.5 : s.opacity;
+      if (v.t === 'c') {
+        ctx.beginPath(); ctx.arc(px(v.x), px(v.y), (s.radius || 0.15) * TILE, 0, Math.PI * 2);
+        ctx.fillStyle = s.fill || '#ffffff'; ctx.fill();
+        if (s.stroke) { ctx.strokeStyle = s.stroke; ctx.lineWidth = (s.strokeWidth || 0.1) * TILE; ctx.stroke(); }
+      } else if (v.t === 'l') {
+        ctx.beginPath(); ctx.moveTo(px(v.x1), px(v.y1)); ctx.lineTo(px(v.x2), px(v.y2));
+        ctx.strokeStyle = s.color || '#ffffff'; ctx.lineWidth = (s.width || 0.1) * TILE; ctx.stroke();
+      } else if (v.t === 'r') {
+        ctx.fillStyle = s.fill || '#ffffff'; ctx.fillRect(px(v.x), px(v.y), v.w * TILE, v.h * TILE);
+        if (s.stroke) { ctx.strokeStyle = s.stroke; ctx.lineWidth = (s.strokeWidth || 0.1) * TILE; ctx.strokeRect(px(v.x), px(v.y), v.w * TILE, v.h * TILE); }
+      } else if (v.t === 'p' && Array.isArray(v.points) && v.points.length) {
+        ctx.beginPath();
+        v.points.forEach((p, i) => (i ? ctx.lineTo(px(p[0]), px(p[1])) : ctx.moveTo(px(p[0]), px(p[1]))));
+        if (s.fill) { ctx.fillStyle = s.fill; ctx.fill(); }
+        ctx.strokeStyle = s.stroke || '#ffffff'; ctx.lineWidth = (s.strokeWidth || 0.1) * TILE; ctx.stroke();
+      } else if (v.t === 't') {
+        ctx.fillStyle = s.color || '#ffffff';
+        ctx.font = typeof s.font === 'string' ? s.font : ((typeof s.font === 'number' ? s.font : 0.5) * TILE) + 'px sans-serif';
+        ctx.textAlign = s.align || 'center';
+        ctx.fillText(String(v.text), px(v.x), px(v.y));
+      } else {
+        ctx.restore();
+        continue;
+      }
+      ctx.restore();
+      drawn++;
+    }
+    canvas.dataset.visualCalls = String(drawn);
+    return drawn;
+  }
+
+  window.isoshardDrawVisual = drawVisual;
   window.isoshardOwnerColor = ownerColor;
   window.isoshardDrawRoom = drawRoom;
 })();

@@ -13,43 +13,63 @@
     return [r[0] * 50 + pos.x, r[1] * 50 + pos.y];
   }
   function toPos(t) { return t && t.pos instanceof RoomPosition ? t.pos : t; }
+  // screeps/engine src/utils.js `getDirection`: a straight direction when one axis is more than
+  // twice the other, else the diagonal; `undefined` for no offset.
   function dirTo(dx, dy) {
-    const sx = dx > 0 ? 1 : dx < 0 ? -1 : 0, sy = dy > 0 ? 1 : dy < 0 ? -1 : 0;
-    for (const d in DIRS) if (DIRS[d][0] === sx && DIRS[d][1] === sy) return NumberCtor(d);
-    return 0;
+    const adx = MathAbs(dx), ady = MathAbs(dy);
+    if (adx > ady * 2) return dx > 0 ? C.RIGHT : C.LEFT;
+    if (ady > adx * 2) return dy > 0 ? C.BOTTOM : C.TOP;
+    if (dx > 0 && dy > 0) return C.BOTTOM_RIGHT;
+    if (dx > 0 && dy < 0) return C.TOP_RIGHT;
+    if (dx < 0 && dy > 0) return C.BOTTOM_LEFT;
+    if (dx < 0 && dy < 0) return C.TOP_LEFT;
+    return undefined;
+  }
+  // screeps/engine `fetchXYArguments`: (x, y) numbers, or a position / an object with `pos`.
+  function xyArgs(a, b) {
+    if (typeof b === 'number' && typeof a === 'number') return [a, b, undefined];
+    const p = toPos(a);
+    if (!p || typeof p !== 'object') return [undefined, undefined, undefined];
+    return [p.x, p.y, p.roomName];
   }
 
   class RoomPosition {
     constructor(x, y, roomName) {
+      // As Screeps: coordinates 0..49 and a real room name, else the constructor throws.
+      if (!(x >= 0 && x <= 49 && y >= 0 && y <= 49) || typeof roomName !== 'string' || roomXY(roomName) === null) {
+        throw new ErrorCtor('Invalid arguments in RoomPosition constructor');
+      }
       this.x = x | 0; this.y = y | 0; this.roomName = roomName;
     }
     toString() { return `[room ${this.roomName} pos ${this.x},${this.y}]`; }
     toJSON() { return { x: this.x, y: this.y, roomName: this.roomName }; }
     isEqualTo(a, b) {
-      if (typeof a === 'number') return this.x === a && this.y === b;
-      const p = toPos(a);
-      return !!p && this.x === p.x && this.y === p.y && this.roomName === p.roomName;
+      const [x, y, room] = xyArgs(a, b);
+      return x === this.x && y === this.y && (!room || room === this.roomName);
     }
+    // Another room is out of range (`Infinity`), as on Screeps: `findInRange` and
+    // `findClosestByRange` never pick up a neighbour room's objects.
     getRangeTo(a, b) {
-      const p = typeof a === 'number' ? { x: a, y: b, roomName: this.roomName } : toPos(a);
-      if (!p) return Infinity;
-      if (p.roomName !== this.roomName) {
-        const w1 = worldXY(this), w2 = worldXY(p);
-        return MathMax(MathAbs(w1[0] - w2[0]), MathAbs(w1[1] - w2[1]));
-      }
-      return MathMax(MathAbs(this.x - p.x), MathAbs(this.y - p.y));
+      const [x, y, room] = xyArgs(a, b);
+      if (room && room !== this.roomName) return Infinity;
+      return MathMax(MathAbs(this.x - x), MathAbs(this.y - y));
     }
     inRangeTo(a, b, c) {
-      if (typeof a === 'number') return this.getRangeTo(a, b) <= c;
-      const p = toPos(a);
-      return !!p && p.roomName === this.roomName && this.getRangeTo(p) <= b;
+      if (c === undefined) {
+        const p = toPos(a);
+        if (!p) return false;
+        return MathAbs(p.x - this.x) <= b && MathAbs(p.y - this.y) <= b && (p.roomName || this.roomName) === this.roomName;
+      }
+      return MathAbs(a - this.x) <= c && MathAbs(b - this.y) <= c;
     }
-    isNearTo(a, b) { return typeof a === 'number' ? this.inRangeTo(a, b, 1) : this.inRangeTo(a, 1); }
+    isNearTo(a, b) {
+      const [x, y, room] = xyArgs(a, b);
+      return MathAbs(x - this.x) <= 1 && MathAbs(y - this.y) <= 1 && (!room || room === this.roomName);
+    }
     getDirectionTo(a, b) {
-      const p = typeof a === 'number' ? { x: a, y: b, roomName: this.roomName } : toPos(a);
-      if (!p) return undefined;
-      if (p.roomName === this.roomName) return dirTo(p.x - this.x, p.y - this.y);
-      const w1 = worldXY(this), w2 = worldXY(p);
+      const [x, y, room] = xyArgs(a, b);
+      if (!room || room === this.roomName) return dirTo(x - this.x, y - this.y);
+      const w1 = worldXY(this), w2 = worldXY({ x, y, roomName: room });
       return dirTo(w2[0] - w1[0], w2[1] - w1[1]);
     }
     _candidates(type, opts) {
@@ -83,10 +103,12 @@
     }
     lookFor(type) { return Game.rooms[this.roomName] ? Game.rooms[this.roomName].lookForAt(type, this.x, this.y) : []; }
     look() { return Game.rooms[this.roomName] ? Game.rooms[this.roomName].lookAt(this.x, this.y) : []; }
-    createConstructionSite(type) {
+    createConstructionSite(type, name) {
       const room = Game.rooms[this.roomName];
-      return room ? room.createConstructionSite(this.x, this.y, type) : C.ERR_INVALID_TARGET;
+      if (!room) throw new ErrorCtor(`Could not access room ${this.roomName}`);
+      return room.createConstructionSite(this.x, this.y, type, name);
     }
+    createFlag() { unsupported('RoomPosition.createFlag'); }
   }
   global.RoomPosition = RoomPosition;
 

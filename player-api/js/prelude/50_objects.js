@@ -2,18 +2,48 @@
   // ---- store ----
   // Internal fields are symbol-keyed: invisible to for-in, Object.keys and JSON.stringify
   // like non-enumerable properties, but plain stores (defineProperty per object is slow).
-  const CAPACITY = Symbol('capacity'), OBJECTS = Symbol('objects');
-  function makeStore(energy, capacity) {
+  // A store is Screeps' `Store` (screeps/engine src/game/store.js): an own key per resource it
+  // holds (none for an empty store), 0 for any other resource (there from the prototype, where
+  // for-in and Object.keys do not see it), and the capacity rules of `utils.capacityForResource`:
+  // a spawn, extension or tower holds one resource (`[CAP_RESOURCE]`), a creep or a storage any
+  // mix up to a total (`[CAPACITY]`).
+  const CAPACITY = Symbol('capacity'), CAP_RESOURCE = Symbol('capacityResource'), OBJECTS = Symbol('objects');
+  function makeStore(energy, capacity, kind) {
     const s = ObjectCreate(Store.prototype);
-    s.energy = energy || 0;
-    s[CAPACITY] = capacity || 0;
+    if (energy) s.energy = energy;
+    if (kind === 'energy') s[CAP_RESOURCE] = { energy: capacity || 0 };
+    else if (kind !== 'none') s[CAPACITY] = capacity || 0;
     return s;
   }
-  class Store {
-    getCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this[CAPACITY] : null; }
-    getUsedCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? (this.energy || 0) : 0; }
-    getFreeCapacity(r) { return r === undefined || r === C.RESOURCE_ENERGY ? this[CAPACITY] - (this.energy || 0) : 0; }
+  function storeSum(s) { let n = 0; for (const k of ObjectKeys(s)) n += s[k] || 0; return n; }
+  // utils.capacityForResource: what this store can hold of `r` in all.
+  function capacityFor(s, r) {
+    const per = s[CAP_RESOURCE];
+    let reserved = 0;
+    if (per) for (const k of ObjectKeys(per)) reserved += per[k];
+    return (per && per[r]) || MathMax(0, (s[CAPACITY] || 0) - reserved);
   }
+  // What counts against `r`'s capacity: the resource alone in a one-resource store, else all.
+  function storedAgainst(s, r) { return s[CAP_RESOURCE] ? (s[r] || 0) : storeSum(s); }
+  class Store {
+    getCapacity(r) {
+      if (!r) return this[CAP_RESOURCE] ? null : this[CAPACITY] || null;
+      return capacityFor(this, r) || null;
+    }
+    getUsedCapacity(r) {
+      if (!r) return this[CAP_RESOURCE] && capacityFor(this, r) === 0 ? null : storeSum(this);
+      return this[r] || (this[CAP_RESOURCE] && capacityFor(this, r) === 0 ? null : 0);
+    }
+    getFreeCapacity(r) {
+      if (capacityFor(this, r) === 0) return null;
+      if (!this[CAPACITY]) return this.getCapacity(r) - this.getUsedCapacity(r);
+      const cap = this.getCapacity(r);
+      if (!cap) return null;
+      return this[CAP_RESOURCE] ? cap - this.getUsedCapacity(r) : cap - storeSum(this);
+    }
+    toString() { return '[store]'; }
+  }
+  for (const r of C.RESOURCES_ALL) ObjectDefine(Store.prototype, r, { value: 0, writable: true, enumerable: false });
   global.Store = Store;
 
   // ---- room objects ----
@@ -33,8 +63,6 @@
       this.hits = d.hits; this.hitsMax = d.hitsMax;
     }
     isActive() { return true; }
-    destroy() { return C.ERR_INVALID_TARGET; }
-    notifyWhenAttacked() { return C.OK; }
   }
   class OwnedStructure extends Structure {
     constructor(d) {
@@ -43,8 +71,10 @@
       this.owner = d.owner === undefined ? undefined : { username: d.owner };
     }
   }
-  function energyProps(o, d) {
-    o.store = makeStore(d.energy, d.energyCapacity);
+  // A structure that holds energy: `kind` 'energy' for one-resource stores (spawn, extension,
+  // tower), 'total' for general ones (storage, container).
+  function energyProps(o, d, kind) {
+    o.store = makeStore(d.energy, d.energyCapacity, kind || 'energy');
     o.energy = d.energy || 0;
     o.energyCapacity = d.energyCapacity || 0;
   }
@@ -95,16 +125,12 @@
       return r === C.OK ? name : r;
     }
     canCreateCreep(body, name) { return this.spawnCreep(body, name || ('probe' + Game.time), { dryRun: true }); }
-    renewCreep() { return C.ERR_INVALID_TARGET; }
-    recycleCreep() { return C.ERR_INVALID_TARGET; }
   }
   StructureSpawn.Spawning = class Spawning {
     constructor(spawn, j) {
       this.name = j.name; this.needTime = j.needTime; this.remainingTime = j.remainingTime;
       ObjectDefine(this, 'spawn', { value: spawn, enumerable: false });
     }
-    setDirections() { return C.OK; }
-    cancel() { return C.ERR_INVALID_TARGET; }
   };
   global.Spawn = StructureSpawn;
   class StructureExtension extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
@@ -131,14 +157,12 @@
       this.safeModeAvailable = 0; this.reservation = undefined; this.sign = undefined;
       if (this.owner === undefined) this.my = false;
     }
-    activateSafeMode() { return C.ERR_NOT_ENOUGH_RESOURCES; }
-    unclaim() { return C.ERR_INVALID_TARGET; }
   }
-  class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
+  class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); } }
   class StructureRoad extends Structure { constructor(d) { super(d); this.ticksToDecay = d.ticksToDecay; } }
   class StructureWall extends Structure {}
   class StructureContainer extends Structure {
-    constructor(d) { super(d); energyProps(this, d); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.energyCapacity; }
+    constructor(d) { super(d); energyProps(this, d, 'total'); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.energyCapacity; }
   }
   Object.assign(global, { Structure, OwnedStructure, StructureSpawn, StructureExtension, StructureTower,
     StructureController, StructureStorage, StructureRoad, StructureWall, StructureContainer });
@@ -155,7 +179,6 @@
       this.structureType = d.structureType; this.progress = d.progress; this.progressTotal = d.progressTotal;
       this.my = d.owner === username; this.owner = d.owner === undefined ? undefined : { username: d.owner };
     }
-    remove() { return C.ERR_INVALID_TARGET; }
   }
   class Resource extends RoomObject {
     constructor(d) { super(d); this.resourceType = 'energy'; this.amount = d.amount; this.energy = d.amount; }
@@ -163,7 +186,7 @@
   class Tombstone extends RoomObject {
     constructor(d) {
       super(d);
-      this.deathTime = d.deathTime; this.ticksToDecay = d.ticksToDecay; this.store = makeStore(d.energy, d.energyCapacity);
+      this.deathTime = d.deathTime; this.ticksToDecay = d.ticksToDecay; this.store = makeStore(d.energy, d.energyCapacity, 'none');
       this.creep = { name: d.creepName };
     }
   }

@@ -12,7 +12,7 @@
       this.ticksToLive = d.spawning ? undefined : d.ticksToLive;
       this.spawning = !!d.spawning;
       this.saying = d.saying;
-      this.store = makeStore(d.energy, d.energyCapacity);
+      this.store = makeStore(d.energy, d.energyCapacity, 'total');
       this.carry = this.store;
       this.carryCapacity = d.energyCapacity || 0;
     }
@@ -97,11 +97,11 @@
       if (!target || !target.id || !(target instanceof Creep || target instanceof Structure)) return C.ERR_INVALID_TARGET;
       if (resourceType !== C.RESOURCE_ENERGY) return C.ERR_INVALID_TARGET;
       if (target instanceof StructureController) return this.upgradeController(target);
-      if (!target.store) return C.ERR_INVALID_TARGET;
+      if (!target.store || !capacityFor(target.store, resourceType)) return C.ERR_INVALID_TARGET;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
       const have = this.store.energy;
       if (!have) return C.ERR_NOT_ENOUGH_RESOURCES;
-      const used = target.store.getUsedCapacity(), cap = target.store.getCapacity();
+      const used = storedAgainst(target.store, resourceType), cap = capacityFor(target.store, resourceType);
       if (used >= cap) return C.ERR_FULL;
       if (!amount) amount = MathMin(have, cap - used);
       if (have < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
@@ -202,14 +202,6 @@
       addIntent({ type: 'claimController', creep: this.id, target: target.id });
       return C.OK;
     }
-    reserveController() { return C.ERR_INVALID_TARGET; }
-    attackController() { return C.ERR_INVALID_TARGET; }
-    dismantle() { return C.ERR_INVALID_TARGET; }
-    rangedMassAttack() { return C.ERR_INVALID_TARGET; }
-    rangedHeal() { return C.ERR_INVALID_TARGET; }
-    signController() { return C.OK; }
-    notifyWhenAttacked() { return C.OK; }
-    cancelOrder() { return C.ERR_NOT_FOUND; }
     say(message, isPublic) {
       const b = this._base(); if (b) return b;
       addIntent({ type: 'say', creep: this.id, message: StringCtor(message).slice(0, 10), public: !!isPublic });
@@ -223,3 +215,5 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
+  unmodelledMethods(Creep, ['reserveController', 'attackController', 'dismantle', 'rangedMassAttack', 'rangedHeal',
+    'signController', 'notifyWhenAttacked', 'cancelOrder', 'generateSafeMode', 'pull']);

@@ -6,11 +6,96 @@
     get(x, y) { const c = this._t.charCodeAt(y * 50 + x) - 48; return c === 1 ? 1 : c === 2 ? 2 : 0; }
     getRawBuffer() { const b = new Uint8Array(2500); for (let i = 0; i < 2500; i++) b[i] = this.get(i % 50, (i / 50) | 0); return b; }
   }
+  // ---- visuals: screeps/engine src/game/rooms.js RoomVisual, map.js Game.map.visual and
+  // console.js addVisual: each draw call is a JSON line in the room's (or "map"'s) text for this
+  // tick, at most 500 KB per room and 1 000 KB for the map, else the call throws as on Screeps.
+  let visuals = ObjectCreate(null);
+  function addVisual(roomName, data) {
+    roomName = roomName || '';
+    if (!data) return;
+    const limit = roomName === 'map' ? 1000 : 500;
+    const text = typeof data === 'string' ? data : JSONstringify(data) + '\n';
+    const have = visuals[roomName] || '';
+    if (have.length + text.length > limit * 1024) {
+      if (roomName === 'map') throw new ErrorCtor(`MapVisual size has exceeded ${limit} KB limit`);
+      throw new ErrorCtor(`RoomVisual size in room ${roomName} has exceeded ${limit} KB limit`);
+    }
+    // Screeps bounds each room but not their number; this server also bounds the tick's
+    // visuals in all rooms together, so drawing in a thousand rooms cannot bloat the shard.
+    if (visualBytes + text.length > MAX_VISUAL_BYTES) {
+      throw new ErrorCtor(`RoomVisual size in all rooms together has exceeded ${MAX_VISUAL_BYTES / 1024} KB limit`);
+    }
+    visualBytes += text.length + (have ? 0 : roomName.length);
+    visuals[roomName] = have + text;
+  }
+  function clearVisual(roomName) { visualBytes -= (visuals[roomName] || '').length; visuals[roomName] = ''; }
+  const MAX_VISUAL_BYTES = 2048 * 1024;
+  let visualBytes = 0;
+  // This tick's visuals as [room, text, room, text, …] (rooms drawn in, cleared ones left out),
+  // and a fresh start for the next tick.
+  function takeVisuals() {
+    const out = [];
+    for (const room of ObjectKeys(visuals)) if (visuals[room]) out.push(room, visuals[room]);
+    visuals = ObjectCreate(null); visualBytes = 0;
+    return out;
+  }
   class RoomVisual {
     constructor(roomName) { this.roomName = roomName; }
-    line() { return this; } circle() { return this; } rect() { return this; } poly() { return this; }
-    text() { return this; } clear() { return this; } getSize() { return 0; } export() { return ''; } import() { return this; }
+    circle(x, y, style) {
+      if (typeof x === 'object') { style = y; y = x.y; x = x.x; }
+      addVisual(this.roomName, { t: 'c', x, y, s: style });
+      return this;
+    }
+    line(x1, y1, x2, y2, style) {
+      if (typeof x1 === 'object' && typeof y1 === 'object') { style = x2; x2 = y1.x; y2 = y1.y; y1 = x1.y; x1 = x1.x; }
+      addVisual(this.roomName, { t: 'l', x1, y1, x2, y2, s: style });
+      return this;
+    }
+    rect(x, y, w, h, style) {
+      if (typeof x === 'object') { style = h; h = w; w = y; y = x.y; x = x.x; }
+      addVisual(this.roomName, { t: 'r', x, y, w, h, s: style });
+      return this;
+    }
+    poly(points, style) {
+      if (ArrayIsArray(points) && points.some((p) => p)) {
+        addVisual(this.roomName, { t: 'p', points: points.map((i) => (i.x !== undefined ? [i.x, i.y] : i)), s: style });
+      }
+      return this;
+    }
+    text(text, x, y, style) {
+      if (typeof x === 'object') { style = y; y = x.y; x = x.x; }
+      addVisual(this.roomName, { t: 't', text, x, y, s: style });
+      return this;
+    }
+    getSize() { return (visuals[this.roomName || ''] || '').length; }
+    clear() { clearVisual(this.roomName || ''); return this; }
+    export() { return visuals[this.roomName || '']; }
+    import(data) { addVisual(this.roomName, '' + data); return this; }
   }
+  function mapPos(p, what) {
+    if (!(p instanceof RoomPosition)) throw new ErrorCtor(`Invalid ${what}, RoomPosition expected`);
+    return p;
+  }
+  const mapVisual = {
+    circle(pos, style) { mapPos(pos, 'pos'); addVisual('map', { t: 'c', x: pos.x, y: pos.y, n: pos.roomName, s: style || {} }); return this; },
+    line(p1, p2, style) {
+      mapPos(p1, 'pos1'); mapPos(p2, 'pos2');
+      addVisual('map', { t: 'l', x1: p1.x, y1: p1.y, n1: p1.roomName, x2: p2.x, y2: p2.y, n2: p2.roomName, s: style || {} });
+      return this;
+    },
+    rect(pos, w, h, style) { mapPos(pos, 'pos'); addVisual('map', { t: 'r', x: pos.x, y: pos.y, n: pos.roomName, w, h, s: style || {} }); return this; },
+    poly(points, style) {
+      if (ArrayIsArray(points) && points.some((p) => p)) {
+        addVisual('map', { t: 'p', points: points.map((i) => { const p = i.pos || i; return { x: p.x, y: p.y, n: p.roomName }; }), s: style || {} });
+      }
+      return this;
+    },
+    text(text, pos, style) { mapPos(pos, 'pos '); addVisual('map', { t: 't', text, x: pos.x, y: pos.y, n: pos.roomName, s: style || {} }); return this; },
+    clear() { clearVisual('map'); return this; },
+    getSize() { return (visuals.map || '').length; },
+    export() { return visuals.map; },
+    import(data) { addVisual('map', '' + data); return this; },
+  };
   global.RoomVisual = RoomVisual;
   class Room {
     constructor(name) {
@@ -54,6 +139,13 @@
         case C.FIND_HOSTILE_SPAWNS: list = all.filter((o) => o instanceof StructureSpawn && !o.my); break;
         case C.FIND_MINERALS: list = all.filter((o) => o instanceof Mineral); break;
         case C.FIND_TOMBSTONES: list = all.filter((o) => o instanceof Tombstone); break;
+        case C.FIND_RUINS: list = all.filter((o) => o instanceof Ruin); break;
+        case C.FIND_NUKES: list = all.filter((o) => o instanceof Nuke); break;
+        case C.FIND_DEPOSITS: list = all.filter((o) => o instanceof Deposit); break;
+        case C.FIND_FLAGS: list = all.filter((o) => o instanceof Flag); break;
+        case C.FIND_POWER_CREEPS: list = all.filter((o) => o instanceof PowerCreep); break;
+        case C.FIND_MY_POWER_CREEPS: list = all.filter((o) => o instanceof PowerCreep && o.my); break;
+        case C.FIND_HOSTILE_POWER_CREEPS: list = all.filter((o) => o instanceof PowerCreep && !o.my); break;
         case C.FIND_EXIT_TOP: case C.FIND_EXIT_RIGHT: case C.FIND_EXIT_BOTTOM: case C.FIND_EXIT_LEFT:
         case C.FIND_EXIT: list = this._exits(type); break;
         default: list = [];
@@ -71,23 +163,14 @@
       }
       return out;
     }
-    findExitTo(room) {
-      const name = typeof room === 'string' ? room : room && room.name;
-      const exits = exitsOf(this.name) || {};
-      for (const d in exits) if (exits[d] === name) return NumberCtor(d);
-      const a = roomXY(this.name), b = roomXY(name || '');
-      if (!a || !b) return C.ERR_INVALID_ARGS;
-      const dx = b[0] - a[0], dy = b[1] - a[1];
-      if (dx === 0 && dy === 0) return C.ERR_INVALID_ARGS;
-      if (MathAbs(dx) >= MathAbs(dy)) return dx > 0 ? C.FIND_EXIT_RIGHT : C.FIND_EXIT_LEFT;
-      return dy > 0 ? C.FIND_EXIT_BOTTOM : C.FIND_EXIT_TOP;
-    }
+    findExitTo(room) { return mapMethods.findExit(this.name, room); }
     getPositionAt(x, y) { return x >= 0 && x < 50 && y >= 0 && y < 50 ? new RoomPosition(x, y, this.name) : null; }
     getTerrain() { return new RoomTerrain(this.name); }
     lookForAt(type, x, y) {
       const p = typeof x === 'object' ? toPos(x) : { x, y };
       if (type === C.LOOK_TERRAIN) { const v = new RoomTerrain(this.name).get(p.x, p.y); return [v === 1 ? 'wall' : v === 2 ? 'swamp' : 'plain']; }
-      return this[OBJECTS].filter((o) => o.pos.x === p.x && o.pos.y === p.y && lookType(o) === type);
+      if (LOOK_TYPES.indexOf(type) < 0) return C.ERR_INVALID_ARGS;
+      return this[OBJECTS].filter((o) => o.pos.x === p.x && o.pos.y === p.y && isLook(o, type));
     }
     lookAt(x, y) {
       const p = typeof x === 'object' ? toPos(x) : { x, y };
@@ -96,26 +179,42 @@
       out.push({ type: 'terrain', terrain: t });
       return out;
     }
-    findPath(from, to, opts) { return pathSteps(from, to, opts || {}); }
-    createConstructionSite(x, y, type) {
-      if (typeof x === 'object') { const p = toPos(x); type = y; y = p.y; x = p.x; }
-      if (!(type in C.CONSTRUCTION_COST)) return C.ERR_INVALID_ARGS;
-      if (x <= 0 || y <= 0 || x >= 49 || y >= 49) return C.ERR_INVALID_TARGET;
-      if (new RoomTerrain(this.name).get(x, y) === 1 && type !== C.STRUCTURE_ROAD) return C.ERR_INVALID_TARGET;
+    findPath(from, to, opts) {
+      opts = opts || {};
+      if (from.roomName !== this.name) return opts.serialize ? '' : [];
+      const steps = pathSteps(from, to, opts);
+      return opts.serialize ? serializePath(steps) : steps;
+    }
+    // screeps/engine src/game/rooms.js `createConstructionSite`, check for check; a structure
+    // type this world does not build throws (55_unmodelled.js) rather than pretend.
+    createConstructionSite(a, b, type, name) {
+      const [x, y] = xyArgs(a, b);
+      if (x === undefined || y === undefined || !(x >= 0 && x <= 49 && y >= 0 && y <= 49)) return C.ERR_INVALID_ARGS;
+      if (typeof b === 'string' && type === undefined) type = b;
+      if (!C.CONSTRUCTION_COST[type]) return C.ERR_INVALID_ARGS;
+      if (MODELLED_STRUCTURES.indexOf(type) < 0) unsupported(`Building a '${type}'`);
+      if (type === C.STRUCTURE_SPAWN && typeof name === 'string') {
+        if (name.length > 100 || ObjectKeys(Game.spawns).indexOf(name) >= 0) return C.ERR_INVALID_ARGS;
+      }
       const ctl = this.controller;
-      if (ctl && ctl.owner && !ctl.my) return C.ERR_NOT_OWNER;
+      if (ctl && ctl.level > 0 && !ctl.my) return C.ERR_NOT_OWNER;
+      const level = ctl && ctl.level && ctl.owner ? ctl.level : 0;
+      const have = this[OBJECTS].filter((o) => o.structureType === type).length;
+      if (!(have < C.CONTROLLER_STRUCTURES[type][level])) return C.ERR_RCL_NOT_ENOUGH;
+      if (!siteFits(this, type, x, y)) return C.ERR_INVALID_TARGET;
       if (ObjectKeys(Game.constructionSites).length + pendingSites.length >= C.MAX_CONSTRUCTION_SITES) return C.ERR_FULL;
-      const level = ctl && ctl.my ? ctl.level : 0;
-      const limits = C.CONTROLLER_STRUCTURES[type];
-      const have = this[OBJECTS].filter((o) => o.structureType === type).length + pendingSites.filter((s) => s.room === this.name && s.type === type).length;
-      if (!limits || have >= (limits[level] || 0)) return C.ERR_RCL_NOT_ENOUGH;
       if (!addIntent({ type: 'createConstructionSite', room: this.name, x, y, structure: type })) return C.ERR_FULL;
       pendingSites.push({ room: this.name, type });
       return C.OK;
     }
+    createFlag() { unsupported('Room.createFlag'); }
+    lookAtArea(top, left, bottom, right, asArray) { return lookArea(this, null, top, left, bottom, right, asArray); }
+    lookForAtArea(type, top, left, bottom, right, asArray) { return lookArea(this, type, top, left, bottom, right, asArray); }
     toString() { return `[room ${this.name}]`; }
   }
   Room.Terrain = RoomTerrain;
+  Room.serializePath = serializePath;
+  Room.deserializePath = deserializePath;
   global.Room = Room;
   function lookType(o) {
     if (o instanceof Creep) return 'creep';
@@ -125,7 +224,93 @@
     if (o instanceof ConstructionSite) return 'constructionSite';
     if (o instanceof Resource) return 'resource';
     if (o instanceof Tombstone) return 'tombstone';
+    if (o instanceof Ruin) return 'ruin';
+    if (o instanceof Flag) return 'flag';
+    if (o instanceof Nuke) return 'nuke';
+    if (o instanceof Deposit) return 'deposit';
+    if (o instanceof PowerCreep) return 'powerCreep';
     return 'unknown';
+  }
+  // LOOK_ENERGY is Screeps' older name for dropped energy: the same objects as LOOK_RESOURCES.
+  function isLook(o, type) { const t = lookType(o); return t === type || (type === C.LOOK_ENERGY && t === 'resource'); }
+  const LOOK_TYPES = ['creep', 'energy', 'resource', 'source', 'mineral', 'deposit', 'structure', 'flag',
+    'constructionSite', 'terrain', 'nuke', 'tombstone', 'ruin', 'powerCreep'];
+  function terrainName(room, x, y) { const v = new RoomTerrain(room.name).get(x, y); return v & 1 ? 'wall' : v & 2 ? 'swamp' : 'plain'; }
+  // utils.checkConstructionSite, over the room's objects and its terrain.
+  function siteFits(room, type, x, y) {
+    const t = new RoomTerrain(room.name);
+    if (type !== 'road' && type !== 'container' && (x === 1 || x === 48 || y === 1 || y === 48)) {
+      const border = x === 1 ? [[0, y - 1], [0, y], [0, y + 1]] : x === 48 ? [[49, y - 1], [49, y], [49, y + 1]]
+        : y === 1 ? [[x - 1, 0], [x, 0], [x + 1, 0]] : [[x - 1, 49], [x, 49], [x + 1, 49]];
+      for (const [bx, by] of border) if (!(t.get(bx, by) & C.TERRAIN_MASK_WALL)) return false;
+    }
+    if (type !== 'road' && type !== 'extractor' && t.get(x, y) & C.TERRAIN_MASK_WALL) return false;
+    const here = room[OBJECTS].filter((o) => o.pos.x === x && o.pos.y === y);
+    if (here.some((o) => o.structureType === type && !(o instanceof ConstructionSite))) return false;
+    if (here.some((o) => o instanceof ConstructionSite)) return false;
+    if (type === 'extractor') return here.some((o) => o instanceof Mineral) && !here.some((o) => o.structureType === 'extractor');
+    if (type !== 'rampart' && type !== 'road' && here.some((o) => o instanceof Structure && o.structureType !== 'rampart' &&
+      o.structureType !== 'road' && C.CONSTRUCTION_COST[o.structureType])) return false;
+    return x > 0 && y > 0 && x < 49 && y < 49;
+  }
+  // Room.lookAtArea (type null: every look type, entries `{type, [type]: o}`) and
+  // Room.lookForAtArea (entries are the objects): `{y: {x: [...]}}`, or with `asArray` a flat
+  // list of entries carrying x and y, as screeps/engine's `_lookAreaMixedRegister` builds them.
+  function lookArea(room, only, top, left, bottom, right, asArray) {
+    const result = asArray ? [] : {};
+    if (!asArray) {
+      for (let y = top; y <= bottom; y++) {
+        result[y] = {};
+        if (only === null) for (let x = left; x <= right; x++) result[y][x] = [];
+      }
+    }
+    const inside = (p) => p.y >= top && p.y <= bottom && p.x >= left && p.x <= right;
+    for (const type of only === null ? LOOK_TYPES : [only]) {
+      if (type === 'terrain') {
+        for (let y = top; y <= bottom; y++) {
+          for (let x = left; x <= right; x++) {
+            const terrain = terrainName(room, x, y);
+            if (asArray) result.push(only === null ? { type, terrain, x, y } : { x, y, terrain });
+            else if (only === null) result[y][x].push({ type, terrain });
+            else result[y][x] = [terrain];
+          }
+        }
+        continue;
+      }
+      for (const o of room[OBJECTS]) {
+        if (!isLook(o, type) || !inside(o.pos)) continue;
+        const { x, y } = o.pos;
+        if (asArray) result.push(only === null ? { x, y, type, [type]: o } : { x, y, [type]: o });
+        else if (only === null) result[y][x].push({ type, [type]: o });
+        else (result[y][x] = result[y][x] || []).push(o);
+      }
+    }
+    return result;
+  }
+  // utils.serializePath / deserializePath: the first step's x and y as two digits each, then
+  // each step's direction.
+  function serializePath(path) {
+    if (!ArrayIsArray(path)) throw new ErrorCtor('path is not an array');
+    if (!path.length) return '';
+    if (path[0].x < 0 || path[0].y < 0) throw new ErrorCtor('path coordinates cannot be negative');
+    let out = (path[0].x > 9 ? '' : '0') + path[0].x + (path[0].y > 9 ? '' : '0') + path[0].y;
+    for (let i = 0; i < path.length; i++) out += path[i].direction;
+    return out;
+  }
+  function deserializePath(str) {
+    if (typeof str !== 'string') throw new ErrorCtor('`path` is not a string');
+    const out = [];
+    if (!str.length) return out;
+    let x = parseInt(str.substring(0, 2), 10), y = parseInt(str.substring(2, 4), 10);
+    if (x !== x || y !== y) throw new ErrorCtor('`path` is not a valid serialized path string');
+    for (let i = 4; i < str.length; i++) {
+      const direction = parseInt(str.charAt(i), 10);
+      const d = DIRS[direction];
+      if (!d) throw new ErrorCtor('`path` is not a valid serialized path string');
+      if (i > 4) { x += d[0]; y += d[1]; }
+      out.push({ x, y, dx: d[0], dy: d[1], direction });
+    }
+    return out;
   }
 
   // A room arrives as positional JSON (player-api/src/room_wire.rs: `[name, tick, [object…]]`,

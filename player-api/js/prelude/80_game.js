@@ -6,19 +6,96 @@
     // CPU since the tick call began (host-measured, so the copy of the tick's data counts too).
     getUsed() { return host.cpuNow() / 1e6; },
     getHeapStatistics() { return host.heap(); },
-    halt() { throw new ErrorCtor('Game.cpu.halt is not supported'); },
-    generatePixel() { return C.ERR_NOT_ENOUGH_RESOURCES; },
+    halt() { unsupported('Game.cpu.halt'); },
+    // Below the pixel's cost the answer is Screeps' own; above it this server has no pixels.
+    generatePixel() {
+      if (this.bucket < C.PIXEL_CPU_COST) return C.ERR_NOT_ENOUGH_RESOURCES;
+      unsupported('Game.cpu.generatePixel');
+    },
     setShardLimits() { return C.ERR_BUSY; }, unlock() { return C.ERR_NOT_ENOUGH_RESOURCES; },
   };
   const mapMethods = {
     getRoomTerrain(name) { return new RoomTerrain(name); },
     describeExits(name) { const e = exitsOf(name); return e ? Object.assign({}, e) : null; },
     getRoomLinearDistance(a, b) { const p = roomXY(a), q = roomXY(b); return p && q ? MathMax(MathAbs(p[0] - q[0]), MathAbs(p[1] - q[1])) : Infinity; },
-    findExit(from, to) { const r = Game.rooms[typeof from === 'string' ? from : from.name]; return r ? r.findExitTo(to) : C.ERR_NO_PATH; },
+    findExit(from, to, opts) {
+      const route = findRoute(from, to, opts);
+      if (!ArrayIsArray(route)) return route;
+      return route.length ? route[0].exit : C.ERR_INVALID_ARGS;
+    },
     isRoomAvailable(name) { return roomMap(name) !== null; },
+    // Every room of this map is open to all; a name off the map is closed (screeps/engine
+    // map.js: rooms it does not know are 'closed').
+    getRoomStatus(name) {
+      if (!/^(W|E)\d+(N|S)\d+$/.test(name)) return undefined;
+      return { status: roomMap(name) !== null ? 'normal' : 'closed', timestamp: null };
+    },
+    findRoute,
     getWorldSize() { return 202; },
+    get visual() { return mapVisual; },
   };
-  function getAllOrders() { return []; }
+  // Game.map.findRoute as screeps/engine map.js: A* over rooms by their exits, Manhattan
+  // distance as the heuristic, `routeCallback(room, fromRoom)` as the cost of entering a room
+  // (Infinity: never), searched within 30 rooms of the start. Ties go to the room found first.
+  function findRoute(fromRoom, toRoom, opts) {
+    if (fromRoom && typeof fromRoom === 'object') fromRoom = fromRoom.name;
+    if (toRoom && typeof toRoom === 'object') toRoom = toRoom.name;
+    if (fromRoom === toRoom) return [];
+    const from = roomXY(StringCtor(fromRoom)), to = roomXY(StringCtor(toRoom));
+    if (!from || !to) return C.ERR_NO_PATH;
+    const cb = (opts && opts.routeCallback) || (() => 1);
+    const h = (x, y) => MathAbs(x - to[0]) + MathAbs(y - to[1]);
+    const key = (x, y) => x + ',' + y;
+    const open = [{ x: from[0], y: from[1], f: h(from[0], from[1]), n: 0 }];
+    const best = { [key(from[0], from[1])]: 0 }, parent = {}, closed = {};
+    let order = 1;
+    while (open.length) {
+      let bi = 0;
+      for (let i = 1; i < open.length; i++) if (open[i].f < open[bi].f || (open[i].f === open[bi].f && open[i].n < open[bi].n)) bi = i;
+      const cur = open.splice(bi, 1)[0];
+      const ck = key(cur.x, cur.y);
+      if (closed[ck]) continue;
+      closed[ck] = true;
+      const hc = h(cur.x, cur.y), g = cur.f - hc;
+      if (hc === 0) {
+        const route = [];
+        let k = ck;
+        while (parent[k]) { route.push(parent[k].step); k = parent[k].from; }
+        return route.reverse();
+      }
+      const here = roomNameOf(cur.x, cur.y);
+      const exits = exitsOf(here) || {};
+      for (const dir of ObjectKeys(exits)) {
+        const name = exits[dir], xy = roomXY(name);
+        if (!xy || MathAbs(xy[0] - from[0]) >= 30 || MathAbs(xy[1] - from[1]) >= 30) continue;
+        const nk = key(xy[0], xy[1]);
+        if (closed[nk]) continue;
+        const cost = NumberCtor(cb(name, here)) || 1;
+        if (cost === Infinity) continue;
+        const f = g + h(xy[0], xy[1]) + cost;
+        if (best[nk] === undefined || f < best[nk]) {
+          best[nk] = f;
+          parent[nk] = { from: ck, step: { exit: NumberCtor(dir), room: name } };
+          open.push({ x: xy[0], y: xy[1], f, n: order++ });
+        }
+      }
+    }
+    return C.ERR_NO_PATH;
+  }
+  function roomNameOf(x, y) { return (x < 0 ? 'W' + (-x - 1) : 'E' + x) + (y < 0 ? 'N' + (-y - 1) : 'S' + y); }
+  // The market: no orders exist on this server, so the reads are true; a trade throws.
+  const marketMethods = {
+    getAllOrders() { return []; },
+    getOrderById() { return null; },
+    getHistory() { return []; },
+    // screeps/engine market.js: the energy a terminal pays to send `amount` that far.
+    calcTransactionCost(amount, roomName1, roomName2) {
+      const distance = mapMethods.getRoomLinearDistance(roomName1, roomName2, true);
+      return MathCeil(amount * (1 - Math.exp(-distance / 30)));
+    },
+  };
+  unmodelledMethods({ name: 'Game.market', prototype: marketMethods },
+    ['cancelOrder', 'changeOrderPrice', 'createOrder', 'deal', 'extendOrder']);
   function getObjectById(id) { return objectsById[id] || null; }
   function notify() { return C.OK; }
 
@@ -35,7 +112,7 @@
       resources: {}, shard: { name: 'isoshard', type: 'normal', ptr: false },
       gcl: { level: 1, progress: 0, progressTotal: 1000000 }, gpl: { level: 0, progress: 0, progressTotal: 0 },
       cpu,
-      market: { credits: 0, incomingTransactions: [], outgoingTransactions: [], orders: {}, getAllOrders },
+      market: Object.assign(ObjectCreate(marketMethods), { credits: 0, incomingTransactions: [], outgoingTransactions: [], orders: {} }),
       map: ObjectCreate(mapMethods),
       getObjectById,
       notify,
@@ -76,6 +153,21 @@
     setActiveSegments() {}, setActiveForeignSegment() {}, setDefaultPublicSegment() {}, setPublicSegments() {},
   };
   global.InterShardMemory = { getLocal() { return ''; }, setLocal() {}, getRemote() { return ''; } };
+  // screeps/engine src/game/path-finder.js: 2 500 bytes indexed x * 50 + y, values clamped to
+  // 0..255, serialized as the buffer's 625 little-endian 32-bit words (so a matrix saved in
+  // Memory on Screeps loads here and back).
+  class CostMatrix {
+    constructor() { this._bits = new Uint8Array(2500); }
+    set(x, y, v) { this._bits[(x | 0) * 50 + (y | 0)] = MathMin(MathMax(0, v), 255); }
+    get(x, y) { return this._bits[(x | 0) * 50 + (y | 0)]; }
+    clone() { const m = new CostMatrix(); m._bits = new Uint8Array(this._bits); return m; }
+    serialize() { return Array.prototype.slice.apply(new Uint32Array(this._bits.buffer)); }
+    static deserialize(data) {
+      const m = ObjectCreate(CostMatrix.prototype);
+      m._bits = new Uint8Array(new Uint32Array(data).buffer);
+      return m;
+    }
+  }
   global.PathFinder = {
     search(origin, goal, opts) {
       const g = ArrayIsArray(goal) ? goal[0] : goal;
@@ -86,16 +178,13 @@
       for (let i = 0; i + 1 < flat.length; i += 2) path.push(new RoomPosition(flat[i], flat[i + 1], origin.roomName));
       return { path, ops: path.length, cost: path.length, incomplete: path.length === 0 };
     },
-    CostMatrix: class CostMatrix {
-      constructor() { this._bits = new Uint8Array(2500); }
-      set(x, y, v) { this._bits[y * 50 + x] = v; } get(x, y) { return this._bits[y * 50 + x]; }
-      clone() { const c = new PathFinder.CostMatrix(); c._bits.set(this._bits); return c; }
-      serialize() { return Array.from(this._bits); }
-      static deserialize(a) { const c = new PathFinder.CostMatrix(); c._bits.set(a); return c; }
+    CostMatrix,
+    // Screeps' `use(false)` picks its older path finder for `Room.findPath`; this server has one
+    // path finder, so both settings give the same paths, and `use(false)` logs Screeps' notice.
+    use(isActive) {
+      if (!isActive) consoleObj.log('`PathFinder.use` is considered deprecated and will be removed soon.');
     },
-    use() {},
   };
-
   // ---- modules: Screeps' rules (screeps/engine src/game/game.js `requireFn`) ----
   // `require.cache` maps a module name to its exports (lodash's is `_`), -1 while the module
   // is evaluated: requiring it again then is "Circular reference to module", as on Screeps. A

@@ -16,7 +16,7 @@
       // The metadata arrives as a dense array (cheaper to copy in than an object), entries in
       // TickMeta::FIELDS order (player-api/src/tick_meta.rs; tests/shard/contract.rs checks).
       const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7] };
-      intentBuf = []; intentCount = 0; intentsDropped = 0; consoleBuf = []; rawMemorySet = false;
+      intentBuf = []; intentCount = 0; intentsDropped = 0; consoleBuf = []; rawMemorySet = false; takeVisuals();
       seedRandom(meta.seedHi, meta.seedLo);
       fakeNow = meta.now;
       if (typeof meta.memory === 'string') memoryString = meta.memory;
@@ -52,7 +52,7 @@
       }
       flushConsole();
       // The host has the call's total CPU time: collecting is what follows `ran`.
-      return { memory: memoryOut, error, marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
+      return { memory: memoryOut, error, visuals: takeVisuals(), marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
     },
   };
   ObjectDefine(global, '__isoshard_api', { value: api, configurable: true, enumerable: false, writable: false });

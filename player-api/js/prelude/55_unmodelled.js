@@ -1,0 +1,88 @@
+  // js/prelude/55_unmodelled.js: the game's classes this world does not model yet. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // ---- what the world does not model yet ----
+  // Every global class of the real game exists, so bots can `instanceof` and extend prototypes
+  // (screeps/engine src/game/structures.js, @types/screeps). A method whose rules the world does
+  // not implement throws instead of returning a code it never earned: a bot that silently gets
+  // OK or ERR_INVALID_TARGET misbehaves and its player cannot see why.
+  function unsupported(what) { throw new ErrorCtor(what + ' is not supported on this server'); }
+  function unmodelledMethods(cls, names) {
+    for (const n of names) {
+      const what = cls.name + '.' + n;
+      ObjectDefine(cls.prototype, n, {
+        value: function () { unsupported(what); }, writable: true, configurable: true, enumerable: false,
+      });
+    }
+  }
+  // The structure types the world builds and simulates (world/src/object.rs StructureKind).
+  const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'controller'];
+
+  class StructureLink extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
+  unmodelledMethods(StructureLink, ['transferEnergy']);
+  class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
+  class StructureObserver extends OwnedStructure {}
+  unmodelledMethods(StructureObserver, ['observeRoom']);
+  class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
+  class StructurePowerSpawn extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
+  unmodelledMethods(StructurePowerSpawn, ['processPower']);
+  class StructureRampart extends OwnedStructure { constructor(d) { super(d); this.isPublic = !!d.isPublic; this.ticksToDecay = d.ticksToDecay; } }
+  unmodelledMethods(StructureRampart, ['setPublic']);
+  class StructureExtractor extends OwnedStructure { constructor(d) { super(d); this.cooldown = d.cooldown || 0; } }
+  class StructureLab extends OwnedStructure {
+    constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; this.mineralType = d.mineralType; }
+  }
+  unmodelledMethods(StructureLab, ['boostCreep', 'runReaction', 'reverseReaction', 'unboostCreep']);
+  class StructureTerminal extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); this.cooldown = d.cooldown || 0; } }
+  unmodelledMethods(StructureTerminal, ['send']);
+  class StructureNuker extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
+  unmodelledMethods(StructureNuker, ['launchNuke']);
+  class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
+  class StructureFactory extends OwnedStructure {
+    constructor(d) { super(d); energyProps(this, d, 'total'); this.cooldown = d.cooldown || 0; this.level = d.level; }
+  }
+  unmodelledMethods(StructureFactory, ['produce']);
+  class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
+  Object.assign(global, { StructureLink, StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
+    StructureRampart, StructureExtractor, StructureLab, StructureTerminal, StructureNuker, StructurePortal,
+    StructureFactory, StructureInvaderCore });
+
+  class Ruin extends RoomObject {
+    constructor(d) {
+      super(d);
+      this.destroyTime = d.destroyTime; this.ticksToDecay = d.ticksToDecay;
+      this.store = makeStore(d.energy, 0, 'none'); this.structure = d.structure;
+    }
+  }
+  class Nuke extends RoomObject { constructor(d) { super(d); this.launchRoomName = d.launchRoomName; this.timeToLand = d.timeToLand; } }
+  class Deposit extends RoomObject {
+    constructor(d) {
+      super(d);
+      this.depositType = d.depositType; this.cooldown = d.cooldown || 0; this.lastCooldown = d.lastCooldown || 0;
+      this.ticksToDecay = d.ticksToDecay;
+    }
+  }
+  class PowerCreep extends RoomObject {
+    constructor(d) { super(d); this.name = d.name; this.my = d.owner === username; this.owner = { username: d.owner }; }
+    static create() { unsupported('PowerCreep.create'); }
+  }
+  unmodelledMethods(PowerCreep, ['cancelOrder', 'delete', 'drop', 'enableRoom', 'move', 'moveByPath', 'moveTo',
+    'notifyWhenAttacked', 'pickup', 'rename', 'renew', 'say', 'spawn', 'suicide', 'transfer', 'upgrade', 'usePower',
+    'withdraw']);
+  class Flag extends RoomObject {
+    constructor(d) { super(d); this.name = d.name; this.color = d.color; this.secondaryColor = d.secondaryColor; }
+    get memory() {
+      const m = Memory; if (!m.flags || typeof m.flags !== 'object') m.flags = {};
+      if (!m.flags[this.name]) m.flags[this.name] = {};
+      return m.flags[this.name];
+    }
+    set memory(v) { const m = Memory; if (!m.flags) m.flags = {}; m.flags[this.name] = v; }
+    toString() { return `[flag ${this.name}]`; }
+  }
+  unmodelledMethods(Flag, ['remove', 'setColor', 'setPosition']);
+  Object.assign(global, { Ruin, Nuke, Deposit, PowerCreep, Flag });
+
+  // What the modelled classes still lack.
+  unmodelledMethods(Structure, ['destroy', 'notifyWhenAttacked']);
+  unmodelledMethods(StructureSpawn, ['renewCreep', 'recycleCreep']);
+  unmodelledMethods(StructureSpawn.Spawning, ['setDirections', 'cancel']);
+  unmodelledMethods(StructureController, ['activateSafeMode', 'unclaim']);
+  unmodelledMethods(ConstructionSite, ['remove']);
