@@ -272,17 +272,9 @@ fn the_protocol_works_over_tcp() {
         .unwrap()
         .wire_bytes()
         .to_vec();
-    let names = shard
-        .world()
-        .map()
-        .rooms
-        .iter()
-        .map(|r| r.name.clone())
-        .collect();
     let hello = ToRunner::Hello {
         version: PROTOCOL_VERSION,
         map: shard.map_copy().unwrap().wire_bytes().to_vec(),
-        room_names: names,
         settings: RuntimeSettings {
             memory_limit_mb: 64,
             setup_cpu_ms: 5000,
@@ -316,6 +308,9 @@ fn the_protocol_works_over_tcp() {
         bucket: 10_000,
         seed: 1,
         rooms: vec![room.clone()],
+        segments: Vec::new(),
+        foreign_segment: None,
+        inter_shard: String::new(),
     };
     write_frame(
         &mut writer,
@@ -325,7 +320,6 @@ fn the_protocol_works_over_tcp() {
                 name: room,
                 bytes: room_bytes,
             }],
-            grid: isoshard_engine::runner::protocol::GridUpdate::Rooms(vec![]),
             turns: vec![turn],
         },
     )

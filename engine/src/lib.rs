@@ -47,7 +47,7 @@ pub use shard::{
     CRASH_PENALTY_MS, CRASH_WINDOW_TICKS,
 };
 pub use storage::{
-    fsck, FsckReport, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
-    SledStorage, StateChange, StoredShard, TickCommit, TickRecord, MARKER_FILE,
-    STORAGE_FORMAT_VERSION,
+    fsck, FsckReport, PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta,
+    ShardStorage, SledStorage, StateChange, StoredPlayerData, StoredShard, TickCommit, TickRecord,
+    MARKER_FILE, STORAGE_FORMAT_VERSION,
 };

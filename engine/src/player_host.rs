@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use isoshard_player_api::{
-    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput, TickShared,
+    PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, PlayerTickOutput,
 };
 use isoshard_scripting::{CallBatch, ExternalCopy, Isolate, OutcomeKind};
 use isoshard_world::PlayerId;
@@ -54,7 +54,6 @@ pub type RuntimeObserver = Arc<dyn Fn(&str, &Isolate) + Send + Sync>;
 /// All isolates in this process, spread over the scripting crate's home threads.
 pub struct ThreadPlayerHost {
     slots: BTreeMap<PlayerId, Slot>,
-    shared: Arc<TickShared>,
     map: ExternalCopy,
     options: PlayerRuntimeOptions,
     observer: Option<RuntimeObserver>,
@@ -62,10 +61,9 @@ pub struct ThreadPlayerHost {
 
 impl ThreadPlayerHost {
     /// A host for a map described by `map` (terrain and exits, see [`PlayerSetup::map`]).
-    pub fn new(shared: Arc<TickShared>, map: ExternalCopy, options: PlayerRuntimeOptions) -> Self {
+    pub fn new(map: ExternalCopy, options: PlayerRuntimeOptions) -> Self {
         ThreadPlayerHost {
             slots: BTreeMap::new(),
-            shared,
             map,
             options,
             observer: None,
@@ -95,7 +93,7 @@ impl ThreadPlayerHost {
             memory: (*turn.memory).clone(),
             map: self.map.clone(),
         };
-        match PlayerRuntime::start(setup, self.shared.clone(), &self.options) {
+        match PlayerRuntime::start(setup, &self.options) {
             Ok(runtime) => {
                 if let Some(observe) = &self.observer {
                     observe(&turn.username, runtime.isolate());

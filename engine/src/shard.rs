@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use isoshard_player_api::{CpuBudget, PlayerRuntimeOptions, TickShared};
+use isoshard_player_api::{CpuBudget, PlayerRuntimeOptions};
 use isoshard_replays::{Recorder, RecorderOptions};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::{GameWorld, ObjectKind, PlayerId, StateHash, WorldConfig};
@@ -19,9 +19,12 @@ use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
 use crate::player_host::{PlayerHost, ThreadPlayerHost};
 use crate::storage::{
-    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, StateChange,
+    PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
+    StateChange, StoredPlayerData,
 };
+use player_data::PlayerData;
 
+mod player_data;
 mod tick;
 
 /// Console lines kept per player between reads.
@@ -86,6 +89,10 @@ impl PlayerState {
             state: PlayerTickState {
                 memory: (*self.memory).clone(),
                 budget: self.budget,
+                data: StoredPlayerData {
+                    settings: self.data.settings.clone(),
+                    inter_shard: self.data.inter_shard.to_string(),
+                },
             },
         }
     }
@@ -105,6 +112,8 @@ struct PlayerState {
     /// The visuals drawn in the player's last tick (Screeps shows a tick's visuals until the
     /// next tick replaces them).
     visuals: Arc<[(String, String)]>,
+    /// Segments, their settings, InterShardMemory and notifications.
+    data: PlayerData,
 }
 
 /// What storage holds of a player's Memory and bucket, shared with the live state (no copy).
@@ -117,6 +126,7 @@ struct SavedTickState {
 impl PlayerState {
     fn new(account: PlayerAccount, code: CodeBundle, state: PlayerTickState) -> Self {
         let memory = Arc::new(state.memory);
+        let data = PlayerData::new(state.data);
         PlayerState {
             crashes: VecDeque::new(),
             account,
@@ -130,21 +140,25 @@ impl PlayerState {
             stats: PlayerStats::default(),
             console: VecDeque::new(),
             visuals: Arc::from(Vec::new()),
+            data,
         }
     }
 
     /// What to write if the state changed since the last write (Memory only if it did).
     fn unsaved_state(&self, id: PlayerId) -> Option<StateChange> {
         let memory_changed = !Arc::ptr_eq(&self.memory, &self.saved.memory);
-        (memory_changed || self.budget != self.saved.budget).then(|| StateChange {
+        let data_changed = !self.data.unsaved.is_empty();
+        (memory_changed || data_changed || self.budget != self.saved.budget).then(|| StateChange {
             id,
             memory: memory_changed.then(|| (*self.memory).clone()),
             budget: self.budget,
+            data: self.data.unsaved.clone(),
         })
     }
 
     /// Marks the current state as written.
     fn mark_saved(&mut self) {
+        self.data.unsaved = PlayerDataWrite::default();
         self.saved = SavedTickState {
             memory: self.memory.clone(),
             budget: self.budget,
@@ -192,7 +206,6 @@ pub struct Shard {
     players: BTreeMap<PlayerId, PlayerState>,
     host: Box<dyn PlayerHost>,
     storage: Box<dyn ShardStorage>,
-    shared: Arc<TickShared>,
     recorder: Option<Recorder>,
     runtime: PlayerRuntimeOptions,
     /// A tick the world ran whose commit failed; the next [`Shard::tick`] retries it.
@@ -236,25 +249,13 @@ impl Shard {
         runtime: PlayerRuntimeOptions,
     ) -> Result<Shard> {
         let runtime_options = runtime.clone();
-        let rooms = world
-            .map()
-            .rooms
-            .iter()
-            .map(|r| (r.name.clone(), r.id))
-            .collect();
-        let shared = Arc::new(TickShared::new(rooms));
-        let host = Box::new(ThreadPlayerHost::new(
-            shared.clone(),
-            map_copy(&world)?,
-            runtime,
-        ));
+        let host = Box::new(ThreadPlayerHost::new(map_copy(&world)?, runtime));
         Ok(Shard {
             world,
             meta,
             players: BTreeMap::new(),
             host,
             storage,
-            shared,
             recorder: None,
             runtime: runtime_options,
             pending: None,
@@ -461,20 +462,7 @@ impl Shard {
         runtime: PlayerRuntimeOptions,
         observer: Option<crate::runner::RelayObserver>,
     ) -> Result<()> {
-        let names = self
-            .world
-            .map()
-            .rooms
-            .iter()
-            .map(|r| r.name.clone())
-            .collect();
-        let mut host = crate::runner::ProcessPlayerHost::new(
-            self.shared.clone(),
-            &self.map_copy()?,
-            names,
-            &runtime,
-            options,
-        )?;
+        let mut host = crate::runner::ProcessPlayerHost::new(&self.map_copy()?, &runtime, options)?;
         if let Some(observer) = observer {
             host = host.observe_starts(observer);
         }
@@ -492,8 +480,7 @@ impl Shard {
             inspector: true,
             ..self.runtime.clone()
         };
-        let host = ThreadPlayerHost::new(self.shared.clone(), self.map_copy()?, options)
-            .observe_starts(observer);
+        let host = ThreadPlayerHost::new(self.map_copy()?, options).observe_starts(observer);
         self.host = Box::new(host);
         Ok(())
     }
@@ -504,11 +491,6 @@ impl Shard {
     /// Only if the map cannot be copied.
     pub fn map_copy(&self) -> Result<ExternalCopy> {
         map_copy(&self.world)
-    }
-
-    /// Shared per-tick data (path grid) for player hosts.
-    pub fn tick_shared(&self) -> Arc<TickShared> {
-        self.shared.clone()
     }
 
     pub fn world(&self) -> &GameWorld {
@@ -556,6 +538,7 @@ impl Shard {
                     state: PlayerTickState {
                         memory: String::new(),
                         budget: CpuBudget::new(self.meta.cpu_limit_ms),
+                        data: StoredPlayerData::default(),
                     },
                 }),
                 Err(e) => {
@@ -632,6 +615,14 @@ impl Shard {
             .get(&player)
             .map(|p| p.visuals.clone())
             .unwrap_or_else(|| Arc::from(Vec::new()))
+    }
+
+    /// A player's newest `Game.notify` messages, (tick, message), oldest first.
+    pub fn notifications(&self, player: PlayerId) -> Vec<(u64, String)> {
+        self.players
+            .get(&player)
+            .map(|p| p.data.notifications.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// A player's stored Memory string.

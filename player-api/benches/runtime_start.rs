@@ -5,16 +5,14 @@
 //! `cargo bench -p isoshard-player-api --bench runtime_start`
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use isoshard_player_api::{PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, TickShared};
+use isoshard_player_api::{PlayerRuntime, PlayerRuntimeOptions, PlayerSetup};
 use isoshard_scripting::ExternalCopy;
 use serde_json::json;
 
 /// Mean start time and the heap in use after the last start (bytes).
 fn start_many(options: &PlayerRuntimeOptions, n: usize) -> (Duration, usize) {
-    let shared = Arc::new(TickShared::new(BTreeMap::new()));
     let map = ExternalCopy::from_json(&json!({ "terrain": {}, "exits": {} })).unwrap();
     let modules: BTreeMap<String, String> = [(
         "main".to_string(),
@@ -31,7 +29,7 @@ fn start_many(options: &PlayerRuntimeOptions, n: usize) -> (Duration, usize) {
             map: map.clone(),
         };
         let t = Instant::now();
-        let runtime = PlayerRuntime::start(setup, shared.clone(), options).unwrap();
+        let runtime = PlayerRuntime::start(setup, options).unwrap();
         total += t.elapsed();
         heap = runtime.isolate().heap_statistics().unwrap().used_heap_size;
         runtime.dispose();

@@ -3,12 +3,10 @@
 //! time. `cargo bench -p isoshard-player-api --bench tick_profile -- ROOM_JSON`
 //! (`isoshard replay export DATA --tick T --room NAME` makes one).
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::HashMap;
 
 use isoshard_player_api::{
     room_copy, CpuBudget, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput,
-    TickShared,
 };
 use isoshard_scripting::ExternalCopy;
 use serde_json::{json, Value};
@@ -39,7 +37,6 @@ fn main() {
             memory: String::new(),
             map: ExternalCopy::from_json(&json!({ "terrain": {}, "exits": {} })).unwrap(),
         },
-        Arc::new(TickShared::new(BTreeMap::new())),
         &PlayerRuntimeOptions::default(),
     )
     .unwrap();
@@ -49,6 +46,9 @@ fn main() {
         seed: tick,
         memory: None,
         rooms: vec![room.clone()],
+        segments: Vec::new(),
+        foreign_segment: None,
+        inter_shard: "".into(),
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use isoshard_scripting::{call_cpu_time, Callback, Context, ExternalCopy, HeapStatistics};
-use isoshard_world::{closest_by_path, find_path, Intent, PathOptions, Position};
+use isoshard_world::Intent;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 
@@ -16,8 +16,8 @@ use crate::error::Result;
 use crate::intent_wire::{
     parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
 };
+use crate::path_finder::{self, host::Searches};
 use crate::room_map::RoomMapIndex;
-use crate::tick_shared::TickShared;
 
 /// Console bytes kept per player per tick.
 pub const MAX_CONSOLE_BYTES: usize = 64 << 10;
@@ -42,9 +42,9 @@ pub(crate) struct HostEnv {
     pub collected: Arc<Mutex<Collected>>,
     /// Heap figures as of the last sample.
     pub heap: Arc<Mutex<HeapStatistics>>,
-    /// The path grid and room names of the tick.
-    pub shared: Arc<TickShared>,
     pub rooms: Arc<RoomMapIndex>,
+    /// `PathFinder.search` in progress.
+    pub searches: Arc<Searches>,
 }
 
 type MakeHostFunction = fn(&HostEnv) -> Callback;
@@ -54,10 +54,14 @@ pub(crate) const HOST_FUNCTIONS: &[(&str, MakeHostFunction)] = &[
     ("__isoshard_intents", intents),
     ("__isoshard_console", console),
     ("__isoshard_cpu_now", cpu_now),
-    ("__isoshard_find_path", find_path_fn),
-    ("__isoshard_closest_by_path", closest_by_path_fn),
     ("__isoshard_heap", heap),
     ("__isoshard_room_map", room_map),
+    ("__isoshard_pf_search", |env| {
+        path_finder::host::search_fn(env.searches.clone())
+    }),
+    ("__isoshard_pf_room", |env| {
+        path_finder::host::room_fn(env.searches.clone())
+    }),
 ];
 
 /// Installs every host function into `context`.
@@ -162,73 +166,6 @@ fn heap(env: &HostEnv) -> Callback {
             "externally_allocated_size": s.externally_allocated_size,
         }))
         .map_err(|e| e.to_string())
-    })
-}
-
-/// A coordinate inside a room, or `None`.
-fn coord(v: &Value) -> Option<u8> {
-    v.as_f64()
-        .filter(|n| (0.0..50.0).contains(n))
-        .map(|n| n as u8)
-}
-
-fn json_args(args: &[ExternalCopy]) -> Vec<Value> {
-    args.iter()
-        .map(|a| a.to_json().unwrap_or(Value::Null))
-        .collect()
-}
-
-/// `(fromRoom, x, y, toRoom, x, y, range, ignoreCreeps)` → flat `[x, y, …]` of the path's
-/// steps in the start room.
-fn find_path_fn(env: &HostEnv) -> Callback {
-    let s = env.shared.clone();
-    Callback::sync(move |args| {
-        let a = json_args(&args);
-        let path = (|| {
-            let from_room = s.room(a.first()?.as_str()?)?;
-            let to_room = s.room(a.get(3)?.as_str()?)?;
-            let from = Position::new(from_room, coord(a.get(1)?)?, coord(a.get(2)?)?);
-            let to = Position::new(to_room, coord(a.get(4)?)?, coord(a.get(5)?)?);
-            let range = a.get(6)?.as_f64().unwrap_or(1.0).clamp(0.0, 50.0) as u32;
-            let ignore_creeps = a.get(7).and_then(Value::as_bool).unwrap_or(false);
-            let grid = s.grid()?;
-            let options = PathOptions {
-                range,
-                ignore_creeps,
-                ..PathOptions::default()
-            };
-            Some(find_path(&grid, from, to, &options))
-        })()
-        .unwrap_or_default();
-        let flat: Vec<u8> = path
-            .iter()
-            .filter(|p| Some(p.room) == path.first().map(|f| f.room))
-            .flat_map(|p| [p.x, p.y])
-            .collect();
-        ExternalCopy::from_json(&json!(flat)).map_err(|e| e.to_string())
-    })
-}
-
-/// `(room, x, y, [x, y, …])` → index of the goal closest by path, or -1 (at most 5 000 goals).
-fn closest_by_path_fn(env: &HostEnv) -> Callback {
-    let s = env.shared.clone();
-    Callback::sync(move |args| {
-        let a = json_args(&args);
-        let index = (|| {
-            let room = s.room(a.first()?.as_str()?)?;
-            let from = Position::new(room, coord(a.get(1)?)?, coord(a.get(2)?)?);
-            let flat = a.get(3)?.as_array()?;
-            if flat.len() > 2 * 5000 {
-                return None;
-            }
-            let goals: Vec<Position> = flat
-                .chunks(2)
-                .filter_map(|c| Some(Position::new(room, coord(c.first()?)?, coord(c.get(1)?)?)))
-                .collect();
-            let grid = s.grid()?;
-            closest_by_path(&grid, from, &goals, 1, 10_000)
-        })();
-        ExternalCopy::from_json(&json!(index.map_or(-1, |i| i as i64))).map_err(|e| e.to_string())
     })
 }
 

@@ -18,7 +18,10 @@
 //! - `cpu_budget`: [`CpuBudget`].
 //! - `tick_meta`: [`PlayerTickInput`] and [`TickMeta`], the tick's metadata array and its
 //!   field names.
-//! - `tick_shared`: [`TickShared`], per-tick data host callbacks read (path grid).
+//! - `path_finder`: `PathFinder.search`, screeps/driver's native search ported, resumable
+//!   at each `roomCallback`.
+//! - `segments`: `RawMemory` segments, `InterShardMemory` and `Game.notify` across the
+//!   boundary ([`PlayerDataChanges`], [`SegmentSettings`]).
 //! - `error`: [`PlayerApiError`].
 //!
 //! [`ExternalCopy`]: isoshard_scripting::ExternalCopy
@@ -27,11 +30,12 @@ mod cpu_budget;
 mod error;
 mod host_functions;
 mod intent_wire;
+mod path_finder;
 mod player_runtime;
 mod room_map;
 mod room_wire;
+mod segments;
 mod tick_meta;
-mod tick_shared;
 
 pub use cpu_budget::CpuBudget;
 pub use error::{PlayerApiError, Result};
@@ -44,8 +48,11 @@ pub use player_runtime::{
     MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
+pub use segments::{
+    ForeignRequest, ForeignSegment, PlayerDataChanges, SegmentSettings, MAX_ACTIVE_SEGMENTS,
+    MAX_SEGMENT_BYTES, SEGMENT_COUNT,
+};
 pub use tick_meta::{PlayerTickInput, TickMeta};
-pub use tick_shared::TickShared;
 
 /// lodash 3.10.1, the npm package's `index.js` unchanged (`js/vendor/lodash-LICENSE`): Screeps
 /// gives every player `_` as this version, and bots use it without requiring it.
@@ -82,6 +89,7 @@ prelude_parts!(
     "prelude/55_unmodelled.js",
     "prelude/60_creeps.js",
     "prelude/70_rooms.js",
+    "prelude/75_paths.js",
     "prelude/80_game.js",
     "prelude/90_entry.js",
 );

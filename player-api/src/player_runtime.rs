@@ -16,9 +16,10 @@ use serde_json::{json, Value};
 use crate::error::{PlayerApiError, Result};
 use crate::host_functions::{install_host_functions, Collected, HostEnv, MAX_CONSOLE_BYTES};
 use crate::intent_wire::{MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK};
+use crate::path_finder::host::Searches;
 use crate::room_map::RoomMapIndex;
+use crate::segments::PlayerDataChanges;
 use crate::tick_meta::{PlayerTickInput, TickMeta};
-use crate::tick_shared::TickShared;
 use crate::{LODASH_JS, PRELUDE_JS};
 
 /// Bytes of an error's text kept (the stack of an uncaught error, a limit's message): beyond it
@@ -116,6 +117,8 @@ pub struct PlayerTickOutput {
     /// visual text, one JSON line per draw call), bounded in the runtime (500 KB a room,
     /// 1 000 KB the map, 2 MiB in all).
     pub visuals: Vec<(String, String)>,
+    /// Segments, their settings, `InterShardMemory` and `Game.notify` of the tick.
+    pub data: PlayerDataChanges,
     pub cpu_time: Duration,
     pub wall_time: Duration,
     /// V8 heap in use, as of the last measurement (at the global reset, then every 16th tick).
@@ -134,6 +137,8 @@ pub struct PlayerRuntime {
     tick_fn: Reference,
     collected: Arc<Mutex<Collected>>,
     heap: Arc<Mutex<HeapStatistics>>,
+    /// `PathFinder.search`'s state between its host calls.
+    searches: Arc<Searches>,
 }
 
 /// Process-wide code cache for the prelude and preloads, keyed by source hash. Only our own
@@ -206,11 +211,7 @@ impl PlayerRuntime {
     /// # Errors
     /// [`PlayerApiError::Setup`] when the prelude or a preload fails;
     /// [`PlayerApiError::InvalidModules`] without a `main` module.
-    pub fn start(
-        setup: PlayerSetup,
-        shared: Arc<TickShared>,
-        options: &PlayerRuntimeOptions,
-    ) -> Result<Self> {
+    pub fn start(setup: PlayerSetup, options: &PlayerRuntimeOptions) -> Result<Self> {
         if !setup.modules.contains_key("main") {
             return Err(PlayerApiError::InvalidModules("no `main` module".into()));
         }
@@ -231,11 +232,12 @@ impl PlayerRuntime {
         let collected = Arc::new(Mutex::new(Collected::default()));
         let heap = Arc::new(Mutex::new(HeapStatistics::default()));
         let rooms = RoomMapIndex::of(&setup.map)?;
+        let searches = Searches::new(rooms.clone());
         let env = HostEnv {
             collected: collected.clone(),
             heap: heap.clone(),
-            shared: shared.clone(),
             rooms,
+            searches: searches.clone(),
         };
         install_host_functions(&context, &env)?;
         let setup_run = RunOptions {
@@ -290,6 +292,7 @@ impl PlayerRuntime {
             tick_fn,
             collected,
             heap,
+            searches,
         })
     }
 
@@ -311,6 +314,7 @@ impl PlayerRuntime {
         )];
         args.extend(input.rooms.iter().cloned().map(Transferable::Copy));
         let tick_limit = Duration::from_millis(input.cpu.tick_limit().max(1) as u64);
+        self.searches.set_cpu_limit(tick_limit);
         let options = RunOptions {
             cpu_limit: Some(tick_limit),
             wall_limit: Some(wall_backstop(tick_limit)),
@@ -411,6 +415,7 @@ impl TickFinisher {
                 out.memory = v.get("memory").and_then(Value::as_str).map(str::to_string);
                 out.error = v.get("error").and_then(Value::as_str).map(str::to_string);
                 out.visuals = visuals_of(&v);
+                out.data = PlayerDataChanges::from_result(v.get("data"));
                 out.marshal_ns = v.get("marshalNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
                 out.run_ns = v.get("runNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
                 let ran = v.get("ranNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;

@@ -14,6 +14,28 @@ use parking_lot::Mutex;
 use serde_json::{json, Value};
 
 use crate::error::{PlayerApiError, Result};
+use crate::path_finder::{MapPos, RoomTerrains};
+
+/// Screeps' terrain string (row-major digits) as the path finder reads it: `x * 50 + y`.
+fn path_finder_tiles(text: &str) -> Option<[u8; 2500]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 2500 {
+        return None;
+    }
+    let mut out = [0u8; 2500];
+    for x in 0..50 {
+        for y in 0..50 {
+            out[x * 50 + y] = bytes[y * 50 + x].wrapping_sub(b'0') & 3;
+        }
+    }
+    Some(out)
+}
+
+impl RoomTerrains for RoomMapIndex {
+    fn tiles(&self, room: MapPos) -> Option<Arc<[u8; 2500]>> {
+        self.tiles.get(&room.id()).cloned()
+    }
+}
 
 /// The map copy last indexed, and its index.
 type IndexedMap = (ExternalCopy, Arc<RoomMapIndex>);
@@ -21,6 +43,8 @@ type IndexedMap = (ExternalCopy, Arc<RoomMapIndex>);
 /// Each room's `[terrain, exits]`, ready to copy into any isolate.
 pub(crate) struct RoomMapIndex {
     rooms: HashMap<String, ExternalCopy>,
+    /// Terrain for `PathFinder.search`, by map position id, `x * 50 + y`.
+    tiles: HashMap<usize, Arc<[u8; 2500]>>,
 }
 
 impl RoomMapIndex {
@@ -50,7 +74,13 @@ impl RoomMapIndex {
             .unwrap_or(&empty);
         let exits = map.get("exits").and_then(Value::as_object);
         let mut rooms = HashMap::with_capacity(terrain.len());
+        let mut tiles = HashMap::with_capacity(terrain.len());
         for (name, t) in terrain {
+            if let (Some(place), Some(text)) = (MapPos::of_name(name), t.as_str()) {
+                if let Some(t) = path_finder_tiles(text) {
+                    tiles.insert(place.id(), Arc::new(t));
+                }
+            }
             let room_exits = exits
                 .and_then(|e| e.get(name))
                 .cloned()
@@ -60,7 +90,7 @@ impl RoomMapIndex {
                 ExternalCopy::from_json(&json!([t, room_exits]))?,
             );
         }
-        Ok(RoomMapIndex { rooms })
+        Ok(RoomMapIndex { rooms, tiles })
     }
 
     /// `[terrain, exits]` of a room, or `null` for a name that is no room of the map.

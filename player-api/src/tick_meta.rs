@@ -5,10 +5,13 @@
 //! their order are defined once, here ([`TickMeta::FIELDS`]); the prelude (`90_entry.js`)
 //! unpacks `m` by them, and `tests/shard/contract.rs` fails if the two drift.
 
+use std::sync::Arc;
+
 use isoshard_scripting::ExternalCopy;
 use serde_json::{json, Value};
 
 use crate::cpu_budget::CpuBudget;
+use crate::segments::ForeignSegment;
 
 /// Date.now() at tick 0: 2020-01-01T00:00:00Z. Time moves one second per tick, so `Date` is a
 /// function of the tick and replays see the same clock.
@@ -25,6 +28,12 @@ pub struct PlayerTickInput {
     pub memory: Option<String>,
     /// The rooms the player sees, shared copies.
     pub rooms: Vec<ExternalCopy>,
+    /// The active `RawMemory` segments (requested by an earlier tick), by id.
+    pub segments: Vec<(u8, Arc<str>)>,
+    /// The other player's public segment `RawMemory.setActiveForeignSegment` asked for.
+    pub foreign_segment: Option<ForeignSegment>,
+    /// `InterShardMemory.getLocal()` (this shard's data; empty when never set).
+    pub inter_shard: Arc<str>,
 }
 
 /// One tick's metadata for the prelude.
@@ -41,11 +50,16 @@ pub struct TickMeta {
     pub now: f64,
     /// A new Memory string to install, when the host's copy differs from the isolate's.
     pub memory: Option<String>,
+    /// `[id, text, id, text, …]`: the active segments.
+    pub segments: Vec<Value>,
+    /// `{username, id, data}` or null.
+    pub foreign_segment: Value,
+    pub inter_shard: Arc<str>,
 }
 
 impl TickMeta {
     /// The JavaScript names of the array's entries, in order.
-    pub const FIELDS: [&'static str; 8] = [
+    pub const FIELDS: [&'static str; 11] = [
         "tick",
         "cpuLimit",
         "tickLimit",
@@ -54,6 +68,9 @@ impl TickMeta {
         "seedLo",
         "now",
         "memory",
+        "segments",
+        "foreignSegment",
+        "interShard",
     ];
 
     pub fn of(input: &PlayerTickInput) -> TickMeta {
@@ -66,6 +83,16 @@ impl TickMeta {
             seed_lo: input.seed as u32,
             now: DATE_EPOCH_MS + input.tick as f64 * 1000.0,
             memory: input.memory.clone(),
+            segments: input
+                .segments
+                .iter()
+                .flat_map(|(id, text)| [json!(id), json!(&**text)])
+                .collect(),
+            foreign_segment: input.foreign_segment.as_ref().map_or(
+                Value::Null,
+                |f| json!({"username": f.username, "id": f.id, "data": f.data}),
+            ),
+            inter_shard: input.inter_shard.clone(),
         }
     }
 
@@ -81,8 +108,23 @@ impl TickMeta {
             seed_lo,
             now,
             memory,
+            segments,
+            foreign_segment,
+            inter_shard,
         } = self;
-        json!([tick, cpu_limit, tick_limit, bucket, seed_hi, seed_lo, now, memory])
+        json!([
+            tick,
+            cpu_limit,
+            tick_limit,
+            bucket,
+            seed_hi,
+            seed_lo,
+            now,
+            memory,
+            segments,
+            foreign_segment,
+            &**inter_shard
+        ])
     }
 }
 
@@ -102,6 +144,9 @@ mod tests {
             seed: (3 << 32) | 5,
             memory: Some("{}".into()),
             rooms: Vec::new(),
+            segments: vec![(3, "three".into())],
+            foreign_segment: None,
+            inter_shard: "local".into(),
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();
@@ -117,5 +162,8 @@ mod tests {
         assert_eq!(named[&"seedLo"], &json!(5));
         assert_eq!(named[&"now"], &json!(DATE_EPOCH_MS + 7000.0));
         assert_eq!(named[&"memory"], &json!("{}"));
+        assert_eq!(named[&"segments"], &json!([3, "three"]));
+        assert_eq!(named[&"foreignSegment"], &Value::Null);
+        assert_eq!(named[&"interShard"], &json!("local"));
     }
 }

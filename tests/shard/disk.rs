@@ -60,6 +60,9 @@ impl ShardStorage for LoggedStorage {
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {
         self.inner.save_player(player)
     }
+    fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>> {
+        self.inner.read_segment(player, id)
+    }
 }
 
 fn logged_shard(

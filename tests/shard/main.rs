@@ -7,6 +7,8 @@ mod cpu_api;
 mod disk;
 mod hostile_players;
 mod map_api;
+mod memory_segments;
+mod path_api;
 mod persistence;
 mod replay;
 mod screeps_api;

@@ -19,13 +19,13 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use isoshard_player_api::{PlayerRuntimeOptions, PlayerTickOutput, TickShared};
+use isoshard_player_api::{PlayerRuntimeOptions, PlayerTickOutput};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
-use isoshard_world::{PathGrid, PlayerId};
+use isoshard_world::PlayerId;
 use tracing::error;
 
 use super::protocol::{
-    read_frame, write_frame, FromRunner, GridUpdate, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
+    read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
 };
 use super::relay::{InspectorRelay, RelayObserver, SharedStdin};
 use crate::error::{EngineError, Result};
@@ -58,21 +58,6 @@ pub(super) struct RunnerProc {
     pub(super) pid: u32,
     /// Code version each player has on this runner.
     pub(super) code: BTreeMap<PlayerId, u64>,
-    /// The path grid this runner holds (what the next update is relative to).
-    grid: Option<Arc<PathGrid>>,
-}
-
-impl RunnerProc {
-    /// What brings this runner's grid to `current`.
-    pub(super) fn grid_update(&mut self, current: &Arc<PathGrid>) -> GridUpdate {
-        let update = match &self.grid {
-            Some(held) if Arc::ptr_eq(held, current) => GridUpdate::Rooms(Vec::new()),
-            Some(held) => GridUpdate::Rooms(current.changed_rooms(held)),
-            None => GridUpdate::Full(rmp_serde::to_vec(&**current).unwrap_or_default()),
-        };
-        self.grid = Some(current.clone());
-        update
-    }
 }
 
 /// Options for [`ProcessPlayerHost`].
@@ -106,7 +91,6 @@ pub struct ProcessPlayerHost {
     assignment: BTreeMap<PlayerId, usize>,
     options: ProcessHostOptions,
     hello: ToRunner,
-    pub(super) shared: Arc<TickShared>,
     /// Every runner's frames, tagged with its pid (frames from replaced runners are ignored).
     events_tx: Sender<Arrival>,
     pub(super) events: Receiver<Arrival>,
@@ -212,7 +196,6 @@ fn spawn_runner(
         stdin: Arc::new(parking_lot::Mutex::new(BufWriter::new(stdin))),
         pid,
         code: BTreeMap::new(),
-        grid: None,
     };
     write_frame(&mut *proc.stdin.lock(), hello)
         .map_err(|e| EngineError::Protocol(format!("runner {pid}: {e}")))?;
@@ -258,16 +241,13 @@ impl ProcessPlayerHost {
     /// # Errors
     /// Runners that cannot be started.
     pub fn new(
-        shared: Arc<TickShared>,
         map: &ExternalCopy,
-        room_names: Vec<String>,
         runtime: &PlayerRuntimeOptions,
         options: ProcessHostOptions,
     ) -> Result<Self> {
         let hello = ToRunner::Hello {
             version: PROTOCOL_VERSION,
             map: map.wire_bytes().to_vec(),
-            room_names,
             settings: RuntimeSettings {
                 memory_limit_mb: runtime.memory_limit_mb,
                 setup_cpu_ms: runtime.setup_cpu_limit.as_millis() as u64,
@@ -303,7 +283,6 @@ impl ProcessPlayerHost {
             assignment: BTreeMap::new(),
             options,
             hello,
-            shared,
             events_tx,
             events,
             urgent_tx,

@@ -9,14 +9,12 @@ use parking_lot::Mutex;
 
 use isoshard_player_api::{
     CpuBudget, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickInput, Preload,
-    TickShared,
 };
 use isoshard_scripting::{CallBatch, ExternalCopy};
-use isoshard_world::{PathGrid, RoomId};
 
 use super::protocol::{
-    read_frame, write_frame, write_frame_buffered, FromRunner, GridUpdate, RoomBytes, ToRunner,
-    WireOutput, WireTurn, PROTOCOL_VERSION,
+    read_frame, write_frame, write_frame_buffered, FromRunner, RoomBytes, ToRunner, WireOutput,
+    WireTurn, PROTOCOL_VERSION,
 };
 use super::runner_inspector::RunnerInspector;
 use crate::error::{EngineError, Result};
@@ -54,6 +52,7 @@ fn wire_output(o: isoshard_player_api::PlayerTickOutput) -> WireOutput {
         console: o.console,
         memory: o.memory,
         visuals: o.visuals,
+        data: o.data,
         cpu_ns: o.cpu_time.as_nanos() as u64,
         wall_ns: o.wall_time.as_nanos() as u64,
         heap_used_bytes: o.heap_used_bytes,
@@ -92,13 +91,7 @@ pub fn run_runner(
             ToRunner::Shutdown => break,
             ToRunner::Reset { player } => runner.reset(player),
             ToRunner::Inspector { .. } => {}
-            ToRunner::Tick {
-                tick,
-                rooms,
-                grid,
-                turns,
-            } => {
-                runner.apply_grid(grid)?;
+            ToRunner::Tick { tick, rooms, turns } => {
                 runner.run_tick(tick, rooms, turns)?;
             }
         }
@@ -180,13 +173,10 @@ fn io(e: std::io::Error) -> EngineError {
 struct Runner {
     out: SharedOut,
     map: ExternalCopy,
-    shared: Arc<TickShared>,
     options: PlayerRuntimeOptions,
     /// `ISOSHARD_RUNNER_TEST_HOOKS`: lets tests make a player abort the process.
     test_hooks: bool,
     hosted: BTreeMap<u32, Hosted>,
-    /// The path grid as of the last tick (updates arrive as changed rooms).
-    held_grid: Option<Arc<PathGrid>>,
     /// Players' isolates for relayed DevTools sessions (used when `options.inspector`).
     inspector: Arc<RunnerInspector>,
 }
@@ -197,7 +187,6 @@ impl Runner {
         let Some(ToRunner::Hello {
             version,
             map,
-            room_names,
             settings,
         }) = read_frame::<ToRunner>(input).map_err(io)?
         else {
@@ -216,11 +205,6 @@ impl Runner {
             )));
         }
         let map = ExternalCopy::from_wire_bytes(map)?;
-        let rooms: BTreeMap<String, RoomId> = room_names
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (n, RoomId(i as u16)))
-            .collect();
         let options = PlayerRuntimeOptions {
             memory_limit_mb: settings.memory_limit_mb,
             setup_cpu_limit: std::time::Duration::from_millis(settings.setup_cpu_ms),
@@ -249,11 +233,9 @@ impl Runner {
             inspector: RunnerInspector::new(out.clone()),
             out,
             map,
-            shared: Arc::new(TickShared::new(rooms)),
             options,
             test_hooks: std::env::var_os("ISOSHARD_RUNNER_TEST_HOOKS").is_some(),
             hosted: BTreeMap::new(),
-            held_grid: None,
         })
     }
 
@@ -262,31 +244,6 @@ impl Runner {
             rt.dispose();
             self.inspector.set_isolate(player, None);
         }
-    }
-
-    /// The shared grid changes only when the shard says so: unchanged ticks neither copy nor
-    /// rebuild it.
-    fn apply_grid(&mut self, grid: GridUpdate) -> Result<()> {
-        match grid {
-            GridUpdate::Full(bytes) => {
-                let g = rmp_serde::from_slice::<PathGrid>(&bytes)
-                    .map_err(|e| EngineError::Protocol(format!("undecodable path grid: {e}")))?;
-                let g = Arc::new(g);
-                self.shared.set_grid(g.clone());
-                self.held_grid = Some(g);
-            }
-            GridUpdate::Rooms(rooms) if rooms.is_empty() => {}
-            GridUpdate::Rooms(rooms) => {
-                let held = self.held_grid.as_mut().ok_or_else(|| {
-                    EngineError::Protocol("grid changes before a full grid".into())
-                })?;
-                Arc::make_mut(held)
-                    .apply_rooms(rooms)
-                    .map_err(|e| EngineError::Protocol(e.to_string()))?;
-                self.shared.set_grid(held.clone());
-            }
-        }
-        Ok(())
     }
 
     /// Turns are queued on the home thread together and this thread waits once; the home
@@ -320,6 +277,13 @@ impl Runner {
                     .iter()
                     .filter_map(|r| copies.get(r).cloned())
                     .collect(),
+                segments: turn
+                    .segments
+                    .iter()
+                    .map(|(id, text)| (*id, Arc::from(text.as_str())))
+                    .collect(),
+                foreign_segment: turn.foreign_segment.clone(),
+                inter_shard: Arc::from(turn.inter_shard.as_str()),
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
             queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;
@@ -375,7 +339,7 @@ impl Runner {
                 memory: h.memory.clone(),
                 map: self.map.clone(),
             };
-            h.runtime = PlayerRuntime::start(setup, self.shared.clone(), &self.options).ok();
+            h.runtime = PlayerRuntime::start(setup, &self.options).ok();
             if self.options.inspector {
                 let isolate = h.runtime.as_ref().map(|rt| rt.isolate().clone());
                 self.inspector.set_isolate(turn.player, isolate);

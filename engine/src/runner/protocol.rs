@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -53,6 +53,10 @@ pub struct WireTurn {
     pub seed: u64,
     /// Names into the tick's room list.
     pub rooms: Vec<String>,
+    /// The active memory segments, the foreign segment and InterShardMemory (protocol 6).
+    pub segments: Vec<(u8, String)>,
+    pub foreign_segment: Option<isoshard_player_api::ForeignSegment>,
+    pub inter_shard: String,
 }
 
 /// One player's result.
@@ -70,8 +74,9 @@ pub struct WireOutput {
     pub marshal_ns: u64,
     pub run_ns: u64,
     pub collect_ns: u64,
-    /// `PlayerTickOutput::visuals` (protocol 5).
+    /// `PlayerTickOutput::visuals` (protocol 5) and `data` (protocol 6).
     pub visuals: Vec<(String, String)>,
+    pub data: isoshard_player_api::PlayerDataChanges,
 }
 
 /// A room's view as V8 wire bytes.
@@ -90,15 +95,12 @@ pub enum ToRunner {
         version: u32,
         #[serde(with = "serde_bytes")]
         map: Vec<u8>,
-        room_names: Vec<String>,
         settings: RuntimeSettings,
     },
-    /// Rooms are sent once per runner per tick, as V8 wire bytes; `grid` brings the runner's
-    /// copy of the tick's path grid up to date.
+    /// Rooms are sent once per runner per tick, as V8 wire bytes.
     Tick {
         tick: u64,
         rooms: Vec<RoomBytes>,
-        grid: GridUpdate,
         turns: Vec<WireTurn>,
     },
     Reset {
@@ -112,14 +114,6 @@ pub enum ToRunner {
         op: InspectorOp,
     },
     Shutdown,
-}
-
-/// The path grid for a tick: whole (a runner's first tick) or the rooms that changed since
-/// the grid this runner last received (a megabyte per tick on a 15×15 map otherwise).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub enum GridUpdate {
-    Full(#[serde(with = "serde_bytes")] Vec<u8>),
-    Rooms(Vec<isoshard_world::PathGridRoom>),
 }
 
 /// Runner → shard.

@@ -16,9 +16,7 @@ use super::host::{
     SETUP_TIMEOUT,
 };
 use super::process::{EXIT_CPU_OVERRUN, OVERRUN_GRACE};
-use super::protocol::{
-    write_frame, FromRunner, GridUpdate, RoomBytes, ToRunner, WireOutput, WireTurn,
-};
+use super::protocol::{write_frame, FromRunner, RoomBytes, ToRunner, WireOutput, WireTurn};
 use crate::player_host::PlayerTurn;
 
 /// Where one runner is in this tick.
@@ -119,6 +117,7 @@ fn output_from_wire(output: WireOutput) -> PlayerTickOutput {
         console: output.console,
         memory: output.memory,
         visuals: output.visuals,
+        data: output.data,
         cpu_time: Duration::from_nanos(output.cpu_ns),
         wall_time: Duration::from_nanos(output.wall_ns),
         heap_used_bytes: output.heap_used_bytes,
@@ -157,7 +156,6 @@ impl ProcessPlayerHost {
         turns: &[PlayerTurn],
         tick: &mut TickCollection,
     ) -> BTreeMap<usize, ToRunner> {
-        let grid = self.shared.grid();
         let mut frames = BTreeMap::new();
         for (r, idxs) in &tick.turns_of {
             let Some(proc) = self.runners[*r].as_mut() else {
@@ -194,6 +192,14 @@ impl ProcessPlayerHost {
                     bucket: t.input.cpu.bucket,
                     seed: t.input.seed,
                     rooms: t.room_names.clone(),
+                    segments: t
+                        .input
+                        .segments
+                        .iter()
+                        .map(|(id, text)| (*id, text.to_string()))
+                        .collect(),
+                    foreign_segment: t.input.foreign_segment.clone(),
+                    inter_shard: t.input.inter_shard.to_string(),
                 });
                 proc.code.insert(t.player, t.code_version);
             }
@@ -203,10 +209,6 @@ impl ProcessPlayerHost {
                     .into_iter()
                     .map(|(name, bytes)| RoomBytes { name, bytes })
                     .collect(),
-                grid: match &grid {
-                    Some(g) => proc.grid_update(g),
-                    None => GridUpdate::Rooms(Vec::new()),
-                },
                 turns: wire,
             };
             frames.insert(*r, frame);

@@ -107,6 +107,8 @@ pub struct AccountView {
     pub console: Arc<[String]>,
     #[serde(skip)]
     pub memory: Arc<String>,
+    /// `Game.notify` messages, newest last: `{tick, message}` (no e-mail is sent).
+    pub notifications: Vec<serde_json::Value>,
     /// The visuals the player drew in its last tick (room or `map`, Screeps' visual text).
     #[serde(skip)]
     pub visuals: Arc<[(String, String)]>,
@@ -523,6 +525,14 @@ impl ShardThread {
                         .unwrap_or_else(|| Arc::new([])),
                     memory: self.shard.memory(id).unwrap_or_default(),
                     visuals: self.shard.visuals(id),
+                    notifications: self
+                        .shard
+                        .notifications(id)
+                        .into_iter()
+                        .map(
+                            |(tick, message)| serde_json::json!({"tick": tick, "message": message}),
+                        )
+                        .collect(),
                     suspended: acct.suspended.clone(),
                 },
             );

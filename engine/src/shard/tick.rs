@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use isoshard_player_api::{room_copy, PlayerTickInput, PlayerTickOutput};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
-use isoshard_world::{IntentBatch, PathGrid, PlayerId, ReturnCode, TickOutcome, WorldViews};
+use isoshard_world::{IntentBatch, PlayerId, ReturnCode, TickOutcome, WorldViews};
 use tracing::{debug, info_span, warn};
 
 use super::*;
@@ -48,7 +48,6 @@ impl Shard {
         let tick = self.world.time();
         let _span = info_span!("tick", n = tick).entered();
         let views = self.world.views();
-        self.shared.set_grid(Arc::new(PathGrid::build(&self.world)));
         let copies = copy_rooms(&views)?;
         timings.views_ns = started.elapsed().as_nanos() as u64;
         let turns = self.build_turns(tick, &views, &copies);
@@ -150,6 +149,8 @@ impl Shard {
         copies: &BTreeMap<&str, ExternalCopy>,
     ) -> Vec<PlayerTurn> {
         let mut turns = Vec::new();
+        player_data::load_missing_segments(&mut self.players, self.storage.as_ref());
+        let mut foreign = player_data::foreign_segments(&self.players, self.storage.as_ref());
         for (id, p) in self.players.iter_mut() {
             if p.account.suspended.is_some() {
                 continue;
@@ -187,6 +188,9 @@ impl Shard {
                     seed: player_seed(self.meta.world.seed, *id, tick),
                     memory: None,
                     rooms,
+                    segments: p.data.active.clone(),
+                    foreign_segment: foreign.remove(id),
+                    inter_shard: p.data.inter_shard.clone(),
                 },
             });
         }
@@ -293,6 +297,8 @@ impl Shard {
             warn!(player = id.0, outcome = ?out.outcome, cpu_ms, "player tick did not complete");
         }
         p.visuals = Arc::from(std::mem::take(&mut out.visuals));
+        p.data
+            .absorb(self.world.time(), std::mem::take(&mut out.data));
         if let Some(m) = out.memory.filter(|m| *m != *p.memory) {
             p.memory = Arc::new(m);
         }

@@ -75,6 +75,7 @@ fn build_store(dir: &Path) -> Opened {
                 state: PlayerTickState {
                     memory: String::new(),
                     budget: CpuBudget::new(100),
+                    data: Default::default(),
                 },
             })
             .unwrap();
@@ -88,6 +89,12 @@ fn build_store(dir: &Path) -> Opened {
                 id,
                 memory: Some(format!("{{\"t\":{},\"p\":{}}}", out.tick, id.0)),
                 budget: CpuBudget::new(100),
+                // A segment and InterShardMemory too, so their records are flipped as well.
+                data: crate::storage::PlayerDataWrite {
+                    segments: [((out.tick % 100) as u8, format!("segment at {}", out.tick))].into(),
+                    settings: None,
+                    inter_shard: Some(format!("local {}", out.tick)),
+                },
             })
             .collect();
         let snapshot = out.tick.is_multiple_of(5).then(|| world.snapshot());
@@ -292,7 +299,11 @@ fn downgrade_to_version_2(dir: &Path) {
         let budget_key = key("budget/", id);
         let budget: CpuBudget =
             record::decode(&budget_key, &tree.get(&budget_key).unwrap().unwrap()).unwrap();
-        let state = PlayerTickState { memory, budget };
+        let state = PlayerTickState {
+            memory,
+            budget,
+            data: Default::default(),
+        };
         tree.insert(key("pstate/", id), record::encode(&state).unwrap())
             .unwrap();
         tree.remove(budget_key).unwrap();

@@ -25,7 +25,7 @@ use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
 use super::sled_store::{
     damaged, format_of, guarded, insert_player, key, memory_tree_ids, memory_tree_name, open_tree,
-    sled_error, Writes, MEMORY_KEY,
+    sled_error, Writes, INTER_SHARD_KEY, MEMORY_KEY, SEGMENT_SETTINGS_KEY,
 };
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
@@ -215,7 +215,7 @@ fn survey(
         let Some(sealed) = memory.get(MEMORY_KEY).map_err(|e| sled_error(dir, e))? else {
             continue;
         };
-        match decode::<String>(&name, &sealed) {
+        match decode::<String>(&name, &sealed).and_then(|_| check_player_data(&name, &memory)) {
             Ok(_) => {
                 s.memories.insert(id);
             }
@@ -226,6 +226,34 @@ fn survey(
         }
     }
     Ok(s)
+}
+
+/// The rest of a Memory tree: segments, their settings, InterShardMemory; nothing else.
+fn check_player_data(name: &[u8], tree: &sled::Tree) -> std::result::Result<(), String> {
+    for item in tree.iter() {
+        let (k, v) = item.map_err(|e| format!("{}: {e}", key_name(name)))?;
+        let segment = k.strip_prefix(b"segment/").is_some_and(|n| {
+            n.len() == 2
+                && std::str::from_utf8(n)
+                    .ok()
+                    .and_then(|n| n.parse::<u8>().ok())
+                    .is_some_and(|n| n < 100)
+        });
+        if k.as_ref() == MEMORY_KEY {
+            continue;
+        } else if segment || k.as_ref() == INTER_SHARD_KEY {
+            decode::<String>(name, &v)?;
+        } else if k.as_ref() == SEGMENT_SETTINGS_KEY {
+            decode::<isoshard_player_api::SegmentSettings>(name, &v)?;
+        } else {
+            return Err(format!(
+                "{} holds an unknown record {:?}",
+                key_name(name),
+                String::from_utf8_lossy(&k)
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn survey_shard_tree(dir: &Path, tree: &sled::Tree, problems: &mut Vec<String>) -> Result<Survey> {
@@ -595,7 +623,11 @@ fn restore_players(
                 ));
                 CpuBudget::new(meta.cpu_limit_ms)
             });
-        let state = PlayerTickState { memory, budget };
+        let state = PlayerTickState {
+            memory,
+            budget,
+            data: Default::default(),
+        };
         insert_player(
             batch,
             &PlayerRecord {

@@ -40,7 +40,9 @@ pub use fsck::{fsck, FsckReport};
 pub use marker::MARKER_FILE;
 pub use sled_store::SledStorage;
 
-use isoshard_player_api::CpuBudget;
+use std::collections::BTreeMap;
+
+use isoshard_player_api::{CpuBudget, SegmentSettings};
 use isoshard_world::{GameWorld, IntentBatch, PlayerId, StateHash, WorldConfig, WorldSnapshot};
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +81,32 @@ pub struct PlayerAccount {
 pub struct PlayerTickState {
     pub memory: String,
     pub budget: CpuBudget,
+    /// Segment settings and InterShardMemory (kept in the Memory tree; segment texts are
+    /// read when they become active, [`ShardStorage::read_segment`]).
+    #[serde(default)]
+    pub data: StoredPlayerData,
+}
+
+/// What a player keeps besides Memory, small enough to load with the player.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPlayerData {
+    pub settings: SegmentSettings,
+    /// `InterShardMemory`'s local data.
+    pub inter_shard: String,
+}
+
+/// What a tick changed of a player's segments, segment settings and InterShardMemory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlayerDataWrite {
+    pub segments: BTreeMap<u8, String>,
+    pub settings: Option<SegmentSettings>,
+    pub inter_shard: Option<String>,
+}
+
+impl PlayerDataWrite {
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty() && self.settings.is_none() && self.inter_shard.is_none()
+    }
 }
 
 /// Everything stored about one player.
@@ -126,6 +154,8 @@ pub struct StateChange {
     pub memory: Option<String>,
     /// The bucket after the tick (written with any change: it is a few bytes).
     pub budget: CpuBudget,
+    /// Segments, their settings and InterShardMemory, where they changed.
+    pub data: PlayerDataWrite,
 }
 
 /// Where a shard keeps its state.
@@ -171,6 +201,11 @@ pub trait ShardStorage: Send {
     /// # Errors
     /// Backend failures.
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()>;
+    /// Player `player`'s `RawMemory` segment `id` as last committed, if ever written.
+    ///
+    /// # Errors
+    /// Backend failures, an undecodable record.
+    fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>>;
 }
 
 /// The world at the end of `ticks`: `snapshot` restored and every recorded tick re-applied,

@@ -15,10 +15,11 @@ use isoshard_world::WorldSnapshot;
 use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, seal, Problem};
 use super::{
-    PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage, StoredShard, TickCommit,
-    TickRecord, STORAGE_FORMAT_VERSION,
+    PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
+    StoredPlayerData, StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
 };
 use crate::error::{EngineError, Result};
+use isoshard_world::PlayerId;
 
 /// The sled backend.
 pub struct SledStorage {
@@ -39,8 +40,14 @@ pub struct SledStorage {
 /// segments (512 KiB) and the marker fit many times into what is left.
 pub const DISK_RESERVE_BYTES: u64 = 8 << 20;
 
-/// The one key of a player's Memory tree.
+/// The keys of a player's Memory tree: Memory, `RawMemory` segment n (`segment/NN`), the
+/// segment settings and InterShardMemory's local data.
 pub(super) const MEMORY_KEY: &[u8] = b"memory";
+pub(super) const SEGMENT_SETTINGS_KEY: &[u8] = b"segment-settings";
+pub(super) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
+pub(super) fn segment_key(id: u8) -> Vec<u8> {
+    format!("segment/{id:02}").into_bytes()
+}
 
 /// The name of player `id`'s Memory tree.
 pub(super) fn memory_tree_name(id: u64) -> Vec<u8> {
@@ -61,7 +68,8 @@ pub(super) fn memory_tree_ids(db: &sled::Db) -> std::collections::BTreeSet<u64> 
 #[derive(Default)]
 pub(super) struct Writes {
     pub(super) batch: sled::Batch,
-    memories: Vec<(u64, Vec<u8>)>,
+    /// Per Memory tree, the (key, sealed value) pairs to set.
+    memories: std::collections::BTreeMap<u64, Vec<(Vec<u8>, Vec<u8>)>>,
     dropped_memories: Vec<u64>,
     bytes: u64,
 }
@@ -79,8 +87,13 @@ impl Writes {
 
     /// Sets player `id`'s Memory (a sealed record) in its own tree.
     pub(super) fn set_memory(&mut self, id: u64, sealed: Vec<u8>) {
-        self.bytes += sealed.len() as u64;
-        self.memories.push((id, sealed));
+        self.set_in_memory_tree(id, MEMORY_KEY.to_vec(), sealed);
+    }
+
+    /// Sets `key` (a segment, the segment settings, InterShardMemory) in player `id`'s tree.
+    pub(super) fn set_in_memory_tree(&mut self, id: u64, key: Vec<u8>, sealed: Vec<u8>) {
+        self.bytes += (key.len() + sealed.len()) as u64;
+        self.memories.entry(id).or_default().push((key, sealed));
     }
 
     /// Drops player `id`'s Memory tree after the rest is written (a leftover tree holds no
@@ -98,7 +111,7 @@ impl Writes {
         } else {
             let mut trees = Vec::with_capacity(self.memories.len() + 1);
             trees.push(tree.clone());
-            for (id, _) in &self.memories {
+            for id in self.memories.keys() {
                 trees.push(
                     db.open_tree(memory_tree_name(*id))
                         .map_err(|e| sled_error(dir, e))?,
@@ -109,8 +122,10 @@ impl Writes {
                 .as_slice()
                 .transaction(|views| {
                     views[0].apply_batch(batch)?;
-                    for (view, (_, sealed)) in views[1..].iter().zip(memories) {
-                        view.insert(MEMORY_KEY, sealed.as_slice())?;
+                    for (view, writes) in views[1..].iter().zip(memories.values()) {
+                        for (k, sealed) in writes {
+                            view.insert(k.as_slice(), sealed.as_slice())?;
+                        }
                     }
                     Ok(())
                 })
@@ -122,8 +137,7 @@ impl Writes {
                 })?;
         }
         // A tree this write also sets is kept: the new Memory replaced what was there.
-        let set: std::collections::BTreeSet<u64> =
-            self.memories.iter().map(|(id, _)| *id).collect();
+        let set: std::collections::BTreeSet<u64> = self.memories.keys().copied().collect();
         for id in self
             .dropped_memories
             .into_iter()
@@ -477,6 +491,7 @@ impl SledStorage {
                     memory: self.read_memory(id, memories.contains(&id))?,
                     budget: decode(&budget_key, &self.required(&budget_key)?)
                         .map_err(|p| self.damaged(p))?,
+                    data: self.read_player_data(id, memories.contains(&id))?,
                 },
             });
         }
@@ -513,6 +528,53 @@ impl SledStorage {
             .ok_or_else(missing)?;
         decode(&name, &sealed).map_err(|p| self.damaged(p))
     }
+}
+
+impl SledStorage {
+    /// One key of player `id`'s Memory tree, decoded; `None` when absent (`exists`: the tree
+    /// is there; opening a missing one would create it).
+    fn read_in_memory_tree<T: serde::de::DeserializeOwned>(
+        &self,
+        id: u64,
+        k: &[u8],
+        exists: bool,
+    ) -> Result<Option<T>> {
+        let name = memory_tree_name(id);
+        if !exists {
+            return Ok(None);
+        }
+        let tree = self.db.open_tree(&name).map_err(|e| self.sled(e))?;
+        match tree.get(k).map_err(|e| self.sled(e))? {
+            Some(sealed) => Ok(Some(decode(&name, &sealed).map_err(|p| self.damaged(p))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Segment settings and InterShardMemory (absent in stores written before them: empty).
+    fn read_player_data(&self, id: u64, exists: bool) -> Result<StoredPlayerData> {
+        Ok(StoredPlayerData {
+            settings: self
+                .read_in_memory_tree(id, SEGMENT_SETTINGS_KEY, exists)?
+                .unwrap_or_default(),
+            inter_shard: self
+                .read_in_memory_tree(id, INTER_SHARD_KEY, exists)?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// Adds a tick's segment, settings and InterShardMemory writes for player `id`.
+fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Result<()> {
+    for (n, text) in &data.segments {
+        batch.set_in_memory_tree(id, segment_key(*n), encode(text)?);
+    }
+    if let Some(settings) = &data.settings {
+        batch.set_in_memory_tree(id, SEGMENT_SETTINGS_KEY.to_vec(), encode(settings)?);
+    }
+    if let Some(local) = &data.inter_shard {
+        batch.set_in_memory_tree(id, INTER_SHARD_KEY.to_vec(), encode(local)?);
+    }
+    Ok(())
 }
 
 impl ShardStorage for SledStorage {
@@ -566,6 +628,7 @@ impl ShardStorage for SledStorage {
             if let Some(memory) = &change.memory {
                 batch.set_memory(id, encode(memory)?);
             }
+            insert_player_data(&mut batch, id, &change.data)?;
         }
         batch.insert(b"meta/tick".to_vec(), encode_u64(commit.record.tick));
         self.write(batch, false)?;
@@ -596,6 +659,13 @@ impl ShardStorage for SledStorage {
         let mut batch = Writes::default();
         insert_player(&mut batch, player)?;
         self.write(batch, false)
+    }
+
+    fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>> {
+        guarded(&self.dir, || {
+            // Only called for stored players, whose Memory tree always exists.
+            self.read_in_memory_tree(player.0 as u64, &segment_key(id), true)
+        })
     }
 }
 

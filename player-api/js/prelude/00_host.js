@@ -8,8 +8,8 @@
   const host = {};
   const HOST_FUNCTIONS = {
     intents: '__isoshard_intents', console: '__isoshard_console', cpuNow: '__isoshard_cpu_now',
-    findPath: '__isoshard_find_path', closestByPath: '__isoshard_closest_by_path', heap: '__isoshard_heap',
-    roomMap: '__isoshard_room_map',
+    heap: '__isoshard_heap',
+    roomMap: '__isoshard_room_map', pfSearch: '__isoshard_pf_search', pfRoom: '__isoshard_pf_room',
   };
   function bindHost() {
     for (const k of Object.keys(HOST_FUNCTIONS)) {

@@ -89,17 +89,19 @@
       return this._candidates(type, opts).filter((o) => this.getRangeTo(o) <= range);
     }
     findClosestByPath(type, opts) {
-      const list = this._candidates(type, opts).filter((o) => toPos(o) && toPos(o).roomName === this.roomName);
-      if (list.length === 0) return null;
-      const flat = [];
-      for (const o of list) { const p = toPos(o); flat.push(p.x, p.y); }
-      const i = host.closestByPath(this.roomName, this.x, this.y, flat);
-      return i >= 0 ? list[i] : null;
+      opts = shallowClone(opts || {});
+      if (!Game.rooms[this.roomName]) throw new ErrorCtor(`Could not access room ${this.roomName}`);
+      if (type === undefined) return null;
+      return findClosestByPath2(this, type, opts);
     }
-    findPathTo(a, b, c) {
-      const target = typeof a === 'number' ? new RoomPosition(a, b, this.roomName) : toPos(a);
-      const opts = (typeof a === 'number' ? c : b) || {};
-      return pathSteps(this, target, opts);
+    findPathTo(first, second, opts) {
+      let [x, y, roomName] = fetchXY(first, second);
+      const room = Game.rooms[this.roomName];
+      if (isObjectLike(second)) opts = shallowClone(second);
+      opts = opts || {};
+      roomName = roomName || this.roomName;
+      if (!room) throw new ErrorCtor(`Could not access room ${this.roomName}`);
+      return room.findPath(this, new RoomPosition(x, y, roomName), opts);
     }
     lookFor(type) { return Game.rooms[this.roomName] ? Game.rooms[this.roomName].lookForAt(type, this.x, this.y) : []; }
     look() { return Game.rooms[this.roomName] ? Game.rooms[this.roomName].lookAt(this.x, this.y) : []; }
@@ -126,16 +128,3 @@
     return v === want;
   }
 
-  function pathSteps(from, to, opts) {
-    if (!to) return [];
-    const range = opts.range === undefined ? 1 : opts.range;
-    const flat = host.findPath(from.roomName, from.x, from.y, to.roomName, to.x, to.y, range, !!opts.ignoreCreeps);
-    const steps = [];
-    let px = from.x, py = from.y;
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const x = flat[i], y = flat[i + 1];
-      steps.push({ x, y, dx: x - px, dy: y - py, direction: dirTo(x - px, y - py) });
-      px = x; py = y;
-    }
-    return steps;
-  }

@@ -34,44 +34,70 @@
       addIntent({ type: 'move', creep: this.id, direction });
       return C.OK;
     }
-    moveTo(a, b, c) {
-      const target = typeof a === 'number' ? new RoomPosition(a, b, this.pos.roomName) : toPos(a);
-      const opts = (typeof a === 'number' ? c : b) || {};
-      const base = this._base(); if (base) return base;
-      if (this.fatigue > 0) return C.ERR_TIRED;
+    // creeps.js `moveTo`: the path kept in `memory._move` ({dest: {x, y, room}, time, path,
+    // room}, the path serialized unless `serializeMemory: false`) is followed for
+    // `reusePath` ticks (5), then searched again.
+    moveTo(firstArg, secondArg, opts) {
+      let visualized = false;
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (this.spawning) return C.ERR_BUSY;
+      if (isObjectLike(firstArg)) opts = shallowClone(secondArg);
+      opts = opts || {};
+      if (this.fatigue > 0 && !opts.visualizePathStyle) return C.ERR_TIRED;
       if (!active(this, C.MOVE)) return C.ERR_NO_BODYPART;
-      if (!target || target.x === undefined) return C.ERR_INVALID_TARGET;
-      const range = opts.range === undefined ? (target.roomName === this.pos.roomName ? 0 : 1) : opts.range;
-      if (this.pos.inRangeTo(target, range)) return C.OK;
-      const reuse = opts.reusePath === undefined ? 5 : opts.reusePath;
-      const destKey = `${target.x},${target.y},${target.roomName}`;
-      let mem = reuse > 0 && !opts.noPathFinding ? this.memory._move : undefined;
-      let next = null;
-      if (mem && mem.dest === destKey && mem.room === this.pos.roomName && Game.time - mem.time <= reuse && ArrayIsArray(mem.path)) {
-        const path = mem.path;
-        let i = -1;
-        for (let k = 0; k + 1 < path.length; k += 2) if (path[k] === this.pos.x && path[k + 1] === this.pos.y) { i = k; break; }
-        if (i >= 0 && i + 3 < path.length + 1 && path[i + 2] !== undefined) next = [path[i + 2], path[i + 3]];
-        else if (i < 0 && path.length >= 2 && this.pos.isNearTo(path[0], path[1])) next = [path[0], path[1]];
-        const stuck = mem.last && mem.last[0] === this.pos.x && mem.last[1] === this.pos.y && mem.lastTime === Game.time - 1;
-        if (stuck) next = null;
+      let [x, y, roomName] = fetchXY(firstArg, secondArg);
+      roomName = roomName || this.pos.roomName;
+      if (x === undefined || y === undefined) return C.ERR_INVALID_TARGET;
+      const targetPos = new RoomPosition(x, y, roomName);
+      if (opts.reusePath === undefined) opts.reusePath = 5;
+      if (opts.serializeMemory === undefined) opts.serializeMemory = true;
+      if (opts.visualizePathStyle) {
+        const d = { fill: 'transparent', stroke: '#fff', lineStyle: 'dashed', strokeWidth: .15, opacity: .1 };
+        for (const k of ObjectKeys(d)) if (opts.visualizePathStyle[k] === undefined) opts.visualizePathStyle[k] = d[k];
       }
-      if (!next) {
-        if (opts.noPathFinding) return C.ERR_NOT_FOUND;
-        const flat = host.findPath(this.pos.roomName, this.pos.x, this.pos.y, target.roomName, target.x, target.y,
-          range, !!opts.ignoreCreeps);
-        if (flat.length < 2) return C.ERR_NO_PATH;
-        next = [flat[0], flat[1]];
-        if (reuse > 0) this.memory._move = { dest: destKey, time: Game.time, room: this.pos.roomName, path: [this.pos.x, this.pos.y].concat(flat) };
+      if (x == this.pos.x && y == this.pos.y && roomName == this.pos.roomName) return C.OK;
+      const memory = this.memory;
+      if (opts.reusePath && isObjectLike(memory) && memory._move) {
+        const move = memory._move;
+        if (Game.time > move.time + parseInt(opts.reusePath, 10) || move.room != this.pos.roomName) {
+          delete memory._move;
+        } else if (move.dest.room == roomName && move.dest.x == x && move.dest.y == y) {
+          const path = typeof move.path === 'string' ? deserializePath(move.path) : move.path;
+          const idx = path.findIndex((s) => s.x === this.pos.x && s.y === this.pos.y);
+          if (idx != -1) {
+            path.splice(0, idx + 1);
+            move.path = opts.serializeMemory ? serializePath(path) : path;
+          }
+          if (path.length == 0) return this.pos.isNearTo(targetPos) ? C.OK : C.ERR_NO_PATH;
+          if (opts.visualizePathStyle) { this.room.visual.poly(path, opts.visualizePathStyle); visualized = true; }
+          if (this.moveByPath(path) == C.OK) return C.OK;
+        }
       }
-      if (reuse > 0 && this.memory._move) { this.memory._move.last = [this.pos.x, this.pos.y]; this.memory._move.lastTime = Game.time; }
-      return this.move(dirTo(next[0] - this.pos.x, next[1] - this.pos.y));
+      if (opts.noPathFinding) return C.ERR_NOT_FOUND;
+      const path = this.pos.findPathTo(targetPos, opts);
+      if (opts.reusePath && isObjectLike(memory)) {
+        memory._move = {
+          dest: { x, y, room: roomName }, time: Game.time,
+          path: opts.serializeMemory ? serializePath(path) : path.map(shallowClone), room: this.pos.roomName,
+        };
+      }
+      if (path.length == 0) return C.ERR_NO_PATH;
+      if (opts.visualizePathStyle && !visualized) this.room.visual.poly(path, opts.visualizePathStyle);
+      return this.move(path[0].direction);
     }
     moveByPath(path) {
+      if (ArrayIsArray(path) && path.length > 0 && path[0] instanceof RoomPosition) {
+        let idx = path.findIndex((p) => p.isEqualTo(this.pos));
+        if (idx === -1 && !path[0].isNearTo(this.pos)) return C.ERR_NOT_FOUND;
+        idx++;
+        if (idx >= path.length) return C.ERR_NOT_FOUND;
+        return this.move(this.pos.getDirectionTo(path[idx]));
+      }
+      if (typeof path === 'string') path = deserializePath(path);
       if (!ArrayIsArray(path)) return C.ERR_INVALID_ARGS;
-      const i = path.findIndex((s) => s.x - s.dx === this.pos.x && s.y - s.dy === this.pos.y);
-      if (i < 0) return C.ERR_NOT_FOUND;
-      return this.move(path[i].direction);
+      const cur = path.find((s) => s.x - s.dx == this.pos.x && s.y - s.dy == this.pos.y);
+      if (!cur) return C.ERR_NOT_FOUND;
+      return this.move(cur.direction);
     }
     harvest(target) {
       const b = this._base(); if (b) return b;

@@ -179,11 +179,9 @@
       out.push({ type: 'terrain', terrain: t });
       return out;
     }
-    findPath(from, to, opts) {
-      opts = opts || {};
-      if (from.roomName !== this.name) return opts.serialize ? '' : [];
-      const steps = pathSteps(from, to, opts);
-      return opts.serialize ? serializePath(steps) : steps;
+    findPath(fromPos, toPos, opts) {
+      if (fromPos.roomName != this.name) return opts && opts.serialize ? '' : [];
+      return findPath2(this.name, fromPos, toPos, opts);
     }
     // screeps/engine src/game/rooms.js `createConstructionSite`, check for check; a structure
     // type this world does not build throws (55_unmodelled.js) rather than pretend.

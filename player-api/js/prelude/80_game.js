@@ -97,10 +97,18 @@
   unmodelledMethods({ name: 'Game.market', prototype: marketMethods },
     ['cancelOrder', 'changeOrderPrice', 'createOrder', 'deal', 'extendOrder']);
   function getObjectById(id) { return objectsById[id] || null; }
-  function notify() { return C.OK; }
+  // Screeps: at most 20 notifications a tick, 1 000 characters each (kept by the server and
+  // listed on /api/me; this server sends no e-mail).
+  function notify(message, groupInterval) {
+    if (notifications.length >= 20) return C.ERR_FULL;
+    notifications.push(StringCtor(message).slice(0, 1000));
+    return C.OK;
+  }
 
   function buildGame(meta, rooms) {
     objectsById = {};
+    pfGrids = ObjectCreate(null);
+    pfDepth = 0;
     createdCreeps = {};
     pendingSites.length = 0;
     const cpu = ObjectCreate(cpuMethods);
@@ -145,46 +153,105 @@
     get() { if (memoryParsed === undefined) { memoryParsed = memoryString ? JSONparse(memoryString) : {}; } return memoryParsed; },
     set(v) { memoryParsed = v; },
   });
+  // ---- RawMemory, segments, InterShardMemory: screeps/driver lib/runtime/runtime.js ----
+  // `segments` is a fresh object every tick holding the active segments (those a previous
+  // tick asked for); whatever it holds at the tick's end is saved, at most 10, 100 KB each.
   let rawMemorySet = false;
-  global.RawMemory = {
-    get() { return memoryString; },
-    set(v) { memoryString = StringCtor(v); memoryParsed = undefined; rawMemorySet = true; },
-    segments: {}, foreignSegment: undefined, interShardSegment: '',
-    setActiveSegments() {}, setActiveForeignSegment() {}, setDefaultPublicSegment() {}, setPublicSegments() {},
-  };
-  global.InterShardMemory = { getLocal() { return ''; }, setLocal() {}, getRemote() { return ''; } };
-  // screeps/engine src/game/path-finder.js: 2 500 bytes indexed x * 50 + y, values clamped to
-  // 0..255, serialized as the buffer's 625 little-endian 32-bit words (so a matrix saved in
-  // Memory on Screeps loads here and back).
-  class CostMatrix {
-    constructor() { this._bits = new Uint8Array(2500); }
-    set(x, y, v) { this._bits[(x | 0) * 50 + (y | 0)] = MathMin(MathMax(0, v), 255); }
-    get(x, y) { return this._bits[(x | 0) * 50 + (y | 0)]; }
-    clone() { const m = new CostMatrix(); m._bits = new Uint8Array(this._bits); return m; }
-    serialize() { return Array.prototype.slice.apply(new Uint32Array(this._bits.buffer)); }
-    static deserialize(data) {
-      const m = ObjectCreate(CostMatrix.prototype);
-      m._bits = new Uint8Array(new Uint32Array(data).buffer);
-      return m;
-    }
+  let segmentsIn = ObjectCreate(null), segmentAsks = {}, interShardLocal = '', interShardSet = false;
+  let notifications = [];
+  function segmentId(v) {
+    const id = parseInt(v, 10);
+    if (id !== id || id > 99 || id < 0) throw new ErrorCtor(`"${v}" is not a valid segment ID`);
+    return id;
   }
-  global.PathFinder = {
-    search(origin, goal, opts) {
-      const g = ArrayIsArray(goal) ? goal[0] : goal;
-      const pos = g && g.pos ? g.pos : g;
-      const range = g && g.range !== undefined ? g.range : 0;
-      const flat = host.findPath(origin.roomName, origin.x, origin.y, pos.roomName, pos.x, pos.y, range, true);
-      const path = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) path.push(new RoomPosition(flat[i], flat[i + 1], origin.roomName));
-      return { path, ops: path.length, cost: path.length, incomplete: path.length === 0 };
+  function segmentIds(ids) {
+    if (!ArrayIsArray(ids)) throw new ErrorCtor(`"${ids}" is not an array`);
+    return ids.map(segmentId);
+  }
+  const rawMemory = ObjectCreate(null, {
+    get: { value: function get() { return memoryString; } },
+    set: {
+      value: function set(v) {
+        if (typeof v !== 'string') throw new ErrorCtor('Raw memory value is not a string');
+        if (v.length > MEMORY_LIMIT) throw new ErrorCtor('Raw memory length exceeded 2 MB limit');
+        memoryString = v; memoryParsed = undefined; rawMemorySet = true;
+      },
     },
-    CostMatrix,
-    // Screeps' `use(false)` picks its older path finder for `Room.findPath`; this server has one
-    // path finder, so both settings give the same paths, and `use(false)` logs Screeps' notice.
-    use(isActive) {
-      if (!isActive) consoleObj.log('`PathFinder.use` is considered deprecated and will be removed soon.');
+    interShardSegment: { value: '', writable: true, enumerable: true },
+    setActiveSegments: {
+      value: function setActiveSegments(ids) {
+        if (!ArrayIsArray(ids)) throw new ErrorCtor(`"${ids}" is not an array`);
+        if (ids.length > 10) throw new ErrorCtor('Only 10 memory segments can be active at the same time');
+        segmentAsks.active = segmentIds(ids);
+      },
     },
-  };
+    setPublicSegments: { value: function setPublicSegments(ids) { segmentAsks.public = segmentIds(ids); } },
+    setDefaultPublicSegment: {
+      value: function setDefaultPublicSegment(id) { segmentAsks.defaultPublic = id === null ? null : segmentId(id); },
+    },
+    setActiveForeignSegment: {
+      value: function setActiveForeignSegment(username, id) {
+        if (username === null) { segmentAsks.foreign = null; return; }
+        segmentAsks.foreign = { username: StringCtor(username), id: id === undefined ? null : segmentId(id) };
+      },
+    },
+  });
+  global.RawMemory = rawMemory;
+  function startSegments(meta) {
+    const segments = ObjectCreate(null);
+    const flat = meta.segments || [];
+    segmentsIn = ObjectCreate(null);
+    for (let i = 0; i + 1 < flat.length; i += 2) { segments[flat[i]] = flat[i + 1]; segmentsIn[flat[i]] = flat[i + 1]; }
+    ObjectDefine(rawMemory, 'segments', { value: segments, configurable: true, enumerable: true });
+    const f = meta.foreignSegment;
+    ObjectDefine(rawMemory, 'foreignSegment', {
+      value: f ? Object.assign(ObjectCreate(null), { username: f.username, id: f.id, data: f.data }) : undefined,
+      configurable: true, enumerable: true,
+    });
+    rawMemory.interShardSegment = '';
+    segmentAsks = {}; interShardSet = false; notifications = [];
+    interShardLocal = meta.interShard || '';
+  }
+  // The tick's segment writes and requests, checked as the driver checks them; a violation
+  // fails the save (not the intents), with the driver's message.
+  function finishSegments() {
+    const data = {};
+    const segments = rawMemory.segments, keys = ObjectKeys(segments), written = [];
+    try {
+      if (keys.length > 10) throw new ErrorCtor('Cannot save more than 10 memory segments on the same tick');
+      for (const k of keys) {
+        const id = parseInt(k, 10);
+        if (id !== id || id < 0 || id > 99) throw new ErrorCtor(`"${k}" is not a valid memory segment ID`);
+        if (typeof segments[k] !== 'string') throw new ErrorCtor(`Memory segment #${k} is not a string`);
+        if (segments[k].length > 100 * 1024) throw new ErrorCtor(`Memory segment #${k} has exceeded 100 KB length limit`);
+        if (segments[k] !== segmentsIn[k]) written.push(id, '' + segments[k]);
+      }
+      data.segments = written;
+    } catch (e) {
+      consoleBuf.push('Error: ' + e.message + ' (no segment was saved this tick)');
+    }
+    for (const k of ObjectKeys(segmentAsks)) data[k] = segmentAsks[k];
+    if (interShardSet) data.interShard = interShardLocal;
+    if (notifications.length) data.notify = notifications;
+    return data;
+  }
+  global.InterShardMemory = ObjectCreate(null, {
+    getLocal: { value: function getLocal() { return interShardLocal; } },
+    setLocal: {
+      value: function setLocal(value) {
+        if (typeof value !== 'string') throw new ErrorCtor('InterShardMemory value is not a string');
+        if (value.length > 100 * 1024) throw new ErrorCtor('InterShardMemory size has exceeded 100 KB limit');
+        interShardLocal = value; interShardSet = true;
+      },
+    },
+    // This server is one shard: its own name reads the local data, any other is unknown.
+    getRemote: {
+      value: function getRemote(shard) {
+        if (shard === 'isoshard') return interShardLocal;
+        throw new ErrorCtor(`Invalid shard name '${shard}' (this server has one shard, 'isoshard')`);
+      },
+    },
+  });
   // ---- modules: Screeps' rules (screeps/engine src/game/game.js `requireFn`) ----
   // `require.cache` maps a module name to its exports (lodash's is `_`), -1 while the module
   // is evaluated: requiring it again then is "Circular reference to module", as on Screeps. A

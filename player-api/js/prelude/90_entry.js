@@ -15,12 +15,13 @@
     tick(m, ...rooms) {
       // The metadata arrives as a dense array (cheaper to copy in than an object), entries in
       // TickMeta::FIELDS order (player-api/src/tick_meta.rs; tests/shard/contract.rs checks).
-      const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7] };
+      const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7], segments: m[8], foreignSegment: m[9], interShard: m[10] };
       intentBuf = []; intentCount = 0; intentsDropped = 0; consoleBuf = []; rawMemorySet = false; takeVisuals();
       seedRandom(meta.seedHi, meta.seedLo);
       fakeNow = meta.now;
       if (typeof meta.memory === 'string') memoryString = meta.memory;
       memoryParsed = undefined;
+      startSegments(meta);
       buildGame(meta, rooms);
       const marshalled = host.cpuNow();
       let error = null;
@@ -50,9 +51,10 @@
         if (memoryString.length > MEMORY_LIMIT) consoleBuf.push(`RawMemory is over the 2 MB limit; not saved`);
         else memoryOut = memoryString;
       }
+      const data = finishSegments();
       flushConsole();
       // The host has the call's total CPU time: collecting is what follows `ran`.
-      return { memory: memoryOut, error, visuals: takeVisuals(), marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
+      return { memory: memoryOut, error, visuals: takeVisuals(), data, marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
     },
   };
   ObjectDefine(global, '__isoshard_api', { value: api, configurable: true, enumerable: false, writable: false });

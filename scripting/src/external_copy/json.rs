@@ -253,3 +253,33 @@ fn view_to_json(
     });
     Ok(J::Array(items.collect()))
 }
+
+/// The bytes of an ArrayBuffer or of a Uint8Array / Uint8ClampedArray view.
+pub(super) fn byte_contents(
+    heap: &wire_format::Heap,
+    value: &wire_format::Value,
+) -> Option<Vec<u8>> {
+    use wire_format::ArrayBufferViewKind as K;
+    let wire_format::Value::HeapReference(r) = value else {
+        return None;
+    };
+    match r.try_open(heap)? {
+        wire_format::HeapValue::ArrayBuffer(ab) => Some(ab.as_u8_slice().to_vec()),
+        wire_format::HeapValue::ArrayBufferView(view)
+            if matches!(view.kind, K::Uint8Array | K::Uint8ClampedArray) =>
+        {
+            let wire_format::HeapValue::ArrayBuffer(ab) = view.buffer.try_open(heap)? else {
+                return None;
+            };
+            let bytes = ab.as_u8_slice();
+            let start = view.byte_offset as usize;
+            let end = if view.is_length_tracking {
+                bytes.len()
+            } else {
+                start.checked_add(view.length as usize)?
+            };
+            bytes.get(start..end).map(<[u8]>::to_vec)
+        }
+        _ => None,
+    }
+}

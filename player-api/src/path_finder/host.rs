@@ -1,0 +1,176 @@
+//! The two host functions behind `PathFinder.search` (the prelude's side is in
+//! `js/prelude/80_game.js`):
+//! - `__isoshard_pf_search(depth, originRoom, x, y, [room, x, y, range, …], plainCost,
+//!   swampCost, maxRooms, maxOps, maxCost, flee, heuristicWeight, hasRoomCallback)`
+//! - `__isoshard_pf_room(depth, answer)`: `answer` is `false` (blocked), a CostMatrix's
+//!   `Uint8Array` of 2 500 bytes, or anything else for terrain only (Screeps ignores a
+//!   matrix of another length).
+//!
+//! Both answer a room name (call `roomCallback` for it, then `__isoshard_pf_room`), `0` (the
+//! origin meets the goals), `-1` (the origin's room cannot be entered) or
+//! `[ops, cost, incomplete, xx, yy, …]` with the path on Screeps' world plane.
+//!
+//! `depth` is how many searches of this call are already waiting on a `roomCallback` (a
+//! callback may search too); each depth has its own search, and a search left behind by a
+//! throwing callback is simply replaced.
+
+use std::sync::Arc;
+
+use isoshard_scripting::{call_cpu_time, Callback, CallbackResult, ExternalCopy};
+use parking_lot::Mutex;
+use serde_json::{json, Value};
+
+use super::{
+    Goal, MapPos, Outcome, PathSearch, RoomAnswer, RoomTerrains, SearchOptions, Step, WorldPos,
+};
+
+/// How deep `roomCallback`s may nest searches.
+pub(crate) const MAX_SEARCH_DEPTH: usize = 8;
+/// Goals one search takes (Screeps sets none; each costs a heuristic term per node).
+const MAX_GOALS: usize = 1000;
+
+/// A runtime's searches, one per nesting depth, their buffers kept for the next search.
+pub(crate) struct Searches {
+    terrains: Arc<dyn RoomTerrains>,
+    by_depth: Mutex<Vec<PathSearch>>,
+    /// The tick's CPU limit: a search past it stops (the watchdog ends the call anyway).
+    cpu_limit_ns: Mutex<u64>,
+}
+
+impl Searches {
+    pub(crate) fn new(terrains: Arc<dyn RoomTerrains>) -> Arc<Searches> {
+        Arc::new(Searches {
+            terrains,
+            by_depth: Mutex::new(Vec::new()),
+            cpu_limit_ns: Mutex::new(u64::MAX),
+        })
+    }
+
+    pub(crate) fn set_cpu_limit(&self, limit: std::time::Duration) {
+        *self.cpu_limit_ns.lock() = limit.as_nanos().min(u64::MAX as u128) as u64;
+    }
+
+    fn stop_check(&self) -> impl Fn() -> bool {
+        let limit = *self.cpu_limit_ns.lock();
+        move || call_cpu_time().is_some_and(|t| t.as_nanos() as u64 >= limit)
+    }
+}
+
+fn number(v: Option<&Value>) -> f64 {
+    v.and_then(Value::as_f64).unwrap_or(0.0)
+}
+
+fn position(room: Option<&Value>, x: Option<&Value>, y: Option<&Value>) -> Option<WorldPos> {
+    let room = MapPos::of_name(room?.as_str()?)?;
+    let coord = |v: Option<&Value>| {
+        let n = v?.as_f64()?;
+        (0.0..50.0).contains(&n).then_some(n as u8)
+    };
+    Some(WorldPos::new(room, coord(x)?, coord(y)?))
+}
+
+fn answer(step: Step) -> CallbackResult {
+    let value = match step {
+        Step::NeedRoom(room) => json!(room.name()),
+        Step::Done(Outcome::AtGoal) => json!(0),
+        Step::Done(Outcome::StartBlocked) => json!(-1),
+        Step::Done(Outcome::Found {
+            path,
+            ops,
+            cost,
+            incomplete,
+        }) => {
+            let mut flat = Vec::with_capacity(3 + path.len() * 2);
+            flat.extend([json!(ops), json!(cost), json!(incomplete)]);
+            for p in path {
+                flat.extend([json!(p.xx), json!(p.yy)]);
+            }
+            Value::Array(flat)
+        }
+    };
+    ExternalCopy::from_json(&value).map_err(|e| e.to_string())
+}
+
+fn depth_of(v: Option<&ExternalCopy>) -> Result<usize, String> {
+    let d = v
+        .and_then(|v| v.to_json().ok())
+        .and_then(|v| v.as_u64())
+        .ok_or("PathFinder: bad call")? as usize;
+    if d >= MAX_SEARCH_DEPTH {
+        return Err(format!(
+            "PathFinder.search nested more than {MAX_SEARCH_DEPTH} deep (roomCallback searching)"
+        ));
+    }
+    Ok(d)
+}
+
+/// `__isoshard_pf_search`.
+pub(crate) fn search_fn(searches: Arc<Searches>) -> Callback {
+    Callback::sync(move |args| {
+        let depth = depth_of(args.first())?;
+        let a: Vec<Value> = args[1..]
+            .iter()
+            .map(|c| c.to_json().unwrap_or(Value::Null))
+            .collect();
+        let origin = position(a.first(), a.get(1), a.get(2)).ok_or("Invalid room position")?;
+        let flat = a
+            .get(3)
+            .and_then(Value::as_array)
+            .ok_or("PathFinder: bad goals")?;
+        if flat.len() > MAX_GOALS * 4 {
+            return Err(format!("PathFinder.search takes at most {MAX_GOALS} goals"));
+        }
+        let mut goals = Vec::with_capacity(flat.len() / 4);
+        for g in flat.chunks_exact(4) {
+            let pos = position(g.first(), g.get(1), g.get(2)).ok_or("Invalid room position")?;
+            let range = number(g.get(3)).clamp(0.0, u32::MAX as f64) as u32;
+            goals.push(Goal { pos, range });
+        }
+        let options = SearchOptions {
+            plain_cost: number(a.get(4)).clamp(1.0, 254.0) as u32,
+            swamp_cost: number(a.get(5)).clamp(1.0, 254.0) as u32,
+            max_rooms: number(a.get(6)).clamp(1.0, 64.0) as usize,
+            max_ops: number(a.get(7)).clamp(1.0, u32::MAX as f64) as u32,
+            max_cost: number(a.get(8)).clamp(1.0, u32::MAX as f64) as u32,
+            flee: a.get(9).and_then(Value::as_bool).unwrap_or(false),
+            heuristic_weight: number(a.get(10)).clamp(1.0, 9.0),
+            room_callback: a.get(11).and_then(Value::as_bool).unwrap_or(false),
+        };
+        let stop = searches.stop_check();
+        let mut by_depth = searches.by_depth.lock();
+        by_depth.truncate(depth + 1);
+        while by_depth.len() <= depth {
+            by_depth.push(PathSearch::new(searches.terrains.clone()));
+        }
+        let step = by_depth[depth].start(origin, goals, options, &stop)?;
+        drop(by_depth);
+        answer(step)
+    })
+}
+
+/// `__isoshard_pf_room`.
+pub(crate) fn room_fn(searches: Arc<Searches>) -> Callback {
+    Callback::sync(move |args| {
+        let depth = depth_of(args.first())?;
+        let reply = args.get(1);
+        let bytes = reply.and_then(ExternalCopy::to_bytes);
+        let room_answer = match bytes {
+            Some(b) => RoomAnswer::Matrix(<Box<[u8; 2500]>>::try_from(b.into_boxed_slice()).ok()),
+            None if reply
+                .and_then(|r| r.to_json().ok())
+                .is_some_and(|v| v == Value::Bool(false)) =>
+            {
+                RoomAnswer::Blocked
+            }
+            None => RoomAnswer::Matrix(None),
+        };
+        let stop = searches.stop_check();
+        let mut by_depth = searches.by_depth.lock();
+        let search = by_depth
+            .get_mut(depth)
+            .ok_or("no PathFinder.search is waiting for a room")?;
+        let step = search.resume(room_answer, &stop)?;
+        drop(by_depth);
+        answer(step)
+    })
+}
