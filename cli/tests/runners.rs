@@ -311,6 +311,7 @@ fn the_protocol_works_over_tcp() {
         segments: Vec::new(),
         foreign_segment: None,
         inter_shard: String::new(),
+        flags: "[]".into(),
     };
     write_frame(
         &mut writer,

@@ -92,6 +92,7 @@ impl PlayerState {
                 data: StoredPlayerData {
                     settings: self.data.settings.clone(),
                     inter_shard: self.data.inter_shard.to_string(),
+                    flags: self.data.flags.clone(),
                 },
             },
         }

@@ -49,6 +49,7 @@ fn main() {
         segments: Vec::new(),
         foreign_segment: None,
         inter_shard: "".into(),
+        flags: "[]".into(),
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

@@ -20,8 +20,9 @@
 //!   field names.
 //! - `path_finder`: `PathFinder.search`, screeps/driver's native search ported, resumable
 //!   at each `roomCallback`.
-//! - `segments`: `RawMemory` segments, `InterShardMemory` and `Game.notify` across the
-//!   boundary ([`PlayerDataChanges`], [`SegmentSettings`]).
+//! - `player_data`: what a player keeps besides Memory, across the boundary: `RawMemory`
+//!   segments, `InterShardMemory`, `Game.notify`, flags ([`PlayerDataChanges`],
+//!   [`SegmentSettings`], [`FlagRecord`]).
 //! - `error`: [`PlayerApiError`].
 //!
 //! [`ExternalCopy`]: isoshard_scripting::ExternalCopy
@@ -31,10 +32,10 @@ mod error;
 mod host_functions;
 mod intent_wire;
 mod path_finder;
+mod player_data;
 mod player_runtime;
 mod room_map;
 mod room_wire;
-mod segments;
 mod tick_meta;
 
 pub use cpu_budget::CpuBudget;
@@ -43,15 +44,15 @@ pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{
     parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
 };
+pub use player_data::{
+    FlagOp, FlagRecord, ForeignRequest, ForeignSegment, PlayerDataChanges, SegmentSettings,
+    FLAGS_LIMIT, MAX_ACTIVE_SEGMENTS, MAX_SEGMENT_BYTES, SEGMENT_COUNT,
+};
 pub use player_runtime::{
     wall_backstop, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload,
     MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
-pub use segments::{
-    ForeignRequest, ForeignSegment, PlayerDataChanges, SegmentSettings, MAX_ACTIVE_SEGMENTS,
-    MAX_SEGMENT_BYTES, SEGMENT_COUNT,
-};
 pub use tick_meta::{PlayerTickInput, TickMeta};
 
 /// lodash 3.10.1, the npm package's `index.js` unchanged (`js/vendor/lodash-LICENSE`): Screeps
@@ -87,6 +88,7 @@ prelude_parts!(
     "prelude/40_positions.js",
     "prelude/50_objects.js",
     "prelude/55_unmodelled.js",
+    "prelude/57_flags.js",
     "prelude/60_creeps.js",
     "prelude/70_rooms.js",
     "prelude/75_paths.js",

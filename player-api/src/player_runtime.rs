@@ -17,8 +17,8 @@ use crate::error::{PlayerApiError, Result};
 use crate::host_functions::{install_host_functions, Collected, HostEnv, MAX_CONSOLE_BYTES};
 use crate::intent_wire::{MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK};
 use crate::path_finder::host::Searches;
+use crate::player_data::PlayerDataChanges;
 use crate::room_map::RoomMapIndex;
-use crate::segments::PlayerDataChanges;
 use crate::tick_meta::{PlayerTickInput, TickMeta};
 use crate::{LODASH_JS, PRELUDE_JS};
 

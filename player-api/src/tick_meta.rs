@@ -11,7 +11,7 @@ use isoshard_scripting::ExternalCopy;
 use serde_json::{json, Value};
 
 use crate::cpu_budget::CpuBudget;
-use crate::segments::ForeignSegment;
+use crate::player_data::ForeignSegment;
 
 /// Date.now() at tick 0: 2020-01-01T00:00:00Z. Time moves one second per tick, so `Date` is a
 /// function of the tick and replays see the same clock.
@@ -34,6 +34,9 @@ pub struct PlayerTickInput {
     pub foreign_segment: Option<ForeignSegment>,
     /// `InterShardMemory.getLocal()` (this shard's data; empty when never set).
     pub inter_shard: Arc<str>,
+    /// The player's flags as a JSON array of `[name, color, secondaryColor, room, x, y]`
+    /// (the same text while they do not change: the prelude parses it again only then).
+    pub flags: Arc<str>,
 }
 
 /// One tick's metadata for the prelude.
@@ -55,11 +58,12 @@ pub struct TickMeta {
     /// `{username, id, data}` or null.
     pub foreign_segment: Value,
     pub inter_shard: Arc<str>,
+    pub flags: Arc<str>,
 }
 
 impl TickMeta {
     /// The JavaScript names of the array's entries, in order.
-    pub const FIELDS: [&'static str; 11] = [
+    pub const FIELDS: [&'static str; 12] = [
         "tick",
         "cpuLimit",
         "tickLimit",
@@ -71,6 +75,7 @@ impl TickMeta {
         "segments",
         "foreignSegment",
         "interShard",
+        "flags",
     ];
 
     pub fn of(input: &PlayerTickInput) -> TickMeta {
@@ -93,6 +98,7 @@ impl TickMeta {
                 |f| json!({"username": f.username, "id": f.id, "data": f.data}),
             ),
             inter_shard: input.inter_shard.clone(),
+            flags: input.flags.clone(),
         }
     }
 
@@ -111,6 +117,7 @@ impl TickMeta {
             segments,
             foreign_segment,
             inter_shard,
+            flags,
         } = self;
         json!([
             tick,
@@ -123,7 +130,8 @@ impl TickMeta {
             memory,
             segments,
             foreign_segment,
-            &**inter_shard
+            &**inter_shard,
+            &**flags
         ])
     }
 }
@@ -147,6 +155,7 @@ mod tests {
             segments: vec![(3, "three".into())],
             foreign_segment: None,
             inter_shard: "local".into(),
+            flags: "[]".into(),
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();
@@ -165,5 +174,6 @@ mod tests {
         assert_eq!(named[&"segments"], &json!([3, "three"]));
         assert_eq!(named[&"foreignSegment"], &Value::Null);
         assert_eq!(named[&"interShard"], &json!("local"));
+        assert_eq!(named[&"flags"], &json!("[]"));
     }
 }

@@ -324,7 +324,6 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
         link: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LINK),
-        flag: () => spawn.room.createFlag(10, 10, 'f'),
         recycle: () => spawn.recycleCreep({}),
         deal: () => Game.market.deal('id', 10),
         halt: () => Game.cpu.halt(),

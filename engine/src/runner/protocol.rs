@@ -57,6 +57,8 @@ pub struct WireTurn {
     pub segments: Vec<(u8, String)>,
     pub foreign_segment: Option<isoshard_player_api::ForeignSegment>,
     pub inter_shard: String,
+    /// `PlayerTickInput::flags` (protocol 6).
+    pub flags: String,
 }
 
 /// One player's result.

@@ -200,6 +200,7 @@ impl ProcessPlayerHost {
                         .collect(),
                     foreign_segment: t.input.foreign_segment.clone(),
                     inter_shard: t.input.inter_shard.to_string(),
+                    flags: t.input.flags.to_string(),
                 });
                 proc.code.insert(t.player, t.code_version);
             }

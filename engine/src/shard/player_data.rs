@@ -1,5 +1,6 @@
-//! A player's `RawMemory` segments, segment settings, `InterShardMemory` and `Game.notify`
-//! messages between ticks: what the next tick hands in, and what the next commit writes.
+//! A player's `RawMemory` segments, segment settings, `InterShardMemory`, `Game.notify`
+//! messages and flags between ticks: what the next tick hands in, and what the next commit
+//! writes.
 //! The rules are screeps/driver's (`lib/runtime/data.js`, `make.js`): the active segments are
 //! read for the tick after `setActiveSegments`, a segment never written reads as `""`, and
 //! another player's segment is handed in only while that player lists it as public.
@@ -7,7 +8,9 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use isoshard_player_api::{ForeignSegment, PlayerDataChanges, SegmentSettings};
+use isoshard_player_api::{
+    FlagOp, FlagRecord, ForeignSegment, PlayerDataChanges, SegmentSettings, FLAGS_LIMIT,
+};
 use isoshard_world::PlayerId;
 use tracing::warn;
 
@@ -25,6 +28,10 @@ pub(crate) struct PlayerData {
     pub inter_shard: Arc<str>,
     /// (tick, message), newest last.
     pub notifications: VecDeque<(u64, String)>,
+    /// By name.
+    pub flags: BTreeMap<String, FlagRecord>,
+    /// `flags` as the prelude reads them, rebuilt when they change.
+    pub flags_json: Arc<str>,
     /// What the next commit writes.
     pub unsaved: PlayerDataWrite,
 }
@@ -36,6 +43,8 @@ impl PlayerData {
             active: Vec::new(),
             inter_shard: Arc::from(stored.inter_shard),
             notifications: VecDeque::new(),
+            flags_json: flags_json(&stored.flags),
+            flags: stored.flags,
             unsaved: PlayerDataWrite::default(),
         }
     }
@@ -82,12 +91,42 @@ impl PlayerData {
             self.inter_shard = Arc::from(local.as_str());
             self.unsaved.inter_shard = Some(local);
         }
+        self.apply_flag_ops(changes.flags);
         for message in changes.notifications {
             if self.notifications.len() >= NOTIFICATIONS_KEPT {
                 self.notifications.pop_front();
             }
             self.notifications.push_back((tick, message));
         }
+    }
+
+    /// A tick's flag changes as Screeps' room processor applies them: every removal, then
+    /// every creation whose name is free, up to [`FLAGS_LIMIT`] flags.
+    fn apply_flag_ops(&mut self, ops: Vec<FlagOp>) {
+        if ops.is_empty() {
+            return;
+        }
+        let mut creates = Vec::new();
+        for op in ops {
+            match op {
+                FlagOp::Remove(name) => {
+                    if self.flags.remove(&name).is_some() {
+                        self.unsaved.flags.insert(name, None);
+                    }
+                }
+                FlagOp::Create(flag) => creates.push(flag),
+            }
+        }
+        for flag in creates {
+            if self.flags.len() >= FLAGS_LIMIT || self.flags.contains_key(&flag.name) {
+                continue;
+            }
+            self.unsaved
+                .flags
+                .insert(flag.name.clone(), Some(flag.clone()));
+            self.flags.insert(flag.name.clone(), flag);
+        }
+        self.flags_json = flags_json(&self.flags);
     }
 
     /// The held text of segment `id` when it is active (what another player may read).
@@ -103,6 +142,11 @@ impl PlayerData {
         self.active
             .sort_by_key(|(id, _)| order.iter().position(|a| a == id).unwrap_or(usize::MAX));
     }
+}
+
+fn flags_json(flags: &BTreeMap<String, FlagRecord>) -> Arc<str> {
+    let list: Vec<serde_json::Value> = flags.values().map(FlagRecord::to_json).collect();
+    Arc::from(serde_json::Value::Array(list).to_string())
 }
 
 /// Reads the active segments players do not hold yet (after a restart, or requested by the
@@ -176,6 +220,47 @@ pub(super) fn foreign_segments(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn flag(name: &str, x: u8) -> FlagRecord {
+        FlagRecord {
+            name: name.into(),
+            room: "W0N0".into(),
+            x,
+            y: 1,
+            color: 1,
+            secondary_color: 1,
+        }
+    }
+
+    #[test]
+    fn flag_removals_apply_before_creations_and_the_cap_holds_against_a_flood() {
+        let mut d = PlayerData::new(StoredPlayerData::default());
+        let ops = |list: Vec<FlagOp>| PlayerDataChanges {
+            flags: list,
+            ..PlayerDataChanges::default()
+        };
+        d.absorb(1, ops(vec![FlagOp::Create(flag("a", 1))]));
+        // setPosition: remove then create under the same name, the creation listed first.
+        d.absorb(
+            2,
+            ops(vec![
+                FlagOp::Create(flag("a", 9)),
+                FlagOp::Remove("a".into()),
+                FlagOp::Create(flag("a", 5)),
+            ]),
+        );
+        assert_eq!(
+            d.flags["a"].x, 9,
+            "the first creation after the removal wins"
+        );
+        assert_eq!(&*d.flags_json, r#"[["a",1,1,"W0N0",9,1]]"#);
+        let flood = (0..FLAGS_LIMIT + 50)
+            .map(|i| FlagOp::Create(flag(&format!("f{i}"), 2)))
+            .collect();
+        d.absorb(3, ops(flood));
+        assert_eq!(d.flags.len(), FLAGS_LIMIT);
+        assert_eq!(d.unsaved.flags.len(), FLAGS_LIMIT);
+    }
 
     #[test]
     fn a_segment_written_then_activated_reads_its_unsaved_text_and_inactive_ones_are_dropped() {

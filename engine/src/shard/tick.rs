@@ -191,6 +191,7 @@ impl Shard {
                     segments: p.data.active.clone(),
                     foreign_segment: foreign.remove(id),
                     inter_shard: p.data.inter_shard.clone(),
+                    flags: p.data.flags_json.clone(),
                 },
             });
         }

@@ -94,6 +94,22 @@ fn build_store(dir: &Path) -> Opened {
                     segments: [((out.tick % 100) as u8, format!("segment at {}", out.tick))].into(),
                     settings: None,
                     inter_shard: Some(format!("local {}", out.tick)),
+                    // And flags, set and removed.
+                    flags: [
+                        (
+                            format!("flag {}", out.tick % 4),
+                            Some(isoshard_player_api::FlagRecord {
+                                name: format!("flag {}", out.tick % 4),
+                                room: "W0N0".into(),
+                                x: (out.tick % 50) as u8,
+                                y: 3,
+                                color: 1,
+                                secondary_color: 2,
+                            }),
+                        ),
+                        (format!("flag {}", (out.tick + 2) % 4), None),
+                    ]
+                    .into(),
                 },
             })
             .collect();

@@ -93,6 +93,9 @@ pub struct StoredPlayerData {
     pub settings: SegmentSettings,
     /// `InterShardMemory`'s local data.
     pub inter_shard: String,
+    /// The player's flags by name.
+    #[serde(default)]
+    pub flags: BTreeMap<String, isoshard_player_api::FlagRecord>,
 }
 
 /// What a tick changed of a player's segments, segment settings and InterShardMemory.
@@ -101,11 +104,16 @@ pub struct PlayerDataWrite {
     pub segments: BTreeMap<u8, String>,
     pub settings: Option<SegmentSettings>,
     pub inter_shard: Option<String>,
+    /// Flags set (`Some`) or removed (`None`), by name.
+    pub flags: BTreeMap<String, Option<isoshard_player_api::FlagRecord>>,
 }
 
 impl PlayerDataWrite {
     pub fn is_empty(&self) -> bool {
-        self.segments.is_empty() && self.settings.is_none() && self.inter_shard.is_none()
+        self.segments.is_empty()
+            && self.settings.is_none()
+            && self.inter_shard.is_none()
+            && self.flags.is_empty()
     }
 }
 

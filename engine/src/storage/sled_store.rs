@@ -48,6 +48,11 @@ pub(super) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
 pub(super) fn segment_key(id: u8) -> Vec<u8> {
     format!("segment/{id:02}").into_bytes()
 }
+/// Flag `name` in its player's Memory tree (`flag/<name>`).
+pub(super) const FLAG_PREFIX: &[u8] = b"flag/";
+fn flag_key(name: &str) -> Vec<u8> {
+    [FLAG_PREFIX, name.as_bytes()].concat()
+}
 
 /// The name of player `id`'s Memory tree.
 pub(super) fn memory_tree_name(id: u64) -> Vec<u8> {
@@ -68,8 +73,8 @@ pub(super) fn memory_tree_ids(db: &sled::Db) -> std::collections::BTreeSet<u64> 
 #[derive(Default)]
 pub(super) struct Writes {
     pub(super) batch: sled::Batch,
-    /// Per Memory tree, the (key, sealed value) pairs to set.
-    memories: std::collections::BTreeMap<u64, Vec<(Vec<u8>, Vec<u8>)>>,
+    /// Per Memory tree, the keys to set (a sealed value) or remove (`None`).
+    memories: std::collections::BTreeMap<u64, Vec<(Vec<u8>, Option<Vec<u8>>)>>,
     dropped_memories: Vec<u64>,
     bytes: u64,
 }
@@ -93,7 +98,16 @@ impl Writes {
     /// Sets `key` (a segment, the segment settings, InterShardMemory) in player `id`'s tree.
     pub(super) fn set_in_memory_tree(&mut self, id: u64, key: Vec<u8>, sealed: Vec<u8>) {
         self.bytes += (key.len() + sealed.len()) as u64;
-        self.memories.entry(id).or_default().push((key, sealed));
+        self.memories
+            .entry(id)
+            .or_default()
+            .push((key, Some(sealed)));
+    }
+
+    /// Removes `key` from player `id`'s tree (a flag).
+    pub(super) fn remove_in_memory_tree(&mut self, id: u64, key: Vec<u8>) {
+        self.bytes += key.len() as u64;
+        self.memories.entry(id).or_default().push((key, None));
     }
 
     /// Drops player `id`'s Memory tree after the rest is written (a leftover tree holds no
@@ -124,7 +138,10 @@ impl Writes {
                     views[0].apply_batch(batch)?;
                     for (view, writes) in views[1..].iter().zip(memories.values()) {
                         for (k, sealed) in writes {
-                            view.insert(k.as_slice(), sealed.as_slice())?;
+                            match sealed {
+                                Some(v) => view.insert(k.as_slice(), v.as_slice())?,
+                                None => view.remove(k.as_slice())?,
+                            };
                         }
                     }
                     Ok(())
@@ -559,7 +576,28 @@ impl SledStorage {
             inter_shard: self
                 .read_in_memory_tree(id, INTER_SHARD_KEY, exists)?
                 .unwrap_or_default(),
+            flags: self.read_flags(id, exists)?,
         })
+    }
+
+    fn read_flags(
+        &self,
+        id: u64,
+        exists: bool,
+    ) -> Result<std::collections::BTreeMap<String, isoshard_player_api::FlagRecord>> {
+        let mut flags = std::collections::BTreeMap::new();
+        if !exists {
+            return Ok(flags);
+        }
+        let name = memory_tree_name(id);
+        let tree = self.db.open_tree(&name).map_err(|e| self.sled(e))?;
+        for item in tree.scan_prefix(FLAG_PREFIX) {
+            let (_, sealed) = item.map_err(|e| self.sled(e))?;
+            let flag: isoshard_player_api::FlagRecord =
+                decode(&name, &sealed).map_err(|p| self.damaged(p))?;
+            flags.insert(flag.name.clone(), flag);
+        }
+        Ok(flags)
     }
 }
 
@@ -573,6 +611,12 @@ fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Re
     }
     if let Some(local) = &data.inter_shard {
         batch.set_in_memory_tree(id, INTER_SHARD_KEY.to_vec(), encode(local)?);
+    }
+    for (name, flag) in &data.flags {
+        match flag {
+            Some(flag) => batch.set_in_memory_tree(id, flag_key(name), encode(flag)?),
+            None => batch.remove_in_memory_tree(id, flag_key(name)),
+        }
     }
     Ok(())
 }

@@ -110,7 +110,11 @@
       if (!room) throw new ErrorCtor(`Could not access room ${this.roomName}`);
       return room.createConstructionSite(this.x, this.y, type, name);
     }
-    createFlag() { unsupported('RoomPosition.createFlag'); }
+    createFlag(name, color, secondaryColor) {
+      const room = Game.rooms[this.roomName];
+      if (!room) throw new ErrorCtor(`Could not access room ${this.roomName}`);
+      return room.createFlag(this, name, color, secondaryColor);
+    }
   }
   global.RoomPosition = RoomPosition;
 

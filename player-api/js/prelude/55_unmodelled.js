@@ -67,18 +67,7 @@
   unmodelledMethods(PowerCreep, ['cancelOrder', 'delete', 'drop', 'enableRoom', 'move', 'moveByPath', 'moveTo',
     'notifyWhenAttacked', 'pickup', 'rename', 'renew', 'say', 'spawn', 'suicide', 'transfer', 'upgrade', 'usePower',
     'withdraw']);
-  class Flag extends RoomObject {
-    constructor(d) { super(d); this.name = d.name; this.color = d.color; this.secondaryColor = d.secondaryColor; }
-    get memory() {
-      const m = Memory; if (!m.flags || typeof m.flags !== 'object') m.flags = {};
-      if (!m.flags[this.name]) m.flags[this.name] = {};
-      return m.flags[this.name];
-    }
-    set memory(v) { const m = Memory; if (!m.flags) m.flags = {}; m.flags[this.name] = v; }
-    toString() { return `[flag ${this.name}]`; }
-  }
-  unmodelledMethods(Flag, ['remove', 'setColor', 'setPosition']);
-  Object.assign(global, { Ruin, Nuke, Deposit, PowerCreep, Flag });
+  Object.assign(global, { Ruin, Nuke, Deposit, PowerCreep });
 
   // What the modelled classes still lack.
   unmodelledMethods(Structure, ['destroy', 'notifyWhenAttacked']);

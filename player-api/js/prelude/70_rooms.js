@@ -205,7 +205,9 @@
       pendingSites.push({ room: this.name, type });
       return C.OK;
     }
-    createFlag() { unsupported('Room.createFlag'); }
+    createFlag(firstArg, secondArg, name, color, secondaryColor) {
+      return createFlagIn(this, firstArg, secondArg, name, color, secondaryColor);
+    }
     lookAtArea(top, left, bottom, right, asArray) { return lookArea(this, null, top, left, bottom, right, asArray); }
     lookForAtArea(type, top, left, bottom, right, asArray) { return lookArea(this, type, top, left, bottom, right, asArray); }
     toString() { return `[room ${this.name}]`; }

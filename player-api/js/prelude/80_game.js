@@ -145,6 +145,7 @@
         if (o instanceof ConstructionSite && o.my) g.constructionSites[o.id] = o;
       }
     }
+    placeFlags(meta.flags, g);
   }
 
   // ---- Memory ----
@@ -233,6 +234,7 @@
     for (const k of ObjectKeys(segmentAsks)) data[k] = segmentAsks[k];
     if (interShardSet) data.interShard = interShardLocal;
     if (notifications.length) data.notify = notifications;
+    if (flagOps.length) data.flags = flagOps;
     return data;
   }
   global.InterShardMemory = ObjectCreate(null, {

@@ -1,8 +1,10 @@
-//! `RawMemory` segments, `InterShardMemory` and `Game.notify` across the host boundary: what a
-//! tick hands in ([`ForeignSegment`], the active segments) and what it asks the host to keep
-//! ([`PlayerDataChanges`]). The rules are screeps/driver's `lib/runtime/runtime.js`: 100
-//! segments of at most 100 KB, at most 10 active (readable the tick after the request) and at
-//! most 10 written per tick.
+//! What a player keeps besides Memory, across the host boundary: `RawMemory` segments,
+//! `InterShardMemory`, `Game.notify` and flags. What a tick hands in ([`ForeignSegment`], the
+//! active segments, the flags) and what it asks the host to keep ([`PlayerDataChanges`]).
+//! Segments follow screeps/driver's `lib/runtime/runtime.js`: 100 segments of at most 100 KB,
+//! at most 10 active (readable the tick after the request) and at most 10 written per tick.
+//! Flags follow screeps/engine's `src/game/flags.js` and the room processor's
+//! `createFlag`/`removeFlag`: a tick's removals apply before its creations.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,6 +18,76 @@ pub const MAX_ACTIVE_SEGMENTS: usize = 10;
 /// `Game.notify` calls kept per tick (Screeps' own limit) and their length.
 pub const MAX_NOTIFICATIONS_PER_TICK: usize = 20;
 pub const MAX_NOTIFICATION_CHARS: usize = 1000;
+/// Screeps' `FLAGS_LIMIT`: flags one player may have.
+pub const FLAGS_LIMIT: usize = 10_000;
+/// Longest flag name (characters).
+pub const MAX_FLAG_NAME_CHARS: usize = 100;
+
+/// One flag: where it stands and its colours (`COLOR_RED` … `COLOR_WHITE`, 1..=10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagRecord {
+    pub name: String,
+    pub room: String,
+    pub x: u8,
+    pub y: u8,
+    pub color: u8,
+    pub secondary_color: u8,
+}
+
+impl FlagRecord {
+    /// The prelude's form: `[name, color, secondaryColor, room, x, y]`.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!([
+            self.name,
+            self.color,
+            self.secondary_color,
+            self.room,
+            self.x,
+            self.y
+        ])
+    }
+
+    /// Parses and checks `[name, color, secondaryColor, room, x, y]`: a name of 1..=100
+    /// characters, colours 1..=10, a Screeps room name, coordinates 0..=49.
+    fn from_json(v: &[Value]) -> Option<FlagRecord> {
+        let name = v.first()?.as_str()?;
+        let count = name.chars().count();
+        if count == 0 || count > MAX_FLAG_NAME_CHARS {
+            return None;
+        }
+        let color = |i: usize| {
+            v.get(i)?
+                .as_u64()
+                .filter(|c| (1..=10).contains(c))
+                .map(|c| c as u8)
+        };
+        let coord = |i: usize| v.get(i)?.as_u64().filter(|c| *c < 50).map(|c| c as u8);
+        let room = v.get(3)?.as_str()?;
+        if isoshard_world::RoomCoord::parse(room)
+            .map(|c| c.name())
+            .as_deref()
+            != Some(room)
+        {
+            return None;
+        }
+        Some(FlagRecord {
+            name: name.to_string(),
+            room: room.to_string(),
+            x: coord(4)?,
+            y: coord(5)?,
+            color: color(1)?,
+            secondary_color: color(2)?,
+        })
+    }
+}
+
+/// A tick's flag change, in the order the player made them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlagOp {
+    /// `createFlag`, and the second half of `setColor`/`setPosition`.
+    Create(FlagRecord),
+    Remove(String),
+}
 
 /// A player's segment settings, kept between ticks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +132,8 @@ pub struct PlayerDataChanges {
     pub inter_shard: Option<String>,
     /// `Game.notify` messages of the tick.
     pub notifications: Vec<String>,
+    /// Flag changes, in order (at most [`FLAGS_LIMIT`] a tick; each checked on its own).
+    pub flags: Vec<FlagOp>,
 }
 
 impl PlayerDataChanges {
@@ -128,6 +202,20 @@ impl PlayerDataChanges {
             .and_then(Value::as_str)
             .filter(|s| s.len() <= MAX_SEGMENT_BYTES * 3)
             .map(str::to_string);
+        if let Some(ops) = data.get("flags").and_then(Value::as_array) {
+            out.flags = ops
+                .iter()
+                .filter_map(|op| {
+                    let op = op.as_array()?;
+                    match op.first()?.as_str()? {
+                        "create" => FlagRecord::from_json(&op[1..]).map(FlagOp::Create),
+                        "remove" => Some(FlagOp::Remove(op.get(1)?.as_str()?.to_string())),
+                        _ => None,
+                    }
+                })
+                .take(FLAGS_LIMIT)
+                .collect();
+        }
         if let Some(list) = data.get("notify").and_then(Value::as_array) {
             out.notifications = list
                 .iter()
@@ -159,6 +247,9 @@ mod tests {
             "defaultPublic": null,
             "foreign": {"username": "x"},
             "notify": ["n".repeat(5000)],
+            "flags": [["create", "ok", 1, 10, "W1N1", 3, 4], ["create", "bad colour", 0, 1, "W1N1", 3, 4],
+                      ["create", "x".repeat(101), 1, 1, "W1N1", 3, 4], ["create", "off", 1, 1, "W1N1", 50, 4],
+                      ["create", "nowhere", 1, 1, "W01N1", 3, 4], ["remove", "ok"], ["teleport", "ok"]],
         });
         let c = PlayerDataChanges::from_result(Some(&data));
         assert_eq!(c.segments, [(3, "a".to_string())]);
@@ -172,6 +263,20 @@ mod tests {
             }))
         );
         assert_eq!(c.notifications[0].chars().count(), MAX_NOTIFICATION_CHARS);
+        assert_eq!(
+            c.flags,
+            [
+                FlagOp::Create(FlagRecord {
+                    name: "ok".into(),
+                    room: "W1N1".into(),
+                    x: 3,
+                    y: 4,
+                    color: 1,
+                    secondary_color: 10
+                }),
+                FlagOp::Remove("ok".into())
+            ]
+        );
         let mut settings = SegmentSettings::default();
         assert!(c.apply_settings(&mut settings));
         assert!(
