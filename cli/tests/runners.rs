@@ -517,3 +517,38 @@ fn a_runner_dying_while_another_is_replaced_does_not_freeze_the_tick() {
     assert_eq!(stats[&good].crashes, 0, "{:?}", stats[&good]);
     assert!(stats[&hook].crashes >= 2, "{:?}", stats[&hook]);
 }
+
+/// `Game.cpu.halt()` in a runner process: the tick ends uncatchably, keeps nothing, and the
+/// runner starts the player from a global reset on the next tick, without crashing.
+#[test]
+fn cpu_halt_in_a_runner_resets_the_player_and_is_no_crash() {
+    const HALTER: &str = r#"
+module.exports.loop = function () {
+  if (global.bornAt === undefined) global.bornAt = Game.time;
+  Memory.log = (Memory.log || []).concat([[Game.time, global.bornAt]]);
+  if (Game.time === 2) { try { Game.cpu.halt(); } catch (e) { Memory.caught = e.message; } }
+};
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = Shard::create(
+        ShardOptions::default(),
+        Box::new(SledStorage::open(dir.path(), false).unwrap()),
+    )
+    .unwrap();
+    let p = shard.add_player("halter", code(HALTER)).unwrap();
+    shard.use_runner_processes(runner_options(1)).unwrap();
+    for _ in 0..4 {
+        shard.tick().unwrap();
+    }
+    let m: serde_json::Value = serde_json::from_str(&shard.memory(p).unwrap()).unwrap();
+    assert_eq!(m["log"], serde_json::json!([[0, 0], [1, 0], [3, 3]]), "{m}");
+    assert!(m.get("caught").is_none(), "{m}");
+    let stats = shard
+        .player_stats()
+        .into_iter()
+        .find(|s| s.0 == p)
+        .unwrap()
+        .2;
+    assert_eq!(stats.last_error.as_deref(), Some("CPU halted"));
+    assert_eq!(stats.crashes, 0);
+}

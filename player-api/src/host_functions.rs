@@ -34,6 +34,8 @@ pub(crate) struct Collected {
     pub console: Vec<String>,
     pub console_bytes: usize,
     pub console_dropped: usize,
+    /// `Game.cpu.halt()` was called: the call was ended and the isolate is to be reset.
+    pub halted: bool,
 }
 
 /// What the host functions of one runtime share with it.
@@ -45,6 +47,8 @@ pub(crate) struct HostEnv {
     pub rooms: Arc<RoomMapIndex>,
     /// `PathFinder.search` in progress.
     pub searches: Arc<Searches>,
+    /// Set by `Game.cpu.halt()`; the runtime then reports itself disposed.
+    pub halted: Arc<std::sync::atomic::AtomicBool>,
 }
 
 type MakeHostFunction = fn(&HostEnv) -> Callback;
@@ -56,6 +60,7 @@ pub(crate) const HOST_FUNCTIONS: &[(&str, MakeHostFunction)] = &[
     ("__isoshard_cpu_now", cpu_now),
     ("__isoshard_heap", heap),
     ("__isoshard_room_map", room_map),
+    ("__isoshard_halt", halt),
     ("__isoshard_pf_search", |env| {
         path_finder::host::search_fn(env.searches.clone())
     }),
@@ -84,6 +89,19 @@ fn room_map(env: &HostEnv) -> Callback {
             Some(name) => rooms.room(name),
             None => ExternalCopy::null(),
         })
+    })
+}
+
+/// `()`: `Game.cpu.halt()`, screeps/driver's `_halt`: ends the call at once (nothing the
+/// player's code can catch) and marks the runtime for a global reset before its next tick.
+fn halt(env: &HostEnv) -> Callback {
+    let c = env.collected.clone();
+    let halted = env.halted.clone();
+    Callback::sync(move |_| {
+        c.lock().halted = true;
+        halted.store(true, std::sync::atomic::Ordering::Release);
+        isoshard_scripting::terminate_current_call();
+        Ok(ExternalCopy::undefined())
     })
 }
 

@@ -139,6 +139,8 @@ pub struct PlayerRuntime {
     heap: Arc<Mutex<HeapStatistics>>,
     /// `PathFinder.search`'s state between its host calls.
     searches: Arc<Searches>,
+    /// `Game.cpu.halt()` was called: the runtime counts as disposed.
+    halted: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Process-wide code cache for the prelude and preloads, keyed by source hash. Only our own
@@ -233,11 +235,13 @@ impl PlayerRuntime {
         let heap = Arc::new(Mutex::new(HeapStatistics::default()));
         let rooms = RoomMapIndex::of(&setup.map)?;
         let searches = Searches::new(rooms.clone());
+        let halted = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let env = HostEnv {
             collected: collected.clone(),
             heap: heap.clone(),
             rooms,
             searches: searches.clone(),
+            halted: halted.clone(),
         };
         install_host_functions(&context, &env)?;
         let setup_run = RunOptions {
@@ -293,12 +297,13 @@ impl PlayerRuntime {
             collected,
             heap,
             searches,
+            halted,
         })
     }
 
     /// Whether the isolate is gone (memory limit, disposal): the next tick needs a reset.
     pub fn is_disposed(&self) -> bool {
-        self.isolate.is_disposed()
+        self.isolate.is_disposed() || self.halted.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The isolate (for heap statistics and tests).
@@ -428,6 +433,8 @@ impl TickFinisher {
                 let kind = other.kind();
                 out.error = Some(match other.error() {
                     Some(e) => e.stack.clone(),
+                    // Screeps' driver reports a halt as this error.
+                    None if collected.halted => "CPU halted".to_string(),
                     None => format!("tick ended: {}", kind.as_str()),
                 });
             }

@@ -98,6 +98,22 @@ impl IsolateShared {
 thread_local! {
     /// CPU clock reading (ns) at the start of the limited call running on this thread, if any.
     static CALL_START_CPU: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+    /// The isolate of the limited call running on this thread, to end that call from a
+    /// callback ([`terminate_current_call`]).
+    static CALL_ISOLATE: std::cell::RefCell<Option<v8::IsolateHandle>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Ends the limited call running on this thread as soon as the callback that asks returns:
+/// nothing the script does can catch it, and the call reports `disposed` (what Screeps'
+/// `Game.cpu.halt` needs). Returns false outside a limited call.
+pub fn terminate_current_call() -> bool {
+    CALL_ISOLATE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .map(v8::IsolateHandle::terminate_execution)
+            .is_some()
+    })
 }
 
 /// CPU time the calling thread has spent in the limited call it is running, counted from the
@@ -399,8 +415,11 @@ impl IsolateState {
         // Calls never nest on one thread (a nested call would deadlock and is refused), but
         // restoring the outer value keeps this right even if one ever did.
         let outer_start = CALL_START_CPU.with(|c| c.replace(Some(start_cpu)));
+        let outer_isolate =
+            CALL_ISOLATE.with(|c| c.replace(Some(self.isolate.thread_safe_handle())));
         let result = f(&mut self.isolate, &mut self.tables);
         CALL_START_CPU.with(|c| c.set(outer_start));
+        CALL_ISOLATE.with(|c| *c.borrow_mut() = outer_isolate);
         let fired = watch.disarm();
         let memory = self.shared.memory_limit_hit.load(Ordering::Acquire);
         // Whatever requested termination for this call, it must not leak into the next one.

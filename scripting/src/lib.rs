@@ -85,7 +85,7 @@ pub use home_thread::set_home_thread_count;
 pub use inspector_channel::{InspectorTrust, MAX_INSPECTOR_MESSAGE, MAX_PENDING_OUTGOING};
 pub use inspector_session::InspectorSession;
 pub use isolate::{HeapStatistics, Isolate};
-pub use isolate_state::call_cpu_time;
+pub use isolate_state::{call_cpu_time, terminate_current_call};
 pub use module::{Module, ModuleOptions};
 pub use outcome::{JsError, OutcomeKind, Run, RunOutcome};
 pub use platform::{init, WASM_MAX_MEMORY_PAGES};

@@ -55,3 +55,44 @@ fn get_used_counts_this_ticks_cpu_and_heap_statistics_report_the_heap() {
         assert!(stats.last_heap_bytes > 0);
     }
 }
+
+/// Screeps' `Game.cpu.halt()` (screeps/driver `_halt`): the call ends at once, uncatchable,
+/// nothing of the tick is kept, and the next tick starts from a global reset.
+pub const HALTER: &str = r#"
+module.exports.loop = function () {
+  if (global.bornAt === undefined) global.bornAt = Game.time;
+  Memory.log = (Memory.log || []).concat([[Game.time, global.bornAt]]);
+  if (Game.time === 2) {
+    try { Game.cpu.halt(); } catch (e) { Memory.caught = e.message; }
+    Memory.after = true;
+  }
+};
+"#;
+
+#[test]
+fn cpu_halt_ends_the_tick_uncatchably_and_the_next_tick_starts_fresh() {
+    // In runner processes: `cli/tests/runners.rs`.
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 10, |_| {});
+    let p = shard
+        .add_player("halter", code(&[("main", HALTER)]))
+        .unwrap();
+    for _ in 0..4 {
+        shard.tick().unwrap();
+    }
+    let m: Value = serde_json::from_str(&shard.memory(p).unwrap()).unwrap();
+    assert_eq!(
+        m["log"],
+        serde_json::json!([[0, 0], [1, 0], [3, 3]]),
+        "tick 2 kept nothing, tick 3 ran in a fresh global: {m}"
+    );
+    assert!(m.get("caught").is_none() && m.get("after").is_none(), "{m}");
+    let stats = shard
+        .player_stats()
+        .into_iter()
+        .find(|(id, _, _)| *id == p)
+        .unwrap()
+        .2;
+    assert_eq!(stats.errors, 1);
+    assert_eq!(stats.last_error.as_deref(), Some("CPU halted"));
+}

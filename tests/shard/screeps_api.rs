@@ -326,7 +326,6 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         link: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LINK),
         recycle: () => spawn.recycleCreep({}),
         deal: () => Game.market.deal('id', 10),
-        halt: () => Game.cpu.halt(),
         transferEnergy: () => StructureLink.prototype.transferEnergy.call({}),
         powerCreep: () => PowerCreep.create('p', 'operator'),
       };

@@ -12,6 +12,14 @@
     const r = roomXY(pos.roomName) || [0, 0];
     return [r[0] * 50 + pos.x, r[1] * 50 + pos.y];
   }
+  // Names already checked (a path of 100 steps makes 100 positions in a few rooms).
+  const checkedRoomNames = new Map();
+  function isRoomName(name) {
+    if (checkedRoomNames.get(name) === true) return true;
+    if (roomXY(name) === null) return false;
+    if (checkedRoomNames.size < 4096) checkedRoomNames.set(name, true);
+    return true;
+  }
   function toPos(t) { return t && t.pos instanceof RoomPosition ? t.pos : t; }
   // screeps/engine src/utils.js `getDirection`: a straight direction when one axis is more than
   // twice the other, else the diagonal; `undefined` for no offset.
@@ -36,7 +44,7 @@
   class RoomPosition {
     constructor(x, y, roomName) {
       // As Screeps: coordinates 0..49 and a real room name, else the constructor throws.
-      if (!(x >= 0 && x <= 49 && y >= 0 && y <= 49) || typeof roomName !== 'string' || roomXY(roomName) === null) {
+      if (!(x >= 0 && x <= 49 && y >= 0 && y <= 49) || typeof roomName !== 'string' || !isRoomName(roomName)) {
         throw new ErrorCtor('Invalid arguments in RoomPosition constructor');
       }
       this.x = x | 0; this.y = y | 0; this.roomName = roomName;

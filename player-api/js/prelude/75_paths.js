@@ -31,8 +31,15 @@
     if (!(rx >= 0 && rx <= 255 && ry >= 0 && ry <= 255)) throw new ErrorCtor('Invalid room name');
     return pfNameAt(rx, ry);
   }
+  const pfNames = new Map();
   function pfNameAt(xx, yy) {
-    return (xx <= 127 ? 'W' + (127 - xx) : 'E' + (xx - 128)) + (yy <= 127 ? 'N' + (127 - yy) : 'S' + (yy - 128));
+    const key = xx * 256 + yy;
+    let name = pfNames.get(key);
+    if (name === undefined) {
+      name = (xx <= 127 ? 'W' + (127 - xx) : 'E' + (xx - 128)) + (yy <= 127 ? 'N' + (127 - yy) : 'S' + (yy - 128));
+      pfNames.set(key, name);
+    }
+    return name;
   }
   // `toWorldPosition`'s checks, into the flat form the host reads.
   function pfPush(out, pos, range) {
@@ -63,9 +70,10 @@
     const depth = pfDepth++;
     let r;
     try {
-      r = host.pfSearch(depth, start[0], start[1], start[2], goals, plainCost, swampCost, maxRooms, maxOps, maxCost,
-        flee, heuristicWeight, !!cb);
-      while (typeof r === 'string') {
+      r = host.pfSearch(depth, [start[0], start[1], start[2], plainCost, swampCost, maxRooms, maxOps, maxCost,
+        flee, heuristicWeight, !!cb], goals);
+      // A room name: the search waits for roomCallback's answer about that room.
+      while (typeof r === 'string' && r.charCodeAt(0) !== 35) {
         const ret = cb(r);
         let answer;
         if (ret === false) answer = false;
@@ -81,11 +89,15 @@
     }
     if (r === 0) return { path: [], ops: 0, cost: 0, incomplete: false };
     if (r === -1) return { path: [], ops: 0, cost: 0, incomplete: true };
+    // `#ops,cost,incomplete;` then each step's world xx and yy as one character each.
+    const head = r.indexOf(';');
+    const [ops, cost, incomplete] = r.slice(1, head).split(',');
     const path = [];
-    for (let i = 3; i + 1 < r.length; i += 2) {
-      path.push(new RoomPosition(r[i] % 50, r[i + 1] % 50, pfNameAt(MathFloor(r[i] / 50), MathFloor(r[i + 1] / 50))));
+    for (let i = head + 1; i + 1 < r.length; i += 2) {
+      const xx = r.charCodeAt(i), yy = r.charCodeAt(i + 1);
+      path.push(new RoomPosition(xx % 50, yy % 50, pfNameAt(MathFloor(xx / 50), MathFloor(yy / 50))));
     }
-    return { path, ops: r[0], cost: r[1], incomplete: r[2] };
+    return { path, ops: +ops, cost: +cost, incomplete: incomplete === '1' };
   }
 
   // ---- the room matrices Room.findPath searches with (rooms.js makePathfindingGrid2) ----

@@ -6,7 +6,9 @@
     // CPU since the tick call began (host-measured, so the copy of the tick's data counts too).
     getUsed() { return host.cpuNow() / 1e6; },
     getHeapStatistics() { return host.heap(); },
-    halt() { unsupported('Game.cpu.halt'); },
+    // screeps/driver runtime.js `cpuHalt`: the isolate is dropped at once; the next tick
+    // starts from a global reset.
+    halt() { host.halt(); throw new ErrorCtor('No one should ever see this message.'); },
     // Below the pixel's cost the answer is Screeps' own; above it this server has no pixels.
     generatePixel() {
       if (this.bucket < C.PIXEL_CPU_COST) return C.ERR_NOT_ENOUGH_RESOURCES;

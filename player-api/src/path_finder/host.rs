@@ -1,14 +1,16 @@
 //! The two host functions behind `PathFinder.search` (the prelude's side is in
 //! `js/prelude/80_game.js`):
-//! - `__isoshard_pf_search(depth, originRoom, x, y, [room, x, y, range, …], plainCost,
-//!   swampCost, maxRooms, maxOps, maxCost, flee, heuristicWeight, hasRoomCallback)`
+//! - `__isoshard_pf_search(depth, [originRoom, x, y, plainCost, swampCost, maxRooms, maxOps,
+//!   maxCost, flee, heuristicWeight, hasRoomCallback], [room, x, y, range, …])`
 //! - `__isoshard_pf_room(depth, answer)`: `answer` is `false` (blocked), a CostMatrix's
 //!   `Uint8Array` of 2 500 bytes, or anything else for terrain only (Screeps ignores a
 //!   matrix of another length).
 //!
 //! Both answer a room name (call `roomCallback` for it, then `__isoshard_pf_room`), `0` (the
-//! origin meets the goals), `-1` (the origin's room cannot be entered) or
-//! `[ops, cost, incomplete, xx, yy, …]` with the path on Screeps' world plane.
+//! origin meets the goals), `-1` (the origin's room cannot be entered) or the result as one
+//! string, `#ops,cost,incomplete;` and then two characters per step, its `xx` and `yy` on
+//! Screeps' world plane as UTF-16 code units (below 12 800: never a surrogate). A lone string
+//! crosses into the isolate without V8's deserializer.
 //!
 //! `depth` is how many searches of this call are already waiting on a `roomCallback` (a
 //! callback may search too); each depth has its own search, and a search left behind by a
@@ -80,12 +82,13 @@ fn answer(step: Step) -> CallbackResult {
             cost,
             incomplete,
         }) => {
-            let mut flat = Vec::with_capacity(3 + path.len() * 2);
-            flat.extend([json!(ops), json!(cost), json!(incomplete)]);
+            let mut text = format!("#{ops},{cost},{};", incomplete as u8);
             for p in path {
-                flat.extend([json!(p.xx), json!(p.yy)]);
+                for v in [p.xx, p.yy] {
+                    text.push(char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER));
+                }
             }
-            Value::Array(flat)
+            return ExternalCopy::from_string(text).map_err(|e| e.to_string());
         }
     };
     ExternalCopy::from_json(&value).map_err(|e| e.to_string())
@@ -108,15 +111,13 @@ fn depth_of(v: Option<&ExternalCopy>) -> Result<usize, String> {
 pub(crate) fn search_fn(searches: Arc<Searches>) -> Callback {
     Callback::sync(move |args| {
         let depth = depth_of(args.first())?;
-        let a: Vec<Value> = args[1..]
-            .iter()
-            .map(|c| c.to_json().unwrap_or(Value::Null))
-            .collect();
+        let json = |i: usize| args.get(i).and_then(|c| c.to_json().ok());
+        let a = json(1)
+            .and_then(|v| v.as_array().cloned())
+            .ok_or("PathFinder: bad call")?;
+        let goals_json = json(2).ok_or("PathFinder: bad goals")?;
         let origin = position(a.first(), a.get(1), a.get(2)).ok_or("Invalid room position")?;
-        let flat = a
-            .get(3)
-            .and_then(Value::as_array)
-            .ok_or("PathFinder: bad goals")?;
+        let flat = goals_json.as_array().ok_or("PathFinder: bad goals")?;
         if flat.len() > MAX_GOALS * 4 {
             return Err(format!("PathFinder.search takes at most {MAX_GOALS} goals"));
         }
@@ -127,14 +128,14 @@ pub(crate) fn search_fn(searches: Arc<Searches>) -> Callback {
             goals.push(Goal { pos, range });
         }
         let options = SearchOptions {
-            plain_cost: number(a.get(4)).clamp(1.0, 254.0) as u32,
-            swamp_cost: number(a.get(5)).clamp(1.0, 254.0) as u32,
-            max_rooms: number(a.get(6)).clamp(1.0, 64.0) as usize,
-            max_ops: number(a.get(7)).clamp(1.0, u32::MAX as f64) as u32,
-            max_cost: number(a.get(8)).clamp(1.0, u32::MAX as f64) as u32,
-            flee: a.get(9).and_then(Value::as_bool).unwrap_or(false),
-            heuristic_weight: number(a.get(10)).clamp(1.0, 9.0),
-            room_callback: a.get(11).and_then(Value::as_bool).unwrap_or(false),
+            plain_cost: number(a.get(3)).clamp(1.0, 254.0) as u32,
+            swamp_cost: number(a.get(4)).clamp(1.0, 254.0) as u32,
+            max_rooms: number(a.get(5)).clamp(1.0, 64.0) as usize,
+            max_ops: number(a.get(6)).clamp(1.0, u32::MAX as f64) as u32,
+            max_cost: number(a.get(7)).clamp(1.0, u32::MAX as f64) as u32,
+            flee: a.get(8).and_then(Value::as_bool).unwrap_or(false),
+            heuristic_weight: number(a.get(9)).clamp(1.0, 9.0),
+            room_callback: a.get(10).and_then(Value::as_bool).unwrap_or(false),
         };
         let stop = searches.stop_check();
         let mut by_depth = searches.by_depth.lock();

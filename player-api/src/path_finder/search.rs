@@ -23,7 +23,21 @@ type Flow<T> = Result<T, Halt>;
 /// CostMatrix folded together when the room is added.
 struct SearchRoom {
     pos: MapPos,
-    costs: Box<[u32; 2500]>,
+    /// 255 is an obstacle (costs are 1..=254: Screeps clamps terrain costs and a matrix's
+    /// 255 is its obstacle).
+    costs: Arc<[u8; 2500]>,
+}
+
+/// Cost tables of recent searches, by room, (plain, swamp) cost and CostMatrix: a bot
+/// searches the same rooms with the same matrices (most keep theirs for the tick), and
+/// folding 2 500 tiles again is a tenth of a search.
+const COST_TABLES_KEPT: usize = 8;
+
+/// A cost table and what it was folded from.
+struct CostTable {
+    key: (MapPos, u32, u32),
+    matrix: Option<Box<[u8; 2500]>>,
+    costs: Arc<[u8; 2500]>,
 }
 
 enum Phase {
@@ -54,6 +68,16 @@ pub(crate) struct PathSearch {
     phase: Phase,
     /// The room the last step stopped at, waiting for `roomCallback`'s answer.
     awaiting: Option<MapPos>,
+    cost_tables: Vec<CostTable>,
+}
+
+#[inline(always)]
+fn cost_of(c: u8) -> u32 {
+    if c == 255 {
+        OBSTACLE
+    } else {
+        c as u32
+    }
 }
 
 fn is_border(v: u32) -> bool {
@@ -108,6 +132,7 @@ impl PathSearch {
             min_g: u32::MAX,
             phase: Phase::Origin,
             awaiting: None,
+            cost_tables: Vec::new(),
         }
     }
 
@@ -293,14 +318,32 @@ impl PathSearch {
         let Some(tiles) = self.terrains.tiles(room) else {
             return;
         };
-        let mut costs = Box::new([0u32; 2500]);
-        for (i, cost) in costs.iter_mut().enumerate() {
-            *cost = match matrix.map_or(0, |m| m[i]) {
-                0 => self.look_table[(tiles[i] & 3) as usize],
-                0xff => OBSTACLE,
-                v => v as u32,
-            };
-        }
+        let key = (room, self.options.plain_cost, self.options.swamp_cost);
+        let cached = self
+            .cost_tables
+            .iter()
+            .find(|t| t.key == key && t.matrix.as_deref() == matrix)
+            .map(|t| t.costs.clone());
+        let costs = cached.unwrap_or_else(|| {
+            let mut costs = Box::new([0u8; 2500]);
+            let table = self.look_table.map(|c| c.min(255) as u8);
+            for (i, cost) in costs.iter_mut().enumerate() {
+                *cost = match matrix.map_or(0, |m| m[i]) {
+                    0 => table[(tiles[i] & 3) as usize],
+                    v => v,
+                };
+            }
+            let costs: Arc<[u8; 2500]> = Arc::from(costs);
+            if self.cost_tables.len() >= COST_TABLES_KEPT {
+                self.cost_tables.remove(0);
+            }
+            self.cost_tables.push(CostTable {
+                key,
+                matrix: matrix.map(|m| Box::new(*m)),
+                costs: costs.clone(),
+            });
+            costs
+        });
         self.rooms.push(SearchRoom { pos: room, costs });
         self.room_index[room.id()] = self.rooms.len() as u8;
         let nodes = self.rooms.len() * 2500;
@@ -328,13 +371,32 @@ impl PathSearch {
         }
     }
 
+    /// The cost of entering `pos` (the hot path of every search: a loaded room is two
+    /// lookups; anything else goes the slow way).
+    #[inline(always)]
     fn look(&mut self, pos: WorldPos) -> Flow<u32> {
+        let (rx, ry) = (pos.xx / 50, pos.yy / 50);
+        if rx < 256 && ry < 256 {
+            let index = self.room_index[(rx | ry << 8) as usize];
+            if index != 0 {
+                let tile = (pos.xx - rx * 50) * 50 + (pos.yy - ry * 50);
+                return Ok(cost_of(self.rooms[index as usize - 1].costs[tile as usize]));
+            }
+        }
+        self.look_unloaded(pos)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn look_unloaded(&mut self, pos: WorldPos) -> Flow<u32> {
         let Some(room) = pos.map_pos() else {
             return Ok(OBSTACLE);
         };
         match self.room_of(room)? {
             0 => Ok(OBSTACLE),
-            r => Ok(self.rooms[r - 1].costs[(pos.xx % 50 * 50 + pos.yy % 50) as usize]),
+            r => Ok(cost_of(
+                self.rooms[r - 1].costs[(pos.xx % 50 * 50 + pos.yy % 50) as usize],
+            )),
         }
     }
 
