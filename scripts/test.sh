@@ -4,7 +4,8 @@
 #   cargo's cache (elsewhere the v8 build script downloads it).
 # - npm packages, into target/npm: lodash 3.10.1 and @screeps/common 2.16.1 (tests check the
 #   copies bundled in player-api/js/vendor/ are these files), @types/screeps (a test checks
-#   every global it declares exists with its declared value),
+#   every global it declares exists with its declared value), typescript (reads @types/screeps'
+#   methods with its parser, and compiles the sample TypeScript bot),
 #   screeps-api (a real deploy client against `isoshard serve`), playwright-core (drives the
 #   browser for the viewer test).
 # - Chromium (Debian's `chromium` package) for the viewer test, when /usr/bin/chromium is
@@ -16,14 +17,14 @@ if [ -f ../shared/v8/install.sh ]; then
 fi
 npm_dir=target/npm
 want=(lodash/index.js screeps-api/package.json playwright-core/package.json
-  @screeps/common/lib/constants.js @types/screeps/index.d.ts)
+  @screeps/common/lib/constants.js @types/screeps/index.d.ts typescript/bin/tsc)
 missing=0
 for f in "${want[@]}"; do [ -f "$npm_dir/node_modules/$f" ] || missing=1; done
 if [ "$missing" = 1 ]; then
   command -v npm >/dev/null || { echo "npm is needed to install the test packages (apt-get install npm)" >&2; exit 1; }
   mkdir -p "$npm_dir"
   npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error lodash@3.10.1 screeps-api@1.16.1 playwright-core@1 \
-    @screeps/common@2.16.1 @types/screeps@3.4.0
+    @screeps/common@2.16.1 @types/screeps@3.4.0 typescript@5.9.3
 fi
 if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
   echo "installing Debian's chromium for the viewer test" >&2

@@ -1,12 +1,13 @@
 //! The JavaScript contract has one source, the Rust in `world`: constants, return codes, part
 //! and structure names and costs, and controller tables. This test evaluates the real prelude
-//! (`player-api/js/prelude/*.js`, as players get it) and reads `isoshard.d.ts`, and fails on
-//! any value that drifted from Rust. (A test rather than generation: the prelude and the
+//! (`player-api/js/prelude/*.js`, as players get it) and reads @types/screeps (the
+//! declarations players compile against; every one of its constants is checked against the
+//! prelude in `screeps_api.rs`), and fails on any value that drifted from Rust. (A test rather than generation: the prelude and the
 //! declarations stay readable source files, and a drift names the constant.)
 
 use std::collections::BTreeMap;
 
-use isoshard_player_api::{LODASH_JS, PRELUDE_JS, PRELUDE_PARTS, TYPESCRIPT_DECLARATIONS};
+use isoshard_player_api::{LODASH_JS, PRELUDE_JS, PRELUDE_PARTS};
 use isoshard_scripting::{Isolate, IsolateOptions, RunOptions, RunOutcome};
 use isoshard_world::*;
 use serde_json::{json, Value};
@@ -33,27 +34,6 @@ fn prelude_globals(names: &[String]) -> BTreeMap<String, Value> {
         panic!("reading constants failed: {:?}", run.outcome.error());
     };
     serde_json::from_value(copy.to_json().expect("json")).expect("object")
-}
-
-/// `declare const NAME: <type>;` in the declarations, as (name, type text).
-fn declared_constants() -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for piece in TYPESCRIPT_DECLARATIONS.split("declare const ").skip(1) {
-        let Some((name, rest)) = piece.split_once(':') else {
-            continue;
-        };
-        // Constants only (`Game`, `Memory`, `RawMemory` are objects with methods).
-        let constant = name
-            .trim()
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !constant {
-            continue;
-        }
-        let ty = rest.split(';').next().unwrap_or("").trim();
-        out.insert(name.trim().to_string(), ty.to_string());
-    }
-    out
 }
 
 /// Screeps' tables keyed by level: index i of `values` is level i; levels below `from` are
@@ -137,8 +117,6 @@ fn prelude_parts_are_the_files_in_order_and_each_is_small() {
 fn prelude_and_declarations_agree_with_the_rust_constants() {
     let want = rust_contract();
     let mut names: Vec<String> = want.keys().cloned().collect();
-    let declared = declared_constants();
-    names.extend(declared.keys().cloned());
     names.extend(
         StructureKind::ALL
             .iter()
@@ -190,31 +168,17 @@ fn prelude_and_declarations_agree_with_the_rust_constants() {
             drift.push(format!("CONTROLLER_STRUCTURES.{} missing", kind.as_str()));
         }
     }
-    // Declarations: every return code is declared; a literal type is the prelude's value.
+    // Declarations: every return code is declared by @types/screeps with Rust's value.
+    let (declared, _) = crate::support::types_screeps_globals();
     for code in ReturnCode::ALL {
-        if !declared.contains_key(code.js_name()) {
-            drift.push(format!("{} not declared in isoshard.d.ts", code.js_name()));
-        }
-    }
-    for (name, ty) in &declared {
-        let Some(js_value) = js.get(name) else {
-            continue;
-        };
-        if js_value == "<missing>" {
-            drift.push(format!(
-                "{name} declared in isoshard.d.ts, missing from the prelude"
-            ));
-            continue;
-        }
-        let literal = ty.parse::<i64>().ok().map(|n| json!(n)).or_else(|| {
-            ty.strip_prefix('\'')
-                .and_then(|t| t.strip_suffix('\''))
-                .map(|s| json!(s))
-        });
-        if let Some(literal) = literal {
-            if &literal != js_value {
-                drift.push(format!("{name}: isoshard.d.ts {ty}, prelude {js_value}"));
-            }
+        let want = json!(code.code() as f64);
+        match declared.get(code.js_name()) {
+            Some(Some(v)) if *v == want => {}
+            other => drift.push(format!(
+                "{}: rust {}, @types/screeps {other:?}",
+                code.js_name(),
+                code.code()
+            )),
         }
     }
     assert!(

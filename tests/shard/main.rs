@@ -15,3 +15,4 @@ mod replay;
 mod screeps_api;
 mod screeps_globals;
 mod support;
+mod typescript;

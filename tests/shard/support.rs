@@ -1,3 +1,4 @@
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,4 +40,69 @@ pub fn example_dir(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../player-api/examples")
         .join(name)
+}
+
+/// Where `scripts/test.sh` installed the npm packages the tests read (`ISOSHARD_NPM`).
+pub fn npm_dir() -> String {
+    std::env::var("ISOSHARD_NPM").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/npm/node_modules").to_string()
+    })
+}
+
+/// The npm packages `scripts/test.sh` installs (`@screeps/common`, `@types/screeps`).
+pub fn npm_file(rel: &str) -> String {
+    let dir = npm_dir();
+    let path = format!("{dir}/{rel}");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{path} is not installed ({e}); run `bash scripts/test.sh`, which installs it with npm"
+        )
+    })
+}
+
+/// `declare const NAME: TYPE;` and `declare class NAME` at the top level of @types/screeps,
+/// with `type NAME = literal;` resolved.
+pub fn types_screeps_globals() -> (BTreeMap<String, Option<Value>>, Vec<String>) {
+    let dts = npm_file("@types/screeps/index.d.ts");
+    let mut aliases = BTreeMap::new();
+    for line in dts.lines() {
+        if let Some(rest) = line.strip_prefix("type ") {
+            if let Some((name, ty)) = rest.split_once(" = ") {
+                aliases.insert(
+                    name.trim().to_string(),
+                    ty.trim_end_matches(';').trim().to_string(),
+                );
+            }
+        }
+    }
+    let literal = |t: &str| -> Option<Value> {
+        if let Ok(n) = t.parse::<f64>() {
+            return Some(serde_json::json!(n));
+        }
+        t.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .map(|s| Value::String(s.to_string()))
+    };
+    let mut constants = BTreeMap::new();
+    let mut classes = Vec::new();
+    for line in dts.lines() {
+        if let Some(rest) = line.strip_prefix("declare const ") {
+            let Some((name, ty)) = rest.split_once(':') else {
+                continue;
+            };
+            let ty = ty.trim().trim_end_matches(';').trim();
+            let upper = name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if upper {
+                let resolved = aliases.get(ty).map(String::as_str).unwrap_or(ty);
+                constants.insert(name.to_string(), literal(resolved));
+            } else {
+                classes.push(name.to_string());
+            }
+        } else if let Some(rest) = line.strip_prefix("declare class ") {
+            classes.push(rest.split([' ', '{']).next().unwrap().to_string());
+        }
+    }
+    (constants, classes)
 }

@@ -72,7 +72,7 @@ impl ReturnCode {
 
 /// Declares constants Screeps publishes to JavaScript under the same name, and lists them in
 /// [`JS_NUMERIC_CONSTANTS`]: the contract test (`tests/shard/contract.rs`) checks each against
-/// the prelude and `isoshard.d.ts`, so a value changed here and not there fails.
+/// the prelude and @types/screeps, so a value changed here and not there fails.
 macro_rules! js_constants {
     ($($(#[$meta:meta])* $name:ident: $ty:ty = $value:expr;)*) => {
         $($(#[$meta])* pub const $name: $ty = $value;)*

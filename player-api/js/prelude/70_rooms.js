@@ -216,6 +216,8 @@
   Room.serializePath = serializePath;
   Room.deserializePath = deserializePath;
   global.Room = Room;
+  // The world keeps no event log yet (attacks, harvests, builds of the last tick).
+  unmodelledMethods(Room, ['getEventLog']);
   function lookType(o) {
     if (o instanceof Creep) return 'creep';
     if (o instanceof Structure) return 'structure';

@@ -18,6 +18,16 @@
   };
   const mapMethods = {
     getRoomTerrain(name) { return new RoomTerrain(name); },
+    // screeps/engine map.js: deprecated, with its notice; undefined off the room or the map.
+    getTerrainAt(x, y, roomName) {
+      deprecated('Method `Game.map.getTerrainAt` is deprecated and will be removed. Please use a faster method `Game.map.getRoomTerrain` instead.');
+      if (isObjectLike(x)) { y = x.y; roomName = x.roomName; x = x.x; }
+      if (x < 0 || x > 49 || y < 0 || y > 49) return undefined;
+      const terrain = terrainOf(roomName);
+      if (!terrain) return undefined;
+      const t = NumberCtor(terrain[y * 50 + x]);
+      return t & C.TERRAIN_MASK_WALL ? 'wall' : t & C.TERRAIN_MASK_SWAMP ? 'swamp' : 'plain';
+    },
     describeExits(name) { const e = exitsOf(name); return e ? Object.assign({}, e) : null; },
     getRoomLinearDistance(a, b) { const p = roomXY(a), q = roomXY(b); return p && q ? MathMax(MathAbs(p[0] - q[0]), MathAbs(p[1] - q[1])) : Infinity; },
     findExit(from, to, opts) {
