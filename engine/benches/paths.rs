@@ -66,6 +66,7 @@ module.exports.loop = function () {
 };
 "#;
 
+#[allow(clippy::print_stdout)]
 fn main() {
     let mut loaded = 0usize;
     let mut args = std::env::args().skip(1);

@@ -50,12 +50,7 @@ fn unmodified_tutorial_bot_using_the_bundled_lodash_grows_a_colony() {
         shard.tick().unwrap();
     }
     let (creeps, level, _) = shard.colony(p);
-    let stats = shard
-        .player_stats()
-        .into_iter()
-        .find(|s| s.0 == p)
-        .unwrap()
-        .2;
+    let stats = stats_of(&shard, p);
     assert_eq!(stats.errors, 0, "{:?}", stats.last_error);
     assert!(creeps >= 3, "{creeps} creeps");
     assert!(level >= 2, "RCL {level}");

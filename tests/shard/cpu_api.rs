@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{code, shard};
+use crate::support::{code, shard, stats_of};
 
 /// Reports getUsed() before and after a fixed amount of work, and the heap figures.
 const CPU_REPORTER: &str = r#"
@@ -31,12 +31,7 @@ fn get_used_counts_this_ticks_cpu_and_heap_statistics_report_the_heap() {
             .find_map(|l| serde_json::from_str(l).ok())
             .unwrap_or_else(|| panic!("no report in {lines:?}"));
         let (before, after) = (r["before"].as_f64().unwrap(), r["after"].as_f64().unwrap());
-        let stats = shard
-            .player_stats()
-            .into_iter()
-            .find(|(id, _, _)| *id == p)
-            .unwrap()
-            .2;
+        let stats = stats_of(&shard, p);
         // From the call's start: positive before the work, grown by the work, and never more
         // than the CPU the host measured for the whole call.
         assert!(before > 0.0, "tick {tick}: {r}");
@@ -87,12 +82,7 @@ fn cpu_halt_ends_the_tick_uncatchably_and_the_next_tick_starts_fresh() {
         "tick 2 kept nothing, tick 3 ran in a fresh global: {m}"
     );
     assert!(m.get("caught").is_none() && m.get("after").is_none(), "{m}");
-    let stats = shard
-        .player_stats()
-        .into_iter()
-        .find(|(id, _, _)| *id == p)
-        .unwrap()
-        .2;
+    let stats = stats_of(&shard, p);
     assert_eq!(stats.errors, 1);
     assert_eq!(stats.last_error.as_deref(), Some("CPU halted"));
 }

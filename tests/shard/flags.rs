@@ -5,13 +5,8 @@
 
 use isoshard_engine::{Shard, SledStorage};
 use isoshard_player_api::PlayerRuntimeOptions;
-use isoshard_world::PlayerId;
 
 use crate::support::*;
-
-fn memory_json(shard: &Shard, p: PlayerId) -> serde_json::Value {
-    serde_json::from_str(&shard.memory(p).unwrap()).unwrap()
-}
 
 const FLAG_BOT: &str = r#"
 module.exports.loop = function () {

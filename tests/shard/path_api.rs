@@ -4,14 +4,7 @@
 //! searches. The search itself is checked against hand-worked grids and Dijkstra in
 //! `player-api/src/path_finder/tests.rs`.
 
-use isoshard_engine::Shard;
-use isoshard_world::PlayerId;
-
 use crate::support::*;
-
-fn memory_json(shard: &Shard, p: PlayerId) -> serde_json::Value {
-    serde_json::from_str(&shard.memory(p).unwrap()).unwrap()
-}
 
 /// Runs `body` (with `spawn` and `room` in scope) on the first tick and returns `Memory.r`.
 fn run_checks(body: &str) -> serde_json::Value {

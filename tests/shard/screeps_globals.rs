@@ -9,18 +9,7 @@ use isoshard_world::PlayerId;
 use crate::support::*;
 
 fn last_error(shard: &Shard, p: PlayerId) -> String {
-    shard
-        .player_stats()
-        .into_iter()
-        .find(|s| s.0 == p)
-        .unwrap()
-        .2
-        .last_error
-        .unwrap_or_default()
-}
-
-fn memory_json(shard: &Shard, p: PlayerId) -> serde_json::Value {
-    serde_json::from_str(&shard.memory(p).unwrap()).unwrap()
+    stats_of(shard, p).last_error.unwrap_or_default()
 }
 
 #[test]

@@ -2,7 +2,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use isoshard_engine::{CodeBundle, Shard, ShardOptions, SledStorage};
+use isoshard_engine::{CodeBundle, PlayerStats, Shard, ShardOptions, SledStorage};
+use isoshard_world::PlayerId;
 use isoshard_world::WorldConfig;
 
 pub fn code(files: &[(&str, &str)]) -> CodeBundle {
@@ -105,4 +106,19 @@ pub fn types_screeps_globals() -> (BTreeMap<String, Option<Value>>, Vec<String>)
         }
     }
     (constants, classes)
+}
+
+/// Player `p`'s stats (errors, CPU, last error).
+pub fn stats_of(shard: &Shard, p: PlayerId) -> PlayerStats {
+    shard
+        .player_stats()
+        .into_iter()
+        .find(|s| s.0 == p)
+        .expect("a player of this shard")
+        .2
+}
+
+/// Player `p`'s Memory, parsed.
+pub fn memory_json(shard: &Shard, p: PlayerId) -> serde_json::Value {
+    serde_json::from_str(&shard.memory(p).unwrap_or_default()).unwrap_or_default()
 }

@@ -82,12 +82,7 @@ fn the_sample_typescript_bot_compiles_with_tsc_against_types_screeps_and_grows_a
         shard.tick().unwrap();
     }
     let (creeps, level, _) = shard.colony(p);
-    let stats = shard
-        .player_stats()
-        .into_iter()
-        .find(|s| s.0 == p)
-        .unwrap()
-        .2;
+    let stats = stats_of(&shard, p);
     assert_eq!(stats.errors, 0, "{:?}", stats.last_error);
     assert!(creeps >= 4, "{creeps} creeps");
     assert!(level >= 2, "RCL {level}");

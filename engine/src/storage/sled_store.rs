@@ -70,11 +70,14 @@ pub(super) fn memory_tree_ids(db: &sled::Db) -> std::collections::BTreeSet<u64> 
 
 /// One atomic write: a sled batch for `shard`, the Memory trees it sets, and the Memory trees
 /// to drop once it landed. It knows how many bytes it carries, for the free-space check.
+/// A key of a player's tree and its new sealed value, or `None` to remove it.
+type TreeWrite = (Vec<u8>, Option<Vec<u8>>);
+
 #[derive(Default)]
 pub(super) struct Writes {
     pub(super) batch: sled::Batch,
     /// Per Memory tree, the keys to set (a sealed value) or remove (`None`).
-    memories: std::collections::BTreeMap<u64, Vec<(Vec<u8>, Option<Vec<u8>>)>>,
+    memories: std::collections::BTreeMap<u64, Vec<TreeWrite>>,
     dropped_memories: Vec<u64>,
     bytes: u64,
 }

@@ -123,6 +123,23 @@ pub struct SearchOptions {
     pub room_callback: bool,
 }
 
+impl Default for SearchOptions {
+    /// screeps/driver's defaults: plain 1, swamp 5, 16 rooms, 2 000 ops, no cost limit,
+    /// weight 1.2.
+    fn default() -> Self {
+        SearchOptions {
+            plain_cost: 1,
+            swamp_cost: 5,
+            max_rooms: 16,
+            max_ops: 2000,
+            max_cost: u32::MAX,
+            flee: false,
+            heuristic_weight: 1.2,
+            room_callback: false,
+        }
+    }
+}
+
 /// What `roomCallback` answered for a room.
 pub enum RoomAnswer {
     /// `false`: the search never enters the room.

@@ -115,16 +115,7 @@ impl PathSearch {
             heap: OpenList::new(),
             goals: Vec::new(),
             look_table: [OBSTACLE; 4],
-            options: SearchOptions {
-                plain_cost: 1,
-                swamp_cost: 5,
-                max_rooms: 16,
-                max_ops: 2000,
-                max_cost: u32::MAX,
-                flee: false,
-                heuristic_weight: 1.2,
-                room_callback: false,
-            },
+            options: SearchOptions::default(),
             origin: WorldPos::NULL,
             ops_remaining: 0,
             min_node: 0,
@@ -223,7 +214,7 @@ impl PathSearch {
                 self.jps(index, pos, g)?;
                 self.ops_remaining -= 1;
                 self.phase = Phase::Expanding(None);
-                if self.ops_remaining % 256 == 0 && stop() {
+                if self.ops_remaining.is_multiple_of(256) && stop() {
                     return Err(Halt::Failed(
                         "the tick's CPU time ran out during PathFinder.search",
                     ));
@@ -573,17 +564,16 @@ impl PathSearch {
             (_, 49) if dy == -1 => &[(-1, -1), (0, -1), (1, -1)],
             _ => &[],
         };
-        if x == 0 || x == 49 || y == 0 || y == 49 {
-            if !special.is_empty() {
-                for &(ox, oy) in special {
-                    let n = pos.offset(ox, oy);
-                    let cost = self.look(n)?;
-                    if cost != OBSTACLE {
-                        self.push_node(index, n, g + cost)?;
-                    }
+        // Only a border tile has special moves; an empty list goes on as plain JPS.
+        if !special.is_empty() {
+            for &(ox, oy) in special {
+                let n = pos.offset(ox, oy);
+                let cost = self.look(n)?;
+                if cost != OBSTACLE {
+                    self.push_node(index, n, g + cost)?;
                 }
-                return Ok(());
             }
+            return Ok(());
         }
 
         let border_dx = match x {

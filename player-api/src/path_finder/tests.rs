@@ -36,16 +36,7 @@ fn world(rooms: &[(MapPos, [u8; 2500])]) -> Arc<Terrains> {
 }
 
 fn options() -> SearchOptions {
-    SearchOptions {
-        plain_cost: 1,
-        swamp_cost: 5,
-        max_rooms: 16,
-        max_ops: 2000,
-        max_cost: u32::MAX,
-        flee: false,
-        heuristic_weight: 1.2,
-        room_callback: false,
-    }
+    SearchOptions::default()
 }
 
 fn goal(room: MapPos, x: u8, y: u8, range: u32) -> Vec<Goal> {
