@@ -93,6 +93,7 @@ impl PlayerState {
                     settings: self.data.settings.clone(),
                     inter_shard: self.data.inter_shard.to_string(),
                     flags: self.data.flags.clone(),
+                    notifications: self.data.notifications.iter().cloned().collect(),
                 },
             },
         }

@@ -152,4 +152,21 @@ module.exports.loop = function () {
     let n = shard.notifications(p);
     assert_eq!(n.len(), 20);
     assert_eq!(n[0], (0, "tick 0 #0".to_string()));
+    shard.tick().unwrap();
+    shard.tick().unwrap();
+    assert_eq!(shard.notifications(p).len(), 50, "the newest 50 are kept");
+    assert_eq!(shard.notifications(p)[49], (2, "tick 2 #19".to_string()));
+    drop(shard);
+    let storage = SledStorage::open(dir.path(), false).unwrap();
+    let reopened = Shard::open(Box::new(storage), PlayerRuntimeOptions::default()).unwrap();
+    assert_eq!(
+        reopened.notifications(p),
+        n.iter()
+            .skip(10)
+            .cloned()
+            .chain((0..20).map(|i| (1, format!("tick 1 #{i}"))))
+            .chain((0..20).map(|i| (2, format!("tick 2 #{i}"))))
+            .collect::<Vec<_>>(),
+        "kept through a restart"
+    );
 }

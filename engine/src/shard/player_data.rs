@@ -42,7 +42,7 @@ impl PlayerData {
             settings: stored.settings,
             active: Vec::new(),
             inter_shard: Arc::from(stored.inter_shard),
-            notifications: VecDeque::new(),
+            notifications: stored.notifications.into_iter().collect(),
             flags_json: flags_json(&stored.flags),
             flags: stored.flags,
             unsaved: PlayerDataWrite::default(),
@@ -92,11 +92,14 @@ impl PlayerData {
             self.unsaved.inter_shard = Some(local);
         }
         self.apply_flag_ops(changes.flags);
-        for message in changes.notifications {
-            if self.notifications.len() >= NOTIFICATIONS_KEPT {
-                self.notifications.pop_front();
+        if !changes.notifications.is_empty() {
+            for message in changes.notifications {
+                if self.notifications.len() >= NOTIFICATIONS_KEPT {
+                    self.notifications.pop_front();
+                }
+                self.notifications.push_back((tick, message));
             }
-            self.notifications.push_back((tick, message));
+            self.unsaved.notifications = Some(self.notifications.iter().cloned().collect());
         }
     }
 

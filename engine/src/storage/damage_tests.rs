@@ -110,6 +110,7 @@ fn build_store(dir: &Path) -> Opened {
                         (format!("flag {}", (out.tick + 2) % 4), None),
                     ]
                     .into(),
+                    notifications: Some(vec![(out.tick, format!("notified at {}", out.tick))]),
                 },
             })
             .collect();

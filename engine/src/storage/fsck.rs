@@ -25,7 +25,8 @@ use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
 use super::sled_store::{
     damaged, format_of, guarded, insert_player, key, memory_tree_ids, memory_tree_name, open_tree,
-    sled_error, Writes, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, SEGMENT_SETTINGS_KEY,
+    sled_error, Writes, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, NOTIFICATIONS_KEY,
+    SEGMENT_SETTINGS_KEY,
 };
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
@@ -228,7 +229,8 @@ fn survey(
     Ok(s)
 }
 
-/// The rest of a Memory tree: segments, their settings, InterShardMemory, flags; nothing else.
+/// The rest of a Memory tree: segments, their settings, InterShardMemory, flags,
+/// notifications; nothing else.
 fn check_player_data(name: &[u8], tree: &sled::Tree) -> std::result::Result<(), String> {
     for item in tree.iter() {
         let (k, v) = item.map_err(|e| format!("{}: {e}", key_name(name)))?;
@@ -245,6 +247,8 @@ fn check_player_data(name: &[u8], tree: &sled::Tree) -> std::result::Result<(), 
             decode::<String>(name, &v)?;
         } else if k.as_ref() == SEGMENT_SETTINGS_KEY {
             decode::<isoshard_player_api::SegmentSettings>(name, &v)?;
+        } else if k.as_ref() == NOTIFICATIONS_KEY {
+            decode::<Vec<(u64, String)>>(name, &v)?;
         } else if k.starts_with(FLAG_PREFIX) {
             decode::<isoshard_player_api::FlagRecord>(name, &v)?;
         } else {

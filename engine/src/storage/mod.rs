@@ -96,6 +96,9 @@ pub struct StoredPlayerData {
     /// The player's flags by name.
     #[serde(default)]
     pub flags: BTreeMap<String, isoshard_player_api::FlagRecord>,
+    /// `Game.notify` messages kept, (tick, message), oldest first.
+    #[serde(default)]
+    pub notifications: Vec<(u64, String)>,
 }
 
 /// What a tick changed of a player's segments, segment settings and InterShardMemory.
@@ -106,6 +109,8 @@ pub struct PlayerDataWrite {
     pub inter_shard: Option<String>,
     /// Flags set (`Some`) or removed (`None`), by name.
     pub flags: BTreeMap<String, Option<isoshard_player_api::FlagRecord>>,
+    /// The notifications kept, when a tick added any.
+    pub notifications: Option<Vec<(u64, String)>>,
 }
 
 impl PlayerDataWrite {
@@ -114,6 +119,7 @@ impl PlayerDataWrite {
             && self.settings.is_none()
             && self.inter_shard.is_none()
             && self.flags.is_empty()
+            && self.notifications.is_none()
     }
 }
 

@@ -45,6 +45,7 @@ pub const DISK_RESERVE_BYTES: u64 = 8 << 20;
 pub(super) const MEMORY_KEY: &[u8] = b"memory";
 pub(super) const SEGMENT_SETTINGS_KEY: &[u8] = b"segment-settings";
 pub(super) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
+pub(super) const NOTIFICATIONS_KEY: &[u8] = b"notifications";
 pub(super) fn segment_key(id: u8) -> Vec<u8> {
     format!("segment/{id:02}").into_bytes()
 }
@@ -580,6 +581,9 @@ impl SledStorage {
                 .read_in_memory_tree(id, INTER_SHARD_KEY, exists)?
                 .unwrap_or_default(),
             flags: self.read_flags(id, exists)?,
+            notifications: self
+                .read_in_memory_tree(id, NOTIFICATIONS_KEY, exists)?
+                .unwrap_or_default(),
         })
     }
 
@@ -614,6 +618,9 @@ fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Re
     }
     if let Some(local) = &data.inter_shard {
         batch.set_in_memory_tree(id, INTER_SHARD_KEY.to_vec(), encode(local)?);
+    }
+    if let Some(kept) = &data.notifications {
+        batch.set_in_memory_tree(id, NOTIFICATIONS_KEY.to_vec(), encode(kept)?);
     }
     for (name, flag) in &data.flags {
         match flag {
