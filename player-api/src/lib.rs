@@ -49,8 +49,8 @@ pub use player_data::{
     FLAGS_LIMIT, MAX_ACTIVE_SEGMENTS, MAX_SEGMENT_BYTES, SEGMENT_COUNT,
 };
 pub use player_runtime::{
-    wall_backstop, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup, PlayerTickOutput, Preload,
-    MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
+    prelude_snapshot, wall_backstop, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup,
+    PlayerTickOutput, Preload, MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_meta::{PlayerTickInput, TickMeta};

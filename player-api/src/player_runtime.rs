@@ -185,7 +185,17 @@ fn runtime_scripts(lodash: bool) -> Vec<(&'static str, &'static str)> {
 
 /// The process-wide prelude snapshot (with or without lodash), made on first use. A failure is
 /// kept and reported to every caller (it would fail the same way again).
-fn prelude_snapshot(lodash: bool) -> Result<Snapshot> {
+///
+/// Code that evaluates JavaScript in the same process as players' isolates (tests, tools)
+/// should start its isolates from this snapshot too: V8 (134) shares one read-only heap among
+/// all live isolates of a process, set up from the first one's snapshot and never checked
+/// against a later one's in release builds, and this snapshot's read-only part is not the
+/// built-in one's. A plain isolate created beside players read the wrong read-only objects
+/// (`vector[] index out of bounds` in `ReadReadOnlyHeapRef`, in tests that mixed them).
+///
+/// # Errors
+/// The prelude (or lodash) failed to run in the snapshot creator.
+pub fn prelude_snapshot(lodash: bool) -> Result<Snapshot> {
     static WITH_LODASH: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
     static PRELUDE_ONLY: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
     let slot = if lodash { &WITH_LODASH } else { &PRELUDE_ONLY };

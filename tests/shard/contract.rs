@@ -7,24 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use isoshard_player_api::{LODASH_JS, PRELUDE_JS, PRELUDE_PARTS};
-use isoshard_scripting::{Isolate, IsolateOptions, RunOptions, RunOutcome};
+use isoshard_player_api::{PRELUDE_JS, PRELUDE_PARTS};
+use isoshard_scripting::{RunOptions, RunOutcome};
 use isoshard_world::*;
 use serde_json::{json, Value};
 
 /// The globals named in `names`, read in a plain context after the prelude and the bundled
 /// lodash ran (what players get by default).
 fn prelude_globals(names: &[String]) -> BTreeMap<String, Value> {
-    let iso = Isolate::new(IsolateOptions::default()).expect("isolate");
-    let ctx = iso.create_context().expect("context");
-    for script in [PRELUDE_JS, LODASH_JS] {
-        let run = ctx.eval(script, &RunOptions::default()).expect("eval");
-        assert!(
-            matches!(run.outcome, RunOutcome::Ok(_)),
-            "the prelude and lodash run without the host: {:?}",
-            run.outcome.error()
-        );
-    }
+    // The prelude and lodash, as the snapshot players start from holds them.
+    let (_iso, ctx) = crate::support::prelude_context();
     let list = serde_json::to_string(names).expect("names");
     let code = format!(
         "(() => {{ const o = {{}}; for (const k of {list}) o[k] = typeof globalThis[k] === 'undefined' ? '<missing>' : typeof globalThis[k] === 'function' ? '<function>' : globalThis[k]; return o }})()"

@@ -6,17 +6,21 @@
 use std::collections::BTreeMap;
 
 use isoshard_player_api::{LODASH_JS, PRELUDE_JS, SCREEPS_CONSTANTS_JS};
-use isoshard_scripting::{Isolate, IsolateOptions, RunOptions, RunOutcome};
+use isoshard_scripting::{RunOptions, RunOutcome};
 use serde_json::Value;
 
 use crate::support::*;
 
 /// Evaluates `scripts` in order in a fresh context and returns the last one's value as JSON.
 fn eval_json(scripts: &[&str]) -> Value {
-    let iso = Isolate::new(IsolateOptions::default()).expect("isolate");
-    let ctx = iso.create_context().expect("context");
+    let (iso, ctx) = prelude_context();
+    let _keep = iso;
     let mut last = Value::Null;
-    for script in scripts {
+    // The prelude and lodash are in the snapshot already.
+    for script in scripts
+        .iter()
+        .filter(|s| **s != PRELUDE_JS && **s != LODASH_JS)
+    {
         let run = ctx.eval(script, &RunOptions::default()).expect("eval");
         let RunOutcome::Ok(copy) = run.outcome else {
             panic!("script failed: {:?}", run.outcome.error());
