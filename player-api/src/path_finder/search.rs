@@ -71,6 +71,18 @@ pub(crate) struct PathSearch {
     cost_tables: Vec<CostTable>,
 }
 
+/// Screeps' direction order, TOP first, clockwise: the order A* looks at neighbours in.
+pub(super) const DIRECTIONS: [(i32, i32); 8] = [
+    (0, -1),
+    (1, -1),
+    (1, 0),
+    (1, 1),
+    (0, 1),
+    (-1, 1),
+    (-1, 0),
+    (-1, -1),
+];
+
 #[inline(always)]
 fn cost_of(c: u8) -> u32 {
     if c == 255 {
@@ -429,16 +441,6 @@ impl PathSearch {
 
     /// Plain A* from the origin (Screeps' first iteration).
     fn astar(&mut self, index: u32, pos: WorldPos, g: u32) -> Flow<()> {
-        const DIRECTIONS: [(i32, i32); 8] = [
-            (0, -1),
-            (1, -1),
-            (1, 0),
-            (1, 1),
-            (0, 1),
-            (-1, 1),
-            (-1, 0),
-            (-1, -1),
-        ];
         for (dx, dy) in DIRECTIONS {
             let n = pos.offset(dx, dy);
             if !border_allows(pos, n) {

@@ -310,16 +310,7 @@ fn dijkstra(t: &Terrains, from: WorldPos, to: WorldPos, o: &SearchOptions) -> Op
         if best.get(&(xx, yy)).is_some_and(|b| *b < g) {
             continue;
         }
-        for (dx, dy) in [
-            (0, -1),
-            (1, -1),
-            (1, 0),
-            (1, 1),
-            (0, 1),
-            (-1, 1),
-            (-1, 0),
-            (-1, -1),
-        ] {
+        for (dx, dy) in super::search::DIRECTIONS {
             let n = pos.offset(dx, dy);
             if !super::search::border_allows(pos, n) {
                 continue;
