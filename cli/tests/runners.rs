@@ -312,6 +312,7 @@ fn the_protocol_works_over_tcp() {
         foreign_segment: None,
         inter_shard: String::new(),
         flags: "[]".into(),
+        gcl: 0,
     };
     write_frame(
         &mut writer,

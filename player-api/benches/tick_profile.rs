@@ -50,6 +50,7 @@ fn main() {
         foreign_segment: None,
         inter_shard: "".into(),
         flags: "[]".into(),
+        gcl: 0,
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

@@ -25,6 +25,8 @@ const MAX_NAME_BYTES: usize = 100;
 const MAX_ROOM_NAME_BYTES: usize = 16;
 /// Characters of a `say` message kept (Screeps truncates to 10).
 const SAY_CHARS: usize = 10;
+/// Characters of a controller sign kept.
+const SIGN_CHARS: usize = 100;
 
 /// Parses one intent object; `None` for anything malformed.
 pub fn parse_intent(v: &Value) -> Option<Intent> {
@@ -116,6 +118,34 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         target: ObjectId,
     },
+    ReserveController {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    AttackController {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    SignController {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+        #[serde(deserialize_with = "sign_text")]
+        text: String,
+    },
+    Unclaim {
+        #[serde(deserialize_with = "js_id")]
+        controller: ObjectId,
+    },
+    ActivateSafeMode {
+        #[serde(deserialize_with = "js_id")]
+        controller: ObjectId,
+    },
     SpawnCreep {
         #[serde(deserialize_with = "js_id")]
         spawn: ObjectId,
@@ -196,6 +226,11 @@ fn bounded_string<'de, D: Deserializer<'de>, const MAX: usize>(d: D) -> Result<S
 /// Screeps keeps the first ten characters of what a creep says.
 fn say_message<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(String::deserialize(d)?.chars().take(SAY_CHARS).collect())
+}
+
+/// Screeps keeps the first 100 characters of a controller sign.
+fn sign_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(d)?.chars().take(SIGN_CHARS).collect())
 }
 
 /// `true` only for `true`: anything else JavaScript passes is "not public", as in Screeps.

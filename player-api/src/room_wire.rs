@@ -9,7 +9,8 @@
 //!
 //! Form: `[name, tick, [object, …]]`; an object is an array in [`FIELDS`] order, `null` for an
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
-//! `spawnJob` is `[name, needTime, remainingTime]`. Every object's room is the room's own.
+//! `spawnJob` is `[name, needTime, remainingTime]`, `reservation` `[username, ticksToEnd]` and
+//! `sign` `[username, text, time]`. Every object's room is the room's own.
 
 use isoshard_scripting::ExternalCopy;
 use isoshard_world::{ObjectView, RoomView};
@@ -20,7 +21,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 30] = [
+pub const FIELDS: [&str; 36] = [
     "id",
     "type",
     "x",
@@ -51,6 +52,12 @@ pub const FIELDS: [&str; 30] = [
     "deathTime",
     "ticksToDecay",
     "creepName",
+    "reservation",
+    "safeMode",
+    "safeModeAvailable",
+    "safeModeCooldown",
+    "upgradeBlocked",
+    "sign",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -89,6 +96,8 @@ enum Field<'a> {
     Bool(bool),
     Body(&'a [isoshard_world::BodyPartView]),
     SpawnJob(&'a isoshard_world::SpawningView),
+    Reservation(&'a isoshard_world::ReservationView),
+    Sign(&'a isoshard_world::SignView),
 }
 
 impl Serialize for Field<'_> {
@@ -107,12 +116,14 @@ impl Serialize for Field<'_> {
                 seq.end()
             }
             Field::SpawnJob(j) => (&j.name, j.need_time, j.remaining_time).serialize(s),
+            Field::Reservation(r) => (&r.username, r.ticks_to_end).serialize(s),
+            Field::Sign(v) => (&v.username, &v.text, v.time).serialize(s),
         }
     }
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 30] {
+    fn fields(&self) -> [Field<'_>; 36] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -150,6 +161,14 @@ impl WireObject<'_> {
             n(o.death_time),
             n32(o.ticks_to_decay),
             s(&o.creep_name),
+            o.reservation
+                .as_ref()
+                .map_or(Field::Absent, Field::Reservation),
+            n32(o.safe_mode),
+            n32(o.safe_mode_available),
+            n32(o.safe_mode_cooldown),
+            n32(o.upgrade_blocked),
+            o.sign.as_ref().map_or(Field::Absent, Field::Sign),
         ]
     }
 }
@@ -249,6 +268,9 @@ mod tests {
             "progress": 1, "progressTotal": 2, "ticksToDowngrade": 3, "ticksToRegeneration": 4,
             "resourceType": "energy", "amount": 5, "mineralType": "H", "mineralAmount": 6,
             "deathTime": 7, "ticksToDecay": 8, "creepName": "c",
+            "reservation": {"username": "r", "ticksToEnd": 9}, "safeMode": 10,
+            "safeModeAvailable": 11, "safeModeCooldown": 12, "upgradeBlocked": 13,
+            "sign": {"username": "s", "text": "t", "time": 14},
         }))
         .unwrap_or_else(|e| panic!("view: {e}"));
         let json = serde_json::to_value(&full).unwrap_or_default();

@@ -37,6 +37,8 @@ pub struct PlayerTickInput {
     /// The player's flags as a JSON array of `[name, color, secondaryColor, room, x, y]`
     /// (the same text while they do not change: the prelude parses it again only then).
     pub flags: Arc<str>,
+    /// The player's global control points (`Game.gcl`).
+    pub gcl: u64,
 }
 
 /// One tick's metadata for the prelude.
@@ -59,11 +61,13 @@ pub struct TickMeta {
     pub foreign_segment: Value,
     pub inter_shard: Arc<str>,
     pub flags: Arc<str>,
+    /// Global control points; a JS number holds them exactly up to 2^53.
+    pub gcl: f64,
 }
 
 impl TickMeta {
     /// The JavaScript names of the array's entries, in order.
-    pub const FIELDS: [&'static str; 12] = [
+    pub const FIELDS: [&'static str; 13] = [
         "tick",
         "cpuLimit",
         "tickLimit",
@@ -76,6 +80,7 @@ impl TickMeta {
         "foreignSegment",
         "interShard",
         "flags",
+        "gcl",
     ];
 
     pub fn of(input: &PlayerTickInput) -> TickMeta {
@@ -99,6 +104,7 @@ impl TickMeta {
             ),
             inter_shard: input.inter_shard.clone(),
             flags: input.flags.clone(),
+            gcl: input.gcl as f64,
         }
     }
 
@@ -118,6 +124,7 @@ impl TickMeta {
             foreign_segment,
             inter_shard,
             flags,
+            gcl,
         } = self;
         json!([
             tick,
@@ -131,7 +138,8 @@ impl TickMeta {
             segments,
             foreign_segment,
             &**inter_shard,
-            &**flags
+            &**flags,
+            gcl
         ])
     }
 }
@@ -156,6 +164,7 @@ mod tests {
             foreign_segment: None,
             inter_shard: "local".into(),
             flags: "[]".into(),
+            gcl: 1_000_000,
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();
@@ -175,5 +184,6 @@ mod tests {
         assert_eq!(named[&"foreignSegment"], &Value::Null);
         assert_eq!(named[&"interShard"], &json!("local"));
         assert_eq!(named[&"flags"], &json!("[]"));
+        assert_eq!(named[&"gcl"], &json!(1_000_000.0));
     }
 }

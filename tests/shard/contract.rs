@@ -252,6 +252,21 @@ fn one_of_each_intent() -> Vec<Intent> {
             creep: a,
             target: b,
         },
+        Intent::ReserveController {
+            creep: a,
+            target: b,
+        },
+        Intent::AttackController {
+            creep: a,
+            target: b,
+        },
+        Intent::SignController {
+            creep: a,
+            target: b,
+            text: "mine".into(),
+        },
+        Intent::Unclaim { controller: a },
+        Intent::ActivateSafeMode { controller: a },
         Intent::SpawnCreep {
             spawn: a,
             body: vec![BodyPartKind::Work, BodyPartKind::Move],
@@ -298,6 +313,11 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::RangedAttack { .. }
             | Intent::Heal { .. }
             | Intent::ClaimController { .. }
+            | Intent::ReserveController { .. }
+            | Intent::AttackController { .. }
+            | Intent::SignController { .. }
+            | Intent::Unclaim { .. }
+            | Intent::ActivateSafeMode { .. }
             | Intent::SpawnCreep { .. }
             | Intent::CreateConstructionSite { .. }
             | Intent::Say { .. }
@@ -317,7 +337,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         // Rust's serde name is the variant's; JavaScript uses STRUCTURE_* values.
         v["structure"] = json!(structure.as_str());
     }
-    for key in ["creep", "target", "spawn", "tower"] {
+    for key in ["creep", "target", "spawn", "tower", "controller"] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());
         }

@@ -15,4 +15,5 @@ mod replay;
 mod screeps_api;
 mod screeps_globals;
 mod support;
+mod territory;
 mod typescript;

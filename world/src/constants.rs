@@ -96,6 +96,7 @@ js_constants! {
     HEAL_POWER: u32 = 12;
     SOURCE_ENERGY_CAPACITY: u32 = 3000;
     SOURCE_ENERGY_NEUTRAL_CAPACITY: u32 = 1500;
+    SOURCE_ENERGY_KEEPER_CAPACITY: u32 = 4000;
     ENERGY_REGEN_TIME: u32 = 300;
     ENERGY_DECAY: u32 = 1000;
     SPAWN_HITS: u32 = 5000;
@@ -127,6 +128,16 @@ js_constants! {
     CONTROLLER_DOWNGRADE_RESTORE: u32 = 100;
     CONSTRUCTION_COST_ROAD_SWAMP_RATIO: u32 = 5;
     CONSTRUCTION_COST_ROAD_WALL_RATIO: u32 = 150;
+    CONTROLLER_RESERVE: u32 = 1;
+    CONTROLLER_RESERVE_MAX: u32 = 5000;
+    CONTROLLER_CLAIM_DOWNGRADE: u32 = 300;
+    CONTROLLER_ATTACK_BLOCKED_UPGRADE: u32 = 1000;
+    CONTROLLER_MAX_UPGRADE_PER_TICK: u32 = 15;
+    CONTROLLER_DOWNGRADE_SAFEMODE_THRESHOLD: u32 = 5000;
+    SAFE_MODE_DURATION: u32 = 20_000;
+    SAFE_MODE_COOLDOWN: u32 = 50_000;
+    GCL_MULTIPLY: u64 = 1_000_000;
+    GCL_NOVICE: usize = 3;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.
@@ -152,6 +163,113 @@ pub const CONTROLLER_DOWNGRADE: [u32; 9] = [
 /// Energy capacity of an extension at each controller level (index = level).
 pub const EXTENSION_ENERGY_CAPACITY: [u32; 9] = [50, 50, 50, 50, 50, 50, 50, 100, 200];
 
-/// Gcl points a player needs to own `rooms` rooms: GCL_MULTIPLY * (rooms-1)^GCL_POW. With no GCL
-/// progression in this world, every player owns at most one room.
-pub const GCL_ROOMS: usize = 1;
+/// GCL points needed to reach each global control level (index = level - 1): Screeps'
+/// `GCL_MULTIPLY * (level - 1) ^ GCL_POW` with `GCL_POW` = 2.4, as the smallest integer not
+/// below it. Screeps computes it with `Math.pow`; this world keeps floats out of its rules, so
+/// the values are exact (g^5 >= 10^30 * (level - 1)^12) and `tests` below checks them against
+/// the float formula. Level 64 needs 2·10^10 points, past any real game.
+const GCL_NEEDED: [u64; 64] = [
+    0,
+    1000000,
+    5278032,
+    13966611,
+    27857619,
+    47591349,
+    73716211,
+    106717415,
+    147033390,
+    195066200,
+    251188644,
+    315749335,
+    389076492,
+    471480837,
+    563257893,
+    664689812,
+    776046883,
+    897588772,
+    1029565574,
+    1172218692,
+    1325781607,
+    1490480531,
+    1666534981,
+    1854158287,
+    2053558032,
+    2264936449,
+    2488490776,
+    2724413565,
+    2972892979,
+    3234113037,
+    3508253857,
+    3795491868,
+    4096000000,
+    4409947871,
+    4737501941,
+    5078825676,
+    5434079676,
+    5803421814,
+    6187007349,
+    6584989047,
+    6997517274,
+    7424740103,
+    7866803403,
+    8323850920,
+    8796024363,
+    9283463476,
+    9786306109,
+    10304688287,
+    10838744272,
+    11388606622,
+    11954406248,
+    12536272467,
+    13134333055,
+    13748714290,
+    14379541005,
+    15026936625,
+    15691023211,
+    16371921500,
+    17069750943,
+    17784629738,
+    18516674869,
+    19266002133,
+    20032726178,
+    20816960527,
+];
+
+/// GCL points needed for `level` (Screeps' `utils.calcNeededGcl`); `u64::MAX` past the table.
+pub fn gcl_needed(level: u32) -> u64 {
+    match level {
+        0 | 1 => 0,
+        l => GCL_NEEDED.get(l as usize - 1).copied().unwrap_or(u64::MAX),
+    }
+}
+
+/// The global control level `points` reach (Screeps' `Game.gcl.level`): how many rooms a
+/// player may own.
+pub fn gcl_level(points: u64) -> u32 {
+    GCL_NEEDED
+        .iter()
+        .take_while(|needed| **needed <= points)
+        .count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gcl_table_matches_the_float_formula() {
+        for level in 1..=64u32 {
+            let float = 1e6 * f64::from(level - 1).powf(2.4);
+            let exact = gcl_needed(level) as f64;
+            assert!(
+                (exact - float.ceil()).abs() <= 1.0,
+                "level {level}: {exact} vs {float}"
+            );
+        }
+        assert_eq!(gcl_level(0), 1);
+        assert_eq!(gcl_level(999_999), 1);
+        assert_eq!(gcl_level(1_000_000), 2);
+        assert_eq!(gcl_level(5_278_032), 3);
+        assert_eq!(gcl_needed(65), u64::MAX);
+    }
+}

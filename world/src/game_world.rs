@@ -170,10 +170,10 @@ impl GameWorld {
                 ObjectKind::Controller(_) => {
                     self.world.entity_mut(entity).insert((
                         Owner(id),
+                        // Screeps' placeSpawn: a new colony starts in safe mode.
                         ObjectKind::Controller(Controller {
-                            level: 1,
-                            progress: 0,
-                            ticks_to_downgrade: CONTROLLER_DOWNGRADE[1],
+                            safe_mode: SAFE_MODE_DURATION,
+                            ..Controller::claimed(&Controller::neutral())
                         }),
                     ));
                 }
@@ -205,6 +205,7 @@ impl GameWorld {
             id,
             name: name.to_string(),
             home: room,
+            gcl: 0,
         });
         Ok(id)
     }

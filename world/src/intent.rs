@@ -65,6 +65,26 @@ pub enum Intent {
         creep: ObjectId,
         target: ObjectId,
     },
+    ReserveController {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    AttackController {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    /// An empty `text` removes the sign.
+    SignController {
+        creep: ObjectId,
+        target: ObjectId,
+        text: String,
+    },
+    Unclaim {
+        controller: ObjectId,
+    },
+    ActivateSafeMode {
+        controller: ObjectId,
+    },
     SpawnCreep {
         spawn: ObjectId,
         body: Vec<BodyPartKind>,

@@ -28,16 +28,24 @@
 //! Screeps' public constants (`constants` module). One tick runs these phases in order
 //! ([`TickSet`]):
 //! 1. **Validate**: every intent is checked in Screeps' check order against the state at tick
-//!    start and gets a [`ReturnCode`]. One intent per kind per object (the last wins); among
-//!    work actions the Screeps precedence applies (heal > repair > build > attack > harvest >
-//!    rangedAttack). Names, busy spawns, room energy, construction-site counts and claims are
-//!    tracked across the tick's intents so two intents cannot both spend the same thing.
+//!    start and gets a [`ReturnCode`]. One intent per kind per object (the last wins); creep
+//!    actions cancel each other by Screeps' priorities (`intents.js`: heal cancels rangedHeal,
+//!    attackController, dismantle, repair, build, attack and harvest; build and repair cancel
+//!    rangedAttack; attack and rangedAttack both run). Names, busy spawns, room energy,
+//!    construction-site counts and claims are tracked across the tick's intents so two
+//!    intents cannot both spend the same thing. In another player's safe mode, hostile
+//!    actions (attack, rangedAttack, heal, withdraw, attackController, claim) are refused.
 //! 2. **Spawn**: creeps are created inside their spawn (energy from spawns first, then
 //!    extensions, by id); `CREEP_SPAWN_TIME` (3) ticks per part; construction sites are placed.
 //! 3. **Economy**: drops, pickups, withdrawals, transfers, then harvest (overflow drops on the
 //!    ground; a source's 300-tick regeneration timer starts at the first harvest), build,
 //!    repair, upgrade (level-ups at `CONTROLLER_LEVELS`), claims. Amounts are re-clamped to the
-//!    live state in creep-id order.
+//!    live state in creep-id order. Then controllers (`rules::controllers`): claim (GCL
+//!    allows one room per level: `gcl_needed`), upgrade (every unit adds a GCL point; at RCL 8
+//!    at most 15 a tick; a level-up needs a full downgrade timer, sets it to half, and adds a
+//!    safe mode), reserve (1 tick per CLAIM part, up to 5000), attackController (−300
+//!    downgrade ticks per CLAIM part, upgrades blocked 1000 ticks), sign, unclaim, safe mode
+//!    (20 000 ticks, cooldown 50 000; a new colony starts in it).
 //! 4. **Combat**: damage and healing per target are summed, then applied at once.
 //! 5. **Movement**: see the conflict rule in `rules::movement` — one winner per tile by a
 //!    per-tick hash of (tick, creep id); chains, swaps and cycles move together; moving onto a
@@ -46,12 +54,19 @@
 //! 6. **Upkeep**: spawning progress (finished creeps step out TOP-first clockwise), ageing,
 //!    fatigue recovery, spawn regeneration (+1/tick while the room's energy is below 300),
 //!    dropped energy decays `ceil(amount/1000)` per tick, tombstones decay (5 ticks per part)
-//!    and release their energy, roads and containers decay, controllers downgrade.
+//!    and release their energy, roads and containers decay; controllers count down their
+//!    downgrade, reservation, safe mode, cooldown and blocked-upgrade timers (a lapsed
+//!    downgrade drops a level, keeps half the lower level's timer and 90 % of its progress;
+//!    past level 1 the owner loses the room); sources hold 3000 in owned or reserved rooms,
+//!    1500 in neutral ones.
 //! 7. **Cleanup**: creeps with no hits or no ticks left die into tombstones; destroyed
 //!    structures go.
 //!
-//! Not modelled (yet): minerals harvesting, links, ramparts, safe mode, GCL growth (every
-//! player may own one room), melee counter-attacks, power creeps, market.
+//! Not modelled (yet): minerals harvesting and every resource but energy, links, ramparts,
+//! extractors, labs, terminals, factories, observers, power spawns, nukers, inactive
+//! structures past a downgraded room's limits, `generateSafeMode` (needs ghodium),
+//! dismantle, rangedMassAttack, rangedHeal, pull, melee counter-attacks, road wear, NPCs,
+//! power creeps, market, maps beyond 1 024 rooms.
 
 mod constants;
 mod error;
@@ -82,5 +97,8 @@ pub use rules::TickSet;
 pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
 pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};
 pub use terrain::{Terrain, Tile};
-pub use view::{BodyPartView, ObjectView, PlayerView, RoomView, SpawningView, WorldViews};
+pub use view::{
+    BodyPartView, ObjectView, PlayerView, ReservationView, RoomView, SignView, SpawningView,
+    WorldViews,
+};
 pub use world_config::WorldConfig;

@@ -303,12 +303,63 @@ pub struct Spawning {
     pub remaining_time: u32,
 }
 
-/// A room controller.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A room controller. Screeps keeps absolute game times (`downgradeTime`, `safeMode`, …);
+/// this world keeps the ticks left, counted down in upkeep, which is the same rule and what
+/// the API shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Controller {
     pub level: u8,
     pub progress: u32,
     pub ticks_to_downgrade: u32,
+    /// A player's hold on an unowned controller (`reserveController`).
+    pub reservation: Option<Reservation>,
+    /// Ticks of safe mode left; 0 when off.
+    pub safe_mode: u32,
+    pub safe_mode_available: u32,
+    /// Ticks until safe mode may be activated again; 0 when it may.
+    pub safe_mode_cooldown: u32,
+    /// Ticks until upgrading is allowed again after `attackController`; 0 when it is.
+    pub upgrade_blocked: u32,
+    pub sign: Option<ControllerSign>,
+}
+
+impl Controller {
+    /// A controller no one owns or reserves.
+    pub fn neutral() -> Self {
+        Controller::default()
+    }
+
+    /// A controller just claimed (`claimController`): level 1, the downgrade timer full
+    /// once the tick ends (upkeep takes one tick off).
+    pub fn claimed(previous: &Controller) -> Self {
+        Controller {
+            level: 1,
+            progress: 0,
+            ticks_to_downgrade: CONTROLLER_DOWNGRADE[1] + 1,
+            reservation: None,
+            safe_mode: 0,
+            safe_mode_available: previous.safe_mode_available,
+            safe_mode_cooldown: previous.safe_mode_cooldown,
+            upgrade_blocked: 0,
+            sign: previous.sign.clone(),
+        }
+    }
+}
+
+/// `reserveController`'s hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub player: PlayerId,
+    pub ticks_to_end: u32,
+}
+
+/// `signController`'s text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControllerSign {
+    pub player: PlayerId,
+    pub text: String,
+    /// Game time when signed.
+    pub time: u64,
 }
 
 /// An energy source.

@@ -162,11 +162,7 @@ pub(crate) fn populate_room(world: &mut World, rng: &mut ChaCha8Rng, room: &Room
             None,
             None,
             None,
-            ObjectKind::Controller(Controller {
-                level: 0,
-                progress: 0,
-                ticks_to_downgrade: 0,
-            }),
+            ObjectKind::Controller(Controller::neutral()),
         );
     }
     if rng.gen_bool(0.5) {

@@ -31,6 +31,8 @@ pub struct PlayerInfo {
     pub id: PlayerId,
     pub name: String,
     pub home: RoomId,
+    /// Global control points: every energy unit upgraded into the player's controllers.
+    pub gcl: u64,
 }
 
 /// All players, in join order.

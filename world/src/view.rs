@@ -26,6 +26,22 @@ pub struct SpawningView {
     pub remaining_time: u32,
 }
 
+/// A controller's reservation as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReservationView {
+    pub username: String,
+    pub ticks_to_end: u32,
+}
+
+/// A controller's sign as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignView {
+    pub username: String,
+    pub text: String,
+    pub time: u64,
+}
+
 /// An object as JavaScript receives it. Fields not applying to the object's type are absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,6 +106,19 @@ pub struct ObjectView {
     pub ticks_to_decay: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creep_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<ReservationView>,
+    /// Controllers: safe mode, its cooldown and blocked upgrades, in ticks left (absent when 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_mode: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_mode_available: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_mode_cooldown: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_blocked: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign: Option<SignView>,
 }
 
 impl ObjectView {
@@ -131,6 +160,12 @@ impl ObjectView {
             death_time: None,
             ticks_to_decay: None,
             creep_name: None,
+            reservation: None,
+            safe_mode: None,
+            safe_mode_available: None,
+            safe_mode_cooldown: None,
+            upgrade_blocked: None,
+            sign: None,
         }
     }
 
@@ -190,12 +225,27 @@ impl ObjectView {
                 let mut v = Self::base(rec, "controller", room, names);
                 v.structure_type = Some("controller".into());
                 v.level = Some(c.level);
-                v.progress = Some(c.progress);
+                v.progress = (c.level > 0).then_some(c.progress);
                 v.progress_total = CONTROLLER_LEVELS
                     .get(c.level as usize)
                     .copied()
                     .filter(|t| *t > 0);
                 v.ticks_to_downgrade = (c.level > 0).then_some(c.ticks_to_downgrade);
+                let name = |p: PlayerId| names.get(&p).cloned().unwrap_or_default();
+                v.reservation = c.reservation.as_ref().map(|r| ReservationView {
+                    username: name(r.player),
+                    ticks_to_end: r.ticks_to_end,
+                });
+                let ticks = |t: u32| (t > 0).then_some(t);
+                v.safe_mode = ticks(c.safe_mode);
+                v.safe_mode_available = Some(c.safe_mode_available);
+                v.safe_mode_cooldown = ticks(c.safe_mode_cooldown);
+                v.upgrade_blocked = ticks(c.upgrade_blocked);
+                v.sign = c.sign.as_ref().map(|s| SignView {
+                    username: name(s.player),
+                    text: s.text.clone(),
+                    time: s.time,
+                });
                 v
             }
             ObjectKind::Source(s) => {
@@ -251,6 +301,8 @@ pub struct PlayerView {
     pub player: PlayerId,
     pub username: String,
     pub rooms: Vec<String>,
+    /// Global control points (`Game.gcl` derives from them).
+    pub gcl: u64,
 }
 
 /// All views of one tick: each room once, and each player's list of visible rooms.
@@ -312,6 +364,7 @@ impl GameWorld {
                         player: p.id,
                         username: p.name.clone(),
                         rooms,
+                        gcl: p.gcl,
                     },
                 )
             })

@@ -251,8 +251,9 @@ fn different_seeds_give_different_worlds() {
     assert_ne!(new_world(1).0.state_hash(), new_world(2).0.state_hash());
 }
 
-/// Hashes recorded before the phases became bevy systems with a per-tick index (issue #14):
-/// a change to these is a change to the game's rules, not a refactor.
+/// Hashes of fixed runs: a change to these is a change to the game's rules, not a refactor.
+/// Last re-recorded for issue #17's controller rules (GCL, safe mode, Screeps' level-up and
+/// downgrade timers, creep action priorities).
 #[test]
 fn known_runs_keep_their_recorded_hashes() {
     let random: Vec<String> = [1u64, 2, 3]
@@ -263,13 +264,13 @@ fn known_runs_keep_their_recorded_hashes() {
     assert_eq!(
         random,
         [
-            "a98a466a825cf8e52ca629d19c055f3e36deebf3df39922e46b3dd841860f317",
-            "3f8eed30016910bb1a1ac85b60b019a2ae2c0a2eecbd7aaaceda272325c60ad7",
-            "43e5223d34bf57214ce61657d262fda97c2a670d3e8814f3017e376868afc034",
+            "24c0b4568afdca31ff8ef536d9011ab44402f2ac78f1b1613b0226919d29ecc8",
+            "ffc7f84a198e4cc09009bbad0b8020dd676b09c4e05a5d6088f21c95ce0ec22f",
+            "68ac07c65a8c3d13e17e06e63eeb7a7dfde086a2e268b5195a717a53f0a61ffe",
         ]
     );
     assert_eq!(
         colony,
-        "fb4d8eb2d785256e62e0f1a741092e51d333c9c310c491981ca0150ec120d1d9"
+        "e3289d9ccdb6c9b8e13984d4182e665bfb72715d5a57db3860c549f2272519ef"
     );
 }

@@ -3,159 +3,8 @@
 
 use isoshard_world::*;
 
-struct Scenario {
-    world: GameWorld,
-    player: PlayerId,
-    room: RoomId,
-    spawn: ObjectId,
-}
-
-fn scenario() -> Scenario {
-    let mut world = GameWorld::new(WorldConfig {
-        seed: 42,
-        width: 3,
-        height: 3,
-    })
-    .unwrap();
-    let player = world.add_player("alice").unwrap();
-    let room = world.players()[0].home;
-    let spawn = world
-        .records()
-        .into_iter()
-        .find(|o| matches!(o.kind, ObjectKind::Spawn(_)) && o.owner == Some(player))
-        .unwrap()
-        .id;
-    Scenario {
-        world,
-        player,
-        room,
-        spawn,
-    }
-}
-
-impl Scenario {
-    fn rec(&self, id: ObjectId) -> ObjectRecord {
-        self.world.record(id).expect("object exists")
-    }
-
-    fn find(&self, f: impl Fn(&ObjectRecord) -> bool) -> ObjectRecord {
-        self.world
-            .records()
-            .into_iter()
-            .find(|o| f(o))
-            .expect("object found")
-    }
-
-    fn source(&self) -> ObjectRecord {
-        self.find(|o| o.pos.room == self.room && matches!(o.kind, ObjectKind::Source(_)))
-    }
-
-    fn controller(&self) -> ObjectRecord {
-        self.find(|o| o.pos.room == self.room && matches!(o.kind, ObjectKind::Controller(_)))
-    }
-
-    /// Adds an object through a snapshot round trip (the public way to edit a world).
-    fn add(
-        &mut self,
-        pos: Position,
-        owner: Option<PlayerId>,
-        hits: Option<Hits>,
-        store: Option<Store>,
-        kind: ObjectKind,
-    ) -> ObjectId {
-        let mut snap = self.world.snapshot();
-        let id = ObjectId(snap.next_object_id);
-        snap.next_object_id += 1;
-        snap.objects.push(ObjectRecord {
-            id,
-            pos,
-            owner,
-            hits,
-            store,
-            decay: None,
-            kind,
-        });
-        snap.objects.sort_by_key(|o| o.id);
-        self.world = GameWorld::restore(snap).unwrap();
-        id
-    }
-
-    fn add_creep(&mut self, pos: Position, body: &[BodyPartKind], energy: u32) -> ObjectId {
-        let owner = self.player;
-        self.add_creep_for(owner, pos, body, energy)
-    }
-
-    fn add_creep_for(
-        &mut self,
-        owner: PlayerId,
-        pos: Position,
-        body: &[BodyPartKind],
-        energy: u32,
-    ) -> ObjectId {
-        let parts: Vec<BodyPart> = body
-            .iter()
-            .map(|k| BodyPart {
-                kind: *k,
-                hits: 100,
-            })
-            .collect();
-        let carry = body.iter().filter(|k| **k == BodyPartKind::Carry).count() as u32 * 50;
-        let hits = body.len() as u32 * 100;
-        self.add(
-            pos,
-            Some(owner),
-            Some(Hits { hits, max: hits }),
-            Some(Store::new(energy, carry)),
-            ObjectKind::Creep(Creep {
-                name: format!("c{}", pos.x as u32 * 100 + pos.y as u32),
-                body: parts,
-                fatigue: 0,
-                ticks_to_live: 1500,
-                spawning: false,
-                saying: None,
-            }),
-        )
-    }
-
-    fn occupied(&self, p: Position) -> bool {
-        self.world.records().iter().any(|o| o.pos == p)
-    }
-
-    fn walkable(&self, p: Position) -> bool {
-        !p.is_edge() && self.world.map().tile(p) == Tile::Plain && !self.occupied(p)
-    }
-
-    /// A free plain tile at exactly range `r` from `p`, scanning in a fixed order.
-    fn free_at_range(&self, p: Position, r: i32) -> Position {
-        for dy in -r..=r {
-            for dx in -r..=r {
-                if dx.abs().max(dy.abs()) != r {
-                    continue;
-                }
-                let (x, y) = (p.x as i32 + dx, p.y as i32 + dy);
-                if !(1..49).contains(&x) || !(1..49).contains(&y) {
-                    continue;
-                }
-                let q = Position::new(p.room, x as u8, y as u8);
-                if self.walkable(q) {
-                    return q;
-                }
-            }
-        }
-        panic!("no free tile at range {r} of {p:?}");
-    }
-
-    fn run(&mut self, intents: Vec<Intent>) -> Vec<ReturnCode> {
-        let mut batch = IntentBatch::new();
-        batch.extend(self.player, intents);
-        let out = self.world.tick(&batch);
-        out.results.get(&self.player).cloned().unwrap_or_default()
-    }
-
-    fn energy(&self, id: ObjectId) -> u32 {
-        self.rec(id).store.map_or(0, |s| s.energy)
-    }
-}
+mod support;
+use support::*;
 
 use BodyPartKind::*;
 use ReturnCode as R;
@@ -787,21 +636,23 @@ fn controller_levels_one_to_three() {
             vec![R::Ok]
         );
         if let ObjectKind::Controller(c) = s.controller().kind {
-            if levels.last() != Some(&c.level) {
-                levels.push(c.level);
+            if levels.last().map(|(l, _)| *l) != Some(c.level) {
+                levels.push((c.level, c.ticks_to_downgrade));
             }
         }
     }
-    assert_eq!(levels, vec![1, 2, 3]);
+    // Screeps: a level-up sets the timer to half the new level's, the tick's upgrade then
+    // restores CONTROLLER_DOWNGRADE_RESTORE (+1, which upkeep's tick takes back).
+    let half = |l: usize| CONTROLLER_DOWNGRADE[l] / 2 + CONTROLLER_DOWNGRADE_RESTORE;
+    assert_eq!(
+        levels,
+        vec![(1, CONTROLLER_DOWNGRADE[1]), (2, half(2)), (3, half(3))]
+    );
     let ObjectKind::Controller(c) = s.controller().kind else {
         panic!()
     };
     assert_eq!(c.level, 3);
-    assert_eq!(
-        c.ticks_to_downgrade,
-        CONTROLLER_DOWNGRADE[3] - 1,
-        "reset on level-up, then one tick of upkeep"
-    );
+    assert_eq!(c.safe_mode_available, 2, "one safe mode per level gained");
 }
 
 #[test]
@@ -822,9 +673,15 @@ fn controller_downgrades_without_upgrades() {
     let ObjectKind::Controller(c) = s.controller().kind else {
         panic!()
     };
+    // Screeps' controllers/tick.js: half the lower level's timer, 90 % of its progress back,
+    // no safe mode until the cooldown ends.
     assert_eq!(
-        (c.level, c.ticks_to_downgrade),
-        (1, CONTROLLER_DOWNGRADE[1])
+        (c.level, c.ticks_to_downgrade, c.progress),
+        (1, CONTROLLER_DOWNGRADE[1] / 2 + 1, 180)
+    );
+    assert_eq!(
+        (c.safe_mode_available, c.safe_mode_cooldown),
+        (0, SAFE_MODE_COOLDOWN)
     );
 }
 

@@ -285,6 +285,7 @@ impl Runner {
                 foreign_segment: turn.foreign_segment.clone(),
                 inter_shard: Arc::from(turn.inter_shard.as_str()),
                 flags: Arc::from(turn.flags.as_str()),
+                gcl: turn.gcl,
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
             queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;

@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 6;
+pub const PROTOCOL_VERSION: u32 = 7;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -59,6 +59,8 @@ pub struct WireTurn {
     pub inter_shard: String,
     /// `PlayerTickInput::flags` (protocol 6).
     pub flags: String,
+    /// `PlayerTickInput::gcl` (protocol 7).
+    pub gcl: u64,
 }
 
 /// One player's result.

@@ -201,6 +201,7 @@ impl ProcessPlayerHost {
                     foreign_segment: t.input.foreign_segment.clone(),
                     inter_shard: t.input.inter_shard.to_string(),
                     flags: t.input.flags.to_string(),
+                    gcl: t.input.gcl,
                 });
                 proc.code.insert(t.player, t.code_version);
             }

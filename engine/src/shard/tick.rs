@@ -192,6 +192,7 @@ impl Shard {
                     foreign_segment: foreign.remove(id),
                     inter_shard: p.data.inter_shard.clone(),
                     flags: p.data.flags_json.clone(),
+                    gcl: views.players.get(id).map_or(0, |pv| pv.gcl),
                 },
             });
         }

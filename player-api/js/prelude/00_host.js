@@ -24,6 +24,7 @@
   const JSONparse = JSON.parse, JSONstringify = JSON.stringify, ObjectKeys = Object.keys,
     ObjectDefine = Object.defineProperty, ObjectCreate = Object.create, ArrayIsArray = Array.isArray,
     MathMax = Math.max, MathMin = Math.min, MathAbs = Math.abs, MathFloor = Math.floor, MathCeil = Math.ceil,
+    MathPow = Math.pow,
     StringCtor = String, NumberCtor = Number, ErrorCtor = Error, FunctionCtor = Function;
   const StringSplit = String.prototype.split, StringIndexOf = String.prototype.indexOf,
     StringReplace = String.prototype.replace;

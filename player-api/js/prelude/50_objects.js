@@ -62,7 +62,29 @@
       this.structureType = d.structureType;
       this.hits = d.hits; this.hitsMax = d.hitsMax;
     }
-    isActive() { return true; }
+    // screeps/engine utils.checkStructureAgainstController: an owned structure past its room's
+    // CONTROLLER_STRUCTURES limit is off, the ones nearest the controller staying on.
+    isActive() {
+      if (!this.owner) return true;
+      const room = this.room, ctl = room && room.controller;
+      if (!ctl || ctl.level < 1 || !ctl.owner || ctl.owner.username !== this.owner.username) return false;
+      const limits = C.CONTROLLER_STRUCTURES[this.structureType];
+      if (!limits) return true;
+      let left = limits[ctl.level];
+      if (!left) return false;
+      if (limits[8] === 1) return true;
+      const dist = (o) => MathMax(MathAbs(o.pos.x - ctl.pos.x), MathAbs(o.pos.y - ctl.pos.y));
+      const mine = dist(this);
+      let foundSelf = false;
+      for (const o of room.find(C.FIND_STRUCTURES)) {
+        if (o.structureType !== this.structureType || !o.owner || o.owner.username !== this.owner.username) continue;
+        const d = dist(o);
+        if (d < mine) { if (--left === 0) return false; } else if (!foundSelf && d === mine) {
+          if (o === this) foundSelf = true; else if (--left === 0) return false;
+        }
+      }
+      return true;
+    }
   }
   class OwnedStructure extends Structure {
     constructor(d) {
@@ -97,6 +119,7 @@
       if (Game.creeps[name] || createdCreeps[name]) return C.ERR_NAME_EXISTS;
       if (!this.my) return C.ERR_NOT_OWNER;
       if (this.spawning || this._busy) return C.ERR_BUSY;
+      if (!this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
       if (!ArrayIsArray(body) || body.length === 0 || body.length > C.MAX_CREEP_SIZE) return C.ERR_INVALID_ARGS;
       let cost = 0;
       for (const p of body) {
@@ -153,9 +176,32 @@
     constructor(d) {
       super(d);
       this.level = d.level || 0; this.progress = d.progress; this.progressTotal = d.progressTotal;
-      this.ticksToDowngrade = d.ticksToDowngrade; this.upgradeBlocked = undefined; this.safeMode = undefined;
-      this.safeModeAvailable = 0; this.reservation = undefined; this.sign = undefined;
+      this.ticksToDowngrade = d.ticksToDowngrade; this.upgradeBlocked = d.upgradeBlocked; this.safeMode = d.safeMode;
+      this.safeModeAvailable = d.safeModeAvailable || 0; this.safeModeCooldown = d.safeModeCooldown;
+      this.reservation = d.reservation ? { username: d.reservation.username, ticksToEnd: d.reservation.ticksToEnd } : undefined;
+      // Screeps' sign carries a wall-clock datetime; this world's clock is the tick's (Date.now()).
+      this.sign = d.sign ? { username: d.sign.username, text: d.sign.text, time: d.sign.time,
+        datetime: new Date(fakeNow - (Game.time - d.sign.time) * 1000) } : undefined;
+      this.isPowerEnabled = false;
       if (this.owner === undefined) this.my = false;
+    }
+    // game/structures.js, checks in its order.
+    unclaim() {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      addIntent({ type: 'unclaim', controller: this.id });
+      return C.OK;
+    }
+    activateSafeMode() {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (this.safeModeAvailable <= 0) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (this.safeModeCooldown || this.upgradeBlocked > 0 ||
+        this.ticksToDowngrade < C.CONTROLLER_DOWNGRADE[this.level] / 2 - C.CONTROLLER_DOWNGRADE_SAFEMODE_THRESHOLD) return C.ERR_TIRED;
+      for (const id in Game.structures) {
+        const s = Game.structures[id];
+        if (s instanceof StructureController && s.safeMode) return C.ERR_BUSY;
+      }
+      addIntent({ type: 'activateSafeMode', controller: this.id });
+      return C.OK;
     }
   }
   class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); } }

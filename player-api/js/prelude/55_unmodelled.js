@@ -73,5 +73,4 @@
   unmodelledMethods(Structure, ['destroy', 'notifyWhenAttacked']);
   unmodelledMethods(StructureSpawn, ['renewCreep', 'recycleCreep']);
   unmodelledMethods(StructureSpawn.Spawning, ['setDirections', 'cancel']);
-  unmodelledMethods(StructureController, ['activateSafeMode', 'unclaim']);
   unmodelledMethods(ConstructionSite, ['remove']);

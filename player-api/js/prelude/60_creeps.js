@@ -24,6 +24,8 @@
     set memory(v) { const m = Memory; if (!m.creeps) m.creeps = {}; m.creeps[this.name] = v; }
     getActiveBodyparts(type) { return active(this, type); }
     _base() { if (!this.my) return C.ERR_NOT_OWNER; if (this.spawning) return C.ERR_BUSY; return C.OK; }
+    // In another player's safe mode, hostile actions answer an error (game/creeps.js).
+    _hostileSafeMode() { const c = this.room && this.room.controller; return !!(c && !c.my && c.safeMode); }
     move(direction) {
       const b = this._base(); if (b) return b;
       if (this.fatigue > 0) return C.ERR_TIRED;
@@ -140,6 +142,7 @@
       if (amount < 0) return C.ERR_INVALID_ARGS;
       if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
       if (!target || !target.id || !(target instanceof Structure || target instanceof Tombstone) || !target.store) return C.ERR_INVALID_TARGET;
+      if (this._hostileSafeMode()) return C.ERR_NOT_OWNER;
       if (resourceType !== C.RESOURCE_ENERGY) return C.ERR_INVALID_TARGET;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
       const empty = this.carryCapacity - this.store.energy;
@@ -193,6 +196,7 @@
       if (!active(this, C.WORK)) return C.ERR_NO_BODYPART;
       if (!this.store.energy) return C.ERR_NOT_ENOUGH_RESOURCES;
       if (!target || !target.id || !(target instanceof StructureController)) return C.ERR_INVALID_TARGET;
+      if (target.upgradeBlocked > 0) return C.ERR_INVALID_TARGET;
       if (!target.pos.inRangeTo(this.pos, 3)) return C.ERR_NOT_IN_RANGE;
       if (!target.my) return C.ERR_NOT_OWNER;
       if (!target.level || !target.owner) return C.ERR_INVALID_TARGET;
@@ -202,6 +206,7 @@
     _attack(type, part, target, range) {
       const b = this._base(); if (b) return b;
       if (!active(this, part)) return C.ERR_NO_BODYPART;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
       if (!target || !target.id || !(target instanceof Creep || target instanceof Structure) || target instanceof StructureController) return C.ERR_INVALID_TARGET;
       if (!this.pos.inRangeTo(target, range)) return C.ERR_NOT_IN_RANGE;
       addIntent({ type, creep: this.id, target: target.id });
@@ -214,18 +219,52 @@
       if (!active(this, C.HEAL)) return C.ERR_NO_BODYPART;
       if (!target || !target.id || !(target instanceof Creep)) return C.ERR_INVALID_TARGET;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
       addIntent({ type: 'heal', creep: this.id, target: target.id });
       return C.OK;
     }
+    // Territory: screeps/engine game/creeps.js, checks in its order.
     claimController(target) {
       const b = this._base(); if (b) return b;
-      const owned = ObjectKeys(Game.rooms).filter((n) => Game.rooms[n].controller && Game.rooms[n].controller.my).length;
-      if (owned >= 1) return C.ERR_GCL_NOT_ENOUGH;
+      const claimed = ownedRoomCount() + controllersClaimedInTick;
+      if (claimed && gclPoints < gclNeeded(claimed + 1)) return C.ERR_GCL_NOT_ENOUGH;
       if (!target || !target.id || !(target instanceof Structure)) return C.ERR_INVALID_TARGET;
       if (!active(this, C.CLAIM)) return C.ERR_NO_BODYPART;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
       if (!(target instanceof StructureController) || target.level > 0) return C.ERR_INVALID_TARGET;
+      if (target.reservation && target.reservation.username !== username) return C.ERR_INVALID_TARGET;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
+      controllersClaimedInTick++;
       addIntent({ type: 'claimController', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    reserveController(target) {
+      const b = this._base(); if (b) return b;
+      if (!target || !target.id || !(target instanceof Structure)) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      if (!(target instanceof StructureController) || target.owner) return C.ERR_INVALID_TARGET;
+      if (target.reservation && target.reservation.username !== username) return C.ERR_INVALID_TARGET;
+      if (!active(this, C.CLAIM)) return C.ERR_NO_BODYPART;
+      addIntent({ type: 'reserveController', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    attackController(target) {
+      const b = this._base(); if (b) return b;
+      if (!target || !target.id || !(target instanceof StructureController)) return C.ERR_INVALID_TARGET;
+      if (!active(this, C.CLAIM)) return C.ERR_NO_BODYPART;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      if (!target.owner && !target.reservation) return C.ERR_INVALID_TARGET;
+      if (target.upgradeBlocked > 0) return C.ERR_TIRED;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
+      addIntent({ type: 'attackController', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    signController(target, text) {
+      const b = this._base(); if (b) return b;
+      if (!target || !target.id || !(target instanceof Structure)) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      if (!(target instanceof StructureController)) return C.ERR_INVALID_TARGET;
+      addIntent({ type: 'signController', creep: this.id, target: target.id, text: StringCtor(text).slice(0, 100) });
       return C.OK;
     }
     say(message, isPublic) {
@@ -241,5 +280,5 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
-  unmodelledMethods(Creep, ['reserveController', 'attackController', 'dismantle', 'rangedMassAttack', 'rangedHeal',
-    'signController', 'notifyWhenAttacked', 'cancelOrder', 'generateSafeMode', 'pull']);
+  unmodelledMethods(Creep, ['dismantle', 'rangedMassAttack', 'rangedHeal', 'notifyWhenAttacked', 'cancelOrder',
+    'generateSafeMode', 'pull']);

@@ -339,6 +339,9 @@
       ticksToRegeneration: a[22] ?? undefined, resourceType: a[23] ?? undefined,
       amount: a[24] ?? undefined, mineralType: a[25] ?? undefined, mineralAmount: a[26] ?? undefined,
       deathTime: a[27] ?? undefined, ticksToDecay: a[28] ?? undefined, creepName: a[29] ?? undefined,
+      reservation: a[30] ? { username: a[30][0], ticksToEnd: a[30][1] } : undefined,
+      safeMode: a[31] ?? undefined, safeModeAvailable: a[32] ?? undefined, safeModeCooldown: a[33] ?? undefined,
+      upgradeBlocked: a[34] ?? undefined, sign: a[35] ? { username: a[35][0], text: a[35][1], time: a[35][2] } : undefined,
     };
   }
   function makeObject(d) {

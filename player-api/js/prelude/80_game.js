@@ -117,12 +117,28 @@
     return C.OK;
   }
 
+  // ---- GCL (game/game.js; utils.calcNeededGcl) ----
+  let gclPoints = 0;
+  let controllersClaimedInTick = 0;
+  function gclNeeded(level) { return level <= 1 ? 0 : C.GCL_MULTIPLY * MathPow(level - 1, C.GCL_POW); }
+  function gclOf(points) {
+    const level = MathFloor(MathPow(points / C.GCL_MULTIPLY, 1 / C.GCL_POW)) + 1;
+    const base = gclNeeded(level);
+    return { level, progress: points - base, progressTotal: gclNeeded(level + 1) - base };
+  }
+  function ownedRoomCount() {
+    let n = 0;
+    for (const name in Game.rooms) { const c = Game.rooms[name].controller; if (c && c.my) n++; }
+    return n;
+  }
   function buildGame(meta, rooms) {
     objectsById = {};
     pfGrids = ObjectCreate(null);
     pfDepth = 0;
     createdCreeps = {};
     pendingSites.length = 0;
+    controllersClaimedInTick = 0;
+    gclPoints = meta.gcl || 0;
     const cpu = ObjectCreate(cpuMethods);
     cpu.limit = meta.cpuLimit; cpu.tickLimit = meta.tickLimit; cpu.bucket = meta.bucket;
     cpu.shardLimits = { isoshard: meta.cpuLimit };
@@ -130,7 +146,7 @@
       time: meta.tick,
       creeps: {}, spawns: {}, rooms: {}, structures: {}, constructionSites: {}, flags: {}, powerCreeps: {},
       resources: {}, shard: { name: 'isoshard', type: 'normal', ptr: false },
-      gcl: { level: 1, progress: 0, progressTotal: 1000000 }, gpl: { level: 0, progress: 0, progressTotal: 0 },
+      gcl: gclOf(meta.gcl), gpl: { level: 0, progress: 0, progressTotal: 0 },
       cpu,
       market: Object.assign(ObjectCreate(marketMethods), { credits: 0, incomingTransactions: [], outgoingTransactions: [], orders: {} }),
       map: ObjectCreate(mapMethods),

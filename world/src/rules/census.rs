@@ -54,6 +54,8 @@ pub(crate) struct Census<'w> {
     pub controllers: BTreeMap<RoomId, Entity>,
     /// Controllers each player owns.
     pub owned_controllers: BTreeMap<PlayerId, usize>,
+    /// Players with a controller in safe mode.
+    pub in_safe_mode: BTreeSet<PlayerId>,
     /// Construction sites each player has placed.
     pub sites_of: BTreeMap<PlayerId, usize>,
     /// Energy in each player's spawns and extensions, per room.
@@ -85,10 +87,13 @@ impl<'w> Census<'w> {
         self.by_tile.entry(*o.pos).or_default().push(entity);
         let owner = o.owner();
         match o.kind {
-            ObjectKind::Controller(_) => {
+            ObjectKind::Controller(c) => {
                 self.controllers.insert(room, entity);
                 if let Some(p) = owner {
                     *self.owned_controllers.entry(p).or_default() += 1;
+                    if c.safe_mode > 0 {
+                        self.in_safe_mode.insert(p);
+                    }
                 }
             }
             ObjectKind::ConstructionSite(site) => {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
-use super::validate::{Accepted, TowerAction, WorkAction};
+use super::validate::{runnable, Accepted, TowerAction, WorkKind};
 use crate::constants::*;
 use crate::geometry::Position;
 use crate::object::*;
@@ -59,20 +59,23 @@ pub(crate) fn apply_combat_intents(
     let towers = std::mem::take(&mut accepted.towers);
     let entity = |id: &ObjectId| index.by_id.get(id).copied();
     let mut ledger = Ledger::default();
-    for (creep, action) in &work {
+    for (creep, action) in work
+        .iter()
+        .flat_map(|(creep, asked)| runnable(asked).into_iter().map(move |a| (creep, a)))
+    {
         let Some(Ok((cp, ObjectKind::Creep(c), _, _))) = entity(creep).map(|e| objects.get(e))
         else {
             continue;
         };
-        let (target, range, amount, heal) = match action {
-            WorkAction::Attack(t) => (*t, 1, c.active(BodyPartKind::Attack) * ATTACK_POWER, false),
-            WorkAction::RangedAttack(t) => (
-                *t,
+        let target = action.target;
+        let (range, amount, heal) = match action.kind {
+            WorkKind::Attack => (1, c.active(BodyPartKind::Attack) * ATTACK_POWER, false),
+            WorkKind::RangedAttack => (
                 3,
                 c.active(BodyPartKind::RangedAttack) * RANGED_ATTACK_POWER,
                 false,
             ),
-            WorkAction::Heal(t) => (*t, 1, c.active(BodyPartKind::Heal) * HEAL_POWER, true),
+            WorkKind::Heal => (1, c.active(BodyPartKind::Heal) * HEAL_POWER, true),
             _ => continue,
         };
         let Some(Ok((tp, ..))) = entity(&target).map(|e| objects.get(e)) else {

@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use super::live;
-use super::validate::{Accepted, WorkAction};
+use super::validate::{runnable, Accepted, WorkKind};
 use super::TickReport;
 use crate::constants::*;
 use crate::geometry::Position;
@@ -320,21 +320,18 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
         let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
         move_energy(world, *creep, *target, a);
     }
-    for (creep, action) in &accepted.work {
-        match action {
-            WorkAction::Harvest(target) => harvest(world, &mut piles, *creep, *target),
-            WorkAction::Build(target) => build(world, *creep, *target),
-            WorkAction::Repair(target) => repair(world, *creep, *target),
-            // Combat actions are applied in the combat phase.
-            WorkAction::Attack(_) | WorkAction::RangedAttack(_) | WorkAction::Heal(_) => {}
+    for (creep, asked) in &accepted.work {
+        for action in runnable(asked) {
+            match action.kind {
+                WorkKind::Harvest => harvest(world, &mut piles, *creep, action.target),
+                WorkKind::Build => build(world, *creep, action.target),
+                WorkKind::Repair => repair(world, *creep, action.target),
+                // Combat actions are applied in the combat phase, controller ones below.
+                _ => {}
+            }
         }
     }
-    for (creep, target) in &accepted.upgrades {
-        upgrade(world, *creep, *target);
-    }
-    for (creep, target) in &accepted.claims {
-        claim(world, *creep, *target);
-    }
+    super::controllers::apply_controller_intents(world, &accepted);
     // Hand the rest (moves, combat, says, suicides, towers) to the later phases.
     let mut rest = world.resource_mut::<Accepted>();
     rest.moves = accepted.moves;
@@ -435,74 +432,4 @@ fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
     let cost = hits.div_ceil(REPAIR_HITS_PER_ENERGY);
     live::add_energy(world, creep, -(cost as i64));
     live::set_hits(world, target, h.hits + hits);
-}
-
-fn upgrade(world: &mut World, creep: ObjectId, target: ObjectId) {
-    let (Some(cp), Some(tp), Some(c)) = (
-        live::pos(world, creep),
-        live::pos(world, target),
-        live::creep(world, creep),
-    ) else {
-        return;
-    };
-    if !cp.in_range_to(tp, 3) || live::owner(world, target) != live::owner(world, creep) {
-        return;
-    }
-    let energy = live::store(world, creep).map_or(0, |s| s.energy);
-    let used = (c.active(BodyPartKind::Work) * UPGRADE_CONTROLLER_POWER).min(energy);
-    let mut used_ok = 0;
-    if let Some(mut k) = live::kind_mut(world, target) {
-        if let ObjectKind::Controller(ctl) = k.as_mut() {
-            if ctl.level == 0 || ctl.level >= CONTROLLER_MAX_LEVEL {
-                return;
-            }
-            used_ok = used;
-            ctl.progress += used;
-            ctl.ticks_to_downgrade = (ctl.ticks_to_downgrade + CONTROLLER_DOWNGRADE_RESTORE)
-                .min(CONTROLLER_DOWNGRADE[ctl.level as usize]);
-            while ctl.level < CONTROLLER_MAX_LEVEL
-                && ctl.progress >= CONTROLLER_LEVELS[ctl.level as usize]
-            {
-                ctl.progress -= CONTROLLER_LEVELS[ctl.level as usize];
-                ctl.level += 1;
-                ctl.ticks_to_downgrade = CONTROLLER_DOWNGRADE[ctl.level as usize];
-                if ctl.level == CONTROLLER_MAX_LEVEL {
-                    ctl.progress = 0;
-                }
-            }
-        }
-    }
-    live::add_energy(world, creep, -(used_ok as i64));
-}
-
-fn claim(world: &mut World, creep: ObjectId, target: ObjectId) {
-    let (Some(cp), Some(tp), Some(owner)) = (
-        live::pos(world, creep),
-        live::pos(world, target),
-        live::owner(world, creep),
-    ) else {
-        return;
-    };
-    if !cp.is_near_to(tp) || live::owner(world, target).is_some() {
-        return;
-    }
-    let Some(e) = live::entity(world, target) else {
-        return;
-    };
-    world.entity_mut(e).insert((
-        Owner(owner),
-        ObjectKind::Controller(Controller {
-            level: 1,
-            progress: 0,
-            ticks_to_downgrade: CONTROLLER_DOWNGRADE[1],
-        }),
-    ));
-    let mut sources = world.query::<(&Position, &mut ObjectKind)>();
-    for (pos, mut kind) in sources.iter_mut(world) {
-        if let ObjectKind::Source(s) = kind.as_mut() {
-            if pos.room == tp.room {
-                s.capacity = SOURCE_ENERGY_CAPACITY;
-            }
-        }
-    }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod census;
 mod combat;
+mod controllers;
 mod economy;
 mod movement;
 mod upkeep;

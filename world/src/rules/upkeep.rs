@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 
+use super::controllers::tick_controller;
 use super::economy::Piles;
 use super::live;
 use super::validate::Accepted;
@@ -43,6 +44,20 @@ struct UpkeepStart {
     occupied: BTreeSet<Position>,
     /// Rooms with an owned controller (containers decay slower there).
     owned_rooms: BTreeSet<RoomId>,
+    /// Rooms with a controller, and whether it is owned or reserved.
+    controlled_rooms: BTreeMap<RoomId, bool>,
+}
+
+impl UpkeepStart {
+    /// Screeps' `sources/tick.js`: a source holds 3000 in an owned or reserved room, 1500 in
+    /// a neutral one, 4000 in a room with no controller (source keepers' rooms).
+    fn source_capacity(&self, room: RoomId) -> u32 {
+        match self.controlled_rooms.get(&room) {
+            Some(true) => SOURCE_ENERGY_CAPACITY,
+            Some(false) => SOURCE_ENERGY_NEUTRAL_CAPACITY,
+            None => SOURCE_ENERGY_KEEPER_CAPACITY,
+        }
+    }
 }
 
 fn survey(world: &mut World) -> UpkeepStart {
@@ -50,6 +65,7 @@ fn survey(world: &mut World) -> UpkeepStart {
         room_energy: BTreeMap::new(),
         occupied: BTreeSet::new(),
         owned_rooms: BTreeSet::new(),
+        controlled_rooms: BTreeMap::new(),
     };
     let mut q = world.query::<(&Position, &ObjectKind, Option<&Owner>, Option<&Store>)>();
     for (pos, kind, owner, store) in q.iter(world) {
@@ -61,8 +77,12 @@ fn survey(world: &mut World) -> UpkeepStart {
             ) => {
                 *start.room_energy.entry((pos.room, o.0)).or_default() += s.energy;
             }
-            (ObjectKind::Controller(c), Some(_), _) if c.level > 0 => {
-                start.owned_rooms.insert(pos.room);
+            (ObjectKind::Controller(c), owner, _) => {
+                if owner.is_some() && c.level > 0 {
+                    start.owned_rooms.insert(pos.room);
+                }
+                let held = owner.is_some() || c.reservation.is_some();
+                start.controlled_rooms.insert(pos.room, held);
             }
             _ => {}
         }
@@ -83,10 +103,13 @@ struct Aged {
     remove: bool,
     /// A spawn, which may regenerate energy.
     spawn: bool,
+    /// A controller whose owner lost it this tick.
+    lost: bool,
 }
 
-/// One tick of time for one object's own counters.
-fn age(kind: &mut ObjectKind) -> Aged {
+/// One tick of time for one object's own counters. `source_capacity` is what a source in
+/// this object's room holds.
+fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
     let mut aged = Aged::default();
     match kind {
         ObjectKind::Creep(c) if !c.spawning => {
@@ -104,6 +127,10 @@ fn age(kind: &mut ObjectKind) -> Aged {
             aged.spawn = true;
         }
         ObjectKind::Source(s) => {
+            if s.capacity != source_capacity {
+                s.capacity = source_capacity;
+                s.energy = s.energy.min(source_capacity);
+            }
             if let Some(t) = s.ticks_to_regeneration {
                 if t <= 1 {
                     s.energy = s.capacity;
@@ -117,14 +144,7 @@ fn age(kind: &mut ObjectKind) -> Aged {
             t.ticks_to_decay = t.ticks_to_decay.saturating_sub(1);
             aged.remove = t.ticks_to_decay == 0;
         }
-        ObjectKind::Controller(c) if c.level > 0 => {
-            c.ticks_to_downgrade = c.ticks_to_downgrade.saturating_sub(1);
-            if c.ticks_to_downgrade == 0 {
-                c.level -= 1;
-                c.progress = 0;
-                c.ticks_to_downgrade = CONTROLLER_DOWNGRADE[c.level as usize];
-            }
-        }
+        ObjectKind::Controller(c) => aged.lost = tick_controller(c),
         _ => {}
     }
     aged
@@ -150,9 +170,12 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
             .get::<Position>(e)
             .expect("every object has a position");
         let owner = world.get::<Owner>(e).map(|o| o.0);
-        let mut aged = age(&mut world
-            .get_mut::<ObjectKind>(e)
-            .expect("every object has a kind"));
+        let mut aged = age(
+            &mut world
+                .get_mut::<ObjectKind>(e)
+                .expect("every object has a kind"),
+            start.source_capacity(pos.room),
+        );
         let mut drop_at: Option<(Position, u32)> = None;
         match live::kind(world, id) {
             Some(ObjectKind::Resource) => {
@@ -164,7 +187,7 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
             Some(ObjectKind::Tombstone(_)) if aged.remove => {
                 drop_at = Some((pos, live::store(world, id).map_or(0, |s| s.energy)));
             }
-            Some(ObjectKind::Controller(c)) if c.level == 0 && owner.is_some() => {
+            Some(ObjectKind::Controller(_)) if aged.lost => {
                 world.entity_mut(e).remove::<Owner>();
             }
             _ => {}

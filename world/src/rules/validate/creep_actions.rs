@@ -1,7 +1,7 @@
 //! Checks for what a creep can be asked to do, each in Screeps' order of checks (the first
 //! failing check decides the return code).
 
-use super::{Check, Validator, WorkAction};
+use super::{Check, Validator, WorkKind};
 use crate::constants::*;
 use crate::geometry::Direction;
 use crate::object::*;
@@ -97,7 +97,7 @@ impl Validator<'_, '_, '_> {
             }
             _ => return Err(ReturnCode::InvalidTarget),
         }
-        self.set_work(creep, WorkAction::Harvest(target));
+        self.set_work(creep, WorkKind::Harvest, target);
         Ok(())
     }
 
@@ -155,6 +155,9 @@ impl Validator<'_, '_, '_> {
         let t = self.target(target)?;
         if !can_give_energy(&t) {
             return Err(ReturnCode::InvalidTarget);
+        }
+        if self.hostile_safe_mode(player, o.pos.room) {
+            return Err(ReturnCode::NotOwner);
         }
         if !t.pos.is_near_to(*o.pos) {
             return Err(ReturnCode::NotInRange);
@@ -237,7 +240,7 @@ impl Validator<'_, '_, '_> {
         if site.structure.is_obstacle() && self.obstacle_at(*t.pos) {
             return Err(ReturnCode::InvalidTarget);
         }
-        self.set_work(creep, WorkAction::Build(target));
+        self.set_work(creep, WorkKind::Build, target);
         Ok(())
     }
 
@@ -255,35 +258,10 @@ impl Validator<'_, '_, '_> {
         if !o.pos.in_range_to(*t.pos, 3) {
             return Err(ReturnCode::NotInRange);
         }
-        self.set_work(creep, WorkAction::Repair(target));
+        self.set_work(creep, WorkKind::Repair, target);
         Ok(())
     }
 
-    pub(super) fn check_upgrade(
-        &mut self,
-        player: PlayerId,
-        creep: ObjectId,
-        target: ObjectId,
-    ) -> Check<()> {
-        let o = self.working_creep(player, creep)?;
-        let t = self.target(target)?;
-        let ObjectKind::Controller(ctl) = t.kind else {
-            return Err(ReturnCode::InvalidTarget);
-        };
-        if !t.pos.in_range_to(*o.pos, 3) {
-            return Err(ReturnCode::NotInRange);
-        }
-        if t.owner() != Some(player) {
-            return Err(ReturnCode::NotOwner);
-        }
-        if ctl.level == 0 {
-            return Err(ReturnCode::InvalidTarget);
-        }
-        self.accepted.upgrades.insert(creep, target);
-        Ok(())
-    }
-
-    /// `attack` (range 1, ATTACK parts) or `rangedAttack` (range 3, RANGED_ATTACK parts).
     pub(super) fn check_attack(
         &mut self,
         player: PlayerId,
@@ -300,6 +278,9 @@ impl Validator<'_, '_, '_> {
         if c.active(part) == 0 {
             return Err(ReturnCode::NoBodypart);
         }
+        if self.hostile_safe_mode(player, o.pos.room) {
+            return Err(ReturnCode::NoBodypart);
+        }
         let t = self.target(target)?;
         let attackable = match t.kind {
             ObjectKind::Creep(tc) => !tc.spawning,
@@ -313,12 +294,12 @@ impl Validator<'_, '_, '_> {
         if !o.pos.in_range_to(*t.pos, range) {
             return Err(ReturnCode::NotInRange);
         }
-        let action = if ranged {
-            WorkAction::RangedAttack(target)
+        let kind = if ranged {
+            WorkKind::RangedAttack
         } else {
-            WorkAction::Attack(target)
+            WorkKind::Attack
         };
-        self.set_work(creep, action);
+        self.set_work(creep, kind, target);
         Ok(())
     }
 
@@ -339,45 +320,10 @@ impl Validator<'_, '_, '_> {
         if !t.pos.is_near_to(*o.pos) {
             return Err(ReturnCode::NotInRange);
         }
-        self.set_work(creep, WorkAction::Heal(target));
-        Ok(())
-    }
-
-    pub(super) fn check_claim(
-        &mut self,
-        player: PlayerId,
-        creep: ObjectId,
-        target: ObjectId,
-    ) -> Check<()> {
-        let (o, c) = self.own_creep(player, creep)?;
-        let owned = self
-            .census
-            .owned_controllers
-            .get(&player)
-            .copied()
-            .unwrap_or(0)
-            + self.pending.claims.get(&player).copied().unwrap_or(0);
-        if owned >= GCL_ROOMS {
-            return Err(ReturnCode::GclNotEnough);
-        }
-        let t = self.target(target)?;
-        if t.kind.structure().is_none() {
-            return Err(ReturnCode::InvalidTarget);
-        }
-        if c.active(BodyPartKind::Claim) == 0 {
+        if self.hostile_safe_mode(player, o.pos.room) {
             return Err(ReturnCode::NoBodypart);
         }
-        if !t.pos.is_near_to(*o.pos) {
-            return Err(ReturnCode::NotInRange);
-        }
-        let ObjectKind::Controller(ctl) = t.kind else {
-            return Err(ReturnCode::InvalidTarget);
-        };
-        if ctl.level > 0 || t.owner().is_some() {
-            return Err(ReturnCode::InvalidTarget);
-        }
-        *self.pending.claims.entry(player).or_default() += 1;
-        self.accepted.claims.insert(creep, target);
+        self.set_work(creep, WorkKind::Heal, target);
         Ok(())
     }
 

@@ -19,32 +19,71 @@ use crate::object::*;
 use crate::room_map::RoomMap;
 use crate::state::{ObjectIndex, Players};
 
+mod controllers;
 mod creep_actions;
 mod structures;
 
-/// Work-group actions, lowest precedence first: when a creep asks for several in one tick,
-/// the one with the highest precedence runs (Screeps' simultaneous-action rules).
+/// The creep actions Screeps lets block each other (`processor/intents/creeps/intents.js`,
+/// `priorities`): an action runs only when none of the actions it yields to was asked for in
+/// the same tick. The rest (transfer, move, upgrade, claim, …) never block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum WorkAction {
-    RangedAttack(ObjectId),
-    Harvest(ObjectId),
-    Attack(ObjectId),
-    Build(ObjectId),
-    Repair(ObjectId),
-    Heal(ObjectId),
+pub(crate) enum WorkKind {
+    Heal,
+    RangedHeal,
+    AttackController,
+    Dismantle,
+    Repair,
+    Build,
+    Attack,
+    Harvest,
+    RangedMassAttack,
+    RangedAttack,
 }
 
-impl WorkAction {
-    fn rank(self) -> u8 {
+impl WorkKind {
+    /// The actions that cancel this one when asked for in the same tick.
+    fn yields_to(self) -> &'static [WorkKind] {
+        use WorkKind::*;
         match self {
-            WorkAction::RangedAttack(_) => 0,
-            WorkAction::Harvest(_) => 1,
-            WorkAction::Attack(_) => 2,
-            WorkAction::Build(_) => 3,
-            WorkAction::Repair(_) => 4,
-            WorkAction::Heal(_) => 5,
+            Heal => &[],
+            RangedHeal => &[Heal],
+            AttackController => &[RangedHeal, Heal],
+            Dismantle => &[AttackController, RangedHeal, Heal],
+            Repair => &[Dismantle, AttackController, RangedHeal, Heal],
+            Build => &[Repair, Dismantle, AttackController, RangedHeal, Heal],
+            Attack => &[Build, Repair, Dismantle, AttackController, RangedHeal, Heal],
+            Harvest => &[
+                Attack,
+                Build,
+                Repair,
+                Dismantle,
+                AttackController,
+                RangedHeal,
+                Heal,
+            ],
+            RangedMassAttack => &[Build, Repair, RangedHeal],
+            RangedAttack => &[RangedMassAttack, Build, Repair, RangedHeal],
         }
     }
+}
+
+/// One accepted action of the blocking group and its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WorkAction {
+    pub kind: WorkKind,
+    pub target: ObjectId,
+}
+
+/// The actions of one creep's set that run: those not cancelled by another in the set.
+pub(crate) fn runnable(asked: &BTreeMap<WorkKind, ObjectId>) -> Vec<WorkAction> {
+    asked
+        .iter()
+        .filter(|(kind, _)| !kind.yields_to().iter().any(|k| asked.contains_key(k)))
+        .map(|(kind, target)| WorkAction {
+            kind: *kind,
+            target: *target,
+        })
+        .collect()
 }
 
 /// A tower's one action per tick.
@@ -60,9 +99,16 @@ pub(crate) enum TowerAction {
 #[derive(Resource, Debug, Default)]
 pub(crate) struct Accepted {
     pub moves: BTreeMap<ObjectId, Direction>,
-    pub work: BTreeMap<ObjectId, WorkAction>,
+    /// Per creep, the blocking-group actions asked for (one per kind, the last wins); the
+    /// phases run only [`runnable`] ones.
+    pub work: BTreeMap<ObjectId, BTreeMap<WorkKind, ObjectId>>,
     pub upgrades: BTreeMap<ObjectId, ObjectId>,
     pub claims: BTreeMap<ObjectId, ObjectId>,
+    pub reserves: BTreeMap<ObjectId, ObjectId>,
+    pub signs: BTreeMap<ObjectId, (ObjectId, String)>,
+    pub unclaims: BTreeSet<ObjectId>,
+    /// Per player, the one controller asked to enter safe mode (the last asked wins).
+    pub safe_modes: BTreeMap<PlayerId, ObjectId>,
     pub transfers: BTreeMap<ObjectId, (ObjectId, Option<u32>)>,
     pub withdraws: BTreeMap<ObjectId, (ObjectId, Option<u32>)>,
     pub pickups: BTreeMap<ObjectId, ObjectId>,
@@ -92,6 +138,7 @@ struct Validator<'a, 'w, 's> {
     index: &'a ObjectIndex,
     census: Census<'a>,
     map: &'a RoomMap,
+    players: &'a Players,
     pending: Pending,
     accepted: Accepted,
 }
@@ -153,6 +200,14 @@ impl<'a> Validator<'a, '_, '_> {
             .map_or(0, |(_, c)| c.level)
     }
 
+    /// Whether `room` is in another player's safe mode: there, Screeps' processor drops the
+    /// player's hostile actions (attack, heal, withdraw, attackController, …) after the API
+    /// returned OK (`processor/intents/creeps/*.js`, `roomController.safeMode > gameTime`).
+    fn hostile_safe_mode(&self, player: PlayerId, room: RoomId) -> bool {
+        self.controller_of(room)
+            .is_some_and(|(o, c)| c.safe_mode > 0 && o.owner() != Some(player))
+    }
+
     /// Whether an obstacle (creep or obstacle structure) stands on `pos`.
     fn obstacle_at(&self, pos: Position) -> bool {
         self.objects_at(pos).any(|o| o.kind.is_obstacle())
@@ -201,6 +256,19 @@ impl<'a> Validator<'a, '_, '_> {
             }
             Intent::Heal { creep, target } => self.check_heal(player, *creep, *target),
             Intent::ClaimController { creep, target } => self.check_claim(player, *creep, *target),
+            Intent::ReserveController { creep, target } => {
+                self.check_reserve(player, *creep, *target)
+            }
+            Intent::AttackController { creep, target } => {
+                self.check_attack_controller(player, *creep, *target)
+            }
+            Intent::SignController {
+                creep,
+                target,
+                text,
+            } => self.check_sign(player, *creep, *target, text),
+            Intent::Unclaim { controller } => self.check_unclaim(player, *controller),
+            Intent::ActivateSafeMode { controller } => self.check_safe_mode(player, *controller),
             Intent::SpawnCreep { spawn, body, name } => {
                 self.check_spawn(player, *spawn, body, name)
             }
@@ -232,13 +300,12 @@ impl<'a> Validator<'a, '_, '_> {
         }
     }
 
-    fn set_work(&mut self, creep: ObjectId, action: WorkAction) {
-        match self.accepted.work.get(&creep) {
-            Some(existing) if existing.rank() > action.rank() => {}
-            _ => {
-                self.accepted.work.insert(creep, action);
-            }
-        }
+    fn set_work(&mut self, creep: ObjectId, kind: WorkKind, target: ObjectId) {
+        self.accepted
+            .work
+            .entry(creep)
+            .or_default()
+            .insert(kind, target);
     }
 }
 
@@ -269,6 +336,7 @@ pub(crate) fn validate_intents(
         index: &index,
         census: Census::take(&objects, &index),
         map: &map,
+        players: &players,
         pending: Pending::default(),
         accepted: Accepted::default(),
     };
