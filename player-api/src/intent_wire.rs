@@ -176,6 +176,14 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,
     },
+    TransferEnergy {
+        #[serde(deserialize_with = "js_id")]
+        link: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+        #[serde(default)]
+        amount: Option<u32>,
+    },
     TowerAttack {
         #[serde(deserialize_with = "js_id")]
         tower: ObjectId,

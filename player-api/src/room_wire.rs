@@ -21,7 +21,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 36] = [
+pub const FIELDS: [&str; 37] = [
     "id",
     "type",
     "x",
@@ -58,6 +58,7 @@ pub const FIELDS: [&str; 36] = [
     "safeModeCooldown",
     "upgradeBlocked",
     "sign",
+    "cooldown",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -123,7 +124,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 36] {
+    fn fields(&self) -> [Field<'_>; 37] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -169,6 +170,7 @@ impl WireObject<'_> {
             n32(o.safe_mode_cooldown),
             n32(o.upgrade_blocked),
             o.sign.as_ref().map_or(Field::Absent, Field::Sign),
+            n32(o.cooldown),
         ]
     }
 }
@@ -270,7 +272,7 @@ mod tests {
             "deathTime": 7, "ticksToDecay": 8, "creepName": "c",
             "reservation": {"username": "r", "ticksToEnd": 9}, "safeMode": 10,
             "safeModeAvailable": 11, "safeModeCooldown": 12, "upgradeBlocked": 13,
-            "sign": {"username": "s", "text": "t", "time": 14},
+            "sign": {"username": "s", "text": "t", "time": 14}, "cooldown": 15,
         }))
         .unwrap_or_else(|e| panic!("view: {e}"));
         let json = serde_json::to_value(&full).unwrap_or_default();

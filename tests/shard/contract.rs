@@ -190,6 +190,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Container => "CONTAINER",
         StructureKind::Tower => "TOWER",
         StructureKind::Storage => "STORAGE",
+        StructureKind::Link => "LINK",
         StructureKind::Controller => "CONTROLLER",
     }
 }
@@ -284,6 +285,11 @@ fn one_of_each_intent() -> Vec<Intent> {
             public: true,
         },
         Intent::Suicide { creep: a },
+        Intent::TransferEnergy {
+            link: a,
+            target: b,
+            amount: Some(100),
+        },
         Intent::TowerAttack {
             tower: a,
             target: b,
@@ -322,6 +328,7 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::CreateConstructionSite { .. }
             | Intent::Say { .. }
             | Intent::Suicide { .. }
+            | Intent::TransferEnergy { .. }
             | Intent::TowerAttack { .. }
             | Intent::TowerHeal { .. }
             | Intent::TowerRepair { .. } => {}
@@ -337,7 +344,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         // Rust's serde name is the variant's; JavaScript uses STRUCTURE_* values.
         v["structure"] = json!(structure.as_str());
     }
-    for key in ["creep", "target", "spawn", "tower", "controller"] {
+    for key in ["creep", "target", "spawn", "tower", "controller", "link"] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());
         }

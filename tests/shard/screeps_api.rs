@@ -270,14 +270,22 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
     let main = r#"module.exports.loop = function () {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
-        link: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LINK),
+        lab: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LAB),
         recycle: () => spawn.recycleCreep({}),
         deal: () => Game.market.deal('id', 10),
-        transferEnergy: () => StructureLink.prototype.transferEnergy.call({}),
+        runReaction: () => StructureLab.prototype.runReaction.call({}),
         powerCreep: () => PowerCreep.create('p', 'operator'),
       };
       Memory.r = {};
       for (const k of Object.keys(tries)) { try { Memory.r[k] = tries[k](); } catch (e) { Memory.r[k] = e.message; } }
+      // Links are modelled: their codes come in Screeps' order (an RCL 1 room keeps them off).
+      const at = (x, owner) => ({ id: 'l' + x, type: 'link', structureType: 'link', x, y: spawn.pos.y,
+        room: spawn.room.name, owner, energy: 100, energyCapacity: 800, hits: 1000, hitsMax: 1000 });
+      const mine = new StructureLink(at(3, spawn.owner.username)), other = new StructureLink(at(4, spawn.owner.username));
+      const theirs = new StructureLink(at(5, 'someone'));
+      Memory.link = [mine.transferEnergy(spawn), mine.transferEnergy(mine), mine.transferEnergy(theirs),
+        mine.transferEnergy(other, -1), mine.transferEnergy(other),
+        spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LINK)];
       Memory.instances = [spawn instanceof StructureSpawn, spawn instanceof OwnedStructure, spawn instanceof Structure,
         spawn instanceof RoomObject, StructureLab.prototype instanceof OwnedStructure, Ruin.prototype instanceof RoomObject];
     };"#;
@@ -290,9 +298,10 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         );
     }
     assert_eq!(
-        m["r"]["link"],
-        "Building a 'link' is not supported on this server"
+        m["r"]["lab"],
+        "Building a 'lab' is not supported on this server"
     );
+    assert_eq!(m["link"], serde_json::json!([-7, -7, -1, -10, -14, -14]));
     assert_eq!(
         m["instances"],
         serde_json::json!([true, true, true, true, true, true])

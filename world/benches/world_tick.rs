@@ -66,6 +66,7 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
                     }),
                     store: Some(Store::new(25, 50)),
                     decay: None,
+                    cooldown: None,
                     kind: ObjectKind::Creep(Creep {
                         name: format!("c{}", id.0),
                         body,

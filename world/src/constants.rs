@@ -123,6 +123,10 @@ js_constants! {
     TOWER_FALLOFF_RANGE: u32 = 20;
     STORAGE_CAPACITY: u32 = 1_000_000;
     STORAGE_HITS: u32 = 10_000;
+    LINK_HITS: u32 = 1000;
+    LINK_HITS_MAX: u32 = 1000;
+    LINK_CAPACITY: u32 = 800;
+    LINK_COOLDOWN: u32 = 1;
     TOMBSTONE_DECAY_PER_PART: u32 = 5;
     MAX_CONSTRUCTION_SITES: usize = 100;
     CONTROLLER_DOWNGRADE_RESTORE: u32 = 100;
@@ -149,6 +153,8 @@ pub const REPAIR_HITS_PER_ENERGY: u32 = 100;
 /// Percent of power lost at TOWER_FALLOFF_RANGE (Screeps' 0.75, in integer percent).
 pub const TOWER_FALLOFF_PERCENT: u32 = 75;
 pub const CONTROLLER_MAX_LEVEL: u8 = 8;
+/// Percent of a link transfer lost (Screeps' LINK_LOSS_RATIO 0.03), rounded up per transfer.
+pub const LINK_LOSS_PERCENT: u32 = 3;
 
 /// Progress needed to leave each controller level (index = level).
 pub const CONTROLLER_LEVELS: [u32; 8] = [

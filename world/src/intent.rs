@@ -104,6 +104,12 @@ pub enum Intent {
     Suicide {
         creep: ObjectId,
     },
+    /// `StructureLink.transferEnergy`.
+    TransferEnergy {
+        link: ObjectId,
+        target: ObjectId,
+        amount: Option<u32>,
+    },
     TowerAttack {
         tower: ObjectId,
         target: ObjectId,

@@ -62,9 +62,14 @@
 //! 7. **Cleanup**: creeps with no hits or no ticks left die into tombstones; destroyed
 //!    structures go.
 //!
-//! Not modelled (yet): minerals harvesting and every resource but energy, links, ramparts,
-//! extractors, labs, terminals, factories, observers, power spawns, nukers, inactive
-//! structures past a downgraded room's limits, `generateSafeMode` (needs ghodium),
+//! Links (`transferEnergy`: 3 % loss rounded up, one tick of cooldown per tile) and
+//! structures switched off past their room's `CONTROLLER_STRUCTURES` limit (nearest the
+//! controller stay on, ties by id: spawns, towers and links refuse to act with
+//! `ERR_RCL_NOT_ENOUGH`) are modelled.
+//!
+//! Not modelled (yet): minerals harvesting and every resource but energy, ramparts,
+//! extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
+//! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
 //! dismantle, rangedMassAttack, rangedHeal, pull, melee counter-attacks, road wear, NPCs,
 //! power creeps, market, maps beyond 1 024 rooms.
 

@@ -68,6 +68,12 @@ pub struct Decay {
     pub ticks: u32,
 }
 
+/// Ticks until a structure may act again (links; Screeps' `cooldown`), counted down in upkeep.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cooldown {
+    pub ticks: u32,
+}
+
 /// A creep body part type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,12 +199,13 @@ pub enum StructureKind {
     Container,
     Tower,
     Storage,
+    Link,
     Controller,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 8] = [
+    pub const ALL: [StructureKind; 9] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -206,6 +213,7 @@ impl StructureKind {
         StructureKind::Container,
         StructureKind::Tower,
         StructureKind::Storage,
+        StructureKind::Link,
         StructureKind::Controller,
     ];
 
@@ -219,6 +227,7 @@ impl StructureKind {
             StructureKind::Container => "container",
             StructureKind::Tower => "tower",
             StructureKind::Storage => "storage",
+            StructureKind::Link => "link",
             StructureKind::Controller => "controller",
         }
     }
@@ -232,6 +241,7 @@ impl StructureKind {
             "container" => StructureKind::Container,
             "tower" => StructureKind::Tower,
             "storage" => StructureKind::Storage,
+            "link" => StructureKind::Link,
             "controller" => StructureKind::Controller,
             _ => return None,
         })
@@ -252,6 +262,7 @@ impl StructureKind {
             StructureKind::Container => 5_000,
             StructureKind::Tower => 5_000,
             StructureKind::Storage => 30_000,
+            StructureKind::Link => 5_000,
             StructureKind::Controller => return None,
         })
     }
@@ -267,6 +278,7 @@ impl StructureKind {
             StructureKind::Container => 5,
             StructureKind::Tower => [0, 0, 0, 1, 1, 2, 2, 3, 6][l],
             StructureKind::Storage => [0, 0, 0, 0, 1, 1, 1, 1, 1][l],
+            StructureKind::Link => [0, 0, 0, 0, 0, 2, 3, 4, 6][l],
             StructureKind::Controller => 0,
         }
     }
@@ -281,6 +293,7 @@ impl StructureKind {
             StructureKind::Container => (CONTAINER_HITS, CONTAINER_HITS),
             StructureKind::Tower => (TOWER_HITS, TOWER_HITS),
             StructureKind::Storage => (STORAGE_HITS, STORAGE_HITS),
+            StructureKind::Link => (LINK_HITS, LINK_HITS_MAX),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }
@@ -441,5 +454,6 @@ pub struct ObjectRecord {
     pub hits: Option<Hits>,
     pub store: Option<Store>,
     pub decay: Option<Decay>,
+    pub cooldown: Option<Cooldown>,
     pub kind: ObjectKind,
 }

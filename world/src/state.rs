@@ -71,6 +71,7 @@ pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
         hits: entity.get::<Hits>().copied(),
         store: entity.get::<Store>().copied(),
         decay: entity.get::<Decay>().copied(),
+        cooldown: entity.get::<Cooldown>().copied(),
         kind: entity.get::<ObjectKind>()?.clone(),
     })
 }
@@ -88,6 +89,9 @@ pub(crate) fn insert_record(world: &mut World, rec: ObjectRecord) -> Entity {
     }
     if let Some(d) = rec.decay {
         e.insert(d);
+    }
+    if let Some(c) = rec.cooldown {
+        e.insert(c);
     }
     let entity = e.id();
     world
@@ -122,6 +126,7 @@ pub(crate) fn spawn_object(
             hits,
             store,
             decay,
+            cooldown: None,
             kind,
         },
     );

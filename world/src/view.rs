@@ -119,6 +119,9 @@ pub struct ObjectView {
     pub upgrade_blocked: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign: Option<SignView>,
+    /// Structures that cool down (links): ticks left, absent when 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<u32>,
 }
 
 impl ObjectView {
@@ -166,6 +169,7 @@ impl ObjectView {
             safe_mode_cooldown: None,
             upgrade_blocked: None,
             sign: None,
+            cooldown: rec.cooldown.map(|c| c.ticks),
         }
     }
 

@@ -204,13 +204,32 @@
       return C.OK;
     }
   }
+  class StructureLink extends OwnedStructure {
+    constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; }
+    // game/structures.js, checks in its order.
+    transferEnergy(target, amount) {
+      if (amount < 0) return C.ERR_INVALID_ARGS;
+      if (!target || !target.id || !(target instanceof StructureLink) || target === this) return C.ERR_INVALID_TARGET;
+      if (!target.my || !this.my) return C.ERR_NOT_OWNER;
+      if (this.cooldown > 0) return C.ERR_TIRED;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (!this.store.energy) return C.ERR_NOT_ENOUGH_ENERGY;
+      const free = target.store.getFreeCapacity(C.RESOURCE_ENERGY);
+      if (!amount) amount = MathMin(this.store.energy, free);
+      if (this.store.energy < amount) return C.ERR_NOT_ENOUGH_ENERGY;
+      if (amount > free) return C.ERR_FULL;
+      if (target.pos.roomName !== this.pos.roomName) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'transferEnergy', link: this.id, target: target.id, amount });
+      return C.OK;
+    }
+  }
   class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); } }
   class StructureRoad extends Structure { constructor(d) { super(d); this.ticksToDecay = d.ticksToDecay; } }
   class StructureWall extends Structure {}
   class StructureContainer extends Structure {
     constructor(d) { super(d); energyProps(this, d, 'total'); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.energyCapacity; }
   }
-  Object.assign(global, { Structure, OwnedStructure, StructureSpawn, StructureExtension, StructureTower,
+  Object.assign(global, { Structure, OwnedStructure, StructureSpawn, StructureExtension, StructureTower, StructureLink,
     StructureController, StructureStorage, StructureRoad, StructureWall, StructureContainer });
 
   class Source extends RoomObject {

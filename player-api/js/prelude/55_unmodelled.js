@@ -14,10 +14,9 @@
     }
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
-  const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'controller'];
+  const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
+    'controller'];
 
-  class StructureLink extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
-  unmodelledMethods(StructureLink, ['transferEnergy']);
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
   class StructureObserver extends OwnedStructure {}
   unmodelledMethods(StructureObserver, ['observeRoom']);
@@ -41,7 +40,7 @@
   }
   unmodelledMethods(StructureFactory, ['produce']);
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
-  Object.assign(global, { StructureLink, StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
+  Object.assign(global, { StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
     StructureRampart, StructureExtractor, StructureLab, StructureTerminal, StructureNuker, StructurePortal,
     StructureFactory, StructureInvaderCore });
 

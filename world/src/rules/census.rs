@@ -23,6 +23,7 @@ pub(crate) struct ObjectData {
     pub kind: &'static ObjectKind,
     pub store: Option<&'static Store>,
     pub hits: Option<&'static Hits>,
+    pub cooldown: Option<&'static Cooldown>,
 }
 
 /// A borrowed view of one object (the query item).
@@ -67,6 +68,9 @@ pub(crate) struct Census<'w> {
     /// Rooms where the player owns any object but a construction site (what the player sees
     /// and may build in).
     pub visible: BTreeSet<(PlayerId, RoomId)>,
+    /// Owned structures past their room's `CONTROLLER_STRUCTURES` limit (Screeps' "off"):
+    /// see [`Census::mark_inactive`].
+    pub inactive: BTreeSet<ObjectId>,
 }
 
 impl<'w> Census<'w> {
@@ -79,7 +83,58 @@ impl<'w> Census<'w> {
             };
             census.count(entity, o);
         }
+        census.mark_inactive(objects, index);
         census
+    }
+
+    /// Screeps' `utils.checkStructureAgainstController`: an owned structure is on only in a
+    /// room whose controller its owner holds at a level allowing that many; the ones nearest
+    /// the controller stay on. Screeps breaks distance ties by its object order; this world by
+    /// id, oldest first.
+    fn mark_inactive(&mut self, objects: &Query<'_, '_, ObjectData>, index: &ObjectIndex) {
+        let mut groups: BTreeMap<(RoomId, PlayerId, StructureKind), Vec<(u32, ObjectId)>> =
+            BTreeMap::new();
+        for &entity in index.by_id.values() {
+            let Ok(o) = objects.get(entity) else {
+                continue;
+            };
+            let (Some(kind), Some(owner)) = (o.kind.structure(), o.owner()) else {
+                continue;
+            };
+            if kind == StructureKind::Controller {
+                continue;
+            }
+            let room = o.pos.room;
+            let held = self
+                .controllers
+                .get(&room)
+                .and_then(|e| objects.get(*e).ok())
+                .filter(|c| c.owner() == Some(owner))
+                .map(|c| (*c.pos, c.kind.clone()));
+            match held {
+                Some((at, ObjectKind::Controller(c))) if c.level > 0 => groups
+                    .entry((room, owner, kind))
+                    .or_default()
+                    .push((o.pos.range_to(at), *o.id)),
+                _ => {
+                    self.inactive.insert(*o.id);
+                }
+            }
+        }
+        for ((room, _, kind), mut members) in groups {
+            let level = self
+                .controllers
+                .get(&room)
+                .and_then(|e| objects.get(*e).ok())
+                .map_or(0, |c| match c.kind {
+                    ObjectKind::Controller(c) => c.level,
+                    _ => 0,
+                });
+            members.sort_unstable();
+            let allowed = kind.allowed_at(level);
+            self.inactive
+                .extend(members.iter().skip(allowed).map(|(_, id)| *id));
+        }
     }
 
     fn count(&mut self, entity: Entity, o: Object<'w>) {

@@ -218,6 +218,7 @@ fn complete_site(
         ),
         StructureKind::Tower => (Some(Store::new(0, TOWER_CAPACITY)), None),
         StructureKind::Storage => (Some(Store::new(0, STORAGE_CAPACITY)), None),
+        StructureKind::Link => (Some(Store::new(0, LINK_CAPACITY)), None),
         StructureKind::Container => (
             Some(Store::new(0, CONTAINER_CAPACITY)),
             Some(Decay {
@@ -319,6 +320,9 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
             .saturating_sub(live::store(world, *target).map_or(0, |s| s.energy));
         let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
         move_energy(world, *creep, *target, a);
+    }
+    for (link, (target, amount)) in &accepted.links {
+        transfer_link_energy(world, *link, *target, *amount);
     }
     for (creep, asked) in &accepted.work {
         for action in runnable(asked) {
@@ -432,4 +436,32 @@ fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
     let cost = hits.div_ceil(REPAIR_HITS_PER_ENERGY);
     live::add_energy(world, creep, -(cost as i64));
     live::set_hits(world, target, h.hits + hits);
+}
+
+/// screeps/engine `processor/intents/links/transfer.js`: the target gets what fits, less 3 %
+/// (rounded up); the sender cools down one tick per tile of distance.
+fn transfer_link_energy(world: &mut World, link: ObjectId, target: ObjectId, amount: u32) {
+    let (Some(lp), Some(tp), Some(from), Some(to)) = (
+        live::pos(world, link),
+        live::pos(world, target),
+        live::store(world, link),
+        live::store(world, target),
+    ) else {
+        return;
+    };
+    let cooling = live::entity(world, link)
+        .and_then(|e| world.get::<Cooldown>(e))
+        .is_some_and(|c| c.ticks > 0);
+    if cooling || from.energy < amount || to.energy >= to.capacity {
+        return;
+    }
+    let amount = amount.min(to.capacity - to.energy);
+    let lost = (amount * LINK_LOSS_PERCENT).div_ceil(100);
+    live::add_energy(world, link, -(amount as i64));
+    live::set_energy(world, target, to.energy + amount - lost);
+    if let Some(e) = live::entity(world, link) {
+        world.entity_mut(e).insert(Cooldown {
+            ticks: LINK_COOLDOWN * lp.range_to(tp),
+        });
+    }
 }

@@ -196,6 +196,7 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
             regenerate_spawn(world, e, &start.room_energy, pos.room, p);
         }
         decay_structure(world, e, pos, map, &start.owned_rooms);
+        cool_down(world, e);
         if let Some(creep) = aged.finished_spawn {
             finished.push((id, creep, pos));
         }
@@ -375,5 +376,16 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
                 .or_default()
                 .creeps_died += 1;
         }
+    }
+}
+
+/// Screeps' `links/tick.js` (and every structure with a cooldown): one tick less; gone at 0.
+fn cool_down(world: &mut World, e: Entity) {
+    let Some(mut c) = world.get_mut::<Cooldown>(e) else {
+        return;
+    };
+    c.ticks = c.ticks.saturating_sub(1);
+    if c.ticks == 0 {
+        world.entity_mut(e).remove::<Cooldown>();
     }
 }

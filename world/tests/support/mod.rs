@@ -75,6 +75,7 @@ impl Scenario {
             hits,
             store,
             decay: None,
+            cooldown: None,
             kind,
         });
         snap.objects.sort_by_key(|o| o.id);

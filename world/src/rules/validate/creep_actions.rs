@@ -18,6 +18,7 @@ fn can_receive_energy(o: &Object) -> bool {
                 | StructureKind::Container
                 | StructureKind::Tower
                 | StructureKind::Storage
+                | StructureKind::Link
         ),
         _ => false,
     }
@@ -33,6 +34,7 @@ fn can_give_energy(o: &Object) -> bool {
                 | StructureKind::Container
                 | StructureKind::Tower
                 | StructureKind::Storage
+                | StructureKind::Link
         ),
         _ => false,
     }

@@ -116,6 +116,8 @@ pub(crate) struct Accepted {
     pub says: BTreeMap<ObjectId, Saying>,
     pub suicides: BTreeSet<ObjectId>,
     pub towers: BTreeMap<ObjectId, TowerAction>,
+    /// Link → (target link, amount).
+    pub links: BTreeMap<ObjectId, (ObjectId, u32)>,
     /// In validation order (player order, then submission order).
     pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
     pub sites: Vec<(PlayerId, Position, StructureKind)>,
@@ -288,6 +290,11 @@ impl<'a> Validator<'a, '_, '_> {
                 self.accepted.suicides.insert(*creep);
                 Ok(())
             }
+            Intent::TransferEnergy {
+                link,
+                target,
+                amount,
+            } => self.check_link(player, *link, *target, *amount),
             Intent::TowerAttack { tower, target } => {
                 self.check_tower(player, *tower, *target, TowerAction::Attack(*target))
             }

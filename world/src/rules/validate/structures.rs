@@ -36,7 +36,7 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::Busy);
         }
         let room = o.pos.room;
-        if self.own_level(player, room) == 0 {
+        if self.own_level(player, room) == 0 || self.census.inactive.contains(&spawn) {
             return Err(ReturnCode::RclNotEnough);
         }
         if body.is_empty() || body.len() > MAX_CREEP_SIZE {
@@ -136,7 +136,8 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 
-    /// A tower's attack, heal or repair: owner, energy, same room, target kind, then RCL 3.
+    /// A tower's attack, heal or repair: owner, energy, same room, target kind, then whether
+    /// the room's level keeps it on.
     pub(super) fn check_tower(
         &mut self,
         player: PlayerId,
@@ -168,11 +169,59 @@ impl Validator<'_, '_, '_> {
         if !valid {
             return Err(ReturnCode::InvalidTarget);
         }
-        let level = self.controller_of(o.pos.room).map_or(0, |(_, c)| c.level);
-        if level < 3 {
+        if self.census.inactive.contains(&tower) {
             return Err(ReturnCode::RclNotEnough);
         }
         self.accepted.towers.insert(tower, action);
+        Ok(())
+    }
+}
+
+impl Validator<'_, '_, '_> {
+    /// `StructureLink.transferEnergy` (game/structures.js order): target, owners, cooldown,
+    /// active, energy, the target's room for it, same room.
+    pub(super) fn check_link(
+        &mut self,
+        player: PlayerId,
+        link: ObjectId,
+        target: ObjectId,
+        amount: Option<u32>,
+    ) -> Check<()> {
+        let o = self.get(link).ok_or(ReturnCode::NotFound)?;
+        if !matches!(o.kind, ObjectKind::Structure(StructureKind::Link)) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        let t = self.target(target)?;
+        if !matches!(t.kind, ObjectKind::Structure(StructureKind::Link)) || t.id == o.id {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if t.owner() != Some(player) || o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if o.cooldown.is_some_and(|c| c.ticks > 0) {
+            return Err(ReturnCode::Tired);
+        }
+        if self.census.inactive.contains(&link) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        let have = o.energy();
+        if have == 0 {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let (used, cap) = (t.energy(), t.store.map_or(0, |s| s.capacity));
+        let amount = amount
+            .filter(|a| *a > 0)
+            .unwrap_or(have.min(cap.saturating_sub(used)));
+        if have < amount {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        if cap == 0 || used + amount > cap {
+            return Err(ReturnCode::Full);
+        }
+        if t.pos.room != o.pos.room {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.accepted.links.insert(link, (target, amount));
         Ok(())
     }
 }
