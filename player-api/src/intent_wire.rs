@@ -176,6 +176,12 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,
     },
+    SetPublic {
+        #[serde(deserialize_with = "js_id")]
+        rampart: ObjectId,
+        #[serde(rename = "isPublic", deserialize_with = "flag")]
+        is_public: bool,
+    },
     TransferEnergy {
         #[serde(deserialize_with = "js_id")]
         link: ObjectId,

@@ -21,7 +21,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 37] = [
+pub const FIELDS: [&str; 38] = [
     "id",
     "type",
     "x",
@@ -59,6 +59,7 @@ pub const FIELDS: [&str; 37] = [
     "upgradeBlocked",
     "sign",
     "cooldown",
+    "isPublic",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -124,7 +125,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 37] {
+    fn fields(&self) -> [Field<'_>; 38] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -171,6 +172,7 @@ impl WireObject<'_> {
             n32(o.upgrade_blocked),
             o.sign.as_ref().map_or(Field::Absent, Field::Sign),
             n32(o.cooldown),
+            o.is_public.map_or(Field::Absent, Field::Bool),
         ]
     }
 }
@@ -273,6 +275,7 @@ mod tests {
             "reservation": {"username": "r", "ticksToEnd": 9}, "safeMode": 10,
             "safeModeAvailable": 11, "safeModeCooldown": 12, "upgradeBlocked": 13,
             "sign": {"username": "s", "text": "t", "time": 14}, "cooldown": 15,
+            "isPublic": true,
         }))
         .unwrap_or_else(|e| panic!("view: {e}"));
         let json = serde_json::to_value(&full).unwrap_or_default();

@@ -191,6 +191,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Tower => "TOWER",
         StructureKind::Storage => "STORAGE",
         StructureKind::Link => "LINK",
+        StructureKind::Rampart => "RAMPART",
         StructureKind::Controller => "CONTROLLER",
     }
 }
@@ -285,6 +286,10 @@ fn one_of_each_intent() -> Vec<Intent> {
             public: true,
         },
         Intent::Suicide { creep: a },
+        Intent::SetPublic {
+            rampart: a,
+            is_public: true,
+        },
         Intent::TransferEnergy {
             link: a,
             target: b,
@@ -328,6 +333,7 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::CreateConstructionSite { .. }
             | Intent::Say { .. }
             | Intent::Suicide { .. }
+            | Intent::SetPublic { .. }
             | Intent::TransferEnergy { .. }
             | Intent::TowerAttack { .. }
             | Intent::TowerHeal { .. }
@@ -344,7 +350,15 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         // Rust's serde name is the variant's; JavaScript uses STRUCTURE_* values.
         v["structure"] = json!(structure.as_str());
     }
-    for key in ["creep", "target", "spawn", "tower", "controller", "link"] {
+    for key in [
+        "creep",
+        "target",
+        "spawn",
+        "tower",
+        "controller",
+        "link",
+        "rampart",
+    ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());
         }

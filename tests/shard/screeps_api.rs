@@ -286,6 +286,10 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       Memory.link = [mine.transferEnergy(spawn), mine.transferEnergy(mine), mine.transferEnergy(theirs),
         mine.transferEnergy(other, -1), mine.transferEnergy(other),
         spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LINK)];
+      const rampart = (owner) => new StructureRampart({ id: 'r1', type: 'rampart', structureType: 'rampart', x: 3,
+        y: 3, room: spawn.room.name, owner, hits: 1, hitsMax: 0, isPublic: false });
+      Memory.rampart = [rampart('someone').setPublic(true), rampart(spawn.owner.username).setPublic(true),
+        rampart('someone').isPublic, spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_RAMPART)];
       Memory.instances = [spawn instanceof StructureSpawn, spawn instanceof OwnedStructure, spawn instanceof Structure,
         spawn instanceof RoomObject, StructureLab.prototype instanceof OwnedStructure, Ruin.prototype instanceof RoomObject];
     };"#;
@@ -302,6 +306,7 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         "Building a 'lab' is not supported on this server"
     );
     assert_eq!(m["link"], serde_json::json!([-7, -7, -1, -10, -14, -14]));
+    assert_eq!(m["rampart"], serde_json::json!([-1, 0, false, -14]));
     assert_eq!(
         m["instances"],
         serde_json::json!([true, true, true, true, true, true])

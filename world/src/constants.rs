@@ -127,6 +127,9 @@ js_constants! {
     LINK_HITS_MAX: u32 = 1000;
     LINK_CAPACITY: u32 = 800;
     LINK_COOLDOWN: u32 = 1;
+    RAMPART_DECAY_AMOUNT: u32 = 300;
+    RAMPART_DECAY_TIME: u32 = 100;
+    RAMPART_HITS: u32 = 1;
     TOMBSTONE_DECAY_PER_PART: u32 = 5;
     MAX_CONSTRUCTION_SITES: usize = 100;
     CONTROLLER_DOWNGRADE_RESTORE: u32 = 100;
@@ -164,6 +167,19 @@ pub const CONTROLLER_LEVELS: [u32; 8] = [
 /// Ticks before a controller at each level downgrades without upgrades (index = level).
 pub const CONTROLLER_DOWNGRADE: [u32; 9] = [
     0, 20_000, 10_000, 20_000, 40_000, 80_000, 120_000, 150_000, 200_000,
+];
+
+/// A rampart's maximum hits at each controller level of its owner's room (index = level).
+pub const RAMPART_HITS_MAX: [u32; 9] = [
+    0,
+    0,
+    300_000,
+    1_000_000,
+    3_000_000,
+    10_000_000,
+    30_000_000,
+    100_000_000,
+    300_000_000,
 ];
 
 /// Energy capacity of an extension at each controller level (index = level).

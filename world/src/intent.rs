@@ -104,6 +104,12 @@ pub enum Intent {
     Suicide {
         creep: ObjectId,
     },
+    /// `StructureRampart.setPublic`.
+    SetPublic {
+        rampart: ObjectId,
+        #[serde(rename = "isPublic")]
+        is_public: bool,
+    },
     /// `StructureLink.transferEnergy`.
     TransferEnergy {
         link: ObjectId,

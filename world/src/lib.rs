@@ -67,10 +67,15 @@
 //! controller stay on, ties by id: spawns, towers and links refuse to act with
 //! `ERR_RCL_NOT_ENOUGH`) are modelled.
 //!
-//! Not modelled (yet): minerals harvesting and every resource but energy, ramparts,
-//! extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
+//! Ramparts: private ones stop other players' creeps (`setPublic` opens them), attacks and
+//! tower shots on what stands under one hit the rampart, they decay 300 hits per 100 ticks
+//! and their maximum follows the owner's level (`RAMPART_HITS_MAX`, 0 outside the owner's
+//! room). A creep hit in melee hits back with its ATTACK parts, unless the attacker stands
+//! under a rampart or in its own safe mode.
+//!
+//! Not modelled (yet): minerals harvesting and every resource but energy, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
-//! dismantle, rangedMassAttack, rangedHeal, pull, melee counter-attacks, road wear, NPCs,
+//! dismantle, rangedMassAttack, rangedHeal, pull, boosts, road wear, NPCs,
 //! power creeps, market, maps beyond 1 024 rooms.
 
 mod constants;

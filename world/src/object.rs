@@ -200,12 +200,13 @@ pub enum StructureKind {
     Tower,
     Storage,
     Link,
+    Rampart,
     Controller,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 9] = [
+    pub const ALL: [StructureKind; 10] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -214,6 +215,7 @@ impl StructureKind {
         StructureKind::Tower,
         StructureKind::Storage,
         StructureKind::Link,
+        StructureKind::Rampart,
         StructureKind::Controller,
     ];
 
@@ -228,6 +230,7 @@ impl StructureKind {
             StructureKind::Tower => "tower",
             StructureKind::Storage => "storage",
             StructureKind::Link => "link",
+            StructureKind::Rampart => "rampart",
             StructureKind::Controller => "controller",
         }
     }
@@ -242,14 +245,19 @@ impl StructureKind {
             "tower" => StructureKind::Tower,
             "storage" => StructureKind::Storage,
             "link" => StructureKind::Link,
+            "rampart" => StructureKind::Rampart,
             "controller" => StructureKind::Controller,
             _ => return None,
         })
     }
 
-    /// Whether creeps cannot stand on it (Screeps' OBSTACLE_OBJECT_TYPES).
+    /// Whether creeps cannot stand on it (Screeps' OBSTACLE_OBJECT_TYPES). A rampart is not
+    /// one: it blocks only other players' creeps, unless public (movement checks that).
     pub fn is_obstacle(self) -> bool {
-        !matches!(self, StructureKind::Road | StructureKind::Container)
+        !matches!(
+            self,
+            StructureKind::Road | StructureKind::Container | StructureKind::Rampart
+        )
     }
 
     /// Energy cost to build (Screeps' CONSTRUCTION_COST); `None` when not buildable.
@@ -263,6 +271,7 @@ impl StructureKind {
             StructureKind::Tower => 5_000,
             StructureKind::Storage => 30_000,
             StructureKind::Link => 5_000,
+            StructureKind::Rampart => 1,
             StructureKind::Controller => return None,
         })
     }
@@ -279,6 +288,7 @@ impl StructureKind {
             StructureKind::Tower => [0, 0, 0, 1, 1, 2, 2, 3, 6][l],
             StructureKind::Storage => [0, 0, 0, 0, 1, 1, 1, 1, 1][l],
             StructureKind::Link => [0, 0, 0, 0, 0, 2, 3, 4, 6][l],
+            StructureKind::Rampart => [0, 0, 2500, 2500, 2500, 2500, 2500, 2500, 2500][l],
             StructureKind::Controller => 0,
         }
     }
@@ -294,6 +304,8 @@ impl StructureKind {
             StructureKind::Tower => (TOWER_HITS, TOWER_HITS),
             StructureKind::Storage => (STORAGE_HITS, STORAGE_HITS),
             StructureKind::Link => (LINK_HITS, LINK_HITS_MAX),
+            // Its maximum follows the room's level (`RAMPART_HITS_MAX`), set each tick.
+            StructureKind::Rampart => (RAMPART_HITS, 0),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }
@@ -399,6 +411,13 @@ pub struct ConstructionSite {
     pub total: u32,
 }
 
+/// A rampart's own data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rampart {
+    /// Other players' creeps may pass (`setPublic`).
+    pub is_public: bool,
+}
+
 /// What a creep leaves behind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
@@ -420,6 +439,7 @@ pub enum ObjectKind {
     ConstructionSite(ConstructionSite),
     /// Dropped energy; the amount is its [`Store`].
     Resource,
+    Rampart(Rampart),
     Tombstone(Tombstone),
 }
 
@@ -430,6 +450,7 @@ impl ObjectKind {
             ObjectKind::Structure(k) => Some(*k),
             ObjectKind::Spawn(_) => Some(StructureKind::Spawn),
             ObjectKind::Controller(_) => Some(StructureKind::Controller),
+            ObjectKind::Rampart(_) => Some(StructureKind::Rampart),
             _ => None,
         }
     }

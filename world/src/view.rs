@@ -122,6 +122,8 @@ pub struct ObjectView {
     /// Structures that cool down (links): ticks left, absent when 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cooldown: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_public: Option<bool>,
 }
 
 impl ObjectView {
@@ -170,6 +172,7 @@ impl ObjectView {
             upgrade_blocked: None,
             sign: None,
             cooldown: rec.cooldown.map(|c| c.ticks),
+            is_public: None,
         }
     }
 
@@ -270,6 +273,13 @@ impl ObjectView {
                 v.structure_type = Some(s.structure.as_str().into());
                 v.progress = Some(s.progress);
                 v.progress_total = Some(s.total);
+                v
+            }
+            ObjectKind::Rampart(r) => {
+                let mut v = Self::base(rec, "rampart", room, names);
+                v.structure_type = Some("rampart".into());
+                v.is_public = Some(r.is_public);
+                v.ticks_to_decay = rec.decay.map(|d| d.ticks);
                 v
             }
             ObjectKind::Resource => {

@@ -145,3 +145,180 @@ fn structures_past_the_rooms_limit_are_off_nearest_the_controller_stay_on() {
         vec![R::RclNotEnough, R::Ok]
     );
 }
+
+fn add_rampart(s: &mut Scenario, owner: PlayerId, pos: Position, hits: u32) -> ObjectId {
+    s.add(
+        pos,
+        Some(owner),
+        Some(Hits {
+            hits,
+            max: RAMPART_HITS_MAX[2],
+        }),
+        None,
+        ObjectKind::Rampart(Rampart { is_public: false }),
+    )
+}
+
+fn step_to(from: Position, to: Position) -> u8 {
+    Direction::ALL
+        .iter()
+        .find(|d| from.step(**d) == Some(to))
+        .map(|d| *d as u8)
+        .expect("adjacent")
+}
+
+#[test]
+fn a_private_rampart_stops_other_players_creeps_until_made_public() {
+    let mut s = scenario();
+    let me = s.player;
+    let (bob, _) = s.add_rival();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 2);
+    let spot = s.free_at_range(ctl.pos, 4);
+    let rampart = add_rampart(&mut s, me, spot, 5000);
+    let bob_from = s.free_at_range(spot, 1);
+    let intruder = s.add_creep_for(bob, bob_from, &[BodyPartKind::Move], 0);
+    let dir = step_to(bob_from, spot);
+    s.run_as(
+        bob,
+        vec![Intent::Move {
+            creep: intruder,
+            direction: dir,
+        }],
+    );
+    assert_eq!(
+        s.rec(intruder).pos,
+        bob_from,
+        "a private rampart is a wall to others"
+    );
+    assert_eq!(
+        s.run_as(
+            bob,
+            vec![Intent::SetPublic {
+                rampart,
+                is_public: true
+            }]
+        ),
+        vec![R::NotOwner]
+    );
+    assert_eq!(
+        s.run(vec![
+            Intent::SetPublic {
+                rampart,
+                is_public: true
+            },
+            Intent::SetPublic {
+                rampart: s.spawn,
+                is_public: true
+            },
+        ]),
+        vec![R::Ok, R::InvalidArgs]
+    );
+    s.run_as(
+        bob,
+        vec![Intent::Move {
+            creep: intruder,
+            direction: dir,
+        }],
+    );
+    assert_eq!(s.rec(intruder).pos, spot, "a public one lets everyone in");
+    assert!(matches!(
+        s.rec(rampart).kind,
+        ObjectKind::Rampart(Rampart { is_public: true })
+    ));
+}
+
+#[test]
+fn attacks_on_what_a_rampart_covers_hit_the_rampart_and_melee_hits_back() {
+    use BodyPartKind::*;
+    let mut s = scenario();
+    let me = s.player;
+    let (bob, _) = s.add_rival();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| {
+        c.level = 2;
+        c.safe_mode = 0;
+    });
+    let spot = s.free_at_range(ctl.pos, 4);
+    let rampart = add_rampart(&mut s, me, spot, 5000);
+    let guard = s.add_creep(spot, &[Attack, Attack, Move], 0);
+    let raider = s.add_creep_for(bob, s.free_at_range(spot, 1), &[Attack, Tough, Move], 0);
+    let attack = Intent::Attack {
+        creep: raider,
+        target: guard,
+    };
+    assert_eq!(s.run_as(bob, vec![attack.clone()]), vec![R::Ok]);
+    assert_eq!(s.rec(rampart).hits.unwrap().hits, 5000 - ATTACK_POWER);
+    assert_eq!(s.rec(guard).hits.unwrap().hits, 300, "the rampart took it");
+    assert_eq!(
+        s.rec(raider).hits.unwrap().hits,
+        300,
+        "no hit back through a rampart"
+    );
+    // In the open, a creep with ATTACK parts hits back: 2 × 30 to the raider.
+    let open = s.free_at_range(ctl.pos, 6);
+    let victim = s.add_creep(open, &[Attack, Attack, Move], 0);
+    let brawler = s.add_creep_for(bob, s.free_at_range(open, 1), &[Attack, Tough, Move], 0);
+    s.run_as(
+        bob,
+        vec![Intent::Attack {
+            creep: brawler,
+            target: victim,
+        }],
+    );
+    assert_eq!(s.rec(victim).hits.unwrap().hits, 300 - ATTACK_POWER);
+    assert_eq!(s.rec(brawler).hits.unwrap().hits, 300 - 2 * ATTACK_POWER);
+    // Withdrawing from what another player's private rampart covers is refused.
+    let spawn_pos = s.rec(s.spawn).pos;
+    add_rampart(&mut s, me, spawn_pos, 5000);
+    let thief = s.add_creep_for(bob, s.free_at_range(spawn_pos, 1), &[Carry, Move], 0);
+    assert_eq!(
+        s.run_as(
+            bob,
+            vec![Intent::Withdraw {
+                creep: thief,
+                target: s.spawn,
+                amount: None
+            }]
+        ),
+        vec![R::NotOwner]
+    );
+}
+
+#[test]
+fn ramparts_decay_and_their_maximum_follows_the_owners_level() {
+    let mut s = scenario();
+    let me = s.player;
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 3);
+    let spot = s.free_at_range(ctl.pos, 4);
+    let rampart = add_rampart(&mut s, me, spot, 1000);
+    s.run(vec![]);
+    let h = s.rec(rampart).hits.unwrap();
+    assert_eq!(h.max, RAMPART_HITS_MAX[3]);
+    s.edit(|snap| {
+        let r = snap.objects.iter_mut().find(|o| o.id == rampart).unwrap();
+        r.decay = Some(Decay { ticks: 1 });
+    });
+    s.run(vec![]);
+    let r = s.rec(rampart);
+    assert_eq!(r.hits.unwrap().hits, 1000 - RAMPART_DECAY_AMOUNT);
+    assert_eq!(r.decay.unwrap().ticks, RAMPART_DECAY_TIME);
+    // Out of its owner's hands the maximum is 0, and the rampart still decays to nothing.
+    s.world = {
+        let mut snap = s.world.snapshot();
+        for o in &mut snap.objects {
+            if o.id == ctl.id {
+                o.owner = None;
+                o.kind = ObjectKind::Controller(Controller::neutral());
+            }
+            if o.id == rampart {
+                o.hits = Some(Hits { hits: 200, max: 0 });
+                o.decay = Some(Decay { ticks: 1 });
+            }
+        }
+        GameWorld::restore(snap).unwrap()
+    };
+    s.run(vec![]);
+    assert!(s.world.record(rampart).is_none(), "gone at 0 hits");
+}

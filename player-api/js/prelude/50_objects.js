@@ -223,6 +223,14 @@
       return C.OK;
     }
   }
+  class StructureRampart extends OwnedStructure {
+    constructor(d) { super(d); this.isPublic = !!d.isPublic; this.ticksToDecay = d.ticksToDecay; }
+    setPublic(isPublic) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      addIntent({ type: 'setPublic', rampart: this.id, isPublic: !!isPublic });
+      return C.OK;
+    }
+  }
   class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); } }
   class StructureRoad extends Structure { constructor(d) { super(d); this.ticksToDecay = d.ticksToDecay; } }
   class StructureWall extends Structure {}
@@ -230,6 +238,7 @@
     constructor(d) { super(d); energyProps(this, d, 'total'); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.energyCapacity; }
   }
   Object.assign(global, { Structure, OwnedStructure, StructureSpawn, StructureExtension, StructureTower, StructureLink,
+    StructureRampart,
     StructureController, StructureStorage, StructureRoad, StructureWall, StructureContainer });
 
   class Source extends RoomObject {

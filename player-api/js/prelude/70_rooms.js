@@ -342,7 +342,7 @@
       reservation: a[30] ? { username: a[30][0], ticksToEnd: a[30][1] } : undefined,
       safeMode: a[31] ?? undefined, safeModeAvailable: a[32] ?? undefined, safeModeCooldown: a[33] ?? undefined,
       upgradeBlocked: a[34] ?? undefined, sign: a[35] ? { username: a[35][0], text: a[35][1], time: a[35][2] } : undefined,
-      cooldown: a[36] ?? undefined,
+      cooldown: a[36] ?? undefined, isPublic: a[37] ?? undefined,
     };
   }
   function makeObject(d) {
@@ -354,6 +354,7 @@
       case 'controller': return new StructureController(d);
       case 'storage': return new StructureStorage(d);
       case 'link': return new StructureLink(d);
+      case 'rampart': return new StructureRampart(d);
       case 'road': return new StructureRoad(d);
       case 'constructedWall': return new StructureWall(d);
       case 'container': return new StructureContainer(d);

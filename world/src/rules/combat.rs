@@ -49,15 +49,51 @@ struct Ledger {
     healing: BTreeMap<ObjectId, u32>,
 }
 
+/// What combat needs to know of the room before anything moves: ramparts by tile (attacks on
+/// what stands under one hit the rampart: `creeps/attack.js`, `rangedAttack.js`,
+/// `towers/attack.js`) and who holds safe mode where.
+#[derive(Default)]
+struct Battlefield {
+    ramparts: BTreeMap<Position, ObjectId>,
+    safe_mode_owner: BTreeMap<crate::geometry::RoomId, PlayerId>,
+}
+
+impl Battlefield {
+    fn survey(index: &ObjectIndex, objects: &Combatants, owners: &Query<&Owner>) -> Self {
+        let mut field = Battlefield::default();
+        for (id, e) in &index.by_id {
+            match objects.get(*e) {
+                Ok((pos, ObjectKind::Rampart(_), ..)) => {
+                    field.ramparts.insert(*pos, *id);
+                }
+                Ok((pos, ObjectKind::Controller(c), ..)) if c.safe_mode > 0 => {
+                    if let Ok(o) = owners.get(*e) {
+                        field.safe_mode_owner.insert(pos.room, o.0);
+                    }
+                }
+                _ => {}
+            }
+        }
+        field
+    }
+
+    /// The object an attack on `target` at `pos` hits: the rampart there, if any.
+    fn shielded(&self, target: ObjectId, pos: Position) -> ObjectId {
+        self.ramparts.get(&pos).copied().unwrap_or(target)
+    }
+}
+
 /// Applies attacks, ranged attacks, heals and tower actions accepted this tick.
 pub(crate) fn apply_combat_intents(
     mut accepted: ResMut<Accepted>,
     index: Res<ObjectIndex>,
     mut objects: Combatants,
+    owners: Query<&Owner>,
 ) {
     let work = std::mem::take(&mut accepted.work);
     let towers = std::mem::take(&mut accepted.towers);
     let entity = |id: &ObjectId| index.by_id.get(id).copied();
+    let field = Battlefield::survey(&index, &objects, &owners);
     let mut ledger = Ledger::default();
     for (creep, action) in work
         .iter()
@@ -67,7 +103,7 @@ pub(crate) fn apply_combat_intents(
         else {
             continue;
         };
-        let target = action.target;
+        let mut target = action.target;
         let (range, amount, heal) = match action.kind {
             WorkKind::Attack => (1, c.active(BodyPartKind::Attack) * ATTACK_POWER, false),
             WorkKind::RangedAttack => (
@@ -78,11 +114,27 @@ pub(crate) fn apply_combat_intents(
             WorkKind::Heal => (1, c.active(BodyPartKind::Heal) * HEAL_POWER, true),
             _ => continue,
         };
-        let Some(Ok((tp, ..))) = entity(&target).map(|e| objects.get(e)) else {
+        let Some(Ok((tp, target_kind, ..))) = entity(&target).map(|e| objects.get(e)) else {
             continue;
         };
         if !cp.in_range_to(*tp, range) {
             continue;
+        }
+        if !heal {
+            target = field.shielded(target, *tp);
+        }
+        // _damage.js: a creep hit in melee hits back with its ATTACK parts, unless the
+        // attacker stands under a rampart or in its own safe mode.
+        if let (WorkKind::Attack, ObjectKind::Creep(victim), true) =
+            (action.kind, target_kind, target == action.target)
+        {
+            let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
+            let sheltered = field.ramparts.contains_key(cp)
+                || owner.is_some() && field.safe_mode_owner.get(&cp.room) == owner.as_ref();
+            let back = victim.active(BodyPartKind::Attack) * ATTACK_POWER;
+            if back > 0 && !sheltered {
+                *ledger.damage.entry(*creep).or_default() += back;
+            }
         }
         let book = if heal {
             &mut ledger.healing
@@ -92,7 +144,7 @@ pub(crate) fn apply_combat_intents(
         *book.entry(target).or_default() += amount;
     }
     for (tower, action) in &towers {
-        fire_tower(&mut objects, &entity, *tower, *action, &mut ledger);
+        fire_tower(&mut objects, &entity, *tower, *action, &field, &mut ledger);
     }
     let targets: std::collections::BTreeSet<ObjectId> = ledger
         .damage
@@ -106,9 +158,12 @@ pub(crate) fn apply_combat_intents(
         else {
             continue;
         };
+        // Healing stops at the maximum; damage never raises hits to it (a rampart outside its
+        // owner's room has a maximum of 0 and keeps its hits).
+        let upper = hits.max.max(hits.hits) as i64;
         let after = (hits.hits as i64 - ledger.damage.get(&target).copied().unwrap_or(0) as i64
             + ledger.healing.get(&target).copied().unwrap_or(0) as i64)
-            .clamp(0, hits.max as i64) as u32;
+            .clamp(0, upper) as u32;
         hits.hits = after;
         if let ObjectKind::Creep(c) = kind.as_mut() {
             distribute_body_hits(c, after);
@@ -122,6 +177,7 @@ fn fire_tower(
     entity: &impl Fn(&ObjectId) -> Option<Entity>,
     tower: ObjectId,
     action: TowerAction,
+    field: &Battlefield,
     ledger: &mut Ledger,
 ) {
     let target = match action {
@@ -140,12 +196,14 @@ fn fire_tower(
         return;
     }
     let range = tp.range_to(*target_pos);
+    let target_pos = *target_pos;
     if let Ok((_, _, _, Some(mut store))) = objects.get_mut(tower_entity) {
         store.energy -= TOWER_ENERGY_COST;
     }
     match action {
         TowerAction::Attack(_) => {
-            *ledger.damage.entry(target).or_default() += tower_power(TOWER_POWER_ATTACK, range)
+            let hit = field.shielded(target, target_pos);
+            *ledger.damage.entry(hit).or_default() += tower_power(TOWER_POWER_ATTACK, range)
         }
         TowerAction::Heal(_) => {
             *ledger.healing.entry(target).or_default() += tower_power(TOWER_POWER_HEAL, range)

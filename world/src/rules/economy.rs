@@ -231,6 +231,15 @@ fn complete_site(
                 ticks: ROAD_DECAY_TIME,
             }),
         ),
+        StructureKind::Rampart => {
+            hits.max = RAMPART_HITS_MAX[level as usize];
+            (
+                None,
+                Some(Decay {
+                    ticks: RAMPART_DECAY_TIME,
+                }),
+            )
+        }
         _ => (None, None),
     };
     let owner = match kind {
@@ -255,6 +264,8 @@ fn complete_site(
             name,
             spawning: None,
         })
+    } else if kind == StructureKind::Rampart {
+        ObjectKind::Rampart(Rampart { is_public: false })
     } else {
         ObjectKind::Structure(kind)
     };
@@ -320,6 +331,13 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
             .saturating_sub(live::store(world, *target).map_or(0, |s| s.energy));
         let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
         move_energy(world, *creep, *target, a);
+    }
+    for (rampart, is_public) in &accepted.publics {
+        if let Some(mut k) = live::kind_mut(world, *rampart) {
+            if let ObjectKind::Rampart(r) = k.as_mut() {
+                r.is_public = *is_public;
+            }
+        }
     }
     for (link, (target, amount)) in &accepted.links {
         transfer_link_energy(world, *link, *target, *amount);

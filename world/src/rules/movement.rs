@@ -62,6 +62,20 @@ struct Occupancy {
     /// Obstacle structures, sources and minerals.
     blocked: BTreeSet<Position>,
     roads: BTreeSet<Position>,
+    /// Ramparts that are not public, with their owners: an obstacle to everyone else's creeps
+    /// (movement.js `checkObstacleAtXY`).
+    private_ramparts: BTreeMap<Position, Option<PlayerId>>,
+}
+
+impl Occupancy {
+    /// Whether a creep of `mover` cannot enter `pos` for what stands there.
+    fn blocks(&self, pos: Position, mover: Option<PlayerId>) -> bool {
+        self.blocked.contains(&pos)
+            || self
+                .private_ramparts
+                .get(&pos)
+                .is_some_and(|owner| *owner != mover)
+    }
 }
 
 /// The creeps that may move and where each wants to go.
@@ -75,6 +89,7 @@ type MovingCreeps<'w, 's> = Query<
         &'static mut Position,
         &'static mut ObjectKind,
         Option<&'static Store>,
+        Option<&'static Owner>,
     ),
 >;
 
@@ -93,7 +108,7 @@ pub(crate) fn move_creeps(
     let occupancy = occupancy(&creeps);
     let mut target_of = Movers::new();
     for (creep, dir) in &moves {
-        let Some(Ok((_, pos, ObjectKind::Creep(c), _))) =
+        let Some(Ok((_, pos, ObjectKind::Creep(c), _, owner))) =
             index.by_id.get(creep).map(|e| creeps.get(*e))
         else {
             continue;
@@ -102,7 +117,7 @@ pub(crate) fn move_creeps(
             continue;
         }
         let Some(to) = pos.step(*dir) else { continue };
-        if map.tile(to) == Tile::Wall || occupancy.blocked.contains(&to) {
+        if map.tile(to) == Tile::Wall || occupancy.blocks(to, owner.map(|o| o.0)) {
             continue;
         }
         target_of.insert(*creep, to);
@@ -111,16 +126,17 @@ pub(crate) fn move_creeps(
     let arrived: BTreeSet<Position> = winners.iter().map(|w| target_of[w]).collect();
     for w in &winners {
         let to = target_of[w];
-        let Some(Ok((_, mut pos, mut kind, store))) =
+        let Some(Ok((_, mut pos, mut kind, store, owner))) =
             index.by_id.get(w).map(|e| creeps.get_mut(*e))
         else {
             continue;
         };
+        let mover = owner.map(|o| o.0);
         let energy = store.map_or(0, |s| s.energy);
         let mut dest = to;
         if to.is_edge() {
             if let Some(across) = crossing(&map, to) {
-                let free = !occupancy.blocked.contains(&across)
+                let free = !occupancy.blocks(across, mover)
                     && !arrived.contains(&across)
                     && occupancy
                         .creep_at
@@ -143,14 +159,18 @@ fn occupancy(creeps: &MovingCreeps) -> Occupancy {
         creep_at: BTreeMap::new(),
         blocked: BTreeSet::new(),
         roads: BTreeSet::new(),
+        private_ramparts: BTreeMap::new(),
     };
-    for (id, pos, kind, _) in creeps.iter() {
+    for (id, pos, kind, _, owner) in creeps.iter() {
         match kind {
             ObjectKind::Creep(c) if !c.spawning => {
                 occupancy.creep_at.insert(*pos, *id);
             }
             ObjectKind::Structure(StructureKind::Road) => {
                 occupancy.roads.insert(*pos);
+            }
+            ObjectKind::Rampart(r) if !r.is_public => {
+                occupancy.private_ramparts.insert(*pos, owner.map(|o| o.0));
             }
             k if k.is_obstacle() && !matches!(k, ObjectKind::Creep(_)) => {
                 occupancy.blocked.insert(*pos);

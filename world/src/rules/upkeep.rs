@@ -46,6 +46,8 @@ struct UpkeepStart {
     owned_rooms: BTreeSet<RoomId>,
     /// Rooms with a controller, and whether it is owned or reserved.
     controlled_rooms: BTreeMap<RoomId, bool>,
+    /// The owner and level of each owned controller's room.
+    room_owner: BTreeMap<RoomId, (PlayerId, u8)>,
 }
 
 impl UpkeepStart {
@@ -66,6 +68,7 @@ fn survey(world: &mut World) -> UpkeepStart {
         occupied: BTreeSet::new(),
         owned_rooms: BTreeSet::new(),
         controlled_rooms: BTreeMap::new(),
+        room_owner: BTreeMap::new(),
     };
     let mut q = world.query::<(&Position, &ObjectKind, Option<&Owner>, Option<&Store>)>();
     for (pos, kind, owner, store) in q.iter(world) {
@@ -78,8 +81,9 @@ fn survey(world: &mut World) -> UpkeepStart {
                 *start.room_energy.entry((pos.room, o.0)).or_default() += s.energy;
             }
             (ObjectKind::Controller(c), owner, _) => {
-                if owner.is_some() && c.level > 0 {
+                if let (Some(o), true) = (owner, c.level > 0) {
                     start.owned_rooms.insert(pos.room);
+                    start.room_owner.insert(pos.room, (o.0, c.level));
                 }
                 let held = owner.is_some() || c.reservation.is_some();
                 start.controlled_rooms.insert(pos.room, held);
@@ -190,6 +194,18 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
             Some(ObjectKind::Controller(_)) if aged.lost => {
                 world.entity_mut(e).remove::<Owner>();
             }
+            // ramparts/tick.js: the maximum follows the owner's level in the room, 0 elsewhere.
+            Some(ObjectKind::Rampart(_)) => {
+                let max = match start.room_owner.get(&pos.room) {
+                    Some((o, level)) if Some(*o) == owner => RAMPART_HITS_MAX[*level as usize],
+                    _ => 0,
+                };
+                if let Some(mut h) = world.get_mut::<Hits>(e) {
+                    if h.max != max {
+                        h.max = max;
+                    }
+                }
+            }
             _ => {}
         }
         if let (true, Some(p)) = (aged.spawn, owner) {
@@ -248,6 +264,7 @@ fn decay_structure(
     }
     let kind = world.get::<ObjectKind>(e).and_then(|k| k.structure());
     let (amount, period) = match kind {
+        Some(StructureKind::Rampart) => (RAMPART_DECAY_AMOUNT, RAMPART_DECAY_TIME),
         Some(StructureKind::Road) => {
             let ratio = match map.tile(pos) {
                 Tile::Swamp => CONSTRUCTION_COST_ROAD_SWAMP_RATIO,
@@ -262,8 +279,12 @@ fn decay_structure(
     if let Some(mut d) = world.get_mut::<Decay>(e) {
         d.ticks = period;
     }
+    let rampart = kind == Some(StructureKind::Rampart);
     if let Some(mut h) = world.get_mut::<Hits>(e) {
-        h.hits = h.hits.saturating_sub(amount).min(h.max);
+        h.hits = h.hits.saturating_sub(amount);
+        if !rampart {
+            h.hits = h.hits.min(h.max);
+        }
     }
 }
 
@@ -337,7 +358,12 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
                         ));
                     }
                 }
-                k if k.structure().is_some() && hits.is_some_and(|h| h.hits == 0 && h.max > 0) => {
+                // A rampart outside its owner's room has no maximum and still falls at 0.
+                k if k.structure().is_some()
+                    && hits.is_some_and(|h| {
+                        h.hits == 0 && (h.max > 0 || matches!(k, ObjectKind::Rampart(_)))
+                    }) =>
+                {
                     dead.push((*id, *pos, None));
                 }
                 _ => {}

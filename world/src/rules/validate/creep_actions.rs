@@ -158,6 +158,9 @@ impl Validator<'_, '_, '_> {
         if !can_give_energy(&t) {
             return Err(ReturnCode::InvalidTarget);
         }
+        if t.owner().is_some_and(|p| p != player) && self.shielded_from(player, *t.pos) {
+            return Err(ReturnCode::NotOwner);
+        }
         if self.hostile_safe_mode(player, o.pos.room) {
             return Err(ReturnCode::NotOwner);
         }
@@ -286,7 +289,9 @@ impl Validator<'_, '_, '_> {
         let t = self.target(target)?;
         let attackable = match t.kind {
             ObjectKind::Creep(tc) => !tc.spawning,
-            ObjectKind::Spawn(_) | ObjectKind::Structure(_) => t.hits.is_some(),
+            ObjectKind::Spawn(_) | ObjectKind::Structure(_) | ObjectKind::Rampart(_) => {
+                t.hits.is_some()
+            }
             _ => false,
         };
         if !attackable {

@@ -116,6 +116,8 @@ pub(crate) struct Accepted {
     pub says: BTreeMap<ObjectId, Saying>,
     pub suicides: BTreeSet<ObjectId>,
     pub towers: BTreeMap<ObjectId, TowerAction>,
+    /// Rampart → whether public from now on.
+    pub publics: BTreeMap<ObjectId, bool>,
     /// Link → (target link, amount).
     pub links: BTreeMap<ObjectId, (ObjectId, u32)>,
     /// In validation order (player order, then submission order).
@@ -210,6 +212,14 @@ impl<'a> Validator<'a, '_, '_> {
             .is_some_and(|(o, c)| c.safe_mode > 0 && o.owner() != Some(player))
     }
 
+    /// Whether another player's private rampart covers `pos` (what it shields cannot be
+    /// withdrawn from: game/creeps.js `withdraw`).
+    fn shielded_from(&self, player: PlayerId, pos: Position) -> bool {
+        self.objects_at(pos).any(|o| {
+            matches!(o.kind, ObjectKind::Rampart(r) if !r.is_public) && o.owner() != Some(player)
+        })
+    }
+
     /// Whether an obstacle (creep or obstacle structure) stands on `pos`.
     fn obstacle_at(&self, pos: Position) -> bool {
         self.objects_at(pos).any(|o| o.kind.is_obstacle())
@@ -288,6 +298,17 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::Suicide { creep } => {
                 self.own_creep(player, *creep)?;
                 self.accepted.suicides.insert(*creep);
+                Ok(())
+            }
+            Intent::SetPublic { rampart, is_public } => {
+                let o = self.get(*rampart).ok_or(ReturnCode::NotFound)?;
+                if !matches!(o.kind, ObjectKind::Rampart(_)) {
+                    return Err(ReturnCode::InvalidArgs);
+                }
+                if o.owner() != Some(player) {
+                    return Err(ReturnCode::NotOwner);
+                }
+                self.accepted.publics.insert(*rampart, *is_public);
                 Ok(())
             }
             Intent::TransferEnergy {
