@@ -127,6 +127,39 @@ pub struct ObjectView {
 }
 
 impl ObjectView {
+    fn controller(
+        rec: &ObjectRecord,
+        c: &Controller,
+        room: &str,
+        names: &BTreeMap<PlayerId, String>,
+    ) -> Self {
+        let mut v = Self::base(rec, "controller", room, names);
+        v.structure_type = Some("controller".into());
+        v.level = Some(c.level);
+        v.progress = (c.level > 0).then_some(c.progress);
+        v.progress_total = CONTROLLER_LEVELS
+            .get(c.level as usize)
+            .copied()
+            .filter(|t| *t > 0);
+        v.ticks_to_downgrade = (c.level > 0).then_some(c.ticks_to_downgrade);
+        let name = |p: PlayerId| names.get(&p).cloned().unwrap_or_default();
+        v.reservation = c.reservation.as_ref().map(|r| ReservationView {
+            username: name(r.player),
+            ticks_to_end: r.ticks_to_end,
+        });
+        let ticks = |t: u32| (t > 0).then_some(t);
+        v.safe_mode = ticks(c.safe_mode);
+        v.safe_mode_available = Some(c.safe_mode_available);
+        v.safe_mode_cooldown = ticks(c.safe_mode_cooldown);
+        v.upgrade_blocked = ticks(c.upgrade_blocked);
+        v.sign = c.sign.as_ref().map(|s| SignView {
+            username: name(s.player),
+            text: s.text.clone(),
+            time: s.time,
+        });
+        v
+    }
+
     fn base(
         rec: &ObjectRecord,
         kind: &str,
@@ -228,33 +261,7 @@ impl ObjectView {
                 }
                 v
             }
-            ObjectKind::Controller(c) => {
-                let mut v = Self::base(rec, "controller", room, names);
-                v.structure_type = Some("controller".into());
-                v.level = Some(c.level);
-                v.progress = (c.level > 0).then_some(c.progress);
-                v.progress_total = CONTROLLER_LEVELS
-                    .get(c.level as usize)
-                    .copied()
-                    .filter(|t| *t > 0);
-                v.ticks_to_downgrade = (c.level > 0).then_some(c.ticks_to_downgrade);
-                let name = |p: PlayerId| names.get(&p).cloned().unwrap_or_default();
-                v.reservation = c.reservation.as_ref().map(|r| ReservationView {
-                    username: name(r.player),
-                    ticks_to_end: r.ticks_to_end,
-                });
-                let ticks = |t: u32| (t > 0).then_some(t);
-                v.safe_mode = ticks(c.safe_mode);
-                v.safe_mode_available = Some(c.safe_mode_available);
-                v.safe_mode_cooldown = ticks(c.safe_mode_cooldown);
-                v.upgrade_blocked = ticks(c.upgrade_blocked);
-                v.sign = c.sign.as_ref().map(|s| SignView {
-                    username: name(s.player),
-                    text: s.text.clone(),
-                    time: s.time,
-                });
-                v
-            }
+            ObjectKind::Controller(c) => Self::controller(rec, c, room, names),
             ObjectKind::Source(s) => {
                 let mut v = Self::base(rec, "source", room, names);
                 v.energy = Some(s.energy);
