@@ -112,6 +112,22 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         target: ObjectId,
     },
+    RangedHeal {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    RangedMassAttack {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+    },
+    Dismantle {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
     ClaimController {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,

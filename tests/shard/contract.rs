@@ -250,6 +250,15 @@ fn one_of_each_intent() -> Vec<Intent> {
             creep: a,
             target: b,
         },
+        Intent::RangedHeal {
+            creep: a,
+            target: b,
+        },
+        Intent::RangedMassAttack { creep: a },
+        Intent::Dismantle {
+            creep: a,
+            target: b,
+        },
         Intent::ClaimController {
             creep: a,
             target: b,
@@ -323,6 +332,9 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::Attack { .. }
             | Intent::RangedAttack { .. }
             | Intent::Heal { .. }
+            | Intent::RangedHeal { .. }
+            | Intent::RangedMassAttack { .. }
+            | Intent::Dismantle { .. }
             | Intent::ClaimController { .. }
             | Intent::ReserveController { .. }
             | Intent::AttackController { .. }

@@ -94,6 +94,8 @@ js_constants! {
     ATTACK_POWER: u32 = 30;
     RANGED_ATTACK_POWER: u32 = 10;
     HEAL_POWER: u32 = 12;
+    RANGED_HEAL_POWER: u32 = 4;
+    DISMANTLE_POWER: u32 = 50;
     SOURCE_ENERGY_CAPACITY: u32 = 3000;
     SOURCE_ENERGY_NEUTRAL_CAPACITY: u32 = 1500;
     SOURCE_ENERGY_KEEPER_CAPACITY: u32 = 4000;
@@ -156,6 +158,8 @@ pub const REPAIR_HITS_PER_ENERGY: u32 = 100;
 /// Percent of power lost at TOWER_FALLOFF_RANGE (Screeps' 0.75, in integer percent).
 pub const TOWER_FALLOFF_PERCENT: u32 = 75;
 pub const CONTROLLER_MAX_LEVEL: u8 = 8;
+/// Hits dismantled per unit of energy returned (Screeps' DISMANTLE_COST 0.005, floored).
+pub const DISMANTLE_HITS_PER_ENERGY: u32 = 200;
 /// Percent of a link transfer lost (Screeps' LINK_LOSS_RATIO 0.03), rounded up per transfer.
 pub const LINK_LOSS_PERCENT: u32 = 3;
 

@@ -61,6 +61,17 @@ pub enum Intent {
         creep: ObjectId,
         target: ObjectId,
     },
+    RangedHeal {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    RangedMassAttack {
+        creep: ObjectId,
+    },
+    Dismantle {
+        creep: ObjectId,
+        target: ObjectId,
+    },
     ClaimController {
         creep: ObjectId,
         target: ObjectId,

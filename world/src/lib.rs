@@ -73,9 +73,13 @@
 //! room). A creep hit in melee hits back with its ATTACK parts, unless the attacker stands
 //! under a rampart or in its own safe mode.
 //!
+//! Creeps also `dismantle` (50 hits per WORK part, a two-hundredth back as energy),
+//! `rangedMassAttack` (100/100/40/10 % at range 0–3 to every other owner's object, what a
+//! rampart covers spared) and `rangedHeal` (4 per HEAL part within 3).
+//!
 //! Not modelled (yet): minerals harvesting and every resource but energy, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
-//! dismantle, rangedMassAttack, rangedHeal, pull, boosts, road wear, NPCs,
+//! pull, boosts, road wear, NPCs,
 //! power creeps, market, maps beyond 1 024 rooms.
 
 mod constants;

@@ -215,6 +215,31 @@
       return C.OK;
     }
     attack(t) { return this._attack('attack', C.ATTACK, t, 1); }
+    rangedMassAttack() {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.RANGED_ATTACK)) return C.ERR_NO_BODYPART;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
+      addIntent({ type: 'rangedMassAttack', creep: this.id });
+      return C.OK;
+    }
+    rangedHeal(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.HEAL)) return C.ERR_NO_BODYPART;
+      if (!target || !target.id || !(target instanceof Creep)) return C.ERR_INVALID_TARGET;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
+      if (!this.pos.inRangeTo(target, 3)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'rangedHeal', creep: this.id, target: target.id });
+      return C.OK;
+    }
+    dismantle(target) {
+      const b = this._base(); if (b) return b;
+      if (!active(this, C.WORK)) return C.ERR_NO_BODYPART;
+      if (!target || !target.id || !(target instanceof Structure) || !C.CONSTRUCTION_COST[target.structureType]) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      if (this._hostileSafeMode()) return C.ERR_NO_BODYPART;
+      addIntent({ type: 'dismantle', creep: this.id, target: target.id });
+      return C.OK;
+    }
     rangedAttack(t) { return this._attack('rangedAttack', C.RANGED_ATTACK, t, 3); }
     heal(target) {
       const b = this._base(); if (b) return b;
@@ -282,5 +307,4 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
-  unmodelledMethods(Creep, ['dismantle', 'rangedMassAttack', 'rangedHeal', 'notifyWhenAttacked', 'cancelOrder',
-    'generateSafeMode', 'pull']);
+  unmodelledMethods(Creep, ['notifyWhenAttacked', 'cancelOrder', 'generateSafeMode', 'pull']);

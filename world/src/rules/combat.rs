@@ -112,6 +112,22 @@ pub(crate) fn apply_combat_intents(
                 false,
             ),
             WorkKind::Heal => (1, c.active(BodyPartKind::Heal) * HEAL_POWER, true),
+            WorkKind::RangedHeal => (3, c.active(BodyPartKind::Heal) * RANGED_HEAL_POWER, true),
+            WorkKind::RangedMassAttack => {
+                let power = c.active(BodyPartKind::RangedAttack) * RANGED_ATTACK_POWER;
+                let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
+                mass_attack(
+                    &index,
+                    &objects,
+                    &owners,
+                    &field,
+                    *cp,
+                    owner,
+                    power,
+                    &mut ledger,
+                );
+                continue;
+            }
             _ => continue,
         };
         let Some(Ok((tp, target_kind, ..))) = entity(&target).map(|e| objects.get(e)) else {
@@ -168,6 +184,39 @@ pub(crate) fn apply_combat_intents(
         if let ObjectKind::Creep(c) = kind.as_mut() {
             distribute_body_hits(c, after);
         }
+    }
+}
+
+/// screeps/engine `creeps/rangedMassAttack.js`: every object of another owner within 3 takes
+/// the creep's ranged power at 100 % (range 0–1), 40 % (2) or 10 % (3), rounded; what stands
+/// under a rampart is spared (the rampart is hit instead, as an object of its own).
+#[allow(clippy::too_many_arguments)]
+fn mass_attack(
+    index: &ObjectIndex,
+    objects: &Combatants,
+    owners: &Query<&Owner>,
+    field: &Battlefield,
+    at: Position,
+    attacker: Option<PlayerId>,
+    power: u32,
+    ledger: &mut Ledger,
+) {
+    for (id, e) in &index.by_id {
+        let Ok((pos, kind, Some(hits), _)) = objects.get(*e) else {
+            continue;
+        };
+        let owner = owners.get(*e).ok().map(|o| o.0);
+        let range = at.range_to(*pos);
+        if pos.room != at.room || range > 3 || owner.is_none() || owner == attacker {
+            continue;
+        }
+        let under_rampart = field.ramparts.get(pos).is_some_and(|r| r != id);
+        let spawning = matches!(kind, ObjectKind::Creep(c) if c.spawning);
+        if under_rampart || spawning || hits.hits == 0 {
+            continue;
+        }
+        let tenths = [10, 10, 4, 1][range as usize];
+        *ledger.damage.entry(*id).or_default() += (power * tenths + 5) / 10;
     }
 }
 

@@ -348,6 +348,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
                 WorkKind::Harvest => harvest(world, &mut piles, *creep, action.target),
                 WorkKind::Build => build(world, *creep, action.target),
                 WorkKind::Repair => repair(world, *creep, action.target),
+                WorkKind::Dismantle => dismantle(world, &mut piles, *creep, action.target),
                 // Combat actions are applied in the combat phase, controller ones below.
                 _ => {}
             }
@@ -482,4 +483,39 @@ fn transfer_link_energy(world: &mut World, link: ObjectId, target: ObjectId, amo
             ticks: LINK_COOLDOWN * lp.range_to(tp),
         });
     }
+}
+
+/// screeps/engine `creeps/dismantle.js`: 50 hits per WORK part off the structure (or the
+/// rampart over it), a two-hundredth of them back as energy; what does not fit is dropped.
+fn dismantle(world: &mut World, piles: &mut Piles, creep: ObjectId, target: ObjectId) {
+    let (Some(cp), Some(tp), Some(c)) = (
+        live::pos(world, creep),
+        live::pos(world, target),
+        live::creep(world, creep),
+    ) else {
+        return;
+    };
+    if !cp.is_near_to(tp) {
+        return;
+    }
+    let power = c.active(BodyPartKind::Work) * DISMANTLE_POWER;
+    let mut ramparts = world.query::<(&ObjectId, &Position, &ObjectKind)>();
+    let shield = ramparts
+        .iter(world)
+        .find(|(_, p, k)| **p == tp && matches!(k, ObjectKind::Rampart(_)))
+        .map(|(id, ..)| *id);
+    let hit = shield.unwrap_or(target);
+    let Some(h) = live::hits(world, hit) else {
+        return;
+    };
+    let amount = power.min(h.hits);
+    if amount == 0 {
+        return;
+    }
+    live::set_hits(world, hit, h.hits - amount);
+    let gain = amount / DISMANTLE_HITS_PER_ENERGY;
+    let store = live::store(world, creep).unwrap_or(Store::new(0, 0));
+    let keep = gain.min(live::capacity(world, creep).saturating_sub(store.energy));
+    live::add_energy(world, creep, keep as i64);
+    piles.drop_energy(world, cp, gain - keep);
 }

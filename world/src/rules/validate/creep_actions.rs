@@ -334,6 +334,71 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 
+    pub(super) fn check_ranged_heal(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        if c.active(BodyPartKind::Heal) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        let t = self.target(target)?;
+        if t.creep().is_none() {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if self.hostile_safe_mode(player, o.pos.room) {
+            return Err(ReturnCode::NoBodypart);
+        }
+        if !o.pos.in_range_to(*t.pos, 3) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.set_work(creep, WorkKind::RangedHeal, target);
+        Ok(())
+    }
+
+    pub(super) fn check_mass_attack(&mut self, player: PlayerId, creep: ObjectId) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        if c.active(BodyPartKind::RangedAttack) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        if self.hostile_safe_mode(player, o.pos.room) {
+            return Err(ReturnCode::NoBodypart);
+        }
+        self.set_work(creep, WorkKind::RangedMassAttack, creep);
+        Ok(())
+    }
+
+    /// `dismantle`: a structure that can be built (Screeps' `CONSTRUCTION_COST` has it).
+    pub(super) fn check_dismantle(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, c) = self.own_creep(player, creep)?;
+        if c.active(BodyPartKind::Work) == 0 {
+            return Err(ReturnCode::NoBodypart);
+        }
+        let t = self.target(target)?;
+        if t.kind
+            .structure()
+            .and_then(|k| k.construction_cost())
+            .is_none()
+        {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        if self.hostile_safe_mode(player, o.pos.room) {
+            return Err(ReturnCode::NoBodypart);
+        }
+        self.set_work(creep, WorkKind::Dismantle, target);
+        Ok(())
+    }
+
     pub(super) fn check_say(
         &mut self,
         player: PlayerId,

@@ -267,6 +267,9 @@ impl<'a> Validator<'a, '_, '_> {
                 self.check_attack(player, *creep, *target, true)
             }
             Intent::Heal { creep, target } => self.check_heal(player, *creep, *target),
+            Intent::RangedHeal { creep, target } => self.check_ranged_heal(player, *creep, *target),
+            Intent::RangedMassAttack { creep } => self.check_mass_attack(player, *creep),
+            Intent::Dismantle { creep, target } => self.check_dismantle(player, *creep, *target),
             Intent::ClaimController { creep, target } => self.check_claim(player, *creep, *target),
             Intent::ReserveController { creep, target } => {
                 self.check_reserve(player, *creep, *target)
