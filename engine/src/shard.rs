@@ -214,12 +214,22 @@ pub struct Shard {
     pending: Option<tick::PendingTick>,
 }
 
-/// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}}` for the player runtimes.
+/// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}, status: {room: "novice"},
+/// worldSize: n}` for the player runtimes (rooms not in `status` are normal).
 fn map_copy(world: &GameWorld) -> Result<ExternalCopy> {
     let mut terrain = serde_json::Map::new();
     let mut exits = serde_json::Map::new();
+    let mut status = serde_json::Map::new();
     let map = world.map();
+    let span = |f: fn(&isoshard_world::RoomInfo) -> i32| {
+        let values = map.rooms.iter().map(f);
+        values.clone().max().unwrap_or(0) - values.min().unwrap_or(0) + 1
+    };
+    let world_size = span(|r| r.coord.x).max(span(|r| r.coord.y));
     for r in &map.rooms {
+        if r.status != isoshard_world::RoomStatus::Normal {
+            status.insert(r.name.clone(), json!(r.status.as_str()));
+        }
         terrain.insert(r.name.clone(), json!(r.terrain.encode()));
         let mut e = serde_json::Map::new();
         for (side, dir) in [(0, "1"), (1, "3"), (2, "5"), (3, "7")] {
@@ -230,7 +240,7 @@ fn map_copy(world: &GameWorld) -> Result<ExternalCopy> {
         exits.insert(r.name.clone(), serde_json::Value::Object(e));
     }
     Ok(ExternalCopy::from_json(
-        &json!({"terrain": terrain, "exits": exits}),
+        &json!({"terrain": terrain, "exits": exits, "status": status, "worldSize": world_size}),
     )?)
 }
 

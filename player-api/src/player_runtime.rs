@@ -244,6 +244,7 @@ impl PlayerRuntime {
         let collected = Arc::new(Mutex::new(Collected::default()));
         let heap = Arc::new(Mutex::new(HeapStatistics::default()));
         let rooms = RoomMapIndex::of(&setup.map)?;
+        let world_size = rooms.world_size;
         let searches = Searches::new(rooms.clone());
         let halted = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let env = HostEnv {
@@ -290,6 +291,7 @@ impl PlayerRuntime {
             "username": setup.username,
             "modules": setup.modules,
             "memory": setup.memory,
+            "worldSize": world_size,
         });
         let meta = ExternalCopy::from_json(&meta)?;
         setup_fn

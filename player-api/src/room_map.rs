@@ -43,6 +43,8 @@ type IndexedMap = (ExternalCopy, Arc<RoomMapIndex>);
 /// Each room's `[terrain, exits]`, ready to copy into any isolate.
 pub(crate) struct RoomMapIndex {
     rooms: HashMap<String, ExternalCopy>,
+    /// `Game.map.getWorldSize()`: rooms between the map's corners.
+    pub(crate) world_size: u64,
     /// Terrain for `PathFinder.search`, by map position id, `x * 50 + y`.
     tiles: HashMap<usize, Arc<[u8; 2500]>>,
 }
@@ -73,6 +75,8 @@ impl RoomMapIndex {
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let exits = map.get("exits").and_then(Value::as_object);
+        let status = map.get("status").and_then(Value::as_object);
+        let world_size = map.get("worldSize").and_then(Value::as_u64).unwrap_or(0);
         let mut rooms = HashMap::with_capacity(terrain.len());
         let mut tiles = HashMap::with_capacity(terrain.len());
         for (name, t) in terrain {
@@ -85,15 +89,23 @@ impl RoomMapIndex {
                 .and_then(|e| e.get(name))
                 .cloned()
                 .unwrap_or_else(|| json!({}));
+            let room_status = status
+                .and_then(|s| s.get(name))
+                .cloned()
+                .unwrap_or_else(|| json!("normal"));
             rooms.insert(
                 name.clone(),
-                ExternalCopy::from_json(&json!([t, room_exits]))?,
+                ExternalCopy::from_json(&json!([t, room_exits, room_status]))?,
             );
         }
-        Ok(RoomMapIndex { rooms, tiles })
+        Ok(RoomMapIndex {
+            rooms,
+            tiles,
+            world_size,
+        })
     }
 
-    /// `[terrain, exits]` of a room, or `null` for a name that is no room of the map.
+    /// `[terrain, exits, status]` of a room, or `null` for a name that is no room of the map.
     pub(crate) fn room(&self, name: &str) -> ExternalCopy {
         self.rooms
             .get(name)

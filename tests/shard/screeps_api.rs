@@ -165,6 +165,7 @@ fn positions_and_stores_answer_as_screeps_engine_does() {
           .map((e) => [e.x, e.y, e.structure.structureType]),
         route: Game.map.findRoute(room.name, room.name), routeBad: Game.map.findRoute(room.name, 'nowhere'),
         status: Game.map.getRoomStatus(room.name), statusOff: Game.map.getRoomStatus('W90N90'),
+        worldSize: Game.map.getWorldSize(),
         txCost: Game.market.calcTransactionCost(1000, 'W0N0', 'W10N0'),
       };
       Memory.here = [here.x, here.y];
@@ -225,6 +226,7 @@ fn positions_and_stores_answer_as_screeps_engine_does() {
         serde_json::json!({"status": "normal", "timestamp": null})
     );
     assert_eq!(r["statusOff"]["status"], "closed");
+    assert_eq!(r["worldSize"], 3, "the test world is 3×3 rooms");
     // 1000 * (1 - e^(-10/30)) = 283.46…, rounded up.
     assert_eq!(r["txCost"], 284);
     // The spawn's store has its energy and nothing else as keys.

@@ -18,6 +18,7 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
     while let Ok(p) = w.add_player(&format!("p{}", players.len())) {
         players.push(p);
     }
+    let map = w.map().clone();
     let mut snap = w.snapshot();
     let mut next = snap.next_object_id;
     let mut creeps_by_room: Vec<Vec<ObjectId>> = vec![Vec::new(); 25];
@@ -29,7 +30,7 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
             .find(|p| p.home.0 == room)
             .map(|p| p.id)
             .unwrap_or(players[room as usize % players.len()]);
-        let terrain = &snap.map.rooms[room as usize].terrain;
+        let terrain = &map.rooms[room as usize].terrain;
         let mut placed = 0;
         'fill: for y in 2..48u8 {
             for x in 2..48u8 {

@@ -1,7 +1,7 @@
 //! `GameWorld`: the bevy `World` holding the game, the tick schedule, and the entry points the
 //! engine and replays use.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{ExecutorKind, LogLevel, ScheduleBuildSettings};
@@ -14,7 +14,10 @@ use crate::error::{Result, WorldError};
 use crate::geometry::{Direction, Position, RoomId, ROOM_SIZE};
 use crate::intent::IntentBatch;
 use crate::object::*;
-use crate::room_map::{generate_map, populate_room, RoomMap};
+use crate::room_map::{generate_map, populate_room, RoomMap, RoomSpec, RoomStatus};
+
+/// Rooms a world may have: room ids are 16 bits.
+pub const MAX_ROOMS: usize = 1 << 16;
 use crate::rules::{self, PlayerTickStats};
 use crate::snapshot::*;
 use crate::state::*;
@@ -74,14 +77,15 @@ impl GameWorld {
     /// # Errors
     /// [`WorldError::InvalidConfig`] for an empty or oversized grid.
     pub fn new(config: WorldConfig) -> Result<GameWorld> {
-        if config.width == 0 || config.height == 0 || config.width * config.height > 1024 {
+        let rooms = u64::from(config.width) * u64::from(config.height);
+        if rooms == 0 || rooms > MAX_ROOMS as u64 {
             return Err(WorldError::InvalidConfig(format!(
-                "room grid {}x{} must have 1..=1024 rooms",
+                "room grid {}x{} must have 1..={MAX_ROOMS} rooms",
                 config.width, config.height
             )));
         }
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let map = generate_map(&mut rng, config);
+        let rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let map = generate_map(config);
         let mut world = World::new();
         world.insert_resource(GameTime(0));
         world.insert_resource(IdAllocator { next: 1 });
@@ -94,7 +98,7 @@ impl GameWorld {
             config,
         };
         for room in &map.rooms {
-            populate_room(&mut this.world, &mut rng, room);
+            populate_room(&mut this.world, config.seed, room);
         }
         this.world.insert_resource(WorldRng(rng));
         Ok(this)
@@ -130,20 +134,25 @@ impl GameWorld {
             return Err(WorldError::NameTaken(name.to_string()));
         }
         let records = self.records();
-        let owned: Vec<RoomId> = self.players().iter().map(|p| p.home).collect();
+        // A home is a normal room with two sources whose controller no one holds.
+        let mut sources: BTreeMap<RoomId, usize> = BTreeMap::new();
+        let mut free_controller: BTreeSet<RoomId> = BTreeSet::new();
+        for o in &records {
+            match &o.kind {
+                ObjectKind::Source(_) => *sources.entry(o.pos.room).or_default() += 1,
+                ObjectKind::Controller(c) if o.owner.is_none() && c.reservation.is_none() => {
+                    free_controller.insert(o.pos.room);
+                }
+                _ => {}
+            }
+        }
         let candidates: Vec<RoomId> = self
             .map()
             .rooms
             .iter()
+            .filter(|r| r.status == RoomStatus::Normal)
             .map(|r| r.id)
-            .filter(|id| !owned.contains(id))
-            .filter(|id| {
-                records
-                    .iter()
-                    .filter(|o| o.pos.room == *id && matches!(o.kind, ObjectKind::Source(_)))
-                    .count()
-                    == 2
-            })
+            .filter(|id| free_controller.contains(id) && sources.get(id) == Some(&2))
             .collect();
         if candidates.is_empty() {
             return Err(WorldError::NoFreeRoom);
@@ -153,17 +162,17 @@ impl GameWorld {
             candidates[rng.0.gen_range(0..candidates.len())]
         };
         let id = PlayerId(self.players().len() as u32 + 1);
-        let controller_pos = records
+        let in_room: Vec<ObjectRecord> =
+            records.into_iter().filter(|o| o.pos.room == room).collect();
+        let controller_pos = in_room
             .iter()
-            .find(|o| o.pos.room == room && matches!(o.kind, ObjectKind::Controller(_)))
+            .find(|o| matches!(o.kind, ObjectKind::Controller(_)))
             .map(|o| o.pos)
             .ok_or(WorldError::NoFreeRoom)?;
         let spawn_pos = self
-            .spawn_site(room, controller_pos, &records)
+            .spawn_site(room, controller_pos, &in_room)
             .ok_or(WorldError::NoFreeRoom)?;
         // Own the controller and fill sources to owned capacity.
-        let in_room: Vec<ObjectRecord> =
-            records.into_iter().filter(|o| o.pos.room == room).collect();
         for rec in in_room {
             let entity = self.world.resource::<ObjectIndex>().by_id[&rec.id];
             match rec.kind {
@@ -289,9 +298,43 @@ impl GameWorld {
             next_object_id: self.world.resource::<IdAllocator>().next,
             rng: self.world.resource::<WorldRng>().0.clone(),
             players: self.players().to_vec(),
-            map: self.map().clone(),
+            rooms: self.map().specs(),
             objects: self.records(),
         }
+    }
+
+    /// Adds rooms to a running world (an operator growing the map): each gets its terrain and
+    /// first objects from the seed and its place, as if it had been there from the start,
+    /// and is linked to its neighbours. Places already on the map are skipped.
+    ///
+    /// # Errors
+    /// [`WorldError::InvalidConfig`] past [`MAX_ROOMS`].
+    pub fn add_rooms(&mut self, specs: &[RoomSpec]) -> Result<Vec<RoomId>> {
+        if self.map().rooms.len() + specs.len() > MAX_ROOMS {
+            return Err(WorldError::InvalidConfig(format!(
+                "a map holds at most {MAX_ROOMS} rooms"
+            )));
+        }
+        let seed = self.config.seed;
+        let added = self.world.resource_mut::<RoomMap>().extend(seed, specs);
+        for id in &added {
+            let room = self.map().get(*id).clone();
+            populate_room(&mut self.world, seed, &room);
+        }
+        Ok(added)
+    }
+
+    /// Sets who may enter a room (`Game.map.getRoomStatus`).
+    ///
+    /// # Errors
+    /// [`WorldError::InvalidConfig`] for a room not on the map.
+    pub fn set_room_status(&mut self, room: &str, status: RoomStatus) -> Result<()> {
+        let mut map = self.world.resource_mut::<RoomMap>();
+        let id = map
+            .by_name(room)
+            .ok_or_else(|| WorldError::InvalidConfig(format!("no room {room}")))?;
+        map.rooms[id.0 as usize].status = status;
+        Ok(())
     }
 
     /// Rebuilds a world from a snapshot into a fresh bevy `World`.
@@ -313,8 +356,14 @@ impl GameWorld {
         });
         world.insert_resource(ObjectIndex::default());
         world.insert_resource(WorldRng(snapshot.rng));
-        let rooms = snapshot.map.rooms.len();
-        world.insert_resource(snapshot.map);
+        let map = RoomMap::build(snapshot.config.seed, &snapshot.rooms);
+        let rooms = map.rooms.len();
+        if rooms != snapshot.rooms.len() {
+            return Err(WorldError::CorruptSnapshot(
+                "two rooms at one place".to_string(),
+            ));
+        }
+        world.insert_resource(map);
         for rec in snapshot.objects {
             if rec.pos.room.0 as usize >= rooms || rec.pos.x >= ROOM_SIZE || rec.pos.y >= ROOM_SIZE
             {

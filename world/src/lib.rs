@@ -17,7 +17,12 @@
 //! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
 //!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
 //!   economy, upkeep and cleanup create and remove objects and stay exclusive.
-//! - `world_config`, `room_map`: how a world is created; the map and its generation.
+//! - `world_config`, `room_map`: how a world is created; the map and its generation. Up to
+//!   65 536 rooms in Screeps' layout ([`RoomKind`]: highways every tenth row and column,
+//!   crossroads, eight source-keeper rooms round each sector centre) with a [`RoomStatus`]
+//!   each. A room's terrain and first objects are a function of the seed and its place, so
+//!   snapshots keep only places and statuses ([`RoomSpec`]), terrain is packed two bits a
+//!   tile (6 MB for 10 000 rooms) and [`GameWorld::add_rooms`] grows a running map.
 //! - `state`: time, RNG, ids, players, the id → entity index; spawning and despawning objects.
 //! - `snapshot`: [`WorldSnapshot`] and [`StateHash`] (hashing).
 //! - `game_world`: [`GameWorld`], the schedule and the entry points.
@@ -80,7 +85,8 @@
 //! Not modelled (yet): minerals harvesting and every resource but energy, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
 //! pull, boosts, road wear, NPCs,
-//! power creeps, market, maps beyond 1 024 rooms.
+//! power creeps, market, source keepers and their lairs (their rooms have the sources and no
+//! keepers), power banks, deposits and portals in highways.
 
 mod constants;
 mod error;
@@ -100,12 +106,12 @@ mod world_config;
 
 pub use constants::*;
 pub use error::{Result, WorldError};
-pub use game_world::{GameWorld, TickOutcome};
+pub use game_world::{GameWorld, TickOutcome, MAX_ROOMS};
 pub use geometry::{Direction, Position, RoomCoord, RoomId, ROOM_SIZE};
 pub use intent::{Intent, IntentBatch};
 pub use object::*;
 pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
-pub use room_map::{RoomInfo, RoomMap};
+pub use room_map::{RoomInfo, RoomKind, RoomMap, RoomSpec, RoomStatus};
 pub use rules::PlayerTickStats;
 pub use rules::TickSet;
 pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geometry::RoomId;
 use crate::object::ObjectRecord;
-use crate::room_map::RoomMap;
+use crate::room_map::RoomSpec;
 use crate::state::PlayerInfo;
 use crate::world_config::WorldConfig;
 
@@ -29,7 +29,7 @@ impl std::fmt::Display for StateHash {
 }
 
 /// Snapshot format version; bump when the snapshot layout changes.
-pub const SNAPSHOT_FORMAT_VERSION: u32 = 2;
+pub const SNAPSHOT_FORMAT_VERSION: u32 = 3;
 
 /// The whole world as data: restores to the same state hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,8 @@ pub struct WorldSnapshot {
     pub next_object_id: u64,
     pub rng: ChaCha8Rng,
     pub players: Vec<PlayerInfo>,
-    pub map: RoomMap,
+    /// The rooms, by id; terrain is regenerated from the seed ([`RoomSpec`]).
+    pub rooms: Vec<RoomSpec>,
     /// Sorted by id.
     pub objects: Vec<ObjectRecord>,
 }

@@ -16,18 +16,21 @@ pub enum Tile {
     Swamp = 2,
 }
 
-/// 50×50 tiles, row-major (`y * 50 + x`).
+/// 50×50 tiles, row-major (`y * 50 + x`), two bits each: 625 bytes a room, so a
+/// 10 000-room map holds its terrain in 6 MB.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Terrain {
-    tiles: Vec<Tile>,
+    packed: Vec<u8>,
 }
+
+const PACKED_LEN: usize = N * N / 4;
 
 impl std::fmt::Debug for Terrain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
             "Terrain({} walls)",
-            self.tiles.iter().filter(|t| **t == Tile::Wall).count()
+            self.tiles().filter(|t| *t == Tile::Wall).count()
         )
     }
 }
@@ -46,7 +49,7 @@ impl Terrain {
     /// All plain, walled border.
     pub fn walled() -> Self {
         let mut t = Terrain {
-            tiles: vec![Tile::Plain; N * N],
+            packed: vec![0; PACKED_LEN],
         };
         for i in 0..N {
             t.set(i as u8, 0, Tile::Wall);
@@ -58,19 +61,35 @@ impl Terrain {
     }
 
     pub fn get(&self, x: u8, y: u8) -> Tile {
-        self.tiles[y as usize * N + x as usize]
+        self.at(y as usize * N + x as usize)
+    }
+
+    fn at(&self, i: usize) -> Tile {
+        match (self.packed[i / 4] >> ((i % 4) * 2)) & 3 {
+            1 => Tile::Wall,
+            2 => Tile::Swamp,
+            _ => Tile::Plain,
+        }
     }
 
     fn set(&mut self, x: u8, y: u8, tile: Tile) {
-        self.tiles[y as usize * N + x as usize] = tile;
+        self.set_at(y as usize * N + x as usize, tile);
+    }
+
+    fn set_at(&mut self, i: usize, tile: Tile) {
+        let shift = (i % 4) * 2;
+        let byte = &mut self.packed[i / 4];
+        *byte = (*byte & !(3 << shift)) | ((tile as u8) << shift);
+    }
+
+    /// Every tile, row-major.
+    fn tiles(&self) -> impl Iterator<Item = Tile> + '_ {
+        (0..N * N).map(|i| self.at(i))
     }
 
     /// Screeps' terrain string: one digit per tile, row-major, `0` plain, `1` wall, `2` swamp.
     pub fn encode(&self) -> String {
-        self.tiles
-            .iter()
-            .map(|t| char::from(b'0' + *t as u8))
-            .collect()
+        self.tiles().map(|t| char::from(b'0' + t as u8)).collect()
     }
 
     /// Inverse of [`Terrain::encode`].
@@ -78,27 +97,31 @@ impl Terrain {
         if s.len() != N * N {
             return None;
         }
-        let tiles = s
-            .bytes()
-            .map(|b| match b {
-                b'0' => Some(Tile::Plain),
-                b'1' => Some(Tile::Wall),
-                b'2' => Some(Tile::Swamp),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Terrain { tiles })
+        let mut t = Terrain {
+            packed: vec![0; PACKED_LEN],
+        };
+        for (i, b) in s.bytes().enumerate() {
+            let tile = match b {
+                b'0' => Tile::Plain,
+                b'1' => Tile::Wall,
+                b'2' => Tile::Swamp,
+                _ => return None,
+            };
+            t.set_at(i, tile);
+        }
+        Some(t)
     }
 
-    /// Generates a room: wall and swamp blobs by cellular automaton, border walls with the
-    /// given exits open, every walkable tile connected to every exit.
-    pub fn generate(rng: &mut ChaCha8Rng, exits: &ExitLayout) -> Terrain {
+    /// Generates a room: wall and swamp blobs by cellular automaton (`wall_percent` of the
+    /// first noise is wall), border walls with the given exits open, every walkable tile
+    /// connected to every exit.
+    pub fn generate(rng: &mut ChaCha8Rng, exits: &ExitLayout, wall_percent: u32) -> Terrain {
         let mut t = Terrain::walled();
         // Interior noise.
         let mut wall = vec![false; N * N];
         for y in 1..N - 1 {
             for x in 1..N - 1 {
-                wall[y * N + x] = rng.gen_range(0..100) < 38;
+                wall[y * N + x] = rng.gen_range(0..100) < wall_percent;
             }
         }
         for _ in 0..4 {
@@ -165,7 +188,7 @@ impl Terrain {
         let mut region = vec![usize::MAX; N * N];
         let mut sizes = Vec::new();
         for start in 0..N * N {
-            if region[start] != usize::MAX || self.tiles[start] == Tile::Wall {
+            if region[start] != usize::MAX || self.at(start) == Tile::Wall {
                 continue;
             }
             let id = sizes.len();
@@ -182,7 +205,7 @@ impl Terrain {
                             continue;
                         }
                         let j = yy as usize * N + xx as usize;
-                        if region[j] == usize::MAX && self.tiles[j] != Tile::Wall {
+                        if region[j] == usize::MAX && self.at(j) != Tile::Wall {
                             region[j] = id;
                             stack.push(j);
                         }
@@ -199,9 +222,9 @@ impl Terrain {
         else {
             return;
         };
-        for i in 0..N * N {
-            if self.tiles[i] != Tile::Wall && region[i] != main {
-                self.tiles[i] = Tile::Wall;
+        for (i, r) in region.iter().enumerate() {
+            if *r != main && self.at(i) != Tile::Wall {
+                self.set_at(i, Tile::Wall);
             }
         }
     }
@@ -224,8 +247,8 @@ mod tests {
             bottom: (30..35).collect(),
             left: vec![25, 26],
         };
-        let a = Terrain::generate(&mut ChaCha8Rng::seed_from_u64(7), &exits);
-        let b = Terrain::generate(&mut ChaCha8Rng::seed_from_u64(7), &exits);
+        let a = Terrain::generate(&mut ChaCha8Rng::seed_from_u64(7), &exits, 38);
+        let b = Terrain::generate(&mut ChaCha8Rng::seed_from_u64(7), &exits, 38);
         assert_eq!(a, b);
         // Exits stay open and the border elsewhere is wall.
         assert!(a.is_walkable(12, 0) && a.is_walkable(0, 25) && a.is_walkable(31, 49));

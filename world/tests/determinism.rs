@@ -291,7 +291,8 @@ fn different_seeds_give_different_worlds() {
 /// Hashes of fixed runs: a change to these is a change to the game's rules, not a refactor.
 /// Last re-recorded for issue #17's controller rules (GCL, safe mode, Screeps' level-up and
 /// downgrade timers, creep action priorities), the records' cooldown field, and the random
-/// intents' wider mix (territory, ranged heal, mass attack, dismantle, ramparts).
+/// intents' wider mix (territory, ranged heal, mass attack, dismantle, ramparts), and maps
+/// generated per room from the seed and the room's place.
 #[test]
 fn known_runs_keep_their_recorded_hashes() {
     let random: Vec<String> = [1u64, 2, 3]
@@ -302,13 +303,13 @@ fn known_runs_keep_their_recorded_hashes() {
     assert_eq!(
         random,
         [
-            "3787fa4004fbe01c5868acd2feb79b634f8848f998b49e5e922b6a4cf37b8001",
-            "4a5fb652c72f8918e78cdabb8b0a06a393497709ef398cc539954dec25955504",
-            "e46f36c4380c058ab6867fe4baf74f5fe5af9aee0bf71a0f087258dfc5d94008",
+            "358110e8504ab32fe9446d1ba534b135e69090592f09564be3d54a6f7a59e713",
+            "a526304942fc796e6e064f6d09e98055e66b474a52884009ec202aac836fc7b5",
+            "8c0fb8f35559ceb29d8a9cb7b703b9a79e21401eb4a10d54daeba70e7854df4d",
         ]
     );
     assert_eq!(
         colony,
-        "3f31ea14afdbf347cd547926e7d33cc2e20a0e7f7c9e5341a10694ce5aaf530c"
+        "f4dd9a087668c49dd33a990b29bf5670f219123b27230a2415918ba33eb14fdc"
     );
 }

@@ -179,7 +179,7 @@ fn attack_controller_cuts_downgrade_and_reservations_and_blocks_upgrades() {
     let (bob, bob_ctl) = s.add_rival();
     let raider = s.add_creep(s.free_at_range(bob_ctl.pos, 1), &[Claim, Claim, Move], 0);
     let far = s.add_creep(s.free_at_range(bob_ctl.pos, 2), &[Claim, Move], 0);
-    let unarmed = s.add_creep(s.free_at_range(bob_ctl.pos, 1), &[Move], 0);
+    let unarmed = s.add_creep(s.free_at_range(bob_ctl.pos, 2), &[Move], 0);
     // A new colony starts in safe mode: there, attackController answers ERR_NO_BODYPART.
     assert_eq!(
         s.run(vec![

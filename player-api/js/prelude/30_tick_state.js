@@ -21,6 +21,7 @@
   const MAX_INTENTS = 10000;
   let consoleBuf = [];
   let username = '';
+  let worldSize = 0;
   let createdCreeps = {};
   const pendingSites = [];
   let memoryString = '';

@@ -40,10 +40,11 @@
     // map.js: rooms it does not know are 'closed').
     getRoomStatus(name) {
       if (!/^(W|E)\d+(N|S)\d+$/.test(name)) return undefined;
-      return { status: roomMap(name) !== null ? 'normal' : 'closed', timestamp: null };
+      const m = roomMap(name);
+      return { status: m ? m[2] : 'closed', timestamp: null };
     },
     findRoute,
-    getWorldSize() { return 202; },
+    getWorldSize() { return worldSize; },
     get visual() { return mapVisual; },
   };
   // Game.map.findRoute as screeps/engine map.js: A* over rooms by their exits, Manhattan

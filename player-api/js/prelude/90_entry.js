@@ -5,6 +5,7 @@
     setup(meta) {
       bindHost();
       username = meta.username;
+      worldSize = meta.worldSize;
       roomMaps = ObjectCreate(null);
       modules = meta.modules;
       require.cache = freshModuleCache();
