@@ -110,13 +110,16 @@ impl<'w> Census<'w> {
                 .get(&room)
                 .and_then(|e| objects.get(*e).ok())
                 .filter(|c| c.owner() == Some(owner))
-                .map(|c| (*c.pos, c.kind.clone()));
+                .and_then(|c| match c.kind {
+                    ObjectKind::Controller(ctl) if ctl.level > 0 => Some(*c.pos),
+                    _ => None,
+                });
             match held {
-                Some((at, ObjectKind::Controller(c))) if c.level > 0 => groups
+                Some(at) => groups
                     .entry((room, owner, kind))
                     .or_default()
                     .push((o.pos.range_to(at), *o.id)),
-                _ => {
+                None => {
                     self.inactive.insert(*o.id);
                 }
             }
