@@ -192,6 +192,26 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,
     },
+    RenewCreep {
+        #[serde(deserialize_with = "js_id")]
+        spawn: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    RecycleCreep {
+        #[serde(deserialize_with = "js_id")]
+        spawn: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    RemoveConstructionSite {
+        #[serde(deserialize_with = "js_id")]
+        site: ObjectId,
+    },
+    DestroyStructure {
+        #[serde(deserialize_with = "js_id")]
+        structure: ObjectId,
+    },
     SetPublic {
         #[serde(deserialize_with = "js_id")]
         rampart: ObjectId,

@@ -10,7 +10,7 @@
 //! Form: `[name, tick, [object, …]]`; an object is an array in [`FIELDS`] order, `null` for an
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
 //! `spawnJob` is `[name, needTime, remainingTime]`, `reservation` `[username, ticksToEnd]` and
-//! `sign` `[username, text, time]`. Every object's room is the room's own.
+//! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`. Every object's room is the room's own.
 
 use isoshard_scripting::ExternalCopy;
 use isoshard_world::{ObjectView, RoomView};
@@ -21,7 +21,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 38] = [
+pub const FIELDS: [&str; 40] = [
     "id",
     "type",
     "x",
@@ -60,6 +60,8 @@ pub const FIELDS: [&str; 38] = [
     "sign",
     "cooldown",
     "isPublic",
+    "ruinStructure",
+    "destroyTime",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -100,6 +102,7 @@ enum Field<'a> {
     SpawnJob(&'a isoshard_world::SpawningView),
     Reservation(&'a isoshard_world::ReservationView),
     Sign(&'a isoshard_world::SignView),
+    RuinStructure(&'a isoshard_world::RuinStructureView),
 }
 
 impl Serialize for Field<'_> {
@@ -120,12 +123,15 @@ impl Serialize for Field<'_> {
             Field::SpawnJob(j) => (&j.name, j.need_time, j.remaining_time).serialize(s),
             Field::Reservation(r) => (&r.username, r.ticks_to_end).serialize(s),
             Field::Sign(v) => (&v.username, &v.text, v.time).serialize(s),
+            Field::RuinStructure(r) => {
+                (&r.id, &r.structure_type, r.hits_max, &r.owner).serialize(s)
+            }
         }
     }
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 38] {
+    fn fields(&self) -> [Field<'_>; 40] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -173,6 +179,10 @@ impl WireObject<'_> {
             o.sign.as_ref().map_or(Field::Absent, Field::Sign),
             n32(o.cooldown),
             o.is_public.map_or(Field::Absent, Field::Bool),
+            o.ruin_structure
+                .as_ref()
+                .map_or(Field::Absent, Field::RuinStructure),
+            n(o.destroy_time),
         ]
     }
 }
@@ -263,7 +273,8 @@ mod tests {
         // A view with every optional field set names each field once in its JSON form; the
         // wire form must carry each of them (FIELDS lists them all, plus `room`, which the
         // room gives).
-        let full: ObjectView = serde_json::from_value(serde_json::json!({
+        let full: ObjectView = serde_json::from_str(
+            r#"{
             "id": "a", "type": "creep", "x": 1, "y": 2, "room": "W1N1", "owner": "o",
             "hits": 1, "hitsMax": 2, "energy": 3, "energyCapacity": 4, "name": "n",
             "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
@@ -276,7 +287,10 @@ mod tests {
             "safeModeAvailable": 11, "safeModeCooldown": 12, "upgradeBlocked": 13,
             "sign": {"username": "s", "text": "t", "time": 14}, "cooldown": 15,
             "isPublic": true,
-        }))
+            "ruinStructure": {"id": "s", "structureType": "tower", "hitsMax": 3000, "owner": "o"},
+            "destroyTime": 16
+        }"#,
+        )
         .unwrap_or_else(|e| panic!("view: {e}"));
         let json = serde_json::to_value(&full).unwrap_or_default();
         let mut names: Vec<&str> = json

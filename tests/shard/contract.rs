@@ -295,6 +295,16 @@ fn one_of_each_intent() -> Vec<Intent> {
             public: true,
         },
         Intent::Suicide { creep: a },
+        Intent::RenewCreep {
+            spawn: a,
+            target: b,
+        },
+        Intent::RecycleCreep {
+            spawn: a,
+            target: b,
+        },
+        Intent::RemoveConstructionSite { site: a },
+        Intent::DestroyStructure { structure: a },
         Intent::SetPublic {
             rampart: a,
             is_public: true,
@@ -345,6 +355,10 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::CreateConstructionSite { .. }
             | Intent::Say { .. }
             | Intent::Suicide { .. }
+            | Intent::RenewCreep { .. }
+            | Intent::RecycleCreep { .. }
+            | Intent::RemoveConstructionSite { .. }
+            | Intent::DestroyStructure { .. }
             | Intent::SetPublic { .. }
             | Intent::TransferEnergy { .. }
             | Intent::TowerAttack { .. }
@@ -370,6 +384,8 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "controller",
         "link",
         "rampart",
+        "site",
+        "structure",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

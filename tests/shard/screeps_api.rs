@@ -273,7 +273,7 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
         lab: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LAB),
-        recycle: () => spawn.recycleCreep({}),
+        setDirections: () => StructureSpawn.Spawning.prototype.setDirections.call({}, [1]),
         deal: () => Game.market.deal('id', 10),
         runReaction: () => StructureLab.prototype.runReaction.call({}),
         powerCreep: () => PowerCreep.create('p', 'operator'),
@@ -290,6 +290,10 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LINK)];
       const rampart = (owner) => new StructureRampart({ id: 'r1', type: 'rampart', structureType: 'rampart', x: 3,
         y: 3, room: spawn.room.name, owner, hits: 1, hitsMax: 0, isPublic: false });
+      // Spawn upkeep, sites and destroy are modelled: codes in Screeps' order.
+      const site = new ConstructionSite({ id: 's1', type: 'constructionSite', x: 3, y: 3, room: spawn.room.name,
+        owner: 'someone', structureType: 'road', progress: 0, progressTotal: 300 });
+      Memory.upkeep = [spawn.recycleCreep({}), spawn.renewCreep({}), site.remove(), spawn.destroy()];
       Memory.rampart = [rampart('someone').setPublic(true), rampart(spawn.owner.username).setPublic(true),
         rampart('someone').isPublic, spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_RAMPART)];
       Memory.instances = [spawn instanceof StructureSpawn, spawn instanceof OwnedStructure, spawn instanceof Structure,
@@ -309,6 +313,9 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
     );
     assert_eq!(m["link"], serde_json::json!([-7, -7, -1, -10, -14, -14]));
     assert_eq!(m["rampart"], serde_json::json!([-1, 0, false, -14]));
+    // recycle/renew of no creep: ERR_INVALID_TARGET; another's site in one's own room: OK;
+    // destroying one's own spawn: OK.
+    assert_eq!(m["upkeep"], serde_json::json!([-7, -7, 0, 0]));
     assert_eq!(
         m["instances"],
         serde_json::json!([true, true, true, true, true, true])

@@ -133,6 +133,8 @@ js_constants! {
     RAMPART_DECAY_TIME: u32 = 100;
     RAMPART_HITS: u32 = 1;
     TOMBSTONE_DECAY_PER_PART: u32 = 5;
+    RUIN_DECAY: u32 = 500;
+    CREEP_PART_MAX_ENERGY: u32 = 125;
     MAX_CONSTRUCTION_SITES: usize = 100;
     CONTROLLER_DOWNGRADE_RESTORE: u32 = 100;
     CONSTRUCTION_COST_ROAD_SWAMP_RATIO: u32 = 5;
@@ -158,6 +160,9 @@ pub const REPAIR_HITS_PER_ENERGY: u32 = 100;
 /// Percent of power lost at TOWER_FALLOFF_RANGE (Screeps' 0.75, in integer percent).
 pub const TOWER_FALLOFF_PERCENT: u32 = 75;
 pub const CONTROLLER_MAX_LEVEL: u8 = 8;
+/// Share of a dying creep's body returned as energy, in percent: 20 (Screeps'
+/// CREEP_CORPSE_RATE 0.2), 100 when recycled.
+pub const CREEP_CORPSE_PERCENT: u32 = 20;
 /// Hits dismantled per unit of energy returned (Screeps' DISMANTLE_COST 0.005, floored).
 pub const DISMANTLE_HITS_PER_ENERGY: u32 = 200;
 /// Percent of a link transfer lost (Screeps' LINK_LOSS_RATIO 0.03), rounded up per transfer.

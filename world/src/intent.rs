@@ -115,6 +115,24 @@ pub enum Intent {
     Suicide {
         creep: ObjectId,
     },
+    /// `StructureSpawn.renewCreep`.
+    RenewCreep {
+        spawn: ObjectId,
+        target: ObjectId,
+    },
+    /// `StructureSpawn.recycleCreep`.
+    RecycleCreep {
+        spawn: ObjectId,
+        target: ObjectId,
+    },
+    /// `ConstructionSite.remove`.
+    RemoveConstructionSite {
+        site: ObjectId,
+    },
+    /// `Structure.destroy`.
+    DestroyStructure {
+        structure: ObjectId,
+    },
     /// `StructureRampart.setPublic`.
     SetPublic {
         rampart: ObjectId,

@@ -64,8 +64,10 @@
 //!    downgrade drops a level, keeps half the lower level's timer and 90 % of its progress;
 //!    past level 1 the owner loses the room); sources hold 3000 in owned or reserved rooms,
 //!    1500 in neutral ones.
-//! 7. **Cleanup**: creeps with no hits or no ticks left die into tombstones; destroyed
-//!    structures go.
+//! 7. **Cleanup** (`rules::cleanup`): creeps with no hits or no ticks left, suicided or
+//!    recycled die into tombstones holding their energy and a share of their body's cost
+//!    (20 % by the life left, 100 % when recycled, at most 125 a part; a container under the
+//!    creep takes it first); destroyed structures leave ruins with their store for 500 ticks.
 //!
 //! Links (`transferEnergy`: 3 % loss rounded up, one tick of cooldown per tile) and
 //! structures switched off past their room's `CONTROLLER_STRUCTURES` limit (nearest the
@@ -77,6 +79,11 @@
 //! and their maximum follows the owner's level (`RAMPART_HITS_MAX`, 0 outside the owner's
 //! room). A creep hit in melee hits back with its ATTACK parts, unless the attacker stands
 //! under a rampart or in its own safe mode.
+//!
+//! Spawns renew (`floor(600 / parts)` ticks for `ceil(1.2 × cost / 3 / parts)` energy) and
+//! recycle creeps; construction sites are removed by their owner or the room's (half their
+//! progress dropped as energy); structures are destroyed by the room's owner when no other
+//! player's creep is in it.
 //!
 //! Creeps also `dismantle` (50 hits per WORK part, a two-hundredth back as energy),
 //! `rangedMassAttack` (100/100/40/10 % at range 0–3 to every other owner's object, what a
@@ -118,7 +125,7 @@ pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
 pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};
 pub use terrain::{Terrain, Tile};
 pub use view::{
-    BodyPartView, ObjectView, PlayerView, ReservationView, RoomView, SignView, SpawningView,
-    WorldViews,
+    BodyPartView, ObjectView, PlayerView, ReservationView, RoomView, RuinStructureView, SignView,
+    SpawningView, WorldViews,
 };
 pub use world_config::WorldConfig;

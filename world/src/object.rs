@@ -418,6 +418,17 @@ pub struct Rampart {
     pub is_public: bool,
 }
 
+/// What a destroyed structure leaves behind (its store, until it decays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ruin {
+    pub structure: ObjectId,
+    pub structure_kind: StructureKind,
+    pub structure_owner: Option<PlayerId>,
+    pub hits_max: u32,
+    pub destroy_time: u64,
+    pub ticks_to_decay: u32,
+}
+
 /// What a creep leaves behind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
@@ -441,6 +452,7 @@ pub enum ObjectKind {
     Resource,
     Rampart(Rampart),
     Tombstone(Tombstone),
+    Ruin(Ruin),
 }
 
 impl ObjectKind {

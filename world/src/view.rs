@@ -42,6 +42,17 @@ pub struct SignView {
     pub time: u64,
 }
 
+/// What a ruin shows of the structure it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuinStructureView {
+    pub id: String,
+    pub structure_type: String,
+    pub hits_max: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
 /// An object as JavaScript receives it. Fields not applying to the object's type are absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,6 +135,11 @@ pub struct ObjectView {
     pub cooldown: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
+    /// Ruins: the structure destroyed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ruin_structure: Option<RuinStructureView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destroy_time: Option<u64>,
 }
 
 impl ObjectView {
@@ -206,6 +222,8 @@ impl ObjectView {
             sign: None,
             cooldown: rec.cooldown.map(|c| c.ticks),
             is_public: None,
+            ruin_structure: None,
+            destroy_time: None,
         }
     }
 
@@ -293,6 +311,19 @@ impl ObjectView {
                 let mut v = Self::base(rec, "energy", room, names);
                 v.resource_type = Some("energy".into());
                 v.amount = rec.store.map(|s| s.energy);
+                v
+            }
+            ObjectKind::Ruin(r) => {
+                let mut v = Self::base(rec, "ruin", room, names);
+                store(&mut v);
+                v.destroy_time = Some(r.destroy_time);
+                v.ticks_to_decay = Some(r.ticks_to_decay);
+                v.ruin_structure = Some(RuinStructureView {
+                    id: r.structure.to_js(),
+                    structure_type: r.structure_kind.as_str().into(),
+                    hits_max: r.hits_max,
+                    owner: r.structure_owner.and_then(|p| names.get(&p).cloned()),
+                });
                 v
             }
             ObjectKind::Tombstone(t) => {

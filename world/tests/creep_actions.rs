@@ -166,3 +166,186 @@ fn ranged_heal_heals_4_per_part_within_3_and_heal_cancels_it() {
         "cancelled"
     );
 }
+
+fn tombstone_energy_at(s: &Scenario, pos: Position) -> Option<u32> {
+    s.world
+        .records()
+        .into_iter()
+        .find(|o| o.pos == pos && matches!(o.kind, ObjectKind::Tombstone(_)))
+        .map(|o| o.store.map_or(0, |st| st.energy))
+}
+
+#[test]
+fn renew_adds_600_over_parts_ticks_for_a_share_of_the_body_cost() {
+    let (mut s, bob) = open_scenario();
+    let spawn_pos = s.rec(s.spawn).pos;
+    let worker = s.add_creep(s.free_at_range(spawn_pos, 1), &[Work, Carry, Move], 0);
+    let claimer = s.add_creep(s.free_at_range(spawn_pos, 1), &[Claim, Move], 0);
+    let far = s.add_creep(s.free_at_range(spawn_pos, 2), &[Move], 0);
+    let bobs = s.add_creep_for(bob, s.free_at_range(spawn_pos, 1), &[Move], 0);
+    s.edit(|snap| {
+        for o in &mut snap.objects {
+            if let ObjectKind::Creep(c) = &mut o.kind {
+                c.ticks_to_live = 1000;
+            }
+        }
+    });
+    let spawn = s.spawn;
+    let renew = move |target| Intent::RenewCreep { spawn, target };
+    let energy_before = s.energy(s.spawn);
+    assert_eq!(
+        s.run(vec![renew(claimer), renew(bobs), renew(far), renew(worker)]),
+        vec![R::InvalidTarget, R::NotOwner, R::NotInRange, R::Ok]
+    );
+    // floor(1.2 × 1500 / 3 / 3) = 200 ticks for ceil(1.2 × 200 / 3 / 3) = 27 energy.
+    let ObjectKind::Creep(c) = s.rec(worker).kind else {
+        panic!()
+    };
+    assert_eq!(c.ticks_to_live, 1000 + 200 - 1);
+    assert_eq!(
+        s.energy(s.spawn),
+        energy_before - 27 + 1,
+        "the charge, then a spawn's regeneration below 300"
+    );
+    s.edit(|snap| {
+        for o in &mut snap.objects {
+            if let (true, ObjectKind::Creep(c)) = (o.id == worker, &mut o.kind) {
+                c.ticks_to_live = 1400;
+            }
+        }
+    });
+    assert_eq!(s.run(vec![renew(worker)]), vec![R::Full]);
+}
+
+#[test]
+fn recycling_returns_the_body_and_death_returns_a_fifth_to_the_container_below() {
+    let (mut s, _) = open_scenario();
+    let spawn_pos = s.rec(s.spawn).pos;
+    let at = s.free_at_range(spawn_pos, 1);
+    let old = s.add_creep(at, &[Work, Carry, Move], 30);
+    s.edit(|snap| {
+        for o in &mut snap.objects {
+            if let (true, ObjectKind::Creep(c)) = (o.id == old, &mut o.kind) {
+                c.ticks_to_live = 750;
+            }
+        }
+    });
+    assert_eq!(
+        s.run(vec![Intent::RecycleCreep {
+            spawn: s.spawn,
+            target: old
+        }]),
+        vec![R::Ok]
+    );
+    assert!(s.world.record(old).is_none());
+    // 200 × 750/1500 at 100 %, plus the 30 it carried.
+    assert_eq!(tombstone_energy_at(&s, at), Some(30 + 100));
+    // A creep that dies on a container gives the container its body's share first.
+    let ctl = s.controller();
+    let spot = s.free_at_range(ctl.pos, 5);
+    let container = s.add(
+        spot,
+        None,
+        Some(Hits {
+            hits: 1000,
+            max: 250_000,
+        }),
+        Some(Store::new(1990, CONTAINER_CAPACITY)),
+        ObjectKind::Structure(StructureKind::Container),
+    );
+    let doomed = s.add_creep(spot, &[Work, Carry, Move], 5);
+    s.edit(|snap| {
+        for o in &mut snap.objects {
+            if let (true, ObjectKind::Creep(c)) = (o.id == doomed, &mut o.kind) {
+                c.ticks_to_live = 1500;
+            }
+        }
+    });
+    s.run(vec![Intent::Suicide { creep: doomed }]);
+    // 0.2 × 200 × 1500/1500 = 40: 10 fit in the container, 30 and the 5 carried lie in the
+    // tombstone.
+    assert_eq!(s.energy(container), CONTAINER_CAPACITY);
+    assert_eq!(tombstone_energy_at(&s, spot), Some(35));
+}
+
+#[test]
+fn sites_are_removed_with_half_their_progress_and_structures_destroyed_into_ruins() {
+    let (mut s, bob) = open_scenario();
+    let me = s.player;
+    let ctl = s.controller();
+    let site_pos = s.free_at_range(ctl.pos, 4);
+    let site = s.add(
+        site_pos,
+        Some(me),
+        None,
+        None,
+        ObjectKind::ConstructionSite(ConstructionSite {
+            structure: StructureKind::Extension,
+            progress: 101,
+            total: 3000,
+        }),
+    );
+    assert_eq!(
+        s.run_as(bob, vec![Intent::RemoveConstructionSite { site }]),
+        vec![R::NotOwner]
+    );
+    assert_eq!(
+        s.run(vec![Intent::RemoveConstructionSite { site }]),
+        vec![R::Ok]
+    );
+    assert!(s.world.record(site).is_none());
+    let pile = s.find(|o| o.pos == site_pos && matches!(o.kind, ObjectKind::Resource));
+    assert_eq!(
+        pile.store.unwrap().energy,
+        50 - 1,
+        "half the progress, then a tick of decay"
+    );
+    // Destroy: the structure goes, a ruin keeps its energy for 500 ticks.
+    let tower_pos = s.free_at_range(ctl.pos, 6);
+    let tower = s.add(
+        tower_pos,
+        Some(me),
+        Some(StructureKind::Tower.initial_hits()),
+        Some(Store::new(700, TOWER_CAPACITY)),
+        ObjectKind::Structure(StructureKind::Tower),
+    );
+    let intruder = s.add_creep_for(bob, s.free_at_range(ctl.pos, 8), &[Move], 0);
+    assert_eq!(
+        s.run(vec![
+            Intent::DestroyStructure { structure: tower },
+            Intent::DestroyStructure { structure: ctl.id },
+        ]),
+        vec![R::Busy, R::InvalidTarget],
+        "not with another player's creep in the room; a controller is no structure to destroy"
+    );
+    assert_eq!(
+        s.run_as(bob, vec![Intent::DestroyStructure { structure: tower }]),
+        vec![R::NotOwner]
+    );
+    s.edit(|snap| snap.objects.retain(|o| o.id != intruder));
+    assert_eq!(
+        s.run(vec![Intent::DestroyStructure { structure: tower }]),
+        vec![R::Ok]
+    );
+    assert!(s.world.record(tower).is_none());
+    let ruin = s.find(|o| o.pos == tower_pos && matches!(o.kind, ObjectKind::Ruin(_)));
+    let ObjectKind::Ruin(r) = &ruin.kind else {
+        panic!()
+    };
+    assert_eq!(
+        (r.structure, r.structure_kind, r.ticks_to_decay),
+        (tower, StructureKind::Tower, RUIN_DECAY - 1)
+    );
+    assert_eq!(ruin.store.unwrap().energy, 700);
+    // A creep can withdraw from it.
+    let taker = s.add_creep(s.free_at_range(tower_pos, 1), &[Carry, Move], 0);
+    assert_eq!(
+        s.run(vec![Intent::Withdraw {
+            creep: taker,
+            target: ruin.id,
+            amount: None
+        }]),
+        vec![R::Ok]
+    );
+    assert_eq!(s.energy(taker), 50);
+}

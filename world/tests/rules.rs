@@ -938,10 +938,12 @@ fn combat_codes_damage_heal_and_tombstones() {
     assert!(s.world.record(victim).is_none(), "victim died");
     let tomb = s.find(|o| matches!(o.kind, ObjectKind::Tombstone(_)));
     assert_eq!(tomb.pos, target_pos);
+    // What it carried, and a fifth of its body's cost by the life it had left (Screeps'
+    // CREEP_CORPSE_RATE): 0.2 × (10 + 50) × ~1495/1500, floored.
     assert_eq!(
         tomb.store.unwrap().energy,
-        30,
-        "a tombstone keeps the creep's energy"
+        30 + 11,
+        "a tombstone keeps the creep's energy and part of its body's"
     );
     assert!(
         matches!(&tomb.kind, ObjectKind::Tombstone(t) if t.ticks_to_decay == 2 * 5 && t.creep_owner == bob)

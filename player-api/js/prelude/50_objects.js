@@ -85,6 +85,13 @@
       }
       return true;
     }
+    destroy() {
+      if (!this.room) return C.ERR_INVALID_TARGET;
+      if (!this.room.controller || !this.room.controller.my) return C.ERR_NOT_OWNER;
+      if (this.room.find(C.FIND_HOSTILE_CREEPS).length > 0) return C.ERR_BUSY;
+      addIntent({ type: 'destroyStructure', structure: this.id });
+      return C.OK;
+    }
   }
   class OwnedStructure extends Structure {
     constructor(d) {
@@ -148,6 +155,29 @@
       return r === C.OK ? name : r;
     }
     canCreateCreep(body, name) { return this.spawnCreep(body, name || ('probe' + Game.time), { dryRun: true }); }
+    // game/structures.js, checks in its order.
+    renewCreep(target) {
+      if (this.spawning) return C.ERR_BUSY;
+      if (!target || !target.id || !(target instanceof Creep) || target.spawning ||
+        target.body.some((p) => p.type === C.CLAIM)) return C.ERR_INVALID_TARGET;
+      if (!this.my || !target.my) return C.ERR_NOT_OWNER;
+      if (!this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      const parts = target.body.length, cost = target.body.reduce((a, p) => a + C.BODYPART_COST[p.type], 0);
+      if (this.room.energyAvailable < MathCeil(C.SPAWN_RENEW_RATIO * cost / C.CREEP_SPAWN_TIME / parts)) return C.ERR_NOT_ENOUGH_ENERGY;
+      if (target.ticksToLive + MathFloor(C.SPAWN_RENEW_RATIO * C.CREEP_LIFE_TIME / C.CREEP_SPAWN_TIME / parts) > C.CREEP_LIFE_TIME) return C.ERR_FULL;
+      addIntent({ type: 'renewCreep', spawn: this.id, target: target.id });
+      return C.OK;
+    }
+    recycleCreep(target) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (!target || !target.id || !(target instanceof Creep) || target.spawning) return C.ERR_INVALID_TARGET;
+      if (!this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (!target.my) return C.ERR_NOT_OWNER;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'recycleCreep', spawn: this.id, target: target.id });
+      return C.OK;
+    }
   }
   StructureSpawn.Spawning = class Spawning {
     constructor(spawn, j) {
@@ -252,6 +282,12 @@
       super(d);
       this.structureType = d.structureType; this.progress = d.progress; this.progressTotal = d.progressTotal;
       this.my = d.owner === username; this.owner = d.owner === undefined ? undefined : { username: d.owner };
+    }
+    remove() {
+      const ctl = this.room && this.room.controller;
+      if (!this.my && !(ctl && ctl.my)) return C.ERR_NOT_OWNER;
+      addIntent({ type: 'removeConstructionSite', site: this.id });
+      return C.OK;
     }
   }
   class Resource extends RoomObject {

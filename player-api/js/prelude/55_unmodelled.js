@@ -46,7 +46,7 @@
     constructor(d) {
       super(d);
       this.destroyTime = d.destroyTime; this.ticksToDecay = d.ticksToDecay;
-      this.store = makeStore(d.energy, 0, 'none'); this.structure = d.structure;
+      this.store = makeStore(d.energy, 0, 'none'); this.structure = d.ruinStructure;
     }
   }
   class Nuke extends RoomObject { constructor(d) { super(d); this.launchRoomName = d.launchRoomName; this.timeToLand = d.timeToLand; } }
@@ -67,7 +67,5 @@
   Object.assign(global, { Ruin, Nuke, Deposit, PowerCreep });
 
   // What the modelled classes still lack.
-  unmodelledMethods(Structure, ['destroy', 'notifyWhenAttacked']);
-  unmodelledMethods(StructureSpawn, ['renewCreep', 'recycleCreep']);
+  unmodelledMethods(Structure, ['notifyWhenAttacked']);
   unmodelledMethods(StructureSpawn.Spawning, ['setDirections', 'cancel']);
-  unmodelledMethods(ConstructionSite, ['remove']);

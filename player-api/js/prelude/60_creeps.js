@@ -141,7 +141,7 @@
       const b = this._base(); if (b) return b;
       if (amount < 0) return C.ERR_INVALID_ARGS;
       if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
-      if (!target || !target.id || !(target instanceof Structure || target instanceof Tombstone) || !target.store) return C.ERR_INVALID_TARGET;
+      if (!target || !target.id || !(target instanceof Structure || target instanceof Tombstone || target instanceof Ruin) || !target.store) return C.ERR_INVALID_TARGET;
       if (target.my === false && target.pos.lookFor(C.LOOK_STRUCTURES).some((s) =>
         s.structureType === C.STRUCTURE_RAMPART && !s.my && !s.isPublic)) return C.ERR_NOT_OWNER;
       if (this._hostileSafeMode()) return C.ERR_NOT_OWNER;

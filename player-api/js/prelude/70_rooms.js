@@ -343,6 +343,8 @@
       safeMode: a[31] ?? undefined, safeModeAvailable: a[32] ?? undefined, safeModeCooldown: a[33] ?? undefined,
       upgradeBlocked: a[34] ?? undefined, sign: a[35] ? { username: a[35][0], text: a[35][1], time: a[35][2] } : undefined,
       cooldown: a[36] ?? undefined, isPublic: a[37] ?? undefined,
+      ruinStructure: a[38] ? { id: a[38][0], structureType: a[38][1], hits: 0, hitsMax: a[38][2],
+        owner: a[38][3] ? { username: a[38][3] } : undefined } : undefined, destroyTime: a[39] ?? undefined,
     };
   }
   function makeObject(d) {
@@ -363,6 +365,7 @@
       case 'constructionSite': return new ConstructionSite(d);
       case 'energy': return new Resource(d);
       case 'tombstone': return new Tombstone(d);
+      case 'ruin': return new Ruin(d);
       default: return null;
     }
   }

@@ -65,6 +65,8 @@ pub(crate) struct Census<'w> {
     pub structures: BTreeMap<(RoomId, StructureKind), usize>,
     /// Every creep name per owner.
     pub creep_names: BTreeSet<(PlayerId, &'w str)>,
+    /// Owners of creeps in each room.
+    pub creep_owners: BTreeSet<(RoomId, PlayerId)>,
     /// Rooms where the player owns any object but a construction site (what the player sees
     /// and may build in).
     pub visible: BTreeSet<(PlayerId, RoomId)>,
@@ -74,6 +76,13 @@ pub(crate) struct Census<'w> {
 }
 
 impl<'w> Census<'w> {
+    /// Whether a creep of another player is in `room`.
+    pub fn hostile_creeps_in(&self, room: RoomId, player: PlayerId) -> bool {
+        self.creep_owners
+            .range((room, PlayerId(0))..=(room, PlayerId(u32::MAX)))
+            .any(|(_, p)| *p != player)
+    }
+
     /// One pass over every object, in id order.
     pub fn take(objects: &'w Query<'_, '_, ObjectData>, index: &ObjectIndex) -> Census<'w> {
         let mut census = Census::default();
@@ -163,6 +172,7 @@ impl<'w> Census<'w> {
             ObjectKind::Creep(c) => {
                 if let Some(p) = owner {
                     self.creep_names.insert((p, c.name.as_str()));
+                    self.creep_owners.insert((room, p));
                 }
             }
             _ => {}

@@ -15,28 +15,19 @@ use crate::terrain::Tile;
 /// Deducts spawn energy (spawns first, then extensions, each in id order), creates the creep
 /// inside the spawn, and places construction sites.
 pub(crate) fn apply_spawn_intents(world: &mut World) {
+    let renews = std::mem::take(&mut world.resource_mut::<Accepted>().renews);
+    for (spawn, creep) in renews {
+        renew_creep(world, spawn, creep);
+    }
     let spawns = std::mem::take(&mut world.resource_mut::<Accepted>().spawns);
     for (player, spawn_id, body, name) in spawns {
         let Some(spawn_pos) = live::pos(world, spawn_id) else {
             continue;
         };
         let cost: u32 = body.iter().map(|p| p.cost()).sum();
-        let holders = energy_holders(world, spawn_pos.room, player);
-        if holders.iter().map(|h| h.2).sum::<u32>() < cost {
-            continue;
-        }
         let busy = matches!(live::kind(world, spawn_id), Some(ObjectKind::Spawn(s)) if s.spawning.is_some());
-        if busy {
+        if busy || !charge_room_energy(world, spawn_pos.room, player, cost) {
             continue;
-        }
-        let mut left = cost;
-        for (_, id, energy) in holders {
-            if left == 0 {
-                break;
-            }
-            let take = energy.min(left);
-            live::set_energy(world, id, energy - take);
-            left -= take;
         }
         let parts: Vec<BodyPart> = body
             .iter()
@@ -154,6 +145,64 @@ impl Piles {
 }
 
 /// Energy holders of `player` in a room: spawns first, then extensions, each by id.
+/// Takes `cost` from the player's spawns, then extensions (each in id order); false, and
+/// nothing taken, when the room holds less.
+fn charge_room_energy(
+    world: &mut World,
+    room: crate::geometry::RoomId,
+    player: PlayerId,
+    cost: u32,
+) -> bool {
+    let holders = energy_holders(world, room, player);
+    if holders.iter().map(|h| h.2).sum::<u32>() < cost {
+        return false;
+    }
+    let mut left = cost;
+    for (_, id, energy) in holders {
+        if left == 0 {
+            break;
+        }
+        let take = energy.min(left);
+        live::set_energy(world, id, energy - take);
+        left -= take;
+    }
+    true
+}
+
+/// screeps/engine `spawns/renew-creep.js`: `floor(600 / parts)` more ticks to live for
+/// `ceil(1.2 × body cost / 3 / parts)` energy.
+fn renew_creep(world: &mut World, spawn: ObjectId, creep: ObjectId) {
+    let (Some(sp), Some(cp), Some(player), Some(c)) = (
+        live::pos(world, spawn),
+        live::pos(world, creep),
+        live::owner(world, spawn),
+        live::creep(world, creep),
+    ) else {
+        return;
+    };
+    let (gain, cost) = renewal(c);
+    if !sp.is_near_to(cp) || c.ticks_to_live + gain > CREEP_LIFE_TIME {
+        return;
+    }
+    if !charge_room_energy(world, sp.room, player, cost) {
+        return;
+    }
+    if let Some(mut k) = live::kind_mut(world, creep) {
+        if let ObjectKind::Creep(c) = k.as_mut() {
+            c.ticks_to_live += gain;
+        }
+    }
+}
+
+/// What renewing `creep` once gives and costs.
+pub(crate) fn renewal(creep: &Creep) -> (u32, u32) {
+    let parts = creep.body.len().max(1) as u32;
+    let body_cost: u32 = creep.body.iter().map(|p| p.kind.cost()).sum();
+    let gain = 6 * CREEP_LIFE_TIME / (5 * CREEP_SPAWN_TIME * parts);
+    let cost = (6 * body_cost).div_ceil(5 * CREEP_SPAWN_TIME * parts);
+    (gain, cost)
+}
+
 fn energy_holders(
     world: &mut World,
     room: crate::geometry::RoomId,
@@ -332,6 +381,35 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
         let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
         move_energy(world, *creep, *target, a);
     }
+    for site in &accepted.removed_sites {
+        let (Some(pos), Some(ObjectKind::ConstructionSite(s))) =
+            (live::pos(world, *site), live::kind(world, *site))
+        else {
+            continue;
+        };
+        let refund = if s.progress > 1 { s.progress / 2 } else { 0 };
+        despawn_object(world, *site);
+        piles.drop_energy(world, pos, refund);
+    }
+    for structure in &accepted.destroys {
+        let (Some(pos), Some(kind), Some(hits)) = (
+            live::pos(world, *structure),
+            live::kind(world, *structure).and_then(ObjectKind::structure),
+            live::hits(world, *structure),
+        ) else {
+            continue;
+        };
+        let ruin = Ruin {
+            structure: *structure,
+            structure_kind: kind,
+            structure_owner: live::owner(world, *structure),
+            hits_max: hits.max,
+            destroy_time: world.resource::<crate::state::GameTime>().0,
+            ticks_to_decay: RUIN_DECAY,
+        };
+        let energy = live::store(world, *structure).map_or(0, |s| s.energy);
+        super::cleanup::destroy_structure(world, pos, ruin, energy);
+    }
     for (rampart, is_public) in &accepted.publics {
         if let Some(mut k) = live::kind_mut(world, *rampart) {
             if let ObjectKind::Rampart(r) = k.as_mut() {
@@ -361,6 +439,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     rest.work = accepted.work;
     rest.says = accepted.says;
     rest.suicides = accepted.suicides;
+    rest.recycles = accepted.recycles;
     rest.towers = accepted.towers;
 }
 

@@ -11,9 +11,10 @@ use crate::object::PlayerId;
 use serde::{Deserialize, Serialize};
 
 mod census;
+mod cleanup;
 mod combat;
 mod controllers;
-mod economy;
+pub(crate) mod economy;
 mod movement;
 mod upkeep;
 mod validate;
@@ -81,7 +82,7 @@ pub(crate) fn configure(schedule: &mut Schedule) {
     schedule.add_systems(combat::apply_combat_intents.in_set(TickSet::Combat));
     schedule.add_systems(movement::move_creeps.in_set(TickSet::Movement));
     schedule.add_systems(upkeep::run_upkeep.in_set(TickSet::Upkeep));
-    schedule.add_systems(upkeep::remove_dead_objects.in_set(TickSet::Cleanup));
+    schedule.add_systems(cleanup::remove_dead_objects.in_set(TickSet::Cleanup));
 }
 
 /// Live-world access by object id for the apply phases.

@@ -8,12 +8,11 @@ use super::controllers::tick_controller;
 use super::economy::Piles;
 use super::live;
 use super::validate::Accepted;
-use super::TickReport;
 use crate::constants::*;
 use crate::geometry::{Direction, Position, RoomId};
 use crate::object::*;
 use crate::room_map::RoomMap;
-use crate::state::{despawn_object, spawn_object, GameTime, ObjectIndex};
+use crate::state::{despawn_object, ObjectIndex};
 use crate::terrain::Tile;
 
 /// Spawning progress, ageing, fatigue recovery, `say`, source regeneration, spawn energy
@@ -148,6 +147,10 @@ fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
             t.ticks_to_decay = t.ticks_to_decay.saturating_sub(1);
             aged.remove = t.ticks_to_decay == 0;
         }
+        ObjectKind::Ruin(r) => {
+            r.ticks_to_decay = r.ticks_to_decay.saturating_sub(1);
+            aged.remove = r.ticks_to_decay == 0;
+        }
         ObjectKind::Controller(c) => aged.lost = tick_controller(c),
         _ => {}
     }
@@ -188,7 +191,7 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
                 live::set_energy(world, id, next);
                 aged.remove = next == 0;
             }
-            Some(ObjectKind::Tombstone(_)) if aged.remove => {
+            Some(ObjectKind::Tombstone(_) | ObjectKind::Ruin(_)) if aged.remove => {
                 drop_at = Some((pos, live::store(world, id).map_or(0, |s| s.energy)));
             }
             Some(ObjectKind::Controller(_)) if aged.lost => {
@@ -319,88 +322,6 @@ fn place_spawned_creep(
     if let Some(mut k) = live::kind_mut(world, spawn) {
         if let ObjectKind::Spawn(s) = k.as_mut() {
             s.spawning = None;
-        }
-    }
-}
-
-/// Removes dead creeps (no hits, no ticks to live, suicide) leaving tombstones with their
-/// energy, and destroyed structures (no hits).
-pub(crate) fn remove_dead_objects(world: &mut World) {
-    let suicides = std::mem::take(&mut world.resource_mut::<Accepted>().suicides);
-    let tick = world.resource::<GameTime>().0;
-    let mut dead = Vec::new();
-    {
-        let mut q = world.query::<(
-            &ObjectId,
-            &Position,
-            &ObjectKind,
-            Option<&Hits>,
-            Option<&Owner>,
-            Option<&Store>,
-        )>();
-        for (id, pos, kind, hits, owner, store) in q.iter(world) {
-            match kind {
-                ObjectKind::Creep(c) => {
-                    let dies = !c.spawning
-                        && (hits.is_some_and(|h| h.hits == 0)
-                            || c.ticks_to_live == 0
-                            || suicides.contains(id));
-                    if dies {
-                        dead.push((
-                            *id,
-                            *pos,
-                            Some((
-                                c.name.clone(),
-                                c.body.len(),
-                                owner.map(|o| o.0),
-                                store.map_or(0, |s| s.energy),
-                            )),
-                        ));
-                    }
-                }
-                // A rampart outside its owner's room has no maximum and still falls at 0.
-                k if k.structure().is_some()
-                    && hits.is_some_and(|h| {
-                        h.hits == 0 && (h.max > 0 || matches!(k, ObjectKind::Rampart(_)))
-                    }) =>
-                {
-                    dead.push((*id, *pos, None));
-                }
-                _ => {}
-            }
-        }
-    }
-    dead.sort_by_key(|d| d.0);
-    for (id, pos, creep) in dead {
-        // A destroyed spawn takes the creep it was spawning with it.
-        if let Some(ObjectKind::Spawn(s)) = live::kind(world, id) {
-            if let Some(sp) = &s.spawning {
-                let inside = sp.creep;
-                despawn_object(world, inside);
-            }
-        }
-        despawn_object(world, id);
-        if let Some((name, parts, Some(owner), energy)) = creep {
-            spawn_object(
-                world,
-                pos,
-                None,
-                None,
-                Some(Store::new(energy, u32::MAX)),
-                None,
-                ObjectKind::Tombstone(Tombstone {
-                    creep_name: name,
-                    creep_owner: owner,
-                    death_time: tick,
-                    ticks_to_decay: parts as u32 * TOMBSTONE_DECAY_PER_PART,
-                }),
-            );
-            world
-                .resource_mut::<TickReport>()
-                .stats
-                .entry(owner)
-                .or_default()
-                .creeps_died += 1;
         }
     }
 }

@@ -27,7 +27,7 @@ fn can_receive_energy(o: &Object) -> bool {
 /// Whether a creep can withdraw energy from `o`.
 fn can_give_energy(o: &Object) -> bool {
     match o.kind {
-        ObjectKind::Spawn(_) | ObjectKind::Tombstone(_) => true,
+        ObjectKind::Spawn(_) | ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) => true,
         ObjectKind::Structure(k) => matches!(
             k,
             StructureKind::Extension

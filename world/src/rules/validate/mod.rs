@@ -115,6 +115,12 @@ pub(crate) struct Accepted {
     pub drops: BTreeMap<ObjectId, Option<u32>>,
     pub says: BTreeMap<ObjectId, Saying>,
     pub suicides: BTreeSet<ObjectId>,
+    /// Creeps a spawn recycles this tick.
+    pub recycles: BTreeSet<ObjectId>,
+    /// Spawn → the creep it renews (one a tick, the last asked).
+    pub renews: BTreeMap<ObjectId, ObjectId>,
+    pub removed_sites: BTreeSet<ObjectId>,
+    pub destroys: BTreeSet<ObjectId>,
     pub towers: BTreeMap<ObjectId, TowerAction>,
     /// Rampart → whether public from now on.
     pub publics: BTreeMap<ObjectId, bool>,
@@ -303,6 +309,10 @@ impl<'a> Validator<'a, '_, '_> {
                 self.accepted.suicides.insert(*creep);
                 Ok(())
             }
+            Intent::RenewCreep { spawn, target } => self.check_renew(player, *spawn, *target),
+            Intent::RecycleCreep { spawn, target } => self.check_recycle(player, *spawn, *target),
+            Intent::RemoveConstructionSite { site } => self.check_remove_site(player, *site),
+            Intent::DestroyStructure { structure } => self.check_destroy(player, *structure),
             Intent::SetPublic { rampart, is_public } => {
                 let o = self.get(*rampart).ok_or(ReturnCode::NotFound)?;
                 if !matches!(o.kind, ObjectKind::Rampart(_)) {

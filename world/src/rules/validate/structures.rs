@@ -225,3 +225,127 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 }
+
+impl Validator<'_, '_, '_> {
+    /// `StructureSpawn.renewCreep` (game/structures.js order).
+    pub(super) fn check_renew(
+        &mut self,
+        player: PlayerId,
+        spawn: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
+        let ObjectKind::Spawn(s) = o.kind else {
+            return Err(ReturnCode::InvalidArgs);
+        };
+        if s.spawning.is_some() {
+            return Err(ReturnCode::Busy);
+        }
+        let t = self.target(target)?;
+        let creep = match t.kind {
+            ObjectKind::Creep(c)
+                if !c.spawning && !c.body.iter().any(|p| p.kind == BodyPartKind::Claim) =>
+            {
+                c
+            }
+            _ => return Err(ReturnCode::InvalidTarget),
+        };
+        if o.owner() != Some(player) || t.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if self.census.inactive.contains(&spawn) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        let (gain, cost) = crate::rules::economy::renewal(creep);
+        let room = o.pos.room;
+        let reserved = self
+            .pending
+            .reserved_energy
+            .get(&room)
+            .copied()
+            .unwrap_or(0);
+        let energy = self
+            .census
+            .room_energy
+            .get(&(player, room))
+            .copied()
+            .unwrap_or(0);
+        if energy.saturating_sub(reserved) < cost {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        if creep.ticks_to_live + gain > CREEP_LIFE_TIME {
+            return Err(ReturnCode::Full);
+        }
+        *self.pending.reserved_energy.entry(room).or_default() += cost;
+        self.accepted.renews.insert(spawn, target);
+        Ok(())
+    }
+
+    /// `StructureSpawn.recycleCreep` (game/structures.js order).
+    pub(super) fn check_recycle(
+        &mut self,
+        player: PlayerId,
+        spawn: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
+        if !matches!(o.kind, ObjectKind::Spawn(_)) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        let t = self.target(target)?;
+        if !matches!(t.kind, ObjectKind::Creep(c) if !c.spawning) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if self.census.inactive.contains(&spawn) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        if t.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.accepted.recycles.insert(target);
+        Ok(())
+    }
+
+    /// `ConstructionSite.remove`: the site's owner, or whoever holds the room's controller.
+    pub(super) fn check_remove_site(&mut self, player: PlayerId, site: ObjectId) -> Check<()> {
+        let o = self.get(site).ok_or(ReturnCode::NotFound)?;
+        if !matches!(o.kind, ObjectKind::ConstructionSite(_)) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        let room_holder = self.controller_of(o.pos.room).and_then(|(c, _)| c.owner());
+        if o.owner() != Some(player) && room_holder != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        self.accepted.removed_sites.insert(site);
+        Ok(())
+    }
+
+    /// `Structure.destroy`: in a room whose controller the player holds, with no other
+    /// player's creep in it.
+    pub(super) fn check_destroy(&mut self, player: PlayerId, structure: ObjectId) -> Check<()> {
+        let o = self.get(structure).ok_or(ReturnCode::NotFound)?;
+        let buildable = o.kind.structure().and_then(|k| k.construction_cost());
+        if buildable.is_none() {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        let room = o.pos.room;
+        let room_holder = self.controller_of(room).and_then(|(c, _)| c.owner());
+        if room_holder != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if self.census.hostile_creeps_in(room, player) {
+            return Err(ReturnCode::Busy);
+        }
+        self.accepted.destroys.insert(structure);
+        Ok(())
+    }
+}
