@@ -108,6 +108,7 @@ js_constants! {
     ROAD_HITS: u32 = 5000;
     ROAD_DECAY_AMOUNT: u32 = 100;
     ROAD_DECAY_TIME: u32 = 1000;
+    ROAD_WEAROUT: u32 = 1;
     WALL_HITS: u32 = 1;
     WALL_HITS_MAX: u32 = 300_000_000;
     CONTAINER_HITS: u32 = 250_000;

@@ -54,7 +54,8 @@
 //! 4. **Combat**: damage and healing per target are summed, then applied at once.
 //! 5. **Movement**: see the conflict rule in `rules::movement` — one winner per tile by a
 //!    per-tick hash of (tick, creep id); chains, swaps and cycles move together; moving onto a
-//!    border tile crosses into the neighbouring room. Fatigue: non-MOVE parts (empty CARRY
+//!    border tile crosses into the neighbouring room; a road wears one decay tick per body
+//!    part that steps on it (`ROAD_WEAROUT`). Fatigue: non-MOVE parts (empty CARRY
 //!    excepted) ×2 on plain, ×10 on swamp, ×1 on road; each MOVE part removes 2 per tick.
 //! 6. **Upkeep**: spawning progress (finished creeps step out TOP-first clockwise), ageing,
 //!    fatigue recovery, spawn regeneration (+1/tick while the room's energy is below 300),
@@ -91,7 +92,7 @@
 //!
 //! Not modelled (yet): minerals harvesting and every resource but energy, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
-//! pull, boosts, road wear, NPCs,
+//! pull, boosts, NPCs,
 //! power creeps, market, source keepers and their lairs (their rooms have the sources and no
 //! keepers), power banks, deposits and portals in highways.
 

@@ -349,3 +349,37 @@ fn sites_are_removed_with_half_their_progress_and_structures_destroyed_into_ruin
     );
     assert_eq!(s.energy(taker), 50);
 }
+
+#[test]
+fn a_road_wears_by_one_tick_per_body_part_that_steps_on_it() {
+    let (mut s, _) = open_scenario();
+    let ctl = s.controller();
+    let road_pos = s.free_at_range(ctl.pos, 5);
+    let road = s.add(
+        road_pos,
+        None,
+        Some(Hits {
+            hits: ROAD_HITS,
+            max: ROAD_HITS,
+        }),
+        None,
+        ObjectKind::Structure(StructureKind::Road),
+    );
+    s.edit(|snap| {
+        let r = snap.objects.iter_mut().find(|o| o.id == road).unwrap();
+        r.decay = Some(Decay { ticks: 100 });
+    });
+    let from = s.free_at_range(road_pos, 1);
+    let walker = s.add_creep(from, &[Move, Move, Move, Carry, Carry], 0);
+    let direction = Direction::ALL
+        .iter()
+        .find(|d| from.step(**d) == Some(road_pos))
+        .map(|d| *d as u8)
+        .unwrap();
+    s.run(vec![Intent::Move {
+        creep: walker,
+        direction,
+    }]);
+    assert_eq!(s.rec(walker).pos, road_pos);
+    assert_eq!(s.rec(road).decay.unwrap().ticks, 100 - 5 * ROAD_WEAROUT - 1);
+}

@@ -61,7 +61,8 @@ struct Occupancy {
     creep_at: BTreeMap<Position, ObjectId>,
     /// Obstacle structures, sources and minerals.
     blocked: BTreeSet<Position>,
-    roads: BTreeSet<Position>,
+    /// Roads by tile.
+    roads: BTreeMap<Position, ObjectId>,
     /// Ramparts that are not public, with their owners: an obstacle to everyone else's creeps
     /// (movement.js `checkObstacleAtXY`).
     private_ramparts: BTreeMap<Position, Option<PlayerId>>,
@@ -100,6 +101,7 @@ pub(crate) fn move_creeps(
     map: Res<RoomMap>,
     index: Res<ObjectIndex>,
     mut creeps: MovingCreeps,
+    mut roads: Query<&mut Decay>,
 ) {
     let moves = std::mem::take(&mut accepted.moves);
     if moves.is_empty() {
@@ -123,6 +125,7 @@ pub(crate) fn move_creeps(
         target_of.insert(*creep, to);
     }
     let winners = winners(time.0, &target_of, &occupancy);
+    let mut wear: BTreeMap<ObjectId, u32> = BTreeMap::new();
     let arrived: BTreeSet<Position> = winners.iter().map(|w| target_of[w]).collect();
     for w in &winners {
         let to = target_of[w];
@@ -149,7 +152,18 @@ pub(crate) fn move_creeps(
         }
         *pos = dest;
         if let ObjectKind::Creep(c) = kind.as_mut() {
-            c.fatigue += move_fatigue(c, energy, map.tile(to), occupancy.roads.contains(&to));
+            let road = occupancy.roads.get(&to);
+            c.fatigue += move_fatigue(c, energy, map.tile(to), road.is_some());
+            // movement.js: a road wears by ROAD_WEAROUT per body part that steps on it,
+            // bringing its next decay closer.
+            if let Some(road) = road {
+                *wear.entry(*road).or_default() += ROAD_WEAROUT * c.body.len() as u32;
+            }
+        }
+    }
+    for (road, amount) in wear {
+        if let Some(Ok(mut decay)) = index.by_id.get(&road).map(|e| roads.get_mut(*e)) {
+            decay.ticks = decay.ticks.saturating_sub(amount).max(1);
         }
     }
 }
@@ -158,7 +172,7 @@ fn occupancy(creeps: &MovingCreeps) -> Occupancy {
     let mut occupancy = Occupancy {
         creep_at: BTreeMap::new(),
         blocked: BTreeSet::new(),
-        roads: BTreeSet::new(),
+        roads: BTreeMap::new(),
         private_ramparts: BTreeMap::new(),
     };
     for (id, pos, kind, _, owner) in creeps.iter() {
@@ -167,7 +181,7 @@ fn occupancy(creeps: &MovingCreeps) -> Occupancy {
                 occupancy.creep_at.insert(*pos, *id);
             }
             ObjectKind::Structure(StructureKind::Road) => {
-                occupancy.roads.insert(*pos);
+                occupancy.roads.insert(*pos, *id);
             }
             ObjectKind::Rampart(r) if !r.is_public => {
                 occupancy.private_ramparts.insert(*pos, owner.map(|o| o.0));
