@@ -192,6 +192,16 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,
     },
+    SetSpawnDirections {
+        #[serde(deserialize_with = "js_id")]
+        spawn: ObjectId,
+        #[serde(deserialize_with = "directions")]
+        directions: Vec<u8>,
+    },
+    CancelSpawning {
+        #[serde(deserialize_with = "js_id")]
+        spawn: ObjectId,
+    },
     RenewCreep {
         #[serde(deserialize_with = "js_id")]
         spawn: ObjectId,
@@ -281,6 +291,16 @@ fn say_message<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 /// Screeps keeps the first 100 characters of a controller sign.
 fn sign_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(String::deserialize(d)?.chars().take(SIGN_CHARS).collect())
+}
+
+/// At most eight directions; the world checks each is 1–8.
+fn directions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    let v = Vec::<u8>::deserialize(d)?;
+    if v.len() <= 8 {
+        Ok(v)
+    } else {
+        Err(de::Error::custom("more than 8 directions"))
+    }
 }
 
 /// `true` only for `true`: anything else JavaScript passes is "not public", as in Screeps.

@@ -9,7 +9,7 @@
 //!
 //! Form: `[name, tick, [object, …]]`; an object is an array in [`FIELDS`] order, `null` for an
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
-//! `spawnJob` is `[name, needTime, remainingTime]`, `reservation` `[username, ticksToEnd]` and
+//! `spawnJob` is `[name, needTime, remainingTime, directions?]`, `reservation` `[username, ticksToEnd]` and
 //! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`. Every object's room is the room's own.
 
 use isoshard_scripting::ExternalCopy;
@@ -120,7 +120,12 @@ impl Serialize for Field<'_> {
                 }
                 seq.end()
             }
-            Field::SpawnJob(j) => (&j.name, j.need_time, j.remaining_time).serialize(s),
+            Field::SpawnJob(j) if j.directions.is_empty() => {
+                (&j.name, j.need_time, j.remaining_time).serialize(s)
+            }
+            Field::SpawnJob(j) => {
+                (&j.name, j.need_time, j.remaining_time, &j.directions).serialize(s)
+            }
             Field::Reservation(r) => (&r.username, r.ticks_to_end).serialize(s),
             Field::Sign(v) => (&v.username, &v.text, v.time).serialize(s),
             Field::RuinStructure(r) => {
@@ -234,6 +239,7 @@ mod tests {
             name: "bob".into(),
             need_time: 9,
             remaining_time: 2,
+            directions: Vec::new(),
         });
         let source = object("src", "source");
         let view = RoomView {

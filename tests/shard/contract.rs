@@ -295,6 +295,11 @@ fn one_of_each_intent() -> Vec<Intent> {
             public: true,
         },
         Intent::Suicide { creep: a },
+        Intent::SetSpawnDirections {
+            spawn: a,
+            directions: vec![1, 3],
+        },
+        Intent::CancelSpawning { spawn: a },
         Intent::RenewCreep {
             spawn: a,
             target: b,
@@ -355,6 +360,8 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::CreateConstructionSite { .. }
             | Intent::Say { .. }
             | Intent::Suicide { .. }
+            | Intent::SetSpawnDirections { .. }
+            | Intent::CancelSpawning { .. }
             | Intent::RenewCreep { .. }
             | Intent::RecycleCreep { .. }
             | Intent::RemoveConstructionSite { .. }

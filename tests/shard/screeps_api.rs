@@ -273,7 +273,7 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
         lab: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_LAB),
-        setDirections: () => StructureSpawn.Spawning.prototype.setDirections.call({}, [1]),
+        notifyWhenAttacked: () => spawn.notifyWhenAttacked(false),
         deal: () => Game.market.deal('id', 10),
         runReaction: () => StructureLab.prototype.runReaction.call({}),
         powerCreep: () => PowerCreep.create('p', 'operator'),
@@ -293,6 +293,9 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       // Spawn upkeep, sites and destroy are modelled: codes in Screeps' order.
       const site = new ConstructionSite({ id: 's1', type: 'constructionSite', x: 3, y: 3, room: spawn.room.name,
         owner: 'someone', structureType: 'road', progress: 0, progressTotal: 300 });
+      Memory.directions = [spawn.spawnCreep([MOVE], 'd1', { directions: [9] }),
+        spawn.spawnCreep([MOVE], 'd2', { directions: 'x' }),
+        new StructureSpawn.Spawning(spawn, { name: 'n', needTime: 3, remainingTime: 3 }).setDirections([2, 2])];
       Memory.upkeep = [spawn.recycleCreep({}), spawn.renewCreep({}), site.remove(), spawn.destroy()];
       Memory.rampart = [rampart('someone').setPublic(true), rampart(spawn.owner.username).setPublic(true),
         rampart('someone').isPublic, spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_RAMPART)];
@@ -316,6 +319,7 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
     // recycle/renew of no creep: ERR_INVALID_TARGET; another's site in one's own room: OK;
     // destroying one's own spawn: OK.
     assert_eq!(m["upkeep"], serde_json::json!([-7, -7, 0, 0]));
+    assert_eq!(m["directions"], serde_json::json!([-10, -10, 0]));
     assert_eq!(
         m["instances"],
         serde_json::json!([true, true, true, true, true, true])

@@ -120,6 +120,15 @@ pub enum Intent {
         spawn: ObjectId,
         target: ObjectId,
     },
+    /// `Spawning.setDirections`, and `spawnCreep`'s `directions` option.
+    SetSpawnDirections {
+        spawn: ObjectId,
+        directions: Vec<u8>,
+    },
+    /// `Spawning.cancel`.
+    CancelSpawning {
+        spawn: ObjectId,
+    },
     /// `StructureSpawn.recycleCreep`.
     RecycleCreep {
         spawn: ObjectId,

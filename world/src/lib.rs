@@ -81,7 +81,8 @@
 //! room). A creep hit in melee hits back with its ATTACK parts, unless the attacker stands
 //! under a rampart or in its own safe mode.
 //!
-//! Spawns renew (`floor(600 / parts)` ticks for `ceil(1.2 × cost / 3 / parts)` energy) and
+//! Spawns send a finished creep out by the directions asked (`setDirections`; TOP first,
+//! clockwise, by default) and may cancel a spawning (the energy is lost). Spawns renew (`floor(600 / parts)` ticks for `ceil(1.2 × cost / 3 / parts)` energy) and
 //! recycle creeps; construction sites are removed by their owner or the room's (half their
 //! progress dropped as energy); structures are destroyed by the room's owner when no other
 //! player's creep is in it.

@@ -326,6 +326,8 @@ pub struct Spawning {
     pub name: String,
     pub need_time: u32,
     pub remaining_time: u32,
+    /// Where the creep may step out, in order (`setDirections`); empty: TOP first, clockwise.
+    pub directions: Vec<crate::geometry::Direction>,
 }
 
 /// A room controller. Screeps keeps absolute game times (`downgradeTime`, `safeMode`, …);

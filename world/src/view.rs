@@ -24,6 +24,9 @@ pub struct SpawningView {
     pub name: String,
     pub need_time: u32,
     pub remaining_time: u32,
+    /// `setDirections`' order; empty when none was set.
+    #[serde(default)]
+    pub directions: Vec<u8>,
 }
 
 /// A controller's reservation as the API shows it.
@@ -267,6 +270,7 @@ impl ObjectView {
                     name: sp.name.clone(),
                     need_time: sp.need_time,
                     remaining_time: sp.remaining_time,
+                    directions: sp.directions.iter().map(|d| *d as u8).collect(),
                 });
                 v
             }

@@ -383,3 +383,54 @@ fn a_road_wears_by_one_tick_per_body_part_that_steps_on_it() {
     assert_eq!(s.rec(walker).pos, road_pos);
     assert_eq!(s.rec(road).decay.unwrap().ticks, 100 - 5 * ROAD_WEAROUT - 1);
 }
+
+#[test]
+fn a_spawn_sends_its_creep_out_by_the_directions_asked_and_cancel_drops_it() {
+    let (mut s, bob) = open_scenario();
+    let spawn = s.spawn;
+    let spawn_pos = s.rec(spawn).pos;
+    let spawn_creep = |name: &str| Intent::SpawnCreep {
+        spawn,
+        body: vec![Move],
+        name: name.into(),
+    };
+    // BOTTOM (5), then BOTTOM_LEFT (6): the first free one.
+    assert_eq!(
+        s.run(vec![
+            spawn_creep("a"),
+            Intent::SetSpawnDirections {
+                spawn,
+                directions: vec![5, 6, 5]
+            },
+            Intent::SetSpawnDirections {
+                spawn: s.spawn,
+                directions: vec![9]
+            },
+        ]),
+        vec![R::Ok, R::Ok, R::InvalidArgs]
+    );
+    assert_eq!(
+        s.run_as(
+            bob,
+            vec![Intent::SetSpawnDirections {
+                spawn,
+                directions: vec![1]
+            }]
+        ),
+        vec![R::NotOwner]
+    );
+    for _ in 0..CREEP_SPAWN_TIME {
+        s.run(vec![]);
+    }
+    let a = s.find(|o| matches!(&o.kind, ObjectKind::Creep(c) if c.name == "a"));
+    assert_eq!(a.pos, spawn_pos.step(Direction::Bottom).unwrap(), "{a:?}");
+    // Cancelled, the creep inside is gone and the spawn free again.
+    assert_eq!(s.run(vec![spawn_creep("b")]), vec![R::Ok]);
+    assert_eq!(s.run(vec![Intent::CancelSpawning { spawn }]), vec![R::Ok]);
+    assert!(matches!(&s.rec(spawn).kind, ObjectKind::Spawn(sp) if sp.spawning.is_none()));
+    assert!(!s
+        .world
+        .records()
+        .iter()
+        .any(|o| matches!(&o.kind, ObjectKind::Creep(c) if c.name == "b")));
+}

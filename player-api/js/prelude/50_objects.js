@@ -124,6 +124,8 @@
       opts = opts || {};
       if (!name || typeof name !== 'string' || typeof opts !== 'object') return C.ERR_INVALID_ARGS;
       if (Game.creeps[name] || createdCreeps[name]) return C.ERR_NAME_EXISTS;
+      const directions = opts.directions === undefined ? undefined : spawnDirections(opts.directions);
+      if (directions === null) return C.ERR_INVALID_ARGS;
       if (!this.my) return C.ERR_NOT_OWNER;
       if (this.spawning || this._busy) return C.ERR_BUSY;
       if (!this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
@@ -137,6 +139,7 @@
       if (room.energyAvailable < cost) return C.ERR_NOT_ENOUGH_ENERGY;
       if (opts.dryRun) return C.OK;
       if (!addIntent({ type: 'spawnCreep', spawn: this.id, body: body.slice(), name })) return C.ERR_BUSY;
+      if (directions) addIntent({ type: 'setSpawnDirections', spawn: this.id, directions });
       this._busy = true;
       room._energySpent = (room._energySpent || 0) + cost;
       createdCreeps[name] = true;
@@ -182,9 +185,31 @@
   StructureSpawn.Spawning = class Spawning {
     constructor(spawn, j) {
       this.name = j.name; this.needTime = j.needTime; this.remainingTime = j.remainingTime;
+      if (j.directions) this.directions = j.directions;
       ObjectDefine(this, 'spawn', { value: spawn, enumerable: false });
     }
+    // game/structures.js, checks in its order.
+    setDirections(directions) {
+      if (!this.spawn.my) return C.ERR_NOT_OWNER;
+      const dirs = spawnDirections(directions);
+      if (!dirs) return C.ERR_INVALID_ARGS;
+      addIntent({ type: 'setSpawnDirections', spawn: this.spawn.id, directions: dirs });
+      return C.OK;
+    }
+    cancel() {
+      if (!this.spawn.my) return C.ERR_NOT_OWNER;
+      addIntent({ type: 'cancelSpawning', spawn: this.spawn.id });
+      return C.OK;
+    }
   };
+  // spawnCreep's and setDirections' rule: an array of integers 1–8, duplicates dropped.
+  function spawnDirections(directions) {
+    if (!ArrayIsArray(directions)) return null;
+    const out = [];
+    for (const d of directions) { const n = +d; if (out.indexOf(n) < 0) out.push(n); }
+    if (out.length === 0 || !out.every((n) => n >= 1 && n <= 8 && n === (n | 0))) return null;
+    return out;
+  }
   global.Spawn = StructureSpawn;
   class StructureExtension extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
   class StructureTower extends OwnedStructure {

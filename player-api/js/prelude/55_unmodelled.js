@@ -68,4 +68,3 @@
 
   // What the modelled classes still lack.
   unmodelledMethods(Structure, ['notifyWhenAttacked']);
-  unmodelledMethods(StructureSpawn.Spawning, ['setDirections', 'cancel']);

@@ -325,7 +325,7 @@
     return parts;
   }
   function decodeSpawnJob(j) {
-    return j == null ? undefined : { name: j[0], needTime: j[1], remainingTime: j[2] };
+    return j == null ? undefined : { name: j[0], needTime: j[1], remainingTime: j[2], directions: j[3] };
   }
   function decodeObject(a, room) {
     return {

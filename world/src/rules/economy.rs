@@ -71,6 +71,7 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
                     name,
                     need_time: need,
                     remaining_time: need,
+                    directions: Vec::new(),
                 });
             }
         }
@@ -80,6 +81,36 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
             .entry(player)
             .or_default()
             .creeps_spawned += 1;
+    }
+    let (directions, cancels) = {
+        let mut a = world.resource_mut::<Accepted>();
+        (
+            std::mem::take(&mut a.spawn_directions),
+            std::mem::take(&mut a.cancels),
+        )
+    };
+    for (spawn, dirs) in directions {
+        if let Some(mut k) = live::kind_mut(world, spawn) {
+            if let ObjectKind::Spawn(StructureSpawn {
+                spawning: Some(sp), ..
+            }) = k.as_mut()
+            {
+                sp.directions = dirs;
+            }
+        }
+    }
+    // spawns/cancel-spawning.js: the creep inside is gone, its energy with it.
+    for spawn in cancels {
+        let inside = match live::kind_mut(world, spawn) {
+            Some(mut k) => match k.as_mut() {
+                ObjectKind::Spawn(s) => s.spawning.take().map(|sp| sp.creep),
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some(creep) = inside {
+            despawn_object(world, creep);
+        }
     }
     let sites = std::mem::take(&mut world.resource_mut::<Accepted>().sites);
     for (player, pos, kind) in sites {

@@ -301,7 +301,13 @@ fn place_spawned_creep(
     at: Position,
     occupied: &mut BTreeSet<Position>,
 ) {
-    let Some(tile) = Direction::ALL
+    let order = match live::kind(world, spawn) {
+        Some(ObjectKind::Spawn(StructureSpawn {
+            spawning: Some(sp), ..
+        })) if !sp.directions.is_empty() => sp.directions.clone(),
+        _ => Direction::ALL.to_vec(),
+    };
+    let Some(tile) = order
         .iter()
         .filter_map(|d| at.step(*d))
         .find(|p| !p.is_edge() && map.tile(*p) != Tile::Wall && !occupied.contains(p))

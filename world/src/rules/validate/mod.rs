@@ -120,6 +120,9 @@ pub(crate) struct Accepted {
     /// Spawn → the creep it renews (one a tick, the last asked).
     pub renews: BTreeMap<ObjectId, ObjectId>,
     pub removed_sites: BTreeSet<ObjectId>,
+    /// Spawn → where its creep may step out (applied after this tick's spawning starts).
+    pub spawn_directions: BTreeMap<ObjectId, Vec<Direction>>,
+    pub cancels: BTreeSet<ObjectId>,
     pub destroys: BTreeSet<ObjectId>,
     pub towers: BTreeMap<ObjectId, TowerAction>,
     /// Rampart → whether public from now on.
@@ -310,6 +313,14 @@ impl<'a> Validator<'a, '_, '_> {
                 Ok(())
             }
             Intent::RenewCreep { spawn, target } => self.check_renew(player, *spawn, *target),
+            Intent::SetSpawnDirections { spawn, directions } => {
+                self.check_directions(player, *spawn, directions)
+            }
+            Intent::CancelSpawning { spawn } => {
+                self.own_spawn(player, *spawn)?;
+                self.accepted.cancels.insert(*spawn);
+                Ok(())
+            }
             Intent::RecycleCreep { spawn, target } => self.check_recycle(player, *spawn, *target),
             Intent::RemoveConstructionSite { site } => self.check_remove_site(player, *site),
             Intent::DestroyStructure { structure } => self.check_destroy(player, *structure),

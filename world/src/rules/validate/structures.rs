@@ -4,7 +4,7 @@
 use super::creep_actions::is_repairable;
 use super::{Check, TowerAction, Validator};
 use crate::constants::*;
-use crate::geometry::{Position, ROOM_SIZE};
+use crate::geometry::{Direction, Position, ROOM_SIZE};
 use crate::object::*;
 use crate::terrain::Tile;
 
@@ -346,6 +346,43 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::Busy);
         }
         self.accepted.destroys.insert(structure);
+        Ok(())
+    }
+}
+
+impl Validator<'_, '_, '_> {
+    /// The player's spawn.
+    pub(super) fn own_spawn(&self, player: PlayerId, spawn: ObjectId) -> Check<()> {
+        let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
+        if !matches!(o.kind, ObjectKind::Spawn(_)) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        Ok(())
+    }
+
+    /// `Spawning.setDirections`: owner, then 1 to 8 distinct directions (duplicates dropped,
+    /// first kept, as lodash's `uniq`).
+    pub(super) fn check_directions(
+        &mut self,
+        player: PlayerId,
+        spawn: ObjectId,
+        directions: &[u8],
+    ) -> Check<()> {
+        self.own_spawn(player, spawn)?;
+        let mut unique: Vec<Direction> = Vec::new();
+        for d in directions {
+            let d = Direction::from_number(*d).ok_or(ReturnCode::InvalidArgs)?;
+            if !unique.contains(&d) {
+                unique.push(d);
+            }
+        }
+        if unique.is_empty() {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        self.accepted.spawn_directions.insert(spawn, unique);
         Ok(())
     }
 }
