@@ -82,36 +82,7 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
             .or_default()
             .creeps_spawned += 1;
     }
-    let (directions, cancels) = {
-        let mut a = world.resource_mut::<Accepted>();
-        (
-            std::mem::take(&mut a.spawn_directions),
-            std::mem::take(&mut a.cancels),
-        )
-    };
-    for (spawn, dirs) in directions {
-        if let Some(mut k) = live::kind_mut(world, spawn) {
-            if let ObjectKind::Spawn(StructureSpawn {
-                spawning: Some(sp), ..
-            }) = k.as_mut()
-            {
-                sp.directions = dirs;
-            }
-        }
-    }
-    // spawns/cancel-spawning.js: the creep inside is gone, its energy with it.
-    for spawn in cancels {
-        let inside = match live::kind_mut(world, spawn) {
-            Some(mut k) => match k.as_mut() {
-                ObjectKind::Spawn(s) => s.spawning.take().map(|sp| sp.creep),
-                _ => None,
-            },
-            None => None,
-        };
-        if let Some(creep) = inside {
-            despawn_object(world, creep);
-        }
-    }
+    apply_spawning_changes(world);
     let sites = std::mem::take(&mut world.resource_mut::<Accepted>().sites);
     for (player, pos, kind) in sites {
         let tile = world.resource::<RoomMap>().tile(pos);
@@ -176,6 +147,41 @@ impl Piles {
 }
 
 /// Energy holders of `player` in a room: spawns first, then extensions, each by id.
+/// `Spawning.setDirections` (after this tick's spawning started, so `spawnCreep`'s
+/// `directions` apply to its own creep) and `Spawning.cancel`.
+fn apply_spawning_changes(world: &mut World) {
+    let (directions, cancels) = {
+        let mut a = world.resource_mut::<Accepted>();
+        (
+            std::mem::take(&mut a.spawn_directions),
+            std::mem::take(&mut a.cancels),
+        )
+    };
+    for (spawn, dirs) in directions {
+        if let Some(mut k) = live::kind_mut(world, spawn) {
+            if let ObjectKind::Spawn(StructureSpawn {
+                spawning: Some(sp), ..
+            }) = k.as_mut()
+            {
+                sp.directions = dirs;
+            }
+        }
+    }
+    // spawns/cancel-spawning.js: the creep inside is gone, its energy with it.
+    for spawn in cancels {
+        let inside = match live::kind_mut(world, spawn) {
+            Some(mut k) => match k.as_mut() {
+                ObjectKind::Spawn(s) => s.spawning.take().map(|sp| sp.creep),
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some(creep) = inside {
+            despawn_object(world, creep);
+        }
+    }
+}
+
 /// Takes `cost` from the player's spawns, then extensions (each in id order); false, and
 /// nothing taken, when the room holds less.
 fn charge_room_energy(
