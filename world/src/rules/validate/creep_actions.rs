@@ -310,11 +310,14 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 
+    /// `heal` (range 1) or `rangedHeal` (range 3). Screeps checks the other player's safe
+    /// mode after the range for `heal`, before it for `rangedHeal`.
     pub(super) fn check_heal(
         &mut self,
         player: PlayerId,
         creep: ObjectId,
         target: ObjectId,
+        ranged: bool,
     ) -> Check<()> {
         let (o, c) = self.own_creep(player, creep)?;
         if c.active(BodyPartKind::Heal) == 0 {
@@ -324,37 +327,22 @@ impl Validator<'_, '_, '_> {
         if t.creep().is_none() {
             return Err(ReturnCode::InvalidTarget);
         }
-        if !t.pos.is_near_to(*o.pos) {
+        let hostile = self.hostile_safe_mode(player, o.pos.room);
+        if ranged && hostile {
+            return Err(ReturnCode::NoBodypart);
+        }
+        if !o.pos.in_range_to(*t.pos, if ranged { 3 } else { 1 }) {
             return Err(ReturnCode::NotInRange);
         }
-        if self.hostile_safe_mode(player, o.pos.room) {
+        if hostile {
             return Err(ReturnCode::NoBodypart);
         }
-        self.set_work(creep, WorkKind::Heal, target);
-        Ok(())
-    }
-
-    pub(super) fn check_ranged_heal(
-        &mut self,
-        player: PlayerId,
-        creep: ObjectId,
-        target: ObjectId,
-    ) -> Check<()> {
-        let (o, c) = self.own_creep(player, creep)?;
-        if c.active(BodyPartKind::Heal) == 0 {
-            return Err(ReturnCode::NoBodypart);
-        }
-        let t = self.target(target)?;
-        if t.creep().is_none() {
-            return Err(ReturnCode::InvalidTarget);
-        }
-        if self.hostile_safe_mode(player, o.pos.room) {
-            return Err(ReturnCode::NoBodypart);
-        }
-        if !o.pos.in_range_to(*t.pos, 3) {
-            return Err(ReturnCode::NotInRange);
-        }
-        self.set_work(creep, WorkKind::RangedHeal, target);
+        let kind = if ranged {
+            WorkKind::RangedHeal
+        } else {
+            WorkKind::Heal
+        };
+        self.set_work(creep, kind, target);
         Ok(())
     }
 

@@ -275,8 +275,8 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::RangedAttack { creep, target } => {
                 self.check_attack(player, *creep, *target, true)
             }
-            Intent::Heal { creep, target } => self.check_heal(player, *creep, *target),
-            Intent::RangedHeal { creep, target } => self.check_ranged_heal(player, *creep, *target),
+            Intent::Heal { creep, target } => self.check_heal(player, *creep, *target, false),
+            Intent::RangedHeal { creep, target } => self.check_heal(player, *creep, *target, true),
             Intent::RangedMassAttack { creep } => self.check_mass_attack(player, *creep),
             Intent::Dismantle { creep, target } => self.check_dismantle(player, *creep, *target),
             Intent::ClaimController { creep, target } => self.check_claim(player, *creep, *target),

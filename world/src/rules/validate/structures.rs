@@ -9,6 +9,13 @@ use crate::object::*;
 use crate::terrain::Tile;
 
 impl Validator<'_, '_, '_> {
+    /// The player's spawn and extension energy in `room` not yet promised this tick.
+    fn room_energy_left(&self, player: PlayerId, room: crate::geometry::RoomId) -> u32 {
+        let reserved = self.pending.reserved_energy.get(&room).copied();
+        let energy = self.census.room_energy.get(&(player, room)).copied();
+        energy.unwrap_or(0).saturating_sub(reserved.unwrap_or(0))
+    }
+
     /// Screeps' order: name, name taken, owner, busy, RCL, body, energy.
     pub(super) fn check_spawn(
         &mut self,
@@ -43,19 +50,7 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::InvalidArgs);
         }
         let cost: u32 = body.iter().map(|p| p.cost()).sum();
-        let reserved = self
-            .pending
-            .reserved_energy
-            .get(&room)
-            .copied()
-            .unwrap_or(0);
-        let energy = self
-            .census
-            .room_energy
-            .get(&(player, room))
-            .copied()
-            .unwrap_or(0);
-        if energy.saturating_sub(reserved) < cost {
+        if self.room_energy_left(player, room) < cost {
             return Err(ReturnCode::NotEnoughResources);
         }
         *self.pending.reserved_energy.entry(room).or_default() += cost;
@@ -261,19 +256,7 @@ impl Validator<'_, '_, '_> {
         }
         let (gain, cost) = crate::rules::economy::renewal(creep);
         let room = o.pos.room;
-        let reserved = self
-            .pending
-            .reserved_energy
-            .get(&room)
-            .copied()
-            .unwrap_or(0);
-        let energy = self
-            .census
-            .room_energy
-            .get(&(player, room))
-            .copied()
-            .unwrap_or(0);
-        if energy.saturating_sub(reserved) < cost {
+        if self.room_energy_left(player, room) < cost {
             return Err(ReturnCode::NotEnoughResources);
         }
         if creep.ticks_to_live + gain > CREEP_LIFE_TIME {
