@@ -7,15 +7,18 @@
 //! isolates those tables are cold in the cache. Plain JSON arrays carry no keys, and V8 parses
 //! JSON text faster than it rebuilds values from structured-clone bytes.
 //!
-//! Form: `[name, tick, [object, …]]`; an object is an array in [`FIELDS`] order, `null` for an
+//! Form: `[name, tick, [object, …], events?]` (events, when there were any, as
+//! `Room.getEventLog` shows them); an object is an array in [`FIELDS`] order, `null` for an
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
 //! `spawnJob` is `[name, needTime, remainingTime, directions?]`, `reservation` `[username, ticksToEnd]` and
 //! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`. Every object's room is the room's own.
 
 use isoshard_scripting::ExternalCopy;
-use isoshard_world::{ObjectView, RoomView};
+use isoshard_world::events::{EventKind, RoomEvent};
+use isoshard_world::{ObjectId, ObjectView, RoomView};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::error::Result;
 
@@ -86,8 +89,57 @@ struct WireRoom<'a>(&'a RoomView);
 impl Serialize for WireRoom<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let objects: Vec<WireObject<'_>> = self.0.objects.iter().map(WireObject).collect();
-        (&self.0.name, self.0.tick, objects).serialize(s)
+        if self.0.events.is_empty() {
+            return (&self.0.name, self.0.tick, objects).serialize(s);
+        }
+        let events: Vec<Value> = self.0.events.iter().map(event_json).collect();
+        (&self.0.name, self.0.tick, objects, events).serialize(s)
     }
+}
+
+/// An event as `Room.getEventLog` shows it: `{event, objectId, data}` (screeps/engine's
+/// field names).
+fn event_json(e: &RoomEvent) -> Value {
+    let id = |o: &ObjectId| o.to_js();
+    let data = match &e.kind {
+        EventKind::Attack {
+            target,
+            damage,
+            attack_type,
+        } => json!({"targetId": id(target), "damage": damage, "attackType": attack_type}),
+        EventKind::ObjectDestroyed { object_type } => json!({"type": object_type}),
+        EventKind::AttackController => Value::Null,
+        EventKind::Build {
+            target,
+            amount,
+            energy_spent,
+        }
+        | EventKind::Repair {
+            target,
+            amount,
+            energy_spent,
+        } => json!({"targetId": id(target), "amount": amount, "energySpent": energy_spent}),
+        EventKind::Harvest { target, amount } => json!({"targetId": id(target), "amount": amount}),
+        EventKind::Heal {
+            target,
+            amount,
+            heal_type,
+        } => json!({"targetId": id(target), "amount": amount, "healType": heal_type}),
+        EventKind::ReserveController { amount } => json!({"amount": amount}),
+        EventKind::UpgradeController {
+            amount,
+            energy_spent,
+        } => json!({"amount": amount, "energySpent": energy_spent}),
+        EventKind::Exit { room, x, y } => json!({"room": room, "x": x, "y": y}),
+        EventKind::Transfer { target, amount } => {
+            json!({"targetId": id(target), "resourceType": "energy", "amount": amount})
+        }
+    };
+    let mut v = json!({"event": e.kind.number(), "objectId": id(&e.object)});
+    if !data.is_null() {
+        v["data"] = data;
+    }
+    v
 }
 
 struct WireObject<'a>(&'a ObjectView);
@@ -246,6 +298,7 @@ mod tests {
             name: "W1N1".into(),
             tick: 7,
             objects: vec![creep, spawn, source],
+            events: Vec::new(),
         };
         assert_eq!(
             encode_room(&view),

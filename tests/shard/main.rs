@@ -5,6 +5,7 @@ mod colony;
 mod contract;
 mod cpu_api;
 mod disk;
+mod event_log;
 mod flags;
 mod hostile_players;
 mod map_api;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::constants::*;
 use crate::error::{Result, WorldError};
+use crate::events::EventLog;
 use crate::geometry::{Direction, Position, RoomId, ROOM_SIZE};
 use crate::intent::IntentBatch;
 use crate::object::*;
@@ -91,6 +92,7 @@ impl GameWorld {
         world.insert_resource(IdAllocator { next: 1 });
         world.insert_resource(Players::default());
         world.insert_resource(ObjectIndex::default());
+        world.insert_resource(EventLog::default());
         world.insert_resource(map.clone());
         let mut this = GameWorld {
             world,
@@ -259,6 +261,7 @@ impl GameWorld {
         self.world
             .insert_resource(rules::TickInput(intents.clone()));
         self.world.insert_resource(rules::TickReport::default());
+        self.world.insert_resource(EventLog::default());
         self.world.insert_resource(rules::Accepted::default());
         self.schedule.run(&mut self.world);
         self.world.resource_mut::<GameTime>().0 += 1;
@@ -276,6 +279,11 @@ impl GameWorld {
             state_hash,
             room_hashes,
         }
+    }
+
+    /// What happened in each room during the last tick.
+    pub fn events(&self) -> &EventLog {
+        self.world.resource::<EventLog>()
     }
 
     /// Every object, sorted by id.
@@ -355,6 +363,7 @@ impl GameWorld {
             list: snapshot.players,
         });
         world.insert_resource(ObjectIndex::default());
+        world.insert_resource(EventLog::default());
         world.insert_resource(WorldRng(snapshot.rng));
         let map = RoomMap::build(snapshot.config.seed, &snapshot.rooms);
         let rooms = map.rooms.len();

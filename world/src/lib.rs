@@ -26,6 +26,8 @@
 //! - `state`: time, RNG, ids, players, the id → entity index; spawning and despawning objects.
 //! - `snapshot`: [`WorldSnapshot`] and [`StateHash`] (hashing).
 //! - `game_world`: [`GameWorld`], the schedule and the entry points.
+//! - `events`: what happened in each room during the last tick (`Room.getEventLog`),
+//!   recorded by the apply phases; not part of the hashed state.
 //! - `view`: what players see ([`RoomView`], [`PlayerView`]).
 //! - `pathfinding`: A* over terrain and objects.
 //!
@@ -99,6 +101,7 @@
 
 mod constants;
 mod error;
+pub mod events;
 mod game_world;
 mod geometry;
 mod intent;

@@ -348,6 +348,9 @@ pub struct RoomView {
     pub name: String,
     pub tick: u64,
     pub objects: Vec<ObjectView>,
+    /// What happened in the room during the last tick (`Room.getEventLog`).
+    #[serde(default)]
+    pub events: Vec<crate::events::RoomEvent>,
 }
 
 /// What one player can see this tick: the rooms where they own something.
@@ -389,6 +392,12 @@ impl GameWorld {
                         name: r.name.clone(),
                         tick,
                         objects: Vec::new(),
+                        events: self
+                            .events()
+                            .by_room
+                            .get(&r.id)
+                            .cloned()
+                            .unwrap_or_default(),
                     },
                 )
             })

@@ -434,3 +434,60 @@ fn a_spawn_sends_its_creep_out_by_the_directions_asked_and_cancel_drops_it() {
         .iter()
         .any(|o| matches!(&o.kind, ObjectKind::Creep(c) if c.name == "b")));
 }
+
+#[test]
+fn the_event_log_records_attacks_hit_backs_and_deaths_of_the_last_tick() {
+    use isoshard_world::events::*;
+    let (mut s, bob) = open_scenario();
+    let ctl = s.controller();
+    let open = s.free_at_range(ctl.pos, 6);
+    let victim = s.add_creep(open, &[Attack, Move], 0);
+    let brawler = s.add_creep_for(bob, s.free_at_range(open, 1), &[Attack, Attack, Move], 0);
+    s.run_as(
+        bob,
+        vec![Intent::Attack {
+            creep: brawler,
+            target: victim,
+        }],
+    );
+    let events = s.world.events().by_room[&open.room].clone();
+    assert!(events.contains(&RoomEvent {
+        object: brawler,
+        kind: EventKind::Attack {
+            target: victim,
+            damage: 60,
+            attack_type: ATTACK_MELEE
+        },
+    }));
+    assert!(events.contains(&RoomEvent {
+        object: victim,
+        kind: EventKind::Attack {
+            target: brawler,
+            damage: 30,
+            attack_type: ATTACK_HIT_BACK
+        },
+    }));
+    // 60 a tick: the 200-hit victim falls in the fourth.
+    while s.world.record(victim).is_some() {
+        let attack = Intent::Attack {
+            creep: brawler,
+            target: victim,
+        };
+        s.run_as(bob, vec![attack]);
+    }
+    let events = s.world.events().by_room[&open.room].clone();
+    assert!(
+        events.contains(&RoomEvent {
+            object: victim,
+            kind: EventKind::ObjectDestroyed {
+                object_type: "creep".into()
+            },
+        }),
+        "{events:?}"
+    );
+    s.run(vec![]);
+    assert!(
+        s.world.events().by_room.get(&open.room).is_none(),
+        "only the last tick's"
+    );
+}

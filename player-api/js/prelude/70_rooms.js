@@ -216,8 +216,17 @@
   Room.serializePath = serializePath;
   Room.deserializePath = deserializePath;
   global.Room = Room;
-  // The world keeps no event log yet (attacks, harvests, builds of the last tick).
-  unmodelledMethods(Room, ['getEventLog']);
+  // Room.getEventLog: what happened in the room during the last tick, as screeps/engine's
+  // processor records it ({event, objectId, data}); `raw` gives the JSON text.
+  const EVENTS = Symbol('events');
+  ObjectDefine(Room.prototype, 'getEventLog', {
+    value: function getEventLog(raw) {
+      // As screeps/engine: the parsed log is one array for the tick, the raw one its text.
+      const events = this[EVENTS] || [];
+      return raw ? JSONstringify(events) : events;
+    },
+    writable: true, configurable: true, enumerable: false,
+  });
   function lookType(o) {
     if (o instanceof Creep) return 'creep';
     if (o instanceof Structure) return 'structure';

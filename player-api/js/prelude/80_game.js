@@ -160,6 +160,7 @@
       const wire = JSONparse(rooms[r]);
       const name = wire[0], objects = wire[2];
       const room = new Room(name);
+      ObjectDefine(room, EVENTS, { value: wire[3] || [], enumerable: false });
       g.rooms[name] = room;
       for (let i = 0; i < objects.length; i++) {
         const o = makeObject(decodeObject(objects[i], name));

@@ -7,6 +7,7 @@ use super::live;
 use super::validate::Accepted;
 use super::TickReport;
 use crate::constants::*;
+use crate::events::{EventKind, EventLog};
 use crate::geometry::Position;
 use crate::object::*;
 use crate::state::{despawn_object, spawn_object, GameTime};
@@ -123,6 +124,12 @@ pub(crate) fn destroy_structure(world: &mut World, pos: Position, ruin: Ruin, en
         }
     }
     despawn_object(world, ruin.structure);
+    let kind = EventKind::ObjectDestroyed {
+        object_type: ruin.structure_kind.as_str().to_string(),
+    };
+    world
+        .resource_mut::<EventLog>()
+        .push(pos.room, ruin.structure, kind);
     let store = Some(Store::new(energy, u32::MAX));
     spawn_object(world, pos, None, None, store, None, ObjectKind::Ruin(ruin));
 }
@@ -130,6 +137,12 @@ pub(crate) fn destroy_structure(world: &mut World, pos: Position, ruin: Ruin, en
 /// A creep's tombstone; what its body returns goes to a container under it first.
 fn bury(world: &mut World, d: Death, tick: u64) {
     despawn_object(world, d.id);
+    let kind = EventKind::ObjectDestroyed {
+        object_type: "creep".into(),
+    };
+    world
+        .resource_mut::<EventLog>()
+        .push(d.pos.room, d.id, kind);
     // Screeps counts the life left as the tick began; upkeep has already aged the creep.
     let mut at_start = d.creep.clone();
     at_start.ticks_to_live += 1;

@@ -7,6 +7,7 @@ use bevy_ecs::prelude::*;
 
 use super::validate::{runnable, Accepted, TowerAction, WorkKind};
 use crate::constants::*;
+use crate::events::*;
 use crate::geometry::Position;
 use crate::object::*;
 use crate::state::ObjectIndex;
@@ -47,6 +48,8 @@ type Combatants<'w, 's> = Query<
 struct Ledger {
     damage: BTreeMap<ObjectId, u32>,
     healing: BTreeMap<ObjectId, u32>,
+    /// The events of the attacks and heals, in the order booked.
+    events: Vec<(crate::geometry::RoomId, ObjectId, EventKind)>,
 }
 
 /// What combat needs to know of the room before anything moves: ramparts by tile (attacks on
@@ -83,12 +86,51 @@ impl Battlefield {
     }
 }
 
+impl Ledger {
+    /// The victim of a melee attack hitting back.
+    fn hit_back(&mut self, at: Position, victim: ObjectId, attacker: ObjectId, damage: u32) {
+        *self.damage.entry(attacker).or_default() += damage;
+        let kind = EventKind::Attack {
+            target: attacker,
+            damage,
+            attack_type: ATTACK_HIT_BACK,
+        };
+        self.events.push((at.room, victim, kind));
+    }
+}
+
+/// The event of a creep's attack or heal.
+fn action_event(action: WorkKind, target: ObjectId, amount: u32) -> EventKind {
+    match action {
+        WorkKind::Heal => EventKind::Heal {
+            target,
+            amount,
+            heal_type: HEAL_MELEE,
+        },
+        WorkKind::RangedHeal => EventKind::Heal {
+            target,
+            amount,
+            heal_type: HEAL_RANGED,
+        },
+        _ => EventKind::Attack {
+            target,
+            damage: amount,
+            attack_type: if action == WorkKind::Attack {
+                ATTACK_MELEE
+            } else {
+                ATTACK_RANGED
+            },
+        },
+    }
+}
+
 /// Applies attacks, ranged attacks, heals and tower actions accepted this tick.
 pub(crate) fn apply_combat_intents(
     mut accepted: ResMut<Accepted>,
     index: Res<ObjectIndex>,
     mut objects: Combatants,
     owners: Query<&Owner>,
+    mut log: ResMut<EventLog>,
 ) {
     let work = std::mem::take(&mut accepted.work);
     let towers = std::mem::take(&mut accepted.towers);
@@ -122,7 +164,7 @@ pub(crate) fn apply_combat_intents(
                     &owners,
                     &field,
                     *cp,
-                    owner,
+                    (*creep, owner),
                     power,
                     &mut ledger,
                 );
@@ -149,9 +191,11 @@ pub(crate) fn apply_combat_intents(
                 || owner.is_some() && field.safe_mode_owner.get(&cp.room) == owner.as_ref();
             let back = victim.active(BodyPartKind::Attack) * ATTACK_POWER;
             if back > 0 && !sheltered {
-                *ledger.damage.entry(*creep).or_default() += back;
+                ledger.hit_back(*cp, target, *creep, back);
             }
         }
+        let kind = action_event(action.kind, target, amount);
+        ledger.events.push((cp.room, *creep, kind));
         let book = if heal {
             &mut ledger.healing
         } else {
@@ -185,6 +229,9 @@ pub(crate) fn apply_combat_intents(
             distribute_body_hits(c, after);
         }
     }
+    for (room, object, kind) in ledger.events {
+        log.push(room, object, kind);
+    }
 }
 
 /// screeps/engine `creeps/rangedMassAttack.js`: every object of another owner within 3 takes
@@ -197,7 +244,7 @@ fn mass_attack(
     owners: &Query<&Owner>,
     field: &Battlefield,
     at: Position,
-    attacker: Option<PlayerId>,
+    (attacker_id, attacker): (ObjectId, Option<PlayerId>),
     power: u32,
     ledger: &mut Ledger,
 ) {
@@ -216,7 +263,14 @@ fn mass_attack(
             continue;
         }
         let tenths = [10, 10, 4, 1][range as usize];
-        *ledger.damage.entry(*id).or_default() += (power * tenths + 5) / 10;
+        let damage = (power * tenths + 5) / 10;
+        *ledger.damage.entry(*id).or_default() += damage;
+        let kind = EventKind::Attack {
+            target: *id,
+            damage,
+            attack_type: ATTACK_RANGED_MASS,
+        };
+        ledger.events.push((at.room, attacker_id, kind));
     }
 }
 
@@ -252,18 +306,36 @@ fn fire_tower(
     match action {
         TowerAction::Attack(_) => {
             let hit = field.shielded(target, target_pos);
-            *ledger.damage.entry(hit).or_default() += tower_power(TOWER_POWER_ATTACK, range)
+            let damage = tower_power(TOWER_POWER_ATTACK, range);
+            *ledger.damage.entry(hit).or_default() += damage;
+            let kind = EventKind::Attack {
+                target: hit,
+                damage,
+                attack_type: ATTACK_RANGED,
+            };
+            ledger.events.push((target_pos.room, tower, kind));
         }
         TowerAction::Heal(_) => {
-            *ledger.healing.entry(target).or_default() += tower_power(TOWER_POWER_HEAL, range)
+            let amount = tower_power(TOWER_POWER_HEAL, range);
+            *ledger.healing.entry(target).or_default() += amount;
+            let kind = EventKind::Heal {
+                target,
+                amount,
+                heal_type: HEAL_RANGED,
+            };
+            ledger.events.push((target_pos.room, tower, kind));
         }
         TowerAction::Repair(_) => {
+            let amount = tower_power(TOWER_POWER_REPAIR, range);
             if let Ok((_, _, Some(mut h), _)) = objects.get_mut(target_entity) {
-                h.hits = h
-                    .hits
-                    .saturating_add(tower_power(TOWER_POWER_REPAIR, range))
-                    .min(h.max);
+                h.hits = h.hits.saturating_add(amount).min(h.max);
             }
+            let kind = EventKind::Repair {
+                target,
+                amount,
+                energy_spent: TOWER_ENERGY_COST,
+            };
+            ledger.events.push((target_pos.room, tower, kind));
         }
     }
 }

@@ -15,6 +15,7 @@ use bevy_ecs::prelude::*;
 use super::live;
 use super::validate::{runnable, Accepted, WorkKind};
 use crate::constants::*;
+use crate::events::{EventKind, EventLog};
 use crate::object::*;
 use crate::state::{GameTime, Players};
 
@@ -137,6 +138,11 @@ fn upgrade(
     with_controller(world, target, |ctl| add_progress(ctl, effect));
     *upgraded.entry(target).or_default() += effect;
     live::add_energy(world, creep, -(effect as i64));
+    let kind = EventKind::UpgradeController {
+        amount: effect,
+        energy_spent: effect,
+    };
+    world.resource_mut::<EventLog>().push(cp.room, creep, kind);
     if let Some(p) = world
         .resource_mut::<Players>()
         .list
@@ -202,6 +208,7 @@ fn reserve(world: &mut World, creep: ObjectId, target: ObjectId) {
     if !adjacent(world, creep, target) || live::owner(world, target).is_some() || effect == 0 {
         return;
     }
+    let mut reserved = false;
     with_controller(world, target, |c| {
         let r = c.reservation.get_or_insert(Reservation {
             player: owner,
@@ -211,7 +218,12 @@ fn reserve(world: &mut World, creep: ObjectId, target: ObjectId) {
             return;
         }
         r.ticks_to_end += effect;
+        reserved = true;
     });
+    if let (true, Some(at)) = (reserved, live::pos(world, creep)) {
+        let kind = EventKind::ReserveController { amount: effect };
+        world.resource_mut::<EventLog>().push(at.room, creep, kind);
+    }
 }
 
 /// `attackController`: a reservation loses `CONTROLLER_RESERVE` ticks per CLAIM part, an
@@ -226,10 +238,12 @@ fn attack(world: &mut World, creep: ObjectId, target: ObjectId) {
     if !adjacent(world, creep, target) || parts == 0 || hostile_safe_mode(world, target, attacker) {
         return;
     }
+    let mut hit = false;
     with_controller(world, target, |c| {
         if c.upgrade_blocked > 0 {
             return;
         }
+        hit = true;
         if let Some(r) = c.reservation.as_mut() {
             r.ticks_to_end = r.ticks_to_end.saturating_sub(parts * CONTROLLER_RESERVE);
         }
@@ -240,6 +254,11 @@ fn attack(world: &mut World, creep: ObjectId, target: ObjectId) {
             c.upgrade_blocked = CONTROLLER_ATTACK_BLOCKED_UPGRADE + 1;
         }
     });
+    if let (true, Some(at)) = (hit, live::pos(world, creep)) {
+        world
+            .resource_mut::<EventLog>()
+            .push(at.room, creep, EventKind::AttackController);
+    }
 }
 
 fn sign(world: &mut World, creep: ObjectId, target: ObjectId, text: &str, time: u64) {

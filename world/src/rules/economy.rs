@@ -6,6 +6,7 @@ use super::live;
 use super::validate::{runnable, Accepted, WorkKind};
 use super::TickReport;
 use crate::constants::*;
+use crate::events::{EventKind, EventLog, ATTACK_DISMANTLE};
 use crate::geometry::Position;
 use crate::object::*;
 use crate::room_map::RoomMap;
@@ -417,6 +418,13 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
             .saturating_sub(live::store(world, *target).map_or(0, |s| s.energy));
         let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
         move_energy(world, *creep, *target, a);
+        if a > 0 {
+            let kind = EventKind::Transfer {
+                target: *target,
+                amount: a,
+            };
+            world.resource_mut::<EventLog>().push(cp.room, *creep, kind);
+        }
     }
     for site in &accepted.removed_sites {
         let (Some(pos), Some(ObjectKind::ConstructionSite(s))) =
@@ -506,6 +514,11 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
     if got == 0 {
         return;
     }
+    let kind = EventKind::Harvest {
+        target,
+        amount: got,
+    };
+    world.resource_mut::<EventLog>().push(cp.room, creep, kind);
     let store = live::store(world, creep).unwrap_or(Store::new(0, 0));
     let keep = got.min(live::capacity(world, creep).saturating_sub(store.energy));
     live::add_energy(world, creep, keep as i64);
@@ -546,6 +559,14 @@ fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
         }
     }
     live::add_energy(world, creep, -(used as i64));
+    if used > 0 {
+        let kind = EventKind::Build {
+            target,
+            amount: used,
+            energy_spent: used,
+        };
+        world.resource_mut::<EventLog>().push(cp.room, creep, kind);
+    }
     if let Some(kind) = finished {
         complete_site(world, target, owner, tp, kind);
     }
@@ -571,6 +592,12 @@ fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
     let cost = hits.div_ceil(REPAIR_HITS_PER_ENERGY);
     live::add_energy(world, creep, -(cost as i64));
     live::set_hits(world, target, h.hits + hits);
+    let kind = EventKind::Repair {
+        target,
+        amount: hits,
+        energy_spent: cost,
+    };
+    world.resource_mut::<EventLog>().push(cp.room, creep, kind);
 }
 
 /// screeps/engine `processor/intents/links/transfer.js`: the target gets what fits, less 3 %
@@ -594,6 +621,8 @@ fn transfer_link_energy(world: &mut World, link: ObjectId, target: ObjectId, amo
     let lost = (amount * LINK_LOSS_PERCENT).div_ceil(100);
     live::add_energy(world, link, -(amount as i64));
     live::set_energy(world, target, to.energy + amount - lost);
+    let kind = EventKind::Transfer { target, amount };
+    world.resource_mut::<EventLog>().push(lp.room, link, kind);
     if let Some(e) = live::entity(world, link) {
         world.entity_mut(e).insert(Cooldown {
             ticks: LINK_COOLDOWN * lp.range_to(tp),
@@ -629,6 +658,12 @@ fn dismantle(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Obje
         return;
     }
     live::set_hits(world, hit, h.hits - amount);
+    let kind = EventKind::Attack {
+        target: hit,
+        damage: amount,
+        attack_type: ATTACK_DISMANTLE,
+    };
+    world.resource_mut::<EventLog>().push(cp.room, creep, kind);
     let gain = amount / DISMANTLE_HITS_PER_ENERGY;
     let store = live::store(world, creep).unwrap_or(Store::new(0, 0));
     let keep = gain.min(live::capacity(world, creep).saturating_sub(store.energy));

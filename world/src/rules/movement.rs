@@ -102,6 +102,7 @@ pub(crate) fn move_creeps(
     index: Res<ObjectIndex>,
     mut creeps: MovingCreeps,
     mut roads: Query<&mut Decay>,
+    mut log: ResMut<crate::events::EventLog>,
 ) {
     let moves = std::mem::take(&mut accepted.moves);
     if moves.is_empty() {
@@ -147,6 +148,12 @@ pub(crate) fn move_creeps(
                         .is_none_or(|o| winners.contains(o) && target_of[o] != across);
                 if free {
                     dest = across;
+                    let kind = crate::events::EventKind::Exit {
+                        room: map.get(across.room).name.clone(),
+                        x: across.x,
+                        y: across.y,
+                    };
+                    log.push(to.room, *w, kind);
                 }
             }
         }
