@@ -487,7 +487,7 @@ fn the_event_log_records_attacks_hit_backs_and_deaths_of_the_last_tick() {
     );
     s.run(vec![]);
     assert!(
-        s.world.events().by_room.get(&open.room).is_none(),
+        !s.world.events().by_room.contains_key(&open.room),
         "only the last tick's"
     );
 }
