@@ -307,6 +307,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("state_hash", |b| b.iter(|| world.state_hash()));
     group.bench_function("views", |b| b.iter(|| world.views().rooms.len()));
+    group.bench_function("player_views", |b| {
+        b.iter(|| world.player_views().rooms.len())
+    });
     group.bench_function("snapshot", |b| b.iter(|| world.snapshot().objects.len()));
     group.finish();
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::constants::CONTROLLER_LEVELS;
 use crate::game_world::GameWorld;
+use crate::geometry::RoomId;
 use crate::object::*;
 
 /// One body part as the API shows it.
@@ -375,6 +376,16 @@ pub struct WorldViews {
 impl GameWorld {
     /// Builds every room's view once, and each player's visible-room list.
     pub fn views(&self) -> WorldViews {
+        self.build_views(false)
+    }
+
+    /// [`GameWorld::views`] of only the rooms some player sees: what a shard copies into the
+    /// player runtimes each tick (a large map's other rooms cost nothing then).
+    pub fn player_views(&self) -> WorldViews {
+        self.build_views(true)
+    }
+
+    fn build_views(&self, seen_only: bool) -> WorldViews {
         let tick = self.time();
         let names: BTreeMap<PlayerId, String> = self
             .players()
@@ -382,46 +393,51 @@ impl GameWorld {
             .map(|p| (p.id, p.name.clone()))
             .collect();
         let map = self.map();
-        let mut rooms: BTreeMap<String, RoomView> = map
+        let records = self.records();
+        let mut visible: BTreeMap<PlayerId, BTreeSet<RoomId>> = BTreeMap::new();
+        for rec in &records {
+            if let (Some(p), false) = (
+                rec.owner,
+                matches!(rec.kind, ObjectKind::ConstructionSite(_)),
+            ) {
+                visible.entry(p).or_default().insert(rec.pos.room);
+            }
+        }
+        let seen: BTreeSet<RoomId> = visible.values().flatten().copied().collect();
+        // Indexed by room id: one lookup per object, not a search by name.
+        let mut rooms: Vec<Option<RoomView>> = map
             .rooms
             .iter()
             .map(|r| {
-                (
-                    r.name.clone(),
-                    RoomView {
-                        name: r.name.clone(),
-                        tick,
-                        objects: Vec::new(),
-                        events: self
-                            .events()
-                            .by_room
-                            .get(&r.id)
-                            .cloned()
-                            .unwrap_or_default(),
-                    },
-                )
+                (!seen_only || seen.contains(&r.id)).then(|| RoomView {
+                    name: r.name.clone(),
+                    tick,
+                    objects: Vec::new(),
+                    events: self
+                        .events()
+                        .by_room
+                        .get(&r.id)
+                        .cloned()
+                        .unwrap_or_default(),
+                })
             })
             .collect();
-        let mut visible: BTreeMap<PlayerId, BTreeSet<String>> = BTreeMap::new();
-        for rec in self.records() {
-            let room_name = &map.get(rec.pos.room).name;
-            if let Some(p) = rec.owner {
-                if !matches!(rec.kind, ObjectKind::ConstructionSite(_)) {
-                    visible.entry(p).or_default().insert(room_name.clone());
-                }
-            }
-            if let Some(r) = rooms.get_mut(room_name) {
-                r.objects.push(ObjectView::of(&rec, room_name, &names));
+        for rec in &records {
+            if let Some(Some(r)) = rooms.get_mut(rec.pos.room.0 as usize) {
+                let view = ObjectView::of(rec, &r.name, &names);
+                r.objects.push(view);
             }
         }
         let players = self
             .players()
             .iter()
             .map(|p| {
-                let rooms = visible
+                // By name, as players have always received them (Game.rooms' order).
+                let rooms: BTreeSet<String> = visible
                     .get(&p.id)
-                    .map(|s| s.iter().cloned().collect())
+                    .map(|s| s.iter().map(|id| map.get(*id).name.clone()).collect())
                     .unwrap_or_default();
+                let rooms = rooms.into_iter().collect();
                 (
                     p.id,
                     PlayerView {
@@ -433,6 +449,11 @@ impl GameWorld {
                     },
                 )
             })
+            .collect();
+        let rooms = rooms
+            .into_iter()
+            .flatten()
+            .map(|r| (r.name.clone(), r))
             .collect();
         WorldViews {
             tick,

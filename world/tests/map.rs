@@ -160,3 +160,25 @@ fn a_10_000_room_world_loads_snapshots_without_terrain_and_ticks() {
         .all(|codes| codes == &vec![ReturnCode::Ok]));
     assert_eq!(w.time(), 1);
 }
+
+#[test]
+fn player_views_are_the_views_of_the_rooms_players_see() {
+    let mut w = world(5, 12, 12);
+    for i in 0..3 {
+        w.add_player(&format!("p{i}")).unwrap();
+    }
+    let all = w.views();
+    let seen = w.player_views();
+    assert_eq!(all.players, seen.players);
+    let visible: std::collections::BTreeSet<&String> =
+        all.players.values().flat_map(|p| &p.rooms).collect();
+    assert_eq!(
+        seen.rooms.keys().collect::<std::collections::BTreeSet<_>>(),
+        visible
+    );
+    for (name, room) in &seen.rooms {
+        assert_eq!(room, &all.rooms[name]);
+    }
+    assert_eq!(all.rooms.len(), 144);
+    assert!(seen.rooms.len() >= 3 && seen.rooms.len() < 144);
+}

@@ -47,7 +47,7 @@ impl Shard {
         let mut timings = TickTimings::default();
         let tick = self.world.time();
         let _span = info_span!("tick", n = tick).entered();
-        let views = self.world.views();
+        let views = self.world.player_views();
         let copies = copy_rooms(&views)?;
         timings.views_ns = started.elapsed().as_nanos() as u64;
         let turns = self.build_turns(tick, &views, &copies);
