@@ -31,7 +31,7 @@ pub enum RoomKind {
 impl RoomKind {
     /// The kind of the room at `coord`, from its Screeps name's numbers.
     pub fn of(coord: RoomCoord) -> RoomKind {
-        let n = |v: i32| if v < 0 { -v - 1 } else { v } % 10;
+        let n = |v: i32| (if v < 0 { -v - 1 } else { v }) % 10;
         let (x, y) = (n(coord.x), n(coord.y));
         match (x == 0, y == 0) {
             (true, true) => RoomKind::Crossroads,

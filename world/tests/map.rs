@@ -35,6 +35,10 @@ fn rooms_follow_screeps_layout_highways_keepers_and_centres() {
     assert_eq!(c(-6, -6), RoomKind::SectorCentre, "W5N5");
     assert_eq!(c(4, 6), RoomKind::SourceKeeper, "E4S6");
     assert_eq!(c(3, 6), RoomKind::Normal, "E3S6");
+    assert_eq!(c(-11, -11), RoomKind::Crossroads, "W10N10");
+    assert_eq!(c(-16, 15), RoomKind::SectorCentre, "W15S15");
+    assert_eq!(c(-16, 14), RoomKind::SourceKeeper, "W15S14");
+    assert_eq!(c(-21, 33), RoomKind::Highway, "W20S33");
     let w = world(3, 30, 30);
     let map = w.map();
     for room in &map.rooms {
