@@ -162,10 +162,7 @@ impl<'a> Validator<'a, '_, '_> {
     }
 
     pub(super) fn check_unclaim(&mut self, player: PlayerId, controller: ObjectId) -> Check<()> {
-        let o = self.get(controller).ok_or(ReturnCode::NotFound)?;
-        if !matches!(o.kind, ObjectKind::Controller(_)) {
-            return Err(ReturnCode::InvalidArgs);
-        }
+        let o = self.acting(controller, |k| matches!(k, ObjectKind::Controller(_)))?;
         if o.owner() != Some(player) {
             return Err(ReturnCode::NotOwner);
         }

@@ -164,6 +164,16 @@ impl<'a> Validator<'a, '_, '_> {
         self.objects.get(entity).ok()
     }
 
+    /// The object an intent is about (not its target): missing is `ERR_NOT_FOUND`, another
+    /// kind `ERR_INVALID_ARGS`.
+    fn acting(&self, id: ObjectId, is: fn(&ObjectKind) -> bool) -> Check<Object<'a>> {
+        let o = self.get(id).ok_or(ReturnCode::NotFound)?;
+        if !is(o.kind) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        Ok(o)
+    }
+
     /// Your creep, not spawning.
     fn own_creep(&self, player: PlayerId, id: ObjectId) -> Check<(Object<'a>, &'a Creep)> {
         let o = self.get(id).ok_or(ReturnCode::NotFound)?;
@@ -325,10 +335,7 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::RemoveConstructionSite { site } => self.check_remove_site(player, *site),
             Intent::DestroyStructure { structure } => self.check_destroy(player, *structure),
             Intent::SetPublic { rampart, is_public } => {
-                let o = self.get(*rampart).ok_or(ReturnCode::NotFound)?;
-                if !matches!(o.kind, ObjectKind::Rampart(_)) {
-                    return Err(ReturnCode::InvalidArgs);
-                }
+                let o = self.acting(*rampart, |k| matches!(k, ObjectKind::Rampart(_)))?;
                 if o.owner() != Some(player) {
                     return Err(ReturnCode::NotOwner);
                 }

@@ -140,10 +140,9 @@ impl Validator<'_, '_, '_> {
         target: ObjectId,
         action: TowerAction,
     ) -> Check<()> {
-        let o = self.get(tower).ok_or(ReturnCode::NotFound)?;
-        if !matches!(o.kind, ObjectKind::Structure(StructureKind::Tower)) {
-            return Err(ReturnCode::InvalidArgs);
-        }
+        let o = self.acting(tower, |k| {
+            matches!(k, ObjectKind::Structure(StructureKind::Tower))
+        })?;
         if o.owner() != Some(player) {
             return Err(ReturnCode::NotOwner);
         }
@@ -182,10 +181,9 @@ impl Validator<'_, '_, '_> {
         target: ObjectId,
         amount: Option<u32>,
     ) -> Check<()> {
-        let o = self.get(link).ok_or(ReturnCode::NotFound)?;
-        if !matches!(o.kind, ObjectKind::Structure(StructureKind::Link)) {
-            return Err(ReturnCode::InvalidArgs);
-        }
+        let o = self.acting(link, |k| {
+            matches!(k, ObjectKind::Structure(StructureKind::Link))
+        })?;
         let t = self.target(target)?;
         if !matches!(t.kind, ObjectKind::Structure(StructureKind::Link)) || t.id == o.id {
             return Err(ReturnCode::InvalidTarget);
@@ -274,10 +272,7 @@ impl Validator<'_, '_, '_> {
         spawn: ObjectId,
         target: ObjectId,
     ) -> Check<()> {
-        let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
-        if !matches!(o.kind, ObjectKind::Spawn(_)) {
-            return Err(ReturnCode::InvalidArgs);
-        }
+        let o = self.acting(spawn, |k| matches!(k, ObjectKind::Spawn(_)))?;
         if o.owner() != Some(player) {
             return Err(ReturnCode::NotOwner);
         }
@@ -300,10 +295,7 @@ impl Validator<'_, '_, '_> {
 
     /// `ConstructionSite.remove`: the site's owner, or whoever holds the room's controller.
     pub(super) fn check_remove_site(&mut self, player: PlayerId, site: ObjectId) -> Check<()> {
-        let o = self.get(site).ok_or(ReturnCode::NotFound)?;
-        if !matches!(o.kind, ObjectKind::ConstructionSite(_)) {
-            return Err(ReturnCode::InvalidArgs);
-        }
+        let o = self.acting(site, |k| matches!(k, ObjectKind::ConstructionSite(_)))?;
         let room_holder = self.controller_of(o.pos.room).and_then(|(c, _)| c.owner());
         if o.owner() != Some(player) && room_holder != Some(player) {
             return Err(ReturnCode::NotOwner);
@@ -336,10 +328,7 @@ impl Validator<'_, '_, '_> {
 impl Validator<'_, '_, '_> {
     /// The player's spawn.
     pub(super) fn own_spawn(&self, player: PlayerId, spawn: ObjectId) -> Check<()> {
-        let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
-        if !matches!(o.kind, ObjectKind::Spawn(_)) {
-            return Err(ReturnCode::InvalidArgs);
-        }
+        let o = self.acting(spawn, |k| matches!(k, ObjectKind::Spawn(_)))?;
         if o.owner() != Some(player) {
             return Err(ReturnCode::NotOwner);
         }
