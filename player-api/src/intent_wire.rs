@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use isoshard_world::{BodyPartKind, Intent, ObjectId, StructureKind};
+use isoshard_world::{BodyPartKind, Intent, ObjectId, ResourceKind, StructureKind};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -53,6 +53,8 @@ enum IntentWire {
         creep: ObjectId,
         #[serde(deserialize_with = "js_id")]
         target: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
         #[serde(default)]
         amount: Option<u32>,
     },
@@ -61,6 +63,8 @@ enum IntentWire {
         creep: ObjectId,
         #[serde(deserialize_with = "js_id")]
         target: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
         #[serde(default)]
         amount: Option<u32>,
     },
@@ -73,6 +77,8 @@ enum IntentWire {
     Drop {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
         #[serde(default)]
         amount: Option<u32>,
     },
@@ -382,19 +388,32 @@ mod tests {
             })
         );
         assert_eq!(
-            parse_intent(&json!({"type": "transfer", "creep": id, "target": id, "amount": 5})),
+            parse_intent(
+                &json!({"type": "transfer", "creep": id, "target": id, "resourceType": "XGHO2", "amount": 5})
+            ),
             Some(Intent::Transfer {
                 creep: ObjectId(42),
                 target: ObjectId(42),
+                resource: ResourceKind::CatalyzedGhodiumAlkalide,
                 amount: Some(5)
             })
         );
         assert_eq!(
-            parse_intent(&json!({"type": "drop", "creep": id, "amount": null})),
+            parse_intent(
+                &json!({"type": "drop", "creep": id, "resourceType": "energy", "amount": null})
+            ),
             Some(Intent::Drop {
                 creep: ObjectId(42),
+                resource: ResourceKind::Energy,
                 amount: None
             })
+        );
+        assert_eq!(
+            parse_intent(
+                &json!({"type": "drop", "creep": id, "resourceType": "gold", "amount": 1})
+            ),
+            None,
+            "a resource Screeps does not have is malformed"
         );
         assert_eq!(
             parse_intent(

@@ -11,7 +11,10 @@
 //! `Room.getEventLog` shows them); an object is an array in [`FIELDS`] order, `null` for an
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
 //! `spawnJob` is `[name, needTime, remainingTime, directions?]`, `reservation` `[username, ticksToEnd]` and
-//! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`. Every object's room is the room's own.
+//! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`;
+//! `store` and `storeCapacityResource` are flat (`[resource, amount, …]`). Sources alone have
+//! `energy` and `energyCapacity`, last, where objects with stores need not pad up to them.
+//! Every object's room is the room's own.
 
 use isoshard_scripting::ExternalCopy;
 use isoshard_world::events::{EventKind, RoomEvent};
@@ -24,7 +27,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 40] = [
+pub const FIELDS: [&str; 43] = [
     "id",
     "type",
     "x",
@@ -32,8 +35,9 @@ pub const FIELDS: [&str; 40] = [
     "owner",
     "hits",
     "hitsMax",
-    "energy",
-    "energyCapacity",
+    "store",
+    "storeCapacity",
+    "storeCapacityResource",
     "name",
     "body",
     "fatigue",
@@ -65,6 +69,8 @@ pub const FIELDS: [&str; 40] = [
     "isPublic",
     "ruinStructure",
     "destroyTime",
+    "energy",
+    "energyCapacity",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -131,8 +137,12 @@ fn event_json(e: &RoomEvent) -> Value {
             energy_spent,
         } => json!({"amount": amount, "energySpent": energy_spent}),
         EventKind::Exit { room, x, y } => json!({"room": room, "x": x, "y": y}),
-        EventKind::Transfer { target, amount } => {
-            json!({"targetId": id(target), "resourceType": "energy", "amount": amount})
+        EventKind::Transfer {
+            target,
+            resource,
+            amount,
+        } => {
+            json!({"targetId": id(target), "resourceType": resource.as_str(), "amount": amount})
         }
     };
     let mut v = json!({"event": e.kind.number(), "objectId": id(&e.object)});
@@ -155,6 +165,7 @@ enum Field<'a> {
     Reservation(&'a isoshard_world::ReservationView),
     Sign(&'a isoshard_world::SignView),
     RuinStructure(&'a isoshard_world::RuinStructureView),
+    Resources(&'a [(isoshard_world::ResourceKind, u32)]),
 }
 
 impl Serialize for Field<'_> {
@@ -183,12 +194,20 @@ impl Serialize for Field<'_> {
             Field::RuinStructure(r) => {
                 (&r.id, &r.structure_type, r.hits_max, &r.owner).serialize(s)
             }
+            Field::Resources(amounts) => {
+                let mut seq = s.serialize_seq(Some(amounts.len() * 2))?;
+                for (resource, amount) in *amounts {
+                    seq.serialize_element(resource.as_str())?;
+                    seq.serialize_element(amount)?;
+                }
+                seq.end()
+            }
         }
     }
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 40] {
+    fn fields(&self) -> [Field<'_>; 43] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -203,8 +222,11 @@ impl WireObject<'_> {
             s(&o.owner),
             n32(o.hits),
             n32(o.hits_max),
-            n32(o.energy),
-            n32(o.energy_capacity),
+            o.store.as_deref().map_or(Field::Absent, Field::Resources),
+            n32(o.store_capacity),
+            o.store_capacity_resource
+                .as_deref()
+                .map_or(Field::Absent, Field::Resources),
             s(&o.name),
             o.body.as_deref().map_or(Field::Absent, Field::Body),
             n32(o.fatigue),
@@ -240,6 +262,8 @@ impl WireObject<'_> {
                 .as_ref()
                 .map_or(Field::Absent, Field::RuinStructure),
             n(o.destroy_time),
+            n32(o.energy),
+            n32(o.energy_capacity),
         ]
     }
 }
@@ -262,7 +286,7 @@ impl Serialize for WireObject<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use isoshard_world::{BodyPartView, SpawningView};
+    use isoshard_world::{BodyPartView, ResourceKind, SpawningView};
 
     fn object(id: &str, kind: &str) -> ObjectView {
         serde_json::from_value(serde_json::json!({
@@ -286,7 +310,11 @@ mod tests {
             },
         ]);
         creep.spawning = Some(false);
+        creep.store = Some(Vec::new());
+        creep.store_capacity = Some(50);
         let mut spawn = object("s1", "spawn");
+        spawn.store = Some(vec![(ResourceKind::Energy, 300)]);
+        spawn.store_capacity_resource = Some(vec![(ResourceKind::Energy, 300)]);
         spawn.spawn_job = Some(SpawningView {
             name: "bob".into(),
             need_time: 9,
@@ -302,7 +330,7 @@ mod tests {
         };
         assert_eq!(
             encode_room(&view),
-            r#"["W1N1",7,[["c1","creep",3,4,"alice",null,null,null,null,null,["work",100,"move",0],null,null,false],["s1","spawn",3,4,null,null,null,null,null,null,null,null,null,null,["bob",9,2]],["src","source",3,4]]]"#
+            r#"["W1N1",7,[["c1","creep",3,4,"alice",null,null,[],50,null,null,["work",100,"move",0],null,null,false],["s1","spawn",3,4,null,null,null,["energy",300],null,["energy",300],null,null,null,null,null,["bob",9,2]],["src","source",3,4]]]"#
         );
     }
 
@@ -336,6 +364,8 @@ mod tests {
             r#"{
             "id": "a", "type": "creep", "x": 1, "y": 2, "room": "W1N1", "owner": "o",
             "hits": 1, "hitsMax": 2, "energy": 3, "energyCapacity": 4, "name": "n",
+            "store": [["energy", 5], ["H", 6]], "storeCapacity": 7,
+            "storeCapacityResource": [["energy", 8]],
             "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
             "spawning": true, "spawnJob": {"name": "j", "needTime": 1, "remainingTime": 1},
             "saying": "s", "sayingPublic": true, "structureType": "spawn", "level": 1,

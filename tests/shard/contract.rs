@@ -211,11 +211,13 @@ fn one_of_each_intent() -> Vec<Intent> {
         Intent::Transfer {
             creep: a,
             target: b,
+            resource: ResourceKind::Energy,
             amount: Some(7),
         },
         Intent::Withdraw {
             creep: a,
             target: b,
+            resource: ResourceKind::Hydrogen,
             amount: None,
         },
         Intent::Pickup {
@@ -224,6 +226,7 @@ fn one_of_each_intent() -> Vec<Intent> {
         },
         Intent::Drop {
             creep: a,
+            resource: ResourceKind::CatalyzedGhodiumAlkalide,
             amount: Some(1),
         },
         Intent::Build {

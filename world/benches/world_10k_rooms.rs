@@ -92,7 +92,11 @@ fn structure(rec: &mut ObjectRecord, kind: StructureKind, energy: u32, capacity:
     }
     rec.hits = Some(hits);
     if capacity > 0 {
-        rec.store = Some(Store::new(energy, capacity));
+        let limit = match kind {
+            StructureKind::Storage | StructureKind::Container => StoreLimit::Total(capacity),
+            _ => StoreLimit::Energy(capacity),
+        };
+        rec.store = Some(Store::with(limit, ResourceKind::Energy, energy));
     }
 }
 
@@ -177,7 +181,11 @@ fn develop(snap: &mut WorldSnapshot, map: &RoomMap) -> IntentBatch {
                 let hits = body.len() as u32 * 100;
                 rec.hits = Some(Hits { hits, max: hits });
                 let carry = body.iter().filter(|k| **k == Carry).count() as u32 * 50;
-                rec.store = Some(Store::new(e, carry));
+                rec.store = Some(Store::with(
+                    StoreLimit::Total(carry),
+                    ResourceKind::Energy,
+                    e,
+                ));
                 let id = rec.id;
                 added.push(rec);
                 id
@@ -221,6 +229,7 @@ fn develop(snap: &mut WorldSnapshot, map: &RoomMap) -> IntentBatch {
             intents.push(Intent::Transfer {
                 creep: c,
                 target: ext,
+                resource: ResourceKind::Energy,
                 amount: None,
             });
             intents.push(Intent::Move {

@@ -65,7 +65,7 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
                         hits: 300,
                         max: 300,
                     }),
-                    store: Some(Store::new(25, 50)),
+                    store: Some(Store::with(StoreLimit::Total(50), ResourceKind::Energy, 25)),
                     decay: None,
                     cooldown: None,
                     kind: ObjectKind::Creep(Creep {
@@ -117,6 +117,7 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
             _ => Intent::Transfer {
                 creep: o.id,
                 target: ObjectId(o.id.0 - 1),
+                resource: ResourceKind::Energy,
                 amount: Some(1),
             },
         };

@@ -150,6 +150,14 @@ js_constants! {
     SAFE_MODE_COOLDOWN: u32 = 50_000;
     GCL_MULTIPLY: u64 = 1_000_000;
     GCL_NOVICE: usize = 3;
+    LAB_ENERGY_CAPACITY: u32 = 2000;
+    LAB_MINERAL_CAPACITY: u32 = 3000;
+    POWER_SPAWN_ENERGY_CAPACITY: u32 = 5000;
+    POWER_SPAWN_POWER_CAPACITY: u32 = 100;
+    NUKER_ENERGY_CAPACITY: u32 = 300_000;
+    NUKER_GHODIUM_CAPACITY: u32 = 5000;
+    TERMINAL_CAPACITY: u32 = 300_000;
+    FACTORY_CAPACITY: u32 = 50_000;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.

@@ -67,6 +67,7 @@ pub enum EventKind {
     },
     Transfer {
         target: ObjectId,
+        resource: crate::resources::ResourceKind,
         amount: u32,
     },
 }

@@ -205,7 +205,10 @@ impl GameWorld {
             spawn_pos,
             Some(id),
             Some(StructureKind::Spawn.initial_hits()),
-            Some(Store::new(SPAWN_ENERGY_START, SPAWN_ENERGY_CAPACITY)),
+            Some(Store::energy_only(
+                SPAWN_ENERGY_START,
+                SPAWN_ENERGY_CAPACITY,
+            )),
             None,
             ObjectKind::Spawn(StructureSpawn {
                 name: "Spawn1".into(),

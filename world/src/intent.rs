@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::constants::ReturnCode;
 use crate::object::{BodyPartKind, ObjectId, PlayerId, StructureKind};
+use crate::resources::ResourceKind;
 
 /// One action a player asks for. Validated on the host; JavaScript-side checks are a courtesy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,11 +23,15 @@ pub enum Intent {
     Transfer {
         creep: ObjectId,
         target: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
         amount: Option<u32>,
     },
     Withdraw {
         creep: ObjectId,
         target: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
         amount: Option<u32>,
     },
     Pickup {
@@ -35,6 +40,8 @@ pub enum Intent {
     },
     Drop {
         creep: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
         amount: Option<u32>,
     },
     Build {

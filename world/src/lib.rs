@@ -13,6 +13,7 @@
 //! # Layout
 //! - `geometry`, `terrain`: rooms, positions, directions, generated terrain.
 //! - `object`: components ([`ObjectKind`] and friends) and [`ObjectRecord`].
+//! - `resources`: [`ResourceKind`] (every `RESOURCES_ALL` entry) and [`Store`].
 //! - `intent`: [`Intent`], [`IntentBatch`].
 //! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
 //!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
@@ -93,7 +94,11 @@
 //! `rangedMassAttack` (100/100/40/10 % at range 0–3 to every other owner's object, what a
 //! rampart covers spared) and `rangedHeal` (4 per HEAL part within 3).
 //!
-//! Not modelled (yet): minerals harvesting and every resource but energy, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
+//! Stores (`resources`) hold any of Screeps' 84 resources under the engine's capacity rules
+//! (a total, energy alone, or a lab's energy and one mineral); transfers, withdrawals, drops
+//! (one pile per resource per tile), pickups, tombstones and ruins carry every resource.
+//!
+//! Not modelled (yet): harvesting minerals, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
 //! pull, boosts, NPCs,
 //! power creeps, market, source keepers and their lairs (their rooms have the sources and no
@@ -107,6 +112,7 @@ mod geometry;
 mod intent;
 mod object;
 mod pathfinding;
+mod resources;
 mod room_map;
 mod rules;
 pub mod scripted_colony;
@@ -123,6 +129,7 @@ pub use geometry::{Direction, Position, RoomCoord, RoomId, ROOM_SIZE};
 pub use intent::{Intent, IntentBatch};
 pub use object::*;
 pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
+pub use resources::{ResourceKind, Store, StoreLimit};
 pub use room_map::{RoomInfo, RoomKind, RoomMap, RoomSpec, RoomStatus};
 pub use rules::PlayerTickStats;
 pub use rules::TickSet;

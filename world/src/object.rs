@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::constants::*;
 use crate::geometry::Position;
+pub use crate::resources::{ResourceKind, Store, StoreLimit};
 
 /// Stable object id; allocated from a counter in the world state, never reused.
 #[derive(
@@ -43,23 +44,6 @@ pub struct Owner(pub PlayerId);
 pub struct Hits {
     pub hits: u32,
     pub max: u32,
-}
-
-/// An energy store (the only resource this world models).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Store {
-    pub energy: u32,
-    pub capacity: u32,
-}
-
-impl Store {
-    pub fn new(energy: u32, capacity: u32) -> Self {
-        Store { energy, capacity }
-    }
-
-    pub fn free(&self) -> u32 {
-        self.capacity.saturating_sub(self.energy)
-    }
 }
 
 /// Ticks until a structure loses hits to decay (roads, containers).
@@ -401,7 +385,7 @@ pub struct Source {
 /// A mineral deposit (present for the API; not harvestable without an extractor).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mineral {
-    pub mineral_type: String,
+    pub mineral_type: ResourceKind,
     pub amount: u32,
 }
 
@@ -450,7 +434,7 @@ pub enum ObjectKind {
     Source(Source),
     Mineral(Mineral),
     ConstructionSite(ConstructionSite),
-    /// Dropped energy; the amount is its [`Store`].
+    /// A dropped resource: its [`Store`] holds one resource.
     Resource,
     Rampart(Rampart),
     Tombstone(Tombstone),

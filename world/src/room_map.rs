@@ -308,9 +308,12 @@ pub(crate) fn populate_room(world: &mut World, seed: u64, room: &RoomInfo) {
         }
     }
     if let Some(p) = pick(rng, &mut taken) {
-        let types = ["H", "O", "U", "L", "K", "Z", "X"];
+        use crate::resources::ResourceKind::*;
+        let types = [
+            Hydrogen, Oxygen, Utrium, Lemergium, Keanium, Zynthium, Catalyst,
+        ];
         let mineral = Mineral {
-            mineral_type: types[rng.gen_range(0..types.len())].into(),
+            mineral_type: types[rng.gen_range(0..types.len())],
             amount: 35_000,
         };
         spawn_object(

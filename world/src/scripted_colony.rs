@@ -90,7 +90,7 @@ impl ScriptedColony {
         if creep.spawning {
             return None;
         }
-        let energy = c.store.map_or(0, |s| s.energy);
+        let energy = c.store.as_ref().map_or(0, |s| s.energy());
         let delivering = self.delivering.entry(c.id).or_insert(false);
         if *delivering && energy == 0 {
             *delivering = false;
@@ -114,6 +114,7 @@ impl ScriptedColony {
             let transfer = Intent::Transfer {
                 creep: c.id,
                 target: id,
+                resource: ResourceKind::Energy,
                 amount: None,
             };
             (pos, 1, transfer)
@@ -195,7 +196,11 @@ impl<'a> Colony<'a> {
         };
         let sinks = own_in_room()
             .filter(holds_room_energy)
-            .filter(|o| o.store.is_some_and(|s| s.energy < s.capacity))
+            .filter(|o| {
+                o.store
+                    .as_ref()
+                    .is_some_and(|s| s.free_for(ResourceKind::Energy) > 0)
+            })
             .collect();
         let sites = own_in_room()
             .filter(|o| matches!(o.kind, ObjectKind::ConstructionSite(_)))
@@ -207,7 +212,7 @@ impl<'a> Colony<'a> {
             .collect();
         let room_energy = own_in_room()
             .filter(holds_room_energy)
-            .map(|o| o.store.map_or(0, |s| s.energy))
+            .map(|o| o.store.as_ref().map_or(0, |s| s.energy()))
             .sum();
         Some(Colony {
             spawn,

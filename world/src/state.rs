@@ -69,7 +69,7 @@ pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
         pos: *entity.get::<Position>()?,
         owner: entity.get::<Owner>().map(|o| o.0),
         hits: entity.get::<Hits>().copied(),
-        store: entity.get::<Store>().copied(),
+        store: entity.get::<Store>().cloned(),
         decay: entity.get::<Decay>().copied(),
         cooldown: entity.get::<Cooldown>().copied(),
         kind: entity.get::<ObjectKind>()?.clone(),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::constants::CONTROLLER_LEVELS;
+use crate::constants::{CONTROLLER_LEVELS, LAB_MINERAL_CAPACITY};
 use crate::game_world::GameWorld;
 use crate::geometry::RoomId;
 use crate::object::*;
@@ -73,10 +73,20 @@ pub struct ObjectView {
     pub hits: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hits_max: Option<u32>,
+    /// Sources only (a store's energy is in `store`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub energy: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub energy_capacity: Option<u32>,
+    /// What the object holds, by resource (Screeps' `store`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<Vec<(ResourceKind, u32)>>,
+    /// `storeCapacity`: the total a general store holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_capacity: Option<u32>,
+    /// `storeCapacityResource`: resources with a capacity of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_capacity_resource: Option<Vec<(ResourceKind, u32)>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -197,6 +207,9 @@ impl ObjectView {
             hits_max: rec.hits.map(|h| h.max),
             energy: None,
             energy_capacity: None,
+            store: None,
+            store_capacity: None,
+            store_capacity_resource: None,
             name: None,
             body: None,
             fatigue: None,
@@ -234,9 +247,26 @@ impl ObjectView {
     /// The view of one record.
     pub fn of(rec: &ObjectRecord, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
         let store = |v: &mut ObjectView| {
-            if let Some(s) = rec.store {
-                v.energy = Some(s.energy);
-                v.energy_capacity = Some(s.capacity);
+            if let Some(s) = &rec.store {
+                v.store = Some(s.contents().to_vec());
+                // A lab holding a mineral has no total (transfer.js sets it to null).
+                v.store_capacity = s
+                    .limit
+                    .total()
+                    .filter(|_| s.limit != StoreLimit::Lab || s.mineral().is_none());
+                let per = s.limit.per_resource();
+                v.store_capacity_resource = match s.limit {
+                    StoreLimit::Energy(n) => Some(vec![(ResourceKind::Energy, n)]),
+                    // transfer.js: a lab holding a mineral has a capacity of its own for it.
+                    StoreLimit::Lab => Some(
+                        per.iter()
+                            .copied()
+                            .chain(s.mineral().map(|m| (m, LAB_MINERAL_CAPACITY)))
+                            .collect(),
+                    ),
+                    _ if per.is_empty() => None,
+                    _ => Some(per.to_vec()),
+                };
             }
         };
         match &rec.kind {
@@ -294,7 +324,7 @@ impl ObjectView {
             }
             ObjectKind::Mineral(m) => {
                 let mut v = Self::base(rec, "mineral", room, names);
-                v.mineral_type = Some(m.mineral_type.clone());
+                v.mineral_type = Some(m.mineral_type.as_str().into());
                 v.mineral_amount = Some(m.amount);
                 v
             }
@@ -314,8 +344,13 @@ impl ObjectView {
             }
             ObjectKind::Resource => {
                 let mut v = Self::base(rec, "energy", room, names);
-                v.resource_type = Some("energy".into());
-                v.amount = rec.store.map(|s| s.energy);
+                let (resource, amount) = rec
+                    .store
+                    .as_ref()
+                    .and_then(|s| s.contents().first().copied())
+                    .unwrap_or((ResourceKind::Energy, 0));
+                v.resource_type = Some(resource.as_str().into());
+                v.amount = Some(amount);
                 v
             }
             ObjectKind::Ruin(r) => {

@@ -172,7 +172,7 @@ fn tombstone_energy_at(s: &Scenario, pos: Position) -> Option<u32> {
         .records()
         .into_iter()
         .find(|o| o.pos == pos && matches!(o.kind, ObjectKind::Tombstone(_)))
-        .map(|o| o.store.map_or(0, |st| st.energy))
+        .map(|o| o.store.map_or(0, |st| st.energy()))
 }
 
 #[test]
@@ -250,7 +250,11 @@ fn recycling_returns_the_body_and_death_returns_a_fifth_to_the_container_below()
             hits: 1000,
             max: 250_000,
         }),
-        Some(Store::new(1990, CONTAINER_CAPACITY)),
+        Some(Store::with(
+            StoreLimit::Total(CONTAINER_CAPACITY),
+            ResourceKind::Energy,
+            1990,
+        )),
         ObjectKind::Structure(StructureKind::Container),
     );
     let doomed = s.add_creep(spot, &[Work, Carry, Move], 5);
@@ -296,7 +300,7 @@ fn sites_are_removed_with_half_their_progress_and_structures_destroyed_into_ruin
     assert!(s.world.record(site).is_none());
     let pile = s.find(|o| o.pos == site_pos && matches!(o.kind, ObjectKind::Resource));
     assert_eq!(
-        pile.store.unwrap().energy,
+        pile.store.unwrap().energy(),
         50 - 1,
         "half the progress, then a tick of decay"
     );
@@ -306,7 +310,7 @@ fn sites_are_removed_with_half_their_progress_and_structures_destroyed_into_ruin
         tower_pos,
         Some(me),
         Some(StructureKind::Tower.initial_hits()),
-        Some(Store::new(700, TOWER_CAPACITY)),
+        Some(Store::energy_only(700, TOWER_CAPACITY)),
         ObjectKind::Structure(StructureKind::Tower),
     );
     let intruder = s.add_creep_for(bob, s.free_at_range(ctl.pos, 8), &[Move], 0);
@@ -336,13 +340,14 @@ fn sites_are_removed_with_half_their_progress_and_structures_destroyed_into_ruin
         (r.structure, r.structure_kind, r.ticks_to_decay),
         (tower, StructureKind::Tower, RUIN_DECAY - 1)
     );
-    assert_eq!(ruin.store.unwrap().energy, 700);
+    assert_eq!(ruin.store.unwrap().energy(), 700);
     // A creep can withdraw from it.
     let taker = s.add_creep(s.free_at_range(tower_pos, 1), &[Carry, Move], 0);
     assert_eq!(
         s.run(vec![Intent::Withdraw {
             creep: taker,
             target: ruin.id,
+            resource: ResourceKind::Energy,
             amount: None
         }]),
         vec![R::Ok]

@@ -14,7 +14,7 @@ fn add_player_gives_own_room_spawn1_with_300_energy_and_level1_controller() {
     let s = scenario();
     let spawn = s.rec(s.spawn);
     assert!(matches!(&spawn.kind, ObjectKind::Spawn(sp) if sp.name == "Spawn1"));
-    assert_eq!(spawn.store.unwrap().energy, 300);
+    assert_eq!(spawn.store.unwrap().energy(), 300);
     let ctl = s.controller();
     assert_eq!(ctl.owner, Some(s.player));
     assert!(matches!(
@@ -132,7 +132,7 @@ fn harvest_overflow_drops_on_the_ground_and_decays() {
     assert_eq!(s.energy(w), 50);
     let pile = s.find(|o| matches!(o.kind, ObjectKind::Resource) && o.pos == pos);
     // 6 harvested, 1 kept, 5 dropped, then decay ceil(5/1000) = 1 in the same tick.
-    assert_eq!(pile.store.unwrap().energy, 4);
+    assert_eq!(pile.store.unwrap().energy(), 4);
     s.run(vec![]);
     assert_eq!(s.energy(pile.id), 3);
 }
@@ -178,36 +178,43 @@ fn transfer_withdraw_pickup_drop_codes() {
             Intent::Transfer {
                 creep: full,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: None
             },
             Intent::Transfer {
                 creep: empty,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: None
             },
             Intent::Transfer {
                 creep: distant,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: None
             },
             Intent::Transfer {
                 creep: full,
                 target: s.source().id,
+                resource: ResourceKind::Energy,
                 amount: None
             },
             Intent::Withdraw {
                 creep: empty,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: Some(30)
             },
             Intent::Withdraw {
                 creep: full,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: None
             },
             Intent::Withdraw {
                 creep: distant,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: None
             },
         ]),
@@ -232,6 +239,7 @@ fn transfer_withdraw_pickup_drop_codes() {
         s.run(vec![Intent::Transfer {
             creep: full,
             target: s.spawn,
+            resource: ResourceKind::Energy,
             amount: None
         }]),
         vec![R::Ok]
@@ -242,6 +250,7 @@ fn transfer_withdraw_pickup_drop_codes() {
         s.run(vec![Intent::Transfer {
             creep: empty,
             target: s.spawn,
+            resource: ResourceKind::Energy,
             amount: Some(31)
         }]),
         vec![R::Full]
@@ -250,6 +259,7 @@ fn transfer_withdraw_pickup_drop_codes() {
         s.run(vec![Intent::Transfer {
             creep: full,
             target: s.spawn,
+            resource: ResourceKind::Energy,
             amount: None
         }]),
         vec![R::Full]
@@ -259,17 +269,19 @@ fn transfer_withdraw_pickup_drop_codes() {
         s.run(vec![
             Intent::Drop {
                 creep: full,
+                resource: ResourceKind::Energy,
                 amount: Some(72)
             },
             Intent::Drop {
                 creep: full,
+                resource: ResourceKind::Energy,
                 amount: Some(20)
             }
         ]),
         vec![R::NotEnoughResources, R::Ok]
     );
     let pile = s.find(|o| matches!(o.kind, ObjectKind::Resource));
-    assert_eq!(pile.store.unwrap().energy, 19, "20 dropped, 1 decayed");
+    assert_eq!(pile.store.unwrap().energy(), 19, "20 dropped, 1 decayed");
     let codes = s.run(vec![
         Intent::Pickup {
             creep: empty,
@@ -294,6 +306,7 @@ fn transfer_withdraw_pickup_drop_codes() {
     assert_eq!(
         s.run(vec![Intent::Drop {
             creep: ObjectId(123_456),
+            resource: ResourceKind::Energy,
             amount: None
         }]),
         vec![R::NotFound]
@@ -401,7 +414,7 @@ fn spawn_energy_comes_from_spawns_then_extensions() {
             hits: 1000,
             max: 1000,
         }),
-        Some(Store::new(50, 50)),
+        Some(Store::energy_only(50, 50)),
         ObjectKind::Structure(StructureKind::Extension),
     );
     assert_eq!(
@@ -516,7 +529,7 @@ fn build_repair_upgrade_codes_and_effects() {
         let mut snap = s.world.snapshot();
         for o in &mut snap.objects {
             if o.id == builder {
-                o.store = Some(Store::new(50, 50));
+                o.store = Some(Store::with(StoreLimit::Total(50), ResourceKind::Energy, 50));
             }
         }
         s.world = GameWorld::restore(snap).unwrap();
@@ -621,7 +634,7 @@ fn controller_levels_one_to_three() {
         let mut snap = s.world.snapshot();
         for o in &mut snap.objects {
             if o.id == up {
-                o.store = Some(Store::new(50, 50));
+                o.store = Some(Store::with(StoreLimit::Total(50), ResourceKind::Energy, 50));
                 if let ObjectKind::Creep(c) = &mut o.kind {
                     c.ticks_to_live = 1500;
                 }
@@ -941,7 +954,7 @@ fn combat_codes_damage_heal_and_tombstones() {
     // What it carried, and a fifth of its body's cost by the life it had left (Screeps'
     // CREEP_CORPSE_RATE): 0.2 × (10 + 50) × ~1495/1500, floored.
     assert_eq!(
-        tomb.store.unwrap().energy,
+        tomb.store.unwrap().energy(),
         30 + 11,
         "a tombstone keeps the creep's energy and part of its body's"
     );
@@ -952,6 +965,7 @@ fn combat_codes_damage_heal_and_tombstones() {
         s.run(vec![Intent::Withdraw {
             creep: fighter,
             target: tomb.id,
+            resource: ResourceKind::Energy,
             amount: None
         }]),
         vec![R::Full]
@@ -998,7 +1012,7 @@ fn claim_say_suicide_and_tower_codes() {
             hits: 3000,
             max: 3000,
         }),
-        Some(Store::new(5, 1000)),
+        Some(Store::energy_only(5, 1000)),
         ObjectKind::Structure(StructureKind::Tower),
     );
     assert_eq!(
@@ -1011,7 +1025,7 @@ fn claim_say_suicide_and_tower_codes() {
     let mut snap = s.world.snapshot();
     for o in &mut snap.objects {
         if o.id == tower {
-            o.store = Some(Store::new(500, 1000));
+            o.store = Some(Store::energy_only(500, 1000));
         }
     }
     s.world = GameWorld::restore(snap).unwrap();
@@ -1042,7 +1056,7 @@ fn tower_at_rcl3_repairs_itself_attacks_with_falloff_and_pays_each_time() {
             hits: 2000,
             max: 3000,
         }),
-        Some(Store::new(500, 1000)),
+        Some(Store::energy_only(500, 1000)),
         ObjectKind::Structure(StructureKind::Tower),
     );
     let mut snap = s.world.snapshot();
@@ -1132,10 +1146,18 @@ fn views_show_each_room_once_and_what_each_player_sees() {
     let spawn = room.objects.iter().find(|o| o.kind == "spawn").unwrap();
     assert_eq!(spawn.name.as_deref(), Some("Spawn1"));
     assert_eq!(spawn.owner.as_deref(), Some("alice"));
-    assert_eq!(spawn.energy, Some(300));
+    assert_eq!(spawn.store, Some(vec![(ResourceKind::Energy, 300)]));
+    assert_eq!(spawn.store_capacity, None);
+    assert_eq!(
+        spawn.store_capacity_resource,
+        Some(vec![(ResourceKind::Energy, SPAWN_ENERGY_CAPACITY)])
+    );
     let json = serde_json::to_value(spawn).unwrap();
     assert_eq!(json["structureType"], "spawn");
-    assert_eq!(json["energyCapacity"], 300);
+    assert_eq!(
+        json["storeCapacityResource"],
+        serde_json::json!([["energy", 300]])
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ fn add_link(s: &mut Scenario, owner: PlayerId, pos: Position, energy: u32) -> Ob
         pos,
         Some(owner),
         Some(StructureKind::Link.initial_hits()),
-        Some(Store::new(energy, LINK_CAPACITY)),
+        Some(Store::energy_only(energy, LINK_CAPACITY)),
         ObjectKind::Structure(StructureKind::Link),
     )
 }
@@ -129,7 +129,7 @@ fn structures_past_the_rooms_limit_are_off_nearest_the_controller_stay_on() {
         other,
         Some(me),
         Some(StructureKind::Spawn.initial_hits()),
-        Some(Store::new(300, SPAWN_ENERGY_CAPACITY)),
+        Some(Store::energy_only(300, SPAWN_ENERGY_CAPACITY)),
         ObjectKind::Spawn(StructureSpawn {
             name: "Spawn2".into(),
             spawning: None,
@@ -278,6 +278,7 @@ fn attacks_on_what_a_rampart_covers_hit_the_rampart_and_melee_hits_back() {
             vec![Intent::Withdraw {
                 creep: thief,
                 target: s.spawn,
+                resource: ResourceKind::Energy,
                 amount: None
             }]
         ),

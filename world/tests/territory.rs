@@ -287,6 +287,7 @@ fn safe_mode_activation_codes_and_what_it_forbids_hostiles() {
                 Intent::Withdraw {
                     creep: thief,
                     target: s.spawn,
+                    resource: ResourceKind::Energy,
                     amount: None
                 },
                 Intent::ActivateSafeMode { controller: ctl },

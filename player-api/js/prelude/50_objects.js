@@ -5,14 +5,15 @@
   // A store is Screeps' `Store` (screeps/engine src/game/store.js): an own key per resource it
   // holds (none for an empty store), 0 for any other resource (there from the prototype, where
   // for-in and Object.keys do not see it), and the capacity rules of `utils.capacityForResource`:
-  // a spawn, extension or tower holds one resource (`[CAP_RESOURCE]`), a creep or a storage any
-  // mix up to a total (`[CAPACITY]`).
+  // `[CAP_RESOURCE]` is the object's `storeCapacityResource` (a spawn's energy, a lab's energy
+  // and mineral), `[CAPACITY]` its `storeCapacity` (a creep's or a storage's total).
   const CAPACITY = Symbol('capacity'), CAP_RESOURCE = Symbol('capacityResource'), OBJECTS = Symbol('objects');
-  function makeStore(energy, capacity, kind) {
+  function makeStore(d) {
     const s = ObjectCreate(Store.prototype);
-    if (energy) s.energy = energy;
-    if (kind === 'energy') s[CAP_RESOURCE] = { energy: capacity || 0 };
-    else if (kind !== 'none') s[CAPACITY] = capacity || 0;
+    const held = d.store;
+    if (held) for (const k of ObjectKeys(held)) if (held[k]) s[k] = held[k];
+    if (d.storeCapacityResource) s[CAP_RESOURCE] = d.storeCapacityResource;
+    if (d.storeCapacity) s[CAPACITY] = d.storeCapacity;
     return s;
   }
   function storeSum(s) { let n = 0; for (const k of ObjectKeys(s)) n += s[k] || 0; return n; }
@@ -100,12 +101,12 @@
       this.owner = d.owner === undefined ? undefined : { username: d.owner };
     }
   }
-  // A structure that holds energy: `kind` 'energy' for one-resource stores (spawn, extension,
-  // tower), 'total' for general ones (storage, container).
-  function energyProps(o, d, kind) {
-    o.store = makeStore(d.energy, d.energyCapacity, kind || 'energy');
-    o.energy = d.energy || 0;
-    o.energyCapacity = d.energyCapacity || 0;
+  // A structure that holds energy and shows it the pre-`store` way too (`energy`,
+  // `energyCapacity`: spawns, extensions, towers, links, labs, power spawns, nukers).
+  function energyProps(o, d) {
+    o.store = makeStore(d);
+    o.energy = o.store.energy;
+    o.energyCapacity = o.store.getCapacity(C.RESOURCE_ENERGY) || 0;
   }
   class StructureSpawn extends OwnedStructure {
     constructor(d) {
@@ -146,8 +147,8 @@
       const m = Memory; if (!m.creeps || typeof m.creeps !== 'object') m.creeps = {};
       m.creeps[name] = opts.memory || m.creeps[name] || {};
       const creep = new Creep({ id: undefined, x: this.pos.x, y: this.pos.y, room: this.pos.roomName, owner: username,
-        name, body: body.map((t) => ({ type: t, hits: 100 })), energy: 0,
-        energyCapacity: body.filter((t) => t === 'carry').length * 50, fatigue: 0, ticksToLive: C.CREEP_LIFE_TIME,
+        name, body: body.map((t) => ({ type: t, hits: 100 })), store: {},
+        storeCapacity: body.filter((t) => t === 'carry').length * 50, fatigue: 0, ticksToLive: C.CREEP_LIFE_TIME,
         spawning: true, hits: body.length * 100, hitsMax: body.length * 100 });
       Game.creeps[name] = creep;
       return C.OK;
@@ -286,11 +287,13 @@
       return C.OK;
     }
   }
-  class StructureStorage extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); } }
+  class StructureStorage extends OwnedStructure {
+    constructor(d) { super(d); this.store = makeStore(d); this.storeCapacity = d.storeCapacity; }
+  }
   class StructureRoad extends Structure { constructor(d) { super(d); this.ticksToDecay = d.ticksToDecay; } }
   class StructureWall extends Structure {}
   class StructureContainer extends Structure {
-    constructor(d) { super(d); energyProps(this, d, 'total'); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.energyCapacity; }
+    constructor(d) { super(d); this.store = makeStore(d); this.ticksToDecay = d.ticksToDecay; this.storeCapacity = d.storeCapacity; }
   }
   Object.assign(global, { Structure, OwnedStructure, StructureSpawn, StructureExtension, StructureTower, StructureLink,
     StructureRampart,
@@ -316,12 +319,15 @@
     }
   }
   class Resource extends RoomObject {
-    constructor(d) { super(d); this.resourceType = 'energy'; this.amount = d.amount; this.energy = d.amount; }
+    constructor(d) {
+      super(d); this.resourceType = d.resourceType || C.RESOURCE_ENERGY; this.amount = d.amount;
+      if (this.resourceType === C.RESOURCE_ENERGY) this.energy = d.amount;
+    }
   }
   class Tombstone extends RoomObject {
     constructor(d) {
       super(d);
-      this.deathTime = d.deathTime; this.ticksToDecay = d.ticksToDecay; this.store = makeStore(d.energy, d.energyCapacity, 'none');
+      this.deathTime = d.deathTime; this.ticksToDecay = d.ticksToDecay; this.store = makeStore(d);
       this.creep = { name: d.creepName };
     }
   }

@@ -28,13 +28,13 @@
     constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; this.mineralType = d.mineralType; }
   }
   unmodelledMethods(StructureLab, ['boostCreep', 'runReaction', 'reverseReaction', 'unboostCreep']);
-  class StructureTerminal extends OwnedStructure { constructor(d) { super(d); energyProps(this, d, 'total'); this.cooldown = d.cooldown || 0; } }
+  class StructureTerminal extends OwnedStructure { constructor(d) { super(d); this.store = makeStore(d); this.cooldown = d.cooldown || 0; } }
   unmodelledMethods(StructureTerminal, ['send']);
   class StructureNuker extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
   unmodelledMethods(StructureNuker, ['launchNuke']);
   class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
   class StructureFactory extends OwnedStructure {
-    constructor(d) { super(d); energyProps(this, d, 'total'); this.cooldown = d.cooldown || 0; this.level = d.level; }
+    constructor(d) { super(d); this.store = makeStore(d); this.cooldown = d.cooldown || 0; this.level = d.level; }
   }
   unmodelledMethods(StructureFactory, ['produce']);
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
@@ -46,7 +46,7 @@
     constructor(d) {
       super(d);
       this.destroyTime = d.destroyTime; this.ticksToDecay = d.ticksToDecay;
-      this.store = makeStore(d.energy, 0, 'none'); this.structure = d.ruinStructure;
+      this.store = makeStore(d); this.structure = d.ruinStructure;
     }
   }
   class Nuke extends RoomObject { constructor(d) { super(d); this.launchRoomName = d.launchRoomName; this.timeToLand = d.timeToLand; } }

@@ -12,9 +12,9 @@
       this.ticksToLive = d.spawning ? undefined : d.ticksToLive;
       this.spawning = !!d.spawning;
       this.saying = d.saying;
-      this.store = makeStore(d.energy, d.energyCapacity, 'total');
+      this.store = makeStore(d);
       this.carry = this.store;
-      this.carryCapacity = d.energyCapacity || 0;
+      this.carryCapacity = d.storeCapacity || 0;
     }
     get memory() {
       const m = Memory; if (!m.creeps || typeof m.creeps !== 'object') m.creeps = {};
@@ -122,19 +122,19 @@
       const b = this._base(); if (b) return b;
       if (amount < 0) return C.ERR_INVALID_ARGS;
       if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
-      if (!target || !target.id || !(target instanceof Creep || target instanceof Structure)) return C.ERR_INVALID_TARGET;
-      if (resourceType !== C.RESOURCE_ENERGY) return C.ERR_INVALID_TARGET;
-      if (target instanceof StructureController) return this.upgradeController(target);
+      if (!target || !target.id || !(target instanceof Creep || target instanceof Structure) ||
+        (!target.store && !(target instanceof StructureController)) || (target instanceof Creep && target.spawning)) return C.ERR_INVALID_TARGET;
+      if (resourceType === C.RESOURCE_ENERGY && target instanceof StructureController) return this.upgradeController(target);
       if (!target.store || !capacityFor(target.store, resourceType)) return C.ERR_INVALID_TARGET;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
-      const have = this.store.energy;
+      const have = this.store[resourceType];
       if (!have) return C.ERR_NOT_ENOUGH_RESOURCES;
       const used = storedAgainst(target.store, resourceType), cap = capacityFor(target.store, resourceType);
       if (used >= cap) return C.ERR_FULL;
       if (!amount) amount = MathMin(have, cap - used);
       if (have < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
       if (!amount || used + amount > cap) return C.ERR_FULL;
-      addIntent({ type: 'transfer', creep: this.id, target: target.id, amount });
+      addIntent({ type: 'transfer', creep: this.id, target: target.id, resourceType, amount });
       return C.OK;
     }
     withdraw(target, resourceType, amount) {
@@ -145,21 +145,22 @@
       if (target.my === false && target.pos.lookFor(C.LOOK_STRUCTURES).some((s) =>
         s.structureType === C.STRUCTURE_RAMPART && !s.my && !s.isPublic)) return C.ERR_NOT_OWNER;
       if (this._hostileSafeMode()) return C.ERR_NOT_OWNER;
-      if (resourceType !== C.RESOURCE_ENERGY) return C.ERR_INVALID_TARGET;
+      if (target instanceof StructureNuker || target instanceof StructurePowerBank) return C.ERR_INVALID_TARGET;
+      const available = target.store[resourceType] || 0;
+      if (!capacityFor(target.store, resourceType) && !available && !(target instanceof Tombstone)) return C.ERR_INVALID_TARGET;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
-      const empty = this.carryCapacity - this.store.energy;
+      const empty = this.carryCapacity - storeSum(this.store);
       if (empty <= 0) return C.ERR_FULL;
-      const available = target.store.energy || 0;
-      if (!amount) amount = MathMin(available, empty);
-      if (!available || available < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!amount) amount = MathMin(empty, available);
       if (amount > empty) return C.ERR_FULL;
-      addIntent({ type: 'withdraw', creep: this.id, target: target.id, amount });
+      if (!amount || available < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      addIntent({ type: 'withdraw', creep: this.id, target: target.id, resourceType, amount });
       return C.OK;
     }
     pickup(target) {
       const b = this._base(); if (b) return b;
       if (!target || !target.id || !(target instanceof Resource)) return C.ERR_INVALID_TARGET;
-      if (this.store.energy >= this.carryCapacity) return C.ERR_FULL;
+      if (storeSum(this.store) >= this.carryCapacity) return C.ERR_FULL;
       if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
       addIntent({ type: 'pickup', creep: this.id, target: target.id });
       return C.OK;
@@ -167,11 +168,11 @@
     drop(resourceType, amount) {
       const b = this._base(); if (b) return b;
       if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
-      const have = resourceType === C.RESOURCE_ENERGY ? this.store.energy : 0;
+      const have = this.store[resourceType];
       if (!have) return C.ERR_NOT_ENOUGH_RESOURCES;
       if (!amount) amount = have;
       if (have < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
-      addIntent({ type: 'drop', creep: this.id, amount });
+      addIntent({ type: 'drop', creep: this.id, resourceType, amount });
       return C.OK;
     }
     build(target) {

@@ -333,27 +333,36 @@
     for (let i = 0; i + 1 < flat.length; i += 2) parts.push({ type: flat[i], hits: flat[i + 1] });
     return parts;
   }
+  // `[resource, amount, …]` → `{resource: amount}`.
+  function decodeAmounts(flat) {
+    if (flat == null) return undefined;
+    const out = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+    return out;
+  }
   function decodeSpawnJob(j) {
     return j == null ? undefined : { name: j[0], needTime: j[1], remainingTime: j[2], directions: j[3] };
   }
   function decodeObject(a, room) {
     return {
       id: a[0], type: a[1], x: a[2], y: a[3], room, owner: a[4] ?? undefined,
-      hits: a[5] ?? undefined, hitsMax: a[6] ?? undefined, energy: a[7] ?? undefined,
-      energyCapacity: a[8] ?? undefined, name: a[9] ?? undefined, body: decodeBody(a[10]),
-      fatigue: a[11] ?? undefined, ticksToLive: a[12] ?? undefined, spawning: a[13] ?? undefined,
-      spawnJob: decodeSpawnJob(a[14]), saying: a[15] ?? undefined, sayingPublic: a[16] ?? undefined,
-      structureType: a[17] ?? undefined, level: a[18] ?? undefined, progress: a[19] ?? undefined,
-      progressTotal: a[20] ?? undefined, ticksToDowngrade: a[21] ?? undefined,
-      ticksToRegeneration: a[22] ?? undefined, resourceType: a[23] ?? undefined,
-      amount: a[24] ?? undefined, mineralType: a[25] ?? undefined, mineralAmount: a[26] ?? undefined,
-      deathTime: a[27] ?? undefined, ticksToDecay: a[28] ?? undefined, creepName: a[29] ?? undefined,
-      reservation: a[30] ? { username: a[30][0], ticksToEnd: a[30][1] } : undefined,
-      safeMode: a[31] ?? undefined, safeModeAvailable: a[32] ?? undefined, safeModeCooldown: a[33] ?? undefined,
-      upgradeBlocked: a[34] ?? undefined, sign: a[35] ? { username: a[35][0], text: a[35][1], time: a[35][2] } : undefined,
-      cooldown: a[36] ?? undefined, isPublic: a[37] ?? undefined,
-      ruinStructure: a[38] ? { id: a[38][0], structureType: a[38][1], hits: 0, hitsMax: a[38][2],
-        owner: a[38][3] ? { username: a[38][3] } : undefined } : undefined, destroyTime: a[39] ?? undefined,
+      hits: a[5] ?? undefined, hitsMax: a[6] ?? undefined,
+      store: decodeAmounts(a[7]), storeCapacity: a[8] ?? undefined,
+      storeCapacityResource: decodeAmounts(a[9]), name: a[10] ?? undefined, body: decodeBody(a[11]),
+      fatigue: a[12] ?? undefined, ticksToLive: a[13] ?? undefined, spawning: a[14] ?? undefined,
+      spawnJob: decodeSpawnJob(a[15]), saying: a[16] ?? undefined, sayingPublic: a[17] ?? undefined,
+      structureType: a[18] ?? undefined, level: a[19] ?? undefined, progress: a[20] ?? undefined,
+      progressTotal: a[21] ?? undefined, ticksToDowngrade: a[22] ?? undefined,
+      ticksToRegeneration: a[23] ?? undefined, resourceType: a[24] ?? undefined,
+      amount: a[25] ?? undefined, mineralType: a[26] ?? undefined, mineralAmount: a[27] ?? undefined,
+      deathTime: a[28] ?? undefined, ticksToDecay: a[29] ?? undefined, creepName: a[30] ?? undefined,
+      reservation: a[31] ? { username: a[31][0], ticksToEnd: a[31][1] } : undefined,
+      safeMode: a[32] ?? undefined, safeModeAvailable: a[33] ?? undefined, safeModeCooldown: a[34] ?? undefined,
+      upgradeBlocked: a[35] ?? undefined, sign: a[36] ? { username: a[36][0], text: a[36][1], time: a[36][2] } : undefined,
+      cooldown: a[37] ?? undefined, isPublic: a[38] ?? undefined,
+      ruinStructure: a[39] ? { id: a[39][0], structureType: a[39][1], hits: 0, hitsMax: a[39][2],
+        owner: a[39][3] ? { username: a[39][3] } : undefined } : undefined, destroyTime: a[40] ?? undefined,
+      energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined,
     };
   }
   function makeObject(d) {

@@ -35,7 +35,11 @@ impl Object<'_> {
     }
 
     pub fn energy(&self) -> u32 {
-        self.store.map_or(0, |s| s.energy)
+        self.amount(ResourceKind::Energy)
+    }
+
+    pub fn amount(&self, resource: ResourceKind) -> u32 {
+        self.store.map_or(0, |s| s.get(resource))
     }
 
     pub fn creep(&self) -> Option<&Creep> {

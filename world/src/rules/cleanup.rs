@@ -18,7 +18,8 @@ struct Death {
     pos: Position,
     creep: Creep,
     owner: Option<PlayerId>,
-    energy: u32,
+    /// What the creep carried.
+    carried: Vec<(ResourceKind, u32)>,
     /// Percent of the body's cost returned (20 on death, 100 when recycled).
     corpse_percent: u32,
 }
@@ -81,7 +82,7 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
                         pos: *pos,
                         creep: c.clone(),
                         owner: owner.map(|o| o.0),
-                        energy: store.map_or(0, |s| s.energy),
+                        carried: store.map_or(Vec::new(), |s| s.contents().to_vec()),
                         corpse_percent: if recycle { 100 } else { CREEP_CORPSE_PERCENT },
                     });
                 }
@@ -100,15 +101,19 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
                     destroy_time: tick,
                     ticks_to_decay: RUIN_DECAY,
                 };
-                ruins.push((*pos, ruin, store.map_or(0, |s| s.energy)));
+                ruins.push((
+                    *pos,
+                    ruin,
+                    store.map_or(Vec::new(), |s| s.contents().to_vec()),
+                ));
             }
             _ => {}
         }
     }
     deaths.sort_by_key(|d| d.id);
     ruins.sort_by_key(|r| r.1.structure);
-    for (pos, ruin, energy) in ruins {
-        destroy_structure(world, pos, ruin, energy);
+    for (pos, ruin, contents) in ruins {
+        destroy_structure(world, pos, ruin, contents);
     }
     for death in deaths {
         bury(world, death, tick);
@@ -116,7 +121,12 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
 }
 
 /// Removes a structure and leaves its ruin (a spawn takes the creep inside with it).
-pub(crate) fn destroy_structure(world: &mut World, pos: Position, ruin: Ruin, energy: u32) {
+pub(crate) fn destroy_structure(
+    world: &mut World,
+    pos: Position,
+    ruin: Ruin,
+    contents: Vec<(ResourceKind, u32)>,
+) {
     if let Some(ObjectKind::Spawn(s)) = live::kind(world, ruin.structure) {
         if let Some(sp) = &s.spawning {
             let inside = sp.creep;
@@ -130,8 +140,19 @@ pub(crate) fn destroy_structure(world: &mut World, pos: Position, ruin: Ruin, en
     world
         .resource_mut::<EventLog>()
         .push(pos.room, ruin.structure, kind);
-    let store = Some(Store::new(energy, u32::MAX));
-    spawn_object(world, pos, None, None, store, None, ObjectKind::Ruin(ruin));
+    let mut store = Store::empty(StoreLimit::Unlimited);
+    for (resource, amount) in contents {
+        store.add(resource, amount);
+    }
+    spawn_object(
+        world,
+        pos,
+        None,
+        None,
+        Some(store),
+        None,
+        ObjectKind::Ruin(ruin),
+    );
 }
 
 /// A creep's tombstone; what its body returns goes to a container under it first.
@@ -155,13 +176,17 @@ fn bury(world: &mut World, d: Death, tick: u64) {
                 && matches!(k, ObjectKind::Structure(StructureKind::Container))
                 && h.hits > 0
         })
-        .map(|(id, _, _, _, s)| (*id, s.free()));
+        .map(|(id, _, _, _, s)| (*id, s.free_for(ResourceKind::Energy)));
     if let Some((container, free)) = under {
         let into = body.min(free);
-        live::add_energy(world, container, i64::from(into));
+        live::add(world, container, ResourceKind::Energy, into);
         body -= into;
     }
-    let store = Some(Store::new(d.energy + body, u32::MAX));
+    let mut store = Store::with(StoreLimit::Unlimited, ResourceKind::Energy, body);
+    for (resource, amount) in d.carried {
+        store.add(resource, amount);
+    }
+    let store = Some(store);
     let tombstone = Tombstone {
         creep_name: d.creep.name.clone(),
         creep_owner: d.owner.unwrap_or(PlayerId(0)),

@@ -295,13 +295,13 @@ fn fire_tower(
     else {
         return;
     };
-    if store.energy < TOWER_ENERGY_COST {
+    if store.energy() < TOWER_ENERGY_COST {
         return;
     }
     let range = tp.range_to(*target_pos);
     let target_pos = *target_pos;
     if let Ok((_, _, _, Some(mut store))) = objects.get_mut(tower_entity) {
-        store.energy -= TOWER_ENERGY_COST;
+        store.take(ResourceKind::Energy, TOWER_ENERGY_COST);
     }
     match action {
         TowerAction::Attack(_) => {

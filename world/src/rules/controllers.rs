@@ -126,7 +126,7 @@ fn upgrade(
     {
         return;
     }
-    let energy = live::store(world, creep).map_or(0, |s| s.energy);
+    let energy = live::amount(world, creep, ResourceKind::Energy);
     let done = upgraded.get(&target).copied().unwrap_or(0);
     let mut effect = (c.active(BodyPartKind::Work) * UPGRADE_CONTROLLER_POWER).min(energy);
     if ctl.level == CONTROLLER_MAX_LEVEL {
@@ -137,7 +137,7 @@ fn upgrade(
     }
     with_controller(world, target, |ctl| add_progress(ctl, effect));
     *upgraded.entry(target).or_default() += effect;
-    live::add_energy(world, creep, -(effect as i64));
+    live::take(world, creep, ResourceKind::Energy, effect);
     let kind = EventKind::UpgradeController {
         amount: effect,
         energy_spent: effect,

@@ -53,7 +53,7 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
             spawn_pos,
             Some(player),
             Some(Hits { hits, max: hits }),
-            Some(Store::new(0, carry)),
+            Some(Store::empty(StoreLimit::Total(carry))),
             None,
             ObjectKind::Creep(Creep {
                 name: name.clone(),
@@ -109,28 +109,40 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
     }
 }
 
-/// Dropped-energy piles by tile, so dropping merges without scanning the world.
-pub(crate) struct Piles(std::collections::BTreeMap<Position, ObjectId>);
+/// Dropped-resource piles by tile and resource, so dropping merges without scanning the
+/// world (`_create-energy.js`: one pile per resource per tile).
+pub(crate) struct Piles(std::collections::BTreeMap<(Position, ResourceKind), ObjectId>);
 
 impl Piles {
     pub(crate) fn build(world: &mut World) -> Piles {
-        let mut q = world.query::<(&ObjectId, &Position, &ObjectKind)>();
+        let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Store)>();
         Piles(
             q.iter(world)
-                .filter(|(_, _, k)| matches!(k, ObjectKind::Resource))
-                .map(|(id, pos, _)| (*pos, *id))
+                .filter(|(_, _, k, _)| matches!(k, ObjectKind::Resource))
+                .filter_map(|(id, pos, _, s)| Some(((*pos, s.contents().first()?.0), *id)))
                 .collect(),
         )
     }
 
     /// Puts `amount` of energy on the ground at `pos`, merging with a pile already there.
     pub(crate) fn drop_energy(&mut self, world: &mut World, pos: Position, amount: u32) {
+        self.drop_resource(world, pos, ResourceKind::Energy, amount);
+    }
+
+    /// Puts `amount` of `resource` on the ground at `pos`, merging with its pile there.
+    pub(crate) fn drop_resource(
+        &mut self,
+        world: &mut World,
+        pos: Position,
+        resource: ResourceKind,
+        amount: u32,
+    ) {
         if amount == 0 {
             return;
         }
-        if let Some(id) = self.0.get(&pos).copied() {
+        if let Some(id) = self.0.get(&(pos, resource)).copied() {
             if live::entity(world, id).is_some() {
-                live::add_energy(world, id, amount as i64);
+                live::add(world, id, resource, amount);
                 return;
             }
         }
@@ -139,11 +151,11 @@ impl Piles {
             pos,
             None,
             None,
-            Some(Store::new(amount, u32::MAX)),
+            Some(Store::with(StoreLimit::Unlimited, resource, amount)),
             None,
             ObjectKind::Resource,
         );
-        self.0.insert(pos, id);
+        self.0.insert((pos, resource), id);
     }
 }
 
@@ -200,9 +212,7 @@ fn charge_room_energy(
         if left == 0 {
             break;
         }
-        let take = energy.min(left);
-        live::set_energy(world, id, energy - take);
-        left -= take;
+        left -= live::take(world, id, ResourceKind::Energy, energy.min(left));
     }
     true
 }
@@ -251,18 +261,13 @@ fn energy_holders(
         .iter(world)
         .filter(|(_, p, _, o, _)| p.room == room && o.0 == player)
         .filter_map(|(id, _, k, _, s)| match k {
-            ObjectKind::Spawn(_) => Some((0, *id, s.energy)),
-            ObjectKind::Structure(StructureKind::Extension) => Some((1, *id, s.energy)),
+            ObjectKind::Spawn(_) => Some((0, *id, s.energy())),
+            ObjectKind::Structure(StructureKind::Extension) => Some((1, *id, s.energy())),
             _ => None,
         })
         .collect();
     holders.sort();
     holders
-}
-
-fn move_energy(world: &mut World, from: ObjectId, to: ObjectId, amount: u32) {
-    live::add_energy(world, from, -(amount as i64));
-    live::add_energy(world, to, amount as i64);
 }
 
 fn controller_level(world: &mut World, room: crate::geometry::RoomId) -> u8 {
@@ -300,14 +305,20 @@ fn complete_site(
     let level = controller_level(world, pos.room);
     let (store, decay) = match kind {
         StructureKind::Extension => (
-            Some(Store::new(0, EXTENSION_ENERGY_CAPACITY[level as usize])),
+            Some(Store::energy_only(
+                0,
+                EXTENSION_ENERGY_CAPACITY[level as usize],
+            )),
             None,
         ),
-        StructureKind::Tower => (Some(Store::new(0, TOWER_CAPACITY)), None),
-        StructureKind::Storage => (Some(Store::new(0, STORAGE_CAPACITY)), None),
-        StructureKind::Link => (Some(Store::new(0, LINK_CAPACITY)), None),
+        StructureKind::Tower => (Some(Store::energy_only(0, TOWER_CAPACITY)), None),
+        StructureKind::Storage => (
+            Some(Store::empty(StoreLimit::Total(STORAGE_CAPACITY))),
+            None,
+        ),
+        StructureKind::Link => (Some(Store::energy_only(0, LINK_CAPACITY)), None),
         StructureKind::Container => (
-            Some(Store::new(0, CONTAINER_CAPACITY)),
+            Some(Store::empty(StoreLimit::Total(CONTAINER_CAPACITY))),
             Some(Decay {
                 ticks: CONTAINER_DECAY_TIME,
             }),
@@ -357,7 +368,7 @@ fn complete_site(
         ObjectKind::Structure(kind)
     };
     let store = if kind == StructureKind::Spawn {
-        Some(Store::new(0, SPAWN_ENERGY_CAPACITY))
+        Some(Store::energy_only(0, SPAWN_ENERGY_CAPACITY))
     } else {
         store
     };
@@ -370,62 +381,7 @@ fn complete_site(
 pub(crate) fn apply_economy_intents(world: &mut World) {
     let accepted = std::mem::take(&mut *world.resource_mut::<Accepted>());
     let mut piles = Piles::build(world);
-    for (creep, amount) in &accepted.drops {
-        let (Some(pos), Some(store)) = (live::pos(world, *creep), live::store(world, *creep))
-        else {
-            continue;
-        };
-        let a = amount.unwrap_or(store.energy).min(store.energy);
-        live::add_energy(world, *creep, -(a as i64));
-        piles.drop_energy(world, pos, a);
-    }
-    for (creep, target) in &accepted.pickups {
-        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
-            continue;
-        };
-        if !cp.is_near_to(tp) {
-            continue;
-        }
-        let free = live::capacity(world, *creep)
-            .saturating_sub(live::store(world, *creep).map_or(0, |s| s.energy));
-        let a = live::store(world, *target)
-            .map_or(0, |s| s.energy)
-            .min(free);
-        move_energy(world, *target, *creep, a);
-    }
-    for (creep, (target, amount)) in &accepted.withdraws {
-        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
-            continue;
-        };
-        if !cp.is_near_to(tp) {
-            continue;
-        }
-        let free = live::capacity(world, *creep)
-            .saturating_sub(live::store(world, *creep).map_or(0, |s| s.energy));
-        let available = live::store(world, *target).map_or(0, |s| s.energy);
-        let a = amount.unwrap_or(u32::MAX).min(available).min(free);
-        move_energy(world, *target, *creep, a);
-    }
-    for (creep, (target, amount)) in &accepted.transfers {
-        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
-            continue;
-        };
-        if !cp.is_near_to(tp) {
-            continue;
-        }
-        let have = live::store(world, *creep).map_or(0, |s| s.energy);
-        let target_free = live::capacity(world, *target)
-            .saturating_sub(live::store(world, *target).map_or(0, |s| s.energy));
-        let a = amount.unwrap_or(u32::MAX).min(have).min(target_free);
-        move_energy(world, *creep, *target, a);
-        if a > 0 {
-            let kind = EventKind::Transfer {
-                target: *target,
-                amount: a,
-            };
-            world.resource_mut::<EventLog>().push(cp.room, *creep, kind);
-        }
-    }
+    apply_resource_moves(world, &accepted, &mut piles);
     for site in &accepted.removed_sites {
         let (Some(pos), Some(ObjectKind::ConstructionSite(s))) =
             (live::pos(world, *site), live::kind(world, *site))
@@ -452,8 +408,8 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
             destroy_time: world.resource::<crate::state::GameTime>().0,
             ticks_to_decay: RUIN_DECAY,
         };
-        let energy = live::store(world, *structure).map_or(0, |s| s.energy);
-        super::cleanup::destroy_structure(world, pos, ruin, energy);
+        let contents = live::store(world, *structure).map_or(Vec::new(), |s| s.contents().to_vec());
+        super::cleanup::destroy_structure(world, pos, ruin, contents);
     }
     for (rampart, is_public) in &accepted.publics {
         if let Some(mut k) = live::kind_mut(world, *rampart) {
@@ -519,9 +475,8 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
         amount: got,
     };
     world.resource_mut::<EventLog>().push(cp.room, creep, kind);
-    let store = live::store(world, creep).unwrap_or(Store::new(0, 0));
-    let keep = got.min(live::capacity(world, creep).saturating_sub(store.energy));
-    live::add_energy(world, creep, keep as i64);
+    let keep = got.min(live::free_for(world, creep, ResourceKind::Energy));
+    live::add(world, creep, ResourceKind::Energy, keep);
     piles.drop_energy(world, cp, got - keep);
     if let Some(p) = owner {
         world
@@ -545,7 +500,7 @@ fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
         return;
     }
     let power = c.active(BodyPartKind::Work) * BUILD_POWER;
-    let energy = live::store(world, creep).map_or(0, |s| s.energy);
+    let energy = live::amount(world, creep, ResourceKind::Energy);
     let owner = live::owner(world, target);
     let mut finished = None;
     let mut used = 0;
@@ -558,7 +513,7 @@ fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
             }
         }
     }
-    live::add_energy(world, creep, -(used as i64));
+    live::take(world, creep, ResourceKind::Energy, used);
     if used > 0 {
         let kind = EventKind::Build {
             target,
@@ -584,13 +539,13 @@ fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
     if !cp.in_range_to(tp, 3) || h.hits >= h.max {
         return;
     }
-    let energy = live::store(world, creep).map_or(0, |s| s.energy);
+    let energy = live::amount(world, creep, ResourceKind::Energy);
     let work = c.active(BodyPartKind::Work);
     let hits = (work * REPAIR_POWER)
         .min(h.max - h.hits)
         .min(energy * REPAIR_HITS_PER_ENERGY);
     let cost = hits.div_ceil(REPAIR_HITS_PER_ENERGY);
-    live::add_energy(world, creep, -(cost as i64));
+    live::take(world, creep, ResourceKind::Energy, cost);
     live::set_hits(world, target, h.hits + hits);
     let kind = EventKind::Repair {
         target,
@@ -603,25 +558,26 @@ fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
 /// screeps/engine `processor/intents/links/transfer.js`: the target gets what fits, less 3 %
 /// (rounded up); the sender cools down one tick per tile of distance.
 fn transfer_link_energy(world: &mut World, link: ObjectId, target: ObjectId, amount: u32) {
-    let (Some(lp), Some(tp), Some(from), Some(to)) = (
-        live::pos(world, link),
-        live::pos(world, target),
-        live::store(world, link),
-        live::store(world, target),
-    ) else {
+    let (Some(lp), Some(tp)) = (live::pos(world, link), live::pos(world, target)) else {
         return;
     };
+    let energy = ResourceKind::Energy;
+    let free = live::free_for(world, target, energy);
     let cooling = live::entity(world, link)
         .and_then(|e| world.get::<Cooldown>(e))
         .is_some_and(|c| c.ticks > 0);
-    if cooling || from.energy < amount || to.energy >= to.capacity {
+    if cooling || live::amount(world, link, energy) < amount || free == 0 {
         return;
     }
-    let amount = amount.min(to.capacity - to.energy);
+    let amount = amount.min(free);
     let lost = (amount * LINK_LOSS_PERCENT).div_ceil(100);
-    live::add_energy(world, link, -(amount as i64));
-    live::set_energy(world, target, to.energy + amount - lost);
-    let kind = EventKind::Transfer { target, amount };
+    live::take(world, link, energy, amount);
+    live::add(world, target, energy, amount - lost);
+    let kind = EventKind::Transfer {
+        target,
+        resource: energy,
+        amount,
+    };
     world.resource_mut::<EventLog>().push(lp.room, link, kind);
     if let Some(e) = live::entity(world, link) {
         world.entity_mut(e).insert(Cooldown {
@@ -665,8 +621,75 @@ fn dismantle(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Obje
     };
     world.resource_mut::<EventLog>().push(cp.room, creep, kind);
     let gain = amount / DISMANTLE_HITS_PER_ENERGY;
-    let store = live::store(world, creep).unwrap_or(Store::new(0, 0));
-    let keep = gain.min(live::capacity(world, creep).saturating_sub(store.energy));
-    live::add_energy(world, creep, keep as i64);
+    let keep = gain.min(live::free_for(world, creep, ResourceKind::Energy));
+    live::add(world, creep, ResourceKind::Energy, keep);
     piles.drop_energy(world, cp, gain - keep);
+}
+
+/// Drops, pickups, withdrawals and transfers, each kind in creep-id order
+/// (`processor/intents/creeps/{drop,pickup,withdraw,transfer}.js`): amounts are re-clamped to
+/// what the live stores hold and have room for, so earlier moves can shrink later ones.
+fn apply_resource_moves(world: &mut World, accepted: &Accepted, piles: &mut Piles) {
+    for (creep, (resource, amount)) in &accepted.drops {
+        let Some(pos) = live::pos(world, *creep) else {
+            continue;
+        };
+        let dropped = live::take(world, *creep, *resource, *amount);
+        piles.drop_resource(world, pos, *resource, dropped);
+    }
+    for (creep, target) in &accepted.pickups {
+        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
+            continue;
+        };
+        let Some(resource) =
+            live::store(world, *target).and_then(|s| Some(s.contents().first()?.0))
+        else {
+            continue;
+        };
+        if cp.is_near_to(tp) {
+            let a =
+                live::amount(world, *target, resource).min(live::free_for(world, *creep, resource));
+            live::move_resource(world, *target, *creep, resource, a);
+        }
+    }
+    for (creep, (target, resource, amount)) in &accepted.withdraws {
+        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
+            continue;
+        };
+        if cp.is_near_to(tp) {
+            let a = (*amount)
+                .min(live::amount(world, *target, *resource))
+                .min(live::free_for(world, *creep, *resource));
+            live::move_resource(world, *target, *creep, *resource, a);
+            if a > 0 {
+                let kind = EventKind::Transfer {
+                    target: *creep,
+                    resource: *resource,
+                    amount: a,
+                };
+                world
+                    .resource_mut::<EventLog>()
+                    .push(cp.room, *target, kind);
+            }
+        }
+    }
+    for (creep, (target, resource, amount)) in &accepted.transfers {
+        let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
+            continue;
+        };
+        if cp.is_near_to(tp) {
+            let a = (*amount)
+                .min(live::amount(world, *creep, *resource))
+                .min(live::free_for(world, *target, *resource));
+            live::move_resource(world, *creep, *target, *resource, a);
+            if a > 0 {
+                let kind = EventKind::Transfer {
+                    target: *target,
+                    resource: *resource,
+                    amount: a,
+                };
+                world.resource_mut::<EventLog>().push(cp.room, *creep, kind);
+            }
+        }
+    }
 }

@@ -109,8 +109,18 @@ pub(crate) mod live {
         world.get::<ObjectKind>(entity(world, id)?)
     }
 
-    pub fn store(world: &World, id: ObjectId) -> Option<Store> {
-        world.get::<Store>(entity(world, id)?).copied()
+    pub fn store(world: &World, id: ObjectId) -> Option<&Store> {
+        world.get::<Store>(entity(world, id)?)
+    }
+
+    /// How much of `resource` the object holds (0 without a store).
+    pub fn amount(world: &World, id: ObjectId, resource: ResourceKind) -> u32 {
+        store(world, id).map_or(0, |s| s.get(resource))
+    }
+
+    /// Room left for `resource` (0 without a store).
+    pub fn free_for(world: &World, id: ObjectId, resource: ResourceKind) -> u32 {
+        store(world, id).map_or(0, |s| s.free_for(resource))
     }
 
     pub fn hits(world: &World, id: ObjectId) -> Option<Hits> {
@@ -124,26 +134,33 @@ pub(crate) mod live {
         }
     }
 
-    /// Capacity for energy: a creep's carry capacity, or its store's capacity.
-    pub fn capacity(world: &World, id: ObjectId) -> u32 {
-        match (creep(world, id), store(world, id)) {
-            (Some(c), _) => c.carry_capacity(),
-            (None, Some(s)) => s.capacity,
-            _ => 0,
+    pub fn store_mut(world: &mut World, id: ObjectId) -> Option<Mut<'_, Store>> {
+        let e = entity(world, id)?;
+        world.get_mut::<Store>(e)
+    }
+
+    /// Adds to the object's store (nothing without one).
+    pub fn add(world: &mut World, id: ObjectId, resource: ResourceKind, amount: u32) {
+        if let Some(mut s) = store_mut(world, id) {
+            s.add(resource, amount);
         }
     }
 
-    pub fn set_energy(world: &mut World, id: ObjectId, energy: u32) {
-        if let Some(e) = entity(world, id) {
-            if let Some(mut s) = world.get_mut::<Store>(e) {
-                s.energy = energy;
-            }
-        }
+    /// Takes up to `amount` from the object's store; returns what was taken.
+    pub fn take(world: &mut World, id: ObjectId, resource: ResourceKind, amount: u32) -> u32 {
+        store_mut(world, id).map_or(0, |mut s| s.take(resource, amount))
     }
 
-    pub fn add_energy(world: &mut World, id: ObjectId, delta: i64) {
-        let now = store(world, id).map_or(0, |s| s.energy) as i64;
-        set_energy(world, id, (now + delta).max(0) as u32);
+    /// Moves `amount` (callers clamp it) from one store to another.
+    pub fn move_resource(
+        world: &mut World,
+        from: ObjectId,
+        to: ObjectId,
+        resource: ResourceKind,
+        amount: u32,
+    ) {
+        let taken = take(world, from, resource, amount);
+        add(world, to, resource, taken);
     }
 
     pub fn kind_mut(world: &mut World, id: ObjectId) -> Option<Mut<'_, ObjectKind>> {

@@ -136,7 +136,7 @@ pub(crate) fn move_creeps(
             continue;
         };
         let mover = owner.map(|o| o.0);
-        let energy = store.map_or(0, |s| s.energy);
+        let energy = store.map_or(0, |s| s.used());
         let mut dest = to;
         if to.is_edge() {
             if let Some(across) = crossing(&map, to) {

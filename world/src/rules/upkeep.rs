@@ -77,7 +77,7 @@ fn survey(world: &mut World) -> UpkeepStart {
                 Some(o),
                 Some(s),
             ) => {
-                *start.room_energy.entry((pos.room, o.0)).or_default() += s.energy;
+                *start.room_energy.entry((pos.room, o.0)).or_default() += s.energy();
             }
             (ObjectKind::Controller(c), owner, _) => {
                 if let (Some(o), true) = (owner, c.level > 0) {
@@ -183,16 +183,19 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
                 .expect("every object has a kind"),
             start.source_capacity(pos.room),
         );
-        let mut drop_at: Option<(Position, u32)> = None;
+        let mut left_behind = Vec::new();
         match live::kind(world, id) {
+            // energy/tick.js: a pile of any resource loses ceil(amount / 1000) a tick.
             Some(ObjectKind::Resource) => {
-                let amount = live::store(world, id).map_or(0, |s| s.energy);
-                let next = amount - amount.div_ceil(ENERGY_DECAY);
-                live::set_energy(world, id, next);
-                aged.remove = next == 0;
+                if let Some(mut s) = live::store_mut(world, id) {
+                    if let Some(&(resource, amount)) = s.contents().first() {
+                        s.take(resource, amount.div_ceil(ENERGY_DECAY));
+                    }
+                    aged.remove = s.is_empty();
+                }
             }
             Some(ObjectKind::Tombstone(_) | ObjectKind::Ruin(_)) if aged.remove => {
-                drop_at = Some((pos, live::store(world, id).map_or(0, |s| s.energy)));
+                left_behind = live::store(world, id).map_or(Vec::new(), |s| s.contents().to_vec());
             }
             Some(ObjectKind::Controller(_)) if aged.lost => {
                 world.entity_mut(e).remove::<Owner>();
@@ -222,8 +225,8 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
         if aged.remove {
             despawn_object(world, id);
         }
-        if let Some((p, amount)) = drop_at {
-            piles.drop_energy(world, p, amount);
+        for (resource, amount) in left_behind {
+            piles.drop_resource(world, pos, resource, amount);
         }
     }
     for (spawn, creep, pos) in finished {
@@ -242,8 +245,8 @@ fn regenerate_spawn(
     let total = room_energy.get(&(room, owner)).copied().unwrap_or(0);
     if total < SPAWN_ENERGY_CAPACITY {
         if let Some(mut s) = world.get_mut::<Store>(spawn) {
-            if s.energy < s.capacity {
-                s.energy += 1;
+            if s.free_for(ResourceKind::Energy) > 0 {
+                s.add(ResourceKind::Energy, 1);
             }
         }
     }

@@ -108,7 +108,11 @@ impl Scenario {
             pos,
             Some(owner),
             Some(Hits { hits, max: hits }),
-            Some(Store::new(energy, carry)),
+            Some(Store::with(
+                StoreLimit::Total(carry),
+                ResourceKind::Energy,
+                energy,
+            )),
             ObjectKind::Creep(Creep {
                 name: format!("c{}", pos.x as u32 * 100 + pos.y as u32),
                 body: parts,
@@ -156,7 +160,35 @@ impl Scenario {
     }
 
     pub fn energy(&self, id: ObjectId) -> u32 {
-        self.rec(id).store.map_or(0, |s| s.energy)
+        self.rec(id).store.map_or(0, |s| s.energy())
+    }
+
+    /// How much of `resource` an object holds.
+    pub fn amount(&self, id: ObjectId, resource: ResourceKind) -> u32 {
+        self.rec(id).store.map_or(0, |s| s.get(resource))
+    }
+
+    /// Puts `amount` of `resource` into an object's store (through a snapshot round trip).
+    pub fn give(&mut self, id: ObjectId, resource: ResourceKind, amount: u32) {
+        self.edit(|snap| {
+            let found = snap.objects.iter_mut().find(|o| o.id == id);
+            if let Some(store) = found.and_then(|o| o.store.as_mut()) {
+                store.add(resource, amount);
+            }
+        });
+    }
+
+    /// Adds a structure of `kind` with an empty store of `limit`.
+    pub fn add_store(
+        &mut self,
+        pos: Position,
+        owner: Option<PlayerId>,
+        kind: StructureKind,
+        limit: StoreLimit,
+    ) -> ObjectId {
+        let hits = Some(kind.initial_hits());
+        let store = Some(Store::empty(limit));
+        self.add(pos, owner, hits, store, ObjectKind::Structure(kind))
     }
 }
 

@@ -7,36 +7,21 @@ use crate::geometry::Direction;
 use crate::object::*;
 use crate::rules::census::Object;
 
-/// Whether a creep can transfer energy into `o`.
-fn can_receive_energy(o: &Object) -> bool {
+/// Whether a creep may transfer into `o` at all (`game/creeps.js`: a creep, not spawning, or
+/// a structure, with a store).
+fn can_receive(o: &Object) -> bool {
     match o.kind {
         ObjectKind::Creep(c) => !c.spawning,
-        ObjectKind::Spawn(_) => true,
-        ObjectKind::Structure(k) => matches!(
-            k,
-            StructureKind::Extension
-                | StructureKind::Container
-                | StructureKind::Tower
-                | StructureKind::Storage
-                | StructureKind::Link
-        ),
-        _ => false,
+        k => k.structure().is_some() && o.store.is_some(),
     }
 }
 
-/// Whether a creep can withdraw energy from `o`.
-fn can_give_energy(o: &Object) -> bool {
+/// Whether a creep may withdraw from `o`: a structure, tombstone or ruin with a store
+/// (`game/creeps.js`, `withdraw`).
+fn can_give(o: &Object) -> bool {
     match o.kind {
-        ObjectKind::Spawn(_) | ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) => true,
-        ObjectKind::Structure(k) => matches!(
-            k,
-            StructureKind::Extension
-                | StructureKind::Container
-                | StructureKind::Tower
-                | StructureKind::Storage
-                | StructureKind::Link
-        ),
-        _ => false,
+        ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) => true,
+        k => k.structure().is_some() && o.store.is_some(),
     }
 }
 
@@ -103,59 +88,64 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 
+    /// `Creep.transfer`, in `game/creeps.js`'s order of checks.
     pub(super) fn check_transfer(
         &mut self,
         player: PlayerId,
         creep: ObjectId,
         target: ObjectId,
+        resource: ResourceKind,
         amount: Option<u32>,
     ) -> Check<()> {
         let (o, _) = self.own_creep(player, creep)?;
         let t = self.target(target)?;
-        if matches!(t.kind, ObjectKind::Controller(_)) {
+        if matches!(t.kind, ObjectKind::Controller(_)) && resource == ResourceKind::Energy {
             // Screeps: transferring energy to a controller is upgradeController.
             return self.check_upgrade(player, creep, target);
         }
-        if !can_receive_energy(&t) || t.id == o.id {
+        if !can_receive(&t) || t.id == o.id {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        let store = t.store.ok_or(ReturnCode::InvalidTarget)?;
+        let cap = store.capacity_for(resource).unwrap_or(0);
+        if cap == 0 {
             return Err(ReturnCode::InvalidTarget);
         }
         if !t.pos.is_near_to(*o.pos) {
             return Err(ReturnCode::NotInRange);
         }
-        let have = o.energy();
+        let have = o.amount(resource);
         if have == 0 {
             return Err(ReturnCode::NotEnoughResources);
         }
-        let (used, cap) = match t.kind {
-            ObjectKind::Creep(c) => (t.energy(), c.carry_capacity()),
-            _ => (t.energy(), t.store.map_or(0, |s| s.capacity)),
-        };
-        if used >= cap {
+        let free = store.free_for(resource);
+        if free == 0 {
             return Err(ReturnCode::Full);
         }
-        let amount = amount.filter(|a| *a > 0).unwrap_or(have.min(cap - used));
+        let amount = amount.filter(|a| *a > 0).unwrap_or(have.min(free));
         if have < amount {
             return Err(ReturnCode::NotEnoughResources);
         }
-        if amount == 0 || used + amount > cap {
+        if amount > free {
             return Err(ReturnCode::Full);
         }
-        self.accepted
-            .transfers
-            .insert(creep, (target, Some(amount)));
+        let entry = (target, resource, amount);
+        self.accepted.transfers.insert(creep, entry);
         Ok(())
     }
 
+    /// `Creep.withdraw`, in `game/creeps.js`'s order of checks.
     pub(super) fn check_withdraw(
         &mut self,
         player: PlayerId,
         creep: ObjectId,
         target: ObjectId,
+        resource: ResourceKind,
         amount: Option<u32>,
     ) -> Check<()> {
-        let (o, c) = self.own_creep(player, creep)?;
+        let (o, _) = self.own_creep(player, creep)?;
         let t = self.target(target)?;
-        if !can_give_energy(&t) {
+        if !can_give(&t) {
             return Err(ReturnCode::InvalidTarget);
         }
         if t.owner().is_some_and(|p| p != player) && self.shielded_from(player, *t.pos) {
@@ -164,24 +154,27 @@ impl Validator<'_, '_, '_> {
         if self.hostile_safe_mode(player, o.pos.room) {
             return Err(ReturnCode::NotOwner);
         }
+        let holds = t.amount(resource);
+        let cap = t.store.and_then(|s| s.capacity_for(resource)).unwrap_or(0);
+        if cap == 0 && holds == 0 && !matches!(t.kind, ObjectKind::Tombstone(_)) {
+            return Err(ReturnCode::InvalidTarget);
+        }
         if !t.pos.is_near_to(*o.pos) {
             return Err(ReturnCode::NotInRange);
         }
-        let free = c.carry_capacity().saturating_sub(o.energy());
+        let free = o.store.map_or(0, |s| s.free_for(resource));
         if free == 0 {
             return Err(ReturnCode::Full);
         }
-        let available = t.energy();
-        let amount = amount.filter(|a| *a > 0).unwrap_or(available.min(free));
-        if available == 0 || available < amount {
-            return Err(ReturnCode::NotEnoughResources);
-        }
+        let amount = amount.filter(|a| *a > 0).unwrap_or(holds.min(free));
         if amount > free {
             return Err(ReturnCode::Full);
         }
-        self.accepted
-            .withdraws
-            .insert(creep, (target, Some(amount)));
+        if amount == 0 || holds < amount {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let entry = (target, resource, amount);
+        self.accepted.withdraws.insert(creep, entry);
         Ok(())
     }
 
@@ -191,12 +184,14 @@ impl Validator<'_, '_, '_> {
         creep: ObjectId,
         target: ObjectId,
     ) -> Check<()> {
-        let (o, c) = self.own_creep(player, creep)?;
+        let (o, _) = self.own_creep(player, creep)?;
         let t = self.target(target)?;
         if !matches!(t.kind, ObjectKind::Resource) {
             return Err(ReturnCode::InvalidTarget);
         }
-        if o.energy() >= c.carry_capacity() {
+        if o.store
+            .is_none_or(|s| s.free_for(ResourceKind::Energy) == 0)
+        {
             return Err(ReturnCode::Full);
         }
         if !t.pos.is_near_to(*o.pos) {
@@ -210,10 +205,11 @@ impl Validator<'_, '_, '_> {
         &mut self,
         player: PlayerId,
         creep: ObjectId,
+        resource: ResourceKind,
         amount: Option<u32>,
     ) -> Check<()> {
         let (o, _) = self.own_creep(player, creep)?;
-        let have = o.energy();
+        let have = o.amount(resource);
         if have == 0 {
             return Err(ReturnCode::NotEnoughResources);
         }
@@ -221,7 +217,7 @@ impl Validator<'_, '_, '_> {
         if have < amount {
             return Err(ReturnCode::NotEnoughResources);
         }
-        self.accepted.drops.insert(creep, Some(amount));
+        self.accepted.drops.insert(creep, (resource, amount));
         Ok(())
     }
 

@@ -109,10 +109,10 @@ pub(crate) struct Accepted {
     pub unclaims: BTreeSet<ObjectId>,
     /// Per player, the one controller asked to enter safe mode (the last asked wins).
     pub safe_modes: BTreeMap<PlayerId, ObjectId>,
-    pub transfers: BTreeMap<ObjectId, (ObjectId, Option<u32>)>,
-    pub withdraws: BTreeMap<ObjectId, (ObjectId, Option<u32>)>,
+    pub transfers: BTreeMap<ObjectId, (ObjectId, ResourceKind, u32)>,
+    pub withdraws: BTreeMap<ObjectId, (ObjectId, ResourceKind, u32)>,
     pub pickups: BTreeMap<ObjectId, ObjectId>,
-    pub drops: BTreeMap<ObjectId, Option<u32>>,
+    pub drops: BTreeMap<ObjectId, (ResourceKind, u32)>,
     pub says: BTreeMap<ObjectId, Saying>,
     pub suicides: BTreeSet<ObjectId>,
     /// Creeps a spawn recycles this tick.
@@ -267,15 +267,21 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::Transfer {
                 creep,
                 target,
+                resource,
                 amount,
-            } => self.check_transfer(player, *creep, *target, *amount),
+            } => self.check_transfer(player, *creep, *target, *resource, *amount),
             Intent::Withdraw {
                 creep,
                 target,
+                resource,
                 amount,
-            } => self.check_withdraw(player, *creep, *target, *amount),
+            } => self.check_withdraw(player, *creep, *target, *resource, *amount),
             Intent::Pickup { creep, target } => self.check_pickup(player, *creep, *target),
-            Intent::Drop { creep, amount } => self.check_drop(player, *creep, *amount),
+            Intent::Drop {
+                creep,
+                resource,
+                amount,
+            } => self.check_drop(player, *creep, *resource, *amount),
             Intent::Build { creep, target } => self.check_build(player, *creep, *target),
             Intent::Repair { creep, target } => self.check_repair(player, *creep, *target),
             Intent::UpgradeController { creep, target } => {

@@ -201,7 +201,11 @@ impl Validator<'_, '_, '_> {
         if have == 0 {
             return Err(ReturnCode::NotEnoughResources);
         }
-        let (used, cap) = (t.energy(), t.store.map_or(0, |s| s.capacity));
+        let cap = t
+            .store
+            .and_then(|s| s.capacity_for(ResourceKind::Energy))
+            .unwrap_or(0);
+        let used = t.energy();
         let amount = amount
             .filter(|a| *a > 0)
             .unwrap_or(have.min(cap.saturating_sub(used)));
