@@ -12,8 +12,9 @@
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
 //! `spawnJob` is `[name, needTime, remainingTime, directions?]`, `reservation` `[username, ticksToEnd]` and
 //! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`;
-//! `store` and `storeCapacityResource` are flat (`[resource, amount, …]`). Sources alone have
-//! `energy` and `energyCapacity`, last, where objects with stores need not pad up to them.
+//! `store` and `storeCapacityResource` are flat (`[resource, amount, …]`). Fields only sources
+//! and minerals have (`energy`, `energyCapacity`, `density`) come last, where objects with
+//! stores need not pad up to them.
 //! Every object's room is the room's own.
 
 use isoshard_scripting::ExternalCopy;
@@ -27,7 +28,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 43] = [
+pub const FIELDS: [&str; 44] = [
     "id",
     "type",
     "x",
@@ -71,6 +72,7 @@ pub const FIELDS: [&str; 43] = [
     "destroyTime",
     "energy",
     "energyCapacity",
+    "density",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -207,7 +209,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 43] {
+    fn fields(&self) -> [Field<'_>; 44] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -264,6 +266,7 @@ impl WireObject<'_> {
             n(o.destroy_time),
             n32(o.energy),
             n32(o.energy_capacity),
+            n(o.density.map(u64::from)),
         ]
     }
 }
@@ -365,7 +368,7 @@ mod tests {
             "id": "a", "type": "creep", "x": 1, "y": 2, "room": "W1N1", "owner": "o",
             "hits": 1, "hitsMax": 2, "energy": 3, "energyCapacity": 4, "name": "n",
             "store": [["energy", 5], ["H", 6]], "storeCapacity": 7,
-            "storeCapacityResource": [["energy", 8]],
+            "storeCapacityResource": [["energy", 8]], "density": 2,
             "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
             "spawning": true, "spawnJob": {"name": "j", "needTime": 1, "remainingTime": 1},
             "saying": "s", "sayingPublic": true, "structureType": "spawn", "level": 1,

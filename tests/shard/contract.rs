@@ -193,6 +193,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Link => "LINK",
         StructureKind::Rampart => "RAMPART",
         StructureKind::Controller => "CONTROLLER",
+        StructureKind::Extractor => "EXTRACTOR",
     }
 }
 

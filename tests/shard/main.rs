@@ -10,6 +10,7 @@ mod flags;
 mod hostile_players;
 mod map_api;
 mod memory_segments;
+mod minerals;
 mod path_api;
 mod persistence;
 mod replay;

@@ -134,3 +134,23 @@ pub fn prelude_context() -> (isoshard_scripting::Isolate, isoshard_scripting::Co
     let ctx = iso.create_context().expect("context");
     (iso, ctx)
 }
+
+/// Stops `shard`, edits its world as of the last tick (as an operator's tool editing the
+/// stored snapshot would) and opens it again: how tests reach states a young colony has not.
+pub fn reopen_with_world_edit(
+    dir: &Path,
+    shard: Shard,
+    edit: impl FnOnce(&mut isoshard_world::WorldSnapshot),
+) -> Shard {
+    use isoshard_engine::ShardStorage;
+    let mut snap = shard.world().snapshot();
+    drop(shard);
+    edit(&mut snap);
+    let mut storage = SledStorage::open(dir, false).unwrap();
+    storage.save_snapshot(&snap, &[]).unwrap();
+    Shard::open(
+        Box::new(storage),
+        isoshard_player_api::PlayerRuntimeOptions::default(),
+    )
+    .unwrap()
+}

@@ -158,6 +158,14 @@ js_constants! {
     NUKER_GHODIUM_CAPACITY: u32 = 5000;
     TERMINAL_CAPACITY: u32 = 300_000;
     FACTORY_CAPACITY: u32 = 50_000;
+    EXTRACTOR_HITS: u32 = 500;
+    EXTRACTOR_COOLDOWN: u32 = 5;
+    HARVEST_MINERAL_POWER: u32 = 1;
+    MINERAL_REGEN_TIME: u32 = 50_000;
+    DENSITY_LOW: u8 = 1;
+    DENSITY_MODERATE: u8 = 2;
+    DENSITY_HIGH: u8 = 3;
+    DENSITY_ULTRA: u8 = 4;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.
@@ -201,6 +209,13 @@ pub const RAMPART_HITS_MAX: [u32; 9] = [
 ];
 
 /// Energy capacity of an extension at each controller level (index = level).
+/// A mineral's amount when it regenerates, by density (`MINERAL_DENSITY`).
+pub const MINERAL_DENSITY: [u32; 5] = [0, 15_000, 35_000, 70_000, 100_000];
+/// `MINERAL_DENSITY_PROBABILITY` in thousandths: density d is drawn when a draw in 0..1000
+/// is below the d-th entry.
+pub const MINERAL_DENSITY_PROBABILITY_MILLI: [u32; 4] = [100, 500, 900, 1000];
+/// `MINERAL_DENSITY_CHANGE` (0.05) in thousandths.
+pub const MINERAL_DENSITY_CHANGE_MILLI: u32 = 50;
 pub const EXTENSION_ENERGY_CAPACITY: [u32; 9] = [50, 50, 50, 50, 50, 50, 50, 100, 200];
 
 /// GCL points needed to reach each global control level (index = level - 1): Screeps'

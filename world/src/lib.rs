@@ -98,7 +98,14 @@
 //! (a total, energy alone, or a lab's energy and one mineral); transfers, withdrawals, drops
 //! (one pile per resource per tile), pickups, tombstones and ruins carry every resource.
 //!
-//! Not modelled (yet): harvesting minerals, extractors, labs, terminals, factories, observers, power spawns, nukers, energy in
+//! Minerals (`rules::minerals`): an extractor on the deposit (RCL 6) lets its owner's creeps
+//! harvest `HARVEST_MINERAL_POWER` per WORK part (several creeps in one tick), then cools
+//! down `EXTRACTOR_COOLDOWN` ticks; an exhausted deposit regenerates after
+//! `MINERAL_REGEN_TIME` to its density's amount, low and ultra densities (and others at 5 %)
+//! re-drawn from `MINERAL_DENSITY_PROBABILITY` with the world's RNG where Screeps uses
+//! `Math.random`. Generated deposits all start at moderate density (35 000).
+//!
+//! Not modelled (yet): labs, terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
 //! pull, boosts, NPCs,
 //! power creeps, market, source keepers and their lairs (their rooms have the sources and no

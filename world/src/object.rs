@@ -186,11 +186,12 @@ pub enum StructureKind {
     Link,
     Rampart,
     Controller,
+    Extractor,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 10] = [
+    pub const ALL: [StructureKind; 11] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -201,6 +202,7 @@ impl StructureKind {
         StructureKind::Link,
         StructureKind::Rampart,
         StructureKind::Controller,
+        StructureKind::Extractor,
     ];
 
     /// Screeps' `structureType` string.
@@ -216,6 +218,7 @@ impl StructureKind {
             StructureKind::Link => "link",
             StructureKind::Rampart => "rampart",
             StructureKind::Controller => "controller",
+            StructureKind::Extractor => "extractor",
         }
     }
 
@@ -231,6 +234,7 @@ impl StructureKind {
             "link" => StructureKind::Link,
             "rampart" => StructureKind::Rampart,
             "controller" => StructureKind::Controller,
+            "extractor" => StructureKind::Extractor,
             _ => return None,
         })
     }
@@ -240,7 +244,10 @@ impl StructureKind {
     pub fn is_obstacle(self) -> bool {
         !matches!(
             self,
-            StructureKind::Road | StructureKind::Container | StructureKind::Rampart
+            StructureKind::Road
+                | StructureKind::Container
+                | StructureKind::Rampart
+                | StructureKind::Extractor
         )
     }
 
@@ -256,6 +263,7 @@ impl StructureKind {
             StructureKind::Storage => 30_000,
             StructureKind::Link => 5_000,
             StructureKind::Rampart => 1,
+            StructureKind::Extractor => 5_000,
             StructureKind::Controller => return None,
         })
     }
@@ -273,6 +281,7 @@ impl StructureKind {
             StructureKind::Storage => [0, 0, 0, 0, 1, 1, 1, 1, 1][l],
             StructureKind::Link => [0, 0, 0, 0, 0, 2, 3, 4, 6][l],
             StructureKind::Rampart => [0, 0, 2500, 2500, 2500, 2500, 2500, 2500, 2500][l],
+            StructureKind::Extractor => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
             StructureKind::Controller => 0,
         }
     }
@@ -290,6 +299,7 @@ impl StructureKind {
             StructureKind::Link => (LINK_HITS, LINK_HITS_MAX),
             // Its maximum follows the room's level (`RAMPART_HITS_MAX`), set each tick.
             StructureKind::Rampart => (RAMPART_HITS, 0),
+            StructureKind::Extractor => (EXTRACTOR_HITS, EXTRACTOR_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }
@@ -382,11 +392,15 @@ pub struct Source {
     pub ticks_to_regeneration: Option<u32>,
 }
 
-/// A mineral deposit (present for the API; not harvestable without an extractor).
+/// A mineral deposit, harvested through an extractor built on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mineral {
     pub mineral_type: ResourceKind,
     pub amount: u32,
+    /// `DENSITY_LOW` … `DENSITY_ULTRA`: the amount it regenerates to (`MINERAL_DENSITY`).
+    pub density: u8,
+    /// Ticks until it regenerates, once exhausted (`MINERAL_REGEN_TIME`).
+    pub ticks_to_regeneration: Option<u32>,
 }
 
 /// A construction site.

@@ -314,7 +314,11 @@ pub(crate) fn populate_room(world: &mut World, seed: u64, room: &RoomInfo) {
         ];
         let mineral = Mineral {
             mineral_type: types[rng.gen_range(0..types.len())],
-            amount: 35_000,
+            // Every generated deposit starts at moderate density; regeneration re-draws it
+            // as Screeps does (`minerals/tick.js`).
+            amount: MINERAL_DENSITY[DENSITY_MODERATE as usize],
+            density: DENSITY_MODERATE,
+            ticks_to_regeneration: None,
         };
         spawn_object(
             world,

@@ -126,6 +126,8 @@ pub struct ObjectView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mineral_amount: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub density: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub death_time: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticks_to_decay: Option<u32>,
@@ -228,6 +230,7 @@ impl ObjectView {
             amount: None,
             mineral_type: None,
             mineral_amount: None,
+            density: None,
             death_time: None,
             ticks_to_decay: None,
             creep_name: None,
@@ -244,29 +247,32 @@ impl ObjectView {
         }
     }
 
+    /// Screeps' `store`, `storeCapacity` and `storeCapacityResource` of a store.
+    fn show_store(&mut self, s: &Store) {
+        self.store = Some(s.contents().to_vec());
+        // A lab holding a mineral has no total (transfer.js sets it to null).
+        let lab_with_mineral = s.limit == StoreLimit::Lab && s.mineral().is_some();
+        self.store_capacity = s.limit.total().filter(|_| !lab_with_mineral);
+        let per = s.limit.per_resource();
+        self.store_capacity_resource = match s.limit {
+            StoreLimit::Energy(n) => Some(vec![(ResourceKind::Energy, n)]),
+            // transfer.js: a lab holding a mineral has a capacity of its own for it.
+            StoreLimit::Lab => Some(
+                per.iter()
+                    .copied()
+                    .chain(s.mineral().map(|m| (m, LAB_MINERAL_CAPACITY)))
+                    .collect(),
+            ),
+            _ if per.is_empty() => None,
+            _ => Some(per.to_vec()),
+        };
+    }
+
     /// The view of one record.
     pub fn of(rec: &ObjectRecord, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
         let store = |v: &mut ObjectView| {
-            if let Some(s) = &rec.store {
-                v.store = Some(s.contents().to_vec());
-                // A lab holding a mineral has no total (transfer.js sets it to null).
-                v.store_capacity = s
-                    .limit
-                    .total()
-                    .filter(|_| s.limit != StoreLimit::Lab || s.mineral().is_none());
-                let per = s.limit.per_resource();
-                v.store_capacity_resource = match s.limit {
-                    StoreLimit::Energy(n) => Some(vec![(ResourceKind::Energy, n)]),
-                    // transfer.js: a lab holding a mineral has a capacity of its own for it.
-                    StoreLimit::Lab => Some(
-                        per.iter()
-                            .copied()
-                            .chain(s.mineral().map(|m| (m, LAB_MINERAL_CAPACITY)))
-                            .collect(),
-                    ),
-                    _ if per.is_empty() => None,
-                    _ => Some(per.to_vec()),
-                };
+            if let Some(st) = &rec.store {
+                v.show_store(st);
             }
         };
         match &rec.kind {
@@ -326,6 +332,8 @@ impl ObjectView {
                 let mut v = Self::base(rec, "mineral", room, names);
                 v.mineral_type = Some(m.mineral_type.as_str().into());
                 v.mineral_amount = Some(m.amount);
+                v.density = Some(m.density);
+                v.ticks_to_regeneration = m.ticks_to_regeneration;
                 v
             }
             ObjectKind::ConstructionSite(s) => {

@@ -296,7 +296,7 @@ fn different_seeds_give_different_worlds() {
 /// downgrade timers, creep action priorities), the records' cooldown field, and the random
 /// intents' wider mix (territory, ranged heal, mass attack, dismantle, ramparts), and maps
 /// generated per room from the seed and the room's place; then for stores of every resource
-/// (the store's encoding changed; no rule did).
+/// (the store's encoding changed; no rule did), and minerals' density and regeneration.
 #[test]
 fn known_runs_keep_their_recorded_hashes() {
     let random: Vec<String> = [1u64, 2, 3]
@@ -307,13 +307,13 @@ fn known_runs_keep_their_recorded_hashes() {
     assert_eq!(
         random,
         [
-            "98a5ebbb07efa477562f5647ec837ddbb7d22e423d903f44048ada89569a0714",
-            "07a677e8a178571d2ff6531f1ded857edeaf95845e8f0bddb0bedb2fa01f814b",
-            "bf278421f7c329b5b0c43961b731a438e02330035098b32f2a7112b801a45591",
+            "09da02e95c723edee622cd4c903292adbff8542b239c1b25fef11716acb8474e",
+            "7fa6a7d01990e253bc4d148f2880184665afbe439ad67a47a83b0881e1fe90e7",
+            "8d26cdc86d23627ebe98cf87cd05309aad784202c328e324e8915e078b75d47a",
         ]
     );
     assert_eq!(
         colony,
-        "db43b1ce6d22f3d8584ea7a2e7a89a1adacb863fd228a678cbdc1aee4d41c9c8"
+        "35937794d05b0858ee93b6ad0a809f17a0a279ab15a14bdd298232021073bdfc"
     );
 }

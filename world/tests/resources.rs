@@ -175,3 +175,166 @@ fn tombstones_and_ruins_keep_what_their_creep_or_structure_held() {
     assert_eq!(s.amount(taker, Hydrogen), 50);
     assert_eq!(s.amount(ruin.id, Hydrogen), 450);
 }
+
+/// The home room's mineral, the controller at `level`, and a miner (`work` WORK parts, one
+/// CARRY) next to the mineral.
+fn mine(level: u8, work: usize) -> (Scenario, ObjectRecord, ObjectId) {
+    let mut s = scenario();
+    let ctl = s.controller().id;
+    s.edit_controller(ctl, |c| c.level = level);
+    let room = s.room;
+    let mineral = s.find(|o| o.pos.room == room && matches!(o.kind, ObjectKind::Mineral(_)));
+    let beside = s.free_at_range(mineral.pos, 1);
+    let mut body = vec![Work; work];
+    body.extend([Carry, Move]);
+    let miner = s.add_creep(beside, &body, 0);
+    (s, mineral, miner)
+}
+
+fn site(s: &Scenario, pos: Position, structure: StructureKind) -> Intent {
+    Intent::CreateConstructionSite {
+        room: s.world.map().get(pos.room).name.clone(),
+        x: pos.x,
+        y: pos.y,
+        structure,
+    }
+}
+
+#[test]
+fn extractors_are_built_on_minerals_from_level_6() {
+    let (mut s, mineral, miner) = mine(5, 1);
+    let on = site(&s, mineral.pos, StructureKind::Extractor);
+    assert_eq!(s.run(vec![on.clone()]), vec![R::RclNotEnough]);
+    let ctl = s.controller().id;
+    s.edit_controller(ctl, |c| c.level = 6);
+    let off = site(&s, s.rec(miner).pos, StructureKind::Extractor);
+    assert_eq!(s.run(vec![off]), vec![R::InvalidTarget], "not on a mineral");
+    assert_eq!(s.run(vec![on.clone()]), vec![R::Ok]);
+    assert_eq!(s.run(vec![on]), vec![R::InvalidTarget], "a site is there");
+}
+
+/// Puts a finished extractor of `owner` on the mineral.
+fn add_extractor(s: &mut Scenario, mineral: &ObjectRecord, owner: PlayerId) -> ObjectId {
+    let hits = Some(StructureKind::Extractor.initial_hits());
+    let kind = ObjectKind::Structure(StructureKind::Extractor);
+    s.add(mineral.pos, Some(owner), hits, None, kind)
+}
+
+#[test]
+fn harvesting_a_mineral_needs_an_owned_active_extractor_off_cooldown() {
+    let (mut s, mineral, miner) = mine(6, 3);
+    let me = s.player;
+    let harvest = Intent::Harvest {
+        creep: miner,
+        target: mineral.id,
+    };
+    assert_eq!(s.run(vec![harvest.clone()]), vec![R::NotFound]);
+    let extractor = add_extractor(&mut s, &mineral, me);
+    let ctl = s.controller().id;
+    s.edit_controller(ctl, |c| c.level = 5);
+    assert_eq!(s.run(vec![harvest.clone()]), vec![R::RclNotEnough]);
+    s.edit_controller(ctl, |c| c.level = 6);
+    assert_eq!(s.run(vec![harvest.clone()]), vec![R::Ok]);
+    let ObjectKind::Mineral(m) = &mineral.kind else {
+        unreachable!()
+    };
+    let kind = m.mineral_type;
+    // HARVEST_MINERAL_POWER per WORK part.
+    assert_eq!(s.amount(miner, kind), 3);
+    assert_eq!(
+        s.rec(extractor).cooldown.map(|c| c.ticks),
+        Some(EXTRACTOR_COOLDOWN)
+    );
+    for left in (1..EXTRACTOR_COOLDOWN).rev() {
+        assert_eq!(s.run(vec![harvest.clone()]), vec![R::Tired]);
+        assert_eq!(s.rec(extractor).cooldown.map(|c| c.ticks), Some(left));
+    }
+    assert_eq!(s.run(vec![harvest.clone()]), vec![R::Tired]);
+    assert_eq!(
+        s.run(vec![harvest]),
+        vec![R::Ok],
+        "one harvest in six ticks"
+    );
+    assert_eq!(s.amount(miner, kind), 6);
+}
+
+#[test]
+fn several_miners_share_one_extractor_tick_and_overflow_drops() {
+    let (mut s, mineral, miner) = mine(6, 3);
+    let me = s.player;
+    add_extractor(&mut s, &mineral, me);
+    let second_spot = s.free_at_range(mineral.pos, 1);
+    let second = s.add_creep(second_spot, &[Work, Work, Move], 0);
+    let harvest = |creep| Intent::Harvest {
+        creep,
+        target: mineral.id,
+    };
+    assert_eq!(
+        s.run(vec![harvest(miner), harvest(second)]),
+        vec![R::Ok, R::Ok]
+    );
+    let ObjectKind::Mineral(m) = &mineral.kind else {
+        unreachable!()
+    };
+    assert_eq!(s.amount(miner, m.mineral_type), 3);
+    // No CARRY: both units drop under the second miner, and the pile decays by one at once.
+    let pile = s.find(|o| o.pos == second_spot && matches!(o.kind, ObjectKind::Resource));
+    assert_eq!(pile.store.unwrap().get(m.mineral_type), 1);
+    let left = match s.rec(mineral.id).kind {
+        ObjectKind::Mineral(m) => m.amount,
+        _ => 0,
+    };
+    assert_eq!(left, m.amount - 5);
+}
+
+#[test]
+fn a_rivals_extractor_is_not_yours_to_use() {
+    let (mut s, mineral, miner) = mine(6, 1);
+    let (bob, _) = s.add_rival();
+    add_extractor(&mut s, &mineral, bob);
+    let harvest = Intent::Harvest {
+        creep: miner,
+        target: mineral.id,
+    };
+    assert_eq!(s.run(vec![harvest]), vec![R::NotOwner]);
+}
+
+#[test]
+fn an_exhausted_mineral_shows_its_regeneration_timer() {
+    let (mut s, mineral, miner) = mine(6, 5);
+    let me = s.player;
+    add_extractor(&mut s, &mineral, me);
+    s.edit(|snap| {
+        for o in &mut snap.objects {
+            if let (true, ObjectKind::Mineral(m)) = (o.id == mineral.id, &mut o.kind) {
+                m.amount = 4;
+            }
+        }
+    });
+    let harvest = Intent::Harvest {
+        creep: miner,
+        target: mineral.id,
+    };
+    assert_eq!(s.run(vec![harvest]), vec![R::Ok]);
+    let ObjectKind::Mineral(m) = s.rec(mineral.id).kind else {
+        unreachable!()
+    };
+    assert_eq!(
+        (m.amount, m.ticks_to_regeneration),
+        (0, Some(MINERAL_REGEN_TIME - 1))
+    );
+    let harvest = Intent::Harvest {
+        creep: miner,
+        target: mineral.id,
+    };
+    assert_eq!(s.run(vec![harvest]), vec![R::NotEnoughResources]);
+    let view = s.world.views();
+    let room = &view.rooms[&s.world.map().get(s.room).name];
+    let shown = room
+        .objects
+        .iter()
+        .find(|o| o.id == mineral.id.to_js())
+        .unwrap();
+    assert_eq!(shown.ticks_to_regeneration, Some(MINERAL_REGEN_TIME - 2));
+    assert_eq!(shown.density, Some(DENSITY_MODERATE));
+}

@@ -303,8 +303,13 @@
     constructor(d) { super(d); this.energy = d.energy; this.energyCapacity = d.energyCapacity; this.ticksToRegeneration = d.ticksToRegeneration; }
   }
   class Mineral extends RoomObject {
-    constructor(d) { super(d); this.mineralType = d.mineralType; this.mineralAmount = d.mineralAmount; this.density = 3; }
+    constructor(d) {
+      super(d); this.mineralType = d.mineralType; this.mineralAmount = d.mineralAmount; this.density = d.density;
+      this.ticksToRegeneration = d.ticksToRegeneration;
+    }
   }
+  class StructureExtractor extends OwnedStructure { constructor(d) { super(d); this.cooldown = d.cooldown || 0; } }
+  global.StructureExtractor = StructureExtractor;
   class ConstructionSite extends RoomObject {
     constructor(d) {
       super(d);

@@ -15,7 +15,7 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller'];
+    'rampart', 'controller', 'extractor'];
 
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
   class StructureObserver extends OwnedStructure {}
@@ -23,7 +23,6 @@
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePowerSpawn extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
   unmodelledMethods(StructurePowerSpawn, ['processPower']);
-  class StructureExtractor extends OwnedStructure { constructor(d) { super(d); this.cooldown = d.cooldown || 0; } }
   class StructureLab extends OwnedStructure {
     constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; this.mineralType = d.mineralType; }
   }
@@ -39,7 +38,7 @@
   unmodelledMethods(StructureFactory, ['produce']);
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
   Object.assign(global, { StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
-    StructureExtractor, StructureLab, StructureTerminal, StructureNuker, StructurePortal,
+    StructureLab, StructureTerminal, StructureNuker, StructurePortal,
     StructureFactory, StructureInvaderCore });
 
   class Ruin extends RoomObject {

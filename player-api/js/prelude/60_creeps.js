@@ -113,7 +113,11 @@
       } else if (target instanceof Mineral) {
         if (!target.mineralAmount) return C.ERR_NOT_ENOUGH_RESOURCES;
         if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
-        return C.ERR_NOT_FOUND;
+        const extractor = target.pos.lookFor(C.LOOK_STRUCTURES).find((s) => s.structureType === C.STRUCTURE_EXTRACTOR);
+        if (!extractor) return C.ERR_NOT_FOUND;
+        if (extractor.owner && !extractor.my) return C.ERR_NOT_OWNER;
+        if (!extractor.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+        if (extractor.cooldown) return C.ERR_TIRED;
       } else return C.ERR_INVALID_TARGET;
       addIntent({ type: 'harvest', creep: this.id, target: target.id });
       return C.OK;

@@ -251,8 +251,10 @@
   function siteFits(room, type, x, y) {
     const t = new RoomTerrain(room.name);
     if (type !== 'road' && type !== 'container' && (x === 1 || x === 48 || y === 1 || y === 48)) {
-      const border = x === 1 ? [[0, y - 1], [0, y], [0, y + 1]] : x === 48 ? [[49, y - 1], [49, y], [49, y + 1]]
-        : y === 1 ? [[x - 1, 0], [x, 0], [x + 1, 0]] : [[x - 1, 49], [x, 49], [x + 1, 49]];
+      // utils.checkConstructionSite assigns for x === 1, x === 48, y === 1, y === 48 in turn:
+      // the last that matches wins.
+      const border = y === 48 ? [[x - 1, 49], [x, 49], [x + 1, 49]] : y === 1 ? [[x - 1, 0], [x, 0], [x + 1, 0]]
+        : x === 48 ? [[49, y - 1], [49, y], [49, y + 1]] : [[0, y - 1], [0, y], [0, y + 1]];
       for (const [bx, by] of border) if (!(t.get(bx, by) & C.TERRAIN_MASK_WALL)) return false;
     }
     if (type !== 'road' && type !== 'extractor' && t.get(x, y) & C.TERRAIN_MASK_WALL) return false;
@@ -362,7 +364,7 @@
       cooldown: a[37] ?? undefined, isPublic: a[38] ?? undefined,
       ruinStructure: a[39] ? { id: a[39][0], structureType: a[39][1], hits: 0, hitsMax: a[39][2],
         owner: a[39][3] ? { username: a[39][3] } : undefined } : undefined, destroyTime: a[40] ?? undefined,
-      energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined,
+      energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined, density: a[43] ?? undefined,
     };
   }
   function makeObject(d) {
@@ -384,6 +386,13 @@
       case 'energy': return new Resource(d);
       case 'tombstone': return new Tombstone(d);
       case 'ruin': return new Ruin(d);
+      case 'extractor': return new StructureExtractor(d);
+      case 'lab': return new StructureLab(d);
+      case 'terminal': return new StructureTerminal(d);
+      case 'observer': return new StructureObserver(d);
+      case 'powerSpawn': return new StructurePowerSpawn(d);
+      case 'nuker': return new StructureNuker(d);
+      case 'factory': return new StructureFactory(d);
       default: return null;
     }
   }

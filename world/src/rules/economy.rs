@@ -455,6 +455,10 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
     if !cp.is_near_to(tp) {
         return;
     }
+    if matches!(live::kind(world, target), Some(ObjectKind::Mineral(_))) {
+        super::minerals::harvest_mineral(world, piles, creep, target);
+        return;
+    }
     let power = c.active(BodyPartKind::Work) * HARVEST_POWER;
     let owner = live::owner(world, creep);
     let mut got = 0;

@@ -22,6 +22,7 @@ pub(crate) fn run_upkeep(world: &mut World) {
     apply_says(world);
     // The map is read-only here; scoping it out of the world avoids copying it every tick.
     world.resource_scope(|world, map: Mut<RoomMap>| upkeep_objects(world, &map));
+    super::minerals::regenerate_minerals(world);
 }
 
 fn apply_says(world: &mut World) {

@@ -79,8 +79,19 @@ impl Validator<'_, '_, '_> {
                 if !t.pos.is_near_to(*o.pos) {
                     return Err(ReturnCode::NotInRange);
                 }
-                // No extractors in this world.
-                return Err(ReturnCode::NotFound);
+                let extractor = self
+                    .objects_at(*t.pos)
+                    .find(|e| e.kind.structure() == Some(StructureKind::Extractor))
+                    .ok_or(ReturnCode::NotFound)?;
+                if extractor.owner().is_some_and(|p| p != player) {
+                    return Err(ReturnCode::NotOwner);
+                }
+                if self.census.inactive.contains(extractor.id) {
+                    return Err(ReturnCode::RclNotEnough);
+                }
+                if extractor.cooldown.is_some_and(|c| c.ticks > 0) {
+                    return Err(ReturnCode::Tired);
+                }
             }
             _ => return Err(ReturnCode::InvalidTarget),
         }

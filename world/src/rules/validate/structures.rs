@@ -83,19 +83,7 @@ impl Validator<'_, '_, '_> {
         if pos.is_edge() {
             return Err(ReturnCode::InvalidTarget);
         }
-        if self.map.tile(pos) == Tile::Wall && kind != StructureKind::Road {
-            return Err(ReturnCode::InvalidTarget);
-        }
-        let clash = self.objects_at(pos).any(|o| match o.kind {
-            ObjectKind::ConstructionSite(_) => true,
-            k => {
-                k.structure()
-                    .is_some_and(|s| s == kind || (kind.is_obstacle() && s.is_obstacle()))
-                    || (kind.is_obstacle()
-                        && matches!(k, ObjectKind::Source(_) | ObjectKind::Mineral(_)))
-            }
-        }) || self.pending.site_tiles.contains(&pos);
-        if clash {
+        if !self.site_fits(pos, kind) {
             return Err(ReturnCode::InvalidTarget);
         }
         if let Some((c, _)) = self.controller_of(room) {
@@ -129,6 +117,56 @@ impl Validator<'_, '_, '_> {
         self.pending.site_tiles.insert(pos);
         self.accepted.sites.push((player, pos, kind));
         Ok(())
+    }
+
+    /// screeps/engine `utils.checkConstructionSite`: no site or structure of the kind there,
+    /// an extractor only on a mineral, one structure a tile besides roads and ramparts, walls
+    /// only under roads and extractors, and next to an exit only roads and containers (unless
+    /// the exit tiles beside it are walls). Obstacles also stay off sources and minerals.
+    fn site_fits(&self, pos: Position, kind: StructureKind) -> bool {
+        let tile = self.map.tile(pos);
+        // Screeps tests x == 1, x == 48, y == 1, y == 48 in turn and the last match wins.
+        let by_exit = match (pos.x, pos.y) {
+            (x, 48) => Some([(x - 1, 49), (x, 49), (x + 1, 49)]),
+            (x, 1) => Some([(x - 1, 0), (x, 0), (x + 1, 0)]),
+            (48, y) => Some([(49, y - 1), (49, y), (49, y + 1)]),
+            (1, y) => Some([(0, y - 1), (0, y), (0, y + 1)]),
+            _ => None,
+        };
+        let exit_open = by_exit.is_some_and(|tiles| {
+            tiles
+                .iter()
+                .any(|(x, y)| self.map.tile(Position::new(pos.room, *x, *y)) != Tile::Wall)
+        });
+        if exit_open && !matches!(kind, StructureKind::Road | StructureKind::Container) {
+            return false;
+        }
+        if self.pending.site_tiles.contains(&pos) {
+            return false;
+        }
+        let mut here = self.objects_at(pos);
+        if kind == StructureKind::Extractor {
+            let (mut mineral, mut clash) = (false, false);
+            for o in here {
+                mineral |= matches!(o.kind, ObjectKind::Mineral(_));
+                clash |= matches!(o.kind, ObjectKind::ConstructionSite(_))
+                    || o.kind.structure() == Some(kind);
+            }
+            return mineral && !clash;
+        }
+        if tile == Tile::Wall && kind != StructureKind::Road {
+            return false;
+        }
+        let lone = |k: StructureKind| !matches!(k, StructureKind::Road | StructureKind::Rampart);
+        !here.any(|o| match o.kind {
+            ObjectKind::ConstructionSite(_) => true,
+            k => {
+                k.structure().is_some_and(|s| {
+                    s == kind || (lone(kind) && lone(s) && s != StructureKind::Controller)
+                }) || (kind.is_obstacle()
+                    && matches!(k, ObjectKind::Source(_) | ObjectKind::Mineral(_)))
+            }
+        })
     }
 
     /// A tower's attack, heal or repair: owner, energy, same room, target kind, then whether
