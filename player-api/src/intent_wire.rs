@@ -242,6 +242,36 @@ enum IntentWire {
         #[serde(default)]
         amount: Option<u32>,
     },
+    RunReaction {
+        #[serde(deserialize_with = "js_id")]
+        lab: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        lab1: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        lab2: ObjectId,
+    },
+    ReverseReaction {
+        #[serde(deserialize_with = "js_id")]
+        lab: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        lab1: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        lab2: ObjectId,
+    },
+    BoostCreep {
+        #[serde(deserialize_with = "js_id")]
+        lab: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(rename = "bodyPartsCount", default)]
+        body_parts_count: Option<u32>,
+    },
+    UnboostCreep {
+        #[serde(deserialize_with = "js_id")]
+        lab: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+    },
     TowerAttack {
         #[serde(deserialize_with = "js_id")]
         tower: ObjectId,

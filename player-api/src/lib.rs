@@ -87,6 +87,7 @@ prelude_parts!(
     "prelude/30_tick_state.js",
     "prelude/40_positions.js",
     "prelude/50_objects.js",
+    "prelude/52_labs.js",
     "prelude/55_unmodelled.js",
     "prelude/57_flags.js",
     "prelude/60_creeps.js",

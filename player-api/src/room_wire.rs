@@ -9,7 +9,8 @@
 //!
 //! Form: `[name, tick, [object, …], events?]` (events, when there were any, as
 //! `Room.getEventLog` shows them); an object is an array in [`FIELDS`] order, `null` for an
-//! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`) and
+//! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`, or
+//! for a boosted creep `[3, type, hits, boost, …]`) and
 //! `spawnJob` is `[name, needTime, remainingTime, directions?]`, `reservation` `[username, ticksToEnd]` and
 //! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`;
 //! `store` and `storeCapacityResource` are flat (`[resource, amount, …]`). Fields only sources
@@ -177,11 +178,22 @@ impl Serialize for Field<'_> {
             Field::Str(v) => s.serialize_str(v),
             Field::Num(v) => s.serialize_u64(*v),
             Field::Bool(v) => s.serialize_bool(*v),
-            Field::Body(parts) => {
+            Field::Body(parts) if parts.iter().all(|p| p.boost.is_none()) => {
                 let mut seq = s.serialize_seq(Some(parts.len() * 2))?;
                 for p in *parts {
                     seq.serialize_element(&p.kind)?;
                     seq.serialize_element(&p.hits)?;
+                }
+                seq.end()
+            }
+            // A boosted body: the stride 3 first, then type, hits and boost (or null).
+            Field::Body(parts) => {
+                let mut seq = s.serialize_seq(Some(1 + parts.len() * 3))?;
+                seq.serialize_element(&3)?;
+                for p in *parts {
+                    seq.serialize_element(&p.kind)?;
+                    seq.serialize_element(&p.hits)?;
+                    seq.serialize_element(&p.boost.map(|b| b.as_str()))?;
                 }
                 seq.end()
             }
@@ -306,10 +318,12 @@ mod tests {
             BodyPartView {
                 kind: "work".into(),
                 hits: 100,
+                boost: None,
             },
             BodyPartView {
                 kind: "move".into(),
                 hits: 0,
+                boost: None,
             },
         ]);
         creep.spawning = Some(false);

@@ -194,6 +194,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Rampart => "RAMPART",
         StructureKind::Controller => "CONTROLLER",
         StructureKind::Extractor => "EXTRACTOR",
+        StructureKind::Lab => "LAB",
     }
 }
 
@@ -335,6 +336,22 @@ fn one_of_each_intent() -> Vec<Intent> {
             tower: a,
             target: b,
         },
+        Intent::RunReaction {
+            lab: a,
+            lab1: b,
+            lab2: ObjectId(0x2c),
+        },
+        Intent::ReverseReaction {
+            lab: a,
+            lab1: b,
+            lab2: ObjectId(0x2c),
+        },
+        Intent::BoostCreep {
+            lab: a,
+            creep: b,
+            body_parts_count: Some(2),
+        },
+        Intent::UnboostCreep { lab: a, creep: b },
     ];
     // No wildcard: a new intent does not compile here until it is added to the list above.
     for intent in &all {
@@ -374,7 +391,11 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::TransferEnergy { .. }
             | Intent::TowerAttack { .. }
             | Intent::TowerHeal { .. }
-            | Intent::TowerRepair { .. } => {}
+            | Intent::TowerRepair { .. }
+            | Intent::RunReaction { .. }
+            | Intent::ReverseReaction { .. }
+            | Intent::BoostCreep { .. }
+            | Intent::UnboostCreep { .. } => {}
         }
     }
     all
@@ -397,6 +418,9 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "rampart",
         "site",
         "structure",
+        "lab",
+        "lab1",
+        "lab2",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

@@ -1,6 +1,7 @@
-//! Minerals through the player API: `Mineral.density` and `ticksToRegeneration`, harvesting
-//! through an extractor with screeps/engine's codes (`game/creeps.js`), and stores holding
-//! minerals as `Store` shows them (`game/store.js`). The rules are `world/tests/resources.rs`.
+//! Minerals and labs through the player API: `Mineral.density` and `ticksToRegeneration`,
+//! harvesting through an extractor with screeps/engine's codes (`game/creeps.js`), stores
+//! holding minerals as `Store` shows them (`game/store.js`), and a lab chain reacting and
+//! boosting a creep (`StructureLab`). The rules are `world/tests/{resources,labs}.rs`.
 
 use isoshard_world::*;
 
@@ -90,6 +91,7 @@ fn a_miner_harvests_through_its_extractor_and_stores_the_mineral() {
             .map(|k| BodyPart {
                 kind: *k,
                 hits: 100,
+                boost: None,
             })
             .collect(),
             fatigue: 0,
@@ -177,4 +179,130 @@ fn a_miner_harvests_through_its_extractor_and_stores_the_mineral() {
     assert_eq!(ticks[8]["withdraw"], 0, "{seen}");
     assert_eq!(ticks[9]["stored"], 3, "{seen}");
     assert_eq!(ticks[9]["carried"], 1, "{seen}");
+}
+
+const LAB_BOT: &str = r#"
+module.exports.loop = function () {
+  const room = Game.spawns.Spawn1.room, c = Game.creeps.brute;
+  const labs = room.find(FIND_MY_STRUCTURES, { filter: { structureType: STRUCTURE_LAB } });
+  const by = (t) => labs.find((l) => l.mineralType === t);
+  const seen = Memory.seen = Memory.seen || { ticks: [] };
+  const h = by(RESOURCE_HYDROGEN), o = by(RESOURCE_OXYGEN), uh = by(RESOURCE_UTRIUM_HYDRIDE);
+  const out = labs.find((l) => l !== h && l !== o && l !== uh);
+  const t = { time: Game.time };
+  if (seen.ticks.length === 0) {
+    t.first = { labs: labs.length, instance: h instanceof StructureLab, amount: h.mineralAmount,
+      capacity: h.mineralCapacity, energy: uh.energy, energyCapacity: uh.energyCapacity,
+      storeH: h.store.getCapacity(RESOURCE_HYDROGEN), storeO: h.store.getCapacity(RESOURCE_OXYGEN),
+      wrong: out.runReaction(h, h), far: out.reverseReaction(h, o) };
+    t.run = out.runReaction(h, o);
+    t.boost = uh.boostCreep(c);
+  } else {
+    t.product = [out.mineralType, out.mineralAmount, out.cooldown];
+    t.again = out.runReaction(h, o);
+    t.body = c.body.map((p) => p.type + ':' + (p.boost || '-'));
+  }
+  if (seen.ticks.length < 3) seen.ticks.push(t);
+};
+"#;
+
+#[test]
+fn a_lab_chain_reacts_and_boosts_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 5, |_| {});
+    let p = shard
+        .add_player("chemist", code(&[("main", LAB_BOT)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let home = shard.home_room(p).unwrap();
+    // A 3×2 block of free plain tiles away from the edges.
+    let world = shard.world();
+    let taken: Vec<Position> = world.records().iter().map(|o| o.pos).collect();
+    let free = |p: Position| !taken.contains(&p) && world.map().tile(p) == Tile::Plain;
+    let spot = (5u8..40)
+        .flat_map(|y| (5u8..40).map(move |x| (x, y)))
+        .find(|(x, y)| (0..3).all(|dx| (0..2).all(|dy| free(Position::new(home, x + dx, y + dy)))))
+        .unwrap();
+    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
+        for o in &mut snap.objects {
+            if let (true, ObjectKind::Controller(c)) = (o.pos.room == home, &mut o.kind) {
+                c.level = 7;
+                c.safe_mode = 0;
+            }
+        }
+        let at = |dx: u8, dy: u8| Position::new(home, spot.0 + dx, spot.1 + dy);
+        let labs = [
+            (at(0, 0), ResourceKind::Hydrogen),
+            (at(2, 0), ResourceKind::Oxygen),
+            (at(0, 1), ResourceKind::UtriumHydride),
+            (at(1, 0), ResourceKind::Energy),
+        ];
+        for (pos, held) in labs {
+            snap.next_object_id += 1;
+            let mut store = Store::with(StoreLimit::Lab, ResourceKind::Energy, 100);
+            store.add(held, 60);
+            snap.objects.push(ObjectRecord {
+                id: ObjectId(snap.next_object_id - 1),
+                pos,
+                owner: Some(p),
+                hits: Some(StructureKind::Lab.initial_hits()),
+                store: Some(store),
+                decay: None,
+                cooldown: None,
+                kind: ObjectKind::Structure(StructureKind::Lab),
+            });
+        }
+        snap.next_object_id += 1;
+        snap.objects.push(ObjectRecord {
+            id: ObjectId(snap.next_object_id - 1),
+            pos: at(1, 1),
+            owner: Some(p),
+            hits: Some(Hits {
+                hits: 200,
+                max: 200,
+            }),
+            store: Some(Store::empty(StoreLimit::Total(0))),
+            decay: None,
+            cooldown: None,
+            kind: ObjectKind::Creep(Creep {
+                name: "brute".into(),
+                body: vec![
+                    BodyPart::new(BodyPartKind::Move),
+                    BodyPart::new(BodyPartKind::Attack),
+                ],
+                fatigue: 0,
+                ticks_to_live: 1000,
+                spawning: false,
+                saying: None,
+            }),
+        });
+    });
+    for _ in 0..3 {
+        shard.tick().unwrap();
+    }
+    let seen = memory_json(shard, p)["seen"].clone();
+    let first = &seen["ticks"][0]["first"];
+    assert_eq!(first["labs"], 4, "{seen}");
+    assert_eq!(first["instance"], true);
+    assert_eq!(first["amount"], 60);
+    assert_eq!(first["capacity"], LAB_MINERAL_CAPACITY);
+    assert_eq!(first["energy"], 100);
+    assert_eq!(first["energyCapacity"], LAB_ENERGY_CAPACITY);
+    assert_eq!(first["storeH"], LAB_MINERAL_CAPACITY);
+    assert_eq!(
+        first["storeO"],
+        serde_json::Value::Null,
+        "a lab holding H has no room for O"
+    );
+    assert_eq!(first["wrong"], -10, "ERR_INVALID_ARGS: H + H");
+    assert_eq!(
+        first["far"], -6,
+        "ERR_NOT_ENOUGH_RESOURCES: nothing to reverse"
+    );
+    assert_eq!(seen["ticks"][0]["run"], 0, "{seen}");
+    assert_eq!(seen["ticks"][0]["boost"], 0, "{seen}");
+    let next = &seen["ticks"][1];
+    assert_eq!(next["product"], serde_json::json!(["OH", 5, 19]), "{seen}");
+    assert_eq!(next["again"], -11, "ERR_TIRED");
+    assert_eq!(next["body"], serde_json::json!(["move:-", "attack:UH"]));
 }

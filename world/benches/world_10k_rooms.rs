@@ -66,6 +66,7 @@ fn creep(name: String, body: &[BodyPartKind]) -> ObjectKind {
             .map(|k| BodyPart {
                 kind: *k,
                 hits: 100,
+                boost: None,
             })
             .collect(),
         fatigue: 0,

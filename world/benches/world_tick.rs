@@ -47,14 +47,17 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
                     BodyPart {
                         kind: BodyPartKind::Work,
                         hits: 100,
+                        boost: None,
                     },
                     BodyPart {
                         kind: BodyPartKind::Carry,
                         hits: 100,
+                        boost: None,
                     },
                     BodyPart {
                         kind: BodyPartKind::Move,
                         hits: 100,
+                        boost: None,
                     },
                 ];
                 snap.objects.push(ObjectRecord {

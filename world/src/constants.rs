@@ -166,6 +166,12 @@ js_constants! {
     DENSITY_MODERATE: u8 = 2;
     DENSITY_HIGH: u8 = 3;
     DENSITY_ULTRA: u8 = 4;
+    LAB_HITS: u32 = 500;
+    LAB_REACTION_AMOUNT: u32 = 5;
+    LAB_BOOST_ENERGY: u32 = 20;
+    LAB_BOOST_MINERAL: u32 = 30;
+    LAB_UNBOOST_ENERGY: u32 = 0;
+    LAB_UNBOOST_MINERAL: u32 = 15;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.

@@ -173,6 +173,30 @@ pub enum Intent {
         tower: ObjectId,
         target: ObjectId,
     },
+    /// `StructureLab.runReaction`.
+    RunReaction {
+        lab: ObjectId,
+        lab1: ObjectId,
+        lab2: ObjectId,
+    },
+    /// `StructureLab.reverseReaction`.
+    ReverseReaction {
+        lab: ObjectId,
+        lab1: ObjectId,
+        lab2: ObjectId,
+    },
+    /// `StructureLab.boostCreep`; no count boosts every part it can.
+    BoostCreep {
+        lab: ObjectId,
+        creep: ObjectId,
+        #[serde(rename = "bodyPartsCount")]
+        body_parts_count: Option<u32>,
+    },
+    /// `StructureLab.unboostCreep`.
+    UnboostCreep {
+        lab: ObjectId,
+        creep: ObjectId,
+    },
 }
 
 /// Every player's intents for one tick. Keyed by player so arrival order cannot matter.

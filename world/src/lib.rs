@@ -105,12 +105,23 @@
 //! re-drawn from `MINERAL_DENSITY_PROBABILITY` with the world's RNG where Screeps uses
 //! `Math.random`. Generated deposits all start at moderate density (35 000).
 //!
-//! Not modelled (yet): labs, terminals, factories, observers, power spawns, nukers, energy in
+//! Labs (`rules::labs`, RCL 6: 3, 7: 6, 8: 10): `runReaction` and `reverseReaction` (5 of
+//! each reagent, `REACTIONS` and `REACTION_TIME` in `chemistry`), `boostCreep` (30 of the
+//! compound and 20 energy a part; TOUGH parts from the first, others from the last) and
+//! `unboostCreep` (15 a part dropped, the lab cooling down by the compounds' reaction time).
+//! Boosts act as `utils.calcBodyEffectiveness` says: harvest, dismantle, attack, ranged and
+//! mass attack, heal and ranged heal, carry capacity and MOVE parts' fatigue are multiplied;
+//! build, repair and upgrade gain their boost's extra without more energy; TOUGH parts
+//! boosted against damage take only their ratio of what they absorb. A creep's capacity
+//! follows its CARRY parts with hits left; what no longer fits is dropped in upkeep.
+//!
+//! Not modelled (yet): terminals, factories, observers, power spawns, nukers, energy in
 //! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
 //! pull, boosts, NPCs,
 //! power creeps, market, source keepers and their lairs (their rooms have the sources and no
 //! keepers), power banks, deposits and portals in highways.
 
+mod chemistry;
 mod constants;
 mod error;
 pub mod events;
@@ -129,6 +140,9 @@ mod terrain;
 mod view;
 mod world_config;
 
+pub use chemistry::{
+    boost_factor, boosts, reaction, reaction_time, reagents, total_reactions_time, BoostAction,
+};
 pub use constants::*;
 pub use error::{Result, WorldError};
 pub use game_world::{GameWorld, TickOutcome, MAX_ROOMS};

@@ -128,11 +128,23 @@ impl BodyPartKind {
     }
 }
 
-/// One body part and its remaining hits (0..=100).
+/// One body part, its remaining hits (0..=100) and the compound boosting it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyPart {
     pub kind: BodyPartKind,
     pub hits: u32,
+    pub boost: Option<ResourceKind>,
+}
+
+impl BodyPart {
+    /// A new, unboosted part at full hits.
+    pub fn new(kind: BodyPartKind) -> Self {
+        BodyPart {
+            kind,
+            hits: BODYPART_HITS,
+            boost: None,
+        }
+    }
 }
 
 /// A creep's own data.
@@ -162,15 +174,6 @@ impl Creep {
             .filter(|p| p.kind == kind && p.hits > 0)
             .count() as u32
     }
-
-    /// Carry capacity: 50 per CARRY part, active or not (Screeps' carryCapacity).
-    pub fn carry_capacity(&self) -> u32 {
-        self.body
-            .iter()
-            .filter(|p| p.kind == BodyPartKind::Carry)
-            .count() as u32
-            * CARRY_CAPACITY
-    }
 }
 
 /// The structures this world implements.
@@ -187,11 +190,12 @@ pub enum StructureKind {
     Rampart,
     Controller,
     Extractor,
+    Lab,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 11] = [
+    pub const ALL: [StructureKind; 12] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -203,6 +207,7 @@ impl StructureKind {
         StructureKind::Rampart,
         StructureKind::Controller,
         StructureKind::Extractor,
+        StructureKind::Lab,
     ];
 
     /// Screeps' `structureType` string.
@@ -219,6 +224,7 @@ impl StructureKind {
             StructureKind::Rampart => "rampart",
             StructureKind::Controller => "controller",
             StructureKind::Extractor => "extractor",
+            StructureKind::Lab => "lab",
         }
     }
 
@@ -235,6 +241,7 @@ impl StructureKind {
             "rampart" => StructureKind::Rampart,
             "controller" => StructureKind::Controller,
             "extractor" => StructureKind::Extractor,
+            "lab" => StructureKind::Lab,
             _ => return None,
         })
     }
@@ -264,6 +271,7 @@ impl StructureKind {
             StructureKind::Link => 5_000,
             StructureKind::Rampart => 1,
             StructureKind::Extractor => 5_000,
+            StructureKind::Lab => 50_000,
             StructureKind::Controller => return None,
         })
     }
@@ -282,6 +290,7 @@ impl StructureKind {
             StructureKind::Link => [0, 0, 0, 0, 0, 2, 3, 4, 6][l],
             StructureKind::Rampart => [0, 0, 2500, 2500, 2500, 2500, 2500, 2500, 2500][l],
             StructureKind::Extractor => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
+            StructureKind::Lab => [0, 0, 0, 0, 0, 0, 3, 6, 10][l],
             StructureKind::Controller => 0,
         }
     }
@@ -300,6 +309,7 @@ impl StructureKind {
             // Its maximum follows the room's level (`RAMPART_HITS_MAX`), set each tick.
             StructureKind::Rampart => (RAMPART_HITS, 0),
             StructureKind::Extractor => (EXTRACTOR_HITS, EXTRACTOR_HITS),
+            StructureKind::Lab => (LAB_HITS, LAB_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }

@@ -16,6 +16,9 @@ pub struct BodyPartView {
     #[serde(rename = "type")]
     pub kind: String,
     pub hits: u32,
+    /// The compound boosting the part (`boost`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boost: Option<ResourceKind>,
 }
 
 /// A spawn's current job.
@@ -286,6 +289,7 @@ impl ObjectView {
                         .map(|p| BodyPartView {
                             kind: p.kind.as_str().into(),
                             hits: p.hits,
+                            boost: p.boost,
                         })
                         .collect(),
                 );

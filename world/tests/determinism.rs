@@ -296,7 +296,8 @@ fn different_seeds_give_different_worlds() {
 /// downgrade timers, creep action priorities), the records' cooldown field, and the random
 /// intents' wider mix (territory, ranged heal, mass attack, dismantle, ramparts), and maps
 /// generated per room from the seed and the room's place; then for stores of every resource
-/// (the store's encoding changed; no rule did), and minerals' density and regeneration.
+/// (the store's encoding changed; no rule did), minerals' density and regeneration, and
+/// boosts on body parts with capacity following damaged CARRY parts.
 #[test]
 fn known_runs_keep_their_recorded_hashes() {
     let random: Vec<String> = [1u64, 2, 3]
@@ -307,13 +308,13 @@ fn known_runs_keep_their_recorded_hashes() {
     assert_eq!(
         random,
         [
-            "09da02e95c723edee622cd4c903292adbff8542b239c1b25fef11716acb8474e",
-            "7fa6a7d01990e253bc4d148f2880184665afbe439ad67a47a83b0881e1fe90e7",
-            "8d26cdc86d23627ebe98cf87cd05309aad784202c328e324e8915e078b75d47a",
+            "55f0746b02766d081178170738d3d0e96379505c2ed112b0e9c8a10d79850279",
+            "93921aceac8c2b6ef4d90455bf9040d2bdb023875b300ea9ca2f8ab0ac2737c0",
+            "04b097be9ce52b8ce112289211d08d86d34ea682192343360779a912344d5e59",
         ]
     );
     assert_eq!(
         colony,
-        "35937794d05b0858ee93b6ad0a809f17a0a279ab15a14bdd298232021073bdfc"
+        "46a4c115eefc29e109aa38f589446d3063cd082e3bfb61290f636c0aee8e1fcc"
     );
 }

@@ -889,7 +889,7 @@ fn combat_codes_damage_heal_and_tombstones() {
     s.world = w;
     let spawn_pos = s.rec(s.spawn).pos;
     let target_pos = s.free_at_range(spawn_pos, 4);
-    let victim = s.add_creep_for(bob, target_pos, &[Tough, Move], 30);
+    let victim = s.add_creep_for(bob, target_pos, &[Tough, Carry], 30);
     let fighter = s.add_creep(s.free_at_range(target_pos, 1), &[Attack, Move], 0);
     let archer = s.add_creep(s.free_at_range(target_pos, 3), &[RangedAttack, Move], 0);
     let pacifist = s.add_creep(s.free_at_range(target_pos, 2), &[Move], 0);

@@ -15,7 +15,7 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor'];
+    'rampart', 'controller', 'extractor', 'lab'];
 
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
   class StructureObserver extends OwnedStructure {}
@@ -23,10 +23,6 @@
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePowerSpawn extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
   unmodelledMethods(StructurePowerSpawn, ['processPower']);
-  class StructureLab extends OwnedStructure {
-    constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; this.mineralType = d.mineralType; }
-  }
-  unmodelledMethods(StructureLab, ['boostCreep', 'runReaction', 'reverseReaction', 'unboostCreep']);
   class StructureTerminal extends OwnedStructure { constructor(d) { super(d); this.store = makeStore(d); this.cooldown = d.cooldown || 0; } }
   unmodelledMethods(StructureTerminal, ['send']);
   class StructureNuker extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
@@ -38,7 +34,7 @@
   unmodelledMethods(StructureFactory, ['produce']);
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
   Object.assign(global, { StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
-    StructureLab, StructureTerminal, StructureNuker, StructurePortal,
+    StructureTerminal, StructureNuker, StructurePortal,
     StructureFactory, StructureInvaderCore });
 
   class Ruin extends RoomObject {

@@ -329,9 +329,18 @@
   // A room arrives as positional JSON (player-api/src/room_wire.rs: `[name, tick, [object…]]`,
   // an object's fields in FIELDS order, null when absent); each object becomes the plain
   // record the constructors read. Positions keep the room's text free of property names.
+  // `[type, hits, …]`, or for a boosted creep `[3, type, hits, boost, …]` (room_wire.rs).
   function decodeBody(flat) {
     if (flat == null) return undefined;
     const parts = [];
+    if (flat[0] === 3) {
+      for (let i = 1; i + 2 < flat.length; i += 3) {
+        const part = { type: flat[i], hits: flat[i + 1] };
+        if (flat[i + 2] != null) part.boost = flat[i + 2];
+        parts.push(part);
+      }
+      return parts;
+    }
     for (let i = 0; i + 1 < flat.length; i += 2) parts.push({ type: flat[i], hits: flat[i + 1] });
     return parts;
   }

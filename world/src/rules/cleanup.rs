@@ -224,6 +224,7 @@ mod tests {
                 .map(|k| BodyPart {
                     kind: *k,
                     hits: 100,
+                    boost: None,
                 })
                 .collect(),
             fatigue: 0,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use bevy_ecs::prelude::*;
 
 use super::validate::{runnable, Accepted, TowerAction, WorkKind};
+use crate::chemistry::{boost_factor, BoostAction};
 use crate::constants::*;
 use crate::events::*;
 use crate::geometry::Position;
@@ -20,6 +21,31 @@ pub fn tower_power(base: u32, range: u32) -> u32 {
     let r = range.min(TOWER_FALLOFF_RANGE) - TOWER_OPTIMAL_RANGE;
     let span = TOWER_FALLOFF_RANGE - TOWER_OPTIMAL_RANGE;
     base - base * TOWER_FALLOFF_PERCENT * r / (100 * span)
+}
+
+/// `creeps/tick.js` `_applyDamage`: damage meets the body from its first part on, and a
+/// part boosted against damage (TOUGH with GO, GHO2, XGHO2) takes only its ratio of what it
+/// absorbs; the saving is rounded. Kept in thousandths of a hit.
+pub(crate) fn damage_after_boosts(creep: &Creep, damage: u32) -> u32 {
+    if damage == 0 || creep.body.iter().all(|p| p.boost.is_none()) {
+        return damage;
+    }
+    let mut left = u64::from(damage) * 1000;
+    let mut saved = 0u64;
+    for part in &creep.body {
+        if left == 0 {
+            break;
+        }
+        let ratio = part
+            .boost
+            .and_then(|b| boost_factor(part.kind, b, BoostAction::Damage))
+            .unwrap_or(1000);
+        let absorbs = u64::from(part.hits) * 1_000_000 / u64::from(ratio.max(1));
+        let taken = absorbs.min(left);
+        saved += taken * u64::from(1000 - ratio.min(1000)) / 1000;
+        left -= taken;
+    }
+    damage - ((saved + 500) / 1000).min(u64::from(damage)) as u32
 }
 
 /// Re-derives body part hits from a creep's total: parts fill from the last one, so damage
@@ -147,16 +173,40 @@ pub(crate) fn apply_combat_intents(
         };
         let mut target = action.target;
         let (range, amount, heal) = match action.kind {
-            WorkKind::Attack => (1, c.active(BodyPartKind::Attack) * ATTACK_POWER, false),
-            WorkKind::RangedAttack => (
-                3,
-                c.active(BodyPartKind::RangedAttack) * RANGED_ATTACK_POWER,
+            WorkKind::Attack => (
+                1,
+                c.power(BodyPartKind::Attack, BoostAction::Attack, ATTACK_POWER),
                 false,
             ),
-            WorkKind::Heal => (1, c.active(BodyPartKind::Heal) * HEAL_POWER, true),
-            WorkKind::RangedHeal => (3, c.active(BodyPartKind::Heal) * RANGED_HEAL_POWER, true),
+            WorkKind::RangedAttack => (
+                3,
+                c.power(
+                    BodyPartKind::RangedAttack,
+                    BoostAction::RangedAttack,
+                    RANGED_ATTACK_POWER,
+                ),
+                false,
+            ),
+            WorkKind::Heal => (
+                1,
+                c.power(BodyPartKind::Heal, BoostAction::Heal, HEAL_POWER),
+                true,
+            ),
+            WorkKind::RangedHeal => (
+                3,
+                c.power(
+                    BodyPartKind::Heal,
+                    BoostAction::RangedHeal,
+                    RANGED_HEAL_POWER,
+                ),
+                true,
+            ),
             WorkKind::RangedMassAttack => {
-                let power = c.active(BodyPartKind::RangedAttack) * RANGED_ATTACK_POWER;
+                let power = c.power(
+                    BodyPartKind::RangedAttack,
+                    BoostAction::RangedMassAttack,
+                    RANGED_ATTACK_POWER,
+                );
                 let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
                 mass_attack(
                     &index,
@@ -189,7 +239,7 @@ pub(crate) fn apply_combat_intents(
             let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
             let sheltered = field.ramparts.contains_key(cp)
                 || owner.is_some() && field.safe_mode_owner.get(&cp.room) == owner.as_ref();
-            let back = victim.active(BodyPartKind::Attack) * ATTACK_POWER;
+            let back = victim.power(BodyPartKind::Attack, BoostAction::Attack, ATTACK_POWER);
             if back > 0 && !sheltered {
                 ledger.hit_back(*cp, target, *creep, back);
             }
@@ -206,6 +256,19 @@ pub(crate) fn apply_combat_intents(
     for (tower, action) in &towers {
         fire_tower(&mut objects, &entity, *tower, *action, &field, &mut ledger);
     }
+    apply_ledger(&ledger, &entity, &mut objects);
+    for (room, object, kind) in ledger.events {
+        log.push(room, object, kind);
+    }
+}
+
+/// Applies the summed damage and healing (`creeps/tick.js`: damage, boosts' reductions
+/// included, then healing, capped at the maximum).
+fn apply_ledger(
+    ledger: &Ledger,
+    entity: &impl Fn(&ObjectId) -> Option<Entity>,
+    objects: &mut Combatants,
+) {
     let targets: std::collections::BTreeSet<ObjectId> = ledger
         .damage
         .keys()
@@ -213,24 +276,35 @@ pub(crate) fn apply_combat_intents(
         .copied()
         .collect();
     for target in targets {
-        let Some(Ok((_, mut kind, Some(mut hits), _))) =
+        let Some(Ok((_, mut kind, Some(mut hits), store))) =
             entity(&target).map(|e| objects.get_mut(e))
         else {
             continue;
         };
+        let mut damage = ledger.damage.get(&target).copied().unwrap_or(0);
+        if let ObjectKind::Creep(c) = kind.as_ref() {
+            damage = damage_after_boosts(c, damage);
+        }
         // Healing stops at the maximum; damage never raises hits to it (a rampart outside its
         // owner's room has a maximum of 0 and keeps its hits).
         let upper = hits.max.max(hits.hits) as i64;
-        let after = (hits.hits as i64 - ledger.damage.get(&target).copied().unwrap_or(0) as i64
+        let after = (hits.hits as i64 - damage as i64
             + ledger.healing.get(&target).copied().unwrap_or(0) as i64)
             .clamp(0, upper) as u32;
-        hits.hits = after;
+        if hits.hits != after {
+            hits.hits = after;
+        }
         if let ObjectKind::Creep(c) = kind.as_mut() {
             distribute_body_hits(c, after);
+            // _recalc-body.js: capacity follows the CARRY parts left (upkeep drops what no
+            // longer fits); a creep at 0 dies first, with all it carried.
+            if let (Some(mut store), true) = (store, after > 0) {
+                let limit = StoreLimit::Total(c.carry_capacity());
+                if store.limit != limit {
+                    store.limit = limit;
+                }
+            }
         }
-    }
-    for (room, object, kind) in ledger.events {
-        log.push(room, object, kind);
     }
 }
 

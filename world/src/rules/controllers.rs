@@ -14,6 +14,7 @@ use bevy_ecs::prelude::*;
 
 use super::live;
 use super::validate::{runnable, Accepted, WorkKind};
+use crate::chemistry::BoostAction;
 use crate::constants::*;
 use crate::events::{EventKind, EventLog};
 use crate::object::*;
@@ -135,11 +136,18 @@ fn upgrade(
     if effect == 0 {
         return;
     }
-    with_controller(world, target, |ctl| add_progress(ctl, effect));
+    // upgradeController.js: boosts add progress (and GCL) for free; the per-tick RCL 8 limit
+    // counts the energy spent.
+    let boosted = c.boosted_effect(
+        BoostAction::UpgradeController,
+        UPGRADE_CONTROLLER_POWER,
+        effect,
+    );
+    with_controller(world, target, |ctl| add_progress(ctl, boosted));
     *upgraded.entry(target).or_default() += effect;
     live::take(world, creep, ResourceKind::Energy, effect);
     let kind = EventKind::UpgradeController {
-        amount: effect,
+        amount: boosted,
         energy_spent: effect,
     };
     world.resource_mut::<EventLog>().push(cp.room, creep, kind);
@@ -149,7 +157,7 @@ fn upgrade(
         .iter_mut()
         .find(|p| p.id == owner)
     {
-        p.gcl += u64::from(effect);
+        p.gcl += u64::from(boosted);
     }
 }
 

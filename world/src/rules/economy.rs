@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 use super::live;
 use super::validate::{runnable, Accepted, WorkKind};
 use super::TickReport;
+use crate::chemistry::BoostAction;
 use crate::constants::*;
 use crate::events::{EventKind, EventLog, ATTACK_DISMANTLE};
 use crate::geometry::Position;
@@ -35,6 +36,7 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
             .map(|k| BodyPart {
                 kind: *k,
                 hits: BODYPART_HITS,
+                boost: None,
             })
             .collect();
         let hits = parts.len() as u32 * BODYPART_HITS;
@@ -317,6 +319,7 @@ fn complete_site(
             None,
         ),
         StructureKind::Link => (Some(Store::energy_only(0, LINK_CAPACITY)), None),
+        StructureKind::Lab => (Some(Store::empty(StoreLimit::Lab)), None),
         StructureKind::Container => (
             Some(Store::empty(StoreLimit::Total(CONTAINER_CAPACITY))),
             Some(Decay {
@@ -421,6 +424,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     for (link, (target, amount)) in &accepted.links {
         transfer_link_energy(world, *link, *target, *amount);
     }
+    super::labs::apply_lab_intents(world, &accepted.labs, &mut piles);
     for (creep, asked) in &accepted.work {
         for action in runnable(asked) {
             match action.kind {
@@ -459,7 +463,7 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
         super::minerals::harvest_mineral(world, piles, creep, target);
         return;
     }
-    let power = c.active(BodyPartKind::Work) * HARVEST_POWER;
+    let power = c.power(BodyPartKind::Work, BoostAction::Harvest, HARVEST_POWER);
     let owner = live::owner(world, creep);
     let mut got = 0;
     if let Some(mut k) = live::kind_mut(world, target) {
@@ -492,26 +496,33 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
     }
 }
 
+/// screeps/engine `creeps/build.js`: the WORK parts' power, paid in energy, plus what their
+/// boosts add for free.
 fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
-    let (Some(cp), Some(tp), Some(c)) = (
+    let (Some(cp), Some(tp), Some(c), Some(ObjectKind::ConstructionSite(site))) = (
         live::pos(world, creep),
         live::pos(world, target),
         live::creep(world, creep),
+        live::kind(world, target),
     ) else {
         return;
     };
     if !cp.in_range_to(tp, 3) {
         return;
     }
-    let power = c.active(BodyPartKind::Work) * BUILD_POWER;
+    let remaining = site.total - site.progress;
     let energy = live::amount(world, creep, ResourceKind::Energy);
+    let used = (c.active(BodyPartKind::Work) * BUILD_POWER)
+        .min(remaining)
+        .min(energy);
+    let progress = c
+        .boosted_effect(BoostAction::Build, BUILD_POWER, used)
+        .min(remaining);
     let owner = live::owner(world, target);
     let mut finished = None;
-    let mut used = 0;
     if let Some(mut k) = live::kind_mut(world, target) {
         if let ObjectKind::ConstructionSite(site) = k.as_mut() {
-            used = power.min(energy).min(site.total - site.progress);
-            site.progress += used;
+            site.progress += progress;
             if site.progress >= site.total {
                 finished = Some(site.structure);
             }
@@ -521,7 +532,7 @@ fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
     if used > 0 {
         let kind = EventKind::Build {
             target,
-            amount: used,
+            amount: progress,
             energy_spent: used,
         };
         world.resource_mut::<EventLog>().push(cp.room, creep, kind);
@@ -531,6 +542,8 @@ fn build(world: &mut World, creep: ObjectId, target: ObjectId) {
     }
 }
 
+/// screeps/engine `creeps/repair.js`: 100 hits per WORK part for one energy each hundred,
+/// plus what boosts add for free.
 fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
     let (Some(cp), Some(tp), Some(c), Some(h)) = (
         live::pos(world, creep),
@@ -545,10 +558,16 @@ fn repair(world: &mut World, creep: ObjectId, target: ObjectId) {
     }
     let energy = live::amount(world, creep, ResourceKind::Energy);
     let work = c.active(BodyPartKind::Work);
-    let hits = (work * REPAIR_POWER)
+    let effect = (work * REPAIR_POWER)
         .min(h.max - h.hits)
         .min(energy * REPAIR_HITS_PER_ENERGY);
-    let cost = hits.div_ceil(REPAIR_HITS_PER_ENERGY);
+    let cost = effect.div_ceil(REPAIR_HITS_PER_ENERGY);
+    let hits = c
+        .boosted_effect(BoostAction::Repair, REPAIR_POWER, effect)
+        .min(h.max - h.hits);
+    if hits == 0 {
+        return;
+    }
     live::take(world, creep, ResourceKind::Energy, cost);
     live::set_hits(world, target, h.hits + hits);
     let kind = EventKind::Repair {
@@ -603,7 +622,7 @@ fn dismantle(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Obje
     if !cp.is_near_to(tp) {
         return;
     }
-    let power = c.active(BodyPartKind::Work) * DISMANTLE_POWER;
+    let power = c.power(BodyPartKind::Work, BoostAction::Dismantle, DISMANTLE_POWER);
     let mut ramparts = world.query::<(&ObjectId, &Position, &ObjectKind)>();
     let shield = ramparts
         .iter(world)

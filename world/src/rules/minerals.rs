@@ -6,6 +6,7 @@ use rand::Rng;
 
 use super::economy::Piles;
 use super::live;
+use crate::chemistry::BoostAction;
 use crate::constants::*;
 use crate::events::{EventKind, EventLog};
 use crate::geometry::Position;
@@ -28,7 +29,11 @@ pub(super) fn harvest_mineral(
     ) else {
         return;
     };
-    let power = c.active(BodyPartKind::Work) * HARVEST_MINERAL_POWER;
+    let power = c.power(
+        BodyPartKind::Work,
+        BoostAction::Harvest,
+        HARVEST_MINERAL_POWER,
+    );
     let mut q = world.query::<(&ObjectId, &Position, &ObjectKind)>();
     let extractor = q
         .iter(world)

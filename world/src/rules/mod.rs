@@ -15,6 +15,7 @@ mod cleanup;
 mod combat;
 mod controllers;
 pub(crate) mod economy;
+mod labs;
 mod minerals;
 mod movement;
 mod upkeep;

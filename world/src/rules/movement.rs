@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::prelude::*;
 
 use super::validate::Accepted;
+use crate::chemistry::{boost_factor, BoostAction};
 use crate::constants::*;
 use crate::geometry::{Position, ROOM_SIZE};
 use crate::object::*;
@@ -32,13 +33,24 @@ pub(crate) fn move_priority(tick: u64, id: ObjectId) -> u64 {
 
 /// Fatigue a move generates: each non-MOVE part (empty CARRY parts excepted) weighs 1;
 /// plain ×2, swamp ×10, road ×1.
-pub(crate) fn move_fatigue(creep: &Creep, energy: u32, tile: Tile, road: bool) -> u32 {
-    let carry_parts = creep
-        .body
-        .iter()
-        .filter(|p| p.kind == BodyPartKind::Carry)
-        .count() as u32;
-    let loaded_carry = energy.div_ceil(CARRY_CAPACITY).min(carry_parts);
+pub(crate) fn move_fatigue(creep: &Creep, carried: u32, tile: Tile, road: bool) -> u32 {
+    // movement.js `calcResourcesWeight`: CARRY parts with hits, from the last, each holding
+    // 50 (times its capacity boost) of what is carried, weigh one each.
+    let mut left = carried;
+    let mut loaded_carry = 0;
+    for p in creep.body.iter().rev() {
+        if left == 0 {
+            break;
+        }
+        if p.kind != BodyPartKind::Carry || p.hits == 0 {
+            continue;
+        }
+        let factor = p
+            .boost
+            .and_then(|b| boost_factor(BodyPartKind::Carry, b, BoostAction::Capacity));
+        left -= left.min(CARRY_CAPACITY * factor.unwrap_or(1000) / 1000);
+        loaded_carry += 1;
+    }
     let other = creep
         .body
         .iter()

@@ -8,6 +8,7 @@ use super::controllers::tick_controller;
 use super::economy::Piles;
 use super::live;
 use super::validate::Accepted;
+use crate::chemistry::BoostAction;
 use crate::constants::*;
 use crate::geometry::{Direction, Position, RoomId};
 use crate::object::*;
@@ -118,7 +119,7 @@ fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
     match kind {
         ObjectKind::Creep(c) if !c.spawning => {
             c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
-            let recovery = 2 * c.active(BodyPartKind::Move);
+            let recovery = 2 * c.power(BodyPartKind::Move, BoostAction::Fatigue, 1);
             c.fatigue = c.fatigue.saturating_sub(recovery);
         }
         ObjectKind::Spawn(s) => {
@@ -195,6 +196,16 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
                     aged.remove = s.is_empty();
                 }
             }
+            // _drop-resources-without-space.js: a creep whose capacity fell (damaged CARRY
+            // parts, an unboost) drops the excess, in `RESOURCES_ALL` order.
+            Some(ObjectKind::Creep(_))
+                if live::store(world, id)
+                    .is_some_and(|s| s.limit.total().is_some_and(|t| s.used() > t)) =>
+            {
+                if let Some(mut s) = live::store_mut(world, id) {
+                    left_behind = overflow(&mut s);
+                }
+            }
             Some(ObjectKind::Tombstone(_) | ObjectKind::Ruin(_)) if aged.remove => {
                 left_behind = live::store(world, id).map_or(Vec::new(), |s| s.contents().to_vec());
             }
@@ -233,6 +244,24 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
     for (spawn, creep, pos) in finished {
         place_spawned_creep(world, map, spawn, creep, pos, &mut start.occupied);
     }
+}
+
+/// Takes what exceeds a general store's total out of it, resource by resource in order.
+fn overflow(store: &mut Mut<Store>) -> Vec<(ResourceKind, u32)> {
+    let Some(total) = store.limit.total() else {
+        return Vec::new();
+    };
+    let mut excess = store.used().saturating_sub(total);
+    let mut out = Vec::new();
+    while excess > 0 {
+        let Some(&(resource, amount)) = store.contents().first() else {
+            break;
+        };
+        let dropped = store.take(resource, amount.min(excess));
+        excess -= dropped;
+        out.push((resource, dropped));
+    }
+    out
 }
 
 /// A spawn gains 1 energy a tick while its owner's room energy is below a spawn's capacity.

@@ -100,6 +100,7 @@ impl Scenario {
             .map(|k| BodyPart {
                 kind: *k,
                 hits: 100,
+                boost: None,
             })
             .collect();
         let carry = body.iter().filter(|k| **k == BodyPartKind::Carry).count() as u32 * 50;

@@ -21,7 +21,10 @@ use crate::state::{ObjectIndex, Players};
 
 mod controllers;
 mod creep_actions;
+mod labs;
 mod structures;
+
+pub(crate) use labs::LabIntents;
 
 /// The creep actions Screeps lets block each other (`processor/intents/creeps/intents.js`,
 /// `priorities`): an action runs only when none of the actions it yields to was asked for in
@@ -129,6 +132,8 @@ pub(crate) struct Accepted {
     pub publics: BTreeMap<ObjectId, bool>,
     /// Link → (target link, amount).
     pub links: BTreeMap<ObjectId, (ObjectId, u32)>,
+    /// Lab → what it was asked to do this tick.
+    pub labs: BTreeMap<ObjectId, LabIntents>,
     /// In validation order (player order, then submission order).
     pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
     pub sites: Vec<(PlayerId, Position, StructureKind)>,
@@ -353,6 +358,18 @@ impl<'a> Validator<'a, '_, '_> {
                 target,
                 amount,
             } => self.check_link(player, *link, *target, *amount),
+            Intent::RunReaction { lab, lab1, lab2 } => {
+                self.check_reaction(player, *lab, *lab1, *lab2, false)
+            }
+            Intent::ReverseReaction { lab, lab1, lab2 } => {
+                self.check_reaction(player, *lab, *lab1, *lab2, true)
+            }
+            Intent::BoostCreep {
+                lab,
+                creep,
+                body_parts_count,
+            } => self.check_boost(player, *lab, *creep, *body_parts_count),
+            Intent::UnboostCreep { lab, creep } => self.check_unboost(player, *lab, *creep),
             Intent::TowerAttack { tower, target } => {
                 self.check_tower(player, *tower, *target, TowerAction::Attack(*target))
             }

@@ -1,0 +1,78 @@
+  // js/prelude/52_labs.js: labs. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // ---- labs: screeps/engine src/game/structures.js (StructureLab), checks in its order ----
+  function labMineralType(store) {
+    for (const k of ObjectKeys(store)) if (k !== C.RESOURCE_ENERGY && store[k]) return k;
+    return undefined;
+  }
+  // utils.getReactionVariants: every [reagent1, reagent2] pair that makes `compound`.
+  function reactionVariants(compound) {
+    const out = [];
+    for (const r1 of ObjectKeys(C.REACTIONS)) for (const r2 of ObjectKeys(C.REACTIONS[r1])) {
+      if (C.REACTIONS[r1][r2] === compound) out.push([r1, r2]);
+    }
+    return out;
+  }
+  function isOtherLab(self, lab) { return !!lab && !!lab.id && lab instanceof StructureLab && lab.id !== self.id; }
+  class StructureLab extends OwnedStructure {
+    constructor(d) {
+      super(d); energyProps(this, d); this.cooldown = d.cooldown || 0;
+      this.mineralType = labMineralType(this.store);
+      this.mineralAmount = storeSum(this.store) - (this.store.energy || 0);
+      this.mineralCapacity = C.LAB_MINERAL_CAPACITY;
+    }
+    _reactionBase(lab1, lab2) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (this.cooldown > 0) return C.ERR_TIRED;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (!isOtherLab(this, lab1) || !isOtherLab(this, lab2)) return C.ERR_INVALID_TARGET;
+      if (this.pos.getRangeTo(lab1) > 2 || this.pos.getRangeTo(lab2) > 2) return C.ERR_NOT_IN_RANGE;
+      return C.OK;
+    }
+    runReaction(lab1, lab2) {
+      const b = this._reactionBase(lab1, lab2); if (b) return b;
+      const amount = C.LAB_REACTION_AMOUNT;
+      if (this.mineralAmount > this.mineralCapacity - amount) return C.ERR_FULL;
+      if (lab1.mineralAmount < amount || lab2.mineralAmount < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      const product = C.REACTIONS[lab1.mineralType] && C.REACTIONS[lab1.mineralType][lab2.mineralType];
+      if (!product || (this.mineralType && this.mineralType !== product)) return C.ERR_INVALID_ARGS;
+      addIntent({ type: 'runReaction', lab: this.id, lab1: lab1.id, lab2: lab2.id });
+      return C.OK;
+    }
+    reverseReaction(lab1, lab2) {
+      const b = this._reactionBase(lab1, lab2); if (b) return b;
+      if (lab1 === lab2 || lab1.id === lab2.id) return C.ERR_INVALID_ARGS;
+      const amount = C.LAB_REACTION_AMOUNT;
+      if (!this.mineralType || this.mineralAmount < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      const variant = reactionVariants(this.mineralType).find((v) =>
+        (!lab1.mineralType || lab1.mineralType === v[0]) && (!lab2.mineralType || lab2.mineralType === v[1]));
+      if (!variant) return C.ERR_INVALID_ARGS;
+      if (lab1.mineralAmount + amount > lab1.mineralCapacity || lab2.mineralAmount + amount > lab2.mineralCapacity) return C.ERR_FULL;
+      addIntent({ type: 'reverseReaction', lab: this.id, lab1: lab1.id, lab2: lab2.id });
+      return C.OK;
+    }
+    boostCreep(creep, bodyPartsCount) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (!creep || !creep.id || !(creep instanceof Creep) || creep.spawning) return C.ERR_INVALID_TARGET;
+      if (!this.pos.isNearTo(creep)) return C.ERR_NOT_IN_RANGE;
+      if ((this.store.energy || 0) < C.LAB_BOOST_ENERGY) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (this.mineralAmount < C.LAB_BOOST_MINERAL) return C.ERR_NOT_ENOUGH_RESOURCES;
+      bodyPartsCount = bodyPartsCount || 0;
+      const type = this.mineralType;
+      const open = creep.body.filter((p) => !p.boost && C.BOOSTS[p.type] && C.BOOSTS[p.type][type]).length;
+      if (!open || (bodyPartsCount && bodyPartsCount > open)) return C.ERR_NOT_FOUND;
+      addIntent({ type: 'boostCreep', lab: this.id, creep: creep.id, bodyPartsCount: bodyPartsCount || null });
+      return C.OK;
+    }
+    unboostCreep(creep) {
+      if (!creep || !creep.id || !(creep instanceof Creep)) return C.ERR_INVALID_TARGET;
+      if (!this.my || !creep.my) return C.ERR_NOT_OWNER;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (this.cooldown > 0) return C.ERR_TIRED;
+      if (!creep.body.some((p) => !!p.boost)) return C.ERR_NOT_FOUND;
+      if (!this.pos.isNearTo(creep)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'unboostCreep', lab: this.id, creep: creep.id });
+      return C.OK;
+    }
+  }
+  global.StructureLab = StructureLab;
