@@ -313,6 +313,7 @@ fn the_protocol_works_over_tcp() {
         inter_shard: String::new(),
         flags: "[]".into(),
         gcl: 0,
+        market: "{}".into(),
     };
     write_frame(
         &mut writer,

@@ -221,11 +221,7 @@ fn map_copy(world: &GameWorld) -> Result<ExternalCopy> {
     let mut exits = serde_json::Map::new();
     let mut status = serde_json::Map::new();
     let map = world.map();
-    let span = |f: fn(&isoshard_world::RoomInfo) -> i32| {
-        let values = map.rooms.iter().map(f);
-        values.clone().max().unwrap_or(0) - values.min().unwrap_or(0) + 1
-    };
-    let world_size = span(|r| r.coord.x).max(span(|r| r.coord.y));
+    let world_size = map.world_size();
     for r in &map.rooms {
         if r.status != isoshard_world::RoomStatus::Normal {
             status.insert(r.name.clone(), json!(r.status.as_str()));

@@ -51,6 +51,7 @@ fn main() {
         inter_shard: "".into(),
         flags: "[]".into(),
         gcl: 0,
+        market: std::sync::Arc::from("{}"),
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

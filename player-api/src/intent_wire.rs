@@ -266,6 +266,20 @@ enum IntentWire {
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
+    Send {
+        #[serde(deserialize_with = "js_id")]
+        terminal: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
+        amount: u32,
+        #[serde(
+            rename = "targetRoomName",
+            deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>"
+        )]
+        destination: String,
+        #[serde(default, deserialize_with = "send_description")]
+        description: Option<String>,
+    },
     UnboostCreep {
         #[serde(deserialize_with = "js_id")]
         lab: ObjectId,
@@ -327,6 +341,18 @@ fn say_message<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 /// Screeps keeps the first 100 characters of a controller sign.
 fn sign_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(String::deserialize(d)?.chars().take(SIGN_CHARS).collect())
+}
+
+/// A terminal transfer's description: at most 100 characters (`send` refuses longer ones
+/// before this; a longer one here is malformed).
+fn send_description<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = Option::<String>::deserialize(d)?;
+    match s {
+        Some(s) if s.chars().count() > SIGN_CHARS => {
+            Err(de::Error::custom("description over 100 characters"))
+        }
+        s => Ok(s),
+    }
 }
 
 /// At most eight directions; the world checks each is 1–8.

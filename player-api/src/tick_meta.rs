@@ -39,6 +39,9 @@ pub struct PlayerTickInput {
     pub flags: Arc<str>,
     /// The player's global control points (`Game.gcl`).
     pub gcl: u64,
+    /// `Game.market`'s data as JSON text: `{credits, incoming, outgoing}` (credits in
+    /// thousandths); the prelude parses it again only when it changes.
+    pub market: Arc<str>,
 }
 
 /// One tick's metadata for the prelude.
@@ -63,11 +66,12 @@ pub struct TickMeta {
     pub flags: Arc<str>,
     /// Global control points; a JS number holds them exactly up to 2^53.
     pub gcl: f64,
+    pub market: Arc<str>,
 }
 
 impl TickMeta {
     /// The JavaScript names of the array's entries, in order.
-    pub const FIELDS: [&'static str; 13] = [
+    pub const FIELDS: [&'static str; 14] = [
         "tick",
         "cpuLimit",
         "tickLimit",
@@ -81,6 +85,7 @@ impl TickMeta {
         "interShard",
         "flags",
         "gcl",
+        "market",
     ];
 
     pub fn of(input: &PlayerTickInput) -> TickMeta {
@@ -105,6 +110,7 @@ impl TickMeta {
             inter_shard: input.inter_shard.clone(),
             flags: input.flags.clone(),
             gcl: input.gcl as f64,
+            market: input.market.clone(),
         }
     }
 
@@ -125,6 +131,7 @@ impl TickMeta {
             inter_shard,
             flags,
             gcl,
+            market,
         } = self;
         json!([
             tick,
@@ -139,7 +146,8 @@ impl TickMeta {
             foreign_segment,
             &**inter_shard,
             &**flags,
-            gcl
+            gcl,
+            &**market
         ])
     }
 }
@@ -165,6 +173,7 @@ mod tests {
             inter_shard: "local".into(),
             flags: "[]".into(),
             gcl: 1_000_000,
+            market: Arc::from("{\"credits\":0}"),
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();

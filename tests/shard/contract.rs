@@ -195,6 +195,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Controller => "CONTROLLER",
         StructureKind::Extractor => "EXTRACTOR",
         StructureKind::Lab => "LAB",
+        StructureKind::Terminal => "TERMINAL",
     }
 }
 
@@ -352,6 +353,13 @@ fn one_of_each_intent() -> Vec<Intent> {
             body_parts_count: Some(2),
         },
         Intent::UnboostCreep { lab: a, creep: b },
+        Intent::Send {
+            terminal: a,
+            resource: ResourceKind::Hydrogen,
+            amount: 100,
+            destination: "W1N1".into(),
+            description: Some("hello".into()),
+        },
     ];
     // No wildcard: a new intent does not compile here until it is added to the list above.
     for intent in &all {
@@ -395,7 +403,8 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::RunReaction { .. }
             | Intent::ReverseReaction { .. }
             | Intent::BoostCreep { .. }
-            | Intent::UnboostCreep { .. } => {}
+            | Intent::UnboostCreep { .. }
+            | Intent::Send { .. } => {}
         }
     }
     all
@@ -421,6 +430,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "lab",
         "lab1",
         "lab2",
+        "terminal",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

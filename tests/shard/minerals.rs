@@ -306,3 +306,103 @@ fn a_lab_chain_reacts_and_boosts_through_the_api() {
     assert_eq!(next["again"], -11, "ERR_TIRED");
     assert_eq!(next["body"], serde_json::json!(["move:-", "attack:UH"]));
 }
+
+const SENDER_BOT: &str = r#"
+module.exports.loop = function () {
+  const room = Game.spawns.Spawn1.room, t = room.terminal;
+  const seen = Memory.seen = Memory.seen || {};
+  if (!t) return;
+  if (!seen.sent) {
+    const to = DESTINATION;
+    seen.sent = { code: t.send(RESOURCE_HYDROGEN, 200, to, 'hello'), bad: t.send(RESOURCE_HYDROGEN, 1, 'nowhere'),
+      cost: Game.market.calcTransactionCost(200, room.name, to), instance: t instanceof StructureTerminal,
+      credits: Game.market.credits };
+  } else if (!seen.after) {
+    seen.after = { out: Game.market.outgoingTransactions, cooldown: t.cooldown, tired: t.send(RESOURCE_HYDROGEN, 1, DESTINATION) };
+  }
+};
+"#;
+
+const RECEIVER_BOT: &str = r#"
+module.exports.loop = function () {
+  const t = Game.spawns.Spawn1.room.terminal;
+  if (t && t.store[RESOURCE_HYDROGEN] && !Memory.got) {
+    Memory.got = { amount: t.store[RESOURCE_HYDROGEN], incoming: Game.market.incomingTransactions };
+  }
+};
+"#;
+
+#[test]
+fn a_terminal_sends_to_another_players_room_and_both_see_the_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 5, |_| {});
+    let a = shard
+        .add_player("sender", code(&[("main", SENDER_BOT)]))
+        .unwrap();
+    let b = shard
+        .add_player("receiver", code(&[("main", RECEIVER_BOT)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let homes = [shard.home_room(a).unwrap(), shard.home_room(b).unwrap()];
+    let world = shard.world();
+    let taken: Vec<Position> = world.records().iter().map(|o| o.pos).collect();
+    let spots: Vec<Position> = homes
+        .iter()
+        .map(|home| {
+            (10u8..40)
+                .flat_map(|y| (10u8..40).map(move |x| Position::new(*home, x, y)))
+                .find(|p| !taken.contains(p) && world.map().tile(*p) == Tile::Plain)
+                .unwrap()
+        })
+        .collect();
+    let to = world.map().get(homes[1]).name.clone();
+    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
+        for o in &mut snap.objects {
+            if let (true, ObjectKind::Controller(c)) = (homes.contains(&o.pos.room), &mut o.kind) {
+                c.level = 6;
+            }
+        }
+        for (owner, pos) in [(a, spots[0]), (b, spots[1])] {
+            let mut store = Store::empty(StoreLimit::Total(TERMINAL_CAPACITY));
+            if owner == a {
+                store.add(ResourceKind::Hydrogen, 500);
+                store.add(ResourceKind::Energy, 500);
+            }
+            snap.next_object_id += 1;
+            snap.objects.push(ObjectRecord {
+                id: ObjectId(snap.next_object_id - 1),
+                pos,
+                owner: Some(owner),
+                hits: Some(StructureKind::Terminal.initial_hits()),
+                store: Some(store),
+                decay: None,
+                cooldown: None,
+                kind: ObjectKind::Structure(StructureKind::Terminal),
+            });
+        }
+    });
+    // The sender's code names the receiver's room, as a player would write it.
+    let sender = SENDER_BOT.replace("DESTINATION", &format!("'{to}'"));
+    shard.set_code(a, code(&[("main", &sender)])).unwrap();
+    for _ in 0..3 {
+        shard.tick().unwrap();
+    }
+    let seen = memory_json(shard, a)["seen"].clone();
+    assert_eq!(seen["sent"]["code"], 0, "{seen}");
+    assert_eq!(seen["sent"]["bad"], -10, "ERR_INVALID_ARGS");
+    assert_eq!(seen["sent"]["instance"], true);
+    assert_eq!(seen["sent"]["credits"], 0);
+    let after = &seen["after"];
+    assert_eq!(after["cooldown"], TERMINAL_COOLDOWN - 1, "{seen}");
+    assert_eq!(after["tired"], -11);
+    let out = &after["out"][0];
+    assert_eq!(out["sender"]["username"], "sender", "{seen}");
+    assert_eq!(out["recipient"]["username"], "receiver");
+    assert_eq!(out["amount"], 200);
+    assert_eq!(out["resourceType"], "H");
+    assert_eq!(out["to"], to);
+    assert_eq!(out["description"], "hello");
+    let got = memory_json(shard, b)["got"].clone();
+    assert_eq!(got["amount"], 200, "{got}");
+    assert_eq!(got["incoming"][0], *out);
+}

@@ -272,10 +272,10 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
     let main = r#"module.exports.loop = function () {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
-        terminal: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_TERMINAL),
+        nuker: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_NUKER),
         notifyWhenAttacked: () => spawn.notifyWhenAttacked(false),
         deal: () => Game.market.deal('id', 10),
-        send: () => StructureTerminal.prototype.send.call({}),
+        launchNuke: () => StructureNuker.prototype.launchNuke.call({}),
         powerCreep: () => PowerCreep.create('p', 'operator'),
       };
       Memory.r = {};
@@ -311,8 +311,8 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         );
     }
     assert_eq!(
-        m["r"]["terminal"],
-        "Building a 'terminal' is not supported on this server"
+        m["r"]["nuker"],
+        "Building a 'nuker' is not supported on this server"
     );
     assert_eq!(m["link"], serde_json::json!([-7, -7, -1, -10, -14, -14]));
     assert_eq!(m["rampart"], serde_json::json!([-1, 0, false, -14]));

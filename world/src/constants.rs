@@ -172,6 +172,8 @@ js_constants! {
     LAB_BOOST_MINERAL: u32 = 30;
     LAB_UNBOOST_ENERGY: u32 = 0;
     LAB_UNBOOST_MINERAL: u32 = 15;
+    TERMINAL_HITS: u32 = 3000;
+    TERMINAL_COOLDOWN: u32 = 10;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.

@@ -93,6 +93,7 @@ impl GameWorld {
         world.insert_resource(Players::default());
         world.insert_resource(ObjectIndex::default());
         world.insert_resource(EventLog::default());
+        world.insert_resource(crate::market::Market::default());
         world.insert_resource(map.clone());
         let mut this = GameWorld {
             world,
@@ -311,7 +312,13 @@ impl GameWorld {
             players: self.players().to_vec(),
             rooms: self.map().specs(),
             objects: self.records(),
+            market: self.market().clone(),
         }
+    }
+
+    /// Credits and terminal transactions.
+    pub fn market(&self) -> &crate::market::Market {
+        self.world.resource::<crate::market::Market>()
     }
 
     /// Adds rooms to a running world (an operator growing the map): each gets its terrain and
@@ -368,6 +375,7 @@ impl GameWorld {
         world.insert_resource(ObjectIndex::default());
         world.insert_resource(EventLog::default());
         world.insert_resource(WorldRng(snapshot.rng));
+        world.insert_resource(snapshot.market);
         let map = RoomMap::build(snapshot.config.seed, &snapshot.rooms);
         let rooms = map.rooms.len();
         if rooms != snapshot.rooms.len() {
@@ -433,6 +441,7 @@ impl GameWorld {
         h.update(&self.world.resource::<IdAllocator>().next.to_le_bytes());
         h.update(&postcard::to_stdvec(&self.world.resource::<WorldRng>().0).unwrap_or_default());
         h.update(&postcard::to_stdvec(self.players()).unwrap_or_default());
+        h.update(&postcard::to_stdvec(self.market()).unwrap_or_default());
         for (_, rh) in &rooms {
             h.update(&rh.0);
         }

@@ -192,6 +192,16 @@ pub enum Intent {
         #[serde(rename = "bodyPartsCount")]
         body_parts_count: Option<u32>,
     },
+    /// `StructureTerminal.send`.
+    Send {
+        terminal: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
+        amount: u32,
+        #[serde(rename = "targetRoomName")]
+        destination: String,
+        description: Option<String>,
+    },
     /// `StructureLab.unboostCreep`.
     UnboostCreep {
         lab: ObjectId,

@@ -14,6 +14,8 @@
 //! - `geometry`, `terrain`: rooms, positions, directions, generated terrain.
 //! - `object`: components ([`ObjectKind`] and friends) and [`ObjectRecord`].
 //! - `resources`: [`ResourceKind`] (every `RESOURCES_ALL` entry) and [`Store`].
+//! - `chemistry`: `REACTIONS`, `REACTION_TIME`, `BOOSTS` and what boosts do to a body.
+//! - `market`: credits and terminal transactions ([`market::Market`]).
 //! - `intent`: [`Intent`], [`IntentBatch`].
 //! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
 //!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
@@ -115,11 +117,15 @@
 //! boosted against damage take only their ratio of what they absorb. A creep's capacity
 //! follows its CARRY parts with hits left; what no longer fits is dropped in upkeep.
 //!
-//! Not modelled (yet): terminals, factories, observers, power spawns, nukers, energy in
-//! switched-off extensions still spawns, `generateSafeMode` (needs ghodium),
-//! pull, boosts, NPCs,
-//! power creeps, market, source keepers and their lairs (their rooms have the sources and no
-//! keepers), power banks, deposits and portals in highways.
+//! Terminals (`rules::terminals`, RCL 6): `send` moves what fits into the destination room's
+//! owned terminal after every room's intents, for `calcTerminalEnergyCost` energy by the
+//! wrapped room distance, then 10 ticks of cooldown; each player keeps the last 100
+//! transactions in and out (`market`, hashed and snapshotted with the world).
+//!
+//! Not modelled (yet): factories, observers, power spawns, nukers, energy in switched-off
+//! extensions still spawns, `generateSafeMode` (needs ghodium), pull, NPCs, power creeps,
+//! market orders (credits stay 0), source keepers and their lairs (their rooms have the
+//! sources and no keepers), power banks, deposits and portals in highways.
 
 mod chemistry;
 mod constants;
@@ -128,6 +134,7 @@ pub mod events;
 mod game_world;
 mod geometry;
 mod intent;
+pub mod market;
 mod object;
 mod pathfinding;
 mod resources;

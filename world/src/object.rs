@@ -191,11 +191,12 @@ pub enum StructureKind {
     Controller,
     Extractor,
     Lab,
+    Terminal,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 12] = [
+    pub const ALL: [StructureKind; 13] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -208,6 +209,7 @@ impl StructureKind {
         StructureKind::Controller,
         StructureKind::Extractor,
         StructureKind::Lab,
+        StructureKind::Terminal,
     ];
 
     /// Screeps' `structureType` string.
@@ -225,6 +227,7 @@ impl StructureKind {
             StructureKind::Controller => "controller",
             StructureKind::Extractor => "extractor",
             StructureKind::Lab => "lab",
+            StructureKind::Terminal => "terminal",
         }
     }
 
@@ -242,6 +245,7 @@ impl StructureKind {
             "controller" => StructureKind::Controller,
             "extractor" => StructureKind::Extractor,
             "lab" => StructureKind::Lab,
+            "terminal" => StructureKind::Terminal,
             _ => return None,
         })
     }
@@ -272,6 +276,7 @@ impl StructureKind {
             StructureKind::Rampart => 1,
             StructureKind::Extractor => 5_000,
             StructureKind::Lab => 50_000,
+            StructureKind::Terminal => 100_000,
             StructureKind::Controller => return None,
         })
     }
@@ -291,6 +296,7 @@ impl StructureKind {
             StructureKind::Rampart => [0, 0, 2500, 2500, 2500, 2500, 2500, 2500, 2500][l],
             StructureKind::Extractor => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
             StructureKind::Lab => [0, 0, 0, 0, 0, 0, 3, 6, 10][l],
+            StructureKind::Terminal => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
             StructureKind::Controller => 0,
         }
     }
@@ -310,6 +316,7 @@ impl StructureKind {
             StructureKind::Rampart => (RAMPART_HITS, 0),
             StructureKind::Extractor => (EXTRACTOR_HITS, EXTRACTOR_HITS),
             StructureKind::Lab => (LAB_HITS, LAB_HITS),
+            StructureKind::Terminal => (TERMINAL_HITS, TERMINAL_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }

@@ -104,6 +104,15 @@ impl RoomMap {
         &self.rooms[id.0 as usize]
     }
 
+    /// `Game.map.getWorldSize()`: the rooms across the map's wider axis.
+    pub fn world_size(&self) -> u32 {
+        let span = |f: fn(&RoomInfo) -> i32| {
+            let values = self.rooms.iter().map(f);
+            values.clone().max().unwrap_or(0) - values.min().unwrap_or(0) + 1
+        };
+        span(|r| r.coord.x).max(span(|r| r.coord.y)) as u32
+    }
+
     pub fn by_name(&self, name: &str) -> Option<RoomId> {
         self.by_name.get(name).copied()
     }

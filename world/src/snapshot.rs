@@ -44,6 +44,7 @@ pub struct WorldSnapshot {
     pub rooms: Vec<RoomSpec>,
     /// Sorted by id.
     pub objects: Vec<ObjectRecord>,
+    pub market: crate::market::Market,
 }
 
 pub(crate) fn room_hashes_of(records: &[ObjectRecord], rooms: usize) -> Vec<(RoomId, StateHash)> {

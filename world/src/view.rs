@@ -410,6 +410,8 @@ pub struct PlayerView {
     pub rooms: Vec<String>,
     /// Global control points (`Game.gcl` derives from them).
     pub gcl: u64,
+    /// Credits and terminal transactions (`Game.market`).
+    pub market: crate::market::MarketView,
 }
 
 /// All views of one tick: each room once, and each player's list of visible rooms.
@@ -493,6 +495,9 @@ impl GameWorld {
                         username: p.name.clone(),
                         rooms,
                         gcl: p.gcl,
+                        market: self
+                            .market()
+                            .view_for(p.id, &names, |r| map.get(r).name.clone()),
                     },
                 )
             })

@@ -286,6 +286,7 @@ impl Runner {
                 inter_shard: Arc::from(turn.inter_shard.as_str()),
                 flags: Arc::from(turn.flags.as_str()),
                 gcl: turn.gcl,
+                market: Arc::from(turn.market.as_str()),
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
             queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;

@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 7;
+pub const PROTOCOL_VERSION: u32 = 8;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -61,6 +61,8 @@ pub struct WireTurn {
     pub flags: String,
     /// `PlayerTickInput::gcl` (protocol 7).
     pub gcl: u64,
+    /// `PlayerTickInput::market` (protocol 8).
+    pub market: String,
 }
 
 /// One player's result.

@@ -202,6 +202,7 @@ impl ProcessPlayerHost {
                     inter_shard: t.input.inter_shard.to_string(),
                     flags: t.input.flags.to_string(),
                     gcl: t.input.gcl,
+                    market: t.input.market.to_string(),
                 });
                 proc.code.insert(t.player, t.code_version);
             }

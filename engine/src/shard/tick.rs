@@ -193,6 +193,7 @@ impl Shard {
                     inter_shard: p.data.inter_shard.clone(),
                     flags: p.data.flags_json.clone(),
                     gcl: views.players.get(id).map_or(0, |pv| pv.gcl),
+                    market: market_json(views.players.get(id)),
                 },
             });
         }
@@ -330,4 +331,16 @@ fn copy_rooms(views: &WorldViews) -> Result<BTreeMap<&str, ExternalCopy>> {
         }
     }
     Ok(copies)
+}
+
+/// `Game.market`'s data for a player as the prelude reads it (`80_game.js`):
+/// `{credits, incoming, outgoing}`, credits in thousandths.
+fn market_json(view: Option<&isoshard_world::PlayerView>) -> std::sync::Arc<str> {
+    let market = view.map(|v| &v.market);
+    let json = serde_json::json!({
+        "credits": market.map_or(0, |m| m.credits_milli),
+        "incoming": market.map(|m| &m.incoming),
+        "outgoing": market.map(|m| &m.outgoing),
+    });
+    std::sync::Arc::from(json.to_string())
 }

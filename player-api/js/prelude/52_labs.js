@@ -1,4 +1,4 @@
-  // js/prelude/52_labs.js: labs. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // js/prelude/52_labs.js: labs and terminals. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
   // ---- labs: screeps/engine src/game/structures.js (StructureLab), checks in its order ----
   function labMineralType(store) {
     for (const k of ObjectKeys(store)) if (k !== C.RESOURCE_ENERGY && store[k]) return k;
@@ -76,3 +76,24 @@
     }
   }
   global.StructureLab = StructureLab;
+
+  // ---- terminals: StructureTerminal.send, checks in game/structures.js's order ----
+  class StructureTerminal extends OwnedStructure {
+    constructor(d) { super(d); this.store = makeStore(d); this.storeCapacity = d.storeCapacity; this.cooldown = d.cooldown || 0; }
+    send(resourceType, amount, destination, description) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (!/^(W|E)\d+(N|S)\d+$/.test(destination)) return C.ERR_INVALID_ARGS;
+      if (C.RESOURCES_ALL.indexOf(resourceType) < 0) return C.ERR_INVALID_ARGS;
+      if (!this.store[resourceType] || this.store[resourceType] < amount) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (this.cooldown > 0) return C.ERR_TIRED;
+      const cost = Game.market.calcTransactionCost(amount, this.room.name, destination);
+      if (resourceType !== C.RESOURCE_ENERGY && (this.store.energy || 0) < cost ||
+        resourceType === C.RESOURCE_ENERGY && (this.store.energy || 0) < amount + cost) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (description && (typeof description !== 'string' || description.length > 100)) return C.ERR_INVALID_ARGS;
+      addIntent({ type: 'send', terminal: this.id, resourceType, amount, targetRoomName: destination,
+        description: description || null });
+      return C.OK;
+    }
+  }
+  global.StructureTerminal = StructureTerminal;

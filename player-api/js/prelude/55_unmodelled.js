@@ -15,7 +15,7 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor', 'lab'];
+    'rampart', 'controller', 'extractor', 'lab', 'terminal'];
 
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
   class StructureObserver extends OwnedStructure {}
@@ -23,8 +23,6 @@
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePowerSpawn extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
   unmodelledMethods(StructurePowerSpawn, ['processPower']);
-  class StructureTerminal extends OwnedStructure { constructor(d) { super(d); this.store = makeStore(d); this.cooldown = d.cooldown || 0; } }
-  unmodelledMethods(StructureTerminal, ['send']);
   class StructureNuker extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
   unmodelledMethods(StructureNuker, ['launchNuke']);
   class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
@@ -34,7 +32,7 @@
   unmodelledMethods(StructureFactory, ['produce']);
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
   Object.assign(global, { StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
-    StructureTerminal, StructureNuker, StructurePortal,
+    StructureNuker, StructurePortal,
     StructureFactory, StructureInvaderCore });
 
   class Ruin extends RoomObject {

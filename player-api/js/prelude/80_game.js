@@ -29,7 +29,14 @@
       return t & C.TERRAIN_MASK_WALL ? 'wall' : t & C.TERRAIN_MASK_SWAMP ? 'swamp' : 'plain';
     },
     describeExits(name) { const e = exitsOf(name); return e ? Object.assign({}, e) : null; },
-    getRoomLinearDistance(a, b) { const p = roomXY(a), q = roomXY(b); return p && q ? MathMax(MathAbs(p[0] - q[0]), MathAbs(p[1] - q[1])) : Infinity; },
+    // utils.calcRoomsDistance: `continuous` wraps round the world's edges (not for names
+    // farther apart than the world is wide, where Screeps' formula turns negative).
+    getRoomLinearDistance(a, b, continuous) {
+      const p = roomXY(a), q = roomXY(b);
+      if (!p || !q) return Infinity;
+      const wrap = (d) => (continuous && d <= worldSize ? MathMin(worldSize - d, d) : d);
+      return MathMax(wrap(MathAbs(p[0] - q[0])), wrap(MathAbs(p[1] - q[1])));
+    },
     findExit(from, to, opts) {
       const route = findRoute(from, to, opts);
       if (!ArrayIsArray(route)) return route;
@@ -96,6 +103,23 @@
     return C.ERR_NO_PATH;
   }
   function roomNameOf(x, y) { return (x < 0 ? 'W' + (-x - 1) : 'E' + x) + (y < 0 ? 'N' + (-y - 1) : 'S' + y); }
+  // Game.market's credits and the last 100 transactions each way (newest first), from the
+  // tick's `market` text, parsed again only when it changes. Screeps shows each side as
+  // `{username}`.
+  let marketText = null, marketParsed = null;
+  function marketOf(text) {
+    if (text !== marketText) { marketParsed = typeof text === 'string' ? JSONparse(text) : {}; marketText = text; }
+    const who = (name) => (name == null ? undefined : { username: name });
+    const show = (list) => (list || []).map((t) => ({
+      transactionId: t.transactionId, time: t.time, sender: who(t.sender), recipient: who(t.recipient),
+      resourceType: t.resourceType, amount: t.amount, from: t.from, to: t.to,
+      description: t.description == null ? undefined : t.description,
+    }));
+    return Object.assign(ObjectCreate(marketMethods), {
+      credits: (marketParsed.credits || 0) / 1000,
+      incomingTransactions: show(marketParsed.incoming), outgoingTransactions: show(marketParsed.outgoing), orders: {},
+    });
+  }
   // The market: no orders exist on this server, so the reads are true; a trade throws.
   const marketMethods = {
     getAllOrders() { return []; },
@@ -149,7 +173,7 @@
       resources: {}, shard: { name: 'isoshard', type: 'normal', ptr: false },
       gcl: gclOf(meta.gcl), gpl: { level: 0, progress: 0, progressTotal: 0 },
       cpu,
-      market: Object.assign(ObjectCreate(marketMethods), { credits: 0, incomingTransactions: [], outgoingTransactions: [], orders: {} }),
+      market: marketOf(meta.market),
       map: ObjectCreate(mapMethods),
       getObjectById,
       notify,
@@ -169,6 +193,7 @@
         objectsById[o.id] = o;
         if (o instanceof StructureController) room.controller = o;
         if (o instanceof StructureStorage && o.my) room.storage = o;
+        if (o instanceof StructureTerminal && o.my) room.terminal = o;
         if (o instanceof Creep && o.my) g.creeps[o.name] = o;
         if (o instanceof StructureSpawn && o.my) g.spawns[o.name] = o;
         if (o instanceof OwnedStructure && o.my) g.structures[o.id] = o;

@@ -320,6 +320,10 @@ fn complete_site(
         ),
         StructureKind::Link => (Some(Store::energy_only(0, LINK_CAPACITY)), None),
         StructureKind::Lab => (Some(Store::empty(StoreLimit::Lab)), None),
+        StructureKind::Terminal => (
+            Some(Store::empty(StoreLimit::Total(TERMINAL_CAPACITY))),
+            None,
+        ),
         StructureKind::Container => (
             Some(Store::empty(StoreLimit::Total(CONTAINER_CAPACITY))),
             Some(Decay {
@@ -438,6 +442,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
         }
     }
     super::controllers::apply_controller_intents(world, &accepted);
+    super::terminals::apply_terminal_sends(world, &accepted.sends);
     // Hand the rest (moves, combat, says, suicides, towers) to the later phases.
     let mut rest = world.resource_mut::<Accepted>();
     rest.moves = accepted.moves;

@@ -23,8 +23,10 @@ mod controllers;
 mod creep_actions;
 mod labs;
 mod structures;
+mod terminals;
 
 pub(crate) use labs::LabIntents;
+pub(crate) use terminals::{rooms_distance, TerminalSend};
 
 /// The creep actions Screeps lets block each other (`processor/intents/creeps/intents.js`,
 /// `priorities`): an action runs only when none of the actions it yields to was asked for in
@@ -134,6 +136,8 @@ pub(crate) struct Accepted {
     pub links: BTreeMap<ObjectId, (ObjectId, u32)>,
     /// Lab → what it was asked to do this tick.
     pub labs: BTreeMap<ObjectId, LabIntents>,
+    /// Terminal → what it sends (the last `send` asked).
+    pub sends: BTreeMap<ObjectId, TerminalSend>,
     /// In validation order (player order, then submission order).
     pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
     pub sites: Vec<(PlayerId, Position, StructureKind)>,
@@ -345,6 +349,13 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::RecycleCreep { spawn, target } => self.check_recycle(player, *spawn, *target),
             Intent::RemoveConstructionSite { site } => self.check_remove_site(player, *site),
             Intent::DestroyStructure { structure } => self.check_destroy(player, *structure),
+            other => self.check_structure_intent(player, other),
+        }
+    }
+
+    /// The intents of structures: ramparts, links, towers, labs and terminals.
+    fn check_structure_intent(&mut self, player: PlayerId, intent: &Intent) -> Check<()> {
+        match intent {
             Intent::SetPublic { rampart, is_public } => {
                 let o = self.acting(*rampart, |k| matches!(k, ObjectKind::Rampart(_)))?;
                 if o.owner() != Some(player) {
@@ -370,6 +381,21 @@ impl<'a> Validator<'a, '_, '_> {
                 body_parts_count,
             } => self.check_boost(player, *lab, *creep, *body_parts_count),
             Intent::UnboostCreep { lab, creep } => self.check_unboost(player, *lab, *creep),
+            Intent::Send {
+                terminal,
+                resource,
+                amount,
+                destination,
+                description,
+            } => {
+                let send = TerminalSend {
+                    resource: *resource,
+                    amount: *amount,
+                    destination: destination.clone(),
+                    description: description.clone(),
+                };
+                self.check_send(player, *terminal, send)
+            }
             Intent::TowerAttack { tower, target } => {
                 self.check_tower(player, *tower, *target, TowerAction::Attack(*target))
             }
@@ -379,6 +405,8 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::TowerRepair { tower, target } => {
                 self.check_tower(player, *tower, *target, TowerAction::Repair(*target))
             }
+            // Creep and room intents are `check_intent`'s; none reaches here.
+            _ => Err(ReturnCode::InvalidArgs),
         }
     }
 

@@ -1,0 +1,139 @@
+//! Terminals (screeps/engine `game/structures.js` `send`, `global-intents/market.js`): a
+//! transfer between two players' rooms for the energy the distance costs, its cooldown, its
+//! return codes in Screeps' order, and the transactions both sides see.
+
+mod support;
+
+use isoshard_world::ReturnCode as R;
+use isoshard_world::*;
+use support::*;
+
+use ResourceKind::{Energy, Hydrogen};
+
+/// Alice and Bob at level 6, each with a terminal; Alice's holds 1 000 H and 1 000 energy.
+fn two_terminals() -> (Scenario, PlayerId, ObjectId, ObjectId, String) {
+    let mut s = scenario();
+    let (bob, bob_ctl) = s.add_rival();
+    let mine = s.controller();
+    for ctl in [mine.id, bob_ctl.id] {
+        s.edit_controller(ctl, |c| c.level = 6);
+    }
+    let me = s.player;
+    let here = s.free_at_range(mine.pos, 3);
+    let there = s.free_at_range(bob_ctl.pos, 3);
+    let limit = StoreLimit::Total(TERMINAL_CAPACITY);
+    let sender = s.add_store(here, Some(me), StructureKind::Terminal, limit);
+    let receiver = s.add_store(there, Some(bob), StructureKind::Terminal, limit);
+    s.give(sender, Hydrogen, 1000);
+    s.give(sender, Energy, 1000);
+    let bob_room = s.world.map().get(bob_ctl.pos.room).name.clone();
+    (s, bob, sender, receiver, bob_room)
+}
+
+fn send(terminal: ObjectId, resource: ResourceKind, amount: u32, to: &str) -> Intent {
+    Intent::Send {
+        terminal,
+        resource,
+        amount,
+        destination: to.into(),
+        description: Some("for <you>".into()),
+    }
+}
+
+#[test]
+fn a_send_moves_the_resource_for_the_distance_cost_and_cools_down() {
+    let (mut s, bob, sender, receiver, bob_room) = two_terminals();
+    let map = s.world.map();
+    let (a, b) = (
+        map.get(s.rec(sender).pos.room).coord,
+        map.get(s.rec(receiver).pos.room).coord,
+    );
+    // calcRoomsDistance(…, true): the world wraps at its size.
+    let size = map.world_size();
+    let wrap = |d: u32| d.min(size - d);
+    let range = wrap((a.x - b.x).unsigned_abs()).max(wrap((a.y - b.y).unsigned_abs()));
+    let cost = market::terminal_energy_cost(300, range);
+    assert!(cost > 0, "the rooms are apart");
+    assert_eq!(
+        s.run(vec![send(sender, Hydrogen, 300, &bob_room)]),
+        vec![R::Ok]
+    );
+    assert_eq!(s.amount(receiver, Hydrogen), 300);
+    assert_eq!(s.amount(sender, Hydrogen), 700);
+    assert_eq!(s.energy(sender), 1000 - cost);
+    assert_eq!(
+        s.rec(sender).cooldown.map(|c| c.ticks),
+        Some(TERMINAL_COOLDOWN - 1)
+    );
+    assert_eq!(
+        s.run(vec![send(sender, Hydrogen, 1, &bob_room)]),
+        vec![R::Tired]
+    );
+    // Both sides see it; the description is escaped as market.js does.
+    let views = s.world.views();
+    let out = &views.players[&s.player].market.outgoing;
+    let inc = &views.players[&bob].market.incoming;
+    assert_eq!(out.len(), 1);
+    assert_eq!(out, inc);
+    let t = &out[0];
+    assert_eq!(
+        (t.sender.as_deref(), t.recipient.as_deref()),
+        (Some("alice"), Some("bob"))
+    );
+    assert_eq!((t.resource_type.as_str(), t.amount), ("H", 300));
+    assert_eq!(t.to, bob_room);
+    assert_eq!(t.description.as_deref(), Some("for &lt;you>"));
+}
+
+#[test]
+fn send_answers_screeps_codes_in_order() {
+    let (mut s, bob, sender, receiver, bob_room) = two_terminals();
+    assert_eq!(
+        s.run_as(bob, vec![send(sender, Hydrogen, 1, &bob_room)]),
+        vec![R::NotOwner]
+    );
+    assert_eq!(
+        s.run(vec![send(sender, Hydrogen, 1, "nowhere")]),
+        vec![R::InvalidArgs]
+    );
+    assert_eq!(
+        s.run(vec![send(sender, Hydrogen, 1001, &bob_room)]),
+        vec![R::NotEnoughResources]
+    );
+    // Sending energy pays the cost on top.
+    assert_eq!(
+        s.run(vec![send(sender, Energy, 1000, &bob_room)]),
+        vec![R::NotEnoughResources]
+    );
+    let long = Intent::Send {
+        terminal: sender,
+        resource: Hydrogen,
+        amount: 1,
+        destination: bob_room.clone(),
+        description: Some("x".repeat(101)),
+    };
+    assert_eq!(s.run(vec![long]), vec![R::InvalidArgs]);
+    let ctl = s.controller().id;
+    s.edit_controller(ctl, |c| c.level = 5);
+    assert_eq!(
+        s.run(vec![send(sender, Hydrogen, 1, &bob_room)]),
+        vec![R::RclNotEnough]
+    );
+    assert_eq!(s.amount(receiver, Hydrogen), 0);
+}
+
+#[test]
+fn a_send_to_a_room_without_a_terminal_moves_nothing_and_costs_nothing() {
+    let (mut s, _, sender, _, _) = two_terminals();
+    let empty = s
+        .world
+        .map()
+        .rooms
+        .iter()
+        .find(|r| r.coord.x > 5)
+        .map_or("E9S9".to_string(), |r| r.name.clone());
+    assert_eq!(s.run(vec![send(sender, Hydrogen, 10, &empty)]), vec![R::Ok]);
+    assert_eq!(s.amount(sender, Hydrogen), 1000);
+    assert_eq!(s.energy(sender), 1000);
+    assert_eq!(s.rec(sender).cooldown, None, "no transfer, no cooldown");
+}
