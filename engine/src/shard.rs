@@ -212,6 +212,9 @@ pub struct Shard {
     runtime: PlayerRuntimeOptions,
     /// A tick the world ran whose commit failed; the next [`Shard::tick`] retries it.
     pending: Option<tick::PendingTick>,
+    /// The world's notifications of the last tick (objects under attack), stored with the
+    /// players' `Game.notify` messages as the next tick folds in.
+    world_notices: BTreeMap<PlayerId, Vec<String>>,
 }
 
 /// `{terrain: {room: "…"}, exits: {room: {"1": "…"}}, status: {room: "novice"},
@@ -267,6 +270,7 @@ impl Shard {
             recorder: None,
             runtime: runtime_options,
             pending: None,
+            world_notices: BTreeMap::new(),
         })
     }
 

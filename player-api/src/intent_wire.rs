@@ -266,6 +266,11 @@ enum IntentWire {
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
+    NotifyWhenAttacked {
+        #[serde(deserialize_with = "js_id")]
+        object: ObjectId,
+        enabled: bool,
+    },
     Send {
         #[serde(deserialize_with = "js_id")]
         terminal: ObjectId,

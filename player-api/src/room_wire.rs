@@ -29,7 +29,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 44] = [
+pub const FIELDS: [&str; 45] = [
     "id",
     "type",
     "x",
@@ -74,6 +74,7 @@ pub const FIELDS: [&str; 44] = [
     "energy",
     "energyCapacity",
     "density",
+    "quiet",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -221,7 +222,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 44] {
+    fn fields(&self) -> [Field<'_>; 45] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -279,6 +280,7 @@ impl WireObject<'_> {
             n32(o.energy),
             n32(o.energy_capacity),
             n(o.density.map(u64::from)),
+            o.quiet.map_or(Field::Absent, Field::Bool),
         ]
     }
 }
@@ -382,7 +384,7 @@ mod tests {
             "id": "a", "type": "creep", "x": 1, "y": 2, "room": "W1N1", "owner": "o",
             "hits": 1, "hitsMax": 2, "energy": 3, "energyCapacity": 4, "name": "n",
             "store": [["energy", 5], ["H", 6]], "storeCapacity": 7,
-            "storeCapacityResource": [["energy", 8]], "density": 2,
+            "storeCapacityResource": [["energy", 8]], "density": 2, "quiet": true,
             "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
             "spawning": true, "spawnJob": {"name": "j", "needTime": 1, "remainingTime": 1},
             "saying": "s", "sayingPublic": true, "structureType": "spawn", "level": 1,

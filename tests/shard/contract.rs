@@ -353,6 +353,10 @@ fn one_of_each_intent() -> Vec<Intent> {
             body_parts_count: Some(2),
         },
         Intent::UnboostCreep { lab: a, creep: b },
+        Intent::NotifyWhenAttacked {
+            object: a,
+            enabled: false,
+        },
         Intent::Send {
             terminal: a,
             resource: ResourceKind::Hydrogen,
@@ -404,7 +408,8 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::ReverseReaction { .. }
             | Intent::BoostCreep { .. }
             | Intent::UnboostCreep { .. }
-            | Intent::Send { .. } => {}
+            | Intent::Send { .. }
+            | Intent::NotifyWhenAttacked { .. } => {}
         }
     }
     all
@@ -431,6 +436,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "lab1",
         "lab2",
         "terminal",
+        "object",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

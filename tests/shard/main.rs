@@ -1,6 +1,7 @@
 //! The player API and the shard end to end: real bots in real isolates on a real world, with
 //! sled underneath.
 
+mod attack_notices;
 mod colony;
 mod contract;
 mod cpu_api;

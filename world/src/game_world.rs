@@ -36,6 +36,8 @@ pub struct TickOutcome {
     pub state_hash: StateHash,
     /// Per-room hashes the state hash was built from, in room order.
     pub room_hashes: Vec<StateHash>,
+    /// Messages for players (their objects under attack), not part of the state.
+    pub notifications: Vec<(PlayerId, String)>,
 }
 
 /// The simulation. `tick` is a pure function of (state, intents): no clock, no IO, no
@@ -94,6 +96,7 @@ impl GameWorld {
         world.insert_resource(ObjectIndex::default());
         world.insert_resource(EventLog::default());
         world.insert_resource(crate::market::Market::default());
+        world.insert_resource(crate::state::Quiet::default());
         world.insert_resource(map.clone());
         let mut this = GameWorld {
             world,
@@ -282,6 +285,7 @@ impl GameWorld {
             stats: report.stats,
             state_hash,
             room_hashes,
+            notifications: report.notices,
         }
     }
 
@@ -313,6 +317,13 @@ impl GameWorld {
             rooms: self.map().specs(),
             objects: self.records(),
             market: self.market().clone(),
+            quiet: self
+                .world
+                .resource::<crate::state::Quiet>()
+                .0
+                .iter()
+                .copied()
+                .collect(),
         }
     }
 
@@ -376,6 +387,7 @@ impl GameWorld {
         world.insert_resource(EventLog::default());
         world.insert_resource(WorldRng(snapshot.rng));
         world.insert_resource(snapshot.market);
+        world.insert_resource(crate::state::Quiet(snapshot.quiet.into_iter().collect()));
         let map = RoomMap::build(snapshot.config.seed, &snapshot.rooms);
         let rooms = map.rooms.len();
         if rooms != snapshot.rooms.len() {
@@ -442,6 +454,9 @@ impl GameWorld {
         h.update(&postcard::to_stdvec(&self.world.resource::<WorldRng>().0).unwrap_or_default());
         h.update(&postcard::to_stdvec(self.players()).unwrap_or_default());
         h.update(&postcard::to_stdvec(self.market()).unwrap_or_default());
+        h.update(
+            &postcard::to_stdvec(self.world.resource::<crate::state::Quiet>()).unwrap_or_default(),
+        );
         for (_, rh) in &rooms {
             h.update(&rh.0);
         }

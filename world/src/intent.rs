@@ -192,6 +192,11 @@ pub enum Intent {
         #[serde(rename = "bodyPartsCount")]
         body_parts_count: Option<u32>,
     },
+    /// `Creep.notifyWhenAttacked` and `Structure.notifyWhenAttacked`.
+    NotifyWhenAttacked {
+        object: ObjectId,
+        enabled: bool,
+    },
     /// `StructureTerminal.send`.
     Send {
         terminal: ObjectId,

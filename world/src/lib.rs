@@ -122,6 +122,10 @@
 //! wrapped room distance, then 10 ticks of cooldown; each player keeps the last 100
 //! transactions in and out (`market`, hashed and snapshotted with the world).
 //!
+//! `notifyWhenAttacked`: an object damaged this tick tells its owner (an unowned structure
+//! the room's owner) in [`TickOutcome::notifications`], unless its owner turned that off
+//! (`Quiet`, snapshotted and hashed).
+//!
 //! Not modelled (yet): factories, observers, power spawns, nukers, energy in switched-off
 //! extensions still spawns, `generateSafeMode` (needs ghodium), pull, NPCs, power creeps,
 //! market orders (credits stay 0), source keepers and their lairs (their rooms have the

@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::geometry::RoomId;
-use crate::object::ObjectRecord;
+use crate::object::{ObjectId, ObjectRecord};
 use crate::room_map::RoomSpec;
 use crate::state::PlayerInfo;
 use crate::world_config::WorldConfig;
@@ -45,6 +45,8 @@ pub struct WorldSnapshot {
     /// Sorted by id.
     pub objects: Vec<ObjectRecord>,
     pub market: crate::market::Market,
+    /// Objects that do not notify their owner when attacked.
+    pub quiet: Vec<ObjectId>,
 }
 
 pub(crate) fn room_hashes_of(records: &[ObjectRecord], rooms: usize) -> Vec<(RoomId, StateHash)> {

@@ -2,7 +2,7 @@
 //! entity index; and the only two ways an object enters or leaves the world
 //! ([`spawn_object`], [`despawn_object`]), which keep that index in step.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -138,4 +138,14 @@ pub(crate) fn despawn_object(world: &mut World, id: ObjectId) {
     if let Some(e) = world.resource_mut::<ObjectIndex>().by_id.remove(&id) {
         world.despawn(e);
     }
+    if let Some(mut quiet) = world.get_resource_mut::<Quiet>() {
+        if quiet.0.contains(&id) {
+            quiet.0.remove(&id);
+        }
+    }
 }
+
+/// Objects whose owner asked not to be told when they are attacked
+/// (`notifyWhenAttacked(false)`; Screeps' default is to tell).
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quiet(pub BTreeSet<ObjectId>);

@@ -130,6 +130,9 @@ pub struct ObjectView {
     pub mineral_amount: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub density: Option<u8>,
+    /// `Some(true)` when its owner turned `notifyWhenAttacked` off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quiet: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub death_time: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,6 +237,7 @@ impl ObjectView {
             mineral_type: None,
             mineral_amount: None,
             density: None,
+            quiet: None,
             death_time: None,
             ticks_to_decay: None,
             creep_name: None,
@@ -471,9 +475,13 @@ impl GameWorld {
                 })
             })
             .collect();
+        let quiet = &self.world.resource::<crate::state::Quiet>().0;
         for rec in &records {
             if let Some(Some(r)) = rooms.get_mut(rec.pos.room.0 as usize) {
-                let view = ObjectView::of(rec, &r.name, &names);
+                let mut view = ObjectView::of(rec, &r.name, &names);
+                if quiet.contains(&rec.id) {
+                    view.quiet = Some(true);
+                }
                 r.objects.push(view);
             }
         }

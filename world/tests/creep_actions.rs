@@ -496,3 +496,52 @@ fn the_event_log_records_attacks_hit_backs_and_deaths_of_the_last_tick() {
         "only the last tick's"
     );
 }
+
+#[test]
+fn attacked_objects_tell_their_owner_unless_told_not_to() {
+    let (mut s, bob) = open_scenario();
+    let me = s.player;
+    let ctl = s.controller();
+    let at = s.free_at_range(ctl.pos, 4);
+    let victim = s.add_creep(at, &[Move, Move], 0);
+    let brute_at = s.free_at_range(at, 1);
+    let brute = s.add_creep_for(bob, brute_at, &[Attack, Move], 0);
+    let hit = Intent::Attack {
+        creep: brute,
+        target: victim,
+    };
+    let mut batch = IntentBatch::new();
+    batch.extend(bob, vec![hit.clone()]);
+    let out = s.world.tick(&batch);
+    let room = s.world.map().get(s.room).name.clone();
+    let name = match s.rec(victim).kind {
+        ObjectKind::Creep(c) => c.name,
+        _ => String::new(),
+    };
+    assert_eq!(
+        out.notifications,
+        vec![(
+            me,
+            format!("Your creep {name} in room {room} is under attack!")
+        )]
+    );
+    // Another's creep, and a bad argument, are refused; the owner turns it off.
+    let quiet = |object, enabled| Intent::NotifyWhenAttacked { object, enabled };
+    assert_eq!(s.run_as(bob, vec![quiet(victim, false)]), vec![R::NotOwner]);
+    assert_eq!(s.run(vec![quiet(victim, false)]), vec![R::Ok]);
+    let view = s.world.views();
+    let shown = view.rooms[&room]
+        .objects
+        .iter()
+        .find(|o| o.id == victim.to_js())
+        .unwrap();
+    assert_eq!(shown.quiet, Some(true));
+    let mut batch = IntentBatch::new();
+    batch.extend(bob, vec![hit]);
+    assert!(s.world.tick(&batch).notifications.is_empty());
+    // Structures too, in the owner's room only.
+    assert_eq!(s.run(vec![quiet(s.spawn, false)]), vec![R::Ok]);
+    assert_eq!(s.run_as(bob, vec![quiet(s.spawn, true)]), vec![R::NotOwner]);
+    let source = s.source().id;
+    assert_eq!(s.run(vec![quiet(source, false)]), vec![R::InvalidTarget]);
+}

@@ -298,7 +298,7 @@ fn different_seeds_give_different_worlds() {
 /// generated per room from the seed and the room's place; then for stores of every resource
 /// (the store's encoding changed; no rule did), minerals' density and regeneration, and
 /// boosts on body parts with capacity following damaged CARRY parts, and the market's state
-/// in the hash.
+/// and the `notifyWhenAttacked` settings in the hash.
 #[test]
 fn known_runs_keep_their_recorded_hashes() {
     let random: Vec<String> = [1u64, 2, 3]
@@ -309,13 +309,13 @@ fn known_runs_keep_their_recorded_hashes() {
     assert_eq!(
         random,
         [
-            "7796b3419619b563801ef0a2147e56b4a2c2fc6f0d30ea56d62494485371b1ef",
-            "8db6471ca730587f3c522eb7ffe6327443143828b0ea051deff4cf97594d3b57",
-            "4558af71cddaf30fcc9eb963ccdcaf3522f5e15fff9a044d08ecf8d1927587f8",
+            "56f6fbd7577532d6cf11bf4026f7929be02b479ddecc3aa2e81ab51a9a378d8a",
+            "a5690abfc428b7197be68f58077a5a7289eb923d5ebed6861e0d863b841ad3cc",
+            "e7f689fd49268b6ac1aa49822ecb5c50bfd03fa9bbe1d845773ea0d735eb8e93",
         ]
     );
     assert_eq!(
         colony,
-        "5bcc1aaca89d6707f912be2f13990484e2d986e8b067291bc502dacabf60664d"
+        "5639f7bc3f65f58eced0cef136a845db55164fa7b6eb12962c45c2f3cf5013ef"
     );
 }

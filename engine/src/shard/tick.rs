@@ -65,8 +65,11 @@ impl Shard {
         let folded = self.fold_outputs(ids, outputs);
         let intents = folded.batch.len();
         let world_started = Instant::now();
-        let outcome = self.world.tick(&folded.batch);
+        let mut outcome = self.world.tick(&folded.batch);
         timings.world_ns = world_started.elapsed().as_nanos() as u64;
+        for (player, message) in std::mem::take(&mut outcome.notifications) {
+            self.world_notices.entry(player).or_default().push(message);
+        }
         self.count_world_results(&outcome);
         // Only accepted intents are recorded: a rejected one changes nothing, so replaying
         // without it gives the same world (world/tests/determinism.rs), and a flood of
@@ -218,6 +221,7 @@ impl Shard {
             }
             self.absorb(id, out, &mut folded.batch);
         }
+        self.deliver_world_notices();
         // Every player, not only those who ran: a skipped tick changes the bucket too.
         for (id, p) in &self.players {
             if let Some(change) = p.unsaved_state(*id) {
@@ -225,6 +229,38 @@ impl Shard {
             }
         }
         folded
+    }
+
+    /// Last tick's attack notifications join the players' stored notifications. As Screeps'
+    /// notification queue groups a repeated message, one already stored in the last 100
+    /// ticks is not stored again (a creep under attack for a minute is one message).
+    fn deliver_world_notices(&mut self) {
+        let tick = self.world.time();
+        for (id, messages) in std::mem::take(&mut self.world_notices) {
+            let Some(p) = self.players.get_mut(&id) else {
+                continue;
+            };
+            let mut fresh: Vec<String> = Vec::new();
+            for m in messages {
+                let recent = p
+                    .data
+                    .notifications
+                    .iter()
+                    .rev()
+                    .take_while(|(t, _)| t + 100 > tick)
+                    .any(|(_, have)| *have == m);
+                if !recent && !fresh.contains(&m) {
+                    fresh.push(m);
+                }
+            }
+            if !fresh.is_empty() {
+                let changes = isoshard_player_api::PlayerDataChanges {
+                    notifications: fresh,
+                    ..Default::default()
+                };
+                p.data.absorb(tick, changes);
+            }
+        }
     }
 
     /// Adds the world's per-player counters and rejected intents to the players' stats.

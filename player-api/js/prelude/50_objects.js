@@ -48,10 +48,14 @@
   global.Store = Store;
 
   // ---- room objects ----
+  // Whether the owner hears of attacks (`notifyWhenAttacked`), kept off the enumerable keys
+  // as Screeps keeps it in the object's data.
+  const QUIET = Symbol('quiet');
   class RoomObject {
     constructor(d) {
       this.id = d.id;
       this.pos = new RoomPosition(d.x, d.y, d.room);
+      if (d.quiet) this[QUIET] = true;
     }
     get room() { return Game.rooms[this.pos.roomName]; }
   }

@@ -59,5 +59,18 @@
     'withdraw']);
   Object.assign(global, { Ruin, Nuke, Deposit, PowerCreep });
 
-  // What the modelled classes still lack.
-  unmodelledMethods(Structure, ['notifyWhenAttacked']);
+  // notifyWhenAttacked (game/creeps.js, game/structures.js): checks in their order; the
+  // world then tells the owner when the object is attacked (or stops).
+  ObjectDefine(Structure.prototype, 'notifyWhenAttacked', {
+    value: function notifyWhenAttacked(enabled) {
+      if (!this.room) return C.ERR_INVALID_TARGET;
+      const ctl = this.room.controller;
+      if (this.my === false || (ctl && ctl.owner && !ctl.my)) return C.ERR_NOT_OWNER;
+      if (typeof enabled !== 'boolean') return C.ERR_INVALID_ARGS;
+      if (enabled === !this[QUIET]) return C.OK;
+      addIntent({ type: 'notifyWhenAttacked', object: this.id, enabled });
+      this[QUIET] = !enabled;
+      return C.OK;
+    },
+    writable: true, configurable: true, enumerable: false,
+  });

@@ -312,4 +312,16 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
-  unmodelledMethods(Creep, ['notifyWhenAttacked', 'cancelOrder', 'generateSafeMode', 'pull']);
+  unmodelledMethods(Creep, ['cancelOrder', 'generateSafeMode', 'pull']);
+  // game/creeps.js: an intent only when the setting changes.
+  ObjectDefine(Creep.prototype, 'notifyWhenAttacked', {
+    value: function notifyWhenAttacked(enabled) {
+      const b = this._base(); if (b) return b;
+      if (typeof enabled !== 'boolean') return C.ERR_INVALID_ARGS;
+      if (enabled === !this[QUIET]) return C.OK;
+      addIntent({ type: 'notifyWhenAttacked', object: this.id, enabled });
+      this[QUIET] = !enabled;
+      return C.OK;
+    },
+    writable: true, configurable: true, enumerable: false,
+  });

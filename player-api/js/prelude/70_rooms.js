@@ -374,6 +374,7 @@
       ruinStructure: a[39] ? { id: a[39][0], structureType: a[39][1], hits: 0, hitsMax: a[39][2],
         owner: a[39][3] ? { username: a[39][3] } : undefined } : undefined, destroyTime: a[40] ?? undefined,
       energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined, density: a[43] ?? undefined,
+      quiet: a[44] ?? undefined,
     };
   }
   function makeObject(d) {

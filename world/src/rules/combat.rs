@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use bevy_ecs::prelude::*;
 
 use super::validate::{runnable, Accepted, TowerAction, WorkKind};
+use super::TickReport;
 use crate::chemistry::{boost_factor, BoostAction};
 use crate::constants::*;
 use crate::events::*;
 use crate::geometry::Position;
 use crate::object::*;
-use crate::state::ObjectIndex;
+use crate::room_map::RoomMap;
+use crate::state::{ObjectIndex, Quiet};
 
 /// Screeps' tower falloff: full power within 5 tiles, 25% at 20 or more, linear between.
 pub fn tower_power(base: u32, range: u32) -> u32 {
@@ -85,6 +87,8 @@ struct Ledger {
 struct Battlefield {
     ramparts: BTreeMap<Position, ObjectId>,
     safe_mode_owner: BTreeMap<crate::geometry::RoomId, PlayerId>,
+    /// Owned rooms' owners: told when an unowned structure there is attacked.
+    room_owner: BTreeMap<crate::geometry::RoomId, PlayerId>,
 }
 
 impl Battlefield {
@@ -95,9 +99,12 @@ impl Battlefield {
                 Ok((pos, ObjectKind::Rampart(_), ..)) => {
                     field.ramparts.insert(*pos, *id);
                 }
-                Ok((pos, ObjectKind::Controller(c), ..)) if c.safe_mode > 0 => {
+                Ok((pos, ObjectKind::Controller(c), ..)) => {
                     if let Ok(o) = owners.get(*e) {
-                        field.safe_mode_owner.insert(pos.room, o.0);
+                        field.room_owner.insert(pos.room, o.0);
+                        if c.safe_mode > 0 {
+                            field.safe_mode_owner.insert(pos.room, o.0);
+                        }
                     }
                 }
                 _ => {}
@@ -157,6 +164,7 @@ pub(crate) fn apply_combat_intents(
     mut objects: Combatants,
     owners: Query<&Owner>,
     mut log: ResMut<EventLog>,
+    (quiet, map, mut report): (Res<Quiet>, Res<RoomMap>, ResMut<TickReport>),
 ) {
     let work = std::mem::take(&mut accepted.work);
     let towers = std::mem::take(&mut accepted.towers);
@@ -256,9 +264,61 @@ pub(crate) fn apply_combat_intents(
     for (tower, action) in &towers {
         fire_tower(&mut objects, &entity, *tower, *action, &field, &mut ledger);
     }
+    let tell = Tell {
+        quiet: &quiet,
+        map: &map,
+        out: &mut report.notices,
+    };
+    notify_attacked(&ledger, &entity, &objects, &owners, &field, tell);
     apply_ledger(&ledger, &entity, &mut objects);
     for (room, object, kind) in ledger.events {
         log.push(room, object, kind);
+    }
+}
+
+/// Where attack notifications go.
+struct Tell<'a> {
+    quiet: &'a Quiet,
+    map: &'a RoomMap,
+    out: &'a mut Vec<(PlayerId, String)>,
+}
+
+/// What `utils.sendAttackingNotification` says to the owner of each object damaged this tick
+/// (or to the room's owner for an unowned structure), unless `notifyWhenAttacked(false)`.
+fn notify_attacked(
+    ledger: &Ledger,
+    entity: &impl Fn(&ObjectId) -> Option<Entity>,
+    objects: &Combatants,
+    owners: &Query<&Owner>,
+    field: &Battlefield,
+    tell: Tell,
+) {
+    for (target, damage) in &ledger.damage {
+        let Some(e) = entity(target) else {
+            continue;
+        };
+        let Ok((pos, kind, ..)) = objects.get(e) else {
+            continue;
+        };
+        let owner = owners.get(e).ok().map(|o| o.0);
+        let Some(to) = owner.or_else(|| field.room_owner.get(&pos.room).copied()) else {
+            continue;
+        };
+        if *damage == 0 || tell.quiet.0.contains(target) {
+            continue;
+        }
+        let label = match kind {
+            ObjectKind::Creep(c) => format!("creep {}", c.name),
+            ObjectKind::Spawn(s) => format!("spawn {}", s.name),
+            k => format!(
+                "{} #{}",
+                k.structure().map_or("object", |s| s.as_str()),
+                target.to_js()
+            ),
+        };
+        let room = tell.map.get(pos.room).name.clone();
+        tell.out
+            .push((to, format!("Your {label} in room {room} is under attack!")));
     }
 }
 

@@ -448,6 +448,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     rest.moves = accepted.moves;
     rest.work = accepted.work;
     rest.says = accepted.says;
+    rest.notify = accepted.notify;
     rest.suicides = accepted.suicides;
     rest.recycles = accepted.recycles;
     rest.towers = accepted.towers;

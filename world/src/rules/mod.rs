@@ -60,6 +60,8 @@ pub(crate) struct TickInput(pub IntentBatch);
 pub(crate) struct TickReport {
     pub results: BTreeMap<PlayerId, Vec<ReturnCode>>,
     pub stats: BTreeMap<PlayerId, PlayerTickStats>,
+    /// Notifications the tick sends (`utils.sendAttackingNotification`).
+    pub notices: Vec<(PlayerId, String)>,
 }
 
 pub(crate) fn configure(schedule: &mut Schedule) {

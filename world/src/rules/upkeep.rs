@@ -27,6 +27,19 @@ pub(crate) fn run_upkeep(world: &mut World) {
 }
 
 fn apply_says(world: &mut World) {
+    // processor.js: `notifyWhenAttacked` on creeps and structures.
+    let notify = std::mem::take(&mut world.resource_mut::<Accepted>().notify);
+    for (object, enabled) in notify {
+        if live::entity(world, object).is_none() {
+            continue;
+        }
+        let mut quiet = world.resource_mut::<crate::state::Quiet>();
+        if enabled {
+            quiet.0.remove(&object);
+        } else {
+            quiet.0.insert(object);
+        }
+    }
     let says = std::mem::take(&mut world.resource_mut::<Accepted>().says);
     for (creep, saying) in says {
         if let Some(mut k) = live::kind_mut(world, creep) {

@@ -136,6 +136,8 @@ pub(crate) struct Accepted {
     pub links: BTreeMap<ObjectId, (ObjectId, u32)>,
     /// Lab → what it was asked to do this tick.
     pub labs: BTreeMap<ObjectId, LabIntents>,
+    /// Object → whether it notifies its owner when attacked.
+    pub notify: BTreeMap<ObjectId, bool>,
     /// Terminal → what it sends (the last `send` asked).
     pub sends: BTreeMap<ObjectId, TerminalSend>,
     /// In validation order (player order, then submission order).
@@ -349,7 +351,19 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::RecycleCreep { spawn, target } => self.check_recycle(player, *spawn, *target),
             Intent::RemoveConstructionSite { site } => self.check_remove_site(player, *site),
             Intent::DestroyStructure { structure } => self.check_destroy(player, *structure),
-            other => self.check_structure_intent(player, other),
+            Intent::NotifyWhenAttacked { object, enabled } => {
+                self.check_notify(player, *object, *enabled)
+            }
+            other @ (Intent::SetPublic { .. }
+            | Intent::TransferEnergy { .. }
+            | Intent::TowerAttack { .. }
+            | Intent::TowerHeal { .. }
+            | Intent::TowerRepair { .. }
+            | Intent::RunReaction { .. }
+            | Intent::ReverseReaction { .. }
+            | Intent::BoostCreep { .. }
+            | Intent::UnboostCreep { .. }
+            | Intent::Send { .. }) => self.check_structure_intent(player, other),
         }
     }
 
@@ -408,6 +422,33 @@ impl<'a> Validator<'a, '_, '_> {
             // Creep and room intents are `check_intent`'s; none reaches here.
             _ => Err(ReturnCode::InvalidArgs),
         }
+    }
+
+    /// `Creep.notifyWhenAttacked` / `Structure.notifyWhenAttacked` (`game/creeps.js`,
+    /// `game/structures.js`).
+    fn check_notify(&mut self, player: PlayerId, object: ObjectId, enabled: bool) -> Check<()> {
+        let o = self.get(object).ok_or(ReturnCode::NotFound)?;
+        match o.kind {
+            ObjectKind::Creep(c) => {
+                if o.owner() != Some(player) {
+                    return Err(ReturnCode::NotOwner);
+                }
+                if c.spawning {
+                    return Err(ReturnCode::Busy);
+                }
+            }
+            k if k.structure().is_some() => {
+                let foreign_room = self
+                    .controller_of(o.pos.room)
+                    .is_some_and(|(c, _)| c.owner().is_some_and(|p| p != player));
+                if o.owner().is_some_and(|p| p != player) || foreign_room {
+                    return Err(ReturnCode::NotOwner);
+                }
+            }
+            _ => return Err(ReturnCode::InvalidTarget),
+        }
+        self.accepted.notify.insert(object, enabled);
+        Ok(())
     }
 
     fn set_work(&mut self, creep: ObjectId, kind: WorkKind, target: ObjectId) {
