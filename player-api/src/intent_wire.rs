@@ -266,6 +266,21 @@ enum IntentWire {
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
+    ObserveRoom {
+        #[serde(deserialize_with = "js_id")]
+        observer: ObjectId,
+        #[serde(
+            rename = "roomName",
+            deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>"
+        )]
+        room: String,
+    },
+    GenerateSafeMode {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
     NotifyWhenAttacked {
         #[serde(deserialize_with = "js_id")]
         object: ObjectId,

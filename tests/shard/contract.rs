@@ -196,6 +196,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Extractor => "EXTRACTOR",
         StructureKind::Lab => "LAB",
         StructureKind::Terminal => "TERMINAL",
+        StructureKind::Observer => "OBSERVER",
     }
 }
 
@@ -357,6 +358,14 @@ fn one_of_each_intent() -> Vec<Intent> {
             object: a,
             enabled: false,
         },
+        Intent::GenerateSafeMode {
+            creep: a,
+            target: b,
+        },
+        Intent::ObserveRoom {
+            observer: a,
+            room: "E5S5".into(),
+        },
         Intent::Send {
             terminal: a,
             resource: ResourceKind::Hydrogen,
@@ -409,7 +418,9 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::BoostCreep { .. }
             | Intent::UnboostCreep { .. }
             | Intent::Send { .. }
-            | Intent::NotifyWhenAttacked { .. } => {}
+            | Intent::NotifyWhenAttacked { .. }
+            | Intent::GenerateSafeMode { .. }
+            | Intent::ObserveRoom { .. } => {}
         }
     }
     all
@@ -437,6 +448,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "lab2",
         "terminal",
         "object",
+        "observer",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

@@ -174,6 +174,9 @@ js_constants! {
     LAB_UNBOOST_MINERAL: u32 = 15;
     TERMINAL_HITS: u32 = 3000;
     TERMINAL_COOLDOWN: u32 = 10;
+    SAFE_MODE_COST: u32 = 1000;
+    OBSERVER_HITS: u32 = 500;
+    OBSERVER_RANGE: u32 = 10;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.

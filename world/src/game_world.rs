@@ -270,6 +270,8 @@ impl GameWorld {
         self.world.insert_resource(rules::TickReport::default());
         self.world.insert_resource(EventLog::default());
         self.world.insert_resource(rules::Accepted::default());
+        self.world
+            .insert_resource(crate::state::Observations::default());
         self.schedule.run(&mut self.world);
         self.world.resource_mut::<GameTime>().0 += 1;
         let report = self

@@ -192,6 +192,17 @@ pub enum Intent {
         #[serde(rename = "bodyPartsCount")]
         body_parts_count: Option<u32>,
     },
+    /// `StructureObserver.observeRoom`.
+    ObserveRoom {
+        observer: ObjectId,
+        #[serde(rename = "roomName")]
+        room: String,
+    },
+    /// `Creep.generateSafeMode`.
+    GenerateSafeMode {
+        creep: ObjectId,
+        target: ObjectId,
+    },
     /// `Creep.notifyWhenAttacked` and `Structure.notifyWhenAttacked`.
     NotifyWhenAttacked {
         object: ObjectId,

@@ -126,8 +126,12 @@
 //! the room's owner) in [`TickOutcome::notifications`], unless its owner turned that off
 //! (`Quiet`, snapshotted and hashed).
 //!
-//! Not modelled (yet): factories, observers, power spawns, nukers, energy in switched-off
-//! extensions still spawns, `generateSafeMode` (needs ghodium), pull, NPCs, power creeps,
+//! `generateSafeMode` (1 000 ghodium, one more safe mode for any controller next to the
+//! creep) and observers (`observeRoom`, RCL 8, `OBSERVER_RANGE` rooms on each axis: the room
+//! is in the player's views built after the tick, `state::Observations`) are modelled.
+//!
+//! Not modelled (yet): factories, power spawns, nukers, energy in switched-off
+//! extensions still spawns, pull, NPCs, power creeps,
 //! market orders (credits stay 0), source keepers and their lairs (their rooms have the
 //! sources and no keepers), power banks, deposits and portals in highways.
 

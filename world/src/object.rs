@@ -192,11 +192,12 @@ pub enum StructureKind {
     Extractor,
     Lab,
     Terminal,
+    Observer,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 13] = [
+    pub const ALL: [StructureKind; 14] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -210,6 +211,7 @@ impl StructureKind {
         StructureKind::Extractor,
         StructureKind::Lab,
         StructureKind::Terminal,
+        StructureKind::Observer,
     ];
 
     /// Screeps' `structureType` string.
@@ -228,6 +230,7 @@ impl StructureKind {
             StructureKind::Extractor => "extractor",
             StructureKind::Lab => "lab",
             StructureKind::Terminal => "terminal",
+            StructureKind::Observer => "observer",
         }
     }
 
@@ -246,6 +249,7 @@ impl StructureKind {
             "extractor" => StructureKind::Extractor,
             "lab" => StructureKind::Lab,
             "terminal" => StructureKind::Terminal,
+            "observer" => StructureKind::Observer,
             _ => return None,
         })
     }
@@ -277,6 +281,7 @@ impl StructureKind {
             StructureKind::Extractor => 5_000,
             StructureKind::Lab => 50_000,
             StructureKind::Terminal => 100_000,
+            StructureKind::Observer => 8_000,
             StructureKind::Controller => return None,
         })
     }
@@ -297,6 +302,7 @@ impl StructureKind {
             StructureKind::Extractor => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
             StructureKind::Lab => [0, 0, 0, 0, 0, 0, 3, 6, 10][l],
             StructureKind::Terminal => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
+            StructureKind::Observer => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Controller => 0,
         }
     }
@@ -317,6 +323,7 @@ impl StructureKind {
             StructureKind::Extractor => (EXTRACTOR_HITS, EXTRACTOR_HITS),
             StructureKind::Lab => (LAB_HITS, LAB_HITS),
             StructureKind::Terminal => (TERMINAL_HITS, TERMINAL_HITS),
+            StructureKind::Observer => (OBSERVER_HITS, OBSERVER_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }

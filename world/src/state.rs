@@ -145,6 +145,12 @@ pub(crate) fn despawn_object(world: &mut World, id: ObjectId) {
     }
 }
 
+/// Rooms each player's observers looked into this tick: seen in the views built after it
+/// (`observeRoom` shows the room on the next tick). Reset every tick and not part of the
+/// state: a restart between a tick and the next drops one tick's observation.
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observations(pub BTreeMap<PlayerId, BTreeSet<RoomId>>);
+
 /// Objects whose owner asked not to be told when they are attacked
 /// (`notifyWhenAttacked(false)`; Screeps' default is to tell).
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

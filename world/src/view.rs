@@ -456,6 +456,11 @@ impl GameWorld {
                 visible.entry(p).or_default().insert(rec.pos.room);
             }
         }
+        if let Some(observed) = self.world.get_resource::<crate::state::Observations>() {
+            for (p, rooms) in &observed.0 {
+                visible.entry(*p).or_default().extend(rooms.iter().copied());
+            }
+        }
         let seen: BTreeSet<RoomId> = visible.values().flatten().copied().collect();
         // Indexed by room id: one lookup per object, not a search by name.
         let mut rooms: Vec<Option<RoomView>> = map

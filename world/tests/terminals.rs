@@ -1,4 +1,4 @@
-//! Terminals (screeps/engine `game/structures.js` `send`, `global-intents/market.js`): a
+//! Terminals and observers (screeps/engine `game/structures.js` `send`, `global-intents/market.js`): a
 //! transfer between two players' rooms for the energy the distance costs, its cooldown, its
 //! return codes in Screeps' order, and the transactions both sides see.
 
@@ -136,4 +136,38 @@ fn a_send_to_a_room_without_a_terminal_moves_nothing_and_costs_nothing() {
     assert_eq!(s.amount(sender, Hydrogen), 1000);
     assert_eq!(s.energy(sender), 1000);
     assert_eq!(s.rec(sender).cooldown, None, "no transfer, no cooldown");
+}
+
+#[test]
+fn an_observer_shows_a_room_for_the_next_tick() {
+    let mut s = scenario();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 8);
+    let me = s.player;
+    let at = s.free_at_range(ctl.pos, 3);
+    let hits = Some(StructureKind::Observer.initial_hits());
+    let kind = ObjectKind::Structure(StructureKind::Observer);
+    let observer = s.add(at, Some(me), hits, None, kind);
+    let far = s
+        .world
+        .map()
+        .rooms
+        .iter()
+        .find(|r| r.id != s.room)
+        .map(|r| r.name.clone())
+        .unwrap();
+    let sees = |s: &Scenario| s.world.views().players[&me].rooms.contains(&far);
+    assert!(!sees(&s));
+    let look = |room: &str| Intent::ObserveRoom {
+        observer,
+        room: room.into(),
+    };
+    assert_eq!(s.run(vec![look("W99N99")]), vec![R::NotInRange]);
+    assert_eq!(s.run(vec![look("here")]), vec![R::InvalidArgs]);
+    assert_eq!(s.run(vec![look(&far)]), vec![R::Ok]);
+    assert!(sees(&s), "seen for the tick after the observation");
+    s.run(vec![]);
+    assert!(!sees(&s), "and only then");
+    s.edit_controller(ctl.id, |c| c.level = 7);
+    assert_eq!(s.run(vec![look(&far)]), vec![R::RclNotEnough]);
 }

@@ -455,3 +455,29 @@ fn attack_and_ranged_attack_both_run_in_one_tick() {
         300 - ATTACK_POWER - RANGED_ATTACK_POWER
     );
 }
+
+#[test]
+fn a_thousand_ghodium_generates_a_safe_mode_for_any_controller() {
+    let mut s = scenario();
+    let ctl = s.controller();
+    let beside = s.free_at_range(ctl.pos, 1);
+    let creep = s.add_creep(beside, &[BodyPartKind::Carry; 20], 0);
+    let gift = Intent::GenerateSafeMode {
+        creep,
+        target: ctl.id,
+    };
+    assert_eq!(
+        s.run(vec![gift.clone()]),
+        vec![ReturnCode::NotEnoughResources]
+    );
+    s.give(creep, ResourceKind::Ghodium, SAFE_MODE_COST);
+    let to_source = Intent::GenerateSafeMode {
+        creep,
+        target: s.source().id,
+    };
+    assert_eq!(s.run(vec![to_source]), vec![ReturnCode::InvalidTarget]);
+    let before = s.controller_state(ctl.id).safe_mode_available;
+    assert_eq!(s.run(vec![gift]), vec![ReturnCode::Ok]);
+    assert_eq!(s.controller_state(ctl.id).safe_mode_available, before + 1);
+    assert_eq!(s.amount(creep, ResourceKind::Ghodium), 0);
+}

@@ -1,4 +1,4 @@
-  // js/prelude/52_labs.js: labs and terminals. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // js/prelude/52_labs.js: labs, terminals and observers. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
   // ---- labs: screeps/engine src/game/structures.js (StructureLab), checks in its order ----
   function labMineralType(store) {
     for (const k of ObjectKeys(store)) if (k !== C.RESOURCE_ENERGY && store[k]) return k;
@@ -97,3 +97,17 @@
     }
   }
   global.StructureTerminal = StructureTerminal;
+
+  // ---- observers: StructureObserver.observeRoom (the room shows next tick) ----
+  class StructureObserver extends OwnedStructure {
+    observeRoom(roomName) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (typeof roomName !== 'string' || !/^(W|E)\d+(S|N)\d+$/.test(roomName)) return C.ERR_INVALID_ARGS;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      const there = roomXY(roomName), here = roomXY(this.pos.roomName);
+      if (MathAbs(there[0] - here[0]) > C.OBSERVER_RANGE || MathAbs(there[1] - here[1]) > C.OBSERVER_RANGE) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'observeRoom', observer: this.id, roomName });
+      return C.OK;
+    }
+  }
+  global.StructureObserver = StructureObserver;

@@ -15,11 +15,9 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor', 'lab', 'terminal'];
+    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer'];
 
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
-  class StructureObserver extends OwnedStructure {}
-  unmodelledMethods(StructureObserver, ['observeRoom']);
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePowerSpawn extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); } }
   unmodelledMethods(StructurePowerSpawn, ['processPower']);
@@ -31,7 +29,7 @@
   }
   unmodelledMethods(StructureFactory, ['produce']);
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
-  Object.assign(global, { StructureKeeperLair, StructureObserver, StructurePowerBank, StructurePowerSpawn,
+  Object.assign(global, { StructureKeeperLair, StructurePowerBank, StructurePowerSpawn,
     StructureNuker, StructurePortal,
     StructureFactory, StructureInvaderCore });
 

@@ -312,7 +312,19 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
-  unmodelledMethods(Creep, ['cancelOrder', 'generateSafeMode', 'pull']);
+  unmodelledMethods(Creep, ['cancelOrder', 'pull']);
+  // game/creeps.js: 1 000 ghodium gives a controller one more safe mode.
+  ObjectDefine(Creep.prototype, 'generateSafeMode', {
+    value: function generateSafeMode(target) {
+      const b = this._base(); if (b) return b;
+      if (!(this.store[C.RESOURCE_GHODIUM] >= C.SAFE_MODE_COST)) return C.ERR_NOT_ENOUGH_RESOURCES;
+      if (!target || !target.id || !(target instanceof StructureController)) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'generateSafeMode', creep: this.id, target: target.id });
+      return C.OK;
+    },
+    writable: true, configurable: true, enumerable: false,
+  });
   // game/creeps.js: an intent only when the setting changes.
   ObjectDefine(Creep.prototype, 'notifyWhenAttacked', {
     value: function notifyWhenAttacked(enabled) {

@@ -47,6 +47,17 @@ pub(crate) fn apply_controller_intents(world: &mut World, accepted: &Accepted) {
     for controller in &accepted.unclaims {
         unclaim(world, *controller);
     }
+    // creeps/generateSafeMode.js.
+    for (creep, target) in &accepted.safe_mode_gifts {
+        let near = match (live::pos(world, *creep), live::pos(world, *target)) {
+            (Some(a), Some(b)) => a.is_near_to(b),
+            _ => false,
+        };
+        if near && live::amount(world, *creep, ResourceKind::Ghodium) >= SAFE_MODE_COST {
+            live::take(world, *creep, ResourceKind::Ghodium, SAFE_MODE_COST);
+            with_controller(world, *target, |c| c.safe_mode_available += 1);
+        }
+    }
     let safe_modes: BTreeSet<ObjectId> = accepted.safe_modes.values().copied().collect();
     for controller in safe_modes {
         with_controller(world, controller, |c| {

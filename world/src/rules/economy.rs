@@ -443,6 +443,12 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     }
     super::controllers::apply_controller_intents(world, &accepted);
     super::terminals::apply_terminal_sends(world, &accepted.sends);
+    for (observer, room) in &accepted.observations {
+        if let Some(owner) = live::owner(world, *observer) {
+            let mut seen = world.resource_mut::<crate::state::Observations>();
+            seen.0.entry(owner).or_default().insert(*room);
+        }
+    }
     // Hand the rest (moves, combat, says, suicides, towers) to the later phases.
     let mut rest = world.resource_mut::<Accepted>();
     rest.moves = accepted.moves;

@@ -143,6 +143,28 @@ impl<'a> Validator<'a, '_, '_> {
         Ok(())
     }
 
+    /// `Creep.generateSafeMode`: 1 000 ghodium for one more safe mode, any controller.
+    pub(super) fn check_generate_safe_mode(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, _) = self.own_creep(player, creep)?;
+        if o.amount(ResourceKind::Ghodium) < SAFE_MODE_COST {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let t = self.target(target)?;
+        if !matches!(t.kind, ObjectKind::Controller(_)) {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.accepted.safe_mode_gifts.insert(creep, target);
+        Ok(())
+    }
+
     pub(super) fn check_sign(
         &mut self,
         player: PlayerId,

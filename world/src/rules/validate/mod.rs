@@ -111,6 +111,8 @@ pub(crate) struct Accepted {
     pub claims: BTreeMap<ObjectId, ObjectId>,
     pub reserves: BTreeMap<ObjectId, ObjectId>,
     pub signs: BTreeMap<ObjectId, (ObjectId, String)>,
+    /// Creep → the controller it gives a safe mode (`generateSafeMode`).
+    pub safe_mode_gifts: BTreeMap<ObjectId, ObjectId>,
     pub unclaims: BTreeSet<ObjectId>,
     /// Per player, the one controller asked to enter safe mode (the last asked wins).
     pub safe_modes: BTreeMap<PlayerId, ObjectId>,
@@ -138,6 +140,8 @@ pub(crate) struct Accepted {
     pub labs: BTreeMap<ObjectId, LabIntents>,
     /// Object → whether it notifies its owner when attacked.
     pub notify: BTreeMap<ObjectId, bool>,
+    /// Observer → the room it looks into this tick.
+    pub observations: BTreeMap<ObjectId, RoomId>,
     /// Terminal → what it sends (the last `send` asked).
     pub sends: BTreeMap<ObjectId, TerminalSend>,
     /// In validation order (player order, then submission order).
@@ -351,6 +355,9 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::RecycleCreep { spawn, target } => self.check_recycle(player, *spawn, *target),
             Intent::RemoveConstructionSite { site } => self.check_remove_site(player, *site),
             Intent::DestroyStructure { structure } => self.check_destroy(player, *structure),
+            Intent::GenerateSafeMode { creep, target } => {
+                self.check_generate_safe_mode(player, *creep, *target)
+            }
             Intent::NotifyWhenAttacked { object, enabled } => {
                 self.check_notify(player, *object, *enabled)
             }
@@ -363,7 +370,8 @@ impl<'a> Validator<'a, '_, '_> {
             | Intent::ReverseReaction { .. }
             | Intent::BoostCreep { .. }
             | Intent::UnboostCreep { .. }
-            | Intent::Send { .. }) => self.check_structure_intent(player, other),
+            | Intent::Send { .. }
+            | Intent::ObserveRoom { .. }) => self.check_structure_intent(player, other),
         }
     }
 
@@ -419,6 +427,7 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::TowerRepair { tower, target } => {
                 self.check_tower(player, *tower, *target, TowerAction::Repair(*target))
             }
+            Intent::ObserveRoom { observer, room } => self.check_observe(player, *observer, room),
             // Creep and room intents are `check_intent`'s; none reaches here.
             _ => Err(ReturnCode::InvalidArgs),
         }

@@ -1,4 +1,5 @@
-//! `StructureTerminal.send`, in screeps/engine `game/structures.js`'s order of checks.
+//! `StructureTerminal.send` and `StructureObserver.observeRoom`, in screeps/engine
+//! `game/structures.js`'s order of checks.
 
 use super::{Check, Validator};
 use crate::constants::*;
@@ -82,6 +83,38 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::InvalidArgs);
         }
         self.accepted.sends.insert(terminal, send);
+        Ok(())
+    }
+
+    /// `observeRoom`: a room within `OBSERVER_RANGE` on each axis (no wrapping). A name off
+    /// the map is accepted and shows nothing, as Screeps does for a room it lacks.
+    pub(super) fn check_observe(
+        &mut self,
+        player: PlayerId,
+        observer: ObjectId,
+        room: &str,
+    ) -> Check<()> {
+        let o = self.acting(observer, |k| {
+            matches!(k, ObjectKind::Structure(StructureKind::Observer))
+        })?;
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if !is_room_name(room) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        if self.census.inactive.contains(&observer) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        let here = self.map.get(o.pos.room).coord;
+        let there = RoomCoord::parse(room).ok_or(ReturnCode::InvalidArgs)?;
+        let range = OBSERVER_RANGE as i32;
+        if (here.x - there.x).abs() > range || (here.y - there.y).abs() > range {
+            return Err(ReturnCode::NotInRange);
+        }
+        if let Some(id) = self.map.at(there) {
+            self.accepted.observations.insert(observer, id);
+        }
         Ok(())
     }
 }
