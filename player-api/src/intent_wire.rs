@@ -42,6 +42,18 @@ enum IntentWire {
         creep: ObjectId,
         direction: u8,
     },
+    MoveToCreep {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
+    Pull {
+        #[serde(deserialize_with = "js_id")]
+        creep: ObjectId,
+        #[serde(deserialize_with = "js_id")]
+        target: ObjectId,
+    },
     Harvest {
         #[serde(deserialize_with = "js_id")]
         creep: ObjectId,

@@ -366,6 +366,14 @@ fn one_of_each_intent() -> Vec<Intent> {
             observer: a,
             room: "E5S5".into(),
         },
+        Intent::MoveToCreep {
+            creep: a,
+            target: b,
+        },
+        Intent::Pull {
+            creep: a,
+            target: b,
+        },
         Intent::Send {
             terminal: a,
             resource: ResourceKind::Hydrogen,
@@ -420,7 +428,9 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::Send { .. }
             | Intent::NotifyWhenAttacked { .. }
             | Intent::GenerateSafeMode { .. }
-            | Intent::ObserveRoom { .. } => {}
+            | Intent::ObserveRoom { .. }
+            | Intent::MoveToCreep { .. }
+            | Intent::Pull { .. } => {}
         }
     }
     all

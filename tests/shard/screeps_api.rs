@@ -273,7 +273,7 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
         nuker: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_NUKER),
-        pull: () => Creep.prototype.pull.call({}),
+        cancelOrder: () => Creep.prototype.cancelOrder.call({}),
         deal: () => Game.market.deal('id', 10),
         launchNuke: () => StructureNuker.prototype.launchNuke.call({}),
         powerCreep: () => PowerCreep.create('p', 'operator'),

@@ -16,6 +16,16 @@ pub enum Intent {
         creep: ObjectId,
         direction: u8,
     },
+    /// `Creep.move(creep)`: a step onto an adjacent creep's tile (how a pulled creep follows).
+    MoveToCreep {
+        creep: ObjectId,
+        target: ObjectId,
+    },
+    /// `Creep.pull`.
+    Pull {
+        creep: ObjectId,
+        target: ObjectId,
+    },
     Harvest {
         creep: ObjectId,
         target: ObjectId,

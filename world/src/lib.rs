@@ -130,8 +130,12 @@
 //! creep) and observers (`observeRoom`, RCL 8, `OBSERVER_RANGE` rooms on each axis: the room
 //! is in the player's views built after the tick, `state::Observations`) are modelled.
 //!
+//! `pull` (movement.js `addPulling`, no loops): a pulled creep moving onto its puller's tile
+//! (`move(creep)`) needs neither MOVE parts nor zero fatigue; its fatigue goes to the head
+//! of the chain, and its spare MOVE power takes fatigue off it.
+//!
 //! Not modelled (yet): factories, power spawns, nukers, energy in switched-off
-//! extensions still spawns, pull, NPCs, power creeps,
+//! extensions still spawns, NPCs, power creeps,
 //! market orders (credits stay 0), source keepers and their lairs (their rooms have the
 //! sources and no keepers), power banks, deposits and portals in highways.
 

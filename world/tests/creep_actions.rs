@@ -545,3 +545,50 @@ fn attacked_objects_tell_their_owner_unless_told_not_to() {
     let source = s.source().id;
     assert_eq!(s.run(vec![quiet(source, false)]), vec![R::InvalidTarget]);
 }
+
+#[test]
+fn a_pulled_creep_follows_its_puller_and_the_puller_takes_its_fatigue() {
+    let mut s = scenario();
+    let ctl = s.controller();
+    let plain = |s: &Scenario, p: Position| {
+        s.world.map().tile(p) == Tile::Plain && !s.occupied(p) && !p.is_edge()
+    };
+    // Three plain tiles in a row: the miner, the hauler, and where the hauler goes.
+    let start = (5u8..44)
+        .flat_map(|y| (5u8..44).map(move |x| (x, y)))
+        .map(|(x, y)| Position::new(ctl.pos.room, x, y))
+        .find(|p| (0..3).all(|dx| plain(&s, Position::new(p.room, p.x + dx, p.y))))
+        .unwrap();
+    let at = |dx: u8| Position::new(start.room, start.x + dx, start.y);
+    let miner = s.add_creep(at(0), &[Work, Work, Work], 0);
+    let hauler = s.add_creep(at(1), &[Move, Move], 0);
+    let follow = Intent::MoveToCreep {
+        creep: miner,
+        target: hauler,
+    };
+    // Without a pull, a creep with no MOVE part stays (move(creep) itself is accepted).
+    assert_eq!(s.run(vec![follow.clone()]), vec![R::Ok]);
+    assert_eq!(s.rec(miner).pos, at(0));
+    let pull = Intent::Pull {
+        creep: hauler,
+        target: miner,
+    };
+    let step = Intent::Move {
+        creep: hauler,
+        direction: Direction::Right as u8,
+    };
+    assert_eq!(s.run(vec![pull, step, follow]), vec![R::Ok, R::Ok, R::Ok]);
+    assert_eq!(s.rec(hauler).pos, at(2));
+    assert_eq!(s.rec(miner).pos, at(1));
+    let fatigue = |s: &Scenario, id| match s.rec(id).kind {
+        ObjectKind::Creep(c) => c.fatigue,
+        _ => u32::MAX,
+    };
+    // The miner's 3 parts × 2 on plain go to the hauler, whose 2 MOVE parts take 4 off.
+    assert_eq!((fatigue(&s, miner), fatigue(&s, hauler)), (0, 2));
+    let self_pull = Intent::Pull {
+        creep: hauler,
+        target: hauler,
+    };
+    assert_eq!(s.run(vec![self_pull]), vec![R::InvalidTarget]);
+}

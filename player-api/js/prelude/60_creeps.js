@@ -26,11 +26,16 @@
     _base() { if (!this.my) return C.ERR_NOT_OWNER; if (this.spawning) return C.ERR_BUSY; return C.OK; }
     // In another player's safe mode, hostile actions answer an error (game/creeps.js).
     _hostileSafeMode() { const c = this.room && this.room.controller; return !!(c && !c.my && c.safeMode); }
+    // game/creeps.js: `move(creep)` (how a pulled creep follows) checks only adjacency.
     move(direction) {
       const b = this._base(); if (b) return b;
+      if (direction && direction instanceof Creep) {
+        if (!direction.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+        addIntent({ type: 'moveToCreep', creep: this.id, target: direction.id });
+        return C.OK;
+      }
       if (this.fatigue > 0) return C.ERR_TIRED;
       if (!active(this, C.MOVE)) return C.ERR_NO_BODYPART;
-      if (direction instanceof Creep) direction = this.pos.getDirectionTo(direction);
       direction = +direction;
       if (!(direction >= 1 && direction <= 8) || direction !== (direction | 0)) return C.ERR_INVALID_ARGS;
       addIntent({ type: 'move', creep: this.id, direction });
@@ -312,7 +317,17 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
-  unmodelledMethods(Creep, ['cancelOrder', 'pull']);
+  unmodelledMethods(Creep, ['cancelOrder']);
+  ObjectDefine(Creep.prototype, 'pull', {
+    value: function pull(target) {
+      const b = this._base(); if (b) return b;
+      if (!target || !target.id || !(target instanceof Creep) || target.spawning || target.id === this.id) return C.ERR_INVALID_TARGET;
+      if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+      addIntent({ type: 'pull', creep: this.id, target: target.id });
+      return C.OK;
+    },
+    writable: true, configurable: true, enumerable: false,
+  });
   // game/creeps.js: 1 000 ghodium gives a controller one more safe mode.
   ObjectDefine(Creep.prototype, 'generateSafeMode', {
     value: function generateSafeMode(target) {

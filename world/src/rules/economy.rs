@@ -452,6 +452,8 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     // Hand the rest (moves, combat, says, suicides, towers) to the later phases.
     let mut rest = world.resource_mut::<Accepted>();
     rest.moves = accepted.moves;
+    rest.moves_to = accepted.moves_to;
+    rest.pulls = accepted.pulls;
     rest.work = accepted.work;
     rest.says = accepted.says;
     rest.notify = accepted.notify;

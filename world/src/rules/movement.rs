@@ -17,7 +17,7 @@ use bevy_ecs::prelude::*;
 use super::validate::Accepted;
 use crate::chemistry::{boost_factor, BoostAction};
 use crate::constants::*;
-use crate::geometry::{Position, ROOM_SIZE};
+use crate::geometry::{Direction, Position, ROOM_SIZE};
 use crate::object::*;
 use crate::room_map::RoomMap;
 use crate::state::{GameTime, ObjectIndex};
@@ -116,7 +116,25 @@ pub(crate) fn move_creeps(
     mut roads: Query<&mut Decay>,
     mut log: ResMut<crate::events::EventLog>,
 ) {
-    let moves = std::mem::take(&mut accepted.moves);
+    let mut moves = std::mem::take(&mut accepted.moves);
+    let moves_to = std::mem::take(&mut accepted.moves_to);
+    let pulled_by = pull_chains(&std::mem::take(&mut accepted.pulls), &index, &creeps);
+    accepted.pulled_by = pulled_by.clone();
+    let pos_of = |id: &ObjectId| {
+        index
+            .by_id
+            .get(id)
+            .and_then(|e| creeps.get(*e).ok())
+            .map(|(_, p, ..)| *p)
+    };
+    // move.js: `move(creep)` steps onto the creep's tile if it is still next to it.
+    for (creep, target) in &moves_to {
+        if let (Some(from), Some(to)) = (pos_of(creep), pos_of(target)) {
+            if let Some(dir) = Direction::ALL.iter().find(|d| from.step(**d) == Some(to)) {
+                moves.insert(*creep, *dir);
+            }
+        }
+    }
     if moves.is_empty() {
         return;
     }
@@ -128,7 +146,10 @@ pub(crate) fn move_creeps(
         else {
             continue;
         };
-        if c.spawning || c.fatigue > 0 {
+        // movement.js `canMove`: a pulled creep moves whatever its fatigue and parts.
+        let can_move =
+            pulled_by.contains_key(creep) || (c.fatigue == 0 && c.active(BodyPartKind::Move) > 0);
+        if c.spawning || !can_move {
             continue;
         }
         let Some(to) = pos.step(*dir) else { continue };
@@ -139,6 +160,8 @@ pub(crate) fn move_creeps(
     }
     let winners = winners(time.0, &target_of, &occupancy);
     let mut wear: BTreeMap<ObjectId, u32> = BTreeMap::new();
+    // _add-fatigue.js: a pulled creep's fatigue goes to the creep at the head of its chain.
+    let mut fatigue: BTreeMap<ObjectId, u32> = BTreeMap::new();
     let arrived: BTreeSet<Position> = winners.iter().map(|w| target_of[w]).collect();
     for w in &winners {
         let to = target_of[w];
@@ -172,11 +195,20 @@ pub(crate) fn move_creeps(
         *pos = dest;
         if let ObjectKind::Creep(c) = kind.as_mut() {
             let road = occupancy.roads.get(&to);
-            c.fatigue += move_fatigue(c, energy, map.tile(to), road.is_some());
+            let added = move_fatigue(c, energy, map.tile(to), road.is_some());
+            *fatigue.entry(chain_head(&pulled_by, *w)).or_default() += added;
             // movement.js: a road wears by ROAD_WEAROUT per body part that steps on it,
             // bringing its next decay closer.
             if let Some(road) = road {
                 *wear.entry(*road).or_default() += ROAD_WEAROUT * c.body.len() as u32;
+            }
+        }
+    }
+    for (creep, added) in fatigue {
+        if let Some(Ok((_, _, mut kind, ..))) = index.by_id.get(&creep).map(|e| creeps.get_mut(*e))
+        {
+            if let ObjectKind::Creep(c) = kind.as_mut() {
+                c.fatigue += added;
             }
         }
     }
@@ -185,6 +217,58 @@ pub(crate) fn move_creeps(
             decay.ticks = decay.ticks.saturating_sub(amount).max(1);
         }
     }
+}
+
+/// `movement.addPulling`: pulled creep → its puller, where both are adjacent creeps not
+/// spawning and the pull would not close a loop (pulls applied in puller id order).
+fn pull_chains(
+    pulls: &BTreeMap<ObjectId, ObjectId>,
+    index: &ObjectIndex,
+    creeps: &MovingCreeps,
+) -> BTreeMap<ObjectId, ObjectId> {
+    let pos_of = |id: &ObjectId| match index.by_id.get(id).map(|e| creeps.get(*e)) {
+        Some(Ok((_, p, ObjectKind::Creep(c), ..))) if !c.spawning => Some(*p),
+        _ => None,
+    };
+    let mut pulled_by: BTreeMap<ObjectId, ObjectId> = BTreeMap::new();
+    let mut pulls_of: BTreeMap<ObjectId, ObjectId> = BTreeMap::new();
+    for (puller, pulled) in pulls {
+        let near = match (pos_of(puller), pos_of(pulled)) {
+            (Some(a), Some(b)) => a.is_near_to(b),
+            _ => false,
+        };
+        // checkRecursiveTarget: following the pulled creep's own pulls must not reach the
+        // puller.
+        let mut at = Some(*pulled);
+        let mut loops = false;
+        while let Some(t) = at {
+            if t == *puller {
+                loops = true;
+                break;
+            }
+            at = pulls_of.get(&t).copied();
+        }
+        if near && !loops {
+            if let Some(old) = pulls_of.insert(*puller, *pulled) {
+                pulled_by.remove(&old);
+            }
+            pulled_by.insert(*pulled, *puller);
+        }
+    }
+    pulled_by
+}
+
+/// The creep at the head of `creep`'s pull chain (itself when nobody pulls it).
+pub(crate) fn chain_head(pulled_by: &BTreeMap<ObjectId, ObjectId>, creep: ObjectId) -> ObjectId {
+    let mut at = creep;
+    // A chain has no loops (pull_chains); the bound only guards against a bad map.
+    for _ in 0..pulled_by.len() {
+        match pulled_by.get(&at) {
+            Some(p) => at = *p,
+            None => break,
+        }
+    }
+    at
 }
 
 fn occupancy(creeps: &MovingCreeps) -> Occupancy {

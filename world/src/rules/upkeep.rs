@@ -21,9 +21,32 @@ use crate::terrain::Tile;
 /// Every object is visited in id order.
 pub(crate) fn run_upkeep(world: &mut World) {
     apply_says(world);
+    pass_spare_move_power(world);
     // The map is read-only here; scoping it out of the world avoids copying it every tick.
     world.resource_scope(|world, map: Mut<RoomMap>| upkeep_objects(world, &map));
     super::minerals::regenerate_minerals(world);
+}
+
+/// _add-fatigue.js: the MOVE power a pulled creep does not need for its own fatigue takes
+/// fatigue off the creep at the head of its chain.
+fn pass_spare_move_power(world: &mut World) {
+    let pulled_by = std::mem::take(&mut world.resource_mut::<Accepted>().pulled_by);
+    for pulled in pulled_by.keys() {
+        let Some(c) = live::creep(world, *pulled) else {
+            continue;
+        };
+        let power = 2 * c.power(BodyPartKind::Move, BoostAction::Fatigue, 1);
+        let spare = power.saturating_sub(c.fatigue);
+        let head = super::movement::chain_head(&pulled_by, *pulled);
+        if spare == 0 || head == *pulled {
+            continue;
+        }
+        if let Some(mut k) = live::kind_mut(world, head) {
+            if let ObjectKind::Creep(h) = k.as_mut() {
+                h.fatigue = h.fatigue.saturating_sub(spare);
+            }
+        }
+    }
 }
 
 fn apply_says(world: &mut World) {

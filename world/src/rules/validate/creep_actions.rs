@@ -43,7 +43,50 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::NoBodypart);
         }
         let dir = Direction::from_number(dir).ok_or(ReturnCode::InvalidArgs)?;
+        // One move intent a creep (Screeps keeps the last): a direction replaces `move(creep)`.
+        self.accepted.moves_to.remove(&creep);
         self.accepted.moves.insert(creep, dir);
+        Ok(())
+    }
+
+    /// `move(creep)` (`game/creeps.js`): only adjacency is checked, not fatigue or MOVE
+    /// parts; movement decides (a pulled creep moves without either).
+    pub(super) fn check_move_to_creep(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, _) = self.own_creep(player, creep)?;
+        let t = self.get(target).ok_or(ReturnCode::InvalidArgs)?;
+        if !matches!(t.kind, ObjectKind::Creep(_)) {
+            return Err(ReturnCode::InvalidArgs);
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.accepted.moves.remove(&creep);
+        self.accepted.moves_to.insert(creep, target);
+        Ok(())
+    }
+
+    /// `Creep.pull`.
+    pub(super) fn check_pull(
+        &mut self,
+        player: PlayerId,
+        creep: ObjectId,
+        target: ObjectId,
+    ) -> Check<()> {
+        let (o, _) = self.own_creep(player, creep)?;
+        let t = self.target(target)?;
+        match t.kind {
+            ObjectKind::Creep(c) if !c.spawning && target != creep => {}
+            _ => return Err(ReturnCode::InvalidTarget),
+        }
+        if !t.pos.is_near_to(*o.pos) {
+            return Err(ReturnCode::NotInRange);
+        }
+        self.accepted.pulls.insert(creep, target);
         Ok(())
     }
 

@@ -104,6 +104,13 @@ pub(crate) enum TowerAction {
 #[derive(Resource, Debug, Default)]
 pub(crate) struct Accepted {
     pub moves: BTreeMap<ObjectId, Direction>,
+    /// Creep → the adjacent creep whose tile it steps onto (`move(creep)`).
+    pub moves_to: BTreeMap<ObjectId, ObjectId>,
+    /// Puller → pulled creep.
+    pub pulls: BTreeMap<ObjectId, ObjectId>,
+    /// Pulled creep → its puller, as movement settled them (upkeep passes spare MOVE power
+    /// up the chain).
+    pub pulled_by: BTreeMap<ObjectId, ObjectId>,
     /// Per creep, the blocking-group actions asked for (one per kind, the last wins); the
     /// phases run only [`runnable`] ones.
     pub work: BTreeMap<ObjectId, BTreeMap<WorkKind, ObjectId>>,
@@ -278,6 +285,10 @@ impl<'a> Validator<'a, '_, '_> {
     fn check_intent(&mut self, player: PlayerId, intent: &Intent) -> Check<()> {
         match intent {
             Intent::Move { creep, direction } => self.check_move(player, *creep, *direction),
+            Intent::MoveToCreep { creep, target } => {
+                self.check_move_to_creep(player, *creep, *target)
+            }
+            Intent::Pull { creep, target } => self.check_pull(player, *creep, *target),
             Intent::Harvest { creep, target } => self.check_harvest(player, *creep, *target),
             Intent::Transfer {
                 creep,
