@@ -278,6 +278,12 @@ enum IntentWire {
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
+    Produce {
+        #[serde(deserialize_with = "js_id")]
+        factory: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
+    },
     ObserveRoom {
         #[serde(deserialize_with = "js_id")]
         observer: ObjectId,

@@ -109,7 +109,6 @@ fn serde_values_round_trip_and_external_size_is_tracked() {
         xs: Vec<i64>,
         nested: Option<Box<Probe>>,
     }
-    let before = ExternalCopy::total_external_size();
     let p = Probe {
         name: "a".into(),
         xs: vec![1, -2, 3_000_000_000],
@@ -120,7 +119,10 @@ fn serde_values_round_trip_and_external_size_is_tracked() {
         })),
     };
     let copy = ExternalCopy::from_serde(&p).unwrap();
-    assert!(ExternalCopy::total_external_size() >= before + copy.size());
+    // The total is process-wide and other tests free their copies concurrently: what holds
+    // whatever they do is that the live copy is counted.
+    assert!(copy.size() > 0);
+    assert!(ExternalCopy::total_external_size() >= copy.size());
     let ctx = context(&isolate(64));
     let run = ctx
         .eval_closure(

@@ -197,6 +197,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Lab => "LAB",
         StructureKind::Terminal => "TERMINAL",
         StructureKind::Observer => "OBSERVER",
+        StructureKind::Factory => "FACTORY",
     }
 }
 
@@ -370,6 +371,10 @@ fn one_of_each_intent() -> Vec<Intent> {
             creep: a,
             target: b,
         },
+        Intent::Produce {
+            factory: a,
+            resource: ResourceKind::Battery,
+        },
         Intent::Pull {
             creep: a,
             target: b,
@@ -430,7 +435,8 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::GenerateSafeMode { .. }
             | Intent::ObserveRoom { .. }
             | Intent::MoveToCreep { .. }
-            | Intent::Pull { .. } => {}
+            | Intent::Pull { .. }
+            | Intent::Produce { .. } => {}
         }
     }
     all
@@ -459,6 +465,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "terminal",
         "object",
         "observer",
+        "factory",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

@@ -177,6 +177,7 @@ js_constants! {
     SAFE_MODE_COST: u32 = 1000;
     OBSERVER_HITS: u32 = 500;
     OBSERVER_RANGE: u32 = 10;
+    FACTORY_HITS: u32 = 1000;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.

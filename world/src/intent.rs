@@ -202,6 +202,12 @@ pub enum Intent {
         #[serde(rename = "bodyPartsCount")]
         body_parts_count: Option<u32>,
     },
+    /// `StructureFactory.produce`.
+    Produce {
+        factory: ObjectId,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
+    },
     /// `StructureObserver.observeRoom`.
     ObserveRoom {
         observer: ObjectId,

@@ -134,12 +134,16 @@
 //! (`move(creep)`) needs neither MOVE parts nor zero fatigue; its fatigue goes to the head
 //! of the chain, and its spare MOVE power takes fatigue off it.
 //!
-//! Not modelled (yet): factories, power spawns, nukers, energy in switched-off
+//! Factories (RCL 7) `produce` level-0 commodities (`commodities`, Screeps' `COMMODITIES`);
+//! a leveled recipe needs a factory level only power creeps give.
+//!
+//! Not modelled (yet): power spawns, nukers, energy in switched-off
 //! extensions still spawns, NPCs, power creeps,
 //! market orders (credits stay 0), source keepers and their lairs (their rooms have the
 //! sources and no keepers), power banks, deposits and portals in highways.
 
 mod chemistry;
+pub mod commodities;
 mod constants;
 mod error;
 pub mod events;

@@ -193,11 +193,12 @@ pub enum StructureKind {
     Lab,
     Terminal,
     Observer,
+    Factory,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 14] = [
+    pub const ALL: [StructureKind; 15] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -212,6 +213,7 @@ impl StructureKind {
         StructureKind::Lab,
         StructureKind::Terminal,
         StructureKind::Observer,
+        StructureKind::Factory,
     ];
 
     /// Screeps' `structureType` string.
@@ -231,6 +233,7 @@ impl StructureKind {
             StructureKind::Lab => "lab",
             StructureKind::Terminal => "terminal",
             StructureKind::Observer => "observer",
+            StructureKind::Factory => "factory",
         }
     }
 
@@ -250,6 +253,7 @@ impl StructureKind {
             "lab" => StructureKind::Lab,
             "terminal" => StructureKind::Terminal,
             "observer" => StructureKind::Observer,
+            "factory" => StructureKind::Factory,
             _ => return None,
         })
     }
@@ -282,6 +286,7 @@ impl StructureKind {
             StructureKind::Lab => 50_000,
             StructureKind::Terminal => 100_000,
             StructureKind::Observer => 8_000,
+            StructureKind::Factory => 100_000,
             StructureKind::Controller => return None,
         })
     }
@@ -303,6 +308,7 @@ impl StructureKind {
             StructureKind::Lab => [0, 0, 0, 0, 0, 0, 3, 6, 10][l],
             StructureKind::Terminal => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
             StructureKind::Observer => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
+            StructureKind::Factory => [0, 0, 0, 0, 0, 0, 0, 1, 1][l],
             StructureKind::Controller => 0,
         }
     }
@@ -324,6 +330,7 @@ impl StructureKind {
             StructureKind::Lab => (LAB_HITS, LAB_HITS),
             StructureKind::Terminal => (TERMINAL_HITS, TERMINAL_HITS),
             StructureKind::Observer => (OBSERVER_HITS, OBSERVER_HITS),
+            StructureKind::Factory => (FACTORY_HITS, FACTORY_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }

@@ -311,3 +311,45 @@ fn tough_parts_boosted_against_damage_take_a_fraction_of_it() {
     // 90 damage meets the TOUGH part first: XGHO2 lets 30 % through (27).
     assert_eq!(s.rec(creep).hits.unwrap().hits, 200 - 27);
 }
+
+#[test]
+fn a_factory_turns_components_into_a_commodity_and_cools_down() {
+    use ResourceKind::{Battery, Utrium, UtriumBar};
+    let mut s = lab_room();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 7);
+    let at = s.free_at_range(ctl.pos, 4);
+    let me = s.player;
+    let factory = s.add_store(
+        at,
+        Some(me),
+        StructureKind::Factory,
+        StoreLimit::Total(FACTORY_CAPACITY),
+    );
+    let produce = |resource| Intent::Produce { factory, resource };
+    assert_eq!(s.run(vec![produce(UtriumBar)]), vec![R::NotEnoughResources]);
+    s.give(factory, Utrium, 600);
+    s.give(factory, Energy, 250);
+    assert_eq!(
+        s.run(vec![produce(Hydroxide)]),
+        vec![R::InvalidArgs],
+        "not a commodity"
+    );
+    assert_eq!(s.run(vec![produce(UtriumBar)]), vec![R::Ok]);
+    assert_eq!(s.amount(factory, UtriumBar), 100);
+    assert_eq!(
+        (s.amount(factory, Utrium), s.amount(factory, Energy)),
+        (100, 50)
+    );
+    assert_eq!(s.rec(factory).cooldown.map(|c| c.ticks), Some(19));
+    assert_eq!(s.run(vec![produce(Battery)]), vec![R::Tired]);
+    // Level 1 and up need a factory level, which only power creeps give.
+    let mut s2 = s;
+    for _ in 0..19 {
+        s2.run(vec![]);
+    }
+    assert_eq!(
+        s2.run(vec![produce(ResourceKind::Composite)]),
+        vec![R::InvalidTarget]
+    );
+}

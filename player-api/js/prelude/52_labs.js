@@ -1,4 +1,4 @@
-  // js/prelude/52_labs.js: labs, terminals and observers. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // js/prelude/52_labs.js: labs, terminals, observers and factories. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
   // ---- labs: screeps/engine src/game/structures.js (StructureLab), checks in its order ----
   function labMineralType(store) {
     for (const k of ObjectKeys(store)) if (k !== C.RESOURCE_ENERGY && store[k]) return k;
@@ -111,3 +111,23 @@
     }
   }
   global.StructureObserver = StructureObserver;
+
+  // ---- factories: StructureFactory.produce (level-0 commodities: nothing sets a level) ----
+  class StructureFactory extends OwnedStructure {
+    constructor(d) { super(d); this.store = makeStore(d); this.storeCapacity = d.storeCapacity; this.cooldown = d.cooldown || 0; }
+    produce(resourceType) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (this.cooldown > 0) return C.ERR_TIRED;
+      const recipe = C.COMMODITIES[resourceType];
+      if (!recipe) return C.ERR_INVALID_ARGS;
+      if (recipe.level && recipe.level !== this.level) return C.ERR_INVALID_TARGET;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      const parts = ObjectKeys(recipe.components);
+      if (parts.some((p) => (this.store[p] || 0) < recipe.components[p])) return C.ERR_NOT_ENOUGH_RESOURCES;
+      let used = 0; for (const p of parts) used += recipe.components[p];
+      if (!this.storeCapacity || storeSum(this.store) - used + (recipe.amount || 1) > this.storeCapacity) return C.ERR_FULL;
+      addIntent({ type: 'produce', factory: this.id, resourceType });
+      return C.OK;
+    }
+  }
+  global.StructureFactory = StructureFactory;

@@ -324,6 +324,10 @@ fn complete_site(
             Some(Store::empty(StoreLimit::Total(TERMINAL_CAPACITY))),
             None,
         ),
+        StructureKind::Factory => (
+            Some(Store::empty(StoreLimit::Total(FACTORY_CAPACITY))),
+            None,
+        ),
         StructureKind::Container => (
             Some(Store::empty(StoreLimit::Total(CONTAINER_CAPACITY))),
             Some(Decay {
@@ -429,6 +433,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
         transfer_link_energy(world, *link, *target, *amount);
     }
     super::labs::apply_lab_intents(world, &accepted.labs, &mut piles);
+    super::labs::apply_produce(world, &accepted.produces);
     for (creep, asked) in &accepted.work {
         for action in runnable(asked) {
             match action.kind {

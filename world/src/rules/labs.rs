@@ -1,6 +1,7 @@
 //! Labs applying their intents (screeps/engine `processor/intents/labs/*.js`), lab by lab in
-//! id order, each as `labs/intents.js` orders them: boost, unboost, then the reaction.
-//! Every rule is re-checked against the live state, which earlier labs may have changed.
+//! id order, each as `labs/intents.js` orders them: boost, unboost, then the reaction; and
+//! factories producing (`factories/produce.js`). Every rule is re-checked against the live
+//! state, which earlier labs may have changed.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,33 @@ pub(super) fn apply_lab_intents(
         } else if let Some((lab1, lab2)) = asked.reverse {
             reverse_reaction(world, *lab, lab1, lab2);
         }
+    }
+}
+
+/// `factories/produce.js`: the components become the product, then the recipe's cooldown.
+pub(super) fn apply_produce(world: &mut World, produces: &BTreeMap<ObjectId, ResourceKind>) {
+    for (factory, product) in produces {
+        let Some(recipe) = crate::commodities::commodity(*product) else {
+            continue;
+        };
+        if cooling(world, *factory) {
+            continue;
+        }
+        let Some(store) = live::store(world, *factory) else {
+            continue;
+        };
+        let have_all = recipe.components.iter().all(|(r, n)| store.get(*r) >= *n);
+        let used: u32 = recipe.components.iter().map(|(_, n)| n).sum();
+        let fits = store.used() - used.min(store.used()) + recipe.amount
+            <= store.limit.total().unwrap_or(0);
+        if !have_all || !fits {
+            continue;
+        }
+        for (r, n) in recipe.components {
+            live::take(world, *factory, *r, *n);
+        }
+        live::add(world, *factory, *product, recipe.amount);
+        cool_down(world, *factory, recipe.cooldown);
     }
 }
 

@@ -147,6 +147,8 @@ pub(crate) struct Accepted {
     pub labs: BTreeMap<ObjectId, LabIntents>,
     /// Object → whether it notifies its owner when attacked.
     pub notify: BTreeMap<ObjectId, bool>,
+    /// Factory → what it produces this tick.
+    pub produces: BTreeMap<ObjectId, ResourceKind>,
     /// Observer → the room it looks into this tick.
     pub observations: BTreeMap<ObjectId, RoomId>,
     /// Terminal → what it sends (the last `send` asked).
@@ -382,7 +384,8 @@ impl<'a> Validator<'a, '_, '_> {
             | Intent::BoostCreep { .. }
             | Intent::UnboostCreep { .. }
             | Intent::Send { .. }
-            | Intent::ObserveRoom { .. }) => self.check_structure_intent(player, other),
+            | Intent::ObserveRoom { .. }
+            | Intent::Produce { .. }) => self.check_structure_intent(player, other),
         }
     }
 
@@ -439,6 +442,9 @@ impl<'a> Validator<'a, '_, '_> {
                 self.check_tower(player, *tower, *target, TowerAction::Repair(*target))
             }
             Intent::ObserveRoom { observer, room } => self.check_observe(player, *observer, room),
+            Intent::Produce { factory, resource } => {
+                self.check_produce(player, *factory, *resource)
+            }
             // Creep and room intents are `check_intent`'s; none reaches here.
             _ => Err(ReturnCode::InvalidArgs),
         }

@@ -1,7 +1,8 @@
-//! `StructureTerminal.send` and `StructureObserver.observeRoom`, in screeps/engine
-//! `game/structures.js`'s order of checks.
+//! `StructureTerminal.send`, `StructureObserver.observeRoom` and
+//! `StructureFactory.produce`, in screeps/engine `game/structures.js`'s order of checks.
 
 use super::{Check, Validator};
+use crate::commodities::commodity;
 use crate::constants::*;
 use crate::geometry::RoomCoord;
 use crate::market::terminal_energy_cost;
@@ -83,6 +84,42 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::InvalidArgs);
         }
         self.accepted.sends.insert(terminal, send);
+        Ok(())
+    }
+
+    /// `produce`: factories have no level here (power creeps set it), so only level-0
+    /// commodities can be made.
+    pub(super) fn check_produce(
+        &mut self,
+        player: PlayerId,
+        factory: ObjectId,
+        product: ResourceKind,
+    ) -> Check<()> {
+        let o = self.acting(factory, |k| {
+            matches!(k, ObjectKind::Structure(StructureKind::Factory))
+        })?;
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if o.cooldown.is_some_and(|c| c.ticks > 0) {
+            return Err(ReturnCode::Tired);
+        }
+        let recipe = commodity(product).ok_or(ReturnCode::InvalidArgs)?;
+        if recipe.level != 0 {
+            return Err(ReturnCode::InvalidTarget);
+        }
+        if self.census.inactive.contains(&factory) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        if recipe.components.iter().any(|(r, n)| o.amount(*r) < *n) {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let store = o.store.ok_or(ReturnCode::Full)?;
+        let used: u32 = recipe.components.iter().map(|(_, n)| n).sum();
+        if store.used() - used + recipe.amount > store.limit.total().unwrap_or(0) {
+            return Err(ReturnCode::Full);
+        }
+        self.accepted.produces.insert(factory, product);
         Ok(())
     }
 
