@@ -278,6 +278,10 @@ enum IntentWire {
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
+    ProcessPower {
+        #[serde(rename = "powerSpawn", deserialize_with = "js_id")]
+        power_spawn: ObjectId,
+    },
     Produce {
         #[serde(deserialize_with = "js_id")]
         factory: ObjectId,

@@ -198,6 +198,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Terminal => "TERMINAL",
         StructureKind::Observer => "OBSERVER",
         StructureKind::Factory => "FACTORY",
+        StructureKind::PowerSpawn => "POWER_SPAWN",
     }
 }
 
@@ -375,6 +376,7 @@ fn one_of_each_intent() -> Vec<Intent> {
             factory: a,
             resource: ResourceKind::Battery,
         },
+        Intent::ProcessPower { power_spawn: a },
         Intent::Pull {
             creep: a,
             target: b,
@@ -436,7 +438,8 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::ObserveRoom { .. }
             | Intent::MoveToCreep { .. }
             | Intent::Pull { .. }
-            | Intent::Produce { .. } => {}
+            | Intent::Produce { .. }
+            | Intent::ProcessPower { .. } => {}
         }
     }
     all
@@ -466,6 +469,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "object",
         "observer",
         "factory",
+        "powerSpawn",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

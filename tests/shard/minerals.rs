@@ -316,7 +316,7 @@ module.exports.loop = function () {
     const to = DESTINATION;
     seen.sent = { code: t.send(RESOURCE_HYDROGEN, 200, to, 'hello'), bad: t.send(RESOURCE_HYDROGEN, 1, 'nowhere'),
       cost: Game.market.calcTransactionCost(200, room.name, to), instance: t instanceof StructureTerminal,
-      credits: Game.market.credits };
+      credits: Game.market.credits, gpl: Game.gpl };
   } else if (!seen.after) {
     seen.after = { out: Game.market.outgoingTransactions, cooldown: t.cooldown, tired: t.send(RESOURCE_HYDROGEN, 1, DESTINATION) };
   }
@@ -392,6 +392,11 @@ fn a_terminal_sends_to_another_players_room_and_both_see_the_transaction() {
     assert_eq!(seen["sent"]["bad"], -10, "ERR_INVALID_ARGS");
     assert_eq!(seen["sent"]["instance"], true);
     assert_eq!(seen["sent"]["credits"], 0);
+    assert_eq!(
+        seen["sent"]["gpl"],
+        serde_json::json!({"level": 0, "progress": 0, "progressTotal": 1000}),
+        "GPL from no power processed"
+    );
     let after = &seen["after"];
     assert_eq!(after["cooldown"], TERMINAL_COOLDOWN - 1, "{seen}");
     assert_eq!(after["tired"], -11);

@@ -178,6 +178,8 @@ js_constants! {
     OBSERVER_HITS: u32 = 500;
     OBSERVER_RANGE: u32 = 10;
     FACTORY_HITS: u32 = 1000;
+    POWER_SPAWN_HITS: u32 = 5000;
+    POWER_SPAWN_ENERGY_RATIO: u32 = 50;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.

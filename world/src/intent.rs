@@ -202,6 +202,11 @@ pub enum Intent {
         #[serde(rename = "bodyPartsCount")]
         body_parts_count: Option<u32>,
     },
+    /// `StructurePowerSpawn.processPower`.
+    ProcessPower {
+        #[serde(rename = "powerSpawn")]
+        power_spawn: ObjectId,
+    },
     /// `StructureFactory.produce`.
     Produce {
         factory: ObjectId,

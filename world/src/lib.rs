@@ -137,7 +137,10 @@
 //! Factories (RCL 7) `produce` level-0 commodities (`commodities`, Screeps' `COMMODITIES`);
 //! a leveled recipe needs a factory level only power creeps give.
 //!
-//! Not modelled (yet): power spawns, nukers, energy in switched-off
+//! Power spawns (RCL 8) `processPower`: 1 power and `POWER_SPAWN_ENERGY_RATIO` energy add one
+//! to the owner's processed power (`market::Market::power`, `Game.gpl`).
+//!
+//! Not modelled (yet): nukers, energy in switched-off
 //! extensions still spawns, NPCs, power creeps,
 //! market orders (credits stay 0), source keepers and their lairs (their rooms have the
 //! sources and no keepers), power banks, deposits and portals in highways.

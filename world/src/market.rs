@@ -1,6 +1,7 @@
-//! The market's state: credits, terminal transactions and (later) orders. What Screeps keeps
-//! in its database beside the rooms (`users.money`, `transactions`) lives here as one
-//! resource of the world, hashed and snapshotted with it.
+//! The players' accounts beside their rooms: credits, power processed (GPL) and terminal
+//! transactions. What Screeps keeps in its database outside the rooms (`users.money`,
+//! `users.power`, `transactions`) lives here as one resource of the world, hashed and
+//! snapshotted with it.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -34,6 +35,8 @@ pub struct Transaction {
 pub struct Market {
     /// Credits in thousandths (Screeps keeps `money` × 1000 too).
     pub credits: BTreeMap<PlayerId, u64>,
+    /// Power processed in power spawns (`Game.gpl` derives from it).
+    pub power: BTreeMap<PlayerId, u64>,
     pub next_transaction: u64,
     pub incoming: BTreeMap<PlayerId, VecDeque<Transaction>>,
     pub outgoing: BTreeMap<PlayerId, VecDeque<Transaction>>,
@@ -64,6 +67,8 @@ impl Market {
 pub struct MarketView {
     /// Credits in thousandths (`Game.market.credits` is this / 1000).
     pub credits_milli: u64,
+    /// Power processed (`Game.gpl`).
+    pub power: u64,
     /// Newest first, as Screeps lists them.
     pub incoming: Vec<TransactionView>,
     pub outgoing: Vec<TransactionView>,
@@ -110,6 +115,7 @@ impl Market {
         };
         MarketView {
             credits_milli: self.credits.get(&player).copied().unwrap_or(0),
+            power: self.power.get(&player).copied().unwrap_or(0),
             incoming: show(self.incoming.get(&player)),
             outgoing: show(self.outgoing.get(&player)),
         }

@@ -194,11 +194,12 @@ pub enum StructureKind {
     Terminal,
     Observer,
     Factory,
+    PowerSpawn,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 15] = [
+    pub const ALL: [StructureKind; 16] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -214,6 +215,7 @@ impl StructureKind {
         StructureKind::Terminal,
         StructureKind::Observer,
         StructureKind::Factory,
+        StructureKind::PowerSpawn,
     ];
 
     /// Screeps' `structureType` string.
@@ -234,6 +236,7 @@ impl StructureKind {
             StructureKind::Terminal => "terminal",
             StructureKind::Observer => "observer",
             StructureKind::Factory => "factory",
+            StructureKind::PowerSpawn => "powerSpawn",
         }
     }
 
@@ -254,6 +257,7 @@ impl StructureKind {
             "terminal" => StructureKind::Terminal,
             "observer" => StructureKind::Observer,
             "factory" => StructureKind::Factory,
+            "powerSpawn" => StructureKind::PowerSpawn,
             _ => return None,
         })
     }
@@ -287,6 +291,7 @@ impl StructureKind {
             StructureKind::Terminal => 100_000,
             StructureKind::Observer => 8_000,
             StructureKind::Factory => 100_000,
+            StructureKind::PowerSpawn => 100_000,
             StructureKind::Controller => return None,
         })
     }
@@ -309,6 +314,7 @@ impl StructureKind {
             StructureKind::Terminal => [0, 0, 0, 0, 0, 0, 1, 1, 1][l],
             StructureKind::Observer => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Factory => [0, 0, 0, 0, 0, 0, 0, 1, 1][l],
+            StructureKind::PowerSpawn => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Controller => 0,
         }
     }
@@ -331,6 +337,7 @@ impl StructureKind {
             StructureKind::Terminal => (TERMINAL_HITS, TERMINAL_HITS),
             StructureKind::Observer => (OBSERVER_HITS, OBSERVER_HITS),
             StructureKind::Factory => (FACTORY_HITS, FACTORY_HITS),
+            StructureKind::PowerSpawn => (POWER_SPAWN_HITS, POWER_SPAWN_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }

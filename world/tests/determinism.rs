@@ -298,7 +298,7 @@ fn different_seeds_give_different_worlds() {
 /// generated per room from the seed and the room's place; then for stores of every resource
 /// (the store's encoding changed; no rule did), minerals' density and regeneration, and
 /// boosts on body parts with capacity following damaged CARRY parts, and the market's state
-/// and the `notifyWhenAttacked` settings in the hash.
+/// and the `notifyWhenAttacked` settings in the hash, and processed power in the accounts.
 #[test]
 fn known_runs_keep_their_recorded_hashes() {
     let random: Vec<String> = [1u64, 2, 3]
@@ -309,13 +309,13 @@ fn known_runs_keep_their_recorded_hashes() {
     assert_eq!(
         random,
         [
-            "56f6fbd7577532d6cf11bf4026f7929be02b479ddecc3aa2e81ab51a9a378d8a",
-            "a5690abfc428b7197be68f58077a5a7289eb923d5ebed6861e0d863b841ad3cc",
-            "e7f689fd49268b6ac1aa49822ecb5c50bfd03fa9bbe1d845773ea0d735eb8e93",
+            "849fb05900088ea4e221be77d3f304977c51a2fea372d0db8cfbc2bf71abd744",
+            "73557b34bda8c4b8a65f3821c9820c5bb36acea841bbc1c860ae33d23752c13f",
+            "1cd4c6b21885c2e8cc10f1f2a9c70a3265f9c44b90d7ce66764a4ec8fd4086ab",
         ]
     );
     assert_eq!(
         colony,
-        "5639f7bc3f65f58eced0cef136a845db55164fa7b6eb12962c45c2f3cf5013ef"
+        "c9f135cf1792eb34d4a476ee931bd09ac6f0461cb9fc41c236406e164506124e"
     );
 }

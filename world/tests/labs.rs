@@ -353,3 +353,34 @@ fn a_factory_turns_components_into_a_commodity_and_cools_down() {
         vec![R::InvalidTarget]
     );
 }
+
+#[test]
+fn a_power_spawn_turns_power_and_energy_into_gpl() {
+    let mut s = lab_room();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 8);
+    let at = s.free_at_range(ctl.pos, 4);
+    let me = s.player;
+    let spawn = s.add_store(
+        at,
+        Some(me),
+        StructureKind::PowerSpawn,
+        StoreLimit::PowerSpawn,
+    );
+    let process = Intent::ProcessPower { power_spawn: spawn };
+    assert_eq!(s.run(vec![process.clone()]), vec![R::NotEnoughResources]);
+    s.give(spawn, ResourceKind::Power, 2);
+    s.give(spawn, Energy, 60);
+    assert_eq!(s.run(vec![process.clone()]), vec![R::Ok]);
+    assert_eq!(s.amount(spawn, ResourceKind::Power), 1);
+    assert_eq!(s.energy(spawn), 10);
+    assert_eq!(s.world.market().power.get(&me), Some(&1));
+    assert_eq!(s.world.views().players[&me].market.power, 1);
+    assert_eq!(
+        s.run(vec![process]),
+        vec![R::NotEnoughResources],
+        "10 energy left"
+    );
+    let hydrogen = s.rec(spawn).store.unwrap().free_for(Hydrogen);
+    assert_eq!(hydrogen, 0, "a power spawn holds energy and power alone");
+}

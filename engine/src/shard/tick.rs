@@ -375,6 +375,7 @@ fn market_json(view: Option<&isoshard_world::PlayerView>) -> std::sync::Arc<str>
     let market = view.map(|v| &v.market);
     let json = serde_json::json!({
         "credits": market.map_or(0, |m| m.credits_milli),
+        "power": market.map_or(0, |m| m.power),
         "incoming": market.map(|m| &m.incoming),
         "outgoing": market.map(|m| &m.outgoing),
     });

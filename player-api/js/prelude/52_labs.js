@@ -1,4 +1,4 @@
-  // js/prelude/52_labs.js: labs, terminals, observers and factories. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // js/prelude/52_labs.js: labs, terminals, observers, factories and power spawns. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
   // ---- labs: screeps/engine src/game/structures.js (StructureLab), checks in its order ----
   function labMineralType(store) {
     for (const k of ObjectKeys(store)) if (k !== C.RESOURCE_ENERGY && store[k]) return k;
@@ -131,3 +131,16 @@
     }
   }
   global.StructureFactory = StructureFactory;
+
+  // ---- power spawns: StructurePowerSpawn.processPower (1 power, 50 energy: one GPL point) ----
+  class StructurePowerSpawn extends OwnedStructure {
+    constructor(d) { super(d); energyProps(this, d); this.power = this.store.power; this.powerCapacity = C.POWER_SPAWN_POWER_CAPACITY; }
+    processPower() {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      if (this.power < 1 || this.energy < C.POWER_SPAWN_ENERGY_RATIO) return C.ERR_NOT_ENOUGH_RESOURCES;
+      addIntent({ type: 'processPower', powerSpawn: this.id });
+      return C.OK;
+    }
+  }
+  global.StructurePowerSpawn = StructurePowerSpawn;

@@ -107,8 +107,18 @@
   // tick's `market` text, parsed again only when it changes. Screeps shows each side as
   // `{username}`.
   let marketText = null, marketParsed = null;
-  function marketOf(text) {
+  // The account text ({credits, power, incoming, outgoing}), parsed again only on change.
+  function accountOf(text) {
     if (text !== marketText) { marketParsed = typeof text === 'string' ? JSONparse(text) : {}; marketText = text; }
+    return marketParsed;
+  }
+  // game.js: GPL from the power processed (POWER_LEVEL_MULTIPLY · level^POWER_LEVEL_POW).
+  function gplOf(power) {
+    const level = MathFloor(MathPow(power / C.POWER_LEVEL_MULTIPLY, 1 / C.POWER_LEVEL_POW));
+    const base = MathPow(level, C.POWER_LEVEL_POW) * C.POWER_LEVEL_MULTIPLY;
+    return { level, progress: power - base, progressTotal: MathPow(level + 1, 2) * 1000 - base };
+  }
+  function marketOf(account) {
     const who = (name) => (name == null ? undefined : { username: name });
     const show = (list) => (list || []).map((t) => ({
       transactionId: t.transactionId, time: t.time, sender: who(t.sender), recipient: who(t.recipient),
@@ -116,8 +126,8 @@
       description: t.description == null ? undefined : t.description,
     }));
     return Object.assign(ObjectCreate(marketMethods), {
-      credits: (marketParsed.credits || 0) / 1000,
-      incomingTransactions: show(marketParsed.incoming), outgoingTransactions: show(marketParsed.outgoing), orders: {},
+      credits: (account.credits || 0) / 1000,
+      incomingTransactions: show(account.incoming), outgoingTransactions: show(account.outgoing), orders: {},
     });
   }
   // The market: no orders exist on this server, so the reads are true; a trade throws.
@@ -167,13 +177,14 @@
     const cpu = ObjectCreate(cpuMethods);
     cpu.limit = meta.cpuLimit; cpu.tickLimit = meta.tickLimit; cpu.bucket = meta.bucket;
     cpu.shardLimits = { isoshard: meta.cpuLimit };
+    const account = accountOf(meta.market);
     const g = {
       time: meta.tick,
       creeps: {}, spawns: {}, rooms: {}, structures: {}, constructionSites: {}, flags: {}, powerCreeps: {},
       resources: {}, shard: { name: 'isoshard', type: 'normal', ptr: false },
-      gcl: gclOf(meta.gcl), gpl: { level: 0, progress: 0, progressTotal: 0 },
+      gcl: gclOf(meta.gcl), gpl: gplOf(account.power || 0),
       cpu,
-      market: marketOf(meta.market),
+      market: marketOf(account),
       map: ObjectCreate(mapMethods),
       getObjectById,
       notify,

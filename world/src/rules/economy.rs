@@ -328,6 +328,7 @@ fn complete_site(
             Some(Store::empty(StoreLimit::Total(FACTORY_CAPACITY))),
             None,
         ),
+        StructureKind::PowerSpawn => (Some(Store::empty(StoreLimit::PowerSpawn)), None),
         StructureKind::Container => (
             Some(Store::empty(StoreLimit::Total(CONTAINER_CAPACITY))),
             Some(Decay {
@@ -434,6 +435,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     }
     super::labs::apply_lab_intents(world, &accepted.labs, &mut piles);
     super::labs::apply_produce(world, &accepted.produces);
+    super::labs::apply_process_power(world, &accepted.power);
     for (creep, asked) in &accepted.work {
         for action in runnable(asked) {
             match action.kind {

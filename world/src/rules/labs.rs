@@ -61,6 +61,38 @@ pub(super) fn apply_produce(world: &mut World, produces: &BTreeMap<ObjectId, Res
     }
 }
 
+/// `power-spawns/process-power.js`: 1 power and 50 energy become one point of the owner's
+/// processed power (GPL).
+pub(super) fn apply_process_power(
+    world: &mut World,
+    spawns: &std::collections::BTreeSet<ObjectId>,
+) {
+    for spawn in spawns {
+        let Some(owner) = live::owner(world, *spawn) else {
+            continue;
+        };
+        let (power, energy) = (
+            live::amount(world, *spawn, ResourceKind::Power),
+            live::amount(world, *spawn, ResourceKind::Energy),
+        );
+        if power < 1 || energy < POWER_SPAWN_ENERGY_RATIO {
+            continue;
+        }
+        live::take(world, *spawn, ResourceKind::Power, 1);
+        live::take(
+            world,
+            *spawn,
+            ResourceKind::Energy,
+            POWER_SPAWN_ENERGY_RATIO,
+        );
+        *world
+            .resource_mut::<crate::market::Market>()
+            .power
+            .entry(owner)
+            .or_default() += 1;
+    }
+}
+
 /// A lab's mineral and its amount, live.
 fn mineral_of(world: &World, lab: ObjectId) -> (Option<ResourceKind>, u32) {
     live::store(world, lab).map_or((None, 0), |s| (s.mineral(), s.used() - s.energy()))

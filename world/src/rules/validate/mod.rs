@@ -147,6 +147,8 @@ pub(crate) struct Accepted {
     pub labs: BTreeMap<ObjectId, LabIntents>,
     /// Object → whether it notifies its owner when attacked.
     pub notify: BTreeMap<ObjectId, bool>,
+    /// Power spawns asked to process power this tick.
+    pub power: BTreeSet<ObjectId>,
     /// Factory → what it produces this tick.
     pub produces: BTreeMap<ObjectId, ResourceKind>,
     /// Observer → the room it looks into this tick.
@@ -385,7 +387,8 @@ impl<'a> Validator<'a, '_, '_> {
             | Intent::UnboostCreep { .. }
             | Intent::Send { .. }
             | Intent::ObserveRoom { .. }
-            | Intent::Produce { .. }) => self.check_structure_intent(player, other),
+            | Intent::Produce { .. }
+            | Intent::ProcessPower { .. }) => self.check_structure_intent(player, other),
         }
     }
 
@@ -445,6 +448,7 @@ impl<'a> Validator<'a, '_, '_> {
             Intent::Produce { factory, resource } => {
                 self.check_produce(player, *factory, *resource)
             }
+            Intent::ProcessPower { power_spawn } => self.check_process_power(player, *power_spawn),
             // Creep and room intents are `check_intent`'s; none reaches here.
             _ => Err(ReturnCode::InvalidArgs),
         }

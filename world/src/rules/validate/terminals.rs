@@ -123,6 +123,24 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 
+    /// `processPower`: 1 power and 50 energy.
+    pub(super) fn check_process_power(&mut self, player: PlayerId, spawn: ObjectId) -> Check<()> {
+        let o = self.acting(spawn, |k| {
+            matches!(k, ObjectKind::Structure(StructureKind::PowerSpawn))
+        })?;
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        if self.census.inactive.contains(&spawn) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        if o.amount(ResourceKind::Power) < 1 || o.energy() < POWER_SPAWN_ENERGY_RATIO {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        self.accepted.power.insert(spawn);
+        Ok(())
+    }
+
     /// `observeRoom`: a room within `OBSERVER_RANGE` on each axis (no wrapping). A name off
     /// the map is accepted and shows nothing, as Screeps does for a room it lacks.
     pub(super) fn check_observe(
