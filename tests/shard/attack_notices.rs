@@ -57,19 +57,16 @@ fn a_creep_under_attack_notifies_its_owner_once_unless_quiet() {
             ("loud", victim, 2, BodyPartKind::Move),
         ];
         for (name, owner, dx, part) in creeps {
-            snap.next_object_id += 1;
-            snap.objects.push(ObjectRecord {
-                id: ObjectId(snap.next_object_id - 1),
-                pos: Position::new(home, spot.0 + dx, spot.1),
-                owner: Some(owner),
-                hits: Some(Hits {
+            push_object(
+                snap,
+                Position::new(home, spot.0 + dx, spot.1),
+                Some(owner),
+                Some(Hits {
                     hits: 2000,
                     max: 2000,
                 }),
-                store: Some(Store::empty(StoreLimit::Total(0))),
-                decay: None,
-                cooldown: None,
-                kind: ObjectKind::Creep(Creep {
+                Some(Store::empty(StoreLimit::Total(0))),
+                ObjectKind::Creep(Creep {
                     name: name.into(),
                     body: vec![BodyPart::new(part); 20],
                     fatigue: 0,
@@ -77,7 +74,7 @@ fn a_creep_under_attack_notifies_its_owner_once_unless_quiet() {
                     spawning: false,
                     saying: None,
                 }),
-            });
+            );
         }
     });
     for _ in 0..12 {

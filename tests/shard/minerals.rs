@@ -252,19 +252,16 @@ fn a_lab_chain_reacts_and_boosts_through_the_api() {
                 kind: ObjectKind::Structure(StructureKind::Lab),
             });
         }
-        snap.next_object_id += 1;
-        snap.objects.push(ObjectRecord {
-            id: ObjectId(snap.next_object_id - 1),
-            pos: at(1, 1),
-            owner: Some(p),
-            hits: Some(Hits {
+        push_object(
+            snap,
+            at(1, 1),
+            Some(p),
+            Some(Hits {
                 hits: 200,
                 max: 200,
             }),
-            store: Some(Store::empty(StoreLimit::Total(0))),
-            decay: None,
-            cooldown: None,
-            kind: ObjectKind::Creep(Creep {
+            Some(Store::empty(StoreLimit::Total(0))),
+            ObjectKind::Creep(Creep {
                 name: "brute".into(),
                 body: vec![
                     BodyPart::new(BodyPartKind::Move),
@@ -275,7 +272,7 @@ fn a_lab_chain_reacts_and_boosts_through_the_api() {
                 spawning: false,
                 saying: None,
             }),
-        });
+        );
     });
     for _ in 0..3 {
         shard.tick().unwrap();
@@ -368,17 +365,14 @@ fn a_terminal_sends_to_another_players_room_and_both_see_the_transaction() {
                 store.add(ResourceKind::Hydrogen, 500);
                 store.add(ResourceKind::Energy, 500);
             }
-            snap.next_object_id += 1;
-            snap.objects.push(ObjectRecord {
-                id: ObjectId(snap.next_object_id - 1),
+            push_object(
+                snap,
                 pos,
-                owner: Some(owner),
-                hits: Some(StructureKind::Terminal.initial_hits()),
-                store: Some(store),
-                decay: None,
-                cooldown: None,
-                kind: ObjectKind::Structure(StructureKind::Terminal),
-            });
+                Some(owner),
+                Some(StructureKind::Terminal.initial_hits()),
+                Some(store),
+                ObjectKind::Structure(StructureKind::Terminal),
+            );
         }
     });
     // The sender's code names the receiver's room, as a player would write it.

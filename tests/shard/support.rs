@@ -154,3 +154,27 @@ pub fn reopen_with_world_edit(
     )
     .unwrap()
 }
+
+/// Adds an object to a world snapshot under the next id (for [`reopen_with_world_edit`]).
+pub fn push_object(
+    snap: &mut isoshard_world::WorldSnapshot,
+    pos: isoshard_world::Position,
+    owner: Option<PlayerId>,
+    hits: Option<isoshard_world::Hits>,
+    store: Option<isoshard_world::Store>,
+    kind: isoshard_world::ObjectKind,
+) -> isoshard_world::ObjectId {
+    let id = isoshard_world::ObjectId(snap.next_object_id);
+    snap.next_object_id += 1;
+    snap.objects.push(isoshard_world::ObjectRecord {
+        id,
+        pos,
+        owner,
+        hits,
+        store,
+        decay: None,
+        cooldown: None,
+        kind,
+    });
+    id
+}

@@ -51,6 +51,14 @@
   // Whether the owner hears of attacks (`notifyWhenAttacked`), kept off the enumerable keys
   // as Screeps keeps it in the object's data.
   const QUIET = Symbol('quiet');
+  // The end of both `notifyWhenAttacked`s: an intent only when the setting changes.
+  function setNotifyWhenAttacked(o, enabled) {
+    if (typeof enabled !== 'boolean') return C.ERR_INVALID_ARGS;
+    if (enabled === !o[QUIET]) return C.OK;
+    addIntent({ type: 'notifyWhenAttacked', object: o.id, enabled });
+    o[QUIET] = !enabled;
+    return C.OK;
+  }
   class RoomObject {
     constructor(d) {
       this.id = d.id;

@@ -57,11 +57,7 @@
       if (!this.room) return C.ERR_INVALID_TARGET;
       const ctl = this.room.controller;
       if (this.my === false || (ctl && ctl.owner && !ctl.my)) return C.ERR_NOT_OWNER;
-      if (typeof enabled !== 'boolean') return C.ERR_INVALID_ARGS;
-      if (enabled === !this[QUIET]) return C.OK;
-      addIntent({ type: 'notifyWhenAttacked', object: this.id, enabled });
-      this[QUIET] = !enabled;
-      return C.OK;
+      return setNotifyWhenAttacked(this, enabled);
     },
     writable: true, configurable: true, enumerable: false,
   });

@@ -344,11 +344,7 @@
   ObjectDefine(Creep.prototype, 'notifyWhenAttacked', {
     value: function notifyWhenAttacked(enabled) {
       const b = this._base(); if (b) return b;
-      if (typeof enabled !== 'boolean') return C.ERR_INVALID_ARGS;
-      if (enabled === !this[QUIET]) return C.OK;
-      addIntent({ type: 'notifyWhenAttacked', object: this.id, enabled });
-      this[QUIET] = !enabled;
-      return C.OK;
+      return setNotifyWhenAttacked(this, enabled);
     },
     writable: true, configurable: true, enumerable: false,
   });
