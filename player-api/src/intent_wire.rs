@@ -278,6 +278,19 @@ enum IntentWire {
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
+    LaunchNuke {
+        #[serde(deserialize_with = "js_id")]
+        nuker: ObjectId,
+        #[serde(
+            rename = "roomName",
+            deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>"
+        )]
+        room: String,
+        #[serde(deserialize_with = "coordinate")]
+        x: u8,
+        #[serde(deserialize_with = "coordinate")]
+        y: u8,
+    },
     ProcessPower {
         #[serde(rename = "powerSpawn", deserialize_with = "js_id")]
         power_spawn: ObjectId,

@@ -29,7 +29,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 45] = [
+pub const FIELDS: [&str; 47] = [
     "id",
     "type",
     "x",
@@ -75,6 +75,8 @@ pub const FIELDS: [&str; 45] = [
     "energyCapacity",
     "density",
     "quiet",
+    "timeToLand",
+    "launchRoomName",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -222,7 +224,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 45] {
+    fn fields(&self) -> [Field<'_>; 47] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -281,6 +283,8 @@ impl WireObject<'_> {
             n32(o.energy_capacity),
             n(o.density.map(u64::from)),
             o.quiet.map_or(Field::Absent, Field::Bool),
+            n32(o.time_to_land),
+            s(&o.launch_room_name),
         ]
     }
 }
@@ -385,6 +389,7 @@ mod tests {
             "hits": 1, "hitsMax": 2, "energy": 3, "energyCapacity": 4, "name": "n",
             "store": [["energy", 5], ["H", 6]], "storeCapacity": 7,
             "storeCapacityResource": [["energy", 8]], "density": 2, "quiet": true,
+            "timeToLand": 17, "launchRoomName": "W2N2",
             "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
             "spawning": true, "spawnJob": {"name": "j", "needTime": 1, "remainingTime": 1},
             "saying": "s", "sayingPublic": true, "structureType": "spawn", "level": 1,

@@ -199,6 +199,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Observer => "OBSERVER",
         StructureKind::Factory => "FACTORY",
         StructureKind::PowerSpawn => "POWER_SPAWN",
+        StructureKind::Nuker => "NUKER",
     }
 }
 
@@ -377,6 +378,12 @@ fn one_of_each_intent() -> Vec<Intent> {
             resource: ResourceKind::Battery,
         },
         Intent::ProcessPower { power_spawn: a },
+        Intent::LaunchNuke {
+            nuker: a,
+            room: "W1N1".into(),
+            x: 10,
+            y: 20,
+        },
         Intent::Pull {
             creep: a,
             target: b,
@@ -439,7 +446,8 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::MoveToCreep { .. }
             | Intent::Pull { .. }
             | Intent::Produce { .. }
-            | Intent::ProcessPower { .. } => {}
+            | Intent::ProcessPower { .. }
+            | Intent::LaunchNuke { .. } => {}
         }
     }
     all
@@ -470,6 +478,7 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         "observer",
         "factory",
         "powerSpawn",
+        "nuker",
     ] {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());

@@ -272,10 +272,9 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
     let main = r#"module.exports.loop = function () {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
-        nuker: () => spawn.room.createConstructionSite(spawn.pos.x + 3, spawn.pos.y, STRUCTURE_NUKER),
         cancelOrder: () => Creep.prototype.cancelOrder.call({}),
         deal: () => Game.market.deal('id', 10),
-        launchNuke: () => StructureNuker.prototype.launchNuke.call({}),
+        createOrder: () => Game.market.createOrder(ORDER_SELL, RESOURCE_ENERGY, 1, 100, spawn.room.name),
         powerCreep: () => PowerCreep.create('p', 'operator'),
       };
       Memory.r = {};
@@ -311,8 +310,8 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         );
     }
     assert_eq!(
-        m["r"]["nuker"],
-        "Building a 'nuker' is not supported on this server"
+        m["r"]["createOrder"],
+        "Game.market.createOrder is not supported on this server"
     );
     assert_eq!(m["link"], serde_json::json!([-7, -7, -1, -10, -14, -14]));
     assert_eq!(m["rampart"], serde_json::json!([-1, 0, false, -14]));

@@ -180,6 +180,11 @@ js_constants! {
     FACTORY_HITS: u32 = 1000;
     POWER_SPAWN_HITS: u32 = 5000;
     POWER_SPAWN_ENERGY_RATIO: u32 = 50;
+    NUKER_HITS: u32 = 1000;
+    NUKER_COOLDOWN: u32 = 100_000;
+    NUKE_LAND_TIME: u32 = 50_000;
+    NUKE_RANGE: u32 = 10;
+    CONTROLLER_NUKE_BLOCKED_UPGRADE: u32 = 200;
 }
 
 // Rust-side rules with no JavaScript constant of the same meaning.
@@ -223,6 +228,10 @@ pub const RAMPART_HITS_MAX: [u32; 9] = [
 ];
 
 /// Energy capacity of an extension at each controller level (index = level).
+/// `NUKE_DAMAGE[0]`: the landing tile.
+pub const NUKE_DAMAGE_CENTER: u32 = 10_000_000;
+/// `NUKE_DAMAGE[2]`: every other tile within range 2.
+pub const NUKE_DAMAGE_AREA: u32 = 5_000_000;
 /// A mineral's amount when it regenerates, by density (`MINERAL_DENSITY`).
 pub const MINERAL_DENSITY: [u32; 5] = [0, 15_000, 35_000, 70_000, 100_000];
 /// `MINERAL_DENSITY_PROBABILITY` in thousandths: density d is drawn when a draw in 0..1000

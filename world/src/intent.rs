@@ -202,6 +202,14 @@ pub enum Intent {
         #[serde(rename = "bodyPartsCount")]
         body_parts_count: Option<u32>,
     },
+    /// `StructureNuker.launchNuke`.
+    LaunchNuke {
+        nuker: ObjectId,
+        #[serde(rename = "roomName")]
+        room: String,
+        x: u8,
+        y: u8,
+    },
     /// `StructurePowerSpawn.processPower`.
     ProcessPower {
         #[serde(rename = "powerSpawn")]

@@ -140,7 +140,13 @@
 //! Power spawns (RCL 8) `processPower`: 1 power and `POWER_SPAWN_ENERGY_RATIO` energy add one
 //! to the owner's processed power (`market::Market::power`, `Game.gpl`).
 //!
-//! Not modelled (yet): nukers, energy in switched-off
+//! Nukers (`rules::nukes`, RCL 8): `launchNuke` empties a full nuker (100 000 ticks of
+//! cooldown) and puts a `Nuke` in the target room; it lands `NUKE_LAND_TIME` later as
+//! `nukes/tick.js` says (every creep dies; sites, piles, tombstones and ruins go; spawning
+//! stops; 10 M on the tile and 5 M within 2, a rampart taking its hits first; safe mode ends;
+//! upgrades blocked 200 ticks). A target room off the map is refused (`ERR_INVALID_TARGET`).
+//!
+//! Not modelled (yet): energy in switched-off
 //! extensions still spawns, NPCs, power creeps,
 //! market orders (credits stay 0), source keepers and their lairs (their rooms have the
 //! sources and no keepers), power banks, deposits and portals in highways.

@@ -195,11 +195,12 @@ pub enum StructureKind {
     Observer,
     Factory,
     PowerSpawn,
+    Nuker,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 16] = [
+    pub const ALL: [StructureKind; 17] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -216,6 +217,7 @@ impl StructureKind {
         StructureKind::Observer,
         StructureKind::Factory,
         StructureKind::PowerSpawn,
+        StructureKind::Nuker,
     ];
 
     /// Screeps' `structureType` string.
@@ -237,6 +239,7 @@ impl StructureKind {
             StructureKind::Observer => "observer",
             StructureKind::Factory => "factory",
             StructureKind::PowerSpawn => "powerSpawn",
+            StructureKind::Nuker => "nuker",
         }
     }
 
@@ -258,6 +261,7 @@ impl StructureKind {
             "observer" => StructureKind::Observer,
             "factory" => StructureKind::Factory,
             "powerSpawn" => StructureKind::PowerSpawn,
+            "nuker" => StructureKind::Nuker,
             _ => return None,
         })
     }
@@ -292,6 +296,7 @@ impl StructureKind {
             StructureKind::Observer => 8_000,
             StructureKind::Factory => 100_000,
             StructureKind::PowerSpawn => 100_000,
+            StructureKind::Nuker => 100_000,
             StructureKind::Controller => return None,
         })
     }
@@ -315,6 +320,7 @@ impl StructureKind {
             StructureKind::Observer => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Factory => [0, 0, 0, 0, 0, 0, 0, 1, 1][l],
             StructureKind::PowerSpawn => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
+            StructureKind::Nuker => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Controller => 0,
         }
     }
@@ -338,6 +344,7 @@ impl StructureKind {
             StructureKind::Observer => (OBSERVER_HITS, OBSERVER_HITS),
             StructureKind::Factory => (FACTORY_HITS, FACTORY_HITS),
             StructureKind::PowerSpawn => (POWER_SPAWN_HITS, POWER_SPAWN_HITS),
+            StructureKind::Nuker => (NUKER_HITS, NUKER_HITS),
             StructureKind::Controller => (0, 0),
         };
         Hits { hits, max }
@@ -467,6 +474,15 @@ pub struct Ruin {
     pub ticks_to_decay: u32,
 }
 
+/// A nuke on its way (`StructureNuker.launchNuke`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nuke {
+    /// The launching nuker's room, by name (`launchRoomName`).
+    pub launch_room: String,
+    /// Ticks until it lands (`timeToLand`).
+    pub time_to_land: u32,
+}
+
 /// What a creep leaves behind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tombstone {
@@ -491,6 +507,7 @@ pub enum ObjectKind {
     Rampart(Rampart),
     Tombstone(Tombstone),
     Ruin(Ruin),
+    Nuke(Nuke),
 }
 
 impl ObjectKind {

@@ -130,6 +130,11 @@ pub struct ObjectView {
     pub mineral_amount: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub density: Option<u8>,
+    /// Nukes: ticks until they land, and where they came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to_land: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launch_room_name: Option<String>,
     /// `Some(true)` when its owner turned `notifyWhenAttacked` off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quiet: Option<bool>,
@@ -238,6 +243,8 @@ impl ObjectView {
             mineral_amount: None,
             density: None,
             quiet: None,
+            time_to_land: None,
+            launch_room_name: None,
             death_time: None,
             ticks_to_decay: None,
             creep_name: None,
@@ -273,6 +280,13 @@ impl ObjectView {
             _ if per.is_empty() => None,
             _ => Some(per.to_vec()),
         };
+    }
+
+    fn nuke(rec: &ObjectRecord, n: &Nuke, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
+        let mut v = Self::base(rec, "nuke", room, names);
+        v.time_to_land = Some(n.time_to_land);
+        v.launch_room_name = Some(n.launch_room.clone());
+        v
     }
 
     /// The view of one record.
@@ -382,6 +396,7 @@ impl ObjectView {
                 });
                 v
             }
+            ObjectKind::Nuke(n) => Self::nuke(rec, n, room, names),
             ObjectKind::Tombstone(t) => {
                 let mut v = Self::base(rec, "tombstone", room, names);
                 store(&mut v);

@@ -171,3 +171,73 @@ fn an_observer_shows_a_room_for_the_next_tick() {
     s.edit_controller(ctl.id, |c| c.level = 7);
     assert_eq!(s.run(vec![look(&far)]), vec![R::RclNotEnough]);
 }
+
+#[test]
+fn a_nuke_lands_after_its_flight_and_wrecks_the_room() {
+    let (mut s, bob, _, receiver, bob_room) = two_terminals();
+    let mine = s.controller();
+    s.edit_controller(mine.id, |c| c.level = 8);
+    let me = s.player;
+    let at = s.free_at_range(mine.pos, 4);
+    let nuker = s.add_store(at, Some(me), StructureKind::Nuker, StoreLimit::Nuker);
+    let target = s.rec(receiver).pos;
+    let launch = Intent::LaunchNuke {
+        nuker,
+        room: bob_room.clone(),
+        x: target.x,
+        y: target.y,
+    };
+    assert_eq!(s.run(vec![launch.clone()]), vec![R::NotEnoughResources]);
+    s.give(nuker, Energy, NUKER_ENERGY_CAPACITY);
+    s.give(nuker, ResourceKind::Ghodium, NUKER_GHODIUM_CAPACITY);
+    let far = Intent::LaunchNuke {
+        nuker,
+        room: "W40N40".into(),
+        x: 1,
+        y: 1,
+    };
+    assert_eq!(
+        s.run(vec![far]),
+        vec![R::InvalidTarget],
+        "a room off the map"
+    );
+    assert_eq!(s.run(vec![launch.clone()]), vec![R::Ok]);
+    assert!(s.rec(nuker).store.unwrap().is_empty());
+    assert_eq!(
+        s.rec(nuker).cooldown.map(|c| c.ticks),
+        Some(NUKER_COOLDOWN - 1)
+    );
+    assert_eq!(s.run(vec![launch]), vec![R::Tired]);
+    let nuke = s.find(|o| matches!(o.kind, ObjectKind::Nuke(_)));
+    assert_eq!(nuke.pos, target);
+    // Bob's creep in the room, and the terminal under the blast; the flight is cut short.
+    let creep_at = s.free_at_range(target, 5);
+    let victim = s.add_creep_for(bob, creep_at, &[BodyPartKind::Move], 0);
+    s.edit(|snap| {
+        for o in &mut snap.objects {
+            if let ObjectKind::Nuke(n) = &mut o.kind {
+                n.time_to_land = 2;
+            }
+        }
+    });
+    s.run(vec![]);
+    assert!(s.world.record(nuke.id).is_some(), "one tick to go");
+    s.run(vec![]);
+    assert!(s.world.record(nuke.id).is_none(), "landed");
+    assert!(
+        s.world.record(victim).is_none(),
+        "every creep in the room dies"
+    );
+    assert!(
+        s.world.record(receiver).is_none(),
+        "10 M on its tile destroys the terminal"
+    );
+    let ruin = s.find(|o| o.pos == target && matches!(o.kind, ObjectKind::Ruin(_)));
+    assert_eq!(ruin.store.map_or(0, |st| st.used()), 0);
+    let bob_ctl = s.find(|o| o.owner == Some(bob) && matches!(o.kind, ObjectKind::Controller(_)));
+    let ObjectKind::Controller(c) = bob_ctl.kind else {
+        unreachable!()
+    };
+    assert_eq!(c.safe_mode, 0, "safe mode ends");
+    assert_eq!(c.upgrade_blocked, CONTROLLER_NUKE_BLOCKED_UPGRADE - 1);
+}

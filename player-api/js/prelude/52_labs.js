@@ -1,4 +1,4 @@
-  // js/prelude/52_labs.js: labs, terminals, observers, factories and power spawns. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // js/prelude/52_labs.js: labs, terminals, observers, factories, power spawns and nukers. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
   // ---- labs: screeps/engine src/game/structures.js (StructureLab), checks in its order ----
   function labMineralType(store) {
     for (const k of ObjectKeys(store)) if (k !== C.RESOURCE_ENERGY && store[k]) return k;
@@ -144,3 +144,23 @@
     }
   }
   global.StructurePowerSpawn = StructurePowerSpawn;
+
+  // ---- nukers: StructureNuker.launchNuke, checks in game/structures.js's order ----
+  class StructureNuker extends OwnedStructure {
+    constructor(d) {
+      super(d); energyProps(this, d); this.cooldown = d.cooldown || 0;
+      this.ghodium = this.store.G; this.ghodiumCapacity = C.NUKER_GHODIUM_CAPACITY;
+    }
+    launchNuke(pos) {
+      if (!this.my) return C.ERR_NOT_OWNER;
+      if (!(pos instanceof RoomPosition)) return C.ERR_INVALID_ARGS;
+      if (this.cooldown > 0) return C.ERR_TIRED;
+      if (!this.room.controller || !this.isActive()) return C.ERR_RCL_NOT_ENOUGH;
+      const there = roomXY(pos.roomName), here = roomXY(this.pos.roomName);
+      if (MathAbs(there[0] - here[0]) > C.NUKE_RANGE || MathAbs(there[1] - here[1]) > C.NUKE_RANGE) return C.ERR_NOT_IN_RANGE;
+      if (this.energy < this.energyCapacity || this.ghodium < this.ghodiumCapacity) return C.ERR_NOT_ENOUGH_RESOURCES;
+      addIntent({ type: 'launchNuke', nuker: this.id, roomName: pos.roomName, x: pos.x, y: pos.y });
+      return C.OK;
+    }
+  }
+  global.StructureNuker = StructureNuker;

@@ -15,16 +15,14 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn'];
+    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker'];
 
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
-  class StructureNuker extends OwnedStructure { constructor(d) { super(d); energyProps(this, d); this.cooldown = d.cooldown || 0; } }
-  unmodelledMethods(StructureNuker, ['launchNuke']);
   class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
   Object.assign(global, { StructureKeeperLair, StructurePowerBank,
-    StructureNuker, StructurePortal, StructureInvaderCore });
+    StructurePortal, StructureInvaderCore });
 
   class Ruin extends RoomObject {
     constructor(d) {

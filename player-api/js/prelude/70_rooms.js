@@ -374,7 +374,7 @@
       ruinStructure: a[39] ? { id: a[39][0], structureType: a[39][1], hits: 0, hitsMax: a[39][2],
         owner: a[39][3] ? { username: a[39][3] } : undefined } : undefined, destroyTime: a[40] ?? undefined,
       energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined, density: a[43] ?? undefined,
-      quiet: a[44] ?? undefined,
+      quiet: a[44] ?? undefined, timeToLand: a[45] ?? undefined, launchRoomName: a[46] ?? undefined,
     };
   }
   function makeObject(d) {
@@ -403,6 +403,7 @@
       case 'powerSpawn': return new StructurePowerSpawn(d);
       case 'nuker': return new StructureNuker(d);
       case 'factory': return new StructureFactory(d);
+      case 'nuke': return new Nuke(d);
       default: return null;
     }
   }

@@ -329,6 +329,7 @@ fn complete_site(
             None,
         ),
         StructureKind::PowerSpawn => (Some(Store::empty(StoreLimit::PowerSpawn)), None),
+        StructureKind::Nuker => (Some(Store::empty(StoreLimit::Nuker)), None),
         StructureKind::Container => (
             Some(Store::empty(StoreLimit::Total(CONTAINER_CAPACITY))),
             Some(Decay {
@@ -436,6 +437,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     super::labs::apply_lab_intents(world, &accepted.labs, &mut piles);
     super::labs::apply_produce(world, &accepted.produces);
     super::labs::apply_process_power(world, &accepted.power);
+    super::nukes::launch_nukes(world, &accepted.launches);
     for (creep, asked) in &accepted.work {
         for action in runnable(asked) {
             match action.kind {

@@ -18,6 +18,7 @@ pub(crate) mod economy;
 mod labs;
 mod minerals;
 mod movement;
+mod nukes;
 mod terminals;
 mod upkeep;
 mod validate;

@@ -22,6 +22,8 @@ use crate::terrain::Tile;
 pub(crate) fn run_upkeep(world: &mut World) {
     apply_says(world);
     pass_spare_move_power(world);
+    // Before the timers count down: `upgradeBlocked = gameTime + 200` shows 199 next tick.
+    super::nukes::land_nukes(world);
     // The map is read-only here; scoping it out of the world avoids copying it every tick.
     world.resource_scope(|world, map: Mut<RoomMap>| upkeep_objects(world, &map));
     super::minerals::regenerate_minerals(world);

@@ -21,6 +21,7 @@ fn can_receive(o: &Object) -> bool {
 fn can_give(o: &Object) -> bool {
     match o.kind {
         ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) => true,
+        ObjectKind::Structure(StructureKind::Nuker) => false,
         k => k.structure().is_some() && o.store.is_some(),
     }
 }

@@ -147,6 +147,8 @@ pub(crate) struct Accepted {
     pub labs: BTreeMap<ObjectId, LabIntents>,
     /// Object → whether it notifies its owner when attacked.
     pub notify: BTreeMap<ObjectId, bool>,
+    /// Nuker → where its nuke lands.
+    pub launches: BTreeMap<ObjectId, Position>,
     /// Power spawns asked to process power this tick.
     pub power: BTreeSet<ObjectId>,
     /// Factory → what it produces this tick.
@@ -388,7 +390,8 @@ impl<'a> Validator<'a, '_, '_> {
             | Intent::Send { .. }
             | Intent::ObserveRoom { .. }
             | Intent::Produce { .. }
-            | Intent::ProcessPower { .. }) => self.check_structure_intent(player, other),
+            | Intent::ProcessPower { .. }
+            | Intent::LaunchNuke { .. }) => self.check_structure_intent(player, other),
         }
     }
 
@@ -449,6 +452,9 @@ impl<'a> Validator<'a, '_, '_> {
                 self.check_produce(player, *factory, *resource)
             }
             Intent::ProcessPower { power_spawn } => self.check_process_power(player, *power_spawn),
+            Intent::LaunchNuke { nuker, room, x, y } => {
+                self.check_launch(player, *nuker, room, (*x, *y))
+            }
             // Creep and room intents are `check_intent`'s; none reaches here.
             _ => Err(ReturnCode::InvalidArgs),
         }

@@ -123,6 +123,44 @@ impl Validator<'_, '_, '_> {
         Ok(())
     }
 
+    /// `launchNuke`, in `game/structures.js`'s order; a room off this map is an invalid
+    /// target (Screeps would launch at a name it cannot land in).
+    pub(super) fn check_launch(
+        &mut self,
+        player: PlayerId,
+        nuker: ObjectId,
+        room: &str,
+        (x, y): (u8, u8),
+    ) -> Check<()> {
+        let o = self.acting(nuker, |k| {
+            matches!(k, ObjectKind::Structure(StructureKind::Nuker))
+        })?;
+        if o.owner() != Some(player) {
+            return Err(ReturnCode::NotOwner);
+        }
+        let there = RoomCoord::parse(room).ok_or(ReturnCode::InvalidArgs)?;
+        let target = self.map.at(there).ok_or(ReturnCode::InvalidTarget)?;
+        if o.cooldown.is_some_and(|c| c.ticks > 0) {
+            return Err(ReturnCode::Tired);
+        }
+        if self.census.inactive.contains(&nuker) {
+            return Err(ReturnCode::RclNotEnough);
+        }
+        let here = self.map.get(o.pos.room).coord;
+        let range = NUKE_RANGE as i32;
+        if (here.x - there.x).abs() > range || (here.y - there.y).abs() > range {
+            return Err(ReturnCode::NotInRange);
+        }
+        if o.energy() < NUKER_ENERGY_CAPACITY
+            || o.amount(ResourceKind::Ghodium) < NUKER_GHODIUM_CAPACITY
+        {
+            return Err(ReturnCode::NotEnoughResources);
+        }
+        let pos = crate::geometry::Position::new(target, x, y);
+        self.accepted.launches.insert(nuker, pos);
+        Ok(())
+    }
+
     /// `processPower`: 1 power and 50 energy.
     pub(super) fn check_process_power(&mut self, player: PlayerId, spawn: ObjectId) -> Check<()> {
         let o = self.acting(spawn, |k| {
