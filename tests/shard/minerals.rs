@@ -66,11 +66,6 @@ fn a_miner_harvests_through_its_extractor_and_stores_the_mineral() {
                     .find(|p| p.is_near_to(miner_at) && **p != miner_at)
             })
             .unwrap();
-        let mut next = || {
-            snap.next_object_id += 1;
-            ObjectId(snap.next_object_id - 1)
-        };
-        let (miner, extractor, storage) = (next(), next(), next());
         for o in &mut snap.objects {
             if let ObjectKind::Controller(c) = &mut o.kind {
                 if o.pos.room == home {
@@ -87,52 +82,41 @@ fn a_miner_harvests_through_its_extractor_and_stores_the_mineral() {
                 BodyPartKind::Carry,
                 BodyPartKind::Move,
             ]
-            .iter()
-            .map(|k| BodyPart {
-                kind: *k,
-                hits: 100,
-                boost: None,
-            })
+            .into_iter()
+            .map(BodyPart::new)
             .collect(),
             fatigue: 0,
             ticks_to_live: 1000,
             spawning: false,
             saying: None,
         };
-        let record = |id, pos, hits: Option<Hits>, store, kind| ObjectRecord {
-            id,
-            pos,
-            owner,
-            hits,
-            store,
-            decay: None,
-            cooldown: None,
-            kind,
-        };
-        snap.objects.push(record(
-            miner,
-            miner_at,
-            Some(Hits {
-                hits: 400,
-                max: 400,
-            }),
-            Some(Store::empty(StoreLimit::Total(50))),
-            ObjectKind::Creep(creep),
-        ));
-        snap.objects.push(record(
-            extractor,
+        let hits = Some(Hits {
+            hits: 400,
+            max: 400,
+        });
+        let carry = Some(Store::empty(StoreLimit::Total(50)));
+        push_object(snap, miner_at, owner, hits, carry, ObjectKind::Creep(creep));
+        let extractor = StructureKind::Extractor;
+        let kind = ObjectKind::Structure(extractor);
+        push_object(
+            snap,
             mineral,
-            Some(StructureKind::Extractor.initial_hits()),
+            owner,
+            Some(extractor.initial_hits()),
             None,
-            ObjectKind::Structure(StructureKind::Extractor),
-        ));
-        snap.objects.push(record(
-            storage,
+            kind,
+        );
+        let storage = StructureKind::Storage;
+        let store = Some(Store::empty(StoreLimit::Total(STORAGE_CAPACITY)));
+        let kind = ObjectKind::Structure(storage);
+        push_object(
+            snap,
             storage_at,
-            Some(StructureKind::Storage.initial_hits()),
-            Some(Store::empty(StoreLimit::Total(STORAGE_CAPACITY))),
-            ObjectKind::Structure(StructureKind::Storage),
-        ));
+            owner,
+            Some(storage.initial_hits()),
+            store,
+            kind,
+        );
         snap.objects.sort_by_key(|o| o.id);
     });
     for _ in 0..12 {
