@@ -323,6 +323,7 @@ fn the_protocol_works_over_tcp() {
                 name: room,
                 bytes: room_bytes,
             }],
+            market_book: Default::default(),
             turns: vec![turn],
         },
     )

@@ -52,6 +52,7 @@ fn main() {
         flags: "[]".into(),
         gcl: 0,
         market: std::sync::Arc::from("{}"),
+        market_book: Default::default(),
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::intent_wire::{
     parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
 };
+use crate::market_book::MarketBook;
 use crate::path_finder::{self, host::Searches};
 use crate::room_map::RoomMapIndex;
 
@@ -49,6 +50,8 @@ pub(crate) struct HostEnv {
     pub searches: Arc<Searches>,
     /// Set by `Game.cpu.halt()`; the runtime then reports itself disposed.
     pub halted: Arc<std::sync::atomic::AtomicBool>,
+    /// The market of the tick in progress.
+    pub market_book: Arc<Mutex<Arc<MarketBook>>>,
 }
 
 type MakeHostFunction = fn(&HostEnv) -> Callback;
@@ -61,6 +64,7 @@ pub(crate) const HOST_FUNCTIONS: &[(&str, MakeHostFunction)] = &[
     ("__isoshard_heap", heap),
     ("__isoshard_room_map", room_map),
     ("__isoshard_halt", halt),
+    ("__isoshard_market", market),
     ("__isoshard_pf_search", |env| {
         path_finder::host::search_fn(env.searches.clone())
     }),
@@ -89,6 +93,29 @@ fn room_map(env: &HostEnv) -> Callback {
             Some(name) => rooms.room(name),
             None => ExternalCopy::null(),
         })
+    })
+}
+
+/// `(kind, resourceType)` → a copy of the tick's market text: `kind` `'orders'` gives
+/// `{id: order}`, `'history'` the days traded; null when there is none.
+fn market(env: &HostEnv) -> Callback {
+    let book = env.market_book.clone();
+    Callback::sync(move |args| {
+        let arg = |i: usize| args.get(i).and_then(|a| a.to_json().ok());
+        let (kind, resource) = (arg(0), arg(1));
+        let book = book.lock().clone();
+        let text = match (
+            kind.as_ref().and_then(Value::as_str),
+            resource.as_ref().and_then(Value::as_str),
+        ) {
+            (Some("orders"), Some(r)) => book.orders(r),
+            (Some("history"), Some(r)) => book.history(r),
+            _ => None,
+        };
+        match text {
+            Some(t) => ExternalCopy::from_string(t.to_string()).map_err(|e| e.to_string()),
+            None => Ok(ExternalCopy::null()),
+        }
     })
 }
 

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use isoshard_world::orders::{OrderId, OrderType};
 use isoshard_world::{BodyPartKind, Intent, ObjectId, ResourceKind, StructureKind};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -359,6 +360,53 @@ enum IntentWire {
         #[serde(deserialize_with = "js_id")]
         target: ObjectId,
     },
+    CreateOrder {
+        #[serde(rename = "orderType")]
+        order_type: OrderType,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
+        #[serde(rename = "price")]
+        price_milli: u64,
+        #[serde(rename = "totalAmount")]
+        total_amount: u32,
+        #[serde(
+            rename = "roomName",
+            deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>"
+        )]
+        room: String,
+    },
+    CancelOrder {
+        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        order: OrderId,
+    },
+    ChangeOrderPrice {
+        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        order: OrderId,
+        #[serde(rename = "newPrice")]
+        new_price_milli: u64,
+    },
+    ExtendOrder {
+        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        order: OrderId,
+        #[serde(rename = "addAmount")]
+        add_amount: u32,
+    },
+    Deal {
+        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        order: OrderId,
+        amount: u32,
+        #[serde(
+            rename = "targetRoomName",
+            deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>"
+        )]
+        room: String,
+    },
+}
+
+/// An order id as JavaScript sees it (`OrderId::to_js`).
+fn js_order_id<'de, D: Deserializer<'de>>(d: D) -> Result<OrderId, D::Error> {
+    let s = String::deserialize(d)?;
+    OrderId::from_js(&s).ok_or_else(|| de::Error::custom(format!("{s:?} is not an order id")))
 }
 
 /// An id as JavaScript sees it (`ObjectId::to_js`); numbers are not ids.

@@ -31,6 +31,7 @@ mod cpu_budget;
 mod error;
 mod host_functions;
 mod intent_wire;
+mod market_book;
 mod path_finder;
 mod player_data;
 mod player_runtime;
@@ -44,6 +45,7 @@ pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{
     parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
 };
+pub use market_book::MarketBook;
 pub use player_data::{
     FlagOp, FlagRecord, ForeignRequest, ForeignSegment, PlayerDataChanges, SegmentSettings,
     FLAGS_LIMIT, MAX_ACTIVE_SEGMENTS, MAX_SEGMENT_BYTES, SEGMENT_COUNT,
@@ -94,6 +96,7 @@ prelude_parts!(
     "prelude/70_rooms.js",
     "prelude/75_paths.js",
     "prelude/80_game.js",
+    "prelude/82_market.js",
     "prelude/90_entry.js",
 );
 /// TypeScript declarations for the player API.

@@ -141,6 +141,7 @@ pub struct PlayerRuntime {
     searches: Arc<Searches>,
     /// `Game.cpu.halt()` was called: the runtime counts as disposed.
     halted: Arc<std::sync::atomic::AtomicBool>,
+    market_book: Arc<Mutex<Arc<crate::MarketBook>>>,
 }
 
 /// Process-wide code cache for the prelude and preloads, keyed by source hash. Only our own
@@ -247,12 +248,14 @@ impl PlayerRuntime {
         let world_size = rooms.world_size;
         let searches = Searches::new(rooms.clone());
         let halted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let market_book = Arc::new(Mutex::new(Arc::default()));
         let env = HostEnv {
             collected: collected.clone(),
             heap: heap.clone(),
             rooms,
             searches: searches.clone(),
             halted: halted.clone(),
+            market_book: market_book.clone(),
         };
         install_host_functions(&context, &env)?;
         let setup_run = RunOptions {
@@ -310,6 +313,7 @@ impl PlayerRuntime {
             heap,
             searches,
             halted,
+            market_book,
         })
     }
 
@@ -325,6 +329,7 @@ impl PlayerRuntime {
 
     fn prepare(&self, input: &PlayerTickInput) -> (Vec<Transferable>, RunOptions) {
         *self.collected.lock() = Collected::default();
+        *self.market_book.lock() = input.market_book.clone();
         let meta = TickMeta::of(input).to_json();
         let mut args = vec![Transferable::Copy(
             ExternalCopy::from_json(&meta).unwrap_or_else(|_| ExternalCopy::undefined()),

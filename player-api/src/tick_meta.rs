@@ -39,9 +39,12 @@ pub struct PlayerTickInput {
     pub flags: Arc<str>,
     /// The player's global control points (`Game.gcl`).
     pub gcl: u64,
-    /// `Game.market`'s data as JSON text: `{credits, incoming, outgoing}` (credits in
-    /// thousandths); the prelude parses it again only when it changes.
+    /// `Game.market`'s data as JSON text: `{credits, incoming, outgoing, orders}` (credits
+    /// in thousandths); the prelude parses it again only when it changes.
     pub market: Arc<str>,
+    /// The tick's orders and price history, shared by every player; read on demand through
+    /// a host function, not copied into the tick's arguments.
+    pub market_book: Arc<crate::MarketBook>,
 }
 
 /// One tick's metadata for the prelude.
@@ -174,6 +177,7 @@ mod tests {
             flags: "[]".into(),
             gcl: 1_000_000,
             market: Arc::from("{\"credits\":0}"),
+            market_book: Arc::default(),
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use isoshard_player_api::{PRELUDE_JS, PRELUDE_PARTS};
 use isoshard_scripting::{RunOptions, RunOutcome};
+use isoshard_world::orders::{OrderId, OrderType};
 use isoshard_world::*;
 use serde_json::{json, Value};
 
@@ -395,6 +396,27 @@ fn one_of_each_intent() -> Vec<Intent> {
             destination: "W1N1".into(),
             description: Some("hello".into()),
         },
+        Intent::CreateOrder {
+            order_type: OrderType::Sell,
+            resource: ResourceKind::Hydrogen,
+            price_milli: 1500,
+            total_amount: 100,
+            room: "W1N1".into(),
+        },
+        Intent::CancelOrder { order: OrderId(7) },
+        Intent::ChangeOrderPrice {
+            order: OrderId(7),
+            new_price_milli: 2000,
+        },
+        Intent::ExtendOrder {
+            order: OrderId(7),
+            add_amount: 50,
+        },
+        Intent::Deal {
+            order: OrderId(7),
+            amount: 10,
+            room: "W1N1".into(),
+        },
     ];
     // No wildcard: a new intent does not compile here until it is added to the list above.
     for intent in &all {
@@ -447,7 +469,12 @@ fn one_of_each_intent() -> Vec<Intent> {
             | Intent::Pull { .. }
             | Intent::Produce { .. }
             | Intent::ProcessPower { .. }
-            | Intent::LaunchNuke { .. } => {}
+            | Intent::LaunchNuke { .. }
+            | Intent::CreateOrder { .. }
+            | Intent::CancelOrder { .. }
+            | Intent::ChangeOrderPrice { .. }
+            | Intent::ExtendOrder { .. }
+            | Intent::Deal { .. } => {}
         }
     }
     all
@@ -483,6 +510,9 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());
         }
+    }
+    if let Some(n) = v.get("orderId").and_then(Value::as_u64) {
+        v["orderId"] = json!(OrderId(n).to_js());
     }
     v
 }

@@ -10,6 +10,7 @@ mod event_log;
 mod flags;
 mod hostile_players;
 mod map_api;
+mod market;
 mod memory_segments;
 mod minerals;
 mod path_api;

@@ -273,8 +273,7 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
         cancelOrder: () => Creep.prototype.cancelOrder.call({}),
-        deal: () => Game.market.deal('id', 10),
-        createOrder: () => Game.market.createOrder(ORDER_SELL, RESOURCE_ENERGY, 1, 100, spawn.room.name),
+        pixelOrder: () => Game.market.createOrder(ORDER_SELL, PIXEL, 1, 100, spawn.room.name),
         powerCreep: () => PowerCreep.create('p', 'operator'),
       };
       Memory.r = {};
@@ -310,8 +309,8 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
         );
     }
     assert_eq!(
-        m["r"]["createOrder"],
-        "Game.market.createOrder is not supported on this server"
+        m["r"]["pixelOrder"],
+        "Game.market.createOrder of intershard resources (Game.resources) is not supported on this server"
     );
     assert_eq!(m["link"], serde_json::json!([-7, -7, -1, -10, -14, -14]));
     assert_eq!(m["rampart"], serde_json::json!([-1, 0, false, -14]));

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::constants::ReturnCode;
 use crate::object::{BodyPartKind, ObjectId, PlayerId, StructureKind};
+use crate::orders::{OrderId, OrderType};
 use crate::resources::ResourceKind;
 
 /// One action a player asks for. Validated on the host; JavaScript-side checks are a courtesy.
@@ -251,6 +252,46 @@ pub enum Intent {
     UnboostCreep {
         lab: ObjectId,
         creep: ObjectId,
+    },
+    /// `Game.market.createOrder`; the price in thousandths of a credit.
+    CreateOrder {
+        #[serde(rename = "orderType")]
+        order_type: OrderType,
+        #[serde(rename = "resourceType")]
+        resource: ResourceKind,
+        #[serde(rename = "price")]
+        price_milli: u64,
+        #[serde(rename = "totalAmount")]
+        total_amount: u32,
+        #[serde(rename = "roomName")]
+        room: String,
+    },
+    /// `Game.market.cancelOrder`.
+    CancelOrder {
+        #[serde(rename = "orderId")]
+        order: OrderId,
+    },
+    /// `Game.market.changeOrderPrice`; the price in thousandths.
+    ChangeOrderPrice {
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        #[serde(rename = "newPrice")]
+        new_price_milli: u64,
+    },
+    /// `Game.market.extendOrder`.
+    ExtendOrder {
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        #[serde(rename = "addAmount")]
+        add_amount: u32,
+    },
+    /// `Game.market.deal`.
+    Deal {
+        #[serde(rename = "orderId")]
+        order: OrderId,
+        amount: u32,
+        #[serde(rename = "targetRoomName")]
+        room: String,
     },
 }
 

@@ -15,7 +15,8 @@
 //! - `object`: components ([`ObjectKind`] and friends) and [`ObjectRecord`].
 //! - `resources`: [`ResourceKind`] (every `RESOURCES_ALL` entry) and [`Store`].
 //! - `chemistry`: `REACTIONS`, `REACTION_TIME`, `BOOSTS` and what boosts do to a body.
-//! - `market`: credits and terminal transactions ([`market::Market`]).
+//! - `market`: credits, terminal transactions and orders ([`market::Market`]); `orders`:
+//!   an order, its fees and the price history.
 //! - `intent`: [`Intent`], [`IntentBatch`].
 //! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
 //!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
@@ -146,10 +147,22 @@
 //! stops; 10 M on the tile and 5 M within 2, a rampart taking its hits first; safe mode ends;
 //! upgrades blocked 200 ticks). A target room off the map is refused (`ERR_INVALID_TARGET`).
 //!
+//! The market (`rules::trading`, after the terminals' sends, as `global-intents/market.js`):
+//! `createOrder` (a terminal of the player's in the room, `MARKET_FEE` of the order's value),
+//! `changeOrderPrice` (the fee on a raise; no deal trades on a repriced order that tick),
+//! `extendOrder`, `cancelOrder`, and `deal` (at most 10 a player a tick, nearest first, through
+//! the dealer's terminal, which pays the energy and cools down; a buyer pays what the order's
+//! price asks, capped by credits and free space). Orders existing at a tick's start are then
+//! refreshed: a sell order is active while its terminal holds the resource, a buy order while
+//! its owner can pay and store; an order expires after `orders::MARKET_ORDER_LIFE_TICKS`
+//! (Screeps' 30 days, counted in 3 s ticks) with the rest of its fee refunded. Deals feed the
+//! price history (14 market days of `orders::MARKET_TICKS_PER_DAY` ticks). Credits enter only
+//! by a grant ([`market::Market::grant`], for operators' tools): there are no NPC traders.
+//!
 //! Not modelled (yet): energy in switched-off
-//! extensions still spawns, NPCs, power creeps,
-//! market orders (credits stay 0), source keepers and their lairs (their rooms have the
-//! sources and no keepers), power banks, deposits and portals in highways.
+//! extensions still spawns, NPCs (invaders, source keepers and their lairs: their rooms have
+//! the sources and no keepers; NPC market orders), power creeps, intershard resources, power
+//! banks, deposits and portals in highways.
 
 mod chemistry;
 pub mod commodities;
@@ -161,6 +174,7 @@ mod geometry;
 mod intent;
 pub mod market;
 mod object;
+pub mod orders;
 mod pathfinding;
 mod resources;
 mod room_map;

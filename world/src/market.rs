@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::geometry::RoomId;
 use crate::object::PlayerId;
+use crate::orders::{
+    DayTrades, HistoryView, Order, OrderId, OrderType, OrderView, MARKET_HISTORY_DAYS,
+    MARKET_TICKS_PER_DAY,
+};
 use crate::resources::ResourceKind;
 
 /// Transactions each player keeps in and out (`Game.market.incomingTransactions` and
@@ -28,6 +32,8 @@ pub struct Transaction {
     pub from: RoomId,
     pub to: RoomId,
     pub description: Option<String>,
+    /// The order a market deal traded on (`transaction.order`).
+    pub order: Option<(OrderId, OrderType, u64)>,
 }
 
 /// Credits and transactions of every player.
@@ -40,9 +46,65 @@ pub struct Market {
     pub next_transaction: u64,
     pub incoming: BTreeMap<PlayerId, VecDeque<Transaction>>,
     pub outgoing: BTreeMap<PlayerId, VecDeque<Transaction>>,
+    /// Every order, inactive ones too.
+    pub orders: BTreeMap<OrderId, Order>,
+    pub next_order: u64,
+    /// Trades per resource per market day, the last [`MARKET_HISTORY_DAYS`] days.
+    pub history: BTreeMap<(ResourceKind, u64), DayTrades>,
 }
 
 impl Market {
+    /// Adds `milli` thousandths of a credit to `player`'s account (an operator's grant: this
+    /// world has no NPC traders, so credits enter only this way and by trade).
+    pub fn grant(&mut self, player: PlayerId, milli: u64) {
+        *self.credits.entry(player).or_default() += milli;
+    }
+
+    /// Records one deal in the price history, dropping days older than the history keeps.
+    pub fn record_trade(
+        &mut self,
+        time: u64,
+        resource: ResourceKind,
+        price_milli: u64,
+        amount: u32,
+    ) {
+        let day = time / MARKET_TICKS_PER_DAY;
+        self.history
+            .entry((resource, day))
+            .or_default()
+            .add(price_milli, amount);
+        let oldest = day.saturating_sub(MARKET_HISTORY_DAYS - 1);
+        self.history.retain(|(_, d), _| *d >= oldest);
+    }
+
+    /// Active orders, as everyone sees them.
+    pub fn active_orders(&self, room: impl Fn(RoomId) -> String) -> Vec<OrderView> {
+        self.orders
+            .values()
+            .filter(|o| o.active)
+            .map(|o| o.view(room(o.room)))
+            .collect()
+    }
+
+    /// `getHistory` for every resource traded in the last 14 market days, oldest day first.
+    pub fn history_views(&self) -> Vec<HistoryView> {
+        let mut days: Vec<_> = self.history.iter().collect();
+        days.sort_by_key(|((resource, day), _)| (*day, *resource));
+        days.into_iter()
+            .map(|((resource, day), trades)| {
+                let (avg_price, stddev_price) = trades.price_stats();
+                HistoryView {
+                    resource_type: resource.as_str().into(),
+                    date: crate::orders::market_date(*day),
+                    transactions: trades.transactions,
+                    volume: trades.volume,
+                    avg_price,
+                    stddev_price,
+                }
+            })
+            .collect()
+    }
+
     /// Records a transfer for its sender and recipient, keeping the last 100 of each.
     pub fn record(&mut self, mut t: Transaction) {
         t.id = self.next_transaction;
@@ -63,7 +125,7 @@ impl Market {
 }
 
 /// A player's side of the market as `Game.market` shows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MarketView {
     /// Credits in thousandths (`Game.market.credits` is this / 1000).
     pub credits_milli: u64,
@@ -72,10 +134,12 @@ pub struct MarketView {
     /// Newest first, as Screeps lists them.
     pub incoming: Vec<TransactionView>,
     pub outgoing: Vec<TransactionView>,
+    /// The player's own orders, inactive ones too (`Game.market.orders`).
+    pub orders: Vec<OrderView>,
 }
 
 /// A transaction as `Game.market.incomingTransactions` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionView {
     pub transaction_id: String,
@@ -87,6 +151,17 @@ pub struct TransactionView {
     pub from: String,
     pub to: String,
     pub description: Option<String>,
+    /// `{id, type, price}` of the order a deal traded on.
+    pub order: Option<TransactionOrder>,
+}
+
+/// `transaction.order`: `{id, type, price}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionOrder {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub order_type: String,
+    pub price: f64,
 }
 
 impl Market {
@@ -110,6 +185,11 @@ impl Market {
                     from: room(t.from),
                     to: room(t.to),
                     description: t.description.clone(),
+                    order: t.order.map(|(id, kind, price)| TransactionOrder {
+                        id: id.to_js(),
+                        order_type: kind.as_str().into(),
+                        price: price as f64 / 1000.0,
+                    }),
                 })
                 .collect()
         };
@@ -118,6 +198,12 @@ impl Market {
             power: self.power.get(&player).copied().unwrap_or(0),
             incoming: show(self.incoming.get(&player)),
             outgoing: show(self.outgoing.get(&player)),
+            orders: self
+                .orders
+                .values()
+                .filter(|o| o.owner == player)
+                .map(|o| o.view(room(o.room)))
+                .collect(),
         }
     }
 }
@@ -291,6 +377,7 @@ mod tests {
                 from: RoomId(0),
                 to: RoomId(1),
                 description: None,
+                order: None,
             });
         }
         assert_eq!(m.outgoing[&PlayerId(1)].len(), MARKET_TRANSACTIONS_KEPT);

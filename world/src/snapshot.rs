@@ -29,7 +29,7 @@ impl std::fmt::Display for StateHash {
 }
 
 /// Snapshot format version; bump when the snapshot layout changes.
-pub const SNAPSHOT_FORMAT_VERSION: u32 = 4;
+pub const SNAPSHOT_FORMAT_VERSION: u32 = 5;
 
 /// The whole world as data: restores to the same state hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -421,7 +421,7 @@ pub struct RoomView {
 }
 
 /// What one player can see this tick: the rooms where they own something.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlayerView {
     pub tick: u64,
     pub player: PlayerId,
@@ -433,12 +433,17 @@ pub struct PlayerView {
     pub market: crate::market::MarketView,
 }
 
-/// All views of one tick: each room once, and each player's list of visible rooms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// All views of one tick: each room once, each player's list of visible rooms, and the
+/// market everyone shares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorldViews {
     pub tick: u64,
     pub rooms: BTreeMap<String, RoomView>,
     pub players: BTreeMap<PlayerId, PlayerView>,
+    /// Active orders (`Game.market.getAllOrders`).
+    pub orders: Vec<crate::orders::OrderView>,
+    /// `Game.market.getHistory`.
+    pub history: Vec<crate::orders::HistoryView>,
 }
 
 impl GameWorld {
@@ -539,6 +544,8 @@ impl GameWorld {
             tick,
             rooms,
             players,
+            orders: self.market().active_orders(|r| map.get(r).name.clone()),
+            history: self.market().history_views(),
         }
     }
 

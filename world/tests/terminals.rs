@@ -10,26 +10,6 @@ use support::*;
 
 use ResourceKind::{Energy, Hydrogen};
 
-/// Alice and Bob at level 6, each with a terminal; Alice's holds 1 000 H and 1 000 energy.
-fn two_terminals() -> (Scenario, PlayerId, ObjectId, ObjectId, String) {
-    let mut s = scenario();
-    let (bob, bob_ctl) = s.add_rival();
-    let mine = s.controller();
-    for ctl in [mine.id, bob_ctl.id] {
-        s.edit_controller(ctl, |c| c.level = 6);
-    }
-    let me = s.player;
-    let here = s.free_at_range(mine.pos, 3);
-    let there = s.free_at_range(bob_ctl.pos, 3);
-    let limit = StoreLimit::Total(TERMINAL_CAPACITY);
-    let sender = s.add_store(here, Some(me), StructureKind::Terminal, limit);
-    let receiver = s.add_store(there, Some(bob), StructureKind::Terminal, limit);
-    s.give(sender, Hydrogen, 1000);
-    s.give(sender, Energy, 1000);
-    let bob_room = s.world.map().get(bob_ctl.pos.room).name.clone();
-    (s, bob, sender, receiver, bob_room)
-}
-
 fn send(terminal: ObjectId, resource: ResourceKind, amount: u32, to: &str) -> Intent {
     Intent::Send {
         terminal,

@@ -91,8 +91,13 @@ pub fn run_runner(
             ToRunner::Shutdown => break,
             ToRunner::Reset { player } => runner.reset(player),
             ToRunner::Inspector { .. } => {}
-            ToRunner::Tick { tick, rooms, turns } => {
-                runner.run_tick(tick, rooms, turns)?;
+            ToRunner::Tick {
+                tick,
+                rooms,
+                market_book,
+                turns,
+            } => {
+                runner.run_tick(tick, rooms, Arc::new(market_book), turns)?;
             }
         }
     }
@@ -250,7 +255,13 @@ impl Runner {
     /// thread writes each player's Starting and Result frames itself, so a turn costs no hop
     /// back to this thread. A global reset first finishes what is queued: setup time is never
     /// inside a player's deadline.
-    fn run_tick(&mut self, tick: u64, rooms: Vec<RoomBytes>, turns: Vec<WireTurn>) -> Result<()> {
+    fn run_tick(
+        &mut self,
+        tick: u64,
+        rooms: Vec<RoomBytes>,
+        market_book: Arc<isoshard_player_api::MarketBook>,
+        turns: Vec<WireTurn>,
+    ) -> Result<()> {
         let mut copies = BTreeMap::new();
         for room in rooms {
             copies.insert(room.name, ExternalCopy::from_wire_bytes(room.bytes)?);
@@ -287,6 +298,7 @@ impl Runner {
                 flags: Arc::from(turn.flags.as_str()),
                 gcl: turn.gcl,
                 market: Arc::from(turn.market.as_str()),
+                market_book: market_book.clone(),
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
             queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;

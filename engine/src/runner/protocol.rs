@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 8;
+pub const PROTOCOL_VERSION: u32 = 9;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -103,10 +103,12 @@ pub enum ToRunner {
         map: Vec<u8>,
         settings: RuntimeSettings,
     },
-    /// Rooms are sent once per runner per tick, as V8 wire bytes.
+    /// Rooms are sent once per runner per tick, as V8 wire bytes; so is the market's order
+    /// book (protocol 9).
     Tick {
         tick: u64,
         rooms: Vec<RoomBytes>,
+        market_book: isoshard_player_api::MarketBook,
         turns: Vec<WireTurn>,
     },
     Reset {

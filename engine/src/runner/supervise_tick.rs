@@ -212,6 +212,7 @@ impl ProcessPlayerHost {
                     .into_iter()
                     .map(|(name, bytes)| RoomBytes { name, bytes })
                     .collect(),
+                market_book: (*turns[idxs[0]].input.market_book).clone(),
                 turns: wire,
             };
             frames.insert(*r, frame);

@@ -152,6 +152,10 @@ impl Shard {
         copies: &BTreeMap<&str, ExternalCopy>,
     ) -> Vec<PlayerTurn> {
         let mut turns = Vec::new();
+        let market_book = std::sync::Arc::new(isoshard_player_api::MarketBook::build(
+            &views.orders,
+            &views.history,
+        ));
         player_data::load_missing_segments(&mut self.players, self.storage.as_ref());
         let mut foreign = player_data::foreign_segments(&self.players, self.storage.as_ref());
         for (id, p) in self.players.iter_mut() {
@@ -197,6 +201,7 @@ impl Shard {
                     flags: p.data.flags_json.clone(),
                     gcl: views.players.get(id).map_or(0, |pv| pv.gcl),
                     market: market_json(views.players.get(id)),
+                    market_book: market_book.clone(),
                 },
             });
         }
@@ -370,7 +375,7 @@ fn copy_rooms(views: &WorldViews) -> Result<BTreeMap<&str, ExternalCopy>> {
 }
 
 /// `Game.market`'s data for a player as the prelude reads it (`80_game.js`):
-/// `{credits, incoming, outgoing}`, credits in thousandths.
+/// `{credits, power, incoming, outgoing, orders}`, credits in thousandths.
 fn market_json(view: Option<&isoshard_world::PlayerView>) -> std::sync::Arc<str> {
     let market = view.map(|v| &v.market);
     let json = serde_json::json!({
@@ -378,6 +383,7 @@ fn market_json(view: Option<&isoshard_world::PlayerView>) -> std::sync::Arc<str>
         "power": market.map_or(0, |m| m.power),
         "incoming": market.map(|m| &m.incoming),
         "outgoing": market.map(|m| &m.outgoing),
+        "orders": market.map(|m| &m.orders),
     });
     std::sync::Arc::from(json.to_string())
 }

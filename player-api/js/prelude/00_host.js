@@ -10,7 +10,7 @@
     intents: '__isoshard_intents', console: '__isoshard_console', cpuNow: '__isoshard_cpu_now',
     heap: '__isoshard_heap',
     roomMap: '__isoshard_room_map', pfSearch: '__isoshard_pf_search', pfRoom: '__isoshard_pf_room',
-    halt: '__isoshard_halt',
+    halt: '__isoshard_halt', market: '__isoshard_market',
   };
   function bindHost() {
     for (const k of Object.keys(HOST_FUNCTIONS)) {

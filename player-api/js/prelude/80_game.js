@@ -103,9 +103,8 @@
     return C.ERR_NO_PATH;
   }
   function roomNameOf(x, y) { return (x < 0 ? 'W' + (-x - 1) : 'E' + x) + (y < 0 ? 'N' + (-y - 1) : 'S' + y); }
-  // Game.market's credits and the last 100 transactions each way (newest first), from the
-  // tick's `market` text, parsed again only when it changes. Screeps shows each side as
-  // `{username}`.
+  // Game.market's account: the tick's `market` text, parsed again only when it changes
+  // (82_market.js builds Game.market from it).
   let marketText = null, marketParsed = null;
   // The account text ({credits, power, incoming, outgoing}), parsed again only on change.
   function accountOf(text) {
@@ -118,31 +117,6 @@
     const base = MathPow(level, C.POWER_LEVEL_POW) * C.POWER_LEVEL_MULTIPLY;
     return { level, progress: power - base, progressTotal: MathPow(level + 1, 2) * 1000 - base };
   }
-  function marketOf(account) {
-    const who = (name) => (name == null ? undefined : { username: name });
-    const show = (list) => (list || []).map((t) => ({
-      transactionId: t.transactionId, time: t.time, sender: who(t.sender), recipient: who(t.recipient),
-      resourceType: t.resourceType, amount: t.amount, from: t.from, to: t.to,
-      description: t.description == null ? undefined : t.description,
-    }));
-    return Object.assign(ObjectCreate(marketMethods), {
-      credits: (account.credits || 0) / 1000,
-      incomingTransactions: show(account.incoming), outgoingTransactions: show(account.outgoing), orders: {},
-    });
-  }
-  // The market: no orders exist on this server, so the reads are true; a trade throws.
-  const marketMethods = {
-    getAllOrders() { return []; },
-    getOrderById() { return null; },
-    getHistory() { return []; },
-    // screeps/engine market.js: the energy a terminal pays to send `amount` that far.
-    calcTransactionCost(amount, roomName1, roomName2) {
-      const distance = mapMethods.getRoomLinearDistance(roomName1, roomName2, true);
-      return MathCeil(amount * (1 - Math.exp(-distance / 30)));
-    },
-  };
-  unmodelledMethods({ name: 'Game.market', prototype: marketMethods },
-    ['cancelOrder', 'changeOrderPrice', 'createOrder', 'deal', 'extendOrder']);
   function getObjectById(id) { return objectsById[id] || null; }
   // Screeps: at most 20 notifications a tick, 1 000 characters each (kept by the server and
   // listed on /api/me; this server sends no e-mail).

@@ -57,6 +57,8 @@ pub(crate) struct Census<'w> {
     pub by_tile: BTreeMap<Position, Vec<Entity>>,
     /// The controller of each room that has one.
     pub controllers: BTreeMap<RoomId, Entity>,
+    /// The terminal of each room that has one (a room holds one at most).
+    pub terminals: BTreeMap<RoomId, Entity>,
     /// Controllers each player owns.
     pub owned_controllers: BTreeMap<PlayerId, usize>,
     /// Players with a controller in safe mode.
@@ -172,6 +174,9 @@ impl<'w> Census<'w> {
                     *self.sites_of.entry(p).or_default() += 1;
                 }
                 *self.structures.entry((room, site.structure)).or_default() += 1;
+            }
+            ObjectKind::Structure(StructureKind::Terminal) => {
+                self.terminals.insert(room, entity);
             }
             ObjectKind::Creep(c) => {
                 if let Some(p) = owner {

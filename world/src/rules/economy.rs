@@ -452,6 +452,7 @@ pub(crate) fn apply_economy_intents(world: &mut World) {
     }
     super::controllers::apply_controller_intents(world, &accepted);
     super::terminals::apply_terminal_sends(world, &accepted.sends);
+    super::trading::apply_market(world, &accepted.market);
     for (observer, room) in &accepted.observations {
         if let Some(owner) = live::owner(world, *observer) {
             let mut seen = world.resource_mut::<crate::state::Observations>();

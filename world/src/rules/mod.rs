@@ -20,6 +20,7 @@ mod minerals;
 mod movement;
 mod nukes;
 mod terminals;
+mod trading;
 mod upkeep;
 mod validate;
 

@@ -87,6 +87,7 @@ fn transfer(world: &mut World, from: ObjectId, to: ObjectId, send: &TerminalSend
         to: tp.room,
         // market.js escapes '<' for the web client.
         description: send.description.as_ref().map(|d| d.replace('<', "&lt;")),
+        order: None,
     };
     world.resource_mut::<Market>().record(transaction);
     true

@@ -22,6 +22,7 @@ use crate::state::{ObjectIndex, Players};
 mod controllers;
 mod creep_actions;
 mod labs;
+mod market;
 mod structures;
 mod terminals;
 
@@ -157,6 +158,8 @@ pub(crate) struct Accepted {
     pub observations: BTreeMap<ObjectId, RoomId>,
     /// Terminal → what it sends (the last `send` asked).
     pub sends: BTreeMap<ObjectId, TerminalSend>,
+    /// Market intents (`createOrder`, `deal`, …) in validation order.
+    pub market: Vec<(PlayerId, Intent)>,
     /// In validation order (player order, then submission order).
     pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
     pub sites: Vec<(PlayerId, Position, StructureKind)>,
@@ -172,6 +175,7 @@ struct Pending {
     site_tiles: BTreeSet<Position>,
     site_kinds: BTreeMap<(RoomId, StructureKind), usize>,
     claims: BTreeMap<PlayerId, usize>,
+    market: BTreeMap<PlayerId, market::MarketPending>,
 }
 
 struct Validator<'a, 'w, 's> {
@@ -180,6 +184,7 @@ struct Validator<'a, 'w, 's> {
     census: Census<'a>,
     map: &'a RoomMap,
     players: &'a Players,
+    market: &'a crate::market::Market,
     pending: Pending,
     accepted: Accepted,
 }
@@ -392,6 +397,11 @@ impl<'a> Validator<'a, '_, '_> {
             | Intent::Produce { .. }
             | Intent::ProcessPower { .. }
             | Intent::LaunchNuke { .. }) => self.check_structure_intent(player, other),
+            other @ (Intent::CreateOrder { .. }
+            | Intent::CancelOrder { .. }
+            | Intent::ChangeOrderPrice { .. }
+            | Intent::ExtendOrder { .. }
+            | Intent::Deal { .. }) => self.check_market(player, other),
         }
     }
 
@@ -514,6 +524,7 @@ pub(crate) fn validate_intents(
     index: Res<ObjectIndex>,
     map: Res<RoomMap>,
     players: Res<Players>,
+    market: Res<crate::market::Market>,
     input: Res<TickInput>,
     mut accepted: ResMut<Accepted>,
     mut report: ResMut<TickReport>,
@@ -524,6 +535,7 @@ pub(crate) fn validate_intents(
         census: Census::take(&objects, &index),
         map: &map,
         players: &players,
+        market: &market,
         pending: Pending::default(),
         accepted: Accepted::default(),
     };

@@ -1,0 +1,468 @@
+//! The market's processor (screeps/engine `processor/global-intents/market.js`, after the
+//! terminals' `send`s): each player's orders are created, repriced, extended and cancelled,
+//! deals are executed nearest first through the dealer's terminal, and then every order that
+//! existed at the tick's start is refreshed (expired, deactivated, or its tradable amount
+//! recounted).
+//!
+//! Players are taken in id order where Screeps takes its database's order; an order's life
+//! and the history's days count ticks where Screeps reads the clock (see `crate::orders`).
+//! Credits are whole thousandths: the fee Screeps refunds when an order expires
+//! (`remainingAmount × price × MARKET_FEE`, not rounded there) is rounded down here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::prelude::*;
+
+use super::live;
+use super::validate::rooms_distance;
+use crate::constants::*;
+use crate::geometry::{Position, RoomId};
+use crate::intent::Intent;
+use crate::market::{terminal_energy_cost, Market, Transaction};
+use crate::object::*;
+use crate::orders::{fee_milli, Order, OrderId, OrderType, MARKET_FEE, MARKET_ORDER_LIFE_TICKS};
+use crate::room_map::RoomMap;
+use crate::state::GameTime;
+
+/// The terminal of each room and its owner (`_.indexBy(terminals, 'room')`).
+type TerminalsByRoom = BTreeMap<RoomId, (ObjectId, Option<PlayerId>)>;
+
+/// One deal to execute.
+struct Deal {
+    order: OrderId,
+    amount: u32,
+    room: RoomId,
+    distance: u32,
+}
+
+/// What the intents did to the orders that existed at the tick's start.
+#[derive(Default)]
+struct OrderMarks {
+    /// The orders at the tick's start: the only ones intents can reach (`ordersById`).
+    existing: BTreeSet<OrderId>,
+    /// Repriced this tick: no deal trades on them (`order._skip`).
+    repriced: BTreeSet<OrderId>,
+    cancelled: BTreeSet<OrderId>,
+}
+
+pub(super) fn apply_market(world: &mut World, intents: &[(PlayerId, Intent)]) {
+    if intents.is_empty() && world.resource::<Market>().orders.is_empty() {
+        return;
+    }
+    let terminals = terminals_by_room(world);
+    let mut marks = OrderMarks {
+        existing: world.resource::<Market>().orders.keys().copied().collect(),
+        ..OrderMarks::default()
+    };
+    let mut deals = Vec::new();
+    let mut start = 0;
+    while start < intents.len() {
+        let player = intents[start].0;
+        let end = start + intents[start..].partition_point(|(p, _)| *p == player);
+        let mine = &intents[start..end];
+        apply_player_intents(world, &terminals, player, mine, &mut marks, &mut deals);
+        start = end;
+    }
+    // Nearest first; a stable sort keeps the players' order among equals, as V8's does.
+    deals.sort_by_key(|d| d.distance);
+    for deal in &deals {
+        execute_deal(world, &terminals, deal);
+    }
+    refresh_orders(world, &terminals, &marks);
+}
+
+fn terminals_by_room(world: &mut World) -> TerminalsByRoom {
+    let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, Option<&Owner>)>();
+    q.iter(world)
+        .filter(|(_, _, k, _)| matches!(k, ObjectKind::Structure(StructureKind::Terminal)))
+        .map(|(id, p, _, o)| (p.room, (*id, o.map(|o| o.0))))
+        .collect()
+}
+
+/// One player's market intents, kind by kind in `market.js`'s order: createOrder,
+/// changeOrderPrice, extendOrder, cancelOrder, deal.
+fn apply_player_intents(
+    world: &mut World,
+    terminals: &TerminalsByRoom,
+    player: PlayerId,
+    intents: &[(PlayerId, Intent)],
+    marks: &mut OrderMarks,
+    deals: &mut Vec<Deal>,
+) {
+    let time = world.resource::<GameTime>().0;
+    let map = world.resource::<RoomMap>();
+    let room_of = |name: &str| map.by_name(name);
+    // Rooms are resolved before the market is borrowed mutably.
+    let rooms: Vec<Option<RoomId>> = intents
+        .iter()
+        .map(|(_, i)| match i {
+            Intent::CreateOrder { room, .. } | Intent::Deal { room, .. } => room_of(room),
+            _ => None,
+        })
+        .collect();
+    let distances: Vec<u32> = intents
+        .iter()
+        .zip(&rooms)
+        .map(|((_, i), room)| match (i, room) {
+            (Intent::Deal { order, .. }, Some(room)) => {
+                world.resource::<Market>().orders.get(order).map_or(0, |o| {
+                    rooms_distance(map, map.get(*room).coord, map.get(o.room).coord)
+                })
+            }
+            _ => 0,
+        })
+        .collect();
+    let owns_terminal = |room: Option<RoomId>| {
+        room.and_then(|r| terminals.get(&r))
+            .is_some_and(|(_, owner)| *owner == Some(player))
+    };
+    let mut market = world.resource_mut::<Market>();
+    let created: Vec<Option<RoomId>> = rooms
+        .iter()
+        .map(|r| r.filter(|r| owns_terminal(Some(*r))))
+        .collect();
+    create_orders(&mut market, player, intents, &created, time);
+    for (_, intent) in intents {
+        if let Intent::ChangeOrderPrice {
+            order,
+            new_price_milli,
+        } = intent
+        {
+            change_price(&mut market, player, *order, *new_price_milli, marks);
+        }
+    }
+    for (_, intent) in intents {
+        if let Intent::ExtendOrder { order, add_amount } = intent {
+            let Some(o) = market.orders.get(order).filter(|o| o.owner == player) else {
+                continue;
+            };
+            if !marks.existing.contains(order) || *add_amount == 0 {
+                continue;
+            }
+            let fee = fee_milli(o.price_milli, u64::from(*add_amount));
+            if charge(&mut market, player, fee) {
+                if let Some(o) = market.orders.get_mut(order) {
+                    o.remaining_amount = o.remaining_amount.saturating_add(*add_amount);
+                    o.total_amount = o.total_amount.saturating_add(*add_amount);
+                }
+            }
+        }
+    }
+    for (_, intent) in intents {
+        if let Intent::CancelOrder { order } = intent {
+            let reachable = marks.existing.contains(order);
+            if let Some(o) = market
+                .orders
+                .get_mut(order)
+                .filter(|o| o.owner == player && reachable)
+            {
+                o.remaining_amount = 0;
+                marks.cancelled.insert(*order);
+            }
+        }
+    }
+    for (index, (_, intent)) in intents.iter().enumerate() {
+        if let Intent::Deal { order, amount, .. } = intent {
+            if !marks.existing.contains(order) || marks.repriced.contains(order) || *amount == 0 {
+                continue;
+            }
+            let Some(room) = rooms[index].filter(|r| owns_terminal(Some(*r))) else {
+                continue;
+            };
+            deals.push(Deal {
+                order: *order,
+                amount: *amount,
+                room,
+                distance: distances[index],
+            });
+        }
+    }
+}
+
+/// `createOrder`s: for the fee, an inactive order with nothing tradable until the refresh
+/// of the next tick. `rooms[i]` is intent i's room when the player has a terminal there.
+fn create_orders(
+    market: &mut Market,
+    player: PlayerId,
+    intents: &[(PlayerId, Intent)],
+    rooms: &[Option<RoomId>],
+    time: u64,
+) {
+    for (index, (_, intent)) in intents.iter().enumerate() {
+        let Intent::CreateOrder {
+            order_type,
+            resource,
+            price_milli,
+            total_amount,
+            ..
+        } = intent
+        else {
+            continue;
+        };
+        let Some(room) = rooms[index] else {
+            continue;
+        };
+        let fee = fee_milli(*price_milli, u64::from(*total_amount));
+        if !charge(market, player, fee) {
+            continue;
+        }
+        let id = OrderId(market.next_order);
+        market.next_order += 1;
+        market.orders.insert(
+            id,
+            Order {
+                id,
+                owner: player,
+                order_type: *order_type,
+                resource: *resource,
+                price_milli: *price_milli,
+                total_amount: *total_amount,
+                remaining_amount: *total_amount,
+                amount: 0,
+                active: false,
+                room,
+                created: time,
+            },
+        );
+    }
+}
+
+/// Takes `fee` thousandths from `player`; false (and nothing taken) when short.
+fn charge(market: &mut Market, player: PlayerId, fee: u64) -> bool {
+    let credits = market.credits.entry(player).or_default();
+    if *credits < fee {
+        return false;
+    }
+    *credits -= fee;
+    true
+}
+
+fn change_price(
+    market: &mut Market,
+    player: PlayerId,
+    order: OrderId,
+    new_price: u64,
+    marks: &mut OrderMarks,
+) {
+    let Some(o) = market.orders.get(&order).filter(|o| o.owner == player) else {
+        return;
+    };
+    if new_price == 0 || !marks.existing.contains(&order) {
+        return;
+    }
+    let (old_price, remaining) = (o.price_milli, o.remaining_amount);
+    if new_price != old_price {
+        marks.repriced.insert(order);
+    }
+    if new_price > old_price
+        && !charge(
+            market,
+            player,
+            fee_milli(new_price - old_price, u64::from(remaining)),
+        )
+    {
+        return;
+    }
+    if let Some(o) = market.orders.get_mut(&order) {
+        o.price_milli = new_price;
+    }
+}
+
+/// Room left in a terminal's store.
+fn free_space(world: &World, terminal: ObjectId) -> u32 {
+    live::store(world, terminal)
+        .map_or(0, |s| s.limit.total().unwrap_or(0).saturating_sub(s.used()))
+}
+
+fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
+    let Some(order) = world.resource::<Market>().orders.get(&deal.order).cloned() else {
+        return;
+    };
+    let (Some(&order_terminal), Some(&target)) =
+        (terminals.get(&order.room), terminals.get(&deal.room))
+    else {
+        return;
+    };
+    let cooling = live::entity(world, target.0)
+        .and_then(|e| world.get::<Cooldown>(e))
+        .is_some_and(|c| c.ticks > 0);
+    if cooling {
+        return;
+    }
+    let (seller, buyer) = match order.order_type {
+        OrderType::Sell => (order_terminal, target),
+        OrderType::Buy => (target, order_terminal),
+    };
+    let mut amount = deal.amount.min(order.remaining_amount);
+    if seller.1.is_some() {
+        amount = amount.min(live::amount(world, seller.0, order.resource));
+    }
+    if buyer.1.is_some() {
+        amount = amount.min(free_space(world, buyer.0));
+    }
+    if amount == 0 {
+        return;
+    }
+    let mut cost = u64::from(amount) * order.price_milli;
+    if let Some(buyer_owner) = buyer.1 {
+        let money = world
+            .resource::<Market>()
+            .credits
+            .get(&buyer_owner)
+            .copied()
+            .unwrap_or(0);
+        cost = cost.min(money);
+        amount = (cost / order.price_milli) as u32;
+        cost = u64::from(amount) * order.price_milli;
+        if amount == 0 {
+            return;
+        }
+    }
+    let traded = Traded {
+        order: &order,
+        amount,
+    };
+    if !execute_transfer(world, seller.0, buyer.0, target.0, &traded) {
+        return;
+    }
+    let time = world.resource::<GameTime>().0;
+    let mut market = world.resource_mut::<Market>();
+    if let Some(p) = seller.1 {
+        *market.credits.entry(p).or_default() += cost;
+    }
+    if let Some(p) = buyer.1 {
+        let credits = market.credits.entry(p).or_default();
+        *credits = credits.saturating_sub(cost);
+    }
+    if let Some(o) = market.orders.get_mut(&deal.order) {
+        o.amount = o.amount.saturating_sub(amount);
+        o.remaining_amount = o.remaining_amount.saturating_sub(amount);
+    }
+    market.record_trade(time, order.resource, order.price_milli, amount);
+    if let Some(e) = live::entity(world, target.0) {
+        world.entity_mut(e).insert(Cooldown {
+            ticks: TERMINAL_COOLDOWN,
+        });
+    }
+}
+
+/// What a deal moves.
+struct Traded<'a> {
+    order: &'a Order,
+    amount: u32,
+}
+
+/// `executeTransfer` for a deal: the dealer's terminal pays the energy.
+fn execute_transfer(
+    world: &mut World,
+    from: ObjectId,
+    to: ObjectId,
+    fee_payer: ObjectId,
+    traded: &Traded,
+) -> bool {
+    let resource = traded.order.resource;
+    if live::amount(world, from, resource) < traded.amount {
+        return false;
+    }
+    let amount = traded.amount.min(free_space(world, to));
+    let (Some(fp), Some(tp)) = (live::pos(world, from), live::pos(world, to)) else {
+        return false;
+    };
+    if amount == 0 {
+        return false;
+    }
+    let map = world.resource::<RoomMap>();
+    let cost = terminal_energy_cost(
+        amount,
+        rooms_distance(map, map.get(fp.room).coord, map.get(tp.room).coord),
+    );
+    let payer_energy = live::amount(world, fee_payer, ResourceKind::Energy);
+    let short = if fee_payer == from && resource == ResourceKind::Energy {
+        payer_energy < amount + cost
+    } else {
+        payer_energy < cost
+    };
+    if short {
+        return false;
+    }
+    live::move_resource(world, from, to, resource, amount);
+    live::take(world, fee_payer, ResourceKind::Energy, cost);
+    let transaction = Transaction {
+        id: 0,
+        time: world.resource::<GameTime>().0,
+        sender: live::owner(world, from),
+        recipient: live::owner(world, to),
+        resource,
+        amount,
+        from: fp.room,
+        to: tp.room,
+        description: None,
+        order: Some((
+            traded.order.id,
+            traded.order.order_type,
+            traded.order.price_milli,
+        )),
+    };
+    world.resource_mut::<Market>().record(transaction);
+    true
+}
+
+/// The end of `market.js`: every order that existed at the tick's start is removed when
+/// cancelled or expired (the rest of its fee refunded), else its `active` and `amount` are
+/// recounted from its terminal and its owner's credits.
+fn refresh_orders(world: &mut World, terminals: &TerminalsByRoom, marks: &OrderMarks) {
+    let time = world.resource::<GameTime>().0;
+    for id in &marks.existing {
+        let Some(order) = world.resource::<Market>().orders.get(id).cloned() else {
+            continue;
+        };
+        if marks.cancelled.contains(id) {
+            world.resource_mut::<Market>().orders.remove(id);
+            continue;
+        }
+        let mut market_ref = world.resource_mut::<Market>();
+        if time.saturating_sub(order.created) > MARKET_ORDER_LIFE_TICKS {
+            let refund = (f64::from(order.remaining_amount) * order.price_milli as f64 * MARKET_FEE)
+                .floor() as u64;
+            *market_ref.credits.entry(order.owner).or_default() += refund;
+            market_ref.orders.remove(id);
+            continue;
+        }
+        drop(market_ref);
+        let terminal = terminals
+            .get(&order.room)
+            .filter(|(_, owner)| *owner == Some(order.owner))
+            .map(|(t, _)| *t);
+        let (amount, active) = match order.order_type {
+            OrderType::Sell => {
+                let available = terminal
+                    .map_or(0, |t| live::amount(world, t, order.resource))
+                    .min(order.remaining_amount);
+                match (order.active, available) {
+                    (true, 0) => (0, false),
+                    (false, 0) => (order.amount, false),
+                    (_, n) => (n, true),
+                }
+            }
+            OrderType::Buy => {
+                let money = world
+                    .resource::<Market>()
+                    .credits
+                    .get(&order.owner)
+                    .copied()
+                    .unwrap_or(0);
+                let affordable = (money / order.price_milli).min(u64::from(u32::MAX)) as u32;
+                let mut amount = affordable.min(order.remaining_amount);
+                // Any owned terminal in the room caps it, as `terminal && terminal.user` does.
+                if let Some((t, Some(_))) = terminals.get(&order.room) {
+                    amount = amount.min(free_space(world, *t));
+                }
+                (amount, terminal.is_some() && amount > 0)
+            }
+        };
+        if let Some(o) = world.resource_mut::<Market>().orders.get_mut(id) {
+            o.amount = amount;
+            o.active = active;
+        }
+    }
+}
