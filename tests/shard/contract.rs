@@ -157,7 +157,7 @@ fn prelude_and_declarations_agree_with_the_rust_constants() {
                     ));
                 }
             }
-        } else if kind != StructureKind::Controller {
+        } else if !matches!(kind, StructureKind::Controller | StructureKind::KeeperLair) {
             drift.push(format!("CONTROLLER_STRUCTURES.{} missing", kind.as_str()));
         }
     }
@@ -201,6 +201,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Factory => "FACTORY",
         StructureKind::PowerSpawn => "POWER_SPAWN",
         StructureKind::Nuker => "NUKER",
+        StructureKind::KeeperLair => "KEEPER_LAIR",
     }
 }
 

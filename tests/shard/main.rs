@@ -13,6 +13,7 @@ mod map_api;
 mod market;
 mod memory_segments;
 mod minerals;
+mod npc;
 mod path_api;
 mod persistence;
 mod replay;

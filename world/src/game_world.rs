@@ -97,6 +97,8 @@ impl GameWorld {
         world.insert_resource(EventLog::default());
         world.insert_resource(crate::market::Market::default());
         world.insert_resource(crate::state::Quiet::default());
+        world.insert_resource(rules::InvaderGoals::default());
+        world.insert_resource(rules::NpcIntents::default());
         world.insert_resource(map.clone());
         let mut this = GameWorld {
             world,
@@ -199,6 +201,7 @@ impl GameWorld {
                             energy: SOURCE_ENERGY_CAPACITY,
                             capacity: SOURCE_ENERGY_CAPACITY,
                             ticks_to_regeneration: None,
+                            invader_harvested: 0,
                         }));
                 }
                 _ => {}
@@ -326,6 +329,7 @@ impl GameWorld {
                 .iter()
                 .copied()
                 .collect(),
+            invader_goals: self.world.resource::<rules::InvaderGoals>().0.clone(),
         }
     }
 
@@ -390,6 +394,8 @@ impl GameWorld {
         world.insert_resource(WorldRng(snapshot.rng));
         world.insert_resource(snapshot.market);
         world.insert_resource(crate::state::Quiet(snapshot.quiet.into_iter().collect()));
+        world.insert_resource(rules::InvaderGoals(snapshot.invader_goals));
+        world.insert_resource(rules::NpcIntents::default());
         let map = RoomMap::build(snapshot.config.seed, &snapshot.rooms);
         let rooms = map.rooms.len();
         if rooms != snapshot.rooms.len() {
@@ -458,6 +464,9 @@ impl GameWorld {
         h.update(&postcard::to_stdvec(self.market()).unwrap_or_default());
         h.update(
             &postcard::to_stdvec(self.world.resource::<crate::state::Quiet>()).unwrap_or_default(),
+        );
+        h.update(
+            &postcard::to_stdvec(self.world.resource::<rules::InvaderGoals>()).unwrap_or_default(),
         );
         for (_, rh) in &rooms {
             h.update(&rh.0);

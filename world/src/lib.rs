@@ -15,6 +15,7 @@
 //! - `object`: components ([`ObjectKind`] and friends) and [`ObjectRecord`].
 //! - `resources`: [`ResourceKind`] (every `RESOURCES_ALL` entry) and [`Store`].
 //! - `chemistry`: `REACTIONS`, `REACTION_TIME`, `BOOSTS` and what boosts do to a body.
+//! - `npc`: the world's own players and their creeps' bodies.
 //! - `market`: credits, terminal transactions and orders ([`market::Market`]); `orders`:
 //!   an order, its fees and the price history.
 //! - `intent`: [`Intent`], [`IntentBatch`].
@@ -159,10 +160,24 @@
 //! price history (14 market days of `orders::MARKET_TICKS_PER_DAY` ticks). Credits enter only
 //! by a grant ([`market::Market::grant`], for operators' tools): there are no NPC traders.
 //!
-//! Not modelled (yet): energy in switched-off
-//! extensions still spawns, NPCs (invaders, source keepers and their lairs: their rooms have
-//! the sources and no keepers; NPC market orders), power creeps, intershard resources, power
-//! banks, deposits and portals in highways.
+//! The world's own creeps (`npc`, `rules::npc`), owned by "Invader" and "Source Keeper",
+//! players outside [`Players`]: every source and mineral of a source-keeper room has a lair
+//! two tiles off; a lair whose keeper is gone or below 5 000 hits spawns a fresh one
+//! (`keeper_body`, no age) 300 ticks later; a keeper guards the resource within 5 and
+//! strikes what comes within 1 (attack) and 3 (ranged, or mass attack when that hits harder).
+//! Every harvest counts towards its room's raid (`invaderHarvested`); a normal room whose
+//! sources gave `INVADERS_ENERGY_GOAL` (then a goal re-drawn as `genInvaders` does) and holds
+//! no invader is raided from a side whose neighbour nobody holds: one to five invaders of
+//! `genInvaders`' bodies (big ones from RCL 4), some boosted. They act by `pretick.js`'s
+//! rules (healers heal the most hurt, fighters go for the nearest hostile creep, else a spawn,
+//! ranged ones keep off melee, everything ranged shoots at will; a shut way is dismantled),
+//! stepping greedily where Screeps paths, and live 1 500 ticks. Their intents pass the
+//! players' validation. Screeps' newer rule that a raid needs a stronghold in the sector is
+//! not followed (strongholds are not modelled), nor sector centres' larger raids.
+//!
+//! Not modelled (yet): energy in switched-off extensions still spawns, invader cores and
+//! strongholds, NPC market orders, power creeps, intershard resources, power banks, deposits
+//! and portals in highways.
 
 mod chemistry;
 pub mod commodities;
@@ -173,6 +188,7 @@ mod game_world;
 mod geometry;
 mod intent;
 pub mod market;
+pub mod npc;
 mod object;
 pub mod orders;
 mod pathfinding;

@@ -196,11 +196,13 @@ pub enum StructureKind {
     Factory,
     PowerSpawn,
     Nuker,
+    /// A source keeper's lair in a source-keeper room (unowned, no hits, never built).
+    KeeperLair,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 17] = [
+    pub const ALL: [StructureKind; 18] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -218,6 +220,7 @@ impl StructureKind {
         StructureKind::Factory,
         StructureKind::PowerSpawn,
         StructureKind::Nuker,
+        StructureKind::KeeperLair,
     ];
 
     /// Screeps' `structureType` string.
@@ -240,6 +243,7 @@ impl StructureKind {
             StructureKind::Factory => "factory",
             StructureKind::PowerSpawn => "powerSpawn",
             StructureKind::Nuker => "nuker",
+            StructureKind::KeeperLair => "keeperLair",
         }
     }
 
@@ -262,6 +266,7 @@ impl StructureKind {
             "factory" => StructureKind::Factory,
             "powerSpawn" => StructureKind::PowerSpawn,
             "nuker" => StructureKind::Nuker,
+            "keeperLair" => StructureKind::KeeperLair,
             _ => return None,
         })
     }
@@ -275,6 +280,7 @@ impl StructureKind {
                 | StructureKind::Container
                 | StructureKind::Rampart
                 | StructureKind::Extractor
+                | StructureKind::KeeperLair
         )
     }
 
@@ -297,7 +303,7 @@ impl StructureKind {
             StructureKind::Factory => 100_000,
             StructureKind::PowerSpawn => 100_000,
             StructureKind::Nuker => 100_000,
-            StructureKind::Controller => return None,
+            StructureKind::Controller | StructureKind::KeeperLair => return None,
         })
     }
 
@@ -321,7 +327,7 @@ impl StructureKind {
             StructureKind::Factory => [0, 0, 0, 0, 0, 0, 0, 1, 1][l],
             StructureKind::PowerSpawn => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Nuker => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
-            StructureKind::Controller => 0,
+            StructureKind::Controller | StructureKind::KeeperLair => 0,
         }
     }
 
@@ -345,7 +351,7 @@ impl StructureKind {
             StructureKind::Factory => (FACTORY_HITS, FACTORY_HITS),
             StructureKind::PowerSpawn => (POWER_SPAWN_HITS, POWER_SPAWN_HITS),
             StructureKind::Nuker => (NUKER_HITS, NUKER_HITS),
-            StructureKind::Controller => (0, 0),
+            StructureKind::Controller | StructureKind::KeeperLair => (0, 0),
         };
         Hits { hits, max }
     }
@@ -435,6 +441,9 @@ pub struct Source {
     pub capacity: u32,
     /// Counts down from ENERGY_REGEN_TIME once harvesting starts; `None` while untouched.
     pub ticks_to_regeneration: Option<u32>,
+    /// Energy harvested since the room's last invader raid (`invaderHarvested`).
+    #[serde(default)]
+    pub invader_harvested: u32,
 }
 
 /// A mineral deposit, harvested through an extractor built on it.

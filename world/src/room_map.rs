@@ -263,8 +263,8 @@ pub(crate) fn generate_map(config: WorldConfig) -> RoomMap {
 
 /// A room's first objects, from the seed and its place: a normal room gets a controller,
 /// one or two sources and a mineral; a source-keeper room or a sector centre three sources
-/// and a mineral and no controller (keepers and their lairs are not modelled yet); highways
-/// nothing.
+/// and a mineral and no controller, and a source-keeper room a keeper's lair beside each of
+/// them (its keeper comes `ENERGY_REGEN_TIME` later, `rules::npc`); highways nothing.
 pub(crate) fn populate_room(world: &mut World, seed: u64, room: &RoomInfo) {
     let rng = &mut rng_for(seed, OBJECTS_STREAM, room.coord.x, room.coord.y);
     let terrain = &room.terrain;
@@ -300,12 +300,15 @@ pub(crate) fn populate_room(world: &mut World, seed: u64, room: &RoomInfo) {
         }
         RoomKind::Normal => (rng.gen_range(1..=2), true, SOURCE_ENERGY_NEUTRAL_CAPACITY),
     };
+    let mut guarded = Vec::new();
     for _ in 0..sources {
         if let Some(p) = pick(rng, &mut taken) {
+            guarded.push(p);
             let source = Source {
                 energy: capacity,
                 capacity,
                 ticks_to_regeneration: None,
+                invader_harvested: 0,
             };
             spawn_object(world, p, None, None, None, None, ObjectKind::Source(source));
         }
@@ -338,5 +341,33 @@ pub(crate) fn populate_room(world: &mut World, seed: u64, room: &RoomInfo) {
             None,
             ObjectKind::Mineral(mineral),
         );
+        guarded.push(p);
+    }
+    if room.kind == RoomKind::SourceKeeper {
+        place_lairs(world, room, &guarded);
+    }
+}
+
+/// A keeper's lair two tiles from each guarded resource: the first open tile in a fixed
+/// scan order that no object holds (Screeps' maps place them by hand, a few tiles off).
+fn place_lairs(world: &mut World, room: &RoomInfo, guarded: &[Position]) {
+    let mut used: Vec<Position> = guarded.to_vec();
+    for at in guarded {
+        let ring = (-2i32..=2)
+            .flat_map(|dx| (-2i32..=2).map(move |dy| (dx, dy)))
+            .filter(|(dx, dy)| dx.abs() == 2 || dy.abs() == 2);
+        let spot = ring
+            .filter_map(|(dx, dy)| {
+                let (x, y) = (i32::from(at.x) + dx, i32::from(at.y) + dy);
+                let inside = (2..i32::from(ROOM_SIZE) - 2).contains(&x)
+                    && (2..i32::from(ROOM_SIZE) - 2).contains(&y);
+                inside.then(|| Position::new(room.id, x as u8, y as u8))
+            })
+            .find(|p| room.terrain.get(p.x, p.y) != Tile::Wall && !used.contains(p));
+        if let Some(p) = spot {
+            used.push(p);
+            let lair = ObjectKind::Structure(crate::object::StructureKind::KeeperLair);
+            spawn_object(world, p, None, None, None, None, lair);
+        }
     }
 }

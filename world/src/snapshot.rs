@@ -47,6 +47,9 @@ pub struct WorldSnapshot {
     pub market: crate::market::Market,
     /// Objects that do not notify their owner when attacked.
     pub quiet: Vec<ObjectId>,
+    /// Each room's energy goal before its next invader raid, where a raid has set one.
+    #[serde(default)]
+    pub invader_goals: std::collections::BTreeMap<crate::geometry::RoomId, u32>,
 }
 
 pub(crate) fn room_hashes_of(records: &[ObjectRecord], rooms: usize) -> Vec<(RoomId, StateHash)> {

@@ -312,7 +312,9 @@ impl ObjectView {
                         .collect(),
                 );
                 v.fatigue = Some(c.fatigue);
-                v.ticks_to_live = Some(c.ticks_to_live);
+                // A keeper has no age: `ticksToLive` is undefined.
+                v.ticks_to_live =
+                    (c.ticks_to_live != crate::npc::KEEPER_LIFE).then_some(c.ticks_to_live);
                 v.spawning = Some(c.spawning);
                 if let Some(s) = &c.saying {
                     v.saying = Some(s.message.clone());
@@ -460,10 +462,15 @@ impl GameWorld {
 
     fn build_views(&self, seen_only: bool) -> WorldViews {
         let tick = self.time();
+        let npcs = [crate::npc::INVADER, crate::npc::SOURCE_KEEPER];
         let names: BTreeMap<PlayerId, String> = self
             .players()
             .iter()
             .map(|p| (p.id, p.name.clone()))
+            .chain(
+                npcs.iter()
+                    .filter_map(|p| Some((*p, crate::npc::npc_name(*p)?.into()))),
+            )
             .collect();
         let map = self.map();
         let records = self.records();

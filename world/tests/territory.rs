@@ -106,6 +106,7 @@ fn reservation_grows_per_claim_part_caps_at_5000_expires_and_raises_sources() {
             energy: SOURCE_ENERGY_NEUTRAL_CAPACITY,
             capacity: SOURCE_ENERGY_NEUTRAL_CAPACITY,
             ticks_to_regeneration: None,
+            invader_harvested: 0,
         })
     );
     assert_eq!(s.run(vec![reserve(reserver, target.id)]), vec![R::Ok]);

@@ -164,3 +164,8 @@
     }
   }
   global.StructureNuker = StructureNuker;
+
+  // A source keeper's lair (game/structures.js): unowned; `ticksToSpawn` while its keeper is
+  // gone or weak (world/src/rules/npc.rs).
+  class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.cooldown; } }
+  global.StructureKeeperLair = StructureKeeperLair;

@@ -15,13 +15,12 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker'];
+    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker', 'keeperLair'];
 
-  class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.ticksToSpawn; } }
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
   class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
-  Object.assign(global, { StructureKeeperLair, StructurePowerBank,
+  Object.assign(global, { StructurePowerBank,
     StructurePortal, StructureInvaderCore });
 
   class Ruin extends RoomObject {

@@ -402,6 +402,7 @@
       case 'observer': return new StructureObserver(d);
       case 'powerSpawn': return new StructurePowerSpawn(d);
       case 'nuker': return new StructureNuker(d);
+      case 'keeperLair': return new StructureKeeperLair(d);
       case 'factory': return new StructureFactory(d);
       case 'nuke': return new Nuke(d);
       default: return null;

@@ -28,6 +28,10 @@ struct Death {
 /// at most `CREEP_PART_MAX_ENERGY`, summed, then floored. Exact in integers: every part's
 /// share is over the same denominator.
 pub(crate) fn corpse_energy(creep: &Creep, percent: u32) -> u32 {
+    // A keeper has no age, so Screeps' share of life left is NaN: it leaves nothing.
+    if creep.ticks_to_live == crate::npc::KEEPER_LIFE {
+        return 0;
+    }
     let lifetime = if creep.body.iter().any(|p| p.kind == BodyPartKind::Claim) {
         CREEP_CLAIM_LIFE_TIME
     } else {

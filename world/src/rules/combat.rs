@@ -304,7 +304,8 @@ fn notify_attacked(
         let Some(to) = owner.or_else(|| field.room_owner.get(&pos.room).copied()) else {
             continue;
         };
-        if *damage == 0 || tell.quiet.0.contains(target) {
+        // The world's own creeps have no one to tell.
+        if *damage == 0 || tell.quiet.0.contains(target) || crate::npc::is_npc(to) {
             continue;
         }
         let label = match kind {

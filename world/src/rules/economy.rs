@@ -494,6 +494,8 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
         if let ObjectKind::Source(s) = k.as_mut() {
             got = power.min(s.energy);
             s.energy -= got;
+            // harvest.js: what invaders count towards a raid.
+            s.invader_harvested = s.invader_harvested.saturating_add(got);
             if s.ticks_to_regeneration.is_none() {
                 s.ticks_to_regeneration = Some(ENERGY_REGEN_TIME);
             }

@@ -18,12 +18,14 @@ pub(crate) mod economy;
 mod labs;
 mod minerals;
 mod movement;
+mod npc;
 mod nukes;
 mod terminals;
 mod trading;
 mod upkeep;
 mod validate;
 
+pub use npc::{InvaderGoals, NpcIntents};
 pub(crate) use validate::Accepted;
 
 /// Phases of one tick, in order.
@@ -80,7 +82,11 @@ pub(crate) fn configure(schedule: &mut Schedule) {
             .chain(),
     );
     schedule.add_systems(
-        (validate::clear_last_says, validate::validate_intents)
+        (
+            validate::clear_last_says,
+            npc::plan_npc_actions,
+            validate::validate_intents,
+        )
             .chain()
             .in_set(TickSet::Validate),
     );
@@ -88,7 +94,11 @@ pub(crate) fn configure(schedule: &mut Schedule) {
     schedule.add_systems(economy::apply_economy_intents.in_set(TickSet::Economy));
     schedule.add_systems(combat::apply_combat_intents.in_set(TickSet::Combat));
     schedule.add_systems(movement::move_creeps.in_set(TickSet::Movement));
-    schedule.add_systems(upkeep::run_upkeep.in_set(TickSet::Upkeep));
+    schedule.add_systems(
+        (npc::keep_lairs_and_raids, upkeep::run_upkeep)
+            .chain()
+            .in_set(TickSet::Upkeep),
+    );
     schedule.add_systems(cleanup::remove_dead_objects.in_set(TickSet::Cleanup));
 }
 

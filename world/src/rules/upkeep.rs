@@ -156,7 +156,9 @@ fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
     let mut aged = Aged::default();
     match kind {
         ObjectKind::Creep(c) if !c.spawning => {
-            c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
+            if c.ticks_to_live != crate::npc::KEEPER_LIFE {
+                c.ticks_to_live = c.ticks_to_live.saturating_sub(1);
+            }
             let recovery = 2 * c.power(BodyPartKind::Move, BoostAction::Fatigue, 1);
             c.fatigue = c.fatigue.saturating_sub(recovery);
         }

@@ -526,6 +526,7 @@ pub(crate) fn validate_intents(
     players: Res<Players>,
     market: Res<crate::market::Market>,
     input: Res<TickInput>,
+    npc: Res<super::NpcIntents>,
     mut accepted: ResMut<Accepted>,
     mut report: ResMut<TickReport>,
 ) {
@@ -550,6 +551,11 @@ pub(crate) fn validate_intents(
             vec![ReturnCode::NotOwner; intents.len()]
         };
         results.insert(*player, codes);
+    }
+    // The world's own creeps act after the players, by the same rules; nobody sees their
+    // codes.
+    for (npc, intent) in &npc.0 {
+        validator.check(*npc, intent);
     }
     *accepted = validator.accepted;
     report.results = results;
