@@ -310,7 +310,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("tick_with_hash", |b| {
         b.iter_batched(
-            || GameWorld::restore(snap.clone()).expect("restore"),
+            || GameWorld::restore_with_map(snap.clone(), world.map()).expect("restore"),
             |mut w| w.tick(&batch).state_hash,
             BatchSize::PerIteration,
         )

@@ -90,6 +90,7 @@ impl GameWorld {
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
         let map = generate_map(config);
         let mut world = World::new();
+        crate::state::register_object_components(&mut world);
         world.insert_resource(GameTime(0));
         world.insert_resource(IdAllocator { next: 1 });
         world.insert_resource(Players::default());
@@ -378,10 +379,25 @@ impl GameWorld {
     /// [`WorldError::UnsupportedSnapshot`] for another format version,
     /// [`WorldError::CorruptSnapshot`] for duplicate ids or positions outside the map.
     pub fn restore(snapshot: WorldSnapshot) -> Result<GameWorld> {
+        Self::restore_onto(snapshot, None)
+    }
+
+    /// [`GameWorld::restore`] reusing `map` when it is this snapshot's (same seed and rooms):
+    /// a 10 000-room map then costs a copy instead of generating its terrain again (crash
+    /// recovery, replays and fsck restore the same map again and again).
+    ///
+    /// # Errors
+    /// As [`GameWorld::restore`].
+    pub fn restore_with_map(snapshot: WorldSnapshot, map: &RoomMap) -> Result<GameWorld> {
+        Self::restore_onto(snapshot, Some(map))
+    }
+
+    fn restore_onto(snapshot: WorldSnapshot, known: Option<&RoomMap>) -> Result<GameWorld> {
         if snapshot.format_version != SNAPSHOT_FORMAT_VERSION {
             return Err(WorldError::UnsupportedSnapshot(snapshot.format_version));
         }
         let mut world = World::new();
+        crate::state::register_object_components(&mut world);
         world.insert_resource(GameTime(snapshot.time));
         world.insert_resource(IdAllocator {
             next: snapshot.next_object_id,
@@ -396,7 +412,10 @@ impl GameWorld {
         world.insert_resource(crate::state::Quiet(snapshot.quiet.into_iter().collect()));
         world.insert_resource(rules::InvaderGoals(snapshot.invader_goals));
         world.insert_resource(rules::NpcIntents::default());
-        let map = RoomMap::build(snapshot.config.seed, &snapshot.rooms);
+        let map = match known {
+            Some(m) if m.seed() == snapshot.config.seed && m.specs() == snapshot.rooms => m.clone(),
+            _ => RoomMap::build(snapshot.config.seed, &snapshot.rooms),
+        };
         let rooms = map.rooms.len();
         if rooms != snapshot.rooms.len() {
             return Err(WorldError::CorruptSnapshot(
@@ -435,8 +454,7 @@ impl GameWorld {
 
     /// Hash of one room's objects (sorted by id, canonical encoding).
     pub fn room_hash(&self, room: RoomId) -> StateHash {
-        let objects: Vec<ObjectRecord> = self
-            .records()
+        let objects: Vec<_> = crate::state::record_refs(&self.world)
             .into_iter()
             .filter(|o| o.pos.room == room)
             .collect();
@@ -445,7 +463,10 @@ impl GameWorld {
 
     /// Per-room hashes, in room order.
     pub fn room_hashes(&self) -> Vec<(RoomId, StateHash)> {
-        room_hashes_of(&self.records(), self.map().rooms.len())
+        room_hashes_of(
+            &crate::state::record_refs(&self.world),
+            self.map().rooms.len(),
+        )
     }
 
     /// Hash of the whole state: time, allocator, RNG, players and every room's hash.

@@ -95,6 +95,8 @@ pub struct RoomInfo {
 #[derive(Resource, Debug, Clone, PartialEq, Eq)]
 pub struct RoomMap {
     pub rooms: Vec<RoomInfo>,
+    /// The world seed the terrain was generated from.
+    seed: u64,
     by_name: BTreeMap<String, RoomId>,
     by_coord: BTreeMap<RoomCoord, RoomId>,
 }
@@ -136,10 +138,16 @@ impl RoomMap {
             .collect()
     }
 
+    /// The world seed the terrain comes from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// Builds the map of `specs` (ids in order) for a world of `seed`.
     pub(crate) fn build(seed: u64, specs: &[RoomSpec]) -> RoomMap {
         let mut map = RoomMap {
             rooms: Vec::with_capacity(specs.len()),
+            seed,
             by_name: BTreeMap::new(),
             by_coord: BTreeMap::new(),
         };

@@ -52,10 +52,16 @@ pub struct WorldSnapshot {
     pub invader_goals: std::collections::BTreeMap<crate::geometry::RoomId, u32>,
 }
 
-pub(crate) fn room_hashes_of(records: &[ObjectRecord], rooms: usize) -> Vec<(RoomId, StateHash)> {
-    let mut per_room: Vec<Vec<&ObjectRecord>> = vec![Vec::new(); rooms];
+/// Each room's hash over its objects (`records` sorted by id), in room order.
+pub(crate) fn room_hashes_of(
+    records: &[crate::state::RecordRef<'_>],
+    rooms: usize,
+) -> Vec<(RoomId, StateHash)> {
+    let mut per_room: Vec<Vec<&crate::state::RecordRef<'_>>> = vec![Vec::new(); rooms];
     for r in records {
-        per_room[r.pos.room.0 as usize].push(r);
+        if let Some(room) = per_room.get_mut(r.pos.room.0 as usize) {
+            room.push(r);
+        }
     }
     per_room
         .into_iter()

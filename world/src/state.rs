@@ -54,12 +54,89 @@ pub struct ObjectIndex {
 }
 
 pub(crate) fn records_of(world: &World) -> Vec<ObjectRecord> {
-    let index = world.resource::<ObjectIndex>();
-    index
-        .by_id
-        .values()
-        .filter_map(|e| record_of(world, *e))
+    record_refs(world)
+        .into_iter()
+        .map(RecordRef::to_record)
         .collect()
+}
+
+/// One object's components, borrowed from the world. It serializes exactly as the
+/// [`ObjectRecord`] it stands for (the same fields in the same order), so hashing an object
+/// needs no copy of it.
+#[derive(Serialize)]
+pub(crate) struct RecordRef<'a> {
+    pub id: &'a ObjectId,
+    pub pos: &'a Position,
+    pub owner: Option<PlayerId>,
+    pub hits: Option<&'a Hits>,
+    pub store: Option<&'a Store>,
+    pub decay: Option<&'a Decay>,
+    pub cooldown: Option<&'a Cooldown>,
+    pub kind: &'a ObjectKind,
+}
+
+impl RecordRef<'_> {
+    pub fn to_record(self) -> ObjectRecord {
+        ObjectRecord {
+            id: *self.id,
+            pos: *self.pos,
+            owner: self.owner,
+            hits: self.hits.copied(),
+            store: self.store.cloned(),
+            decay: self.decay.copied(),
+            cooldown: self.cooldown.copied(),
+            kind: self.kind.clone(),
+        }
+    }
+}
+
+type RecordData = (
+    &'static ObjectId,
+    &'static Position,
+    Option<&'static Owner>,
+    Option<&'static Hits>,
+    Option<&'static Store>,
+    Option<&'static Decay>,
+    Option<&'static Cooldown>,
+    &'static ObjectKind,
+);
+
+/// Registers every component of an [`ObjectRecord`], so that [`record_refs`] can query them
+/// before any object holds one (a fresh world has no owner, hits or cooldown yet).
+pub(crate) fn register_object_components(world: &mut World) {
+    world.register_component::<ObjectId>();
+    world.register_component::<Position>();
+    world.register_component::<Owner>();
+    world.register_component::<Hits>();
+    world.register_component::<Store>();
+    world.register_component::<Decay>();
+    world.register_component::<Cooldown>();
+    world.register_component::<ObjectKind>();
+}
+
+/// Every object, borrowed, sorted by id: one pass over the archetypes, where looking each
+/// entity's components up one by one costs a type lookup per component.
+pub(crate) fn record_refs(world: &World) -> Vec<RecordRef<'_>> {
+    let Some(mut state) = world.try_query::<RecordData>() else {
+        return Vec::new();
+    };
+    let mut refs: Vec<RecordRef<'_>> = state
+        .iter(world)
+        .map(
+            |(id, pos, owner, hits, store, decay, cooldown, kind)| RecordRef {
+                id,
+                pos,
+                owner: owner.map(|o| o.0),
+                hits,
+                store,
+                decay,
+                cooldown,
+                kind,
+            },
+        )
+        .collect();
+    refs.sort_unstable_by_key(|r| *r.id);
+    refs
 }
 
 pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {

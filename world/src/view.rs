@@ -9,6 +9,7 @@ use crate::constants::{CONTROLLER_LEVELS, LAB_MINERAL_CAPACITY};
 use crate::game_world::GameWorld;
 use crate::geometry::RoomId;
 use crate::object::*;
+use crate::state::RecordRef;
 
 /// One body part as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +172,7 @@ pub struct ObjectView {
 
 impl ObjectView {
     fn controller(
-        rec: &ObjectRecord,
+        rec: &RecordRef<'_>,
         c: &Controller,
         room: &str,
         names: &BTreeMap<PlayerId, String>,
@@ -204,7 +205,7 @@ impl ObjectView {
     }
 
     fn base(
-        rec: &ObjectRecord,
+        rec: &RecordRef<'_>,
         kind: &str,
         room: &str,
         names: &BTreeMap<PlayerId, String>,
@@ -282,7 +283,7 @@ impl ObjectView {
         };
     }
 
-    fn nuke(rec: &ObjectRecord, n: &Nuke, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
+    fn nuke(rec: &RecordRef<'_>, n: &Nuke, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
         let mut v = Self::base(rec, "nuke", room, names);
         v.time_to_land = Some(n.time_to_land);
         v.launch_room_name = Some(n.launch_room.clone());
@@ -291,6 +292,25 @@ impl ObjectView {
 
     /// The view of one record.
     pub fn of(rec: &ObjectRecord, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
+        let borrowed = RecordRef {
+            id: &rec.id,
+            pos: &rec.pos,
+            owner: rec.owner,
+            hits: rec.hits.as_ref(),
+            store: rec.store.as_ref(),
+            decay: rec.decay.as_ref(),
+            cooldown: rec.cooldown.as_ref(),
+            kind: &rec.kind,
+        };
+        Self::of_ref(&borrowed, room, names)
+    }
+
+    /// The view of one object as the world holds it (no copy of it first).
+    pub(crate) fn of_ref(
+        rec: &RecordRef<'_>,
+        room: &str,
+        names: &BTreeMap<PlayerId, String>,
+    ) -> Self {
         let store = |v: &mut ObjectView| {
             if let Some(st) = &rec.store {
                 v.show_store(st);
@@ -473,7 +493,7 @@ impl GameWorld {
             )
             .collect();
         let map = self.map();
-        let records = self.records();
+        let records = crate::state::record_refs(&self.world);
         let mut visible: BTreeMap<PlayerId, BTreeSet<RoomId>> = BTreeMap::new();
         for rec in &records {
             if let (Some(p), false) = (
@@ -510,7 +530,7 @@ impl GameWorld {
         let quiet = &self.world.resource::<crate::state::Quiet>().0;
         for rec in &records {
             if let Some(Some(r)) = rooms.get_mut(rec.pos.room.0 as usize) {
-                let mut view = ObjectView::of(rec, &r.name, &names);
+                let mut view = ObjectView::of_ref(rec, &r.name, &names);
                 if quiet.contains(&rec.id) {
                     view.quiet = Some(true);
                 }

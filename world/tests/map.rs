@@ -186,3 +186,20 @@ fn player_views_are_the_views_of_the_rooms_players_see() {
     assert_eq!(all.rooms.len(), 144);
     assert!(seen.rooms.len() >= 3 && seen.rooms.len() < 144);
 }
+
+#[test]
+fn restoring_onto_a_known_map_gives_the_same_world_and_a_foreign_map_is_not_used() {
+    let mut w = world(5, 12, 12);
+    w.add_player("alice").unwrap();
+    w.tick(&IntentBatch::new());
+    let snap = w.snapshot();
+    let fresh = GameWorld::restore(snap.clone()).unwrap();
+    let reused = GameWorld::restore_with_map(snap.clone(), w.map()).unwrap();
+    assert_eq!(reused.state_hash(), fresh.state_hash());
+    assert_eq!(reused.map(), fresh.map());
+    // Another seed's map does not fit: the terrain is generated for this snapshot instead.
+    let other = world(6, 12, 12);
+    let rebuilt = GameWorld::restore_with_map(snap, other.map()).unwrap();
+    assert_eq!(rebuilt.map(), fresh.map());
+    assert_ne!(other.map(), fresh.map());
+}

@@ -5,7 +5,7 @@
 //! Nothing here copies an object: a [`Census`] borrows names and entities from the query it
 //! was built from, and lives for one run of the validate system.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::query::QueryData;
@@ -17,6 +17,7 @@ use crate::state::ObjectIndex;
 /// The components validation reads of one object.
 #[derive(QueryData)]
 pub(crate) struct ObjectData {
+    pub entity: Entity,
     pub id: &'static ObjectId,
     pub pos: &'static Position,
     pub owner: Option<&'static Owner>,
@@ -51,34 +52,63 @@ impl Object<'_> {
 }
 
 /// Counts over every object at the start of the tick, keyed so each check is one lookup.
+/// Maps and sets the census only ever looks up, never iterates: their order cannot reach
+/// the state, so hashing (cheaper than ordered trees at 100 000 objects a tick) is safe.
+type Lookup<K, V> = std::collections::HashMap<K, V>;
+type LookupSet<K> = std::collections::HashSet<K>;
+
+/// The objects on one tile: almost always one, so no list is allocated for it.
+#[derive(Debug, Clone)]
+pub(crate) enum TileObjects {
+    One(Entity),
+    Many(Vec<Entity>),
+}
+
+impl TileObjects {
+    pub fn entities(&self) -> &[Entity] {
+        match self {
+            TileObjects::One(e) => std::slice::from_ref(e),
+            TileObjects::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, e: Entity) {
+        match self {
+            TileObjects::One(first) => *self = TileObjects::Many(vec![*first, e]),
+            TileObjects::Many(v) => v.push(e),
+        }
+    }
+}
+
+/// Counts over every object at the start of the tick, keyed so each check is one lookup.
 #[derive(Default)]
 pub(crate) struct Census<'w> {
     /// Entities on each tile.
-    pub by_tile: BTreeMap<Position, Vec<Entity>>,
+    pub by_tile: Lookup<Position, TileObjects>,
     /// The controller of each room that has one.
-    pub controllers: BTreeMap<RoomId, Entity>,
+    pub controllers: Lookup<RoomId, Entity>,
     /// The terminal of each room that has one (a room holds one at most).
-    pub terminals: BTreeMap<RoomId, Entity>,
+    pub terminals: Lookup<RoomId, Entity>,
     /// Controllers each player owns.
-    pub owned_controllers: BTreeMap<PlayerId, usize>,
+    pub owned_controllers: Lookup<PlayerId, usize>,
     /// Players with a controller in safe mode.
-    pub in_safe_mode: BTreeSet<PlayerId>,
+    pub in_safe_mode: LookupSet<PlayerId>,
     /// Construction sites each player has placed.
-    pub sites_of: BTreeMap<PlayerId, usize>,
+    pub sites_of: Lookup<PlayerId, usize>,
     /// Energy in each player's spawns and extensions, per room.
-    pub room_energy: BTreeMap<(PlayerId, RoomId), u32>,
+    pub room_energy: Lookup<(PlayerId, RoomId), u32>,
     /// Structures and construction sites of each kind, per room.
-    pub structures: BTreeMap<(RoomId, StructureKind), usize>,
+    pub structures: Lookup<(RoomId, StructureKind), usize>,
     /// Every creep name per owner.
-    pub creep_names: BTreeSet<(PlayerId, &'w str)>,
-    /// Owners of creeps in each room.
+    pub creep_names: LookupSet<(PlayerId, &'w str)>,
+    /// Owners of creeps in each room (ranged over by room, so ordered).
     pub creep_owners: BTreeSet<(RoomId, PlayerId)>,
     /// Rooms where the player owns any object but a construction site (what the player sees
     /// and may build in).
-    pub visible: BTreeSet<(PlayerId, RoomId)>,
+    pub visible: LookupSet<(PlayerId, RoomId)>,
     /// Owned structures past their room's `CONTROLLER_STRUCTURES` limit (Screeps' "off"):
     /// see [`Census::mark_inactive`].
-    pub inactive: BTreeSet<ObjectId>,
+    pub inactive: LookupSet<ObjectId>,
 }
 
 impl<'w> Census<'w> {
@@ -89,16 +119,18 @@ impl<'w> Census<'w> {
             .any(|(_, p)| *p != player)
     }
 
-    /// One pass over every object, in id order.
-    pub fn take(objects: &'w Query<'_, '_, ObjectData>, index: &ObjectIndex) -> Census<'w> {
-        let mut census = Census::default();
-        for &entity in index.by_id.values() {
-            let Ok(o) = objects.get(entity) else {
-                continue;
-            };
-            census.count(entity, o);
+    /// One pass over every object, in storage order: every count is order-free (sums,
+    /// sets, one controller and one terminal a room), and the switched-off structures are
+    /// ranked by distance and id.
+    pub fn take(objects: &'w Query<'_, '_, ObjectData>, _index: &ObjectIndex) -> Census<'w> {
+        let mut census = Census {
+            by_tile: std::collections::HashMap::with_capacity(objects.iter().len()),
+            ..Census::default()
+        };
+        for o in objects.iter() {
+            census.count(o.entity, o);
         }
-        census.mark_inactive(objects, index);
+        census.mark_inactive(objects);
         census
     }
 
@@ -106,13 +138,11 @@ impl<'w> Census<'w> {
     /// room whose controller its owner holds at a level allowing that many; the ones nearest
     /// the controller stay on. Screeps breaks distance ties by its object order; this world by
     /// id, oldest first.
-    fn mark_inactive(&mut self, objects: &Query<'_, '_, ObjectData>, index: &ObjectIndex) {
-        let mut groups: BTreeMap<(RoomId, PlayerId, StructureKind), Vec<(u32, ObjectId)>> =
-            BTreeMap::new();
-        for &entity in index.by_id.values() {
-            let Ok(o) = objects.get(entity) else {
-                continue;
-            };
+    fn mark_inactive(&mut self, objects: &Query<'_, '_, ObjectData>) {
+        // Each group is settled on its own, so the order they are visited in is free.
+        let mut groups: Lookup<(RoomId, PlayerId, StructureKind), Vec<(u32, ObjectId)>> =
+            Lookup::new();
+        for o in objects.iter() {
             let (Some(kind), Some(owner)) = (o.kind.structure(), o.owner()) else {
                 continue;
             };
@@ -157,7 +187,12 @@ impl<'w> Census<'w> {
 
     fn count(&mut self, entity: Entity, o: Object<'w>) {
         let room = o.pos.room;
-        self.by_tile.entry(*o.pos).or_default().push(entity);
+        match self.by_tile.entry(*o.pos) {
+            std::collections::hash_map::Entry::Occupied(mut here) => here.get_mut().push(entity),
+            std::collections::hash_map::Entry::Vacant(free) => {
+                free.insert(TileObjects::One(entity));
+            }
+        }
         let owner = o.owner();
         match o.kind {
             ObjectKind::Controller(c) => {

@@ -18,17 +18,22 @@ use crate::terrain::Tile;
 /// inside the spawn, and places construction sites.
 pub(crate) fn apply_spawn_intents(world: &mut World) {
     let renews = std::mem::take(&mut world.resource_mut::<Accepted>().renews);
-    for (spawn, creep) in renews {
-        renew_creep(world, spawn, creep);
-    }
     let spawns = std::mem::take(&mut world.resource_mut::<Accepted>().spawns);
+    let holders = if renews.is_empty() && spawns.is_empty() {
+        EnergyHolders(Default::default())
+    } else {
+        EnergyHolders::survey(world)
+    };
+    for (spawn, creep) in renews {
+        renew_creep(world, &holders, spawn, creep);
+    }
     for (player, spawn_id, body, name) in spawns {
         let Some(spawn_pos) = live::pos(world, spawn_id) else {
             continue;
         };
         let cost: u32 = body.iter().map(|p| p.cost()).sum();
         let busy = matches!(live::kind(world, spawn_id), Some(ObjectKind::Spawn(s)) if s.spawning.is_some());
-        if busy || !charge_room_energy(world, spawn_pos.room, player, cost) {
+        if busy || !holders.charge(world, spawn_pos.room, player, cost) {
             continue;
         }
         let parts: Vec<BodyPart> = body
@@ -197,31 +202,64 @@ fn apply_spawning_changes(world: &mut World) {
     }
 }
 
-/// Takes `cost` from the player's spawns, then extensions (each in id order); false, and
-/// nothing taken, when the room holds less.
-fn charge_room_energy(
-    world: &mut World,
-    room: crate::geometry::RoomId,
-    player: PlayerId,
-    cost: u32,
-) -> bool {
-    let holders = energy_holders(world, room, player);
-    if holders.iter().map(|h| h.2).sum::<u32>() < cost {
-        return false;
-    }
-    let mut left = cost;
-    for (_, id, energy) in holders {
-        if left == 0 {
-            break;
+/// Each player's spawns and extensions per room, spawns first, each in id order: where
+/// spawning and renewing take energy from (surveyed once a tick, not per spawn).
+struct EnergyHolders(
+    std::collections::BTreeMap<(crate::geometry::RoomId, PlayerId), Vec<ObjectId>>,
+);
+
+impl EnergyHolders {
+    fn survey(world: &mut World) -> EnergyHolders {
+        let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Owner)>();
+        let mut found: Vec<(crate::geometry::RoomId, PlayerId, u8, ObjectId)> = q
+            .iter(world)
+            .filter_map(|(id, p, k, o)| match k {
+                ObjectKind::Spawn(_) => Some((p.room, o.0, 0, *id)),
+                ObjectKind::Structure(StructureKind::Extension) => Some((p.room, o.0, 1, *id)),
+                _ => None,
+            })
+            .collect();
+        found.sort_unstable();
+        let mut by_room: std::collections::BTreeMap<_, Vec<ObjectId>> = Default::default();
+        for (room, player, _, id) in found {
+            by_room.entry((room, player)).or_default().push(id);
         }
-        left -= live::take(world, id, ResourceKind::Energy, energy.min(left));
+        EnergyHolders(by_room)
     }
-    true
+
+    /// Takes `cost` from the player's spawns, then extensions; false, and nothing taken,
+    /// when the room holds less.
+    fn charge(
+        &self,
+        world: &mut World,
+        room: crate::geometry::RoomId,
+        player: PlayerId,
+        cost: u32,
+    ) -> bool {
+        let Some(holders) = self.0.get(&(room, player)) else {
+            return cost == 0;
+        };
+        let held: u32 = holders
+            .iter()
+            .map(|id| live::amount(world, *id, ResourceKind::Energy))
+            .sum();
+        if held < cost {
+            return false;
+        }
+        let mut left = cost;
+        for id in holders {
+            if left == 0 {
+                break;
+            }
+            left -= live::take(world, *id, ResourceKind::Energy, left);
+        }
+        true
+    }
 }
 
 /// screeps/engine `spawns/renew-creep.js`: `floor(600 / parts)` more ticks to live for
 /// `ceil(1.2 × body cost / 3 / parts)` energy.
-fn renew_creep(world: &mut World, spawn: ObjectId, creep: ObjectId) {
+fn renew_creep(world: &mut World, holders: &EnergyHolders, spawn: ObjectId, creep: ObjectId) {
     let (Some(sp), Some(cp), Some(player), Some(c)) = (
         live::pos(world, spawn),
         live::pos(world, creep),
@@ -234,7 +272,7 @@ fn renew_creep(world: &mut World, spawn: ObjectId, creep: ObjectId) {
     if !sp.is_near_to(cp) || c.ticks_to_live + gain > CREEP_LIFE_TIME {
         return;
     }
-    if !charge_room_energy(world, sp.room, player, cost) {
+    if !holders.charge(world, sp.room, player, cost) {
         return;
     }
     if let Some(mut k) = live::kind_mut(world, creep) {
@@ -251,25 +289,6 @@ pub(crate) fn renewal(creep: &Creep) -> (u32, u32) {
     let gain = 6 * CREEP_LIFE_TIME / (5 * CREEP_SPAWN_TIME * parts);
     let cost = (6 * body_cost).div_ceil(5 * CREEP_SPAWN_TIME * parts);
     (gain, cost)
-}
-
-fn energy_holders(
-    world: &mut World,
-    room: crate::geometry::RoomId,
-    player: PlayerId,
-) -> Vec<(u8, ObjectId, u32)> {
-    let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Owner, &Store)>();
-    let mut holders: Vec<(u8, ObjectId, u32)> = q
-        .iter(world)
-        .filter(|(_, p, _, o, _)| p.room == room && o.0 == player)
-        .filter_map(|(id, _, k, _, s)| match k {
-            ObjectKind::Spawn(_) => Some((0, *id, s.energy())),
-            ObjectKind::Structure(StructureKind::Extension) => Some((1, *id, s.energy())),
-            _ => None,
-        })
-        .collect();
-    holders.sort();
-    holders
 }
 
 fn controller_level(world: &mut World, room: crate::geometry::RoomId) -> u8 {

@@ -69,7 +69,7 @@ impl Seen {
     }
 }
 
-/// The objects of the rooms holding the world's creeps, by room.
+/// The objects of the rooms holding the world's creeps, by room, sorted by id.
 fn rooms_with_npcs(world: &mut World) -> BTreeMap<RoomId, Vec<Seen>> {
     let mut q = world.query::<(
         &ObjectId,
@@ -78,59 +78,63 @@ fn rooms_with_npcs(world: &mut World) -> BTreeMap<RoomId, Vec<Seen>> {
         Option<&Owner>,
         Option<&Hits>,
     )>();
+    let npc_rooms: std::collections::BTreeSet<RoomId> = q
+        .iter(world)
+        .filter(|(_, _, k, o, _)| {
+            matches!(k, ObjectKind::Creep(_)) && o.is_some_and(|o| is_npc(o.0))
+        })
+        .map(|(_, p, ..)| p.room)
+        .collect();
     let mut all: BTreeMap<RoomId, Vec<Seen>> = BTreeMap::new();
-    let mut npc_rooms = std::collections::BTreeSet::new();
+    if npc_rooms.is_empty() {
+        return all;
+    }
     for (id, pos, kind, owner, hits) in q.iter(world) {
-        let owner = owner.map(|o| o.0);
-        let what = match kind {
-            ObjectKind::Creep(c) if !c.spawning => {
-                if owner.is_some_and(is_npc) {
-                    npc_rooms.insert(pos.room);
-                }
-                What::Creep {
-                    attack: c.active(BodyPartKind::Attack),
-                    ranged: c.active(BodyPartKind::RangedAttack),
-                    heal: c.active(BodyPartKind::Heal),
-                    work: c.active(BodyPartKind::Work),
-                    heal_parts: c.body.iter().any(|p| p.kind == BodyPartKind::Heal),
-                }
-            }
-            ObjectKind::Source(_) | ObjectKind::Mineral(_) => What::Resource,
-            ObjectKind::Spawn(_) => What::Spawn,
-            ObjectKind::Rampart(r) => What::Structure {
-                blocks: !r.is_public,
-                rampart: true,
-            },
-            k if k.structure().is_some() => What::Structure {
-                blocks: k.is_obstacle(),
-                rampart: false,
-            },
-            k => {
-                if k.is_obstacle() {
-                    What::Structure {
-                        blocks: true,
-                        rampart: false,
-                    }
-                } else {
-                    What::Other
-                }
-            }
-        };
+        if !npc_rooms.contains(&pos.room) {
+            continue;
+        }
         let (h, max) = hits.map_or((0, 0), |h| (h.hits, h.max));
         all.entry(pos.room).or_default().push(Seen {
             id: *id,
             pos: *pos,
-            owner,
+            owner: owner.map(|o| o.0),
             hits: h,
             hits_max: max,
-            what,
+            what: what_of(kind),
         });
     }
-    all.retain(|room, objects| {
+    for objects in all.values_mut() {
         objects.sort_by_key(|o| o.id);
-        npc_rooms.contains(room)
-    });
+    }
     all
+}
+
+/// What the planner needs to know of an object's kind.
+fn what_of(kind: &ObjectKind) -> What {
+    match kind {
+        ObjectKind::Creep(c) if !c.spawning => What::Creep {
+            attack: c.active(BodyPartKind::Attack),
+            ranged: c.active(BodyPartKind::RangedAttack),
+            heal: c.active(BodyPartKind::Heal),
+            work: c.active(BodyPartKind::Work),
+            heal_parts: c.body.iter().any(|p| p.kind == BodyPartKind::Heal),
+        },
+        ObjectKind::Source(_) | ObjectKind::Mineral(_) => What::Resource,
+        ObjectKind::Spawn(_) => What::Spawn,
+        ObjectKind::Rampart(r) => What::Structure {
+            blocks: !r.is_public,
+            rampart: true,
+        },
+        k if k.is_obstacle() => What::Structure {
+            blocks: true,
+            rampart: false,
+        },
+        k if k.structure().is_some() => What::Structure {
+            blocks: false,
+            rampart: false,
+        },
+        _ => What::Other,
+    }
 }
 
 /// Plans every keeper's and invader's actions for this tick.

@@ -281,8 +281,9 @@ impl<'a> Validator<'a, '_, '_> {
         self.census
             .by_tile
             .get(&pos)
-            .into_iter()
-            .flatten()
+            .map(|t| t.entities())
+            .unwrap_or_default()
+            .iter()
             .filter_map(|e| self.objects.get(*e).ok())
     }
 
