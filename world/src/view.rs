@@ -290,6 +290,38 @@ impl ObjectView {
         v
     }
 
+    fn creep(
+        rec: &RecordRef<'_>,
+        c: &Creep,
+        room: &str,
+        names: &BTreeMap<PlayerId, String>,
+    ) -> Self {
+        let mut v = Self::base(rec, "creep", room, names);
+        if let Some(st) = rec.store {
+            v.show_store(st);
+        }
+        v.name = Some(c.name.clone());
+        v.body = Some(
+            c.body
+                .iter()
+                .map(|p| BodyPartView {
+                    kind: p.kind.as_str().into(),
+                    hits: p.hits,
+                    boost: p.boost,
+                })
+                .collect(),
+        );
+        v.fatigue = Some(c.fatigue);
+        // A keeper has no age: `ticksToLive` is undefined.
+        v.ticks_to_live = (c.ticks_to_live != crate::npc::KEEPER_LIFE).then_some(c.ticks_to_live);
+        v.spawning = Some(c.spawning);
+        if let Some(s) = &c.saying {
+            v.saying = Some(s.message.clone());
+            v.saying_public = Some(s.public);
+        }
+        v
+    }
+
     /// The view of one record.
     pub fn of(rec: &ObjectRecord, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
         let borrowed = RecordRef {
@@ -317,31 +349,7 @@ impl ObjectView {
             }
         };
         match &rec.kind {
-            ObjectKind::Creep(c) => {
-                let mut v = Self::base(rec, "creep", room, names);
-                store(&mut v);
-                v.name = Some(c.name.clone());
-                v.body = Some(
-                    c.body
-                        .iter()
-                        .map(|p| BodyPartView {
-                            kind: p.kind.as_str().into(),
-                            hits: p.hits,
-                            boost: p.boost,
-                        })
-                        .collect(),
-                );
-                v.fatigue = Some(c.fatigue);
-                // A keeper has no age: `ticksToLive` is undefined.
-                v.ticks_to_live =
-                    (c.ticks_to_live != crate::npc::KEEPER_LIFE).then_some(c.ticks_to_live);
-                v.spawning = Some(c.spawning);
-                if let Some(s) = &c.saying {
-                    v.saying = Some(s.message.clone());
-                    v.saying_public = Some(s.public);
-                }
-                v
-            }
+            ObjectKind::Creep(c) => Self::creep(rec, c, room, names),
             ObjectKind::Spawn(s) => {
                 let mut v = Self::base(rec, "spawn", room, names);
                 store(&mut v);
