@@ -314,6 +314,7 @@ fn the_protocol_works_over_tcp() {
         flags: "[]".into(),
         gcl: 0,
         market: "{}".into(),
+        resources: "{}".into(),
     };
     write_frame(
         &mut writer,

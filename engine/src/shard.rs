@@ -94,6 +94,7 @@ impl PlayerState {
                     inter_shard: self.data.inter_shard.to_string(),
                     flags: self.data.flags.clone(),
                     notifications: self.data.notifications.iter().cloned().collect(),
+                    resources: self.data.resources.clone(),
                 },
             },
         }
@@ -634,6 +635,14 @@ impl Shard {
         self.players
             .get(&player)
             .map(|p| p.data.notifications.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// A player's `Game.resources` (pixels), by name.
+    pub fn player_resources(&self, player: PlayerId) -> std::collections::BTreeMap<String, u64> {
+        self.players
+            .get(&player)
+            .map(|p| p.data.resources.clone())
             .unwrap_or_default()
     }
 

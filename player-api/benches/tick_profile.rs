@@ -53,6 +53,7 @@ fn main() {
         gcl: 0,
         market: std::sync::Arc::from("{}"),
         market_book: Default::default(),
+        resources: std::sync::Arc::from("{}"),
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

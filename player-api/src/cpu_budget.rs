@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub const BUCKET_MAX: i64 = 10_000;
 /// Largest per-tick limit.
 pub const TICK_LIMIT_MAX: i64 = 500;
+/// `PIXEL_CPU_COST`: what `Game.cpu.generatePixel` takes from the bucket.
+pub const PIXEL_CPU_COST: i64 = 10_000;
 
 /// One player's CPU limit and bucket, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

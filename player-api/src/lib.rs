@@ -39,7 +39,7 @@ mod room_map;
 mod room_wire;
 mod tick_meta;
 
-pub use cpu_budget::CpuBudget;
+pub use cpu_budget::{CpuBudget, PIXEL_CPU_COST};
 pub use error::{PlayerApiError, Result};
 pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{

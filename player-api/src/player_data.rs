@@ -134,6 +134,8 @@ pub struct PlayerDataChanges {
     pub notifications: Vec<String>,
     /// Flag changes, in order (at most [`FLAGS_LIMIT`] a tick; each checked on its own).
     pub flags: Vec<FlagOp>,
+    /// `Game.cpu.generatePixel` was called (one pixel a tick at most).
+    pub generate_pixel: bool,
 }
 
 impl PlayerDataChanges {
@@ -216,6 +218,7 @@ impl PlayerDataChanges {
                 .take(FLAGS_LIMIT)
                 .collect();
         }
+        out.generate_pixel = data.get("pixel") == Some(&Value::Bool(true));
         if let Some(list) = data.get("notify").and_then(Value::as_array) {
             out.notifications = list
                 .iter()

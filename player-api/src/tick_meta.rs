@@ -42,6 +42,8 @@ pub struct PlayerTickInput {
     /// `Game.market`'s data as JSON text: `{credits, incoming, outgoing, orders}` (credits
     /// in thousandths); the prelude parses it again only when it changes.
     pub market: Arc<str>,
+    /// `Game.resources` as JSON text (`{"pixel": n}`).
+    pub resources: Arc<str>,
     /// The tick's orders and price history, shared by every player; read on demand through
     /// a host function, not copied into the tick's arguments.
     pub market_book: Arc<crate::MarketBook>,
@@ -70,11 +72,12 @@ pub struct TickMeta {
     /// Global control points; a JS number holds them exactly up to 2^53.
     pub gcl: f64,
     pub market: Arc<str>,
+    pub resources: Arc<str>,
 }
 
 impl TickMeta {
     /// The JavaScript names of the array's entries, in order.
-    pub const FIELDS: [&'static str; 14] = [
+    pub const FIELDS: [&'static str; 15] = [
         "tick",
         "cpuLimit",
         "tickLimit",
@@ -89,6 +92,7 @@ impl TickMeta {
         "flags",
         "gcl",
         "market",
+        "resources",
     ];
 
     pub fn of(input: &PlayerTickInput) -> TickMeta {
@@ -114,6 +118,7 @@ impl TickMeta {
             flags: input.flags.clone(),
             gcl: input.gcl as f64,
             market: input.market.clone(),
+            resources: input.resources.clone(),
         }
     }
 
@@ -135,6 +140,7 @@ impl TickMeta {
             flags,
             gcl,
             market,
+            resources,
         } = self;
         json!([
             tick,
@@ -150,7 +156,8 @@ impl TickMeta {
             &**inter_shard,
             &**flags,
             gcl,
-            &**market
+            &**market,
+            &**resources
         ])
     }
 }
@@ -178,6 +185,7 @@ mod tests {
             gcl: 1_000_000,
             market: Arc::from("{\"credits\":0}"),
             market_book: Arc::default(),
+            resources: Arc::from("{}"),
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();

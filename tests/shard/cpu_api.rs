@@ -86,3 +86,50 @@ fn cpu_halt_ends_the_tick_uncatchably_and_the_next_tick_starts_fresh() {
     assert_eq!(stats.errors, 1);
     assert_eq!(stats.last_error.as_deref(), Some("CPU halted"));
 }
+
+/// Screeps' pixels: `Game.cpu.generatePixel()` takes `PIXEL_CPU_COST` from a full bucket and
+/// `Game.resources.pixel` counts them, kept through a restart.
+const PIXEL_MAKER: &str = r#"
+module.exports.loop = function () {
+  const log = Memory.log = Memory.log || [];
+  const e = { t: Game.time, bucket: Game.cpu.bucket, pixels: Game.resources.pixel || 0 };
+  if (Game.cpu.bucket >= PIXEL_CPU_COST) { e.made = Game.cpu.generatePixel(); e.again = Game.cpu.generatePixel(); }
+  else e.made = Game.cpu.generatePixel();
+  if (log.length < 6) log.push(e);
+};
+"#;
+
+#[test]
+fn generate_pixel_spends_a_full_bucket_on_a_pixel_kept_in_game_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 9, |_| {});
+    let p = shard
+        .add_player("pixels", code(&[("main", PIXEL_MAKER)]))
+        .unwrap();
+    for _ in 0..3 {
+        shard.tick().unwrap();
+    }
+    let log = crate::support::memory_json(&shard, p)["log"].clone();
+    let first = &log[0];
+    assert_eq!(first["bucket"], 10_000, "{log}");
+    assert_eq!(first["made"], 0, "OK: {log}");
+    assert_eq!(first["again"], 0, "still OK in the same tick: {log}");
+    assert_eq!(first["pixels"], 0);
+    // One pixel (not two) for one bucket; the bucket starts over from what is left.
+    let second = &log[1];
+    assert_eq!(second["pixels"], 1, "{log}");
+    assert!(second["bucket"].as_i64().unwrap() < 10_000, "{log}");
+    assert_eq!(
+        second["made"], -6,
+        "ERR_NOT_ENOUGH_RESOURCES below the cost: {log}"
+    );
+    drop(shard);
+    let storage = isoshard_engine::SledStorage::open(dir.path(), false).unwrap();
+    let options = isoshard_player_api::PlayerRuntimeOptions::default();
+    let shard = isoshard_engine::Shard::open(Box::new(storage), options).unwrap();
+    assert_eq!(shard_resources(&shard, p), 1, "kept through a restart");
+}
+
+fn shard_resources(shard: &isoshard_engine::Shard, p: isoshard_world::PlayerId) -> u64 {
+    shard.player_resources(p).get("pixel").copied().unwrap_or(0)
+}

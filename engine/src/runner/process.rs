@@ -298,6 +298,7 @@ impl Runner {
                 flags: Arc::from(turn.flags.as_str()),
                 gcl: turn.gcl,
                 market: Arc::from(turn.market.as_str()),
+                resources: Arc::from(turn.resources.as_str()),
                 market_book: market_book.clone(),
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");

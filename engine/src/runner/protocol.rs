@@ -63,6 +63,8 @@ pub struct WireTurn {
     pub gcl: u64,
     /// `PlayerTickInput::market` (protocol 8).
     pub market: String,
+    /// `PlayerTickInput::resources` (protocol 9).
+    pub resources: String,
 }
 
 /// One player's result.

@@ -203,6 +203,7 @@ impl ProcessPlayerHost {
                     flags: t.input.flags.to_string(),
                     gcl: t.input.gcl,
                     market: t.input.market.to_string(),
+                    resources: t.input.resources.to_string(),
                 });
                 proc.code.insert(t.player, t.code_version);
             }

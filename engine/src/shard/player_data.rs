@@ -32,6 +32,9 @@ pub(crate) struct PlayerData {
     pub flags: BTreeMap<String, FlagRecord>,
     /// `flags` as the prelude reads them, rebuilt when they change.
     pub flags_json: Arc<str>,
+    /// `Game.resources` by name (pixels), and as the prelude reads them.
+    pub resources: BTreeMap<String, u64>,
+    pub resources_json: Arc<str>,
     /// What the next commit writes.
     pub unsaved: PlayerDataWrite,
 }
@@ -45,8 +48,17 @@ impl PlayerData {
             notifications: stored.notifications.into_iter().collect(),
             flags_json: flags_json(&stored.flags),
             flags: stored.flags,
+            resources_json: resources_json(&stored.resources),
+            resources: stored.resources,
             unsaved: PlayerDataWrite::default(),
         }
+    }
+
+    /// Adds `amount` of an account resource (`Game.resources`), to be written at the commit.
+    pub fn add_resource(&mut self, name: &str, amount: u64) {
+        *self.resources.entry(name.to_string()).or_default() += amount;
+        self.resources_json = resources_json(&self.resources);
+        self.unsaved.resources = Some(self.resources.clone());
     }
 
     /// Active segments whose text is not held yet (after a restart or a new request).
@@ -218,6 +230,11 @@ pub(super) fn foreign_segments(
         );
     }
     out
+}
+
+/// `Game.resources` as JSON text.
+fn resources_json(resources: &BTreeMap<String, u64>) -> Arc<str> {
+    Arc::from(serde_json::to_string(resources).unwrap_or_else(|_| "{}".into()))
 }
 
 #[cfg(test)]

@@ -201,6 +201,7 @@ impl Shard {
                     flags: p.data.flags_json.clone(),
                     gcl: views.players.get(id).map_or(0, |pv| pv.gcl),
                     market: market_json(views.players.get(id)),
+                    resources: p.data.resources_json.clone(),
                     market_book: market_book.clone(),
                 },
             });
@@ -341,6 +342,11 @@ impl Shard {
             warn!(player = id.0, outcome = ?out.outcome, cpu_ms, "player tick did not complete");
         }
         p.visuals = Arc::from(std::mem::take(&mut out.visuals));
+        // Screeps' pixel: 10 000 CPU from the bucket for one `Game.resources.pixel`.
+        if out.data.generate_pixel && p.budget.bucket >= isoshard_player_api::PIXEL_CPU_COST {
+            p.budget.bucket -= isoshard_player_api::PIXEL_CPU_COST;
+            p.data.add_resource("pixel", 1);
+        }
         p.data
             .absorb(self.world.time(), std::mem::take(&mut out.data));
         if let Some(m) = out.memory.filter(|m| *m != *p.memory) {

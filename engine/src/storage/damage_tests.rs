@@ -111,6 +111,8 @@ fn build_store(dir: &Path) -> Opened {
                     ]
                     .into(),
                     notifications: Some(vec![(out.tick, format!("notified at {}", out.tick))]),
+                    // And the account's resources.
+                    resources: Some([("pixel".to_string(), out.tick)].into()),
                 },
             })
             .collect();

@@ -99,6 +99,9 @@ pub struct StoredPlayerData {
     /// `Game.notify` messages kept, (tick, message), oldest first.
     #[serde(default)]
     pub notifications: Vec<(u64, String)>,
+    /// `Game.resources`: pixels the player generated, by resource name.
+    #[serde(default)]
+    pub resources: BTreeMap<String, u64>,
 }
 
 /// What a tick changed of a player's segments, segment settings and InterShardMemory.
@@ -111,6 +114,8 @@ pub struct PlayerDataWrite {
     pub flags: BTreeMap<String, Option<isoshard_player_api::FlagRecord>>,
     /// The notifications kept, when a tick added any.
     pub notifications: Option<Vec<(u64, String)>>,
+    /// `Game.resources`, when a tick changed them.
+    pub resources: Option<BTreeMap<String, u64>>,
 }
 
 impl PlayerDataWrite {
@@ -120,6 +125,7 @@ impl PlayerDataWrite {
             && self.inter_shard.is_none()
             && self.flags.is_empty()
             && self.notifications.is_none()
+            && self.resources.is_none()
     }
 }
 

@@ -46,6 +46,8 @@ pub(super) const MEMORY_KEY: &[u8] = b"memory";
 pub(super) const SEGMENT_SETTINGS_KEY: &[u8] = b"segment-settings";
 pub(super) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
 pub(super) const NOTIFICATIONS_KEY: &[u8] = b"notifications";
+/// `Game.resources` (pixels) of the player.
+pub(super) const RESOURCES_KEY: &[u8] = b"resources";
 pub(super) fn segment_key(id: u8) -> Vec<u8> {
     format!("segment/{id:02}").into_bytes()
 }
@@ -584,6 +586,9 @@ impl SledStorage {
             notifications: self
                 .read_in_memory_tree(id, NOTIFICATIONS_KEY, exists)?
                 .unwrap_or_default(),
+            resources: self
+                .read_in_memory_tree(id, RESOURCES_KEY, exists)?
+                .unwrap_or_default(),
         })
     }
 
@@ -621,6 +626,9 @@ fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Re
     }
     if let Some(kept) = &data.notifications {
         batch.set_in_memory_tree(id, NOTIFICATIONS_KEY.to_vec(), encode(kept)?);
+    }
+    if let Some(held) = &data.resources {
+        batch.set_in_memory_tree(id, RESOURCES_KEY.to_vec(), encode(held)?);
     }
     for (name, flag) in &data.flags {
         match flag {

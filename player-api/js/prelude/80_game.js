@@ -9,10 +9,12 @@
     // screeps/driver runtime.js `cpuHalt`: the isolate is dropped at once; the next tick
     // starts from a global reset.
     halt() { host.halt(); throw new ErrorCtor('No one should ever see this message.'); },
-    // Below the pixel's cost the answer is Screeps' own; above it this server has no pixels.
+    // One pixel for PIXEL_CPU_COST of bucket, taken after the tick (engine/src/shard/tick.rs);
+    // it is in Game.resources from the next tick.
     generatePixel() {
       if (this.bucket < C.PIXEL_CPU_COST) return C.ERR_NOT_ENOUGH_RESOURCES;
-      unsupported('Game.cpu.generatePixel');
+      pixelAsked = true;
+      return C.OK;
     },
     setShardLimits() { return C.ERR_BUSY; }, unlock() { return C.ERR_NOT_ENOUGH_RESOURCES; },
   };
@@ -155,7 +157,7 @@
     const g = {
       time: meta.tick,
       creeps: {}, spawns: {}, rooms: {}, structures: {}, constructionSites: {}, flags: {}, powerCreeps: {},
-      resources: {}, shard: { name: 'isoshard', type: 'normal', ptr: false },
+      resources: resourcesOf(meta.resources), shard: { name: 'isoshard', type: 'normal', ptr: false },
       gcl: gclOf(meta.gcl), gpl: gplOf(account.power || 0),
       cpu,
       market: marketOf(account),
@@ -200,6 +202,13 @@
   let rawMemorySet = false;
   let segmentsIn = ObjectCreate(null), segmentAsks = {}, interShardLocal = '', interShardSet = false;
   let notifications = [];
+  let pixelAsked = false;
+  // Game.resources: the account's pixels (the tick's `resources` text, parsed on change).
+  let resourcesText = null, resourcesParsed = {};
+  function resourcesOf(text) {
+    if (text !== resourcesText) { resourcesParsed = typeof text === 'string' ? JSONparse(text) : {}; resourcesText = text; }
+    return Object.assign({}, resourcesParsed);
+  }
   function segmentId(v) {
     const id = parseInt(v, 10);
     if (id !== id || id > 99 || id < 0) throw new ErrorCtor(`"${v}" is not a valid segment ID`);
@@ -250,7 +259,7 @@
       configurable: true, enumerable: true,
     });
     rawMemory.interShardSegment = '';
-    segmentAsks = {}; interShardSet = false; notifications = [];
+    segmentAsks = {}; interShardSet = false; notifications = []; pixelAsked = false;
     interShardLocal = meta.interShard || '';
   }
   // The tick's segment writes and requests, checked as the driver checks them; a violation
@@ -274,6 +283,7 @@
     for (const k of ObjectKeys(segmentAsks)) data[k] = segmentAsks[k];
     if (interShardSet) data.interShard = interShardLocal;
     if (notifications.length) data.notify = notifications;
+    if (pixelAsked) data.pixel = true;
     if (flagOps.length) data.flags = flagOps;
     return data;
   }
