@@ -581,6 +581,26 @@ impl Shard {
         }
     }
 
+    /// Applies an operator's edit of the world between ticks (rooms added, credits granted):
+    /// snapshotted at once, so recovery starts from it, and recorded, so replays apply it
+    /// at the same place.
+    ///
+    /// # Errors
+    /// The world refuses the edit (nothing changed), storage failures (the world is restored
+    /// to before the call).
+    pub fn edit_world(&mut self, edit: &isoshard_world::WorldEdit) -> Result<()> {
+        self.writable()?;
+        let before = self.world.snapshot();
+        self.world.apply_edit(edit)?;
+        if let Err(e) = self.storage.save_snapshot(&self.world.snapshot(), &[]) {
+            self.world = GameWorld::restore_with_map(before, self.world.map())?;
+            return Err(e);
+        }
+        let at = self.world.time();
+        self.record(|r, _| r.world_edited(at, edit));
+        Ok(())
+    }
+
     /// Replaces a player's code; a global reset happens on their next tick (Memory is kept).
     ///
     /// # Errors

@@ -91,6 +91,16 @@ impl SegmentCursor {
                         })?;
                 }
                 Record::CodeChanged { .. } => {}
+                Record::WorldEdited { at_tick, edit } => {
+                    self.world
+                        .apply_edit(&edit)
+                        .map_err(|e| ReplayError::Decode {
+                            file: self.reader.path.clone(),
+                            offset: self.reader.offset(),
+                            after_tick: at_tick,
+                            message: e.to_string(),
+                        })?;
+                }
                 Record::Snapshot(_) => {
                     return Err(ReplayError::Decode {
                         file: self.reader.path.clone(),

@@ -1,4 +1,4 @@
-use isoshard_world::{IntentBatch, PlayerId, StateHash, WorldSnapshot};
+use isoshard_world::{IntentBatch, PlayerId, StateHash, WorldEdit, WorldSnapshot};
 use serde::{Deserialize, Serialize};
 
 /// One tick as applied.
@@ -30,5 +30,11 @@ pub enum Record {
         at_tick: u64,
         player: PlayerId,
         code_hash: String,
+    },
+    /// An operator changed the world between ticks (re-applied with `apply_edit` on
+    /// verify and playback).
+    WorldEdited {
+        at_tick: u64,
+        edit: WorldEdit,
     },
 }

@@ -251,6 +251,18 @@ impl Recorder {
         self.current.as_mut().map_or(Ok(()), |w| w.flush())
     }
 
+    /// Records an operator's edit of the world.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn world_edited(&mut self, at_tick: u64, edit: &isoshard_world::WorldEdit) -> Result<()> {
+        self.append(&Record::WorldEdited {
+            at_tick,
+            edit: edit.clone(),
+        })?;
+        self.current.as_mut().map_or(Ok(()), |w| w.flush())
+    }
+
     /// Records a code change.
     ///
     /// # Errors

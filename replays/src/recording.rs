@@ -110,7 +110,7 @@ impl Recording {
                     Record::PlayerAdded { name, .. } => {
                         players.insert(name);
                     }
-                    Record::CodeChanged { .. } => {}
+                    Record::CodeChanged { .. } | Record::WorldEdited { .. } => {}
                 }
             }
         }
@@ -320,6 +320,15 @@ fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<Segmen
                 end_hash = world.state_hash();
             }
             Record::CodeChanged { .. } => {}
+            Record::WorldEdited { at_tick, edit } => {
+                world.apply_edit(&edit).map_err(|e| ReplayError::Decode {
+                    file: path.to_path_buf(),
+                    offset: 0,
+                    after_tick: at_tick,
+                    message: e.to_string(),
+                })?;
+                end_hash = world.state_hash();
+            }
             Record::Tick(t) => {
                 if t.tick > to {
                     break;

@@ -339,6 +339,10 @@ impl GameWorld {
         self.world.resource::<crate::market::Market>()
     }
 
+    pub(crate) fn market_mut(&mut self) -> bevy_ecs::world::Mut<'_, crate::market::Market> {
+        self.world.resource_mut::<crate::market::Market>()
+    }
+
     /// Adds rooms to a running world (an operator growing the map): each gets its terrain and
     /// first objects from the seed and its place, as if it had been there from the start,
     /// and is linked to its neighbours. Places already on the map are skipped.

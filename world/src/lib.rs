@@ -22,6 +22,7 @@
 //! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
 //!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
 //!   economy, upkeep and cleanup create and remove objects and stay exclusive.
+//! - `world_edit`: an operator's changes between ticks ([`WorldEdit`]: rooms, credits).
 //! - `world_config`, `room_map`: how a world is created; the map and its generation. Up to
 //!   65 536 rooms in Screeps' layout ([`RoomKind`]: highways every tenth row and column,
 //!   crossroads, eight source-keeper rooms round each sector centre) with a [`RoomStatus`]
@@ -158,7 +159,7 @@
 //! its owner can pay and store; an order expires after `orders::MARKET_ORDER_LIFE_TICKS`
 //! (Screeps' 30 days, counted in 3 s ticks) with the rest of its fee refunded. Deals feed the
 //! price history (14 market days of `orders::MARKET_TICKS_PER_DAY` ticks). Credits enter only
-//! by a grant ([`market::Market::grant`], for operators' tools): there are no NPC traders.
+//! by an operator's grant ([`WorldEdit::GrantCredits`]): there are no NPC traders.
 //!
 //! The world's own creeps (`npc`, `rules::npc`), owned by "Invader" and "Source Keeper",
 //! players outside [`Players`]: every source and mineral of a source-keeper room has a lair
@@ -201,6 +202,7 @@ mod state;
 mod terrain;
 mod view;
 mod world_config;
+mod world_edit;
 
 pub use chemistry::{
     boost_factor, boosts, reaction, reaction_time, reagents, total_reactions_time, BoostAction,
@@ -224,3 +226,4 @@ pub use view::{
     SpawningView, WorldViews,
 };
 pub use world_config::WorldConfig;
+pub use world_edit::WorldEdit;

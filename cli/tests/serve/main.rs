@@ -392,15 +392,50 @@ fn closed_registration_needs_the_admin_token_and_sigterm_stops_cleanly() {
         .set("Authorization", "Bearer 0123456789abcdef-admin")
         .send_json(json!({"name": "eve"}));
     assert_eq!(status(r), 200);
+    // The operator grows the map and grants credits; nobody else may.
+    let admin = |body: Value| {
+        ureq::post(&s.url("/api/admin/world"))
+            .set("Authorization", "Bearer 0123456789abcdef-admin")
+            .send_json(body)
+    };
+    let far = json!({"addRooms": [{"room": "E40S40", "status": "novice"}]});
+    assert_eq!(
+        status(ureq::post(&s.url("/api/admin/world")).send_json(far.clone())),
+        403
+    );
+    assert_eq!(
+        status(ureq::get(&s.url("/api/rooms/E40S40/terrain")).call()),
+        404
+    );
+    assert_eq!(status(admin(far)), 200);
+    assert_eq!(
+        status(ureq::get(&s.url("/api/rooms/E40S40/terrain")).call()),
+        200
+    );
+    let grant = json!({"grantCredits": {"username": "eve", "credits": 12.5}});
+    assert_eq!(status(admin(grant)), 200);
+    let nobody = json!({"grantCredits": {"username": "nobody", "credits": 1}});
+    assert_eq!(status(admin(nobody)), 404);
+    assert_eq!(status(admin(json!({"addRooms": [{"room": "X1"}]}))), 400);
+    assert_eq!(status(admin(json!({}))), 400);
     let seen = s.until_tick(10)["tick"].as_u64().unwrap();
     // SIGTERM: finish the tick, flush, exit 0.
     // SAFETY: kill(2) on our own child's pid.
     unsafe { libc::kill(s.child.id() as i32, libc::SIGTERM) };
-    let status = s.child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    let exit = s.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
     let again = Server::start(&data, &["--admin-token-file", token_file.to_str().unwrap()]);
     assert!(again.world()["tick"].as_u64().unwrap() >= seen);
     assert_eq!(again.world()["players"][0]["name"], "eve");
+    assert_eq!(
+        status(ureq::get(&again.url("/api/rooms/E40S40/terrain")).call()),
+        200,
+        "the added room survives a restart"
+    );
+    drop(again);
+    // The recording re-applies the edits where they happened: it verifies.
+    let (code, text) = isoshard(&["replay".as_ref(), "verify".as_ref(), data.as_os_str()]);
+    assert_eq!(code, Some(0), "{text}");
 }
 
 #[test]

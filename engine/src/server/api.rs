@@ -89,7 +89,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn bad(msg: impl Into<String>) -> ApiError {
+pub(crate) fn bad(msg: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, msg.into())
 }
 
@@ -97,9 +97,9 @@ fn unauthorized() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "missing or invalid credentials")
 }
 
-type ApiResult<T = Json<Value>> = Result<T, ApiError>;
+pub(crate) type ApiResult<T = Json<Value>> = Result<T, ApiError>;
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> ApiResult<T> {
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(body).map_err(|e| bad(format!("malformed JSON: {e}")))
 }
 
@@ -167,7 +167,7 @@ impl AppState {
         Err(unauthorized())
     }
 
-    async fn command<T>(
+    pub(crate) async fn command<T>(
         &self,
         make: impl FnOnce(oneshot::Sender<crate::error::Result<T>>) -> Command,
     ) -> ApiResult<T> {
@@ -211,6 +211,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/room_canvas.js", get(crate::web::room_canvas_js))
         .route("/viewer.css", get(crate::web::viewer_css))
         .route("/api/register", post(register))
+        .route("/api/admin/world", post(super::admin::edit_world))
         .route("/api/code", put(put_code))
         .route("/api/me", get(me))
         .route("/api/user/visuals", get(user_visuals))

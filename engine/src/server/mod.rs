@@ -4,6 +4,7 @@
 //! or send it commands. A tick is published (and announced on `/api/stream`) only after its
 //! sled commit is flushed.
 
+pub(crate) mod admin;
 pub(crate) mod api;
 pub(crate) mod auth;
 pub(crate) mod rate_limits;

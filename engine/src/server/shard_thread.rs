@@ -82,7 +82,32 @@ pub enum Command {
         code: CodeBundle,
         reply: oneshot::Sender<Result<u64>>,
     },
+    /// An operator's edit of the world (`POST /api/admin/world`).
+    EditWorld {
+        edit: AdminEdit,
+        reply: oneshot::Sender<Result<()>>,
+    },
     Shutdown,
+}
+
+/// Every room's encoded terrain (`/api/rooms/{name}/terrain`).
+fn terrain_of(shard: &Shard) -> Arc<BTreeMap<String, String>> {
+    Arc::new(
+        shard
+            .world()
+            .map()
+            .rooms
+            .iter()
+            .map(|r| (r.name.clone(), r.terrain.encode()))
+            .collect(),
+    )
+}
+
+/// An operator's world edit as the API names it (players by name).
+#[derive(Debug, Clone)]
+pub enum AdminEdit {
+    AddRooms(Vec<isoshard_world::RoomSpec>),
+    GrantCredits { username: String, milli: u64 },
 }
 
 /// A player as the API shows them.
@@ -211,15 +236,7 @@ impl ShardThread {
         announce: broadcast::Sender<Announcement>,
         health: watch::Sender<Health>,
     ) -> Self {
-        let terrain = Arc::new(
-            shard
-                .world()
-                .map()
-                .rooms
-                .iter()
-                .map(|r| (r.name.clone(), r.terrain.encode()))
-                .collect(),
-        );
+        let terrain = terrain_of(&shard);
         let mut r = ShardThread {
             shard,
             tick_every,
@@ -271,6 +288,11 @@ impl ShardThread {
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
+                Command::EditWorld { edit, reply } => {
+                    let result = self.edit_world(edit);
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
                 Command::SetCode {
                     player,
                     code,
@@ -295,6 +317,26 @@ impl ShardThread {
             reply();
         }
         running
+    }
+
+    /// Resolves the edit's player by name and applies it (new rooms' terrain is served at
+    /// once).
+    fn edit_world(&mut self, edit: AdminEdit) -> Result<()> {
+        let edit = match edit {
+            AdminEdit::AddRooms(specs) => isoshard_world::WorldEdit::AddRooms(specs),
+            AdminEdit::GrantCredits { username, milli } => {
+                let player = self
+                    .shard
+                    .player_id(&username)
+                    .ok_or_else(|| EngineError::UnknownPlayer(username.clone()))?;
+                isoshard_world::WorldEdit::GrantCredits { player, milli }
+            }
+        };
+        self.shard.edit_world(&edit)?;
+        if matches!(edit, isoshard_world::WorldEdit::AddRooms(_)) {
+            self.terrain = terrain_of(&self.shard);
+        }
+        Ok(())
     }
 
     fn register(

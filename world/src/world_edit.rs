@@ -1,0 +1,85 @@
+//! An operator's changes to a running world, made between ticks ([`WorldEdit`]): growing
+//! the map and granting credits. They are data, so a shard records them and replays apply
+//! them at the same place between the same ticks, as they do for players joining.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, WorldError};
+use crate::game_world::GameWorld;
+use crate::object::PlayerId;
+use crate::room_map::RoomSpec;
+
+/// One change an operator makes to a running world.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorldEdit {
+    /// New rooms at these places (places already on the map are skipped).
+    AddRooms(Vec<RoomSpec>),
+    /// Credits for a player's market account, in thousandths (the world has no NPC traders:
+    /// this is where credits come from).
+    GrantCredits { player: PlayerId, milli: u64 },
+}
+
+impl GameWorld {
+    /// Applies an operator's edit.
+    ///
+    /// # Errors
+    /// [`WorldError::InvalidConfig`] when the map would exceed its size, or the player is
+    /// unknown.
+    pub fn apply_edit(&mut self, edit: &WorldEdit) -> Result<()> {
+        match edit {
+            WorldEdit::AddRooms(specs) => self.add_rooms(specs).map(|_| ()),
+            WorldEdit::GrantCredits { player, milli } => {
+                if self.players().iter().all(|p| p.id != *player) {
+                    return Err(WorldError::InvalidConfig(format!(
+                        "no player {} to grant credits to",
+                        player.0
+                    )));
+                }
+                self.market_mut().grant(*player, *milli);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::RoomCoord;
+    use crate::room_map::RoomStatus;
+    use crate::world_config::WorldConfig;
+
+    fn world() -> GameWorld {
+        GameWorld::new(WorldConfig {
+            seed: 3,
+            width: 3,
+            height: 3,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn edits_grow_the_map_and_grant_credits_and_refuse_strangers() {
+        let mut w = world();
+        let alice = w.add_player("alice").unwrap();
+        let rooms = w.map().rooms.len();
+        let far = RoomSpec {
+            coord: RoomCoord { x: 40, y: 40 },
+            status: RoomStatus::Novice,
+        };
+        w.apply_edit(&WorldEdit::AddRooms(vec![far])).unwrap();
+        assert_eq!(w.map().rooms.len(), rooms + 1);
+        let grant = WorldEdit::GrantCredits {
+            player: alice,
+            milli: 2500,
+        };
+        w.apply_edit(&grant).unwrap();
+        w.apply_edit(&grant).unwrap();
+        assert_eq!(w.market().credits[&alice], 5000);
+        let stranger = WorldEdit::GrantCredits {
+            player: PlayerId(77),
+            milli: 1,
+        };
+        assert!(w.apply_edit(&stranger).is_err());
+    }
+}
