@@ -266,6 +266,38 @@ impl Recording {
     }
 }
 
+/// Re-applies what happened between two ticks: a player joining, an operator's edit.
+fn apply_between_ticks(world: &mut GameWorld, path: &Path, rec: &Record) -> Result<()> {
+    let fail = |after_tick: u64, message: String| ReplayError::Decode {
+        file: path.to_path_buf(),
+        offset: 0,
+        after_tick,
+        message,
+    };
+    match rec {
+        Record::PlayerAdded {
+            name,
+            player,
+            at_tick,
+        } => {
+            let added = world
+                .add_player(name)
+                .map_err(|e| fail(*at_tick, e.to_string()))?;
+            if added != *player {
+                return Err(fail(
+                    *at_tick,
+                    format!("player {name} re-joined as {added:?}, recorded {player:?}"),
+                ));
+            }
+        }
+        Record::WorldEdited { at_tick, edit } => world
+            .apply_edit(edit)
+            .map_err(|e| fail(*at_tick, e.to_string()))?,
+        Record::Snapshot(_) | Record::Tick(_) | Record::CodeChanged { .. } => {}
+    }
+    Ok(())
+}
+
 fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<SegmentRun> {
     let mut reader = SegmentReader::open(path)?;
     let first = match reader.next_record()? {
@@ -296,37 +328,9 @@ fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<Segmen
                     message: "a second snapshot in one segment".into(),
                 })
             }
-            Record::PlayerAdded {
-                name,
-                player,
-                at_tick,
-            } => {
-                let added = world.add_player(&name).map_err(|e| ReplayError::Decode {
-                    file: path.to_path_buf(),
-                    offset: 0,
-                    after_tick: at_tick,
-                    message: e.to_string(),
-                })?;
-                if added != player {
-                    return Err(ReplayError::Decode {
-                        file: path.to_path_buf(),
-                        offset: 0,
-                        after_tick: at_tick,
-                        message: format!(
-                            "player {name} re-joined as {added:?}, recorded {player:?}"
-                        ),
-                    });
-                }
-                end_hash = world.state_hash();
-            }
             Record::CodeChanged { .. } => {}
-            Record::WorldEdited { at_tick, edit } => {
-                world.apply_edit(&edit).map_err(|e| ReplayError::Decode {
-                    file: path.to_path_buf(),
-                    offset: 0,
-                    after_tick: at_tick,
-                    message: e.to_string(),
-                })?;
+            rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
+                apply_between_ticks(&mut world, path, &rec)?;
                 end_hash = world.state_hash();
             }
             Record::Tick(t) => {
