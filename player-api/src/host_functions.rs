@@ -147,6 +147,10 @@ fn intents(env: &HostEnv) -> Callback {
             return;
         };
         for item in items {
+            if item.get("type").and_then(Value::as_str) == Some("$cancel") {
+                cancel_intents(&mut c, item);
+                continue;
+            }
             if c.intents.len() >= MAX_INTENTS_PER_TICK {
                 c.rejected += 1;
                 c.over_limit += 1;
@@ -166,6 +170,38 @@ fn intents(env: &HostEnv) -> Callback {
             c.intents.push(intent);
         }
     })
+}
+
+/// `Creep.cancelOrder`: drops the creep's intents of the named types collected so far
+/// (`{type: '$cancel', creep, methods}`); anything malformed is a rejected intent.
+fn cancel_intents(c: &mut Collected, item: &Value) {
+    let creep = item
+        .get("creep")
+        .and_then(Value::as_str)
+        .and_then(isoshard_world::ObjectId::from_js);
+    let methods: Vec<&str> = item
+        .get("methods")
+        .and_then(Value::as_array)
+        .map(|m| m.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let Some(creep) = creep else {
+        c.rejected += 1;
+        return;
+    };
+    let mut freed = 0;
+    c.intents.retain(|intent| {
+        let v = serde_json::to_value(intent).unwrap_or(Value::Null);
+        let mine = v.get("creep").and_then(Value::as_u64) == Some(creep.0);
+        let named = v
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| methods.contains(&t));
+        if mine && named {
+            freed += record_bytes(intent);
+        }
+        !(mine && named)
+    });
+    c.intent_bytes -= freed;
 }
 
 /// `([line…])`, ignored: console output, bounded per tick.

@@ -272,7 +272,6 @@ fn what_the_world_does_not_model_throws_not_supported_instead_of_pretending() {
     let main = r#"module.exports.loop = function () {
       const spawn = Object.values(Game.spawns)[0];
       const tries = {
-        cancelOrder: () => Creep.prototype.cancelOrder.call({}),
         pixelOrder: () => Game.market.createOrder(ORDER_SELL, PIXEL, 1, 100, spawn.room.name),
         powerCreep: () => PowerCreep.create('p', 'operator'),
       };
@@ -389,4 +388,39 @@ fn room_visuals_are_recorded_per_tick_with_screeps_size_limits_and_stay_the_draw
     // The next tick replaces them.
     shard.tick().unwrap();
     assert_eq!(shard.visuals(q).len(), 1);
+}
+
+#[test]
+fn cancel_order_takes_back_a_creeps_intents_of_that_tick() {
+    let main = r#"module.exports.loop = function () {
+      const spawn = Object.values(Game.spawns)[0];
+      const c = Game.creeps.walker;
+      if (!c) { spawn.spawnCreep([MOVE], 'walker'); return; }
+      if (c.spawning) return;
+      const log = Memory.log = Memory.log || [];
+      if (log.length === 0) {
+        const dirs = [TOP, RIGHT, BOTTOM, LEFT, TOP_RIGHT, BOTTOM_RIGHT, BOTTOM_LEFT, TOP_LEFT];
+        const dir = dirs.find((d) => {
+          const dx = [0, 0, 1, 1, 1, 0, -1, -1, -1][d], dy = [0, -1, -1, 0, 1, 1, 1, 0, -1][d];
+          const x = c.pos.x + dx, y = c.pos.y + dy;
+          return x > 1 && x < 48 && y > 1 && y < 48 && c.room.getTerrain().get(x, y) !== TERRAIN_MASK_WALL &&
+            c.room.lookForAt(LOOK_STRUCTURES, x, y).length === 0 && c.room.lookForAt(LOOK_CREEPS, x, y).length === 0;
+        });
+        log.push({ at: [c.pos.x, c.pos.y], moved: c.move(dir), said: c.say('hi'),
+          cancelMove: c.cancelOrder('move'), again: c.cancelOrder('move'), none: c.cancelOrder('attack') });
+      } else if (log.length === 1) {
+        log.push({ at: [c.pos.x, c.pos.y], saying: c.saying === undefined ? null : c.saying });
+      }
+    };"#;
+    let m = memory_after(main, 14);
+    let log = m["log"].as_array().expect("the creep lived");
+    assert_eq!(log[0]["moved"], 0);
+    assert_eq!(log[0]["cancelMove"], 0, "OK: {log:?}");
+    assert_eq!(log[0]["again"], -5, "ERR_NOT_FOUND: nothing left to cancel");
+    assert_eq!(log[0]["none"], -5);
+    assert_eq!(
+        log[1]["at"], log[0]["at"],
+        "the cancelled move did not happen"
+    );
+    assert_eq!(log[1]["saying"], "hi", "the say was not cancelled");
 }

@@ -31,9 +31,12 @@
   function flushIntents() {
     if (intentBuf.length) { const b = intentBuf; intentBuf = []; host.intents(b); }
   }
+  // The intent types each creep asked for this tick, for Creep.cancelOrder.
+  let intentKinds = ObjectCreate(null);
   function addIntent(i) {
     if (intentCount >= MAX_INTENTS) { intentsDropped++; return false; }
     intentCount++;
+    if (i.creep !== undefined) (intentKinds[i.creep] || (intentKinds[i.creep] = [])).push(i.type);
     intentBuf.push(i);
     if (intentBuf.length >= 256) flushIntents();
     return true;

@@ -317,7 +317,20 @@
     toString() { return `[creep ${this.name}]`; }
   }
   global.Creep = Creep;
-  unmodelledMethods(Creep, ['cancelOrder']);
+  // game/creeps.js `cancelOrder`: takes back what the creep asked for this tick under that
+  // method's name (`move` covers a step onto another creep); the host drops those intents.
+  ObjectDefine(Creep.prototype, 'cancelOrder', {
+    value: function cancelOrder(methodName) {
+      const kinds = intentKinds[this.id];
+      const names = methodName === 'move' ? ['move', 'moveToCreep'] : [methodName];
+      if (!kinds || !kinds.some((k) => names.indexOf(k) >= 0)) return C.ERR_NOT_FOUND;
+      intentKinds[this.id] = kinds.filter((k) => names.indexOf(k) < 0);
+      intentBuf.push({ type: '$cancel', creep: this.id, methods: names });
+      if (intentBuf.length >= 256) flushIntents();
+      return C.OK;
+    },
+    writable: true, configurable: true, enumerable: false,
+  });
   ObjectDefine(Creep.prototype, 'pull', {
     value: function pull(target) {
       const b = this._base(); if (b) return b;

@@ -17,7 +17,7 @@
       // The metadata arrives as a dense array (cheaper to copy in than an object), entries in
       // TickMeta::FIELDS order (player-api/src/tick_meta.rs; tests/shard/contract.rs checks).
       const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7], segments: m[8], foreignSegment: m[9], interShard: m[10], flags: m[11], gcl: m[12], market: m[13], resources: m[14] };
-      intentBuf = []; intentCount = 0; intentsDropped = 0; consoleBuf = []; rawMemorySet = false; takeVisuals();
+      intentBuf = []; intentCount = 0; intentsDropped = 0; intentKinds = ObjectCreate(null); consoleBuf = []; rawMemorySet = false; takeVisuals();
       seedRandom(meta.seedHi, meta.seedLo);
       fakeNow = meta.now;
       if (typeof meta.memory === 'string') memoryString = meta.memory;
