@@ -49,7 +49,7 @@
 //!    intents cannot both spend the same thing. In another player's safe mode, hostile
 //!    actions (attack, rangedAttack, heal, withdraw, attackController, claim) are refused.
 //! 2. **Spawn**: creeps are created inside their spawn (energy from spawns first, then
-//!    extensions, by id); `CREEP_SPAWN_TIME` (3) ticks per part; construction sites are placed.
+//!    extensions, nearest first); `CREEP_SPAWN_TIME` (3) ticks per part; construction sites are placed.
 //! 3. **Economy**: drops, pickups, withdrawals, transfers, then harvest (overflow drops on the
 //!    ground; a source's 300-tick regeneration timer starts at the first harvest), build,
 //!    repair, upgrade (level-ups at `CONTROLLER_LEVELS`), claims. Amounts are re-clamped to the
@@ -176,8 +176,11 @@
 //! players' validation. Screeps' newer rule that a raid needs a stronghold in the sector is
 //! not followed (strongholds are not modelled), nor sector centres' larger raids.
 //!
-//! Not modelled (yet): energy in switched-off extensions still spawns, invader cores and
-//! strongholds, NPC market orders, power creeps, intershard resources, power banks, deposits
+//! Spawning and renewing take energy from the owner's spawns, then extensions, each nearest
+//! the spawn first, skipping switched-off ones (`_charge-energy.js`); `spawnCreep`'s
+//! `energyStructures` option is not honoured (the default order is used).
+//!
+//! Not modelled (yet): invader cores and strongholds, NPC market orders, power creeps, intershard resources, power banks, deposits
 //! and portals in highways.
 
 mod chemistry;

@@ -405,6 +405,9 @@ fn spawn_creep_codes_energy_order_and_spawning_time() {
 #[test]
 fn spawn_energy_comes_from_spawns_then_extensions() {
     let mut s = scenario();
+    // RCL 2: the room's level allows the extension (at RCL 1 it would be off).
+    let ctl = s.controller().id;
+    s.edit_controller(ctl, |c| c.level = 2);
     let spawn_pos = s.rec(s.spawn).pos;
     let p = s.free_at_range(spawn_pos, 2);
     let ext = s.add(

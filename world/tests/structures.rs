@@ -323,3 +323,45 @@ fn ramparts_decay_and_their_maximum_follows_the_owners_level() {
     s.run(vec![]);
     assert!(s.world.record(rampart).is_none(), "gone at 0 hits");
 }
+
+/// `spawns/_charge-energy.js` skips structures that are `off`: an extension the room's level
+/// does not allow holds energy nobody can spawn with; spawning takes the spawn's energy
+/// first, then the nearest extensions.
+#[test]
+fn a_switched_off_extension_does_not_pay_for_a_creep() {
+    let mut s = scenario();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 1);
+    let spawn_pos = s.rec(s.spawn).pos;
+    let spawn_energy = s.energy(s.spawn);
+    let spawn_id = s.spawn;
+    s.edit(|snap| {
+        if let Some(store) = snap
+            .objects
+            .iter_mut()
+            .find(|o| o.id == spawn_id)
+            .and_then(|o| o.store.as_mut())
+        {
+            store.take(ResourceKind::Energy, spawn_energy);
+        }
+    });
+    let near = s.free_at_range(spawn_pos, 2);
+    let far = s.free_at_range(spawn_pos, 4);
+    let limit = StoreLimit::Energy(EXTENSION_ENERGY_CAPACITY[2]);
+    let near_ext = s.add_store(near, Some(s.player), StructureKind::Extension, limit);
+    let far_ext = s.add_store(far, Some(s.player), StructureKind::Extension, limit);
+    s.give(near_ext, ResourceKind::Energy, 50);
+    s.give(far_ext, ResourceKind::Energy, 50);
+    let spawn = |name: &str| Intent::SpawnCreep {
+        spawn: spawn_id,
+        body: vec![BodyPartKind::Move],
+        name: name.into(),
+    };
+    // RCL 1 allows no extension: both are off.
+    assert_eq!(s.run(vec![spawn("a")]), vec![R::NotEnoughResources]);
+    s.edit_controller(ctl.id, |c| c.level = 2);
+    assert_eq!(s.run(vec![spawn("b")]), vec![R::Ok]);
+    // The spawn regenerated a little since; the rest came from the nearest extension.
+    assert!(s.energy(near_ext) < 50, "the nearest extension pays");
+    assert_eq!(s.energy(far_ext), 50);
+}

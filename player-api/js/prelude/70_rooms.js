@@ -109,14 +109,23 @@
       return m.rooms[this.name];
     }
     set memory(v) { const m = Memory; if (!m.rooms) m.rooms = {}; m.rooms[this.name] = v; }
+    // game.js: the player's spawns and extensions that are not switched off (`isActive`),
+    // counted once a tick per room.
+    _energyHolders() {
+      if (!this._holders) {
+        this._holders = this[OBJECTS].filter((o) =>
+          (o instanceof StructureSpawn || o instanceof StructureExtension) && o.my && o.isActive());
+      }
+      return this._holders;
+    }
     get energyAvailable() {
       let e = 0;
-      for (const o of this[OBJECTS]) if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.my) e += o.energy;
+      for (const o of this._energyHolders()) e += o.energy;
       return e - (this._energySpent || 0);
     }
     get energyCapacityAvailable() {
       let e = 0;
-      for (const o of this[OBJECTS]) if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.my) e += o.energyCapacity;
+      for (const o of this._energyHolders()) e += o.energyCapacity;
       return e;
     }
     find(type, opts) {

@@ -109,6 +109,9 @@ pub(crate) struct Census<'w> {
     /// Owned structures past their room's `CONTROLLER_STRUCTURES` limit (Screeps' "off"):
     /// see [`Census::mark_inactive`].
     pub inactive: LookupSet<ObjectId>,
+    /// The spawns and extensions among them: their energy is not the room's to spend
+    /// (`spawns/_charge-energy.js` skips `off` ones).
+    pub off_energy_holders: Vec<ObjectId>,
 }
 
 impl<'w> Census<'w> {
@@ -131,7 +134,31 @@ impl<'w> Census<'w> {
             census.count(o.entity, o);
         }
         census.mark_inactive(objects);
+        census.switch_off_energy(objects);
         census
+    }
+
+    /// Takes switched-off spawns' and extensions' energy out of their room's.
+    fn switch_off_energy(&mut self, objects: &Query<'_, '_, ObjectData>) {
+        if self.inactive.is_empty() {
+            return;
+        }
+        for o in objects.iter() {
+            let holder = matches!(
+                o.kind,
+                ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension)
+            );
+            if !holder || !self.inactive.contains(o.id) {
+                continue;
+            }
+            if let Some(p) = o.owner() {
+                if let Some(e) = self.room_energy.get_mut(&(p, o.pos.room)) {
+                    *e = e.saturating_sub(o.energy());
+                }
+            }
+            self.off_energy_holders.push(*o.id);
+        }
+        self.off_energy_holders.sort_unstable();
     }
 
     /// Screeps' `utils.checkStructureAgainstController`: an owned structure is on only in a

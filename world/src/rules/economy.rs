@@ -33,7 +33,7 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
         };
         let cost: u32 = body.iter().map(|p| p.cost()).sum();
         let busy = matches!(live::kind(world, spawn_id), Some(ObjectKind::Spawn(s)) if s.spawning.is_some());
-        if busy || !holders.charge(world, spawn_pos.room, player, cost) {
+        if busy || !holders.charge(world, spawn_pos, player, cost) {
             continue;
         }
         let parts: Vec<BodyPart> = body
@@ -205,49 +205,54 @@ fn apply_spawning_changes(world: &mut World) {
 /// Each player's spawns and extensions per room, spawns first, each in id order: where
 /// spawning and renewing take energy from (surveyed once a tick, not per spawn).
 struct EnergyHolders(
-    std::collections::BTreeMap<(crate::geometry::RoomId, PlayerId), Vec<ObjectId>>,
+    std::collections::BTreeMap<(crate::geometry::RoomId, PlayerId), Vec<(u8, Position, ObjectId)>>,
 );
 
 impl EnergyHolders {
     fn survey(world: &mut World) -> EnergyHolders {
+        let off = world.resource::<Accepted>().off_energy.clone();
         let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Owner)>();
-        let mut found: Vec<(crate::geometry::RoomId, PlayerId, u8, ObjectId)> = q
+        let mut found: Vec<(crate::geometry::RoomId, PlayerId, u8, Position, ObjectId)> = q
             .iter(world)
             .filter_map(|(id, p, k, o)| match k {
-                ObjectKind::Spawn(_) => Some((p.room, o.0, 0, *id)),
-                ObjectKind::Structure(StructureKind::Extension) => Some((p.room, o.0, 1, *id)),
+                ObjectKind::Spawn(_) => Some((p.room, o.0, 0, *p, *id)),
+                ObjectKind::Structure(StructureKind::Extension) => Some((p.room, o.0, 1, *p, *id)),
                 _ => None,
             })
+            .filter(|(.., id)| !off.contains(id))
             .collect();
-        found.sort_unstable();
-        let mut by_room: std::collections::BTreeMap<_, Vec<ObjectId>> = Default::default();
-        for (room, player, _, id) in found {
-            by_room.entry((room, player)).or_default().push(id);
+        found.sort_unstable_by_key(|(room, player, kind, _, id)| (*room, *player, *kind, *id));
+        let mut by_room: std::collections::BTreeMap<_, Vec<_>> = Default::default();
+        for (room, player, kind, pos, id) in found {
+            by_room
+                .entry((room, player))
+                .or_default()
+                .push((kind, pos, id));
         }
         EnergyHolders(by_room)
     }
 
-    /// Takes `cost` from the player's spawns, then extensions; false, and nothing taken,
-    /// when the room holds less.
-    fn charge(
-        &self,
-        world: &mut World,
-        room: crate::geometry::RoomId,
-        player: PlayerId,
-        cost: u32,
-    ) -> bool {
-        let Some(holders) = self.0.get(&(room, player)) else {
+    /// Takes `cost` from the player's spawns, then extensions, each nearest the spawning
+    /// spawn first (`_charge-energy.js`, `comparatorDistance`; ties by id, where Screeps
+    /// keeps its object order); false, and nothing taken, when the room holds less.
+    fn charge(&self, world: &mut World, spawn: Position, player: PlayerId, cost: u32) -> bool {
+        let Some(holders) = self.0.get(&(spawn.room, player)) else {
             return cost == 0;
         };
         let held: u32 = holders
             .iter()
-            .map(|id| live::amount(world, *id, ResourceKind::Energy))
+            .map(|(.., id)| live::amount(world, *id, ResourceKind::Energy))
             .sum();
         if held < cost {
             return false;
         }
+        let mut order: Vec<(u8, u32, ObjectId)> = holders
+            .iter()
+            .map(|(kind, pos, id)| (*kind, pos.range_to(spawn), *id))
+            .collect();
+        order.sort_unstable();
         let mut left = cost;
-        for id in holders {
+        for (.., id) in &order {
             if left == 0 {
                 break;
             }
@@ -272,7 +277,7 @@ fn renew_creep(world: &mut World, holders: &EnergyHolders, spawn: ObjectId, cree
     if !sp.is_near_to(cp) || c.ticks_to_live + gain > CREEP_LIFE_TIME {
         return;
     }
-    if !holders.charge(world, sp.room, player, cost) {
+    if !holders.charge(world, sp, player, cost) {
         return;
     }
     if let Some(mut k) = live::kind_mut(world, creep) {

@@ -162,6 +162,8 @@ pub(crate) struct Accepted {
     pub market: Vec<(PlayerId, Intent)>,
     /// In validation order (player order, then submission order).
     pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
+    /// Spawns and extensions switched off at the tick's start (their energy does not spawn).
+    pub off_energy: BTreeSet<ObjectId>,
     pub sites: Vec<(PlayerId, Position, StructureKind)>,
 }
 
@@ -558,6 +560,8 @@ pub(crate) fn validate_intents(
     for (npc, intent) in &npc.0 {
         validator.check(*npc, intent);
     }
+    let census = &validator.census;
+    validator.accepted.off_energy = census.off_energy_holders.iter().copied().collect();
     *accepted = validator.accepted;
     report.results = results;
 }
