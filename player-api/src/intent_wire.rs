@@ -188,6 +188,12 @@ enum IntentWire {
         body: Vec<BodyPartKind>,
         #[serde(deserialize_with = "bounded_string::<_, MAX_NAME_BYTES>")]
         name: String,
+        #[serde(
+            default,
+            rename = "energyStructures",
+            deserialize_with = "energy_structures"
+        )]
+        energy_structures: Option<Vec<ObjectId>>,
     },
     CreateConstructionSite {
         #[serde(deserialize_with = "bounded_string::<_, MAX_ROOM_NAME_BYTES>")]
@@ -415,6 +421,24 @@ fn js_id<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectId, D::Error> {
     ObjectId::from_js(&s).ok_or_else(|| de::Error::custom(format!("{s:?} is not an object id")))
 }
 
+/// `spawnCreep`'s `energyStructures`: at most 100 ids (a room holds 63 spawns and
+/// extensions at most).
+fn energy_structures<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<ObjectId>>, D::Error> {
+    let Some(ids) = Option::<Vec<String>>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if ids.len() > 100 {
+        return Err(de::Error::custom("more than 100 energy structures"));
+    }
+    ids.iter()
+        .map(|s| {
+            ObjectId::from_js(s)
+                .ok_or_else(|| de::Error::custom(format!("{s:?} is not an object id")))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
 /// A room coordinate, 0..=49.
 fn coordinate<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
     let n = u8::deserialize(d)?;
@@ -543,7 +567,8 @@ mod tests {
             Some(Intent::SpawnCreep {
                 spawn: ObjectId(42),
                 body: vec![BodyPartKind::Work, BodyPartKind::Move],
-                name: "a".into()
+                name: "a".into(),
+                energy_structures: None,
             })
         );
         assert_eq!(
@@ -597,6 +622,7 @@ mod tests {
                 spawn: ObjectId(u64::MAX),
                 body: vec![BodyPartKind::Work; 50],
                 name: "n".repeat(MAX_NAME_BYTES),
+                energy_structures: Some(vec![ObjectId(u64::MAX); 100]),
             },
         ];
         for intent in &intents {

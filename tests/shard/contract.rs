@@ -294,6 +294,7 @@ fn one_of_each_intent() -> Vec<Intent> {
             spawn: a,
             body: vec![BodyPartKind::Work, BodyPartKind::Move],
             name: "w1".into(),
+            energy_structures: Some(vec![a, b]),
         },
         Intent::CreateConstructionSite {
             room: "W1N1".into(),
@@ -511,6 +512,14 @@ fn as_javascript_writes_it(intent: &Intent) -> Value {
         if let Some(n) = v.get(key).and_then(Value::as_u64) {
             v[key] = json!(ObjectId(n).to_js());
         }
+    }
+    if let Some(ids) = v.get("energyStructures").and_then(Value::as_array) {
+        let js: Vec<Value> = ids
+            .iter()
+            .filter_map(Value::as_u64)
+            .map(|n| json!(ObjectId(n).to_js()))
+            .collect();
+        v["energyStructures"] = json!(js);
     }
     if let Some(n) = v.get("orderId").and_then(Value::as_u64) {
         v["orderId"] = json!(OrderId(n).to_js());

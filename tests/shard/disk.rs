@@ -167,6 +167,7 @@ fn hostile_intent_flood_records_only_accepted_intents_within_the_byte_bound() {
         spawn: ObjectId(0),
         body: vec![isoshard_world::BodyPartKind::Move; 50],
         name: "n".repeat(100),
+        energy_structures: None,
     });
     let mut submitted = Vec::new();
     for _ in 0..6 {

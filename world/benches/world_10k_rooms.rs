@@ -253,6 +253,7 @@ fn develop(snap: &mut WorldSnapshot, map: &RoomMap) -> IntentBatch {
             spawn: spawn_id,
             body: vec![Work, Carry, Move],
             name: "next".into(),
+            energy_structures: None,
         });
         batch.extend(player, intents);
     }

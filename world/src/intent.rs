@@ -118,6 +118,13 @@ pub enum Intent {
         spawn: ObjectId,
         body: Vec<BodyPartKind>,
         name: String,
+        /// `energyStructures`: the spawns and extensions to take the energy from, in order.
+        #[serde(
+            default,
+            rename = "energyStructures",
+            skip_serializing_if = "Option::is_none"
+        )]
+        energy_structures: Option<Vec<ObjectId>>,
     },
     CreateConstructionSite {
         room: String,

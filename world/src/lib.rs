@@ -177,8 +177,8 @@
 //! not followed (strongholds are not modelled), nor sector centres' larger raids.
 //!
 //! Spawning and renewing take energy from the owner's spawns, then extensions, each nearest
-//! the spawn first, skipping switched-off ones (`_charge-energy.js`); `spawnCreep`'s
-//! `energyStructures` option is not honoured (the default order is used).
+//! the spawn first, skipping switched-off ones (`_charge-energy.js`), or from the
+//! `energyStructures` listed, in their order.
 //!
 //! Not modelled (yet): invader cores and strongholds, NPC market orders, power creeps, intershard resources, power banks, deposits
 //! and portals in highways.

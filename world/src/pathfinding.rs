@@ -349,6 +349,7 @@ mod tests {
                 spawn: spawn.id,
                 body: vec![crate::BodyPartKind::Move],
                 name: "c".into(),
+                energy_structures: None,
             }],
         );
         for _ in 0..5 {

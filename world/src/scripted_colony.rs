@@ -73,6 +73,7 @@ impl ScriptedColony {
             spawn: colony.spawn.id,
             body,
             name: format!("c{time}"),
+            energy_structures: None,
         })
     }
 

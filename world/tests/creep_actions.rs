@@ -398,6 +398,7 @@ fn a_spawn_sends_its_creep_out_by_the_directions_asked_and_cancel_drops_it() {
         spawn,
         body: vec![Move],
         name: name.into(),
+        energy_structures: None,
     };
     // BOTTOM (5), then BOTTOM_LEFT (6): the first free one.
     assert_eq!(

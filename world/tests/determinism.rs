@@ -134,6 +134,7 @@ fn random_intents(world: &GameWorld, rng: &mut ChaCha8Rng, player: PlayerId) -> 
                     spawn: o.id,
                     body,
                     name: format!("n{}", rng.gen_range(0..40)),
+                    energy_structures: None,
                 });
             }
             ObjectKind::Controller(_) if rng.gen_bool(0.01) => {

@@ -154,6 +154,7 @@ fn a_10_000_room_world_loads_snapshots_without_terrain_and_ticks() {
                 spawn: spawn.id,
                 body: vec![BodyPartKind::Work, BodyPartKind::Carry, BodyPartKind::Move],
                 name: "first".into(),
+                energy_structures: None,
             }],
         );
     }

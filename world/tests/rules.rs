@@ -321,31 +321,37 @@ fn spawn_creep_codes_energy_order_and_spawning_time() {
             spawn: s.spawn,
             body: vec![],
             name: "a".into(),
+            energy_structures: None,
         },
         Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Work; 51],
             name: "a".into(),
+            energy_structures: None,
         },
         Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Claim],
             name: "a".into(),
+            energy_structures: None,
         },
         Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Work, Carry, Move],
             name: String::new(),
+            energy_structures: None,
         },
         Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Work, Carry, Move],
             name: "harv".into(),
+            energy_structures: None,
         },
         Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Move],
             name: "second".into(),
+            energy_structures: None,
         },
     ]);
     assert_eq!(
@@ -368,7 +374,8 @@ fn spawn_creep_codes_energy_order_and_spawning_time() {
         s.run(vec![Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Move],
-            name: "harv".into()
+            name: "harv".into(),
+            energy_structures: None,
         }]),
         vec![R::NameExists]
     );
@@ -397,6 +404,7 @@ fn spawn_creep_codes_energy_order_and_spawning_time() {
             spawn: bob_spawn,
             body: vec![Move],
             name: "x".into(),
+            energy_structures: None,
         }],
     );
     assert_eq!(w.tick(&batch).results[&s.player], vec![R::NotOwner]);
@@ -424,7 +432,8 @@ fn spawn_energy_comes_from_spawns_then_extensions() {
         s.run(vec![Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Work, Work, Work, Move],
-            name: "big".into()
+            name: "big".into(),
+            energy_structures: None,
         }]),
         vec![R::Ok]
     );

@@ -139,6 +139,7 @@ fn structures_past_the_rooms_limit_are_off_nearest_the_controller_stay_on() {
         spawn,
         body: vec![BodyPartKind::Move],
         name: name.into(),
+        energy_structures: None,
     };
     assert_eq!(
         s.run(vec![spawn(second, "b"), spawn(s.spawn, "a")]),
@@ -356,6 +357,7 @@ fn a_switched_off_extension_does_not_pay_for_a_creep() {
         spawn: spawn_id,
         body: vec![BodyPartKind::Move],
         name: name.into(),
+        energy_structures: None,
     };
     // RCL 1 allows no extension: both are off.
     assert_eq!(s.run(vec![spawn("a")]), vec![R::NotEnoughResources]);
@@ -364,4 +366,52 @@ fn a_switched_off_extension_does_not_pay_for_a_creep() {
     // The spawn regenerated a little since; the rest came from the nearest extension.
     assert!(s.energy(near_ext) < 50, "the nearest extension pays");
     assert_eq!(s.energy(far_ext), 50);
+}
+
+/// `spawnCreep`'s `energyStructures` (`newEnergyHandling`): the energy comes from the listed
+/// structures in their order; listing too little is `ERR_NOT_ENOUGH_ENERGY`.
+#[test]
+fn energy_structures_say_where_a_creeps_energy_comes_from() {
+    let mut s = scenario();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 2);
+    let spawn_pos = s.rec(s.spawn).pos;
+    let spawn_id = s.spawn;
+    let limit = StoreLimit::Energy(EXTENSION_ENERGY_CAPACITY[2]);
+    let near = s.add_store(
+        s.free_at_range(spawn_pos, 2),
+        Some(s.player),
+        StructureKind::Extension,
+        limit,
+    );
+    let far = s.add_store(
+        s.free_at_range(spawn_pos, 4),
+        Some(s.player),
+        StructureKind::Extension,
+        limit,
+    );
+    s.give(near, ResourceKind::Energy, 50);
+    s.give(far, ResourceKind::Energy, 50);
+    let spawn = |name: &str, from: Vec<ObjectId>| Intent::SpawnCreep {
+        spawn: spawn_id,
+        body: vec![BodyPartKind::Move, BodyPartKind::Move],
+        name: name.into(),
+        energy_structures: Some(from),
+    };
+    // 100 energy asked; the far extension alone (listed twice) holds 50.
+    assert_eq!(
+        s.run(vec![spawn("a", vec![far, far])]),
+        vec![R::NotEnoughResources]
+    );
+    let spawn_before = s.energy(spawn_id);
+    assert_eq!(s.run(vec![spawn("b", vec![far, near])]), vec![R::Ok]);
+    assert_eq!(
+        (s.energy(far), s.energy(near)),
+        (0, 0),
+        "the listed ones paid"
+    );
+    assert!(
+        s.energy(spawn_id) >= spawn_before,
+        "the unlisted spawn kept its energy"
+    );
 }

@@ -421,7 +421,8 @@ fn a_controller_downgraded_past_level_one_loses_its_owner() {
         s.run(vec![Intent::SpawnCreep {
             spawn: s.spawn,
             body: vec![Move],
-            name: "x".into()
+            name: "x".into(),
+            energy_structures: None,
         }]),
         vec![R::RclNotEnough]
     );

@@ -120,6 +120,22 @@
     o.energy = o.store.energy;
     o.energyCapacity = o.store.getCapacity(C.RESOURCE_ENERGY) || 0;
   }
+  // spawnCreep's `energyStructures`: the ids of what is listed (an array or an object's
+  // values), each once; the energy they hold when switched on (game/structures.js).
+  function energyStructureIds(list) {
+    const items = ArrayIsArray(list) ? list : (list && typeof list === 'object' ? ObjectKeys(list).map((k) => list[k]) : []);
+    const ids = [];
+    for (const o of items) { const id = o == null ? undefined : o.id; if (ids.indexOf(id) < 0) ids.push(id); }
+    return ids;
+  }
+  function listedEnergy(ids) {
+    let e = 0;
+    for (const id of ids) {
+      const o = objectsById[id];
+      if ((o instanceof StructureSpawn || o instanceof StructureExtension) && o.store && o.isActive()) e += o.store[C.RESOURCE_ENERGY];
+    }
+    return e;
+  }
   class StructureSpawn extends OwnedStructure {
     constructor(d) {
       super(d);
@@ -149,9 +165,14 @@
         cost += C.BODYPART_COST[p];
       }
       const room = this.room;
-      if (room.energyAvailable < cost) return C.ERR_NOT_ENOUGH_ENERGY;
+      // `_.uniq(_.map(options.energyStructures, 'id'))`, then calcEnergyAvailable over them.
+      const from = opts.energyStructures ? energyStructureIds(opts.energyStructures) : undefined;
+      const available = from ? listedEnergy(from) : room.energyAvailable;
+      if (available < cost) return C.ERR_NOT_ENOUGH_ENERGY;
       if (opts.dryRun) return C.OK;
-      if (!addIntent({ type: 'spawnCreep', spawn: this.id, body: body.slice(), name })) return C.ERR_BUSY;
+      const intent = { type: 'spawnCreep', spawn: this.id, body: body.slice(), name };
+      if (from) intent.energyStructures = from.filter((id) => typeof id === 'string').slice(0, 100);
+      if (!addIntent(intent)) return C.ERR_BUSY;
       if (directions) addIntent({ type: 'setSpawnDirections', spawn: this.id, directions });
       this._busy = true;
       room._energySpent = (room._energySpent || 0) + cost;

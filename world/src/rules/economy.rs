@@ -3,6 +3,7 @@
 use bevy_ecs::prelude::*;
 
 use super::live;
+use super::spawn_energy::EnergyHolders;
 use super::validate::{runnable, Accepted, WorkKind};
 use super::TickReport;
 use crate::chemistry::BoostAction;
@@ -20,20 +21,25 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
     let renews = std::mem::take(&mut world.resource_mut::<Accepted>().renews);
     let spawns = std::mem::take(&mut world.resource_mut::<Accepted>().spawns);
     let holders = if renews.is_empty() && spawns.is_empty() {
-        EnergyHolders(Default::default())
+        EnergyHolders::none()
     } else {
         EnergyHolders::survey(world)
     };
     for (spawn, creep) in renews {
         renew_creep(world, &holders, spawn, creep);
     }
-    for (player, spawn_id, body, name) in spawns {
+    for asked in spawns {
+        let (player, spawn_id, body, name) = (asked.player, asked.spawn, asked.body, asked.name);
         let Some(spawn_pos) = live::pos(world, spawn_id) else {
             continue;
         };
         let cost: u32 = body.iter().map(|p| p.cost()).sum();
         let busy = matches!(live::kind(world, spawn_id), Some(ObjectKind::Spawn(s)) if s.spawning.is_some());
-        if busy || !holders.charge(world, spawn_pos, player, cost) {
+        let paid = match &asked.energy_from {
+            Some(ids) => holders.charge_listed(world, spawn_pos, player, ids, cost),
+            None => holders.charge(world, spawn_pos, player, cost),
+        };
+        if busy || !paid {
             continue;
         }
         let parts: Vec<BodyPart> = body
@@ -199,66 +205,6 @@ fn apply_spawning_changes(world: &mut World) {
         if let Some(creep) = inside {
             despawn_object(world, creep);
         }
-    }
-}
-
-/// Each player's spawns and extensions per room, spawns first, each in id order: where
-/// spawning and renewing take energy from (surveyed once a tick, not per spawn).
-struct EnergyHolders(
-    std::collections::BTreeMap<(crate::geometry::RoomId, PlayerId), Vec<(u8, Position, ObjectId)>>,
-);
-
-impl EnergyHolders {
-    fn survey(world: &mut World) -> EnergyHolders {
-        let off = world.resource::<Accepted>().off_energy.clone();
-        let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Owner)>();
-        let mut found: Vec<(crate::geometry::RoomId, PlayerId, u8, Position, ObjectId)> = q
-            .iter(world)
-            .filter_map(|(id, p, k, o)| match k {
-                ObjectKind::Spawn(_) => Some((p.room, o.0, 0, *p, *id)),
-                ObjectKind::Structure(StructureKind::Extension) => Some((p.room, o.0, 1, *p, *id)),
-                _ => None,
-            })
-            .filter(|(.., id)| !off.contains(id))
-            .collect();
-        found.sort_unstable_by_key(|(room, player, kind, _, id)| (*room, *player, *kind, *id));
-        let mut by_room: std::collections::BTreeMap<_, Vec<_>> = Default::default();
-        for (room, player, kind, pos, id) in found {
-            by_room
-                .entry((room, player))
-                .or_default()
-                .push((kind, pos, id));
-        }
-        EnergyHolders(by_room)
-    }
-
-    /// Takes `cost` from the player's spawns, then extensions, each nearest the spawning
-    /// spawn first (`_charge-energy.js`, `comparatorDistance`; ties by id, where Screeps
-    /// keeps its object order); false, and nothing taken, when the room holds less.
-    fn charge(&self, world: &mut World, spawn: Position, player: PlayerId, cost: u32) -> bool {
-        let Some(holders) = self.0.get(&(spawn.room, player)) else {
-            return cost == 0;
-        };
-        let held: u32 = holders
-            .iter()
-            .map(|(.., id)| live::amount(world, *id, ResourceKind::Energy))
-            .sum();
-        if held < cost {
-            return false;
-        }
-        let mut order: Vec<(u8, u32, ObjectId)> = holders
-            .iter()
-            .map(|(kind, pos, id)| (*kind, pos.range_to(spawn), *id))
-            .collect();
-        order.sort_unstable();
-        let mut left = cost;
-        for (.., id) in &order {
-            if left == 0 {
-                break;
-            }
-            left -= live::take(world, *id, ResourceKind::Energy, left);
-        }
-        true
     }
 }
 

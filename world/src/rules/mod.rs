@@ -20,6 +20,7 @@ mod minerals;
 mod movement;
 mod npc;
 mod nukes;
+mod spawn_energy;
 mod terminals;
 mod trading;
 mod upkeep;

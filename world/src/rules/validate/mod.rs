@@ -161,10 +161,21 @@ pub(crate) struct Accepted {
     /// Market intents (`createOrder`, `deal`, …) in validation order.
     pub market: Vec<(PlayerId, Intent)>,
     /// In validation order (player order, then submission order).
-    pub spawns: Vec<(PlayerId, ObjectId, Vec<BodyPartKind>, String)>,
+    pub spawns: Vec<AcceptedSpawn>,
     /// Spawns and extensions switched off at the tick's start (their energy does not spawn).
     pub off_energy: BTreeSet<ObjectId>,
     pub sites: Vec<(PlayerId, Position, StructureKind)>,
+}
+
+/// One accepted `spawnCreep`.
+#[derive(Debug, Clone)]
+pub(crate) struct AcceptedSpawn {
+    pub player: PlayerId,
+    pub spawn: ObjectId,
+    pub body: Vec<BodyPartKind>,
+    pub name: String,
+    /// `energyStructures`, when given: where the energy comes from, in order.
+    pub energy_from: Option<Vec<ObjectId>>,
 }
 
 /// Per-tick bookkeeping so that intents of one tick see each other where Screeps does.
@@ -349,9 +360,12 @@ impl<'a> Validator<'a, '_, '_> {
             } => self.check_sign(player, *creep, *target, text),
             Intent::Unclaim { controller } => self.check_unclaim(player, *controller),
             Intent::ActivateSafeMode { controller } => self.check_safe_mode(player, *controller),
-            Intent::SpawnCreep { spawn, body, name } => {
-                self.check_spawn(player, *spawn, body, name)
-            }
+            Intent::SpawnCreep {
+                spawn,
+                body,
+                name,
+                energy_structures,
+            } => self.check_spawn(player, *spawn, body, name, energy_structures.as_deref()),
             Intent::CreateConstructionSite {
                 room,
                 x,

@@ -23,6 +23,7 @@ impl Validator<'_, '_, '_> {
         spawn: ObjectId,
         body: &[BodyPartKind],
         name: &str,
+        energy_from: Option<&[ObjectId]>,
     ) -> Check<()> {
         let o = self.get(spawn).ok_or(ReturnCode::NotFound)?;
         let ObjectKind::Spawn(s) = o.kind else {
@@ -50,16 +51,49 @@ impl Validator<'_, '_, '_> {
             return Err(ReturnCode::InvalidArgs);
         }
         let cost: u32 = body.iter().map(|p| p.cost()).sum();
-        if self.room_energy_left(player, room) < cost {
+        let available = match energy_from {
+            Some(ids) => self.listed_energy(player, room, ids),
+            None => self.room_energy_left(player, room),
+        };
+        if available < cost {
             return Err(ReturnCode::NotEnoughResources);
         }
         *self.pending.reserved_energy.entry(room).or_default() += cost;
         self.pending.names.insert((player, name.to_string()));
         self.pending.busy_spawns.insert(spawn);
-        self.accepted
-            .spawns
-            .push((player, spawn, body.to_vec(), name.to_string()));
+        self.accepted.spawns.push(super::AcceptedSpawn {
+            player,
+            spawn,
+            body: body.to_vec(),
+            name: name.to_string(),
+            energy_from: energy_from.map(<[ObjectId]>::to_vec),
+        });
         Ok(())
+    }
+
+    /// `calcEnergyAvailable` over `energyStructures`: the player's spawns and extensions
+    /// among them in the room, switched on, each counted once.
+    fn listed_energy(
+        &self,
+        player: PlayerId,
+        room: crate::geometry::RoomId,
+        ids: &[ObjectId],
+    ) -> u32 {
+        let mut seen = std::collections::BTreeSet::new();
+        ids.iter()
+            .filter(|id| seen.insert(**id))
+            .filter_map(|id| self.get(*id))
+            .filter(|o| {
+                o.owner() == Some(player)
+                    && o.pos.room == room
+                    && !self.census.inactive.contains(o.id)
+                    && matches!(
+                        o.kind,
+                        ObjectKind::Spawn(_) | ObjectKind::Structure(StructureKind::Extension)
+                    )
+            })
+            .map(|o| o.energy())
+            .sum()
     }
 
     /// `Room.createConstructionSite`: position, visibility, terrain, what stands there,
