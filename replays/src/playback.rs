@@ -80,26 +80,10 @@ impl SegmentCursor {
                     self.world.tick(&t.intents);
                     self.last_intents = Some(t.intents);
                 }
-                Record::PlayerAdded { name, at_tick, .. } => {
-                    self.world
-                        .add_player(&name)
-                        .map_err(|e| ReplayError::Decode {
-                            file: self.reader.path.clone(),
-                            offset: self.reader.offset(),
-                            after_tick: at_tick,
-                            message: e.to_string(),
-                        })?;
-                }
                 Record::CodeChanged { .. } => {}
-                Record::WorldEdited { at_tick, edit } => {
-                    self.world
-                        .apply_edit(&edit)
-                        .map_err(|e| ReplayError::Decode {
-                            file: self.reader.path.clone(),
-                            offset: self.reader.offset(),
-                            after_tick: at_tick,
-                            message: e.to_string(),
-                        })?;
+                rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
+                    let at = (self.reader.path.as_path(), self.reader.offset());
+                    crate::recording::apply_between_ticks(&mut self.world, at, &rec)?;
                 }
                 Record::Snapshot(_) => {
                     return Err(ReplayError::Decode {

@@ -267,10 +267,14 @@ impl Recording {
 }
 
 /// Re-applies what happened between two ticks: a player joining, an operator's edit.
-fn apply_between_ticks(world: &mut GameWorld, path: &Path, rec: &Record) -> Result<()> {
+pub(crate) fn apply_between_ticks(
+    world: &mut GameWorld,
+    (path, offset): (&Path, u64),
+    rec: &Record,
+) -> Result<()> {
     let fail = |after_tick: u64, message: String| ReplayError::Decode {
         file: path.to_path_buf(),
-        offset: 0,
+        offset,
         after_tick,
         message,
     };
@@ -330,7 +334,7 @@ fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<Segmen
             }
             Record::CodeChanged { .. } => {}
             rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
-                apply_between_ticks(&mut world, path, &rec)?;
+                apply_between_ticks(&mut world, (path, 0), &rec)?;
                 end_hash = world.state_hash();
             }
             Record::Tick(t) => {
