@@ -20,6 +20,7 @@
 //! - `playback`: [`Playback`], the world at any recorded tick (the replay viewer's source).
 //! - `error`: [`ReplayError`].
 
+mod between_ticks;
 mod error;
 mod playback;
 mod record;

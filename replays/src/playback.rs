@@ -83,7 +83,7 @@ impl SegmentCursor {
                 Record::CodeChanged { .. } => {}
                 rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
                     let at = (self.reader.path.as_path(), self.reader.offset());
-                    crate::recording::apply_between_ticks(&mut self.world, at, &rec)?;
+                    crate::between_ticks::apply_between_ticks(&mut self.world, at, &rec)?;
                 }
                 Record::Snapshot(_) => {
                     return Err(ReplayError::Decode {

@@ -266,42 +266,6 @@ impl Recording {
     }
 }
 
-/// Re-applies what happened between two ticks: a player joining, an operator's edit.
-pub(crate) fn apply_between_ticks(
-    world: &mut GameWorld,
-    (path, offset): (&Path, u64),
-    rec: &Record,
-) -> Result<()> {
-    let fail = |after_tick: u64, message: String| ReplayError::Decode {
-        file: path.to_path_buf(),
-        offset,
-        after_tick,
-        message,
-    };
-    match rec {
-        Record::PlayerAdded {
-            name,
-            player,
-            at_tick,
-        } => {
-            let added = world
-                .add_player(name)
-                .map_err(|e| fail(*at_tick, e.to_string()))?;
-            if added != *player {
-                return Err(fail(
-                    *at_tick,
-                    format!("player {name} re-joined as {added:?}, recorded {player:?}"),
-                ));
-            }
-        }
-        Record::WorldEdited { at_tick, edit } => world
-            .apply_edit(edit)
-            .map_err(|e| fail(*at_tick, e.to_string()))?,
-        Record::Snapshot(_) | Record::Tick(_) | Record::CodeChanged { .. } => {}
-    }
-    Ok(())
-}
-
 fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<SegmentRun> {
     let mut reader = SegmentReader::open(path)?;
     let first = match reader.next_record()? {
@@ -334,7 +298,7 @@ fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<Segmen
             }
             Record::CodeChanged { .. } => {}
             rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
-                apply_between_ticks(&mut world, (path, 0), &rec)?;
+                crate::between_ticks::apply_between_ticks(&mut world, (path, 0), &rec)?;
                 end_hash = world.state_hash();
             }
             Record::Tick(t) => {
