@@ -13,7 +13,7 @@ use crate::constants::*;
 use crate::geometry::{Direction, Position, RoomId};
 use crate::object::*;
 use crate::room_map::RoomMap;
-use crate::state::{despawn_object, ObjectIndex};
+use crate::state::despawn_object;
 use crate::terrain::Tile;
 
 /// Spawning progress, ageing, fatigue recovery, `say`, source regeneration, spawn energy
@@ -199,26 +199,54 @@ fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
     aged
 }
 
-fn upkeep_objects(world: &mut World, map: &RoomMap) {
-    let ids: Vec<ObjectId> = world
-        .resource::<ObjectIndex>()
-        .by_id
-        .keys()
-        .copied()
+/// Whether upkeep has anything to do for an object of this kind besides its decay and
+/// cooldown: ageing, regeneration, a pile's decay, a creep's overflow, a rampart's maximum.
+fn keeps_time(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Creep(_)
+            | ObjectKind::Spawn(_)
+            | ObjectKind::Source(_)
+            | ObjectKind::Tombstone(_)
+            | ObjectKind::Ruin(_)
+            | ObjectKind::Controller(_)
+            | ObjectKind::Resource
+            | ObjectKind::Rampart(_)
+    )
+}
+
+/// The objects upkeep visits, in id order, with their place and owner: one pass over the
+/// archetypes, leaving out what has nothing to count down (most extensions, walls, towers,
+/// storage), where looking each object's components up costs a type lookup apiece.
+fn objects_to_keep(world: &mut World) -> Vec<(ObjectId, Position, Option<PlayerId>)> {
+    let mut q = world.query::<(
+        &ObjectId,
+        &Position,
+        Option<&Owner>,
+        &ObjectKind,
+        bevy_ecs::query::Has<Decay>,
+        bevy_ecs::query::Has<Cooldown>,
+    )>();
+    let mut todo: Vec<_> = q
+        .iter(world)
+        .filter(|(_, _, _, kind, decay, cooldown)| *decay || *cooldown || keeps_time(kind))
+        .map(|(id, pos, owner, ..)| (*id, *pos, owner.map(|o| o.0)))
         .collect();
+    todo.sort_unstable_by_key(|(id, ..)| *id);
+    todo
+}
+
+fn upkeep_objects(world: &mut World, map: &RoomMap) {
+    let todo = objects_to_keep(world);
     let mut start = survey(world);
     let mut piles = Piles::build(world);
     // Creeps that finish spawning step out after the loop, so they are not aged this tick
     // whatever their id is relative to their spawn's.
     let mut finished: Vec<(ObjectId, ObjectId, Position)> = Vec::new();
-    for id in ids {
+    for (id, pos, owner) in todo {
         let Some(e) = live::entity(world, id) else {
             continue;
         };
-        let pos = *world
-            .get::<Position>(e)
-            .expect("every object has a position");
-        let owner = world.get::<Owner>(e).map(|o| o.0);
         let mut aged = age(
             &mut world
                 .get_mut::<ObjectKind>(e)
