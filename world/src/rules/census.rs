@@ -12,7 +12,6 @@ use bevy_ecs::query::QueryData;
 
 use crate::geometry::{Position, RoomId};
 use crate::object::*;
-use crate::state::ObjectIndex;
 
 /// The components validation reads of one object.
 #[derive(QueryData)]
@@ -125,7 +124,7 @@ impl<'w> Census<'w> {
     /// One pass over every object, in storage order: every count is order-free (sums,
     /// sets, one controller and one terminal a room), and the switched-off structures are
     /// ranked by distance and id.
-    pub fn take(objects: &'w Query<'_, '_, ObjectData>, _index: &ObjectIndex) -> Census<'w> {
+    pub fn take(objects: &'w Query<'_, '_, ObjectData>) -> Census<'w> {
         let mut census = Census {
             by_tile: std::collections::HashMap::with_capacity(objects.iter().len()),
             ..Census::default()

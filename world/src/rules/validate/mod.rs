@@ -550,7 +550,7 @@ pub(crate) fn validate_intents(
     let mut validator = Validator {
         objects: &objects,
         index: &index,
-        census: Census::take(&objects, &index),
+        census: Census::take(&objects),
         map: &map,
         players: &players,
         market: &market,
