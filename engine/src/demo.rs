@@ -280,7 +280,8 @@ fn run_ticks(shard: &mut Shard, options: &DemoOptions) -> Result<TickRun> {
             for line in shard.drain_console(*id) {
                 if options.console {
                     let shown = format!("[{}] {name}: {line}", summary.tick);
-                    if options.progress {
+                    // A bar drawn nowhere (output piped) would swallow the line.
+                    if options.progress && !bar.is_hidden() {
                         bar.println(shown);
                     } else {
                         eprintln!("{shown}");

@@ -1,7 +1,12 @@
 //! Bots grow colonies, and moveTo finds its way.
 
-use isoshard_engine::CodeBundle;
-use isoshard_world::{find_path, ObjectKind, PathGrid, PathOptions, Position, Tile};
+use std::collections::{BTreeMap, BTreeSet};
+
+use isoshard_engine::{CodeBundle, Shard};
+use isoshard_world::{
+    find_path, npc, ObjectKind, PathGrid, PathOptions, PlayerId, Position, RoomId, StructureKind,
+    Tile,
+};
 
 use crate::support::*;
 
@@ -135,4 +140,91 @@ fn move_to_whose_straight_line_is_walled_off_still_arrives() {
         "walker from {start:?} never reached {target:?}; last result {:?}",
         shard.memory(p)
     );
+}
+
+/// What a survey of the colony bot's empire found.
+#[derive(Debug, Default)]
+struct Empire {
+    /// Owned rooms and their controller levels.
+    rooms: BTreeMap<RoomId, u8>,
+    spawns: BTreeSet<RoomId>,
+    storages: usize,
+    towers: usize,
+    /// Invader creeps standing in the player's rooms.
+    invaders_inside: usize,
+}
+
+fn survey(shard: &Shard, p: PlayerId) -> Empire {
+    let mut e = Empire::default();
+    let records = shard.world().records();
+    for o in &records {
+        if o.owner != Some(p) {
+            continue;
+        }
+        if let ObjectKind::Controller(c) = &o.kind {
+            e.rooms.insert(o.pos.room, c.level);
+        }
+        match o.kind.structure() {
+            Some(StructureKind::Spawn) => {
+                e.spawns.insert(o.pos.room);
+            }
+            Some(StructureKind::Storage) => e.storages += 1,
+            Some(StructureKind::Tower) => e.towers += 1,
+            _ => {}
+        }
+    }
+    e.invaders_inside = records
+        .iter()
+        .filter(|o| o.owner == Some(npc::INVADER) && e.rooms.contains_key(&o.pos.room))
+        .count();
+    e
+}
+
+/// The example colony bot (`player-api/examples/colony`), unmodified, for 20 000 ticks: it
+/// claims a second room as soon as its GCL allows (the test starts it at GCL 2, the points a
+/// young player has not earned), reaches RCL 4 and builds its storage, and raids that the
+/// world sends into its rooms end without the loss of a spawn.
+#[test]
+fn colony_bot_claims_a_second_room_builds_to_rcl4_with_storage_and_repels_raids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 1, |_| {});
+    let code = CodeBundle::from_dir(&example_dir("colony")).unwrap();
+    let p = shard.add_player("colony", code).unwrap();
+    shard.tick().unwrap();
+    let mut shard = reopen_with_world_edit(dir.path(), shard, |snap| {
+        let me = snap.players.iter_mut().find(|i| i.id == p).unwrap();
+        me.gcl = isoshard_world::gcl_needed(2);
+    });
+    let (mut raided_ticks, mut rcl4_at, mut claimed_at) = (0, None, None);
+    for t in 2..=20_000u64 {
+        shard.tick().unwrap();
+        if t % 50 != 0 {
+            continue;
+        }
+        let e = survey(&shard, p);
+        assert!(
+            e.spawns.contains(&shard.world().players()[0].home),
+            "tick {t}: the home spawn is gone: {e:?}"
+        );
+        raided_ticks += usize::from(e.invaders_inside > 0);
+        if rcl4_at.is_none() && e.rooms.values().any(|l| *l >= 4) {
+            rcl4_at = Some(t);
+        }
+        if claimed_at.is_none() && e.rooms.len() >= 2 && e.spawns.len() >= 2 {
+            claimed_at = Some(t);
+        }
+    }
+    let e = survey(&shard, p);
+    let stats = stats_of(&shard, p);
+    let summary = format!(
+        "{e:?}, RCL 4 at {rcl4_at:?}, second spawn at {claimed_at:?}, raided surveys {raided_ticks}, console:\n{}",
+        shard.drain_console(p).join("\n")
+    );
+    assert_eq!(stats.errors, 0, "{:?} {summary}", stats.last_error);
+    assert!(claimed_at.is_some(), "no second room with a spawn: {summary}");
+    assert!(rcl4_at.is_some() && e.storages >= 1, "no RCL 4 with storage: {summary}");
+    assert!(e.towers >= 1, "no tower: {summary}");
+    assert!(raided_ticks > 0, "no raid came, nothing was defended: {summary}");
+    assert_eq!(e.invaders_inside, 0, "a raid is still inside: {summary}");
+    eprintln!("{summary}");
 }
