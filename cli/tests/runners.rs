@@ -315,6 +315,7 @@ fn the_protocol_works_over_tcp() {
         gcl: 0,
         market: "{}".into(),
         resources: "{}".into(),
+        commands: Vec::new(),
     };
     write_frame(
         &mut writer,

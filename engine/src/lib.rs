@@ -44,7 +44,7 @@ pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, RuntimeObserver, ThreadPlayerHost};
 pub use shard::{
     PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, CRASHES_TO_SUSPEND,
-    CRASH_PENALTY_MS, CRASH_WINDOW_TICKS,
+    CRASH_PENALTY_MS, CRASH_WINDOW_TICKS, MAX_PENDING_COMMANDS,
 };
 pub use storage::{
     fsck, FsckReport, PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta,

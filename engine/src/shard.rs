@@ -29,6 +29,8 @@ mod tick;
 
 /// Console lines kept per player between reads.
 const CONSOLE_KEEP: usize = 200;
+/// Console commands a player may have waiting for their next tick; more are refused.
+pub const MAX_PENDING_COMMANDS: usize = 32;
 /// Bucket penalty for taking down a runner process, in ms.
 pub const CRASH_PENALTY_MS: i64 = 2_000;
 /// This many crashes within [`CRASH_WINDOW_TICKS`] suspend a player's code until the next upload.
@@ -112,6 +114,9 @@ struct PlayerState {
     saved: SavedTickState,
     stats: PlayerStats,
     console: VecDeque<String>,
+    /// Console commands waiting for the player's next tick (at most
+    /// [`MAX_PENDING_COMMANDS`]).
+    commands: Vec<isoshard_player_api::ConsoleCommand>,
     /// The visuals drawn in the player's last tick (Screeps shows a tick's visuals until the
     /// next tick replaces them).
     visuals: Arc<[(String, String)]>,
@@ -142,6 +147,7 @@ impl PlayerState {
             budget: state.budget,
             stats: PlayerStats::default(),
             console: VecDeque::new(),
+            commands: Vec::new(),
             visuals: Arc::from(Vec::new()),
             data,
         }
@@ -632,6 +638,32 @@ impl Shard {
             .values()
             .map(|p| (p.account.id, p.account.name.clone(), p.stats.clone()))
             .collect()
+    }
+
+    /// Queues a console expression for `player`'s next tick (see
+    /// [`isoshard_player_api::ConsoleCommand`]).
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownPlayer`]; [`EngineError::Usage`] when
+    /// [`MAX_PENDING_COMMANDS`] are already waiting.
+    pub fn queue_console_command(
+        &mut self,
+        player: PlayerId,
+        expression: String,
+        hidden: bool,
+    ) -> Result<()> {
+        let p = self
+            .players
+            .get_mut(&player)
+            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        if p.commands.len() >= MAX_PENDING_COMMANDS {
+            return Err(EngineError::Usage(format!(
+                "{MAX_PENDING_COMMANDS} console commands are already waiting for the next tick"
+            )));
+        }
+        p.commands
+            .push(isoshard_player_api::ConsoleCommand { expression, hidden });
+        Ok(())
     }
 
     /// Takes the console lines buffered for a player.

@@ -54,6 +54,7 @@ fn main() {
         market: std::sync::Arc::from("{}"),
         market_book: Default::default(),
         resources: std::sync::Arc::from("{}"),
+        commands: Vec::new(),
     };
     for t in 1..=25 {
         runtime.run_tick(&input(t));

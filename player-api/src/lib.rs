@@ -55,7 +55,7 @@ pub use player_runtime::{
     PlayerTickOutput, Preload, MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
-pub use tick_meta::{PlayerTickInput, TickMeta};
+pub use tick_meta::{ConsoleCommand, PlayerTickInput, TickMeta};
 
 /// lodash 3.10.1, the npm package's `index.js` unchanged (`js/vendor/lodash-LICENSE`): Screeps
 /// gives every player `_` as this version, and bots use it without requiring it.

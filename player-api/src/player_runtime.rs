@@ -111,6 +111,9 @@ pub struct PlayerTickOutput {
     /// Intents dropped as malformed or over the per-tick limit.
     pub rejected_intents: usize,
     pub console: Vec<String>,
+    /// The printed results of the tick's console commands (see [`crate::ConsoleCommand`]),
+    /// within the console's byte limit.
+    pub command_results: Vec<String>,
     /// The new Memory string, when it changed.
     pub memory: Option<String>,
     /// This tick's `RoomVisual`/`Game.map.visual` drawings: (room name or `map`, Screeps'
@@ -436,6 +439,7 @@ impl TickFinisher {
                 let v = copy.to_json().unwrap_or(Value::Null);
                 out.memory = v.get("memory").and_then(Value::as_str).map(str::to_string);
                 out.error = v.get("error").and_then(Value::as_str).map(str::to_string);
+                out.command_results = command_results_of(&v);
                 out.visuals = visuals_of(&v);
                 out.data = PlayerDataChanges::from_result(v.get("data"));
                 out.marshal_ns = v.get("marshalNs").and_then(Value::as_f64).unwrap_or(0.0) as u64;
@@ -485,6 +489,26 @@ impl TickFinisher {
         out.console.extend(error_line);
         out
     }
+}
+
+/// The tick result's `results` (strings the runtime made; anything else is skipped), each
+/// cut like an error text, all within the console's per-tick byte limit.
+fn command_results_of(result: &Value) -> Vec<String> {
+    let Some(list) = result.get("results").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut bytes = 0;
+    let mut out = Vec::new();
+    for text in list.iter().filter_map(Value::as_str) {
+        let text = bounded_error(text.to_string());
+        bytes += text.len();
+        if bytes > MAX_CONSOLE_BYTES {
+            out.push("[isoshard] console results over the per-tick limit were dropped".into());
+            break;
+        }
+        out.push(text);
+    }
+    out
 }
 
 /// The tick result's `visuals`, `[room, text, room, text, …]`, as pairs; anything else in it

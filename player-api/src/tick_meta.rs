@@ -47,6 +47,18 @@ pub struct PlayerTickInput {
     /// The tick's orders and price history, shared by every player; read on demand through
     /// a host function, not copied into the tick's arguments.
     pub market_book: Arc<crate::MarketBook>,
+    /// Console expressions typed since the player's last tick, run after `loop()`.
+    pub commands: Vec<ConsoleCommand>,
+}
+
+/// An expression a player sent to their console (`POST /api/user/console`): run in their
+/// own global scope after the main loop of their next tick, under the same CPU limit, as
+/// Screeps' `game.run` does (`src/game/game.js`). `hidden` ones (a Memory write through the
+/// API) do not print their result.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConsoleCommand {
+    pub expression: String,
+    pub hidden: bool,
 }
 
 /// One tick's metadata for the prelude.
@@ -73,11 +85,13 @@ pub struct TickMeta {
     pub gcl: f64,
     pub market: Arc<str>,
     pub resources: Arc<str>,
+    /// `[expression, hidden, …]` pairs flattened.
+    pub commands: Vec<Value>,
 }
 
 impl TickMeta {
     /// The JavaScript names of the array's entries, in order.
-    pub const FIELDS: [&'static str; 15] = [
+    pub const FIELDS: [&'static str; 16] = [
         "tick",
         "cpuLimit",
         "tickLimit",
@@ -93,6 +107,7 @@ impl TickMeta {
         "gcl",
         "market",
         "resources",
+        "commands",
     ];
 
     pub fn of(input: &PlayerTickInput) -> TickMeta {
@@ -119,6 +134,11 @@ impl TickMeta {
             gcl: input.gcl as f64,
             market: input.market.clone(),
             resources: input.resources.clone(),
+            commands: input
+                .commands
+                .iter()
+                .flat_map(|c| [json!(c.expression), json!(c.hidden)])
+                .collect(),
         }
     }
 
@@ -141,6 +161,7 @@ impl TickMeta {
             gcl,
             market,
             resources,
+            commands,
         } = self;
         json!([
             tick,
@@ -157,7 +178,8 @@ impl TickMeta {
             &**flags,
             gcl,
             &**market,
-            &**resources
+            &**resources,
+            commands
         ])
     }
 }
@@ -186,6 +208,10 @@ mod tests {
             market: Arc::from("{\"credits\":0}"),
             market_book: Arc::default(),
             resources: Arc::from("{}"),
+            commands: vec![ConsoleCommand {
+                expression: "1 + 1".into(),
+                hidden: false,
+            }],
         };
         let meta = TickMeta::of(&input);
         let array = meta.to_json();
@@ -206,5 +232,6 @@ mod tests {
         assert_eq!(named[&"interShard"], &json!("local"));
         assert_eq!(named[&"flags"], &json!("[]"));
         assert_eq!(named[&"gcl"], &json!(1_000_000.0));
+        assert_eq!(named[&"commands"], &json!(["1 + 1", false]));
     }
 }

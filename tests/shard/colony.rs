@@ -221,10 +221,19 @@ fn colony_bot_claims_a_second_room_builds_to_rcl4_with_storage_and_repels_raids(
         shard.drain_console(p).join("\n")
     );
     assert_eq!(stats.errors, 0, "{:?} {summary}", stats.last_error);
-    assert!(claimed_at.is_some(), "no second room with a spawn: {summary}");
-    assert!(rcl4_at.is_some() && e.storages >= 1, "no RCL 4 with storage: {summary}");
+    assert!(
+        claimed_at.is_some(),
+        "no second room with a spawn: {summary}"
+    );
+    assert!(
+        rcl4_at.is_some() && e.storages >= 1,
+        "no RCL 4 with storage: {summary}"
+    );
     assert!(e.towers >= 1, "no tower: {summary}");
-    assert!(raided_ticks > 0, "no raid came, nothing was defended: {summary}");
+    assert!(
+        raided_ticks > 0,
+        "no raid came, nothing was defended: {summary}"
+    );
     assert_eq!(e.invaders_inside, 0, "a raid is still inside: {summary}");
     eprintln!("{summary}");
 }

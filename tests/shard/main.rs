@@ -3,6 +3,7 @@
 
 mod attack_notices;
 mod colony;
+mod console_commands;
 mod contract;
 mod cpu_api;
 mod disk;

@@ -50,6 +50,7 @@ fn wire_output(o: isoshard_player_api::PlayerTickOutput) -> WireOutput {
         intents: o.intents,
         rejected_intents: o.rejected_intents,
         console: o.console,
+        command_results: o.command_results,
         memory: o.memory,
         visuals: o.visuals,
         data: o.data,
@@ -300,6 +301,7 @@ impl Runner {
                 market: Arc::from(turn.market.as_str()),
                 resources: Arc::from(turn.resources.as_str()),
                 market_book: market_book.clone(),
+                commands: turn.commands.clone(),
             };
             let abort_here = self.test_hooks && hosted.username.starts_with("test-abort");
             queue_turn(rt, turn.player, &input, &mut batch, &self.out, abort_here)?;

@@ -10,7 +10,7 @@ use isoshard_world::Intent;
 use serde::{Deserialize, Serialize};
 
 /// Protocol version; both sides refuse a mismatch.
-pub const PROTOCOL_VERSION: u32 = 9;
+pub const PROTOCOL_VERSION: u32 = 10;
 /// Largest frame accepted.
 pub const MAX_FRAME: u32 = 512 << 20;
 
@@ -65,6 +65,8 @@ pub struct WireTurn {
     pub market: String,
     /// `PlayerTickInput::resources` (protocol 9).
     pub resources: String,
+    /// `PlayerTickInput::commands` (protocol 10).
+    pub commands: Vec<isoshard_player_api::ConsoleCommand>,
 }
 
 /// One player's result.
@@ -75,6 +77,8 @@ pub struct WireOutput {
     pub intents: Vec<Intent>,
     pub rejected_intents: usize,
     pub console: Vec<String>,
+    /// `PlayerTickOutput::command_results` (protocol 10).
+    pub command_results: Vec<String>,
     pub memory: Option<String>,
     pub cpu_ns: u64,
     pub wall_ns: u64,

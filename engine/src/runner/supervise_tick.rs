@@ -115,6 +115,7 @@ fn output_from_wire(output: WireOutput) -> PlayerTickOutput {
         intents: output.intents,
         rejected_intents: output.rejected_intents,
         console: output.console,
+        command_results: output.command_results,
         memory: output.memory,
         visuals: output.visuals,
         data: output.data,
@@ -204,6 +205,7 @@ impl ProcessPlayerHost {
                     gcl: t.input.gcl,
                     market: t.input.market.to_string(),
                     resources: t.input.resources.to_string(),
+                    commands: t.input.commands.clone(),
                 });
                 proc.code.insert(t.player, t.code_version);
             }

@@ -203,6 +203,7 @@ impl Shard {
                     market: market_json(views.players.get(id)),
                     resources: p.data.resources_json.clone(),
                     market_book: market_book.clone(),
+                    commands: std::mem::take(&mut p.commands),
                 },
             });
         }
@@ -352,7 +353,8 @@ impl Shard {
         if let Some(m) = out.memory.filter(|m| *m != *p.memory) {
             p.memory = Arc::new(m);
         }
-        for line in out.console {
+        // Results after the tick's own lines: Screeps runs the commands after the loop.
+        for line in out.console.into_iter().chain(out.command_results) {
             if p.console.len() >= CONSOLE_KEEP {
                 p.console.pop_front();
             }

@@ -1,4 +1,25 @@
   // js/prelude/90_entry.js: the host entry points and the wrapper's closing. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
+  // ---- console commands ----
+  // What the player typed into their console since the last tick (`[expression, hidden, …]`),
+  // run after the main loop in the global scope, as Screeps' `game.run` does: each result as
+  // `"" + eval(expression)` unless hidden. A command's error is its result, marked as Screeps'
+  // client marks one; unlike Screeps, a failing loop or command does not lose the commands
+  // after it (a bot that throws every tick can still be repaired from the console).
+  function runConsoleCommands(flat) {
+    const results = [];
+    if (!ArrayIsArray(flat)) return results;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      let text;
+      try {
+        text = '' + globalEval(flat[i] + '\n//# sourceURL=console');
+      } catch (e) {
+        try { text = e instanceof ErrorCtor ? playerStack(e) : 'Uncaught ' + fmt(e); } catch (_) { text = 'Uncaught exception'; }
+      }
+      if (!flat[i + 1]) results.push(text);
+    }
+    return results;
+  }
+
   // ---- host entry points (captured by the host before player code runs, then removed) ----
   const api = {
     // Called once per global reset.
@@ -16,7 +37,7 @@
     tick(m, ...rooms) {
       // The metadata arrives as a dense array (cheaper to copy in than an object), entries in
       // TickMeta::FIELDS order (player-api/src/tick_meta.rs; tests/shard/contract.rs checks).
-      const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7], segments: m[8], foreignSegment: m[9], interShard: m[10], flags: m[11], gcl: m[12], market: m[13], resources: m[14] };
+      const meta = { tick: m[0], cpuLimit: m[1], tickLimit: m[2], bucket: m[3], seedHi: m[4], seedLo: m[5], now: m[6], memory: m[7], segments: m[8], foreignSegment: m[9], interShard: m[10], flags: m[11], gcl: m[12], market: m[13], resources: m[14], commands: m[15] };
       intentBuf = []; intentCount = 0; intentsDropped = 0; intentKinds = ObjectCreate(null); consoleBuf = []; rawMemorySet = false; takeVisuals();
       seedRandom(meta.seedHi, meta.seedLo);
       fakeNow = meta.now;
@@ -37,6 +58,7 @@
       }
       const main = require.cache.main;
       if (!(main && typeof main === 'object' && typeof main.loop === 'function')) require.cache = freshModuleCache();
+      const results = runConsoleCommands(meta.commands);
       const ran = host.cpuNow();
       flushIntents();
       if (intentsDropped) consoleBuf.push(`[isoshard] ${intentsDropped} intents over the ${MAX_INTENTS} per-tick limit were dropped`);
@@ -55,7 +77,7 @@
       const data = finishSegments();
       flushConsole();
       // The host has the call's total CPU time: collecting is what follows `ran`.
-      return { memory: memoryOut, error, visuals: takeVisuals(), data, marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
+      return { memory: memoryOut, error, results, visuals: takeVisuals(), data, marshalNs: marshalled, runNs: ran - marshalled, ranNs: ran };
     },
   };
   ObjectDefine(global, '__isoshard_api', { value: api, configurable: true, enumerable: false, writable: false });
