@@ -29,6 +29,15 @@ mod tick;
 
 /// Console lines kept per player between reads.
 const CONSOLE_KEEP: usize = 200;
+fn check_segment_id(id: u8) -> Result<()> {
+    if id > 99 {
+        return Err(EngineError::Usage(format!(
+            "segment id {id} is not in 0..=99"
+        )));
+    }
+    Ok(())
+}
+
 /// Console commands a player may have waiting for their next tick; more are refused.
 pub const MAX_PENDING_COMMANDS: usize = 32;
 /// Bucket penalty for taking down a runner process, in ms.
@@ -663,6 +672,53 @@ impl Shard {
         }
         p.commands
             .push(isoshard_player_api::ConsoleCommand { expression, hidden });
+        Ok(())
+    }
+
+    /// A player's `RawMemory` segment as stored (`None`: never written), including a write
+    /// not committed yet.
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownPlayer`], [`EngineError::Usage`] for an id over 99, or a
+    /// storage read error.
+    pub fn segment(&self, player: PlayerId, id: u8) -> Result<Option<String>> {
+        let p = self
+            .players
+            .get(&player)
+            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        check_segment_id(id)?;
+        if let Some(text) = p.data.unsaved.segments.get(&id) {
+            return Ok(Some(text.clone()));
+        }
+        self.storage.read_segment(player, id)
+    }
+
+    /// Writes a player's segment from outside their code (`POST /api/user/memory-segment`),
+    /// as a tick's `RawMemory.segments[id] = text` is written: the next commit stores it, and
+    /// the player reads it while it is active.
+    ///
+    /// # Errors
+    /// [`EngineError::UnknownPlayer`]; [`EngineError::Usage`] for an id over 99 or a text
+    /// over Screeps' 100 KB.
+    pub fn write_segment(&mut self, player: PlayerId, id: u8, text: String) -> Result<()> {
+        check_segment_id(id)?;
+        // Screeps counts the string's length (UTF-16 units), as `RawMemory` does.
+        let length = text.encode_utf16().count();
+        if length > isoshard_player_api::MAX_SEGMENT_BYTES {
+            return Err(EngineError::Usage(format!(
+                "segment {id} is {length} characters long, over the {} limit",
+                isoshard_player_api::MAX_SEGMENT_BYTES
+            )));
+        }
+        let p = self
+            .players
+            .get_mut(&player)
+            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        let changes = isoshard_player_api::PlayerDataChanges {
+            segments: vec![(id, text)],
+            ..Default::default()
+        };
+        p.data.absorb(self.world.time(), changes);
         Ok(())
     }
 

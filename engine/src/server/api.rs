@@ -46,6 +46,8 @@ pub(crate) struct AppState {
     pub admin_token: Option<Arc<str>>,
     /// The DevTools endpoint, when `--inspect` is on.
     pub inspector: Option<std::net::SocketAddr>,
+    /// The minimum tick duration, in milliseconds (`/api/game/tick`).
+    pub tick_ms: u64,
 }
 
 /// A JSON error with a status; never a 5xx for client mistakes.
@@ -104,7 +106,7 @@ pub(crate) fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> ApiResult<T> 
 }
 
 impl AppState {
-    fn now(&self) -> Published {
+    pub(crate) fn now(&self) -> Published {
         self.published.borrow().clone()
     }
 
@@ -225,6 +227,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/api/auth/signin", post(signin))
         .route("/api/auth/me", get(auth_me))
         .route("/api/user/code", post(post_user_code).get(get_user_code))
+        .merge(super::screeps_api::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         // Refuses on Content-Length before reading (413), and caps chunked bodies too.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))

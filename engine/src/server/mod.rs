@@ -7,7 +7,9 @@
 pub(crate) mod admin;
 pub(crate) mod api;
 pub(crate) mod auth;
+pub(crate) mod holdings;
 pub(crate) mod rate_limits;
+pub(crate) mod screeps_api;
 pub(crate) mod shard_thread;
 pub(crate) mod stream;
 
@@ -198,6 +200,7 @@ pub async fn serve_on(
         open_registration: options.open_registration,
         admin_token,
         inspector: inspector.as_ref().map(|e| e.addr()),
+        tick_ms: options.tick.as_millis() as u64,
     };
     let local = listener
         .local_addr()

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use isoshard_world::{ObjectKind, PlayerId};
+use isoshard_world::PlayerId;
 use serde::Serialize;
 use tokio::sync::{broadcast, oneshot, watch};
 
@@ -82,6 +82,25 @@ pub enum Command {
         code: CodeBundle,
         reply: oneshot::Sender<Result<u64>>,
     },
+    /// A console expression for the player's next tick (`/api/user/console`; hidden for
+    /// `POST /api/user/memory`).
+    Console {
+        player: PlayerId,
+        expression: String,
+        hidden: bool,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    ReadSegment {
+        player: PlayerId,
+        id: u8,
+        reply: oneshot::Sender<Result<Option<String>>>,
+    },
+    WriteSegment {
+        player: PlayerId,
+        id: u8,
+        text: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
     /// An operator's edit of the world (`POST /api/admin/world`).
     EditWorld {
         edit: AdminEdit,
@@ -99,6 +118,19 @@ fn terrain_of(shard: &Shard) -> Arc<BTreeMap<String, String>> {
             .rooms
             .iter()
             .map(|r| (r.name.clone(), r.terrain.encode()))
+            .collect(),
+    )
+}
+
+/// Every room's status, by name.
+fn statuses_of(shard: &Shard) -> Arc<BTreeMap<String, &'static str>> {
+    Arc::new(
+        shard
+            .world()
+            .map()
+            .rooms
+            .iter()
+            .map(|r| (r.name.clone(), r.status.as_str()))
             .collect(),
     )
 }
@@ -148,6 +180,10 @@ pub struct Published {
     /// Room name → room view (JSON).
     pub rooms: Arc<BTreeMap<String, serde_json::Value>>,
     pub terrain: Arc<BTreeMap<String, String>>,
+    /// Every room's status (`normal`, `novice`, `respawn`, `closed`), by name.
+    pub statuses: Arc<BTreeMap<String, &'static str>>,
+    /// Who holds which room.
+    pub holdings: Arc<super::holdings::Holdings>,
     pub changed_rooms: Vec<String>,
     /// By player name.
     pub accounts: Arc<BTreeMap<String, AccountView>>,
@@ -225,6 +261,7 @@ pub(crate) struct ShardThread {
     metrics: Metrics,
     previous_rooms: Arc<BTreeMap<String, serde_json::Value>>,
     terrain: Arc<BTreeMap<String, String>>,
+    statuses: Arc<BTreeMap<String, &'static str>>,
 }
 
 impl ShardThread {
@@ -237,6 +274,7 @@ impl ShardThread {
         health: watch::Sender<Health>,
     ) -> Self {
         let terrain = terrain_of(&shard);
+        let statuses = statuses_of(&shard);
         let mut r = ShardThread {
             shard,
             tick_every,
@@ -249,6 +287,7 @@ impl ShardThread {
             metrics: Metrics::default(),
             previous_rooms: Arc::new(BTreeMap::new()),
             terrain,
+            statuses,
         };
         r.publish_now(BTreeMap::new(), false);
         r
@@ -286,6 +325,28 @@ impl ShardThread {
                 } => {
                     let result = self.sign_in(&name, upgraded_password);
                     changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::Console {
+                    player,
+                    expression,
+                    hidden,
+                    reply,
+                } => {
+                    let result = self.shard.queue_console_command(player, expression, hidden);
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::ReadSegment { player, id, reply } => {
+                    let result = self.shard.segment(player, id);
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::WriteSegment {
+                    player,
+                    id,
+                    text,
+                    reply,
+                } => {
+                    let result = self.shard.write_segment(player, id, text);
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
                 Command::EditWorld { edit, reply } => {
@@ -335,6 +396,7 @@ impl ShardThread {
         self.shard.edit_world(&edit)?;
         if matches!(edit, isoshard_world::WorldEdit::AddRooms(_)) {
             self.terrain = terrain_of(&self.shard);
+            self.statuses = statuses_of(&self.shard);
         }
         Ok(())
     }
@@ -516,16 +578,7 @@ impl ShardThread {
             .collect();
         let rooms = Arc::new(rooms);
         self.previous_rooms = rooms.clone();
-        let mut levels: BTreeMap<PlayerId, (u8, usize)> = BTreeMap::new();
-        for o in world.records() {
-            let Some(owner) = o.owner else { continue };
-            let e = levels.entry(owner).or_default();
-            match o.kind {
-                ObjectKind::Creep(_) => e.1 += 1,
-                ObjectKind::Controller(c) => e.0 = c.level,
-                _ => {}
-            }
-        }
+        let holdings = Arc::new(super::holdings::Holdings::of(world));
         let mut accounts = BTreeMap::new();
         for (id, name, stats) in self.shard.player_stats() {
             let Some(acct) = self.shard.account(id) else {
@@ -535,7 +588,8 @@ impl ShardThread {
                 .shard
                 .budget(id)
                 .unwrap_or(isoshard_player_api::CpuBudget::new(100));
-            let (level, creeps) = levels.get(&id).copied().unwrap_or_default();
+            let held = holdings.players.get(&id.0);
+            let (level, creeps) = held.map_or((0, 0), |h| (h.level(), h.creeps));
             accounts.insert(
                 name.clone(),
                 AccountView {
@@ -585,6 +639,8 @@ impl ShardThread {
             state_hash: world.state_hash().to_hex(),
             rooms,
             terrain: self.terrain.clone(),
+            statuses: self.statuses.clone(),
+            holdings,
             changed_rooms,
             accounts: Arc::new(accounts),
             console: Arc::new(console),

@@ -2,20 +2,22 @@
   // ---- console commands ----
   // What the player typed into their console since the last tick (`[expression, hidden, …]`),
   // run after the main loop in the global scope, as Screeps' `game.run` does: each result as
-  // `"" + eval(expression)` unless hidden. A command's error is its result, marked as Screeps'
-  // client marks one; unlike Screeps, a failing loop or command does not lose the commands
-  // after it (a bot that throws every tick can still be repaired from the console).
+  // `"" + eval(expression)` unless hidden. A command's error is its result, shown even for a
+  // hidden one (Screeps reports it as the tick's error); unlike Screeps, a failing loop or
+  // command does not lose the commands after it (a bot that throws every tick can still be
+  // repaired from the console).
   function runConsoleCommands(flat) {
     const results = [];
     if (!ArrayIsArray(flat)) return results;
     for (let i = 0; i + 1 < flat.length; i += 2) {
-      let text;
       try {
-        text = '' + globalEval(flat[i] + '\n//# sourceURL=console');
+        const text = '' + globalEval(flat[i] + '\n//# sourceURL=console');
+        if (!flat[i + 1]) results.push(text);
       } catch (e) {
+        let text;
         try { text = e instanceof ErrorCtor ? playerStack(e) : 'Uncaught ' + fmt(e); } catch (_) { text = 'Uncaught exception'; }
+        results.push(text);
       }
-      if (!flat[i + 1]) results.push(text);
     }
     return results;
   }

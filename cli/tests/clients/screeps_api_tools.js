@@ -1,0 +1,66 @@
+// Drives a running shard with the real `screeps-api` npm client the way players' tools do:
+// a console command and its output (multimeter), Memory read as a Grafana agent reads
+// `Memory.stats`, Memory written through the API, a segment written and read, branches
+// (rollup-plugin-screeps), and the map and user routes the Screeps client calls.
+// Usage: node screeps_api_tools.js URL USER PASSWORD   (NODE_PATH points at node_modules)
+'use strict';
+const { ScreepsAPI } = require('screeps-api');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+(async () => {
+  const [, , url, user, password] = process.argv;
+  const u = new URL(url);
+  const api = new ScreepsAPI({ protocol: u.protocol.replace(':', ''), hostname: u.hostname, port: Number(u.port), path: '/' });
+  await api.auth(user, password);
+  const me = await api.me();
+  const out = { id: me._id };
+  const time = async () => (await api.raw.game.time()).time;
+  const waitTicks = async (n) => {
+    const start = await time();
+    for (let i = 0; i < 500 && (await time()) < start + n; i++) await sleep(20);
+  };
+
+  out.branches = (await api.raw.user.branches()).list.map((b) => [b.branch, b.activeWorld]);
+  out.worldStatus = (await api.raw.user.worldStatus()).status;
+  out.startRoom = (await api.raw.user.worldStartRoom()).room;
+  const room = out.startRoom[0];
+  out.rooms = (await api.raw.user.rooms(me._id)).rooms;
+  const encoded = (await api.raw.game.roomTerrain(room, 1)).terrain[0];
+  out.encodedLength = encoded.terrain.length;
+  const tiles = (await api.req('GET', '/api/game/room-terrain', { room })).terrain;
+  out.wallsMatch = tiles.filter((t) => t.type === 'wall').every((t) => encoded.terrain[t.y * 50 + t.x] === '1');
+  out.roomStatus = (await api.raw.game.roomStatus(room)).room.status;
+  const stats = await api.raw.game.mapStats([room], 'owner0');
+  out.mapOwner = stats.users[stats.stats[room].own.user].username;
+  out.tickMs = (await api.req('GET', '/api/game/tick')).tick;
+
+  // The bot keeps Memory.stats; an agent reads it (screeps-api unpacks the gz: form).
+  await waitTicks(2);
+  out.stats = (await api.memory.get('stats')).data;
+
+  // A console command: its console.log and its result reach the player's console.
+  await api.console('console.log("typed " + Game.time); Memory.typed = true; 6 * 7');
+  // Memory written through the API, and a segment.
+  await api.memory.set('settings', { mode: { war: false } });
+  await api.memory.set('settings.mode.war', true);
+  // As on Screeps, a path through nothing fails (and says so in the console).
+  await api.memory.set('absent.deeper', 1);
+  await api.segment.set(7, 'seven');
+  await waitTicks(2);
+  out.typed = (await api.memory.get('typed')).data;
+  out.settings = (await api.memory.get('settings')).data;
+  out.segment = (await api.segment.get(7)).data;
+  out.missing = (await api.memory.get('nothing')).data;
+  out.deepMissing = (await api.memory.get('no.such.path')).data;
+  try {
+    await api.console('x'.repeat(2000));
+    out.longExpression = 'accepted';
+  } catch (e) {
+    out.longExpression = String(e.message);
+  }
+  console.log(JSON.stringify(out));
+})().catch((e) => {
+  console.error(e && e.stack ? e.stack : String(e));
+  process.exit(1);
+});

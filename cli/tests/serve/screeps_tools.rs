@@ -1,0 +1,113 @@
+//! Players' own tools against a running shard: the real `screeps-api` npm client calls the
+//! Screeps server API as multimeter, rollup-plugin-screeps and Grafana agents do.
+
+use serde_json::json;
+
+use super::{body, node, register, Server};
+
+/// Keeps `Memory.stats` as a Grafana agent expects to read it.
+const STATS_BOT: &str = "module.exports.loop = function () { \
+    Memory.stats = { tick: Game.time, cpu: { bucket: Game.cpu.bucket } }; }";
+
+#[test]
+fn screeps_api_reads_memory_stats_runs_a_console_command_and_writes_memory_and_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "grafana", Some("stats-password"));
+    let r = ureq::put(&s.url("/api/code"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(json!({"modules": {"main": STATS_BOT}}));
+    assert!(r.is_ok(), "{r:?}");
+    let got = node(
+        "screeps_api_tools.js",
+        &[&s.base, "grafana", "stats-password"],
+    );
+    assert_eq!(got["branches"], json!([["default", true]]), "{got}");
+    assert_eq!(got["worldStatus"], "normal", "{got}");
+    let room = got["startRoom"][0].as_str().unwrap();
+    assert_eq!(got["rooms"], json!([room]), "{got}");
+    assert_eq!(got["encodedLength"], 2500, "{got}");
+    assert_eq!(got["wallsMatch"], true, "{got}");
+    assert_eq!(got["roomStatus"], "normal", "{got}");
+    assert_eq!(got["mapOwner"], "grafana", "{got}");
+    assert_eq!(got["tickMs"], 20, "{got}");
+    assert!(got["stats"]["tick"].as_u64().unwrap() > 0, "{got}");
+    assert!(got["stats"]["cpu"]["bucket"].is_number(), "{got}");
+    assert_eq!(got["typed"], true, "{got}");
+    assert_eq!(got["settings"], json!({"mode": {"war": true}}), "{got}");
+    assert_eq!(got["segment"], "seven", "{got}");
+    assert!(got.get("missing").is_none(), "{got}");
+    assert_eq!(got["deepMissing"], "Incorrect memory path", "{got}");
+    assert_ne!(got["longExpression"], "accepted", "{got}");
+    // The command's own console.log and its result reached the player's console.
+    let me = body(
+        ureq::get(&s.url("/api/me"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    let console = me["console"].to_string();
+    assert!(console.contains("typed "), "{me}");
+    assert!(console.contains("\"42\""), "{me}");
+    assert!(
+        console.contains("TypeError"),
+        "the failed write is reported: {me}"
+    );
+}
+
+#[test]
+fn screeps_api_routes_refuse_strangers_and_malformed_input_with_json_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "prober", None);
+    let auth = format!("Bearer {token}");
+    // No credentials: 401 on what is the player's own.
+    for path in [
+        "/api/user/memory",
+        "/api/user/branches",
+        "/api/user/world-status",
+    ] {
+        let r = ureq::get(&s.url(path)).call();
+        assert!(
+            matches!(r, Err(ureq::Error::Status(401, _))),
+            "{path}: {r:?}"
+        );
+    }
+    let post = |path: &str, v: serde_json::Value| {
+        ureq::post(&s.url(path))
+            .set("Authorization", &auth)
+            .send_json(v)
+    };
+    let bad_inputs = [
+        ("/api/user/console", json!({"expression": 5})),
+        (
+            "/api/user/memory-segment",
+            json!({"segment": 100, "data": "x"}),
+        ),
+        ("/api/user/memory-segment", json!({"segment": 1, "data": 5})),
+        (
+            "/api/game/map-stats",
+            json!({"rooms": "W1N1", "statName": "owner0"}),
+        ),
+        (
+            "/api/game/map-stats",
+            json!({"rooms": [], "statName": "owner"}),
+        ),
+    ];
+    for (path, v) in bad_inputs {
+        let r = post(path, v.clone());
+        match r {
+            Err(ureq::Error::Status(400, resp)) => {
+                let b: serde_json::Value = resp.into_json().unwrap();
+                assert!(b["error"].is_string(), "{path} {v}: {b}");
+            }
+            other => panic!("{path} {v}: {other:?}"),
+        }
+    }
+    let big = "x".repeat(1024 * 1024 + 10);
+    let r = post("/api/user/memory", json!({"path": "a", "value": big}));
+    assert!(matches!(r, Err(ureq::Error::Status(400, _))), "{r:?}");
+    let r = ureq::get(&s.url("/api/game/room-terrain?room=W99N99")).call();
+    assert!(matches!(r, Err(ureq::Error::Status(404, _))), "{r:?}");
+    let r = ureq::get(&s.url("/api/user/rooms")).call();
+    assert!(matches!(r, Err(ureq::Error::Status(400, _))), "{r:?}");
+}
