@@ -277,7 +277,9 @@ fn run_ticks(shard: &mut Shard, options: &DemoOptions) -> Result<TickRun> {
         last_hash = summary.state_hash;
         for (id, name) in &players {
             let console = consoles.entry(*id).or_default();
-            for line in shard.drain_console(*id) {
+            let mut lines = shard.drain_console(*id);
+            lines.extend(shard.drain_command_results(*id));
+            for line in lines {
                 if options.console {
                     let shown = format!("[{}] {name}: {line}", summary.tick);
                     // A bar drawn nowhere (output piped) would swallow the line.

@@ -126,6 +126,9 @@ struct PlayerState {
     /// Console commands waiting for the player's next tick (at most
     /// [`MAX_PENDING_COMMANDS`]).
     commands: Vec<isoshard_player_api::ConsoleCommand>,
+    /// The printed results of those commands, kept apart from the log as Screeps' console
+    /// messages keep them (`{log, results}`).
+    results: VecDeque<String>,
     /// The visuals drawn in the player's last tick (Screeps shows a tick's visuals until the
     /// next tick replaces them).
     visuals: Arc<[(String, String)]>,
@@ -157,6 +160,7 @@ impl PlayerState {
             stats: PlayerStats::default(),
             console: VecDeque::new(),
             commands: Vec::new(),
+            results: VecDeque::new(),
             visuals: Arc::from(Vec::new()),
             data,
         }
@@ -720,6 +724,14 @@ impl Shard {
         };
         p.data.absorb(self.world.time(), changes);
         Ok(())
+    }
+
+    /// Takes the console-command results buffered for a player.
+    pub fn drain_command_results(&mut self, player: PlayerId) -> Vec<String> {
+        self.players
+            .get_mut(&player)
+            .map(|p| p.results.drain(..).collect())
+            .unwrap_or_default()
     }
 
     /// Takes the console lines buffered for a player.

@@ -34,15 +34,18 @@ fn a_command_runs_after_the_loop_with_this_ticks_game_and_memory_and_prints_its_
         .unwrap();
     shard.tick().unwrap();
     let lines = shard.drain_console(p);
+    let results = shard.drain_command_results(p);
     let time = shard.world().time() - 1;
-    // The loop's line first, then the visible command's result; the hidden one prints none.
-    assert_eq!(lines, vec![format!("loop {time}"), format!("{}", time * 2)]);
+    // The loop's line in the log; the visible command's result apart; the hidden one prints
+    // none.
+    assert_eq!(lines, vec![format!("loop {time}")]);
+    assert_eq!(results, vec![format!("{}", time * 2)]);
     let memory = memory_json(&shard, p);
     assert_eq!(memory["typed"], memory["loops"], "{memory}");
     assert_eq!(memory["quiet"], "yes", "{memory}");
     // A command runs once.
     shard.tick().unwrap();
-    assert_eq!(shard.drain_console(p).len(), 1);
+    assert!(shard.drain_command_results(p).is_empty());
 }
 
 #[test]
@@ -64,14 +67,14 @@ fn a_throwing_command_reports_its_error_and_the_next_command_still_runs() {
         .queue_console_command(p, "'after'".into(), false)
         .unwrap();
     shard.tick().unwrap();
-    let lines = shard.drain_console(p);
-    assert!(lines[1].starts_with("Error: boom"), "{lines:?}");
+    let lines = shard.drain_command_results(p);
+    assert!(lines[0].starts_with("Error: boom"), "{lines:?}");
     assert!(
-        lines[1].contains("console:1"),
+        lines[0].contains("console:1"),
         "the stack names the console: {lines:?}"
     );
-    assert_eq!(lines[2], "Uncaught 1", "{lines:?}");
-    assert_eq!(lines[3], "after", "{lines:?}");
+    assert_eq!(lines[1], "Uncaught 1", "{lines:?}");
+    assert_eq!(lines[2], "after", "{lines:?}");
     assert_eq!(stats_of(&shard, p).errors, 0);
 }
 
@@ -91,8 +94,8 @@ fn a_commands_intents_are_applied_like_the_loops() {
         )
         .unwrap();
     shard.tick().unwrap();
-    let lines = shard.drain_console(p);
-    assert_eq!(lines.last().map(String::as_str), Some("0"), "{lines:?}");
+    let lines = shard.drain_command_results(p);
+    assert_eq!(lines, vec!["0".to_string()]);
     let spawned = shard.world().records().into_iter().any(|o| {
         o.owner == Some(p) && matches!(&o.kind, ObjectKind::Creep(c) if c.name == "typed")
     });
@@ -142,10 +145,10 @@ fn flooding_the_console_queue_is_refused_past_its_bound() {
     let refused = shard.queue_console_command(p, "'one too many'".into(), false);
     assert!(refused.is_err(), "{refused:?}");
     shard.tick().unwrap();
-    let lines = shard.drain_console(p);
+    let lines = shard.drain_command_results(p);
     assert_eq!(
         lines.len(),
-        1 + isoshard_engine::MAX_PENDING_COMMANDS,
+        isoshard_engine::MAX_PENDING_COMMANDS,
         "{lines:?}"
     );
     // Taken by the tick: the queue has room again.

@@ -111,3 +111,62 @@ fn screeps_api_routes_refuse_strangers_and_malformed_input_with_json_errors() {
     let r = ureq::get(&s.url("/api/user/rooms")).call();
     assert!(matches!(r, Err(ureq::Error::Status(400, _))), "{r:?}");
 }
+
+const CHATTY: &str = "module.exports.loop = function () { \
+    Memory.stats = { tick: Game.time }; console.log('tick ' + Game.time); }";
+
+#[test]
+fn screeps_api_socket_delivers_console_cpu_memory_and_room_diffs_and_no_one_elses_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "watcher", Some("watch-password"));
+    let other = register(&s, "neighbour", None);
+    for t in [&token, &other] {
+        let r = ureq::put(&s.url("/api/code"))
+            .set("Authorization", &format!("Bearer {t}"))
+            .send_json(json!({"modules": {"main": CHATTY}}));
+        assert!(r.is_ok(), "{r:?}");
+    }
+    let other_id = body(
+        ureq::get(&s.url("/api/auth/me"))
+            .set("Authorization", &format!("Bearer {other}"))
+            .call(),
+    )["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let got = node(
+        "screeps_api_socket.js",
+        &[&s.base, "watcher", "watch-password", &other_id],
+    );
+    assert_eq!(got["greeting"], json!(["protocol 14"]), "{got}");
+    assert!(
+        got["log"][0].as_str().unwrap().starts_with("tick "),
+        "{got}"
+    );
+    assert_eq!(got["results"], json!(["answer 42"]), "{got}");
+    assert!(got["cpu"]["memory"].as_u64().unwrap() > 0, "{got}");
+    assert!(
+        got["memory"].as_str().unwrap().parse::<u64>().is_ok(),
+        "{got}"
+    );
+    assert!(got["roomMessages"].as_u64().unwrap() > 2, "{got}");
+    let id = got["id"].as_str().unwrap();
+    assert_eq!(got["spawn"]["user"], id, "{got}");
+    assert_eq!(got["users"][id]["username"], "watcher", "{got}");
+    assert_eq!(got["foreign"], 0, "another player's console leaked: {got}");
+}
+
+#[test]
+fn the_socket_speaks_sockjs_framing_as_the_screeps_client_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "client", None);
+    let got = node("sockjs_socket.js", &[&s.base, &token]);
+    assert_eq!(got["info"]["websocket"], true, "{got}");
+    assert_eq!(got["first"], "o", "{got}");
+    assert_eq!(got["greeting"], json!(["time", "protocol"]), "{got}");
+    assert_eq!(got["auth"], "auth ok", "{got}");
+    assert!(got["roomObjects"].as_u64().unwrap() > 3, "{got}");
+    assert_eq!(got["closed"], true, "{got}");
+}

@@ -228,6 +228,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/api/auth/me", get(auth_me))
         .route("/api/user/code", post(post_user_code).get(get_user_code))
         .merge(super::screeps_api::routes())
+        .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         // Refuses on Content-Length before reading (413), and caps chunked bodies too.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))

@@ -10,7 +10,9 @@ pub(crate) mod auth;
 pub(crate) mod holdings;
 pub(crate) mod rate_limits;
 pub(crate) mod screeps_api;
+pub(crate) mod screeps_objects;
 pub(crate) mod shard_thread;
+pub(crate) mod socket;
 pub(crate) mod stream;
 
 pub use crate::http_serve::HttpLimits;

@@ -245,6 +245,8 @@ pub struct Announcement {
     pub changed_rooms: Arc<[String]>,
     /// Console lines produced this tick, by player id.
     pub console: Arc<BTreeMap<u32, Vec<String>>>,
+    /// Results of console commands run this tick, by player id.
+    pub results: Arc<BTreeMap<u32, Vec<String>>>,
     /// Visuals drawn this tick, by player id (players who drew any).
     pub visuals: Arc<BTreeMap<u32, Arc<[(String, String)]>>>,
 }
@@ -289,7 +291,7 @@ impl ShardThread {
             terrain,
             statuses,
         };
-        r.publish_now(BTreeMap::new(), false);
+        r.publish_now(BTreeMap::new(), BTreeMap::new(), false);
         r
     }
 
@@ -372,7 +374,7 @@ impl ShardThread {
             }
         }
         if changed {
-            self.publish_now(BTreeMap::new(), false);
+            self.publish_now(BTreeMap::new(), BTreeMap::new(), false);
         }
         for reply in replies {
             reply();
@@ -540,15 +542,20 @@ impl ShardThread {
             }
         }
         let mut console = BTreeMap::new();
+        let mut results = BTreeMap::new();
         let ids: Vec<PlayerId> = self.shard.player_stats().iter().map(|p| p.0).collect();
         for id in ids {
             let lines = self.shard.drain_console(id);
+            let answers = self.shard.drain_command_results(id);
+            let recent = self.recent_console.entry(id).or_default();
+            for l in lines.iter().chain(&answers) {
+                recent.push(l.clone(), RECENT_CONSOLE, RECENT_CONSOLE_BYTES);
+            }
             if !lines.is_empty() {
-                let recent = self.recent_console.entry(id).or_default();
-                for l in &lines {
-                    recent.push(l.clone(), RECENT_CONSOLE, RECENT_CONSOLE_BYTES);
-                }
                 console.insert(id.0, lines);
+            }
+            if !answers.is_empty() {
+                results.insert(id.0, answers);
             }
         }
         for (id, _, stats) in self.shard.player_stats() {
@@ -559,11 +566,16 @@ impl ShardThread {
                 }
             }
         }
-        self.publish_now(console, true);
+        self.publish_now(console, results, true);
     }
 
     /// Publishes the current state; `announce` only after a committed tick.
-    fn publish_now(&mut self, console: BTreeMap<u32, Vec<String>>, announce: bool) {
+    fn publish_now(
+        &mut self,
+        console: BTreeMap<u32, Vec<String>>,
+        results: BTreeMap<u32, Vec<String>>,
+        announce: bool,
+    ) {
         let world = self.shard.world();
         let views = world.views();
         let rooms: BTreeMap<String, serde_json::Value> = views
@@ -660,6 +672,7 @@ impl ShardThread {
                 state_hash: published.state_hash.as_str().into(),
                 changed_rooms: published.changed_rooms.clone().into(),
                 console: published.console.clone(),
+                results: Arc::new(results),
             });
         }
     }

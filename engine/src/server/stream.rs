@@ -36,7 +36,7 @@ pub(crate) struct StreamSlots {
 }
 
 /// One open stream's share of the caps, given back on drop.
-struct StreamSlot {
+pub(crate) struct StreamSlot {
     _total: OwnedSemaphorePermit,
     _client: Option<ClientSlot>,
 }
@@ -50,7 +50,7 @@ impl StreamSlots {
         })
     }
 
-    fn take(self: &Arc<Self>, ip: Option<IpAddr>) -> Option<StreamSlot> {
+    pub(crate) fn take(self: &Arc<Self>, ip: Option<IpAddr>) -> Option<StreamSlot> {
         let total = self.total.clone().try_acquire_owned().ok()?;
         let client = match ip {
             Some(ip) => Some(PerClient::take(&self.per_client, ip, self.max_per_client)?),

@@ -353,12 +353,17 @@ impl Shard {
         if let Some(m) = out.memory.filter(|m| *m != *p.memory) {
             p.memory = Arc::new(m);
         }
-        // Results after the tick's own lines: Screeps runs the commands after the loop.
-        for line in out.console.into_iter().chain(out.command_results) {
+        for line in out.console {
             if p.console.len() >= CONSOLE_KEEP {
                 p.console.pop_front();
             }
             p.console.push_back(line);
+        }
+        for line in out.command_results {
+            if p.results.len() >= CONSOLE_KEEP {
+                p.results.pop_front();
+            }
+            p.results.push_back(line);
         }
         if ok {
             p.stats.intents_applied += out.intents.len() as u64;
