@@ -34,6 +34,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const stats = await api.raw.game.mapStats([room], 'owner0');
   out.mapOwner = stats.users[stats.stats[room].own.user].username;
   out.tickMs = (await api.req('GET', '/api/game/tick')).tick;
+  const roomObjects = await api.raw.game.roomObjects(room);
+  const spawn = roomObjects.objects.find((o) => o.type === 'spawn');
+  out.roomObjects = { spawnUser: spawn.user, owner: roomObjects.users[spawn.user].username, count: roomObjects.objects.length };
 
   // The bot keeps Memory.stats; an agent reads it (screeps-api unpacks the gz: form).
   await waitTicks(2);

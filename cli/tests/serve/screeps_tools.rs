@@ -31,6 +31,9 @@ fn screeps_api_reads_memory_stats_runs_a_console_command_and_writes_memory_and_s
     assert_eq!(got["roomStatus"], "normal", "{got}");
     assert_eq!(got["mapOwner"], "grafana", "{got}");
     assert_eq!(got["tickMs"], 20, "{got}");
+    assert_eq!(got["roomObjects"]["spawnUser"], got["id"], "{got}");
+    assert_eq!(got["roomObjects"]["owner"], "grafana", "{got}");
+    assert!(got["roomObjects"]["count"].as_u64().unwrap() > 3, "{got}");
     assert!(got["stats"]["tick"].as_u64().unwrap() > 0, "{got}");
     assert!(got["stats"]["cpu"]["bucket"].is_number(), "{got}");
     assert_eq!(got["typed"], true, "{got}");

@@ -45,6 +45,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/game/world-size", get(world_size))
         .route("/api/game/room-terrain", get(room_terrain))
         .route("/api/game/room-status", get(room_status))
+        .route("/api/game/room-objects", get(room_objects_route))
         .route("/api/game/map-stats", post(map_stats))
 }
 
@@ -410,6 +411,40 @@ async fn room_terrain(State(s): State<AppState>, Query(q): Query<RoomQuery>) -> 
         })
         .collect();
     Ok(Json(json!({ "ok": 1, "terrain": tiles })))
+}
+
+/// A room's objects in Screeps' document form, with their owners' names.
+async fn room_objects_route(State(s): State<AppState>, Query(q): Query<RoomQuery>) -> ApiResult {
+    let room = q.room.ok_or_else(|| bad("room: a room name is needed"))?;
+    let p = s.now();
+    let view = p.rooms.get(&room).ok_or_else(|| not_found("invalid room"))?;
+    let by_name: std::collections::BTreeMap<String, u32> =
+        p.accounts.values().map(|a| (a.name.clone(), a.id)).collect();
+    let objects = super::screeps_objects::room_objects(
+        view,
+        p.tick,
+        &super::screeps_objects::UserIds { by_name: &by_name },
+    );
+    let mut users = Map::new();
+    for o in objects.values() {
+        if let Some(id) = o.get("user").and_then(Value::as_str) {
+            let name = match id {
+                "2" => Some("Invader".to_string()),
+                "3" => Some("Source Keeper".to_string()),
+                _ => p
+                    .accounts
+                    .values()
+                    .find(|a| a.id.to_string() == id)
+                    .map(|a| a.name.clone()),
+            };
+            users.insert(
+                id.to_string(),
+                json!({ "_id": id, "username": name, "badge": {} }),
+            );
+        }
+    }
+    let objects: Vec<Value> = objects.into_iter().map(|(_, o)| o).collect();
+    Ok(Json(json!({ "ok": 1, "objects": objects, "users": users })))
 }
 
 async fn room_status(
