@@ -43,8 +43,8 @@ pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, RuntimeObserver, ThreadPlayerHost};
 pub use shard::{
-    PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, CRASHES_TO_SUSPEND,
-    CRASH_PENALTY_MS, CRASH_WINDOW_TICKS, MAX_PENDING_COMMANDS,
+    BranchList, PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, CRASHES_TO_SUSPEND,
+    CRASH_PENALTY_MS, CRASH_WINDOW_TICKS, DEFAULT_BRANCH, MAX_BRANCHES, MAX_PENDING_COMMANDS,
 };
 pub use storage::{
     fsck, FsckReport, PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta,

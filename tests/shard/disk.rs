@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use isoshard_engine::{
-    PlayerRecord, Result, Shard, ShardMeta, ShardOptions, ShardStorage, SledStorage, StoredShard,
-    TickCommit, TickRecord,
+    CodeBundle, PlayerRecord, Result, Shard, ShardMeta, ShardOptions, ShardStorage, SledStorage,
+    StoredShard, TickCommit, TickRecord,
 };
 use isoshard_player_api::{record_bytes, MAX_INTENT_BYTES_PER_TICK};
 use isoshard_world::{Intent, ObjectId, PlayerId, WorldConfig, WorldSnapshot};
@@ -62,6 +62,20 @@ impl ShardStorage for LoggedStorage {
     }
     fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>> {
         self.inner.read_segment(player, id)
+    }
+    fn branch_names(&self, player: PlayerId) -> Result<Vec<String>> {
+        self.inner.branch_names(player)
+    }
+    fn read_branch(&self, player: PlayerId, name: &str) -> Result<Option<CodeBundle>> {
+        self.inner.read_branch(player, name)
+    }
+    fn write_branch(
+        &mut self,
+        player: PlayerId,
+        name: &str,
+        code: Option<&CodeBundle>,
+    ) -> Result<()> {
+        self.inner.write_branch(player, name, code)
     }
 }
 

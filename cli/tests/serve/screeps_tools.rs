@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{body, node, register, Server};
+use super::{body, isoshard, node, register, Server};
 
 /// Keeps `Memory.stats` as a Grafana agent expects to read it.
 const STATS_BOT: &str = "module.exports.loop = function () { \
@@ -172,4 +172,66 @@ fn the_socket_speaks_sockjs_framing_as_the_screeps_client_opens_it() {
     assert_eq!(got["auth"], "auth ok", "{got}");
     assert!(got["roomObjects"].as_u64().unwrap() > 3, "{got}");
     assert_eq!(got["closed"], true, "{got}");
+}
+
+#[test]
+fn branches_clone_switch_and_delete_through_screeps_api_and_the_active_one_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "brancher", Some("branch-password"));
+    let r = ureq::put(&s.url("/api/code"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(json!({"modules": {"main": "module.exports.loop = function () { console.log('default branch') }"}}));
+    assert!(r.is_ok(), "{r:?}");
+    let got = node(
+        "screeps_api_branches.js",
+        &[&s.base, "brancher", "branch-password"],
+    );
+    assert_eq!(got["start"], json!(["default*"]), "{got}");
+    assert_eq!(got["cloned"], json!(["default*", "dev"]), "{got}");
+    assert_eq!(got["missing"], "refused", "{got}");
+    assert!(
+        got["devCode"].as_str().unwrap().contains("dev branch"),
+        "{got}"
+    );
+    assert!(
+        got["activeCode"]
+            .as_str()
+            .unwrap()
+            .contains("default branch"),
+        "uploading to dev changed the running code: {got}"
+    );
+    assert_eq!(got["sim"], "refused", "{got}");
+    assert_eq!(got["switched"], json!(["default", "dev*"]), "{got}");
+    assert_eq!(got["deleteActive"], "refused", "{got}");
+    assert_eq!(got["deleteOld"], "ok", "{got}");
+    assert_eq!(got["end"], json!(["dev*"]), "{got}");
+    // The switched-to code runs, and stays the running branch through a restart.
+    let runs_dev = |s: &Server| {
+        let w = s.world()["tick"].as_u64().unwrap();
+        s.until_tick(w + 3);
+        let me = body(
+            ureq::get(&s.url("/api/me"))
+                .set("Authorization", &format!("Bearer {token}"))
+                .call(),
+        );
+        me["console"].to_string().contains("dev branch")
+    };
+    assert!(runs_dev(&s));
+    drop(s);
+    // The stored branches are records fsck knows.
+    let (code, text) = isoshard(&["fsck".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(code, Some(0), "{text}");
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    assert!(
+        runs_dev(&s),
+        "after a restart the dev branch no longer runs"
+    );
+    let list = body(
+        ureq::get(&s.url("/api/user/branches"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call(),
+    );
+    assert_eq!(list["list"][0]["branch"], "dev", "{list}");
+    assert_eq!(list["list"][0]["activeWorld"], true, "{list}");
 }

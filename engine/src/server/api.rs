@@ -226,8 +226,8 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/api/version", get(version))
         .route("/api/auth/signin", post(signin))
         .route("/api/auth/me", get(auth_me))
-        .route("/api/user/code", post(post_user_code).get(get_user_code))
         .merge(super::screeps_api::routes())
+        .merge(super::code_api::routes())
         .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         // Refuses on Content-Length before reading (413), and caps chunked bodies too.
@@ -289,13 +289,13 @@ async fn register(
 }
 
 #[derive(Deserialize)]
-struct CodeBody {
-    modules: BTreeMap<String, Value>,
+pub(crate) struct CodeBody {
+    pub modules: BTreeMap<String, Value>,
     #[serde(default)]
-    branch: Option<String>,
+    pub branch: Option<String>,
 }
 
-fn modules_of(body: CodeBody) -> ApiResult<CodeBundle> {
+pub(crate) fn modules_of(body: CodeBody) -> ApiResult<CodeBundle> {
     let mut modules = BTreeMap::new();
     for (name, v) in body.modules {
         match v {
@@ -519,34 +519,5 @@ async fn auth_me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
     let me = s.caller(&headers, None)?;
     Ok(Json(
         json!({ "ok": 1, "_id": me.id.to_string(), "username": me.name, "email": me.name, "cpu": me.cpu_limit_ms, "gcl": 0, "password": me.password_hash.is_some(), "badge": {} }),
-    ))
-}
-
-async fn post_user_code(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let me = s.caller(&headers, None)?;
-    let body: CodeBody = parse(&body)?;
-    if let Some(b) = &body.branch {
-        if b.len() > 64 {
-            return Err(bad("branch name too long"));
-        }
-    }
-    let code = modules_of(body)?;
-    set_code(&s, PlayerId(me.id), code).await?;
-    Ok(Json(json!({ "ok": 1, "timestamp": 0 })))
-}
-
-#[derive(Deserialize)]
-struct BranchQuery {
-    branch: Option<String>,
-}
-
-async fn get_user_code(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<BranchQuery>,
-) -> ApiResult {
-    let me = s.caller(&headers, None)?;
-    Ok(Json(
-        json!({ "ok": 1, "branch": q.branch.unwrap_or_else(|| "default".into()), "modules": me.code.modules }),
     ))
 }

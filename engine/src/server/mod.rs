@@ -7,6 +7,7 @@
 pub(crate) mod admin;
 pub(crate) mod api;
 pub(crate) mod auth;
+pub(crate) mod code_api;
 pub(crate) mod holdings;
 pub(crate) mod rate_limits;
 pub(crate) mod screeps_api;

@@ -33,7 +33,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/user/world-start-room", get(world_start_room))
         .route("/api/user/rooms", get(user_rooms))
         .route("/api/user/overview", get(overview))
-        .route("/api/user/branches", get(branches))
         .route("/api/user/console", post(console))
         .route("/api/user/memory", get(get_memory).post(post_memory))
         .route(
@@ -126,20 +125,6 @@ async fn overview(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
     Ok(Json(
         json!({ "ok": 1, "rooms": rooms, "stats": {}, "statsMax": {}, "totals": {}, "gametimes": [] }),
     ))
-}
-
-/// One branch, `default`, active in the world and the simulation: the shard keeps one code
-/// bundle per player (`POST /api/user/code` to any other branch is refused).
-async fn branches(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
-    let me = s.caller(&headers, None)?;
-    Ok(Json(json!({ "ok": 1, "list": [{
-        "_id": format!("{}-default", me.id),
-        "branch": "default",
-        "activeWorld": true,
-        "activeSim": true,
-        "modules": me.code.modules,
-        "timestamp": me.code_version,
-    }] })))
 }
 
 async fn queue_command(
@@ -417,9 +402,15 @@ async fn room_terrain(State(s): State<AppState>, Query(q): Query<RoomQuery>) -> 
 async fn room_objects_route(State(s): State<AppState>, Query(q): Query<RoomQuery>) -> ApiResult {
     let room = q.room.ok_or_else(|| bad("room: a room name is needed"))?;
     let p = s.now();
-    let view = p.rooms.get(&room).ok_or_else(|| not_found("invalid room"))?;
-    let by_name: std::collections::BTreeMap<String, u32> =
-        p.accounts.values().map(|a| (a.name.clone(), a.id)).collect();
+    let view = p
+        .rooms
+        .get(&room)
+        .ok_or_else(|| not_found("invalid room"))?;
+    let by_name: std::collections::BTreeMap<String, u32> = p
+        .accounts
+        .values()
+        .map(|a| (a.name.clone(), a.id))
+        .collect();
     let objects = super::screeps_objects::room_objects(
         view,
         p.tick,

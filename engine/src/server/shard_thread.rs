@@ -101,6 +101,13 @@ pub enum Command {
         text: String,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// A code branch operation (`/api/user/code`, `branches`, `clone-branch`,
+    /// `set-active-branch`, `delete-branch`).
+    Branch {
+        player: PlayerId,
+        op: BranchOp,
+        reply: oneshot::Sender<Result<BranchReply>>,
+    },
     /// An operator's edit of the world (`POST /api/admin/world`).
     EditWorld {
         edit: AdminEdit,
@@ -133,6 +140,59 @@ fn statuses_of(shard: &Shard) -> Arc<BTreeMap<String, &'static str>> {
             .map(|r| (r.name.clone(), r.status.as_str()))
             .collect(),
     )
+}
+
+/// What a branch command does.
+#[derive(Debug, Clone)]
+pub enum BranchOp {
+    List,
+    Read(String),
+    Write {
+        branch: String,
+        code: CodeBundle,
+    },
+    Clone {
+        from: Option<String>,
+        new_name: String,
+        default: Option<CodeBundle>,
+    },
+    SetActive(String),
+    Delete(String),
+}
+
+/// A branch command's answer.
+#[derive(Debug, Clone)]
+pub enum BranchReply {
+    List(crate::shard::BranchList),
+    Code(Option<CodeBundle>),
+    Done,
+}
+
+fn branch_op(shard: &mut Shard, player: PlayerId, op: BranchOp) -> Result<BranchReply> {
+    Ok(match op {
+        BranchOp::List => BranchReply::List(shard.branches(player)?),
+        BranchOp::Read(b) => BranchReply::Code(shard.branch_code(player, &b)?),
+        BranchOp::Write { branch, code } => {
+            shard.set_branch_code(player, &branch, code)?;
+            BranchReply::Done
+        }
+        BranchOp::Clone {
+            from,
+            new_name,
+            default,
+        } => {
+            shard.clone_branch(player, from.as_deref(), &new_name, default)?;
+            BranchReply::Done
+        }
+        BranchOp::SetActive(b) => {
+            shard.set_active_branch(player, &b)?;
+            BranchReply::Done
+        }
+        BranchOp::Delete(b) => {
+            shard.delete_branch(player, &b)?;
+            BranchReply::Done
+        }
+    })
 }
 
 /// An operator's world edit as the API names it (players by name).
@@ -349,6 +409,11 @@ impl ShardThread {
                     reply,
                 } => {
                     let result = self.shard.write_segment(player, id, text);
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::Branch { player, op, reply } => {
+                    let result = branch_op(&mut self.shard, player, op);
+                    changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
                 Command::EditWorld { edit, reply } => {

@@ -70,6 +70,7 @@ fn build_store(dir: &Path) -> Opened {
                     token_hashes: vec!["ab".repeat(32)],
                     password_hash: None,
                     suspended: None,
+                    active_branch: None,
                 },
                 code: crate::sample_bots()[0].1.clone(),
                 state: PlayerTickState {

@@ -25,8 +25,8 @@ use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
 use super::sled_store::{
     damaged, format_of, guarded, insert_player, key, memory_tree_ids, memory_tree_name, open_tree,
-    sled_error, Writes, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, NOTIFICATIONS_KEY, RESOURCES_KEY,
-    SEGMENT_SETTINGS_KEY,
+    sled_error, Writes, BRANCH_PREFIX, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, NOTIFICATIONS_KEY,
+    RESOURCES_KEY, SEGMENT_SETTINGS_KEY,
 };
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
@@ -253,6 +253,8 @@ fn check_player_data(name: &[u8], tree: &sled::Tree) -> std::result::Result<(), 
             decode::<std::collections::BTreeMap<String, u64>>(name, &v)?;
         } else if k.starts_with(FLAG_PREFIX) {
             decode::<isoshard_player_api::FlagRecord>(name, &v)?;
+        } else if k.starts_with(BRANCH_PREFIX) {
+            decode::<crate::code_bundle::CodeBundle>(name, &v)?;
         } else {
             return Err(format!(
                 "{} holds an unknown record {:?}",
@@ -595,6 +597,7 @@ fn restore_players(
                 token_hashes: Vec::new(),
                 password_hash: None,
                 suspended: None,
+                active_branch: None,
             }
         });
         let code = if has_code {

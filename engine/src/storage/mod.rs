@@ -74,6 +74,10 @@ pub struct PlayerAccount {
     pub password_hash: Option<String>,
     /// Code suspended until the next upload (crash protection), with the reason.
     pub suspended: Option<String>,
+    /// The branch whose code runs (`None`: `default`); the others are stored apart
+    /// ([`ShardStorage::branch_names`]).
+    #[serde(default)]
+    pub active_branch: Option<String>,
 }
 
 /// A player's state that changes with ticks (stored apart: `budget/<id>` and the Memory tree).
@@ -226,6 +230,27 @@ pub trait ShardStorage: Send {
     /// # Errors
     /// Backend failures, an undecodable record.
     fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>>;
+    /// The names of player `player`'s stored code branches: every branch but the active
+    /// one, whose code is the player's code.
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn branch_names(&self, player: PlayerId) -> Result<Vec<String>>;
+    /// A stored branch's code.
+    ///
+    /// # Errors
+    /// Backend failures, an undecodable record.
+    fn read_branch(&self, player: PlayerId, name: &str) -> Result<Option<CodeBundle>>;
+    /// Stores a branch (or deletes it, with `None`), durably.
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn write_branch(
+        &mut self,
+        player: PlayerId,
+        name: &str,
+        code: Option<&CodeBundle>,
+    ) -> Result<()>;
 }
 
 /// The world at the end of `ticks`: `snapshot` restored and every recorded tick re-applied,

@@ -18,6 +18,7 @@ use super::{
     PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
     StoredPlayerData, StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
 };
+use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
 use isoshard_world::PlayerId;
 
@@ -53,6 +54,10 @@ pub(super) fn segment_key(id: u8) -> Vec<u8> {
 }
 /// Flag `name` in its player's Memory tree (`flag/<name>`).
 pub(super) const FLAG_PREFIX: &[u8] = b"flag/";
+/// A stored code branch (`branch/<name>`, see `branches`).
+pub(super) const BRANCH_PREFIX: &[u8] = b"branch/";
+
+mod branches;
 fn flag_key(name: &str) -> Vec<u8> {
     [FLAG_PREFIX, name.as_bytes()].concat()
 }
@@ -728,6 +733,23 @@ impl ShardStorage for SledStorage {
             // Only called for stored players, whose Memory tree always exists.
             self.read_in_memory_tree(player.0 as u64, &segment_key(id), true)
         })
+    }
+
+    fn branch_names(&self, player: PlayerId) -> Result<Vec<String>> {
+        guarded(&self.dir, || self.stored_branch_names(player))
+    }
+
+    fn read_branch(&self, player: PlayerId, name: &str) -> Result<Option<CodeBundle>> {
+        guarded(&self.dir, || self.stored_branch(player, name))
+    }
+
+    fn write_branch(
+        &mut self,
+        player: PlayerId,
+        name: &str,
+        code: Option<&CodeBundle>,
+    ) -> Result<()> {
+        self.store_branch(player, name, code)
     }
 }
 
