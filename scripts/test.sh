@@ -7,7 +7,8 @@
 #   every global it declares exists with its declared value), typescript (reads @types/screeps'
 #   methods with its parser, and compiles the sample TypeScript bot),
 #   screeps-api (a real deploy client against `isoshard serve`), playwright-core (drives the
-#   browser for the viewer test).
+#   browser for the viewer test); and, into target/npm-tools, rollup with
+#   rollup-plugin-screeps and screeps-multimeter (players' tools tested against the server).
 # - Chromium (Debian's `chromium` package) for the viewer test, when /usr/bin/chromium is
 #   missing and apt-get is available. The test fails, naming the package, if it is still absent.
 set -euo pipefail
@@ -25,6 +26,18 @@ if [ "$missing" = 1 ]; then
   mkdir -p "$npm_dir"
   npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error lodash@3.10.1 screeps-api@1.16.1 playwright-core@1 \
     @screeps/common@2.16.1 @types/screeps@3.4.0 typescript@5.9.3
+fi
+# The players' tools the server must serve unchanged, in a prefix of their own (they bring
+# lodash 4, which must not replace Screeps' lodash 3 above): rollup with
+# rollup-plugin-screeps, and screeps-multimeter (driven under a pseudo-terminal by python3).
+tools_dir=target/npm-tools
+if [ ! -f "$tools_dir/node_modules/rollup-plugin-screeps/package.json" ] || \
+   [ ! -f "$tools_dir/node_modules/screeps-multimeter/package.json" ] || \
+   [ ! -f "$tools_dir/node_modules/rollup/package.json" ]; then
+  command -v npm >/dev/null || { echo "npm is needed to install the test packages (apt-get install npm)" >&2; exit 1; }
+  mkdir -p "$tools_dir"
+  npm install --prefix "$tools_dir" --no-audit --no-fund --loglevel=error rollup@2.80.0 \
+    rollup-plugin-screeps@1.0.1 screeps-multimeter@2.1.1
 fi
 if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
   echo "installing Debian's chromium for the viewer test" >&2

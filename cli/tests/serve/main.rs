@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 mod faults;
+mod player_tools;
 mod screeps_tools;
 
 struct Server {

@@ -124,8 +124,9 @@ async fn clone_branch(State(s): State<AppState>, headers: HeaderMap, body: Bytes
         None => None,
     };
     s.limits.upload(me.id)?;
+    // Screeps clones from a branch only when one is named (rollup-plugin-screeps sends "").
     let op = BranchOp::Clone {
-        from: body.branch,
+        from: body.branch.filter(|b| !b.is_empty()),
         new_name: body.new_name,
         default,
     };
