@@ -136,16 +136,21 @@ mod tests {
 
     #[test]
     fn time_off_the_cpu_is_not_counted_as_cpu_time() {
-        for _ in 0..20 {
-            let before = ThreadCpuClock::own_now_ns();
-            std::thread::sleep(Duration::from_millis(2));
-            let after = ThreadCpuClock::own_now_ns();
-            assert!(
-                after - before < 1_000_000,
-                "a 2 ms sleep was counted as {} ns of CPU",
-                after - before
-            );
-        }
+        // The median of 21 sleeps: on a loaded VM the kernel now and then charges a thread
+        // for a wake-up that waited behind others (seen once: 2.9 ms for one 2 ms sleep), but
+        // a clock that counted wall time would charge every sleep its 2 ms.
+        let mut charged: Vec<u64> = (0..21)
+            .map(|_| {
+                let before = ThreadCpuClock::own_now_ns();
+                std::thread::sleep(Duration::from_millis(2));
+                ThreadCpuClock::own_now_ns() - before
+            })
+            .collect();
+        charged.sort_unstable();
+        assert!(
+            charged[10] < 1_000_000,
+            "2 ms sleeps were counted as {charged:?} ns of CPU"
+        );
     }
 
     #[test]
