@@ -104,6 +104,10 @@ pub struct ServeArgs {
     /// Anyone may register.
     #[arg(long)]
     pub open_registration: bool,
+    /// Place each new player in a random free room at registration (the demo's way),
+    /// instead of letting them choose one with `/api/game/place-spawn` (Screeps' way).
+    #[arg(long)]
+    pub auto_place: bool,
     #[command(flatten)]
     pub seed: SeedArgs,
     /// Rooms per side for a new shard.

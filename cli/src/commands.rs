@@ -48,6 +48,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         lodash: !args.code.no_lodash,
         admin_token_file: args.admin_token_file,
         open_registration: args.open_registration,
+        auto_place: args.auto_place,
         world: isoshard_world::WorldConfig {
             seed: args.seed.seed,
             width: args.rooms.max(1),

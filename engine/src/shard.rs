@@ -546,12 +546,35 @@ impl Shard {
     /// World errors (name taken, no free room): players before the failing one stay added.
     /// Storage failures: nothing changed (the world is restored to before the call).
     pub fn add_players(&mut self, players: Vec<(String, CodeBundle)>) -> Result<Vec<PlayerId>> {
+        self.join_players(players, true)
+    }
+
+    /// Registers a player with code but no room, as Screeps' registration does: they place
+    /// their first spawn with [`isoshard_world::WorldEdit::PlaceSpawn`] ([`Shard::edit_world`]).
+    ///
+    /// # Errors
+    /// World errors (name taken, invalid name), storage failures (then nothing changed).
+    pub fn register_player(&mut self, name: &str, code: CodeBundle) -> Result<PlayerId> {
+        let ids = self.join_players(vec![(name.to_string(), code)], false)?;
+        Ok(ids[0])
+    }
+
+    fn join_players(
+        &mut self,
+        players: Vec<(String, CodeBundle)>,
+        place: bool,
+    ) -> Result<Vec<PlayerId>> {
         self.writable()?;
         let before = self.world.snapshot();
         let mut added = Vec::with_capacity(players.len());
         let mut failure = None;
         for (name, code) in players {
-            match self.world.add_player(&name) {
+            let joined = if place {
+                self.world.add_player(&name)
+            } else {
+                self.world.register_player(&name)
+            };
+            match joined {
                 Ok(id) => added.push(PlayerRecord {
                     account: PlayerAccount {
                         id,
@@ -586,7 +609,11 @@ impl Shard {
         let ids = added.iter().map(|p| p.account.id).collect();
         for p in added {
             let id = p.account.id;
-            self.record(|r, _| r.player_added(at, &p.account.name, id));
+            if place {
+                self.record(|r, _| r.player_added(at, &p.account.name, id));
+            } else {
+                self.record(|r, _| r.player_registered(at, &p.account.name, id));
+            }
             self.players
                 .insert(id, PlayerState::new(p.account, p.code, p.state));
         }
@@ -707,7 +734,7 @@ impl Shard {
             .players()
             .iter()
             .find(|p| p.id == player)
-            .map(|p| p.home)
+            .and_then(|p| p.home)
     }
 
     /// Creeps alive and controller (level, progress) of a player.

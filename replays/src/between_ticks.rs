@@ -25,10 +25,18 @@ pub(crate) fn apply_between_ticks(
             name,
             player,
             at_tick,
+        }
+        | Record::PlayerRegistered {
+            name,
+            player,
+            at_tick,
         } => {
-            let added = world
-                .add_player(name)
-                .map_err(|e| fail(*at_tick, e.to_string()))?;
+            let added = if matches!(rec, Record::PlayerAdded { .. }) {
+                world.add_player(name)
+            } else {
+                world.register_player(name)
+            }
+            .map_err(|e| fail(*at_tick, e.to_string()))?;
             if added != *player {
                 return Err(fail(
                     *at_tick,

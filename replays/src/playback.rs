@@ -81,7 +81,9 @@ impl SegmentCursor {
                     self.last_intents = Some(t.intents);
                 }
                 Record::CodeChanged { .. } => {}
-                rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
+                rec @ (Record::PlayerAdded { .. }
+                | Record::PlayerRegistered { .. }
+                | Record::WorldEdited { .. }) => {
                     let at = (self.reader.path.as_path(), self.reader.offset());
                     crate::between_ticks::apply_between_ticks(&mut self.world, at, &rec)?;
                 }

@@ -37,4 +37,11 @@ pub enum Record {
         at_tick: u64,
         edit: WorldEdit,
     },
+    /// A player registered without a room between ticks (re-applied with
+    /// `register_player`; their spawn comes with a `WorldEdited` place-spawn).
+    PlayerRegistered {
+        at_tick: u64,
+        name: String,
+        player: PlayerId,
+    },
 }

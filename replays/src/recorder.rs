@@ -251,6 +251,19 @@ impl Recorder {
         self.current.as_mut().map_or(Ok(()), |w| w.flush())
     }
 
+    /// Records a player registering without a room between ticks.
+    ///
+    /// # Errors
+    /// I/O failures.
+    pub fn player_registered(&mut self, at_tick: u64, name: &str, player: PlayerId) -> Result<()> {
+        self.append(&Record::PlayerRegistered {
+            at_tick,
+            name: name.to_string(),
+            player,
+        })?;
+        self.current.as_mut().map_or(Ok(()), |w| w.flush())
+    }
+
     /// Records an operator's edit of the world.
     ///
     /// # Errors

@@ -107,7 +107,7 @@ impl Recording {
                         players.extend(s.players.iter().map(|p| p.name.clone()));
                     }
                     Record::Tick(t) => last = last.max(t.tick),
-                    Record::PlayerAdded { name, .. } => {
+                    Record::PlayerAdded { name, .. } | Record::PlayerRegistered { name, .. } => {
                         players.insert(name);
                     }
                     Record::CodeChanged { .. } | Record::WorldEdited { .. } => {}
@@ -297,7 +297,9 @@ fn verify_segment(path: &Path, to: u64, progress: &dyn Fn(u64)) -> Result<Segmen
                 })
             }
             Record::CodeChanged { .. } => {}
-            rec @ (Record::PlayerAdded { .. } | Record::WorldEdited { .. }) => {
+            rec @ (Record::PlayerAdded { .. }
+            | Record::PlayerRegistered { .. }
+            | Record::WorldEdited { .. }) => {
                 crate::between_ticks::apply_between_ticks(&mut world, (path, 0), &rec)?;
                 end_hash = world.state_hash();
             }

@@ -107,7 +107,11 @@ fn develop(snap: &mut WorldSnapshot, map: &RoomMap) -> IntentBatch {
     let mut batch = IntentBatch::new();
     let mut next = snap.next_object_id;
     let mut added = Vec::new();
-    let homes: Vec<(PlayerId, RoomId)> = snap.players.iter().map(|p| (p.id, p.home)).collect();
+    let homes: Vec<(PlayerId, RoomId)> = snap
+        .players
+        .iter()
+        .filter_map(|p| Some((p.id, p.home?)))
+        .collect();
     for (player, room) in homes {
         let mut tiles = Tiles {
             map,

@@ -27,7 +27,7 @@ fn populated() -> (WorldSnapshot, IntentBatch) {
         let owner = snap
             .players
             .iter()
-            .find(|p| p.home.0 == room)
+            .find(|p| p.home.is_some_and(|h| h.0 == room))
             .map(|p| p.id)
             .unwrap_or(players[room as usize % players.len()]);
         let terrain = &map.rooms[room as usize].terrain;

@@ -52,7 +52,7 @@ fn main() {
                         | ObjectKind::Spawn(_)
                         | ObjectKind::Structure(_)
                 ) && o.owner.is_none_or(|p| p.0 == 1)
-                    && o.pos.room == world.players()[0].home
+                    && Some(o.pos.room) == world.players()[0].home
                 {
                     println!(
                         "obj {:?} {:?} {:?} {:?}",

@@ -16,6 +16,9 @@ pub enum WorldError {
     CorruptSnapshot(String),
     #[error("unknown room {0:?}")]
     UnknownRoom(String),
+    /// A spawn placement (or respawn) refused, in Screeps' words.
+    #[error("{0}")]
+    Placement(String),
 }
 
 /// Result alias for the world crate.

@@ -1,18 +1,18 @@
 //! `GameWorld`: the bevy `World` holding the game, the tick schedule, and the entry points the
 //! engine and replays use.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{ExecutorKind, LogLevel, ScheduleBuildSettings};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::constants::*;
 use crate::error::{Result, WorldError};
 use crate::events::EventLog;
-use crate::geometry::{Direction, Position, RoomId, ROOM_SIZE};
+use crate::geometry::{RoomId, ROOM_SIZE};
 use crate::intent::IntentBatch;
 use crate::object::*;
 use crate::room_map::{generate_map, populate_room, RoomMap, RoomSpec, RoomStatus};
@@ -22,7 +22,6 @@ pub const MAX_ROOMS: usize = 1 << 16;
 use crate::rules::{self, PlayerTickStats};
 use crate::snapshot::*;
 use crate::state::*;
-use crate::terrain::Tile;
 use crate::world_config::WorldConfig;
 
 /// What a tick produced besides the new state.
@@ -128,142 +127,6 @@ impl GameWorld {
 
     pub fn players(&self) -> &[PlayerInfo] {
         &self.world.resource::<Players>().list
-    }
-
-    /// Places a new player in a free room with two sources: controller at level 1 and a spawn
-    /// named `Spawn1` with 300 energy.
-    ///
-    /// # Errors
-    /// [`WorldError::NameTaken`], [`WorldError::InvalidName`], [`WorldError::NoFreeRoom`].
-    pub fn add_player(&mut self, name: &str) -> Result<PlayerId> {
-        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control()) {
-            return Err(WorldError::InvalidName(name.to_string()));
-        }
-        if self.players().iter().any(|p| p.name == name) {
-            return Err(WorldError::NameTaken(name.to_string()));
-        }
-        let records = self.records();
-        // A home is a normal room with two sources whose controller no one holds.
-        let mut sources: BTreeMap<RoomId, usize> = BTreeMap::new();
-        let mut free_controller: BTreeSet<RoomId> = BTreeSet::new();
-        for o in &records {
-            match &o.kind {
-                ObjectKind::Source(_) => *sources.entry(o.pos.room).or_default() += 1,
-                ObjectKind::Controller(c) if o.owner.is_none() && c.reservation.is_none() => {
-                    free_controller.insert(o.pos.room);
-                }
-                _ => {}
-            }
-        }
-        let candidates: Vec<RoomId> = self
-            .map()
-            .rooms
-            .iter()
-            .filter(|r| r.status == RoomStatus::Normal)
-            .map(|r| r.id)
-            .filter(|id| free_controller.contains(id) && sources.get(id) == Some(&2))
-            .collect();
-        if candidates.is_empty() {
-            return Err(WorldError::NoFreeRoom);
-        }
-        let room = {
-            let mut rng = self.world.resource_mut::<WorldRng>();
-            candidates[rng.0.gen_range(0..candidates.len())]
-        };
-        let id = PlayerId(self.players().len() as u32 + 1);
-        let in_room: Vec<ObjectRecord> =
-            records.into_iter().filter(|o| o.pos.room == room).collect();
-        let controller_pos = in_room
-            .iter()
-            .find(|o| matches!(o.kind, ObjectKind::Controller(_)))
-            .map(|o| o.pos)
-            .ok_or(WorldError::NoFreeRoom)?;
-        let spawn_pos = self
-            .spawn_site(room, controller_pos, &in_room)
-            .ok_or(WorldError::NoFreeRoom)?;
-        // Own the controller and fill sources to owned capacity.
-        for rec in in_room {
-            let entity = self.world.resource::<ObjectIndex>().by_id[&rec.id];
-            match rec.kind {
-                ObjectKind::Controller(_) => {
-                    self.world.entity_mut(entity).insert((
-                        Owner(id),
-                        // Screeps' placeSpawn: a new colony starts in safe mode.
-                        ObjectKind::Controller(Controller {
-                            safe_mode: SAFE_MODE_DURATION,
-                            ..Controller::claimed(&Controller::neutral())
-                        }),
-                    ));
-                }
-                ObjectKind::Source(_) => {
-                    self.world
-                        .entity_mut(entity)
-                        .insert(ObjectKind::Source(Source {
-                            energy: SOURCE_ENERGY_CAPACITY,
-                            capacity: SOURCE_ENERGY_CAPACITY,
-                            ticks_to_regeneration: None,
-                            invader_harvested: 0,
-                        }));
-                }
-                _ => {}
-            }
-        }
-        spawn_object(
-            &mut self.world,
-            spawn_pos,
-            Some(id),
-            Some(StructureKind::Spawn.initial_hits()),
-            Some(Store::energy_only(
-                SPAWN_ENERGY_START,
-                SPAWN_ENERGY_CAPACITY,
-            )),
-            None,
-            ObjectKind::Spawn(StructureSpawn {
-                name: "Spawn1".into(),
-                spawning: None,
-            }),
-        );
-        self.world.resource_mut::<Players>().list.push(PlayerInfo {
-            id,
-            name: name.to_string(),
-            home: room,
-            gcl: 0,
-        });
-        Ok(id)
-    }
-
-    /// A plain tile 3–6 from the controller, away from sources, with all eight neighbours
-    /// walkable; the first in scan order.
-    fn spawn_site(
-        &self,
-        room: RoomId,
-        controller: Position,
-        records: &[ObjectRecord],
-    ) -> Option<Position> {
-        let terrain = &self.map().get(room).terrain;
-        let blocked = |x: u8, y: u8| {
-            records
-                .iter()
-                .any(|o| o.pos.room == room && o.pos.range_to(Position::new(room, x, y)) <= 1)
-        };
-        for r in 3..=6u32 {
-            for y in 3..ROOM_SIZE - 3 {
-                for x in 3..ROOM_SIZE - 3 {
-                    let p = Position::new(room, x, y);
-                    if p.range_to(controller) != r || terrain.get(x, y) != Tile::Plain {
-                        continue;
-                    }
-                    let open = Direction::ALL
-                        .iter()
-                        .filter_map(|d| p.step(*d))
-                        .all(|n| terrain.get(n.x, n.y) == Tile::Plain);
-                    if open && !blocked(x, y) {
-                        return Some(p);
-                    }
-                }
-            }
-        }
-        None
     }
 
     /// Runs one tick: validates and applies `intents`, advances time, returns codes, stats and

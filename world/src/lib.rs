@@ -22,7 +22,11 @@
 //! - `rules`: the tick's phases ([`TickSet`]). Validation, combat and movement are systems
 //!   whose signatures say what they read and write (`Query`, `Res`, `ResMut`); spawning,
 //!   economy, upkeep and cleanup create and remove objects and stay exclusive.
-//! - `world_edit`: an operator's changes between ticks ([`WorldEdit`]: rooms, credits).
+//! - `world_edit`: changes between ticks ([`WorldEdit`]: an operator's rooms and credits, a
+//!   player's first spawn and respawn).
+//! - `joining`: players joining ([`GameWorld::register_player`], then
+//!   [`GameWorld::place_player`] with Screeps' place-spawn checks, or [`GameWorld::add_player`]
+//!   in a random free room) and respawning ([`GameWorld::respawn`]).
 //! - `world_config`, `room_map`: how a world is created; the map and its generation. Up to
 //!   65 536 rooms in Screeps' layout ([`RoomKind`]: highways every tenth row and column,
 //!   crossroads, eight source-keeper rooms round each sector centre) with a [`RoomStatus`]
@@ -191,6 +195,7 @@ pub mod events;
 mod game_world;
 mod geometry;
 mod intent;
+mod joining;
 pub mod market;
 pub mod npc;
 mod object;

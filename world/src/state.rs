@@ -30,7 +30,9 @@ pub struct IdAllocator {
 pub struct PlayerInfo {
     pub id: PlayerId,
     pub name: String,
-    pub home: RoomId,
+    /// The room of the player's first spawn; `None` until they place one (and after a
+    /// respawn).
+    pub home: Option<RoomId>,
     /// Global control points: every energy unit upgraded into the player's controllers.
     pub gcl: u64,
 }

@@ -1,5 +1,5 @@
-//! An operator's changes to a running world, made between ticks ([`WorldEdit`]): growing
-//! the map and granting credits. They are data, so a shard records them and replays apply
+//! Changes to a running world made between ticks ([`WorldEdit`]): an operator growing the
+//! map and granting credits, a player placing their first spawn or respawning. They are data, so a shard records them and replays apply
 //! them at the same place between the same ticks, as they do for players joining.
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,16 @@ pub enum WorldEdit {
     /// Credits for a player's market account, in thousandths (the world has no NPC traders:
     /// this is where credits come from).
     GrantCredits { player: PlayerId, milli: u64 },
+    /// A registered player's first spawn (Screeps' place-spawn).
+    PlaceSpawn {
+        player: PlayerId,
+        room: String,
+        x: u8,
+        y: u8,
+        name: String,
+    },
+    /// A player starts over (Screeps' respawn).
+    Respawn { player: PlayerId },
 }
 
 impl GameWorld {
@@ -38,6 +48,14 @@ impl GameWorld {
                 self.market_mut().grant(*player, *milli);
                 Ok(())
             }
+            WorldEdit::PlaceSpawn {
+                player,
+                room,
+                x,
+                y,
+                name,
+            } => self.place_player(*player, room, *x, *y, name),
+            WorldEdit::Respawn { player } => self.respawn(*player),
         }
     }
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 mod faults;
+mod joining;
 mod player_tools;
 mod screeps_tools;
 
@@ -32,6 +33,7 @@ impl Server {
             tick_ms,
             "--rooms",
             "3",
+            "--auto-place",
             "--data",
         ]
         .iter()
@@ -993,6 +995,7 @@ fn debug_own_bot(isolation: &str) {
         "50",
         "--rooms",
         "3",
+        "--auto-place",
         "--open-registration",
         "--isolation",
         isolation,

@@ -228,6 +228,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/api/auth/me", get(auth_me))
         .merge(super::screeps_api::routes())
         .merge(super::code_api::routes())
+        .merge(super::joining_api::routes())
         .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         // Refuses on Content-Length before reading (413), and caps chunked bodies too.

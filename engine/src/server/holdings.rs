@@ -106,7 +106,7 @@ mod tests {
         let mut w = GameWorld::new(WorldConfig::default()).unwrap();
         let alice = w.add_player("alice").unwrap();
         let h = Holdings::of(&w);
-        let home = &w.map().get(w.players()[0].home).name;
+        let home = &w.map().get(w.players()[0].home.unwrap()).name;
         let mine = &h.players[&alice.0];
         assert_eq!(mine.rooms, vec![(home.clone(), 1)]);
         assert!(mine.has_spawn);

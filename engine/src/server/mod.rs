@@ -9,6 +9,7 @@ pub(crate) mod api;
 pub(crate) mod auth;
 pub(crate) mod code_api;
 pub(crate) mod holdings;
+pub(crate) mod joining_api;
 pub(crate) mod rate_limits;
 pub(crate) mod screeps_api;
 pub(crate) mod screeps_objects;
@@ -48,6 +49,9 @@ pub struct ServeOptions {
     pub lodash: bool,
     pub admin_token_file: Option<PathBuf>,
     pub open_registration: bool,
+    /// Registration places the player in a random free room; otherwise they choose one
+    /// (`/api/game/place-spawn`), as on Screeps.
+    pub auto_place: bool,
     /// World for a new shard (ignored when `data` already holds one).
     pub world: WorldConfig,
     pub cpu_limit_ms: i64,
@@ -78,6 +82,7 @@ impl Default for ServeOptions {
             lodash: true,
             admin_token_file: None,
             open_registration: false,
+            auto_place: false,
             world: WorldConfig::default(),
             cpu_limit_ms: 100,
             runners: Some(crate::runner::ProcessHostOptions::default()),
@@ -182,6 +187,7 @@ pub async fn serve_on(
     let shard_thread = ShardThread::new(
         shard,
         options.tick,
+        options.auto_place,
         command_rx,
         publish_tx,
         announce_tx.clone(),

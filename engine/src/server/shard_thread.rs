@@ -108,6 +108,12 @@ pub enum Command {
         op: BranchOp,
         reply: oneshot::Sender<Result<BranchReply>>,
     },
+    /// A player's own change to the world: their first spawn or a respawn.
+    Join {
+        player: PlayerId,
+        edit: isoshard_world::WorldEdit,
+        reply: oneshot::Sender<Result<()>>,
+    },
     /// An operator's edit of the world (`POST /api/admin/world`).
     EditWorld {
         edit: AdminEdit,
@@ -314,6 +320,8 @@ pub struct Announcement {
 pub(crate) struct ShardThread {
     shard: Shard,
     tick_every: Duration,
+    /// Registration places players in a random free room (else they place a spawn).
+    auto_place: bool,
     commands: std::sync::mpsc::Receiver<Command>,
     publish: watch::Sender<Published>,
     announce: broadcast::Sender<Announcement>,
@@ -330,6 +338,7 @@ impl ShardThread {
     pub(crate) fn new(
         shard: Shard,
         tick_every: Duration,
+        auto_place: bool,
         commands: std::sync::mpsc::Receiver<Command>,
         publish: watch::Sender<Published>,
         announce: broadcast::Sender<Announcement>,
@@ -340,6 +349,7 @@ impl ShardThread {
         let mut r = ShardThread {
             shard,
             tick_every,
+            auto_place,
             commands,
             publish,
             announce,
@@ -413,6 +423,24 @@ impl ShardThread {
                 }
                 Command::Branch { player, op, reply } => {
                     let result = branch_op(&mut self.shard, player, op);
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
+                Command::Join {
+                    player,
+                    edit,
+                    reply,
+                } => {
+                    let own = match &edit {
+                        isoshard_world::WorldEdit::PlaceSpawn { player: p, .. }
+                        | isoshard_world::WorldEdit::Respawn { player: p } => *p == player,
+                        _ => false,
+                    };
+                    let result = if own {
+                        self.shard.edit_world(&edit)
+                    } else {
+                        Err(EngineError::Usage("not a player's own change".into()))
+                    };
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
@@ -490,7 +518,11 @@ impl ShardThread {
             )]
             .into(),
         )?;
-        let id = self.shard.add_player(name, starter)?;
+        let id = if self.auto_place {
+            self.shard.add_player(name, starter)?
+        } else {
+            self.shard.register_player(name, starter)?
+        };
         let token = new_token();
         self.shard
             .set_credentials(id, Some(token_hash(&token)), password_hash)?;

@@ -27,7 +27,7 @@ mod upkeep;
 mod validate;
 
 pub use npc::{InvaderGoals, NpcIntents};
-pub(crate) use validate::Accepted;
+pub(crate) use validate::{next_to_open_exit, Accepted};
 
 /// Phases of one tick, in order.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]

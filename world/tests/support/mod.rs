@@ -20,7 +20,7 @@ pub fn scenario() -> Scenario {
     })
     .unwrap();
     let player = world.add_player("alice").unwrap();
-    let room = world.players()[0].home;
+    let room = world.players()[0].home.expect("placed");
     let spawn = world
         .records()
         .into_iter()
@@ -254,7 +254,7 @@ impl Scenario {
     /// Adds a second player ("bob") and returns it with its controller.
     pub fn add_rival(&mut self) -> (PlayerId, ObjectRecord) {
         let bob = self.world.add_player("bob").unwrap();
-        let home = self.world.players()[1].home;
+        let home = self.world.players()[1].home.expect("placed");
         let ctl = self.find(|o| o.pos.room == home && matches!(o.kind, ObjectKind::Controller(_)));
         (bob, ctl)
     }

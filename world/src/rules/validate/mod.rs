@@ -27,6 +27,7 @@ mod structures;
 mod terminals;
 
 pub(crate) use labs::LabIntents;
+pub(crate) use structures::next_to_open_exit;
 pub(crate) use terminals::{rooms_distance, TerminalSend};
 
 /// The creep actions Screeps lets block each other (`processor/intents/creeps/intents.js`,

@@ -159,19 +159,7 @@ impl Validator<'_, '_, '_> {
     /// the exit tiles beside it are walls). Obstacles also stay off sources and minerals.
     fn site_fits(&self, pos: Position, kind: StructureKind) -> bool {
         let tile = self.map.tile(pos);
-        // Screeps tests x == 1, x == 48, y == 1, y == 48 in turn and the last match wins.
-        let by_exit = match (pos.x, pos.y) {
-            (x, 48) => Some([(x - 1, 49), (x, 49), (x + 1, 49)]),
-            (x, 1) => Some([(x - 1, 0), (x, 0), (x + 1, 0)]),
-            (48, y) => Some([(49, y - 1), (49, y), (49, y + 1)]),
-            (1, y) => Some([(0, y - 1), (0, y), (0, y + 1)]),
-            _ => None,
-        };
-        let exit_open = by_exit.is_some_and(|tiles| {
-            tiles
-                .iter()
-                .any(|(x, y)| self.map.tile(Position::new(pos.room, *x, *y)) != Tile::Wall)
-        });
+        let exit_open = next_to_open_exit(self.map, pos);
         if exit_open && !matches!(kind, StructureKind::Road | StructureKind::Container) {
             return false;
         }
@@ -433,4 +421,22 @@ impl Validator<'_, '_, '_> {
         self.accepted.spawn_directions.insert(spawn, unique);
         Ok(())
     }
+}
+
+/// Whether `pos` is one tile in from the border beside a walkable exit tile, where only
+/// roads and containers may be built (screeps/engine `utils.checkConstructionSite`; it tests
+/// x == 1, x == 48, y == 1, y == 48 in turn and the last match wins).
+pub(crate) fn next_to_open_exit(map: &crate::room_map::RoomMap, pos: Position) -> bool {
+    let by_exit = match (pos.x, pos.y) {
+        (x, 48) => Some([(x - 1, 49), (x, 49), (x + 1, 49)]),
+        (x, 1) => Some([(x - 1, 0), (x, 0), (x + 1, 0)]),
+        (48, y) => Some([(49, y - 1), (49, y), (49, y + 1)]),
+        (1, y) => Some([(0, y - 1), (0, y), (0, y + 1)]),
+        _ => None,
+    };
+    by_exit.is_some_and(|tiles| {
+        tiles
+            .iter()
+            .any(|(x, y)| map.tile(Position::new(pos.room, *x, *y)) != Tile::Wall)
+    })
 }
