@@ -217,3 +217,38 @@ fn a_player_registers_chooses_a_room_places_a_spawn_respawns_and_it_all_replays(
     let (code, text) = isoshard(&["replay".as_ref(), "verify".as_ref(), data.as_os_str()]);
     assert_eq!(code, Some(0), "{text}");
 }
+
+#[test]
+fn the_clients_registration_form_creates_an_account_that_signs_in_with_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_choosing(&dir.path().join("data"));
+    let authmod = body(ureq::get(&s.url("/api/authmod")).call());
+    assert_eq!(authmod["allowRegistration"], true, "{authmod}");
+    let check = |name: &str| match ureq::get(
+        &s.url(&format!("/api/register/check-username?username={name}")),
+    )
+    .call()
+    {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(check("formfiller"), 200);
+    assert_eq!(check("bad%20name"), 400);
+    let r = ureq::post(&s.url("/api/register/submit")).send_json(json!({
+        "username": "formfiller", "email": "f@example.com", "password": "form-password",
+        "modules": {"main": "module.exports.loop = function () {}"}
+    }));
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(check("formfiller"), 409);
+    let signed = body(
+        ureq::post(&s.url("/api/auth/signin"))
+            .send_json(json!({"email": "formfiller", "password": "form-password"})),
+    );
+    let token = signed["token"].as_str().unwrap().to_string();
+    let code = get(&s, &token, "/api/user/code");
+    assert_eq!(
+        code["modules"]["main"],
+        "module.exports.loop = function () {}"
+    );
+}

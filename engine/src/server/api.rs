@@ -253,6 +253,19 @@ async fn register(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
+    let body: RegisterBody = parse(&body)?;
+    let (player, token) = register_account(&s, peer, &headers, body.name, body.password).await?;
+    Ok(Json(json!({ "player": player.0, "token": token })))
+}
+
+/// Registers an account (open registration, or the admin token), rate-limited per address.
+pub(crate) async fn register_account(
+    s: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    name: String,
+    password: Option<String>,
+) -> ApiResult<(PlayerId, String)> {
     let given = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -269,8 +282,7 @@ async fn register(
     if !admin {
         s.limits.register(Some(peer.ip()))?;
     }
-    let body: RegisterBody = parse(&body)?;
-    let password_hash = match body.password {
+    let password_hash = match password {
         Some(password) => Some(
             tokio::task::spawn_blocking(move || password_hash(&password))
                 .await
@@ -279,14 +291,12 @@ async fn register(
         ),
         None => None,
     };
-    let (player, token) = s
-        .command(|reply| Command::Register {
-            name: body.name,
-            password_hash,
-            reply,
-        })
-        .await?;
-    Ok(Json(json!({ "player": player.0, "token": token })))
+    s.command(|reply| Command::Register {
+        name,
+        password_hash,
+        reply,
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@
 //! so replays and recovery apply it between the same ticks.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -17,6 +17,10 @@ use super::shard_thread::Command;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/authmod", get(authmod))
+        .route("/api/register/check-username", get(check_username))
+        .route("/api/register/check-email", get(check_email))
+        .route("/api/register/submit", post(register_submit))
         .route("/api/game/place-spawn", post(place_spawn))
         .route("/api/user/respawn", post(respawn))
         .route(
@@ -154,6 +158,79 @@ async fn check_unique_name(
     };
     if spawn_names(&s, me.id).contains(&name) {
         return Err(ApiError::new(StatusCode::CONFLICT, "name exists"));
+    }
+    Ok(Json(json!({ "ok": 1 })))
+}
+
+/// What the Screeps client asks to learn how to sign in: screepsmod-auth's answer (name and
+/// password; no Steam or GitHub).
+async fn authmod(State(s): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "ok": 1, "name": "screepsmod-auth", "version": env!("CARGO_PKG_VERSION"),
+        "allowRegistration": s.open_registration, "steam": false, "github": false,
+    }))
+}
+
+#[derive(Deserialize)]
+struct UsernameQuery {
+    username: Option<String>,
+}
+
+/// Whether a name is free and well formed, as registration will judge it.
+async fn check_username(State(s): State<AppState>, Query(q): Query<UsernameQuery>) -> ApiResult {
+    let name = q.username.unwrap_or_default();
+    let valid = !name.is_empty()
+        && name.len() <= 30
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return Err(bad("invalid username"));
+    }
+    if s.now().accounts.contains_key(&name) {
+        return Err(ApiError::new(StatusCode::CONFLICT, "exists"));
+    }
+    Ok(Json(json!({ "ok": 1 })))
+}
+
+/// No e-mail is kept: any address is accepted.
+async fn check_email() -> Json<Value> {
+    Json(json!({ "ok": 1 }))
+}
+
+#[derive(Deserialize)]
+struct Submit {
+    username: String,
+    password: String,
+    modules: Option<std::collections::BTreeMap<String, Value>>,
+}
+
+/// Screeps' registration form (screeps-api `register.submit`): an account with a password,
+/// and its first code when given.
+async fn register_submit(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let body: Submit = parse(&body)?;
+    let code = match body.modules {
+        Some(modules) => Some(super::api::modules_of(super::api::CodeBody {
+            modules,
+            branch: None,
+        })?),
+        None => None,
+    };
+    let (player, _token) =
+        super::api::register_account(&s, peer, &headers, body.username, Some(body.password))
+            .await?;
+    if let Some(code) = code {
+        s.command(|reply| Command::SetCode {
+            player,
+            code,
+            reply,
+        })
+        .await?;
     }
     Ok(Json(json!({ "ok": 1 })))
 }
