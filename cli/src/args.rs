@@ -160,6 +160,9 @@ pub struct ServeLimitArgs {
     /// Code uploads per player per minute.
     #[arg(long, default_value_t = 30)]
     pub uploads_per_minute: u32,
+    /// Memory, segment and console requests per player per minute.
+    #[arg(long, default_value_t = 120)]
+    pub memory_requests_per_minute: u32,
 }
 
 #[derive(Args)]

@@ -70,6 +70,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
             sign_ins_per_minute: args.limits.sign_ins_per_minute,
             registrations_per_minute: args.limits.registrations_per_minute,
             uploads_per_minute: args.limits.uploads_per_minute,
+            memory_requests_per_minute: args.limits.memory_requests_per_minute,
         },
     };
     let runtime = match tokio_runtime() {

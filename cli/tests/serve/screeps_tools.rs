@@ -235,3 +235,25 @@ fn branches_clone_switch_and_delete_through_screeps_api_and_the_active_one_survi
     assert_eq!(list["list"][0]["branch"], "dev", "{list}");
     assert_eq!(list["list"][0]["activeWorld"], true, "{list}");
 }
+
+#[test]
+fn a_client_polling_memory_too_fast_is_told_to_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        dir.path(),
+        &["--open-registration", "--memory-requests-per-minute", "3"],
+    );
+    let token = register(&s, "poller", None);
+    let poll = || {
+        ureq::get(&s.url("/api/user/memory?path=stats"))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call()
+    };
+    for _ in 0..3 {
+        assert!(poll().is_ok());
+    }
+    match poll() {
+        Err(ureq::Error::Status(429, r)) => assert!(r.header("retry-after").is_some()),
+        other => panic!("{other:?}"),
+    }
+}

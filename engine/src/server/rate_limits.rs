@@ -20,6 +20,9 @@ pub struct RateLimits {
     pub registrations_per_minute: u32,
     /// Code uploads per player.
     pub uploads_per_minute: u32,
+    /// Memory, segment and console requests per player (each parses, compresses or queues
+    /// up to megabytes).
+    pub memory_requests_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -28,6 +31,7 @@ impl Default for RateLimits {
             sign_ins_per_minute: 20,
             registrations_per_minute: 5,
             uploads_per_minute: 30,
+            memory_requests_per_minute: 120,
         }
     }
 }
@@ -78,6 +82,7 @@ pub(crate) struct Limiters {
     blocked_names: parking_lot::Mutex<std::collections::BTreeMap<String, std::time::Instant>>,
     register_by_client: Limiter<IpAddr>,
     upload_by_player: Limiter<u32>,
+    memory_by_player: Limiter<u32>,
 }
 
 impl Limiters {
@@ -91,6 +96,10 @@ impl Limiters {
                 limits.registrations_per_minute,
             ),
             upload_by_player: Limiter::per_minute("code upload", limits.uploads_per_minute),
+            memory_by_player: Limiter::per_minute(
+                "memory or console",
+                limits.memory_requests_per_minute,
+            ),
         }
     }
 
@@ -141,6 +150,10 @@ impl Limiters {
     pub(crate) fn upload(&self, player: u32) -> Result<(), Limited> {
         self.upload_by_player.check(&player)
     }
+
+    pub(crate) fn memory(&self, player: u32) -> Result<(), Limited> {
+        self.memory_by_player.check(&player)
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +166,7 @@ mod tests {
             sign_ins_per_minute: 3,
             registrations_per_minute: 2,
             uploads_per_minute: 1,
+            memory_requests_per_minute: 1,
         });
         let a: IpAddr = [10, 0, 0, 1].into();
         let b: IpAddr = [10, 0, 0, 2].into();

@@ -149,6 +149,7 @@ struct ConsoleBody {
 
 async fn console(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let me = s.caller(&headers, None)?;
+    s.limits.memory(me.id)?;
     let body: ConsoleBody = parse(&body)?;
     let Value::String(expression) = body.expression else {
         return Err(bad("expression: a string is needed"));
@@ -178,6 +179,7 @@ async fn get_memory(
     Query(q): Query<PathQuery>,
 ) -> ApiResult {
     let me = s.caller(&headers, None)?;
+    s.limits.memory(me.id)?;
     let memory = me.memory.clone();
     // Parsing and compressing up to 2 MB is blocking work.
     let data = tokio::task::spawn_blocking(move || memory_at(&memory, q.path.as_deref()))
@@ -249,6 +251,7 @@ struct MemoryWrite {
 /// write never races the player's own.
 async fn post_memory(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let me = s.caller(&headers, None)?;
+    s.limits.memory(me.id)?;
     let body: MemoryWrite = parse(&body)?;
     let value = body.value.map(|v| v.to_string());
     if value
@@ -300,6 +303,7 @@ async fn get_segment(
     Query(q): Query<SegmentQuery>,
 ) -> ApiResult {
     let me = s.caller(&headers, None)?;
+    s.limits.memory(me.id)?;
     let id = segment_id(q.segment.as_deref())?;
     let text = s
         .command(|reply| Command::ReadSegment {
@@ -319,6 +323,7 @@ struct SegmentWrite {
 
 async fn post_segment(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
     let me = s.caller(&headers, None)?;
+    s.limits.memory(me.id)?;
     let body: SegmentWrite = parse(&body)?;
     let id = segment_id(Some(&match body.segment {
         Value::String(s) => s,
