@@ -698,6 +698,7 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps_and_the_players_v
         ) && text.contains(r#""t":"t","text":"hi""#),
         "{v}"
     );
+    let shots = tempfile::tempdir().unwrap();
     let got = node(
         "viewer_check.js",
         &[
@@ -707,6 +708,7 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps_and_the_players_v
             &y.to_string(),
             "painter",
             &token,
+            shots.path().to_str().unwrap(),
         ],
     );
     assert_eq!(got["selected"], room.as_str());
@@ -718,6 +720,31 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps_and_the_players_v
         red[0] > 240 && red[1] < 15 && red[2] < 15,
         "the visual's red square at tile 1,1: {got}"
     );
+    // Clicking the creep shows it; a typed command's result comes back; the map shows the
+    // player's room in their colour.
+    let inspected = got["inspected"].as_array().unwrap();
+    assert!(
+        inspected
+            .iter()
+            .any(|o| o["type"] == "creep" && o["name"] == "model" && o["owner"] == "painter"),
+        "{got}"
+    );
+    assert_eq!(got["resultClass"], "result", "{got}");
+    assert!(got["cpu"].as_str().unwrap().contains("bucket"), "{got}");
+    let on_map: Vec<i64> = serde_json::from_value(got["mapPixel"].clone()).unwrap();
+    let expected: Vec<i64> = serde_json::from_value(got["expected"].clone()).unwrap();
+    assert!(
+        on_map
+            .iter()
+            .zip(&expected)
+            .take(3)
+            .all(|(a, b)| (a - b).abs() <= 8),
+        "the player's room on the map {on_map:?}, expected {expected:?}"
+    );
+    for shot in ["room.png", "map.png"] {
+        let bytes = std::fs::metadata(shots.path().join(shot)).unwrap().len();
+        assert!(bytes > 5_000, "{shot} is {bytes} bytes");
+    }
 }
 
 /// Every file of a recording with its bytes, to prove reading never writes.

@@ -380,8 +380,36 @@ async fn world(State(s): State<AppState>) -> Json<Value> {
         .values()
         .map(|a| json!({ "id": a.id, "name": a.name, "controller_level": a.controller_level, "creeps": a.creeps }))
         .collect();
+    let names: std::collections::BTreeMap<u32, &str> = p
+        .accounts
+        .values()
+        .map(|a| (a.id, a.name.as_str()))
+        .collect();
+    // Who owns or reserves each held room, for the world map.
+    let owners: serde_json::Map<String, Value> = p
+        .holdings
+        .rooms
+        .iter()
+        .map(|(room, h)| {
+            let name = |id: Option<u32>| id.and_then(|i| names.get(&i).copied());
+            (
+                room.clone(),
+                json!({ "owner": name(h.owner), "level": h.level, "reservedBy": name(h.reserved_by) }),
+            )
+        })
+        .collect();
+    // The room with the most owned objects: where a visitor's view opens.
+    let busiest = p
+        .rooms
+        .iter()
+        .max_by_key(|(_, v)| {
+            v["objects"]
+                .as_array()
+                .map_or(0, |o| o.iter().filter(|o| o.get("owner").is_some()).count())
+        })
+        .map(|(n, _)| n.clone());
     Json(
-        json!({ "tick": p.tick, "state_hash": p.state_hash, "rooms": p.rooms.keys().collect::<Vec<_>>(), "players": players }),
+        json!({ "tick": p.tick, "state_hash": p.state_hash, "rooms": p.rooms.keys().collect::<Vec<_>>(), "players": players, "owners": owners, "busiest": busiest }),
     )
 }
 
