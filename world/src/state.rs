@@ -234,3 +234,35 @@ pub struct Observations(pub BTreeMap<PlayerId, BTreeSet<RoomId>>);
 /// (`notifyWhenAttacked(false)`; Screeps' default is to tell).
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quiet(pub BTreeSet<ObjectId>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A player as snapshots stored them before homes became optional.
+    #[derive(Serialize)]
+    struct PlayerInfoBeforeOptionalHome {
+        id: PlayerId,
+        name: String,
+        home: RoomId,
+        gcl: u64,
+    }
+
+    #[test]
+    fn snapshots_from_before_optional_homes_still_read() {
+        let old = PlayerInfoBeforeOptionalHome {
+            id: PlayerId(2),
+            name: "old".into(),
+            home: RoomId(7),
+            gcl: 5,
+        };
+        for bytes in [
+            rmp_serde::to_vec_named(&old).unwrap(),
+            rmp_serde::to_vec(&old).unwrap(),
+        ] {
+            let now: PlayerInfo = rmp_serde::from_slice(&bytes).unwrap();
+            assert_eq!(now.home, Some(RoomId(7)));
+            assert_eq!((now.id, now.gcl), (PlayerId(2), 5));
+        }
+    }
+}

@@ -56,4 +56,32 @@ mod tests {
     fn branch_keys_are_prefixed_names() {
         assert_eq!(branch_key("sim"), b"branch/sim".to_vec());
     }
+
+    /// An account as stores kept it before branches: it reads with `default` active.
+    #[derive(serde::Serialize)]
+    struct AccountBeforeBranches {
+        id: PlayerId,
+        name: String,
+        code_version: u64,
+        token_hashes: Vec<String>,
+        password_hash: Option<String>,
+        suspended: Option<String>,
+    }
+
+    #[test]
+    fn accounts_stored_before_branches_still_read() {
+        let old = AccountBeforeBranches {
+            id: PlayerId(3),
+            name: "old".into(),
+            code_version: 9,
+            token_hashes: vec!["h".into()],
+            password_hash: None,
+            suspended: None,
+        };
+        let bytes = encode(&old).unwrap();
+        let now: crate::storage::PlayerAccount =
+            crate::storage::record::decode(b"player/x", &bytes).unwrap();
+        assert_eq!((now.id, now.code_version), (PlayerId(3), 9));
+        assert_eq!(now.active_branch, None);
+    }
 }
