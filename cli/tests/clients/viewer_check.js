@@ -28,6 +28,10 @@ run(async () => {
     if (!token) return out;
     await page.waitForFunction(() => Number(document.getElementById('room').dataset.visualCalls) > 0, null, { timeout: 30000 });
     out.visualCalls = Number(await page.$eval('#room', (c) => c.dataset.visualCalls));
+    // Signed in, the room is drawn from the Screeps socket.
+    await page.waitForFunction(() => document.getElementById('room').dataset.source === 'socket', null, { timeout: 30000 });
+    out.source = await page.$eval('#room', (c) => c.dataset.source);
+    out.socketPixel = await tilePixel(page, x, y);
     out.visualPixel = await tilePixel(page, 1, 1);
     // Click the creep's tile: the inspector shows what stands there.
     const box = await page.$eval('#room', (c) => { const r = c.getBoundingClientRect(); return { left: r.left, top: r.top }; });

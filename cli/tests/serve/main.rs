@@ -720,6 +720,18 @@ fn viewer_in_headless_chromium_advances_ticks_and_draws_creeps_and_the_players_v
         red[0] > 240 && red[1] < 15 && red[2] < 15,
         "the visual's red square at tile 1,1: {got}"
     );
+    assert_eq!(got["source"], "socket", "{got}");
+    let from_socket: Vec<i64> = serde_json::from_value(got["socketPixel"].clone()).unwrap();
+    assert_eq!(
+        from_socket,
+        got["pixel"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        "{got}"
+    );
     // Clicking the creep shows it; a typed command's result comes back; the map shows the
     // player's room in their colour.
     let inspected = got["inspected"].as_array().unwrap();
