@@ -187,6 +187,8 @@ async fn tick_summary(State(s): State<ViewerState>, UrlPath(raw): UrlPath<String
                     .collect()
             })
             .unwrap_or_default();
+        let cpu: BTreeMap<isoshard_world::PlayerId, u64> =
+            playback.last_cpu_us().iter().copied().collect();
         let players: Vec<Value> = views
             .players
             .values()
@@ -195,6 +197,7 @@ async fn tick_summary(State(s): State<ViewerState>, UrlPath(raw): UrlPath<String
                     "name": p.username,
                     "rooms": p.rooms,
                     "creeps": creeps.get(p.username.as_str()).copied().unwrap_or(0),
+                    "cpu_ms": cpu.get(&p.player).map(|us| *us as f64 / 1000.0),
                 })
             })
             .collect();
@@ -204,9 +207,36 @@ async fn tick_summary(State(s): State<ViewerState>, UrlPath(raw): UrlPath<String
             "rooms": views.rooms.keys().collect::<Vec<_>>(),
             "players": players,
             "intents": intents,
+            "intents_by_room": intents_by_room(world, playback.last_intents()),
         })))
     })
     .await
+}
+
+/// How many intents were given through objects in each room (`(market)` for orders, `(gone)`
+/// for objects that did not survive the tick).
+fn intents_by_room(
+    world: &isoshard_world::GameWorld,
+    batch: Option<&isoshard_world::IntentBatch>,
+) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let Some(batch) = batch else { return out };
+    let rooms: BTreeMap<isoshard_world::ObjectId, String> = world
+        .records()
+        .into_iter()
+        .map(|o| (o.id, world.map().get(o.pos.room).name.clone()))
+        .collect();
+    for intent in batch.by_player.values().flatten() {
+        let room = match intent.actor() {
+            isoshard_world::IntentActor::Object(id) => {
+                rooms.get(&id).cloned().unwrap_or_else(|| "(gone)".into())
+            }
+            isoshard_world::IntentActor::Room(name) => name.to_string(),
+            isoshard_world::IntentActor::Account => "(market)".into(),
+        };
+        *out.entry(room).or_default() += 1;
+    }
+    out
 }
 
 async fn room_at(
@@ -228,4 +258,42 @@ async fn terrain_of(State(s): State<ViewerState>, UrlPath(name): UrlPath<String>
         .get(&name)
         .map(|t| Json(json!({ "room": name, "terrain": t })))
         .ok_or_else(|| ReplayError::UnknownRoom(name).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use isoshard_world::{Intent, IntentBatch, ObjectKind, WorldConfig};
+
+    #[test]
+    fn intents_count_in_the_room_of_the_object_that_gave_them() {
+        let mut world = isoshard_world::GameWorld::new(WorldConfig::default()).unwrap();
+        let p = world.add_player("alice").unwrap();
+        let spawn = world
+            .records()
+            .into_iter()
+            .find(|o| matches!(o.kind, ObjectKind::Spawn(_)))
+            .unwrap();
+        let home = world.map().get(spawn.pos.room).name.clone();
+        let mut batch = IntentBatch::new();
+        batch.extend(
+            p,
+            [
+                Intent::CancelSpawning { spawn: spawn.id },
+                Intent::CreateConstructionSite {
+                    room: "E9S9".into(),
+                    x: 1,
+                    y: 1,
+                    structure: isoshard_world::StructureKind::Road,
+                },
+                Intent::Suicide {
+                    creep: isoshard_world::ObjectId(u64::MAX),
+                },
+            ],
+        );
+        let counts = intents_by_room(&world, Some(&batch));
+        assert_eq!(counts.get(&home), Some(&1));
+        assert_eq!(counts.get("E9S9"), Some(&1));
+        assert_eq!(counts.get("(gone)"), Some(&1));
+    }
 }

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use isoshard_world::{GameWorld, IntentBatch};
+use isoshard_world::{GameWorld, IntentBatch, PlayerId};
 
 use crate::error::{ReplayError, Result};
-use crate::record::Record;
+use crate::record::{Record, TickEntry};
 use crate::segment::list_recording;
 use crate::segment::SegmentReader;
 
@@ -17,8 +17,8 @@ pub(crate) struct SegmentCursor {
     world: GameWorld,
     /// A record read past the target tick, applied by the next `advance_to`.
     peeked: Option<Record>,
-    /// The intents of the tick that produced the current state (none at the snapshot).
-    last_intents: Option<IntentBatch>,
+    /// The tick that produced the current state (none at the snapshot).
+    last_tick: Option<TickEntry>,
 }
 
 impl SegmentCursor {
@@ -40,7 +40,7 @@ impl SegmentCursor {
             reader,
             world,
             peeked: None,
-            last_intents: None,
+            last_tick: None,
         })
     }
 
@@ -78,7 +78,7 @@ impl SegmentCursor {
                         });
                     }
                     self.world.tick(&t.intents);
-                    self.last_intents = Some(t.intents);
+                    self.last_tick = Some(t);
                 }
                 Record::CodeChanged { .. } => {}
                 rec @ (Record::PlayerAdded { .. }
@@ -209,8 +209,8 @@ impl Playback {
         }
         if let Some((i, c)) = self.current.as_mut() {
             // At a segment's snapshot the intents that led there close the previous segment.
-            if c.last_intents.is_none() && *i > 0 && c.world.time() == self.segments[*i].0 {
-                c.last_intents = closing_intents(&self.segments[*i - 1].1, tick);
+            if c.last_tick.is_none() && *i > 0 && c.world.time() == self.segments[*i].0 {
+                c.last_tick = closing_tick(&self.segments[*i - 1].1, tick);
             }
         }
         match &self.current {
@@ -229,18 +229,27 @@ impl Playback {
     pub fn last_intents(&self) -> Option<&IntentBatch> {
         self.current
             .as_ref()
-            .and_then(|(_, c)| c.last_intents.as_ref())
+            .and_then(|(_, c)| c.last_tick.as_ref())
+            .map(|t| &t.intents)
+    }
+
+    /// The CPU each player used in that tick, in microseconds (empty when not recorded).
+    pub fn last_cpu_us(&self) -> &[(PlayerId, u64)] {
+        self.current
+            .as_ref()
+            .and_then(|(_, c)| c.last_tick.as_ref())
+            .map_or(&[], |t| &t.cpu_us)
     }
 }
 
 /// The intents recorded for `tick` in the segment at `path` (display only: a damaged
 /// segment just yields none).
-fn closing_intents(path: &Path, tick: u64) -> Option<IntentBatch> {
+fn closing_tick(path: &Path, tick: u64) -> Option<TickEntry> {
     let mut reader = SegmentReader::open(path).ok()?;
     while let Ok(Some(rec)) = reader.next_record() {
         if let Record::Tick(t) = rec {
             if t.tick == tick {
-                return Some(t.intents);
+                return Some(t);
             }
         }
     }
@@ -283,7 +292,7 @@ mod tests {
         for _ in 0..ticks {
             let intents = IntentBatch::new();
             let out = world.tick(&intents);
-            rec.tick(&world, &intents, &out).unwrap();
+            rec.tick(&world, &intents, &out, &[]).unwrap();
             hashes.push(out.state_hash);
         }
         hashes

@@ -11,6 +11,10 @@ pub struct TickEntry {
     pub state_hash: StateHash,
     /// Per-room hashes in room order, so a divergence names its room.
     pub room_hashes: Vec<StateHash>,
+    /// CPU each player who ran used this tick, in microseconds (empty in recordings made
+    /// before it was kept, and for ticks the recording caught up on after a crash).
+    #[serde(default)]
+    pub cpu_us: Vec<(PlayerId, u64)>,
 }
 
 /// A record in a segment.

@@ -165,6 +165,7 @@ impl Recorder {
                     intents,
                     state_hash: outcome.state_hash,
                     room_hashes: outcome.room_hashes,
+                    cpu_us: Vec::new(),
                 }))?;
                 at = outcome.tick;
             }
@@ -222,12 +223,14 @@ impl Recorder {
         world: &GameWorld,
         intents: &IntentBatch,
         outcome: &TickOutcome,
+        cpu_us: &[(PlayerId, u64)],
     ) -> Result<()> {
         self.append(&Record::Tick(TickEntry {
             tick: outcome.tick,
             intents: intents.clone(),
             state_hash: outcome.state_hash,
             room_hashes: outcome.room_hashes.clone(),
+            cpu_us: cpu_us.to_vec(),
         }))?;
         if let Some(w) = self.current.as_mut() {
             w.flush()?;

@@ -308,6 +308,79 @@ pub struct IntentBatch {
     pub by_player: BTreeMap<PlayerId, Vec<Intent>>,
 }
 
+/// What an intent acts through: an object of the player's, a room by name (a construction
+/// site, a terminal-less market order's room), or the player's account (market orders).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntentActor<'a> {
+    Object(ObjectId),
+    Room(&'a str),
+    Account,
+}
+
+impl Intent {
+    /// The object (or room) the intent is given through: the creep, spawn, tower, … whose
+    /// method the player called. Replay analysis groups intents by its room.
+    pub fn actor(&self) -> IntentActor<'_> {
+        use Intent::*;
+        match self {
+            Move { creep, .. }
+            | MoveToCreep { creep, .. }
+            | Pull { creep, .. }
+            | Harvest { creep, .. }
+            | Transfer { creep, .. }
+            | Withdraw { creep, .. }
+            | Pickup { creep, .. }
+            | Drop { creep, .. }
+            | Build { creep, .. }
+            | Repair { creep, .. }
+            | UpgradeController { creep, .. }
+            | Attack { creep, .. }
+            | RangedAttack { creep, .. }
+            | Heal { creep, .. }
+            | RangedHeal { creep, .. }
+            | RangedMassAttack { creep }
+            | Dismantle { creep, .. }
+            | ClaimController { creep, .. }
+            | ReserveController { creep, .. }
+            | AttackController { creep, .. }
+            | SignController { creep, .. }
+            | Say { creep, .. }
+            | Suicide { creep }
+            | GenerateSafeMode { creep, .. } => IntentActor::Object(*creep),
+            Unclaim { controller } | ActivateSafeMode { controller } => {
+                IntentActor::Object(*controller)
+            }
+            SpawnCreep { spawn, .. }
+            | RenewCreep { spawn, .. }
+            | SetSpawnDirections { spawn, .. }
+            | CancelSpawning { spawn }
+            | RecycleCreep { spawn, .. } => IntentActor::Object(*spawn),
+            CreateConstructionSite { room, .. } => IntentActor::Room(room),
+            RemoveConstructionSite { site } => IntentActor::Object(*site),
+            DestroyStructure { structure } => IntentActor::Object(*structure),
+            SetPublic { rampart, .. } => IntentActor::Object(*rampart),
+            TransferEnergy { link, .. } => IntentActor::Object(*link),
+            TowerAttack { tower, .. } | TowerHeal { tower, .. } | TowerRepair { tower, .. } => {
+                IntentActor::Object(*tower)
+            }
+            RunReaction { lab, .. }
+            | ReverseReaction { lab, .. }
+            | BoostCreep { lab, .. }
+            | UnboostCreep { lab, .. } => IntentActor::Object(*lab),
+            LaunchNuke { nuker, .. } => IntentActor::Object(*nuker),
+            ProcessPower { power_spawn } => IntentActor::Object(*power_spawn),
+            Produce { factory, .. } => IntentActor::Object(*factory),
+            ObserveRoom { observer, .. } => IntentActor::Object(*observer),
+            NotifyWhenAttacked { object, .. } => IntentActor::Object(*object),
+            Send { terminal, .. } => IntentActor::Object(*terminal),
+            CreateOrder { room, .. } | Deal { room, .. } => IntentActor::Room(room),
+            CancelOrder { .. } | ChangeOrderPrice { .. } | ExtendOrder { .. } => {
+                IntentActor::Account
+            }
+        }
+    }
+}
+
 impl IntentBatch {
     pub fn new() -> Self {
         Self::default()

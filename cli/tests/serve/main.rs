@@ -949,6 +949,10 @@ fn replay_viewer_follows_a_live_shards_recording_trimmed_by_retention() {
         summary["players"].to_string().contains("watched"),
         "{summary}"
     );
+    // The recording keeps each player's CPU of the tick.
+    let cpu = summary["players"][0]["cpu_ms"].as_f64();
+    assert!(cpu.is_some_and(|ms| ms > 0.0), "{summary}");
+    assert!(summary["intents_by_room"].is_object(), "{summary}");
     assert_eq!(
         status(ureq::get(&v.url(&format!("/api/ticks/{first}"))).call()),
         404

@@ -139,7 +139,13 @@ impl Shard {
         );
         // The recording is derived data: it follows the durable commit (and catches up from
         // the stored ticks after a crash).
-        self.record(|r, w| r.tick(w, &pending.record.intents, &pending.outcome));
+        let cpu_us: Vec<(PlayerId, u64)> = pending
+            .summary
+            .players
+            .iter()
+            .map(|(id, (cpu, _))| (*id, cpu.as_micros() as u64))
+            .collect();
+        self.record(|r, w| r.tick(w, &pending.record.intents, &pending.outcome, &cpu_us));
         Ok(pending.summary)
     }
 
