@@ -21,6 +21,8 @@ const { ScreepsAPI } = require('screeps-api');
     seen.results.push(...(e.data.messages.results || []));
   });
   await api.socket.subscribe('cpu', (e) => { seen.cpu = e.data; });
+  await api.socket.subscribe('resources', (e) => { seen.resources = e.data; });
+  await api.socket.subscribe('set-active-branch', (e) => { seen.branch = e.data; });
   await api.socket.subscribe('memory/stats.tick', (e) => { seen.memory = e.data; });
   await api.socket.subscribe(`room:${room}`, (e) => {
     seen.roomMessages++;
@@ -33,8 +35,10 @@ const { ScreepsAPI } = require('screeps-api');
   await api.socket.subscribe(`user:${otherId}/console`, () => { seen.foreign++; });
   await new Promise((r) => setTimeout(r, 300));
   await api.console('"answer " + (6 * 7)');
+  await api.raw.user.cloneBranch('default', 'live');
+  await api.raw.user.setActiveBranch('live', 'activeWorld');
   const deadline = Date.now() + 10000;
-  while (Date.now() < deadline && !(seen.results.length && seen.log.length && seen.memory && seen.roomMessages > 2)) {
+  while (Date.now() < deadline && !(seen.results.length && seen.log.length && seen.memory && seen.roomMessages > 2 && seen.resources && seen.branch)) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -45,7 +49,7 @@ const { ScreepsAPI } = require('screeps-api');
     id: me._id, greeting: seen.greeting, log: seen.log.slice(0, 3), results: seen.results,
     cpu: seen.cpu, memory: seen.memory, roomMessages: seen.roomMessages,
     spawn: spawn && { user: spawn.user, x: spawn.x, store: spawn.store },
-    users: seen.users, foreign: seen.foreign,
+    users: seen.users, foreign: seen.foreign, resources: seen.resources, branch: seen.branch,
   }));
 })().catch((e) => {
   console.error(e && e.stack ? e.stack : String(e));

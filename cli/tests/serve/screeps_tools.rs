@@ -158,6 +158,12 @@ fn screeps_api_socket_delivers_console_cpu_memory_and_room_diffs_and_no_one_else
     assert_eq!(got["spawn"]["user"], id, "{got}");
     assert_eq!(got["users"][id]["username"], "watcher", "{got}");
     assert_eq!(got["foreign"], 0, "another player's console leaked: {got}");
+    assert_eq!(got["resources"]["credits"], 0.0, "{got}");
+    assert_eq!(
+        got["branch"],
+        json!({"activeName": "activeWorld", "branch": "live"}),
+        "{got}"
+    );
 }
 
 #[test]

@@ -236,6 +236,14 @@ pub struct AccountView {
     #[serde(skip)]
     pub visuals: Arc<[(String, String)]>,
     pub suspended: Option<String>,
+    /// The branch whose code runs.
+    pub active_branch: String,
+    /// `Game.resources` (pixels) and market credits in thousandths, for the socket's
+    /// `user:<id>/resources`.
+    #[serde(skip)]
+    pub resources: std::collections::BTreeMap<String, u64>,
+    #[serde(skip)]
+    pub credits_milli: u64,
 }
 
 /// One committed tick, published after the commit is durable.
@@ -739,6 +747,12 @@ impl ShardThread {
                         )
                         .collect(),
                     suspended: acct.suspended.clone(),
+                    active_branch: acct
+                        .active_branch
+                        .clone()
+                        .unwrap_or_else(|| crate::shard::DEFAULT_BRANCH.to_string()),
+                    resources: self.shard.player_resources(id),
+                    credits_milli: world.market().credits.get(&id).copied().unwrap_or(0),
                 },
             );
         }

@@ -5,8 +5,9 @@
 //!
 //! The server greets with `time <ms>` and `protocol 14`; the client sends `auth <token>`,
 //! `subscribe <channel>`, `unsubscribe <channel>` and `gzip on|off`. Channels: `room:<name>`
-//! (the room's objects, then Screeps' diffs), `user:<id>/console`, `/cpu`, `/memory/<path>`
-//! and `/code` (a player's own only), and `server-message`. Updates other than the console
+//! (the room's objects, then Screeps' diffs), `user:<id>/console`, `/cpu`, `/memory/<path>`,
+//! `/code`, `/set-active-branch` and `/resources` (a player's own only), and
+//! `server-message` (accepted; a shard has no server messages to send). Updates other than the console
 //! go out at most every [`UPDATE_THROTTLE`], as Screeps' `socketUpdateThrottle`; a player
 //! watches at most [`ROOMS_PER_CONNECTION`] rooms at a time, as Screeps' `USER_LIMIT`.
 //!
@@ -123,8 +124,10 @@ struct Connection {
     rooms: BTreeMap<String, Map<String, Value>>,
     /// User ids whose names this connection has been sent.
     users_sent: BTreeSet<String>,
-    /// The code version last sent on `user:<id>/code`.
+    /// The code version and active branch last sent on `user:<id>/code` and
+    /// `/set-active-branch`.
     code_seen: u64,
+    branch_seen: String,
     last_update: Option<Instant>,
     /// Messages to send, in order.
     out: Vec<String>,
@@ -147,6 +150,7 @@ impl Connection {
             rooms: BTreeMap::new(),
             users_sent: BTreeSet::new(),
             code_seen: 0,
+            branch_seen: String::new(),
             last_update: None,
             out: Vec::new(),
         }
@@ -246,6 +250,7 @@ impl Connection {
                 Ok(account) => {
                     self.user = Some(account.id);
                     self.code_seen = account.code_version;
+                    self.branch_seen = account.active_branch.clone();
                     self.out.push(format!("auth ok {}", token.trim()));
                 }
                 Err(_) => {
@@ -365,7 +370,16 @@ impl Connection {
                 self.out.push(event(&channel, message));
             } else if rest == "code" && acct.code_version != self.code_seen {
                 self.code_seen = acct.code_version;
-                let message = json!({ "branch": "default", "modules": acct.code.modules, "timestamp": acct.code_version, "hash": Value::Null });
+                let message = json!({ "branch": acct.active_branch, "modules": acct.code.modules, "timestamp": acct.code_version, "hash": Value::Null });
+                self.out.push(event(&channel, message));
+            } else if rest == "set-active-branch" && acct.active_branch != self.branch_seen {
+                self.branch_seen = acct.active_branch.clone();
+                let message = json!({ "activeName": "activeWorld", "branch": acct.active_branch });
+                self.out.push(event(&channel, message));
+            } else if rest == "resources" {
+                // Screeps: the account's resources with the credits in whole units.
+                let mut message = json!(acct.resources);
+                message["credits"] = json!(acct.credits_milli as f64 / 1000.0);
                 self.out.push(event(&channel, message));
             } else if let Some(path) = rest.strip_prefix("memory/") {
                 let root = memory.get_or_insert_with(|| {
