@@ -179,12 +179,7 @@ struct UsernameQuery {
 /// Whether a name is free and well formed, as registration will judge it.
 async fn check_username(State(s): State<AppState>, Query(q): Query<UsernameQuery>) -> ApiResult {
     let name = q.username.unwrap_or_default();
-    let valid = !name.is_empty()
-        && name.len() <= 30
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !valid {
+    if !super::shard_thread::valid_username(&name) {
         return Err(bad("invalid username"));
     }
     if s.now().accounts.contains_key(&name) {

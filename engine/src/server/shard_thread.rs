@@ -148,6 +148,15 @@ fn statuses_of(shard: &Shard) -> Arc<BTreeMap<String, &'static str>> {
     )
 }
 
+/// A name registration accepts: 1-30 characters of A-Z, a-z, 0-9, `_` or `-`.
+pub(crate) fn valid_username(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 30
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 /// What a branch command does.
 #[derive(Debug, Clone)]
 pub enum BranchOp {
@@ -509,12 +518,7 @@ impl ShardThread {
         name: &str,
         password_hash: Option<String>,
     ) -> Result<(PlayerId, String)> {
-        let valid = !name.is_empty()
-            && name.len() <= 30
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !valid {
+        if !valid_username(name) {
             return Err(EngineError::Usage(
                 "name must be 1-30 characters of A-Z, a-z, 0-9, _ or -".into(),
             ));
