@@ -91,7 +91,8 @@ fn rollup_plugin_screeps_builds_and_deploys_and_the_bundle_runs() {
             "the deployed bundle never ran: {}",
             console_of(&s, &token)
         );
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        let w = s.world()["tick"].as_u64().unwrap();
+        s.until_tick(w + 1);
     }
     let code = body(
         ureq::get(&s.url("/api/user/code?branch=default"))
