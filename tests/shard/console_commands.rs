@@ -156,3 +156,22 @@ fn flooding_the_console_queue_is_refused_past_its_bound() {
         .queue_console_command(p, "'room again'".into(), false)
         .unwrap();
 }
+
+#[test]
+fn a_command_answering_a_huge_string_gets_its_result_cut_not_the_shard_flooded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 3, |_| {});
+    let p = shard
+        .add_player("typist", code(&[("main", LOOPER)]))
+        .unwrap();
+    shard.tick().unwrap();
+    shard
+        .queue_console_command(p, "'x'.repeat(50 * 1000 * 1000)".into(), false)
+        .unwrap();
+    shard.tick().unwrap();
+    let lines = shard.drain_command_results(p);
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].starts_with("xxxx"), "{}", &lines[0][..20]);
+    assert!(lines[0].len() < 10_000, "{} bytes", lines[0].len());
+    assert_eq!(stats_of(&shard, p).errors, 0);
+}

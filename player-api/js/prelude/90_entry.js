@@ -6,17 +6,21 @@
   // hidden one (Screeps reports it as the tick's error); unlike Screeps, a failing loop or
   // command does not lose the commands after it (a bot that throws every tick can still be
   // repaired from the console).
+  // A result is cut here, before it leaves the isolate (the host cuts it again to 8 KiB): a
+  // command answering a 100 MB string must not copy 100 MB out of the isolate.
+  const RESULT_CHARS = 16384;
   function runConsoleCommands(flat) {
     const results = [];
     if (!ArrayIsArray(flat)) return results;
+    const keep = (text) => results.push(text.length > RESULT_CHARS ? text.slice(0, RESULT_CHARS) : text);
     for (let i = 0; i + 1 < flat.length; i += 2) {
       try {
         const text = '' + globalEval(flat[i] + '\n//# sourceURL=console');
-        if (!flat[i + 1]) results.push(text);
+        if (!flat[i + 1]) keep(text);
       } catch (e) {
         let text;
         try { text = e instanceof ErrorCtor ? playerStack(e) : 'Uncaught ' + fmt(e); } catch (_) { text = 'Uncaught exception'; }
-        results.push(text);
+        keep(typeof text === 'string' ? text : 'Uncaught exception');
       }
     }
     return results;
