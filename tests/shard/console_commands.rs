@@ -13,13 +13,19 @@ module.exports.loop = function () {
 };
 "#;
 
-#[test]
-fn a_command_runs_after_the_loop_with_this_ticks_game_and_memory_and_prints_its_result() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 3, |_| {});
+/// A shard with one player running [`LOOPER`].
+fn typist(dir: &std::path::Path) -> (isoshard_engine::Shard, isoshard_world::PlayerId) {
+    let mut shard = shard(dir, 3, |_| {});
     let p = shard
         .add_player("typist", code(&[("main", LOOPER)]))
         .unwrap();
+    (shard, p)
+}
+
+#[test]
+fn a_command_runs_after_the_loop_with_this_ticks_game_and_memory_and_prints_its_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut shard, p) = typist(dir.path());
     shard.tick().unwrap();
     shard.drain_console(p);
     shard
@@ -51,10 +57,7 @@ fn a_command_runs_after_the_loop_with_this_ticks_game_and_memory_and_prints_its_
 #[test]
 fn a_throwing_command_reports_its_error_and_the_next_command_still_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 3, |_| {});
-    let p = shard
-        .add_player("typist", code(&[("main", LOOPER)]))
-        .unwrap();
+    let (mut shard, p) = typist(dir.path());
     shard.tick().unwrap();
     shard.drain_console(p);
     shard
@@ -81,10 +84,7 @@ fn a_throwing_command_reports_its_error_and_the_next_command_still_runs() {
 #[test]
 fn a_commands_intents_are_applied_like_the_loops() {
     let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 3, |_| {});
-    let p = shard
-        .add_player("typist", code(&[("main", LOOPER)]))
-        .unwrap();
+    let (mut shard, p) = typist(dir.path());
     shard.tick().unwrap();
     shard
         .queue_console_command(
@@ -105,10 +105,7 @@ fn a_commands_intents_are_applied_like_the_loops() {
 #[test]
 fn an_endless_command_is_stopped_by_the_ticks_cpu_limit_and_the_shard_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 3, |_| {});
-    let p = shard
-        .add_player("typist", code(&[("main", LOOPER)]))
-        .unwrap();
+    let (mut shard, p) = typist(dir.path());
     let other = shard
         .add_player("bystander", code(&[("main", LOOPER)]))
         .unwrap();
@@ -133,10 +130,7 @@ fn an_endless_command_is_stopped_by_the_ticks_cpu_limit_and_the_shard_goes_on() 
 #[test]
 fn flooding_the_console_queue_is_refused_past_its_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 3, |_| {});
-    let p = shard
-        .add_player("typist", code(&[("main", LOOPER)]))
-        .unwrap();
+    let (mut shard, p) = typist(dir.path());
     for i in 0..isoshard_engine::MAX_PENDING_COMMANDS {
         shard
             .queue_console_command(p, format!("{i}"), false)
@@ -160,10 +154,7 @@ fn flooding_the_console_queue_is_refused_past_its_bound() {
 #[test]
 fn a_command_answering_a_huge_string_gets_its_result_cut_not_the_shard_flooded() {
     let dir = tempfile::tempdir().unwrap();
-    let mut shard = shard(dir.path(), 3, |_| {});
-    let p = shard
-        .add_player("typist", code(&[("main", LOOPER)]))
-        .unwrap();
+    let (mut shard, p) = typist(dir.path());
     shard.tick().unwrap();
     shard
         .queue_console_command(p, "'x'.repeat(50 * 1000 * 1000)".into(), false)

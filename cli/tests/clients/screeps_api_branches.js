@@ -3,15 +3,13 @@
 // active branch, delete.
 // Usage: node screeps_api_branches.js URL USER PASSWORD   (NODE_PATH points at node_modules)
 'use strict';
-const { ScreepsAPI } = require('screeps-api');
+const { signIn } = require('./screeps_client');
 
 const attempt = async (f) => { try { await f(); return 'ok'; } catch (e) { return 'refused'; } };
 
 (async () => {
   const [, , url, user, password] = process.argv;
-  const u = new URL(url);
-  const api = new ScreepsAPI({ protocol: u.protocol.replace(':', ''), hostname: u.hostname, port: Number(u.port), path: '/' });
-  await api.auth(user, password);
+  const api = await signIn(url, user, password);
   const names = async () => (await api.raw.user.branches()).list.map((b) => b.branch + (b.activeWorld ? '*' : ''));
   const out = {};
   out.start = await names();

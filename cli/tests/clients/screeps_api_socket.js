@@ -4,13 +4,11 @@
 // is never delivered.
 // Usage: node screeps_api_socket.js URL USER PASSWORD OTHER_ID   (NODE_PATH: node_modules)
 'use strict';
-const { ScreepsAPI } = require('screeps-api');
+const { signIn } = require('./screeps_client');
 
 (async () => {
   const [, , url, user, password, otherId] = process.argv;
-  const u = new URL(url);
-  const api = new ScreepsAPI({ protocol: u.protocol.replace(':', ''), hostname: u.hostname, port: Number(u.port), path: '/' });
-  await api.auth(user, password);
+  const api = await signIn(url, user, password);
   const me = await api.me();
   const room = (await api.raw.user.worldStartRoom()).room[0];
   const seen = { log: [], results: [], cpu: null, memory: null, roomObjects: {}, roomMessages: 0, foreign: 0, greeting: [] };

@@ -4,15 +4,13 @@
 // (rollup-plugin-screeps), and the map and user routes the Screeps client calls.
 // Usage: node screeps_api_tools.js URL USER PASSWORD   (NODE_PATH points at node_modules)
 'use strict';
-const { ScreepsAPI } = require('screeps-api');
+const { signIn } = require('./screeps_client');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 (async () => {
   const [, , url, user, password] = process.argv;
-  const u = new URL(url);
-  const api = new ScreepsAPI({ protocol: u.protocol.replace(':', ''), hostname: u.hostname, port: Number(u.port), path: '/' });
-  await api.auth(user, password);
+  const api = await signIn(url, user, password);
   const me = await api.me();
   const out = { id: me._id };
   const time = async () => (await api.raw.game.time()).time;

@@ -2,13 +2,11 @@
 // sign in with name and password, read /api/auth/me, upload code, read it back.
 // Usage: node screeps_api_upload.js URL USER PASSWORD   (NODE_PATH points at node_modules)
 'use strict';
-const { ScreepsAPI } = require('screeps-api');
+const { signIn } = require('./screeps_client');
 
 (async () => {
   const [, , url, user, password] = process.argv;
-  const u = new URL(url);
-  const api = new ScreepsAPI({ protocol: u.protocol.replace(':', ''), hostname: u.hostname, port: Number(u.port), path: '/' });
-  await api.auth(user, password);
+  const api = await signIn(url, user, password);
   const me = await api.me();
   const main = 'module.exports.loop = function () { console.log("deployed with screeps-api") }';
   const set = await api.code.set('default', { main });
