@@ -11,6 +11,8 @@
 #   rollup-plugin-screeps and screeps-multimeter (players' tools tested against the server).
 # - Chromium (Debian's `chromium` package) for the viewer test, when /usr/bin/chromium is
 #   missing and apt-get is available. The test fails, naming the package, if it is still absent.
+# - Prometheus (Debian's `prometheus` package: promtool and the server) for the metrics test,
+#   the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f ../shared/v8/install.sh ]; then
@@ -43,6 +45,11 @@ if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/
   echo "installing Debian's chromium for the viewer test" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
     echo "could not install chromium; the viewer test will fail naming the package" >&2
+fi
+if [ ! -x /usr/bin/promtool ] && command -v apt-get >/dev/null; then
+  echo "installing Debian's prometheus (promtool and a server) for the metrics test" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null || \
+    echo "could not install prometheus; the metrics test will fail naming the package" >&2
 fi
 export ISOSHARD_LODASH="$PWD/$npm_dir/node_modules/lodash/index.js"
 export ISOSHARD_NPM="$PWD/$npm_dir/node_modules"

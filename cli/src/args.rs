@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::isolation::{Isolation, IsolationArgs};
+
 #[derive(Parser)]
 #[command(
     name = "isoshard",
@@ -14,26 +16,6 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Where players' isolates run.
-#[derive(Clone, Copy, Debug, clap::ValueEnum, PartialEq, Eq)]
-pub enum Isolation {
-    /// Supervised runner processes: a V8 abort takes down one runner, not the shard.
-    Process,
-    /// Home threads in the shard's own process.
-    Thread,
-}
-
-/// How players' code is isolated (`serve` and `demo`).
-#[derive(Args)]
-pub struct IsolationArgs {
-    /// Where players' isolates run [default: process for serve, thread for demo].
-    #[arg(long, value_enum)]
-    pub isolation: Option<Isolation>,
-    /// Runner processes with `--isolation process` (default: cores).
-    #[arg(long)]
-    pub runners: Option<usize>,
 }
 
 /// What every player's code runs with (`serve` and `demo`).
@@ -67,7 +49,7 @@ pub enum Command {
         connect: Option<SocketAddr>,
     },
     /// Run a shard continuously with the HTTP/WebSocket API and the web viewer.
-    Serve(ServeArgs),
+    Serve(Box<crate::serve_config::ServeArgs>),
     /// Inspect, verify and export recordings.
     Replay {
         #[command(subcommand)]
@@ -79,6 +61,9 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Check a shard's data directory record by record; with --repair, roll it back to its
     /// newest intact tick (printing every change). Exit 0 clean, 1 damaged, 2 unrepairable.
+    /// Operate a running shard through its admin API (players, bans, pause, bots, backup),
+    /// or restore a backup offline.
+    Admin(crate::admin_cli::AdminArgs),
     Fsck {
         /// The data directory `serve --data` uses.
         data: PathBuf,
@@ -86,83 +71,6 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
-}
-
-#[derive(Args)]
-pub struct ServeArgs {
-    /// Data directory (sled database and recording); created if missing, resumed if not.
-    #[arg(long)]
-    pub data: PathBuf,
-    #[arg(long, default_value = "127.0.0.1:21025")]
-    pub bind: SocketAddr,
-    /// Minimum tick duration in milliseconds.
-    #[arg(long, default_value_t = 1000)]
-    pub tick_ms: u64,
-    /// File holding the admin token (registration when it is closed).
-    #[arg(long)]
-    pub admin_token_file: Option<PathBuf>,
-    /// Anyone may register.
-    #[arg(long)]
-    pub open_registration: bool,
-    /// Place each new player in a random free room at registration (the demo's way),
-    /// instead of letting them choose one with `/api/game/place-spawn` (Screeps' way).
-    #[arg(long)]
-    pub auto_place: bool,
-    #[command(flatten)]
-    pub seed: SeedArgs,
-    /// Rooms per side for a new shard.
-    #[arg(long, default_value_t = 5)]
-    pub rooms: u32,
-    #[command(flatten)]
-    pub code: PlayerCodeArgs,
-    #[command(flatten)]
-    pub isolation: IsolationArgs,
-    /// Keep at least this many of the newest ticks in the recording (DATA/replay); older
-    /// segments are deleted. Default: keep everything.
-    #[arg(long)]
-    pub replay_keep_ticks: Option<u64>,
-    /// Serve the Chrome DevTools Protocol here (e.g. 127.0.0.1:9229): every player can
-    /// debug their own bot with their API token. With `--isolation process` (the default)
-    /// sessions are relayed to the runner hosting the player; each player isolate then has
-    /// an OS thread of its own.
-    #[arg(long)]
-    pub inspect: Option<SocketAddr>,
-    #[command(flatten)]
-    pub limits: ServeLimitArgs,
-}
-
-/// What one client may do (`serve`); over a limit requests get 429 or the connection is
-/// refused.
-#[derive(Args)]
-pub struct ServeLimitArgs {
-    /// Open HTTP connections at most.
-    #[arg(long, default_value_t = 512)]
-    pub max_connections: usize,
-    /// Open HTTP connections, and open streams, per client address at most.
-    #[arg(long, default_value_t = 64)]
-    pub max_connections_per_client: usize,
-    /// Open `/api/stream` WebSockets at most.
-    #[arg(long, default_value_t = 1024)]
-    pub max_streams: usize,
-    /// Seconds a client has to send a request head (and to start the next one on a kept-alive
-    /// connection); also the idle timeout.
-    #[arg(long, default_value_t = 10)]
-    pub header_timeout_s: u64,
-    /// Seconds a client has to send a request body.
-    #[arg(long, default_value_t = 30)]
-    pub body_timeout_s: u64,
-    /// Sign-in attempts per client address per minute, and wrong passwords per account.
-    #[arg(long, default_value_t = 20)]
-    pub sign_ins_per_minute: u32,
-    /// Registrations per client address per minute (admin-token registrations are exempt).
-    #[arg(long, default_value_t = 5)]
-    pub registrations_per_minute: u32,
-    /// Code uploads per player per minute.
-    #[arg(long, default_value_t = 30)]
-    pub uploads_per_minute: u32,
-    /// Memory, segment and console requests per player per minute.
-    #[arg(long, default_value_t = 120)]
-    pub memory_requests_per_minute: u32,
 }
 
 #[derive(Args)]
@@ -269,21 +177,4 @@ fn parse_bot(s: &str) -> Result<(String, PathBuf), String> {
         return Err(format!("expected NAME=DIR, got {s:?}"));
     }
     Ok((name.to_string(), PathBuf::from(dir)))
-}
-
-impl IsolationArgs {
-    /// Runner-process options, or `None` for in-process home threads.
-    pub fn runners(
-        &self,
-        default: Isolation,
-    ) -> Option<isoshard_engine::runner::ProcessHostOptions> {
-        if self.isolation.unwrap_or(default) != Isolation::Process {
-            return None;
-        }
-        let mut o = isoshard_engine::runner::ProcessHostOptions::default();
-        if let Some(n) = self.runners {
-            o.runners = n.max(1);
-        }
-        Some(o)
-    }
 }

@@ -9,12 +9,10 @@ use isoshard_engine::replay_cli;
 use isoshard_engine::sandbox::{run_sandbox, run_sandbox_in_child, SandboxOptions, SandboxReport};
 use isoshard_engine::EngineError;
 
-use crate::args::{DemoArgs, Isolation, ReplayCommand, SandboxArgs, ServeArgs};
+use crate::args::{DemoArgs, Isolation, ReplayCommand, SandboxArgs};
+use crate::serve_config::{LogFormat, ServeArgs};
 
-fn failed(command: &str, e: impl std::fmt::Display, code: u8) -> ExitCode {
-    eprintln!("isoshard {command}: {e}");
-    ExitCode::from(code)
-}
+pub(crate) use crate::exit::failed;
 
 /// The multi-threaded runtime of the HTTP subcommands.
 fn tokio_runtime() -> std::io::Result<tokio::runtime::Runtime> {
@@ -39,40 +37,20 @@ pub fn runner(connect: Option<std::net::SocketAddr>) -> ExitCode {
     }
 }
 
+/// `serve` with its settings merged (`serve_config`); logging starts here, configured by them.
 pub fn serve(args: ServeArgs) -> ExitCode {
-    let options = isoshard_engine::server::ServeOptions {
-        data: args.data,
-        bind: args.bind,
-        tick: Duration::from_millis(args.tick_ms.max(1)),
-        preloads: args.code.preloads,
-        lodash: !args.code.no_lodash,
-        admin_token_file: args.admin_token_file,
-        open_registration: args.open_registration,
-        auto_place: args.auto_place,
-        world: isoshard_world::WorldConfig {
-            seed: args.seed.seed,
-            width: args.rooms.max(1),
-            height: args.rooms.max(1),
-        },
-        cpu_limit_ms: args.code.cpu_limit_ms,
-        runners: args.isolation.runners(Isolation::Process),
-        replay_keep_ticks: args.replay_keep_ticks,
-        inspect: args.inspect,
-        http: isoshard_engine::server::HttpLimits {
-            max_connections: args.limits.max_connections.max(1),
-            max_per_client: args.limits.max_connections_per_client.max(1),
-            header_timeout: Duration::from_secs(args.limits.header_timeout_s.max(1)),
-            body_timeout: Duration::from_secs(args.limits.body_timeout_s.max(1)),
-            ..Default::default()
-        },
-        max_streams: args.limits.max_streams.max(1),
-        rate_limits: isoshard_engine::server::RateLimits {
-            sign_ins_per_minute: args.limits.sign_ins_per_minute,
-            registrations_per_minute: args.limits.registrations_per_minute,
-            uploads_per_minute: args.limits.uploads_per_minute,
-            memory_requests_per_minute: args.limits.memory_requests_per_minute,
-        },
+    let settings = match crate::serve_config::resolve(args) {
+        Ok(s) => s,
+        Err(e) => {
+            crate::init_tracing("warn", LogFormat::Text);
+            return failed("serve", e, 2);
+        }
     };
+    crate::init_tracing(&settings.log, settings.log_format);
+    if let Some(file) = &settings.config_file {
+        tracing::info!(file = %file.display(), "settings read");
+    }
+    let options = settings.options;
     let runtime = match tokio_runtime() {
         Ok(r) => r,
         Err(e) => return failed("serve", format!("cannot start the runtime: {e}"), 2),

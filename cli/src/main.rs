@@ -2,8 +2,12 @@
 //! subcommand to its function in [`commands`]; everything it runs lives in the
 //! `isoshard-engine` library.
 
+mod admin_cli;
 mod args;
 mod commands;
+mod exit;
+mod isolation;
+mod serve_config;
 
 use std::process::ExitCode;
 
@@ -17,23 +21,48 @@ use args::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ISOSHARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+/// Logs to stderr: `filter` as `RUST_LOG` takes it, as text (coloured only on a terminal) or
+/// JSON lines. An invalid filter falls back to `warn` and says so.
+pub(crate) fn init_tracing(filter: &str, format: serve_config::LogFormat) {
+    use std::io::IsTerminal;
+    let (filter, invalid) = match tracing_subscriber::EnvFilter::try_new(filter) {
+        Ok(f) => (f, None),
+        Err(e) => (tracing_subscriber::EnvFilter::new("warn"), Some(e)),
+    };
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        serve_config::LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        serve_config::LogFormat::Json => builder.json().try_init(),
+    };
+    if let Some(e) = invalid {
+        tracing::warn!(error = %e, "invalid log filter; logging warnings only");
+    }
+}
+
+/// The log filter of the commands other than `serve`: `RUST_LOG` (or its old name
+/// `ISOSHARD_LOG`), warnings by default.
+fn command_log_filter() -> String {
+    std::env::var("RUST_LOG")
+        .or_else(|_| std::env::var("ISOSHARD_LOG"))
+        .unwrap_or_else(|_| "warn".into())
 }
 
 fn main() -> ExitCode {
-    init_tracing();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        init_tracing(&command_log_filter(), serve_config::LogFormat::Text);
+    }
+    match cli.command {
         Command::Runner { connect } => commands::runner(connect),
-        Command::Serve(args) => commands::serve(args),
+        Command::Serve(args) => commands::serve(*args),
         Command::Replay { command } => commands::replay(command),
         Command::Demo(args) => commands::demo(args),
         Command::Sandbox(args) => commands::sandbox(args),
         Command::Fsck { data, repair } => commands::fsck(&data, repair),
+        Command::Admin(args) => admin_cli::admin(args),
     }
 }

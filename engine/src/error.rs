@@ -4,6 +4,16 @@ pub enum EngineError {
     /// Bad command-line input: missing files, invalid flags.
     #[error("{0}")]
     Usage(String),
+    /// A setting fixed when the shard was created was given a different value.
+    #[error(
+        "this shard's {setting} is {stored}, fixed when it was created; {given} was given. \
+         Leave the setting out, or start a new shard in another data directory"
+    )]
+    FixedSetting {
+        setting: &'static str,
+        stored: String,
+        given: String,
+    },
     /// Uploaded code is not acceptable.
     #[error("invalid code: {0}")]
     InvalidCode(String),

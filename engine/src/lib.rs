@@ -42,12 +42,15 @@ mod web;
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, RuntimeObserver, ThreadPlayerHost};
+pub use shard::STARTER_CODE;
 pub use shard::{
-    BranchList, PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, CRASHES_TO_SUSPEND,
-    CRASH_PENALTY_MS, CRASH_WINDOW_TICKS, DEFAULT_BRANCH, MAX_BRANCHES, MAX_PENDING_COMMANDS,
+    BranchList, PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, Tunables,
+    CRASHES_TO_SUSPEND, CRASH_PENALTY_MS, CRASH_WINDOW_TICKS, DEFAULT_BRANCH, MAX_BRANCHES,
+    MAX_PENDING_COMMANDS,
 };
 pub use storage::{
-    fsck, FsckReport, PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta,
-    ShardStorage, SledStorage, StateChange, StoredPlayerData, StoredShard, TickCommit, TickRecord,
-    MARKER_FILE, STORAGE_FORMAT_VERSION,
+    dir_bytes, fsck, restore, Compaction, FsckReport, PlayerAccount, PlayerDataWrite, PlayerRecord,
+    PlayerTickState, Restored, ShardMeta, ShardStorage, SledStorage, StateChange, StoreSizes,
+    StoredPlayerData, StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS, MARKER_FILE,
+    STORAGE_FORMAT_VERSION,
 };

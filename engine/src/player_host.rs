@@ -87,6 +87,11 @@ impl ThreadPlayerHost {
             old.runtime.dispose();
         }
         let _span = info_span!("global_reset", player = turn.player.0).entered();
+        tracing::info!(
+            player = turn.player.0,
+            code_version = turn.code_version,
+            "global reset"
+        );
         let setup = PlayerSetup {
             username: turn.username.clone(),
             modules: turn.code.modules.clone(),

@@ -27,7 +27,11 @@ use player_data::PlayerData;
 mod branches;
 mod player_data;
 pub use branches::{BranchList, DEFAULT_BRANCH, MAX_BRANCHES};
+mod admin;
 mod player_io;
+mod settings;
+pub use admin::{starter_code, STARTER_CODE};
+pub use settings::Tunables;
 mod tick;
 
 /// Console lines kept per player between reads.
@@ -584,6 +588,7 @@ impl Shard {
                         password_hash: None,
                         suspended: None,
                         active_branch: None,
+                        banned: false,
                     },
                     code,
                     state: PlayerTickState {
@@ -664,6 +669,13 @@ impl Shard {
         p.code = Arc::new(record.code);
         self.host.reset(player);
         let at = self.world.time();
+        tracing::info!(
+            player = player.0,
+            version = p.account.code_version,
+            modules = p.code.modules.len(),
+            bytes = p.code.modules.values().map(String::len).sum::<usize>(),
+            "code uploaded"
+        );
         self.record(|r, _| r.code_changed(at, player, &hash));
         Ok(())
     }

@@ -272,6 +272,15 @@ mod tests {
         ticks: u64,
         retention_segments: Option<usize>,
     ) -> Vec<isoshard_world::StateHash> {
+        record_kept(dir, ticks, retention_segments, None)
+    }
+
+    fn record_kept(
+        dir: &Path,
+        ticks: u64,
+        retention_segments: Option<usize>,
+        retention_bytes: Option<u64>,
+    ) -> Vec<isoshard_world::StateHash> {
         let mut world = GameWorld::new(WorldConfig {
             seed: 7,
             width: 2,
@@ -285,6 +294,7 @@ mod tests {
             RecorderOptions {
                 segment_ticks: 10,
                 retention_segments,
+                retention_bytes,
             },
         )
         .unwrap();
@@ -371,6 +381,29 @@ mod tests {
             .unwrap();
         assert_eq!(report.ticks_verified, 25);
         assert!(report.divergence.is_none());
+    }
+
+    #[test]
+    fn a_byte_cap_keeps_the_newest_segments_that_fit_and_never_the_one_being_written() {
+        let all = tempfile::tempdir().unwrap();
+        record_kept(all.path(), 95, None, None);
+        let sizes: Vec<u64> = list_segments(all.path())
+            .unwrap()
+            .iter()
+            .map(|(_, p)| std::fs::metadata(p).unwrap().len())
+            .collect();
+        // Room for the three newest segments, not four.
+        let cap = sizes[sizes.len() - 3..].iter().sum::<u64>() + 1;
+        let dir = tempfile::tempdir().unwrap();
+        let hashes = record_kept(dir.path(), 95, None, Some(cap));
+        let kept = list_segments(dir.path()).unwrap();
+        assert_eq!(kept.first().map(|s| s.0), Some(70));
+        let mut p = Playback::open(dir.path()).unwrap();
+        assert_eq!(p.seek(80).unwrap().state_hash(), hashes[80]);
+        // A cap below one segment keeps the newest alone.
+        let tiny = tempfile::tempdir().unwrap();
+        record_kept(tiny.path(), 95, None, Some(1));
+        assert_eq!(list_segments(tiny.path()).unwrap().len(), 1);
     }
 
     #[test]

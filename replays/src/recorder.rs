@@ -15,6 +15,10 @@ pub struct RecorderOptions {
     pub segment_ticks: u64,
     /// Keep at most this many segments; older ones are deleted (`None` keeps all).
     pub retention_segments: Option<usize>,
+    /// Keep the oldest segments only while all of them together stay within this many
+    /// bytes (`None`: no cap). The segment being written is always kept: a recording of
+    /// many players is bounded on disk whatever the tick count.
+    pub retention_bytes: Option<u64>,
 }
 
 impl Default for RecorderOptions {
@@ -22,6 +26,7 @@ impl Default for RecorderOptions {
         RecorderOptions {
             segment_ticks: 100,
             retention_segments: None,
+            retention_bytes: None,
         }
     }
 }
@@ -192,12 +197,31 @@ impl Recorder {
     }
 
     fn apply_retention(&self) -> Result<()> {
-        let Some(keep) = self.options.retention_segments else {
+        let (by_count, by_bytes) = (
+            self.options.retention_segments,
+            self.options.retention_bytes,
+        );
+        if by_count.is_none() && by_bytes.is_none() {
             return Ok(());
-        };
-        let mut segments = list_segments(&self.dir)?;
-        segments.sort();
-        let excess = segments.len().saturating_sub(keep.max(1));
+        }
+        let segments = list_segments(&self.dir)?;
+        let mut excess = segments
+            .len()
+            .saturating_sub(by_count.unwrap_or(usize::MAX).max(1));
+        if let Some(cap) = by_bytes {
+            let sizes: Vec<u64> = segments
+                .iter()
+                .map(|(_, p)| std::fs::metadata(p).map_or(0, |m| m.len()))
+                .collect();
+            let mut total: u64 = sizes.iter().sum();
+            let mut dropped = 0;
+            // The newest segment is the one being written: never dropped.
+            while total > cap && dropped + 1 < sizes.len() {
+                total -= sizes[dropped];
+                dropped += 1;
+            }
+            excess = excess.max(dropped);
+        }
         for (_, p) in segments.into_iter().take(excess) {
             std::fs::remove_file(&p).map_err(|source| ReplayError::Io {
                 file: p.clone(),

@@ -60,6 +60,12 @@ impl ShardStorage for LoggedStorage {
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {
         self.inner.save_player(player)
     }
+    fn save_meta(&mut self, meta: &isoshard_engine::ShardMeta) -> Result<()> {
+        self.inner.save_meta(meta)
+    }
+    fn backup_into(&mut self, to: &std::path::Path) -> Result<()> {
+        self.inner.backup_into(to)
+    }
     fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>> {
         self.inner.read_segment(player, id)
     }

@@ -19,6 +19,7 @@ fn recorded(dir: &Path) -> (PathBuf, Vec<RoomView>) {
             RecorderOptions {
                 segment_ticks: 100,
                 retention_segments: None,
+                retention_bytes: None,
             },
         )
         .unwrap();
@@ -268,6 +269,7 @@ fn resuming_drops_a_torn_tail_and_a_torn_new_segment() {
             RecorderOptions {
                 segment_ticks: 50,
                 retention_segments: None,
+                retention_bytes: None,
             },
         )
         .unwrap();
@@ -297,6 +299,7 @@ fn resuming_drops_a_torn_tail_and_a_torn_new_segment() {
         RecorderOptions {
             segment_ticks: 50,
             retention_segments: None,
+            retention_bytes: None,
         },
     )
     .unwrap();

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 mod faults;
 mod joining;
+mod operators;
 mod player_tools;
 mod screeps_tools;
 
@@ -302,7 +303,7 @@ fn api_endpoints_auth_limits_and_cross_player_attempts() {
         "isoshard_tick_duration_seconds_bucket{le=\"+Inf\"}",
         "isoshard_players 2",
         "isoshard_isolates",
-        "isoshard_player_cpu_ms{player=\"alice\"}",
+        "isoshard_player_cpu_seconds{player=\"alice\"}",
         "isoshard_player_heap_bytes",
     ] {
         assert!(metrics.contains(needle), "{needle} missing from\n{metrics}");
@@ -1139,14 +1140,10 @@ fn serve_on_a_port_zero_listener_stops_when_the_shutdown_future_resolves() {
         preloads: Vec::new(),
         admin_token_file: None,
         open_registration: true,
-        world: isoshard_world::WorldConfig {
-            seed: 3,
-            width: 3,
-            height: 3,
-        },
+        seed: Some(3),
+        rooms: Some(3),
         cpu_limit_ms: 100,
         runners: None,
-        replay_keep_ticks: None,
         inspect: None,
         ..ServeOptions::default()
     };

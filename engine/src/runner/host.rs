@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use isoshard_player_api::{PlayerRuntimeOptions, PlayerTickOutput};
 use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::PlayerId;
-use tracing::error;
+use tracing::{error, warn};
 
 use super::protocol::{
     read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
@@ -340,6 +340,11 @@ impl ProcessPlayerHost {
             let _ = old.child.wait();
         }
         self.restarts += 1;
+        warn!(
+            runner = index,
+            restarts = self.restarts,
+            "runner process lost (crashed, hung or killed); replacing it"
+        );
         match spawn_runner(
             &self.options,
             &self.hello,

@@ -23,9 +23,7 @@ use crate::server::auth::{
     check_password, constant_time_eq, password_hash, token_hash, PasswordCheck,
 };
 use crate::server::rate_limits::{Limited, Limiters};
-use crate::server::shard_thread::{
-    AccountView, Announcement, Command, Health, Published, TICK_BUCKETS,
-};
+use crate::server::shard_thread::{AccountView, Announcement, Command, Health, Published};
 use crate::server::stream::StreamSlots;
 
 /// Largest request body accepted (code uploads are checked against 5 MiB of source after).
@@ -48,6 +46,7 @@ pub(crate) struct AppState {
     pub inspector: Option<std::net::SocketAddr>,
     /// The minimum tick duration, in milliseconds (`/api/game/tick`).
     pub tick_ms: u64,
+    pub metrics: Arc<super::metrics::ShardMetrics>,
 }
 
 /// A JSON error with a status; never a 5xx for client mistakes.
@@ -112,11 +111,23 @@ impl AppState {
 
     /// The caller's account: `Authorization: Bearer`, `X-Token` (+ optional `X-Username`), or
     /// HTTP Basic with name and password.
+    /// The signed-in player (token, Basic auth or `query_token`); a banned one is refused.
     pub(crate) fn caller(
         &self,
         headers: &HeaderMap,
         query_token: Option<&str>,
     ) -> ApiResult<AccountView> {
+        let me = self.any_caller(headers, query_token)?;
+        if me.banned {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "this account is banned by the shard's operator",
+            ));
+        }
+        Ok(me)
+    }
+
+    fn any_caller(&self, headers: &HeaderMap, query_token: Option<&str>) -> ApiResult<AccountView> {
         let p = self.now();
         let by_token = |token: &str| -> Option<AccountView> {
             let h = token_hash(token);
@@ -213,7 +224,6 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/room_canvas.js", get(crate::web::room_canvas_js))
         .route("/viewer.css", get(crate::web::viewer_css))
         .route("/api/register", post(register))
-        .route("/api/admin/world", post(super::admin::edit_world))
         .route("/api/code", put(put_code))
         .route("/api/me", get(me))
         .route("/api/user/visuals", get(user_visuals))
@@ -228,6 +238,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .route("/api/auth/me", get(auth_me))
         .merge(super::screeps_api::routes())
         .merge(super::code_api::routes())
+        .merge(super::admin::routes())
         .merge(super::joining_api::routes())
         .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
@@ -238,7 +249,28 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             body_timeout,
         ))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                )
+                .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::WARN)),
+        )
         .with_state(state)
+}
+
+/// The request log: one line per response at info (method, path, status, latency), failures
+/// at warn. The path only: query strings carry tokens (`?token=` in viewer links).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path()
+    )
 }
 
 #[derive(Deserialize)]
@@ -445,67 +477,23 @@ async fn health(State(s): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn metrics(State(s): State<AppState>) -> Response {
-    let p = s.now();
-    let m = &p.metrics;
-    let mut out = String::new();
-    {
-        let h = s.health.borrow();
-        out.push_str(&format!(
-            "# HELP isoshard_commit_failures_total Tick commits that failed (each is retried).\n# TYPE isoshard_commit_failures_total counter\nisoshard_commit_failures_total {}\n",
-            h.commit_failures
-        ));
-        out.push_str(&format!(
-            "# HELP isoshard_commit_failing 1 while a tick's commit is failing and being retried.\n# TYPE isoshard_commit_failing gauge\nisoshard_commit_failing {}\n",
-            u8::from(h.failing.is_some())
-        ));
+/// OpenMetrics to a scraper that asks for it (Prometheus does), else the classic text format.
+async fn metrics(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let published = s.now();
+    let health = s.health.borrow().clone();
+    let text = s.metrics.render(&published, &health);
+    let openmetrics = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/openmetrics-text"));
+    if openmetrics {
+        let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        ([(header::CONTENT_TYPE, kind)], text).into_response()
+    } else {
+        let kind = "text/plain; version=0.0.4; charset=utf-8";
+        let classic = super::metrics::to_classic_text(&text);
+        ([(header::CONTENT_TYPE, kind)], classic).into_response()
     }
-    out.push_str("# HELP isoshard_tick_duration_seconds Wall time of a tick, commit included.\n# TYPE isoshard_tick_duration_seconds histogram\n");
-    for (i, b) in TICK_BUCKETS.iter().enumerate() {
-        out.push_str(&format!(
-            "isoshard_tick_duration_seconds_bucket{{le=\"{b}\"}} {}\n",
-            m.tick_bucket_counts[i]
-        ));
-    }
-    out.push_str(&format!(
-        "isoshard_tick_duration_seconds_bucket{{le=\"+Inf\"}} {}\n",
-        m.tick_count
-    ));
-    out.push_str(&format!(
-        "isoshard_tick_duration_seconds_sum {}\nisoshard_tick_duration_seconds_count {}\n",
-        m.tick_sum_seconds, m.tick_count
-    ));
-    out.push_str(&format!(
-        "# TYPE isoshard_commit_seconds_sum counter\nisoshard_commit_seconds_sum {}\n",
-        m.commit_sum_seconds
-    ));
-    out.push_str(&format!(
-        "# TYPE isoshard_tick gauge\nisoshard_tick {}\n",
-        p.tick
-    ));
-    out.push_str(&format!(
-        "# TYPE isoshard_players gauge\nisoshard_players {}\n",
-        p.accounts.len()
-    ));
-    out.push_str(&format!(
-        "# TYPE isoshard_isolates gauge\nisoshard_isolates {}\n",
-        m.isolates
-    ));
-    out.push_str("# TYPE isoshard_player_heap_bytes gauge\n");
-    for a in p.accounts.values() {
-        out.push_str(&format!(
-            "isoshard_player_heap_bytes{{player=\"{}\"}} {}\n",
-            a.name, a.heap_bytes
-        ));
-    }
-    out.push_str("# TYPE isoshard_player_cpu_ms gauge\n");
-    for a in p.accounts.values() {
-        out.push_str(&format!(
-            "isoshard_player_cpu_ms{{player=\"{}\"}} {}\n",
-            a.name, a.cpu_used_ms
-        ));
-    }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }
 
 async fn version(State(s): State<AppState>) -> Json<Value> {

@@ -10,14 +10,18 @@ pub(crate) mod auth;
 pub(crate) mod code_api;
 pub(crate) mod holdings;
 pub(crate) mod joining_api;
+mod metrics;
+mod open_shard;
 pub(crate) mod rate_limits;
 pub(crate) mod screeps_api;
 pub(crate) mod screeps_objects;
 pub(crate) mod shard_thread;
+mod slow_ticks;
 pub(crate) mod socket;
 pub(crate) mod stream;
 
 pub use crate::http_serve::HttpLimits;
+pub use open_shard::{History, DEFAULT_ROOMS, DEFAULT_SEED};
 pub use rate_limits::RateLimits;
 
 use std::net::SocketAddr;
@@ -26,14 +30,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use isoshard_player_api::PlayerRuntimeOptions;
-use isoshard_replays::RecorderOptions;
-use isoshard_world::WorldConfig;
 use tokio::sync::{broadcast, watch};
 
 use crate::error::{EngineError, Result};
 use crate::inspector_endpoint::{InspectorEndpoint, InspectorTarget, TargetSource, TokenCheck};
-use crate::shard::{Shard, ShardOptions};
-use crate::storage::{ShardStorage, SledStorage};
+use crate::shard::Shard;
 use api::{router, AppState};
 use shard_thread::{Command, Published, ShardThread};
 
@@ -52,13 +53,18 @@ pub struct ServeOptions {
     /// Registration places the player in a random free room; otherwise they choose one
     /// (`/api/game/place-spawn`), as on Screeps.
     pub auto_place: bool,
-    /// World for a new shard (ignored when `data` already holds one).
-    pub world: WorldConfig,
+    /// World seed of a new shard ([`DEFAULT_SEED`] when `None`); refused when it differs
+    /// from an existing shard's.
+    pub seed: Option<u64>,
+    /// Rooms per side of a new shard ([`DEFAULT_ROOMS`] when `None`); refused when it
+    /// differs from an existing shard's.
+    pub rooms: Option<u32>,
+    /// `Game.cpu.limit` of every player; applies to an existing shard too.
     pub cpu_limit_ms: i64,
+    /// History kept in the data directory.
+    pub history: History,
     /// Runner processes (`None`: players run on home threads in this process).
     pub runners: Option<crate::runner::ProcessHostOptions>,
-    /// Keep at least this many of the newest ticks in the recording (`None`: all).
-    pub replay_keep_ticks: Option<u64>,
     /// Serve the Chrome DevTools Protocol here: each player may attach to their own isolate
     /// (`ws://ADDR/ws/player-NAME?token=TOKEN`). Needs in-process players (`runners: None`).
     pub inspect: Option<SocketAddr>,
@@ -83,10 +89,11 @@ impl Default for ServeOptions {
             admin_token_file: None,
             open_registration: false,
             auto_place: false,
-            world: WorldConfig::default(),
+            seed: None,
+            rooms: None,
             cpu_limit_ms: 100,
+            history: History::default(),
             runners: Some(crate::runner::ProcessHostOptions::default()),
-            replay_keep_ticks: None,
             inspect: None,
             http: HttpLimits::default(),
             max_streams: 1024,
@@ -143,26 +150,7 @@ pub async fn serve_on(
         }
         None => None,
     };
-    let runtime = runtime_options(&options.preloads, options.lodash)?;
-    let storage = SledStorage::open(&options.data, true)?;
-    let existing = storage.load()?.is_some();
-    let mut shard = if existing {
-        Shard::open(Box::new(storage), runtime)?
-    } else {
-        Shard::create(
-            ShardOptions {
-                world: options.world,
-                cpu_limit_ms: options.cpu_limit_ms,
-                runtime,
-                ..ShardOptions::default()
-            },
-            Box::new(storage),
-        )?
-    };
-    shard.resume_recording(
-        &options.data.join("replay"),
-        RecorderOptions::keep_ticks(options.replay_keep_ticks),
-    )?;
+    let (mut shard, existing) = open_shard::open_or_create(&options)?;
     let (publish_tx, publish_rx) = watch::channel(Published::default());
     // Kept alive for the server's life: dropping it stops the endpoint.
     let inspector = match options.inspect {
@@ -184,8 +172,10 @@ pub async fn serve_on(
         committed_tick: shard.time(),
         ..Default::default()
     });
+    let metrics = metrics::ShardMetrics::new(options.data.clone());
     let shard_thread = ShardThread::new(
         shard,
+        metrics.clone(),
         options.tick,
         options.auto_place,
         command_rx,
@@ -210,6 +200,7 @@ pub async fn serve_on(
         admin_token,
         inspector: inspector.as_ref().map(|e| e.addr()),
         tick_ms: options.tick.as_millis() as u64,
+        metrics,
     };
     let local = listener
         .local_addr()

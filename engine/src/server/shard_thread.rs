@@ -7,13 +7,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use isoshard_world::PlayerId;
-use serde::Serialize;
+
 use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
 use crate::server::auth::{new_token, token_hash};
 use crate::shard::Shard;
+
+mod admin_ops;
+mod published;
+pub(crate) use admin_ops::AdminOp;
+pub use published::{AccountView, Announcement, CommitFailure, Health, Published};
 
 /// Recent console lines kept per player for `GET /api/me`, at most this many and this many
 /// bytes (the oldest go first).
@@ -60,8 +65,6 @@ impl RecentLines {
 /// First wait before retrying a failed commit; it doubles up to [`COMMIT_RETRY_MAX`].
 const COMMIT_RETRY_FIRST: Duration = Duration::from_millis(50);
 const COMMIT_RETRY_MAX: Duration = Duration::from_secs(5);
-/// Tick-duration histogram bucket bounds, in seconds.
-pub const TICK_BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
 
 /// Work for the shard thread.
 pub enum Command {
@@ -118,6 +121,11 @@ pub enum Command {
     EditWorld {
         edit: AdminEdit,
         reply: oneshot::Sender<Result<()>>,
+    },
+    /// Any other operator command (`/api/admin/…`).
+    Admin {
+        op: AdminOp,
+        reply: oneshot::Sender<Result<serde_json::Value>>,
     },
     Shutdown,
 }
@@ -217,123 +225,6 @@ pub enum AdminEdit {
     GrantCredits { username: String, milli: u64 },
 }
 
-/// A player as the API shows them.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccountView {
-    pub id: u32,
-    pub name: String,
-    #[serde(skip)]
-    pub token_hashes: Vec<String>,
-    #[serde(skip)]
-    pub password_hash: Option<String>,
-    #[serde(skip)]
-    pub code: Arc<CodeBundle>,
-    pub code_version: u64,
-    pub cpu_used_ms: f64,
-    pub cpu_limit_ms: i64,
-    pub bucket: i64,
-    pub heap_bytes: u64,
-    pub controller_level: u8,
-    pub creeps: usize,
-    pub last_errors: Arc<[String]>,
-    pub console: Arc<[String]>,
-    #[serde(skip)]
-    pub memory: Arc<String>,
-    /// `Game.notify` messages, newest last: `{tick, message}` (no e-mail is sent).
-    pub notifications: Vec<serde_json::Value>,
-    /// The visuals the player drew in its last tick (room or `map`, Screeps' visual text).
-    #[serde(skip)]
-    pub visuals: Arc<[(String, String)]>,
-    pub suspended: Option<String>,
-    /// The branch whose code runs.
-    pub active_branch: String,
-    /// `Game.resources` (pixels) and market credits in thousandths, for the socket's
-    /// `user:<id>/resources`.
-    #[serde(skip)]
-    pub resources: std::collections::BTreeMap<String, u64>,
-    #[serde(skip)]
-    pub credits_milli: u64,
-}
-
-/// One committed tick, published after the commit is durable.
-#[derive(Debug, Clone, Default)]
-pub struct Published {
-    pub tick: u64,
-    pub state_hash: String,
-    /// Room name → room view (JSON).
-    pub rooms: Arc<BTreeMap<String, serde_json::Value>>,
-    pub terrain: Arc<BTreeMap<String, String>>,
-    /// Every room's status (`normal`, `novice`, `respawn`, `closed`), by name.
-    pub statuses: Arc<BTreeMap<String, &'static str>>,
-    /// Who holds which room.
-    pub holdings: Arc<super::holdings::Holdings>,
-    pub changed_rooms: Vec<String>,
-    /// By player name.
-    pub accounts: Arc<BTreeMap<String, AccountView>>,
-    /// Console lines produced this tick, by player id.
-    pub console: Arc<BTreeMap<u32, Vec<String>>>,
-    pub metrics: Arc<Metrics>,
-}
-
-/// What `/metrics` reports.
-#[derive(Debug, Clone, Default)]
-pub struct Metrics {
-    pub tick_bucket_counts: [u64; TICK_BUCKETS.len()],
-    pub tick_count: u64,
-    pub tick_sum_seconds: f64,
-    pub commit_sum_seconds: f64,
-    pub isolates: usize,
-}
-
-/// Whether ticks are committing, for `/api/health` and `/metrics`.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Health {
-    /// The newest tick committed by this process (0 before the first).
-    pub committed_tick: u64,
-    /// Failed commit attempts since the process started.
-    pub commit_failures: u64,
-    /// Set while a tick's commit is failing.
-    pub failing: Option<CommitFailure>,
-}
-
-/// A commit that is failing and being retried.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommitFailure {
-    pub tick: u64,
-    #[serde(with = "unix_seconds")]
-    pub since: std::time::SystemTime,
-    pub attempts: u64,
-    pub error: String,
-}
-
-mod unix_seconds {
-    pub fn serialize<S: serde::Serializer>(
-        t: &std::time::SystemTime,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let secs = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0);
-        s.serialize_f64(secs)
-    }
-}
-
-/// A tick announcement for WebSocket subscribers: only what the stream sends, shared, so
-/// the announcements a slow subscriber holds back pin no room views or accounts.
-#[derive(Debug, Clone)]
-pub struct Announcement {
-    pub tick: u64,
-    pub state_hash: Arc<str>,
-    pub changed_rooms: Arc<[String]>,
-    /// Console lines produced this tick, by player id.
-    pub console: Arc<BTreeMap<u32, Vec<String>>>,
-    /// Results of console commands run this tick, by player id.
-    pub results: Arc<BTreeMap<u32, Vec<String>>>,
-    /// Visuals drawn this tick, by player id (players who drew any).
-    pub visuals: Arc<BTreeMap<u32, Arc<[(String, String)]>>>,
-}
-
 pub(crate) struct ShardThread {
     shard: Shard,
     tick_every: Duration,
@@ -345,7 +236,10 @@ pub(crate) struct ShardThread {
     health: watch::Sender<Health>,
     recent_console: BTreeMap<PlayerId, RecentLines>,
     recent_errors: BTreeMap<PlayerId, RecentLines>,
-    metrics: Metrics,
+    metrics: Arc<super::metrics::ShardMetrics>,
+    slow_ticks: super::slow_ticks::SlowTicks,
+    /// Paused by the operator: commands are answered, no tick runs.
+    paused: bool,
     previous_rooms: Arc<BTreeMap<String, serde_json::Value>>,
     terrain: Arc<BTreeMap<String, String>>,
     statuses: Arc<BTreeMap<String, &'static str>>,
@@ -354,6 +248,7 @@ pub(crate) struct ShardThread {
 impl ShardThread {
     pub(crate) fn new(
         shard: Shard,
+        metrics: Arc<super::metrics::ShardMetrics>,
         tick_every: Duration,
         auto_place: bool,
         commands: std::sync::mpsc::Receiver<Command>,
@@ -373,7 +268,9 @@ impl ShardThread {
             health,
             recent_console: BTreeMap::new(),
             recent_errors: BTreeMap::new(),
-            metrics: Metrics::default(),
+            metrics,
+            slow_ticks: Default::default(),
+            paused: false,
             previous_rooms: Arc::new(BTreeMap::new()),
             terrain,
             statuses,
@@ -466,6 +363,11 @@ impl ShardThread {
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
+                Command::Admin { op, reply } => {
+                    let result = self.admin(op);
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
                 Command::SetCode {
                     player,
                     code,
@@ -523,13 +425,7 @@ impl ShardThread {
                 "name must be 1-30 characters of A-Z, a-z, 0-9, _ or -".into(),
             ));
         }
-        let starter = CodeBundle::new(
-            [(
-                "main".to_string(),
-                "module.exports.loop = function () {}".to_string(),
-            )]
-            .into(),
-        )?;
+        let starter = crate::shard::starter_code()?;
         let id = if self.auto_place {
             self.shard.add_player(name, starter)?
         } else {
@@ -538,6 +434,12 @@ impl ShardThread {
         let token = new_token();
         self.shard
             .set_credentials(id, Some(token_hash(&token)), password_hash)?;
+        tracing::info!(
+            player = id.0,
+            name,
+            placed = self.auto_place,
+            "player joined"
+        );
         Ok((id, token))
     }
 
@@ -568,6 +470,17 @@ impl ShardThread {
                 if !self.handle_batch(c) {
                     return self.stop();
                 }
+            }
+            // Paused (with no commit pending): only commands, until resumed.
+            if self.paused && self.shard.pending_commit().is_none() {
+                let resumed = match self.commands.recv() {
+                    Ok(c) => self.handle_batch(c),
+                    Err(_) => false,
+                };
+                if !resumed {
+                    return self.stop();
+                }
+                continue;
             }
             let wait = match self.shard.tick() {
                 Ok(summary) => {
@@ -641,15 +554,9 @@ impl ShardThread {
 
     /// Console, errors, metrics and the publish of a committed tick.
     fn after_commit(&mut self, summary: &crate::shard::TickSummary) {
-        let secs = summary.duration.as_secs_f64();
-        self.metrics.tick_count += 1;
-        self.metrics.tick_sum_seconds += secs;
-        self.metrics.commit_sum_seconds += summary.timings.commit_ns as f64 / 1e9;
-        for (i, b) in TICK_BUCKETS.iter().enumerate() {
-            if secs <= *b {
-                self.metrics.tick_bucket_counts[i] += 1;
-            }
-        }
+        self.slow_ticks.observe(summary, self.tick_every);
+        self.metrics
+            .tick_committed(summary, self.shard.live_isolates());
         let mut console = BTreeMap::new();
         let mut results = BTreeMap::new();
         let ids: Vec<PlayerId> = self.shard.player_stats().iter().map(|p| p.0).collect();
@@ -751,6 +658,7 @@ impl ShardThread {
                         )
                         .collect(),
                     suspended: acct.suspended.clone(),
+                    banned: acct.banned,
                     active_branch: acct
                         .active_branch
                         .clone()
@@ -760,7 +668,6 @@ impl ShardThread {
                 },
             );
         }
-        self.metrics.isolates = self.shard.live_isolates();
         let published = Published {
             tick: world.time(),
             state_hash: world.state_hash().to_hex(),
@@ -771,7 +678,6 @@ impl ShardThread {
             changed_rooms,
             accounts: Arc::new(accounts),
             console: Arc::new(console),
-            metrics: Arc::new(self.metrics.clone()),
         };
         let _ = self.publish.send(published.clone());
         if announce {

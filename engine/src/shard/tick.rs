@@ -165,7 +165,7 @@ impl Shard {
         player_data::load_missing_segments(&mut self.players, self.storage.as_ref());
         let mut foreign = player_data::foreign_segments(&self.players, self.storage.as_ref());
         for (id, p) in self.players.iter_mut() {
-            if p.account.suspended.is_some() {
+            if p.account.suspended.is_some() || p.account.banned {
                 continue;
             }
             if p.budget.skips() {

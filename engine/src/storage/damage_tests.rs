@@ -71,6 +71,7 @@ fn build_store(dir: &Path) -> Opened {
                     password_hash: None,
                     suspended: None,
                     active_branch: None,
+                    banned: false,
                 },
                 code: crate::sample_bots()[0].1.clone(),
                 state: PlayerTickState {

@@ -52,8 +52,23 @@ pub struct FsckReport {
     pub repairs: Vec<String>,
     /// Why the store cannot be repaired, when it cannot.
     pub unrepairable: Option<String>,
+    /// What the store holds and what it costs on disk, when it could be read.
+    pub sizes: Option<StoreSizes>,
     /// sled refused to open its files (a repair first sets its index files aside).
     sled_unopenable: bool,
+}
+
+/// The history a store keeps and its size: the records' own bytes against sled's files,
+/// which hold old versions of records until sled reuses their space.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreSizes {
+    pub snapshots: usize,
+    pub oldest_snapshot: Option<u64>,
+    pub tick_records: usize,
+    /// Keys and values of every record, in every tree.
+    pub record_bytes: u64,
+    /// The files under `shard.sled`.
+    pub file_bytes: u64,
 }
 
 impl FsckReport {
@@ -71,6 +86,22 @@ impl fmt::Display for FsckReport {
         }
         if let Some(t) = self.intact_through {
             writeln!(f, "intact through tick: {t}")?;
+        }
+        if let Some(z) = &self.sizes {
+            let mb = |b: u64| b as f64 / 1e6;
+            writeln!(
+                f,
+                "history: {} snapshots from tick {}, {} tick records",
+                z.snapshots,
+                z.oldest_snapshot.map_or("-".into(), |t| t.to_string()),
+                z.tick_records
+            )?;
+            writeln!(
+                f,
+                "size: {:.1} MB of records in {:.1} MB of sled files",
+                mb(z.record_bytes),
+                mb(z.file_bytes)
+            )?;
         }
         for p in &self.before_repair {
             writeln!(f, "found: {p}")?;
@@ -196,6 +227,8 @@ struct Survey {
     /// Memory trees that are unreadable: dropped by a repair.
     bad_memories: BTreeSet<u64>,
     bad_keys: Vec<Vec<u8>>,
+    /// Keys and values read, in every tree.
+    record_bytes: u64,
 }
 
 fn id_of(k: &[u8], prefix: &str) -> u64 {
@@ -212,6 +245,10 @@ fn survey(
     for id in memory_tree_ids(db) {
         let name = memory_tree_name(id);
         let memory = db.open_tree(&name).map_err(|e| sled_error(dir, e))?;
+        for item in memory.iter() {
+            let (k, v) = item.map_err(|e| sled_error(dir, e))?;
+            s.record_bytes += (k.len() + v.len()) as u64;
+        }
         // An empty tree is what a crash between creating it and the commit leaves: harmless.
         let Some(sealed) = memory.get(MEMORY_KEY).map_err(|e| sled_error(dir, e))? else {
             continue;
@@ -270,6 +307,7 @@ fn survey_shard_tree(dir: &Path, tree: &sled::Tree, problems: &mut Vec<String>) 
     let mut s = Survey::default();
     for item in tree.iter() {
         let (k, v) = item.map_err(|e| sled_error(dir, e))?;
+        s.record_bytes += (k.len() + v.len()) as u64;
         let k = k.to_vec();
         let numbered =
             |prefix: &str| k.starts_with(prefix.as_bytes()) && k.len() == prefix.len() + 8;
@@ -363,6 +401,8 @@ fn check(dir: &Path) -> Result<FsckReport> {
             dir.display()
         )));
     }
+    // A compaction a crash interrupted is finished first: it leaves the one complete copy.
+    super::sled_store::settle(dir)?;
     let (db, tree) = match open_tree(dir) {
         Ok(t) => t,
         Err(EngineError::Damaged { problem, .. }) => {
@@ -421,6 +461,13 @@ fn check_tree(
         return Ok(());
     }
     report.committed = s.meta_tick.max(marker.map(|m| m.committed));
+    report.sizes = Some(StoreSizes {
+        snapshots: s.snapshots.len(),
+        oldest_snapshot: s.snapshots.first().copied(),
+        tick_records: s.ticks.len(),
+        record_bytes: s.record_bytes,
+        file_bytes: dir_bytes(&dir.join("shard.sled")),
+    });
     if s.meta_tick.is_none() {
         report
             .problems
@@ -440,6 +487,20 @@ fn check_tree(
     }
     check_players(&s, world.players(), &mut report.problems);
     Ok(())
+}
+
+/// Bytes of the files under `path` (unreadable entries count nothing).
+pub fn dir_bytes(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return std::fs::metadata(path).map_or(0, |m| m.len());
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            _ => e.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
 }
 
 fn check_players(s: &Survey, known: &[PlayerInfo], problems: &mut Vec<String>) {
@@ -598,6 +659,7 @@ fn restore_players(
                 password_hash: None,
                 suspended: None,
                 active_branch: None,
+                banned: false,
             }
         });
         let code = if has_code {

@@ -7,9 +7,11 @@
 //!   versions are upgraded in place (1: no checksums; 2: Memory inside `pstate/<id>`).
 //! - `meta/config` → [`ShardMeta`] (rmp).
 //! - `meta/tick` → u64: the last committed tick.
-//! - `snap/<tick:u64>` → [`WorldSnapshot`] (rmp), every `snapshot_every` ticks and at creation.
+//! - `snap/<tick:u64>` → [`WorldSnapshot`] (rmp), every `snapshot_every` ticks and at creation;
+//!   the newest few are kept (`sled_store/retention.rs`).
 //! - `tick/<tick:u64>` → [`TickRecord`] (rmp): the intents the world accepted (rejected ones
-//!   change nothing and are not kept) and the resulting hash.
+//!   change nothing and are not kept) and the resulting hash; those after the oldest kept
+//!   snapshot.
 //! - `player/<id:u64>` → [`PlayerAccount`] (rmp): name, token hash, code version, suspension.
 //! - `code/<id:u64>` → [`CodeBundle`] (rmp): written on upload only.
 //! - `budget/<id:u64>` → [`CpuBudget`] (rmp): the CPU bucket, written with the tick that
@@ -34,11 +36,15 @@ mod damage_tests;
 mod fsck;
 mod marker;
 mod record;
+mod restore;
+#[cfg(test)]
+mod retention_tests;
 mod sled_store;
 
-pub use fsck::{fsck, FsckReport};
+pub use fsck::{dir_bytes, fsck, FsckReport, StoreSizes};
 pub use marker::MARKER_FILE;
-pub use sled_store::SledStorage;
+pub use restore::{restore, Restored};
+pub use sled_store::{Compaction, SledStorage, DEFAULT_KEEP_SNAPSHOTS};
 
 use std::collections::BTreeMap;
 
@@ -78,6 +84,9 @@ pub struct PlayerAccount {
     /// ([`ShardStorage::branch_names`]).
     #[serde(default)]
     pub active_branch: Option<String>,
+    /// Banned by the operator: the code does not run and the API refuses the account.
+    #[serde(default)]
+    pub banned: bool,
 }
 
 /// A player's state that changes with ticks (stored apart: `budget/<id>` and the Memory tree).
@@ -220,6 +229,17 @@ pub trait ShardStorage: Send {
     /// # Errors
     /// Backend failures, undecodable records.
     fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>>;
+    /// Replaces the shard's stored settings (an operator changed one; see `Shard::retune`).
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn save_meta(&mut self, meta: &ShardMeta) -> Result<()>;
+    /// Writes a consistent copy of the store into the empty directory `to` (a backup that
+    /// `isoshard serve --data TO` opens as this shard at its last committed tick).
+    ///
+    /// # Errors
+    /// Backend and I/O failures (then `to` may hold a partial copy).
+    fn backup_into(&mut self, to: &std::path::Path) -> Result<()>;
     /// Saves a whole player outside a tick (registration, upload).
     ///
     /// # Errors

@@ -16,7 +16,7 @@ use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, seal, Problem};
 use super::{
     PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
-    StoredPlayerData, StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
+    StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
 };
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
@@ -29,6 +29,10 @@ pub struct SledStorage {
     durable: bool,
     dir: PathBuf,
     marker: Option<Marker>,
+    /// Snapshots kept (`retention.rs`); `None`: all of them.
+    keep_snapshots: Option<usize>,
+    /// The size of sled's files that starts a compaction (`compaction.rs`).
+    compact_at: u64,
     /// A write failed: sled 0.34 keeps the first I/O error of its log and answers every
     /// later write with it, so the next write reopens the database first.
     failed: bool,
@@ -58,6 +62,12 @@ pub(super) const FLAG_PREFIX: &[u8] = b"flag/";
 pub(super) const BRANCH_PREFIX: &[u8] = b"branch/";
 
 mod branches;
+mod compaction;
+mod player_reads;
+pub(super) use compaction::settle;
+mod retention;
+pub use compaction::{Compaction, COMPACT_MIN_BYTES};
+pub use retention::DEFAULT_KEEP_SNAPSHOTS;
 fn flag_key(name: &str) -> Vec<u8> {
     [FLAG_PREFIX, name.as_bytes()].concat()
 }
@@ -296,6 +306,7 @@ impl SledStorage {
     /// for a damaged marker or files sled cannot read.
     pub fn open(dir: &Path, durable: bool) -> Result<Self> {
         let marker = marker::read(dir).map_err(|p| damaged(dir, p))?;
+        compaction::settle(dir)?;
         let (db, tree) = open_tree(dir)?;
         let storage = SledStorage {
             tree,
@@ -303,6 +314,9 @@ impl SledStorage {
             durable,
             dir: dir.to_path_buf(),
             marker,
+            keep_snapshots: Some(DEFAULT_KEEP_SNAPSHOTS),
+            // Files already past the minimum are compacted at the first snapshot.
+            compact_at: COMPACT_MIN_BYTES,
             failed: false,
         };
         guarded(dir, || storage.upgrade())?;
@@ -413,8 +427,19 @@ impl SledStorage {
     /// Records written before a failed flush may or may not be there; every write here is
     /// idempotent (the same keys with the same values), so the retry decides.
     fn reopen(&mut self) -> Result<()> {
-        // sled holds a file lock until every handle is gone: swap in a scratch in-memory
-        // database so the old handles can drop before the files are opened again.
+        self.release_files()?;
+        compaction::settle(&self.dir)?;
+        let (db, tree) = open_tree(&self.dir)?;
+        self.db = db;
+        self.tree = tree;
+        self.failed = false;
+        tracing::info!(dir = %self.dir.display(), "storage reopened after a failed write");
+        Ok(())
+    }
+
+    /// Lets go of sled's files. sled holds a file lock until every handle is gone: a scratch
+    /// in-memory database takes the handles' place so the old ones can drop.
+    fn release_files(&mut self) -> Result<()> {
         let scratch = sled::Config::new()
             .temporary(true)
             .open()
@@ -422,11 +447,6 @@ impl SledStorage {
         let scratch_tree = scratch.open_tree("scratch").map_err(|e| self.sled(e))?;
         drop(std::mem::replace(&mut self.tree, scratch_tree));
         drop(std::mem::replace(&mut self.db, scratch));
-        let (db, tree) = open_tree(&self.dir)?;
-        self.db = db;
-        self.tree = tree;
-        self.failed = false;
-        tracing::info!(dir = %self.dir.display(), "storage reopened after a failed write");
         Ok(())
     }
 
@@ -535,89 +555,6 @@ impl SledStorage {
     }
 }
 
-impl SledStorage {
-    /// Player `id`'s Memory from its tree (`exists`: the tree is listed; opening a missing
-    /// one would create it).
-    fn read_memory(&self, id: u64, exists: bool) -> Result<String> {
-        let name = memory_tree_name(id);
-        let missing = || {
-            self.damaged(format!(
-                "record {} is missing",
-                super::record::key_name(&name)
-            ))
-        };
-        if !exists {
-            return Err(missing());
-        }
-        let tree = self.db.open_tree(&name).map_err(|e| self.sled(e))?;
-        let sealed = tree
-            .get(MEMORY_KEY)
-            .map_err(|e| self.sled(e))?
-            .ok_or_else(missing)?;
-        decode(&name, &sealed).map_err(|p| self.damaged(p))
-    }
-}
-
-impl SledStorage {
-    /// One key of player `id`'s Memory tree, decoded; `None` when absent (`exists`: the tree
-    /// is there; opening a missing one would create it).
-    fn read_in_memory_tree<T: serde::de::DeserializeOwned>(
-        &self,
-        id: u64,
-        k: &[u8],
-        exists: bool,
-    ) -> Result<Option<T>> {
-        let name = memory_tree_name(id);
-        if !exists {
-            return Ok(None);
-        }
-        let tree = self.db.open_tree(&name).map_err(|e| self.sled(e))?;
-        match tree.get(k).map_err(|e| self.sled(e))? {
-            Some(sealed) => Ok(Some(decode(&name, &sealed).map_err(|p| self.damaged(p))?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Segment settings and InterShardMemory (absent in stores written before them: empty).
-    fn read_player_data(&self, id: u64, exists: bool) -> Result<StoredPlayerData> {
-        Ok(StoredPlayerData {
-            settings: self
-                .read_in_memory_tree(id, SEGMENT_SETTINGS_KEY, exists)?
-                .unwrap_or_default(),
-            inter_shard: self
-                .read_in_memory_tree(id, INTER_SHARD_KEY, exists)?
-                .unwrap_or_default(),
-            flags: self.read_flags(id, exists)?,
-            notifications: self
-                .read_in_memory_tree(id, NOTIFICATIONS_KEY, exists)?
-                .unwrap_or_default(),
-            resources: self
-                .read_in_memory_tree(id, RESOURCES_KEY, exists)?
-                .unwrap_or_default(),
-        })
-    }
-
-    fn read_flags(
-        &self,
-        id: u64,
-        exists: bool,
-    ) -> Result<std::collections::BTreeMap<String, isoshard_player_api::FlagRecord>> {
-        let mut flags = std::collections::BTreeMap::new();
-        if !exists {
-            return Ok(flags);
-        }
-        let name = memory_tree_name(id);
-        let tree = self.db.open_tree(&name).map_err(|e| self.sled(e))?;
-        for item in tree.scan_prefix(FLAG_PREFIX) {
-            let (_, sealed) = item.map_err(|e| self.sled(e))?;
-            let flag: isoshard_player_api::FlagRecord =
-                decode(&name, &sealed).map_err(|p| self.damaged(p))?;
-            flags.insert(flag.name.clone(), flag);
-        }
-        Ok(flags)
-    }
-}
-
 /// Adds a tick's segment, settings and InterShardMemory writes for player `id`.
 fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Result<()> {
     for (n, text) in &data.segments {
@@ -688,6 +625,7 @@ impl ShardStorage for SledStorage {
         batch.insert(key("tick/", commit.record.tick), encode(commit.record)?);
         if let Some(s) = commit.snapshot {
             batch.insert(key("snap/", s.time), encode(s)?);
+            self.prune_before(&mut batch, s.time)?;
         }
         for change in commit.states {
             let id = change.id.0 as u64;
@@ -701,6 +639,9 @@ impl ShardStorage for SledStorage {
         self.write(batch, false)?;
         if self.durable || self.marker.is_none() {
             self.write_marker(commit.record.tick)?;
+        }
+        if commit.snapshot.is_some() {
+            self.compact_if_due();
         }
         Ok(())
     }
@@ -716,10 +657,31 @@ impl ShardStorage for SledStorage {
     fn save_snapshot(&mut self, snapshot: &WorldSnapshot, added: &[PlayerRecord]) -> Result<()> {
         let mut batch = Writes::default();
         batch.insert(key("snap/", snapshot.time), encode(snapshot)?);
+        self.prune_before(&mut batch, snapshot.time)?;
         for p in added {
             insert_player(&mut batch, p)?;
         }
-        self.write(batch, false)
+        self.write(batch, false)?;
+        self.compact_if_due();
+        Ok(())
+    }
+
+    fn backup_into(&mut self, to: &Path) -> Result<()> {
+        let committed = self
+            .read_head()?
+            .map(|(_, tick)| tick)
+            .ok_or_else(|| EngineError::Storage("the store holds no shard to back up".into()))?;
+        self.copy_into(&to.join("shard.sled"))?;
+        marker::write(to, Marker { committed }).map_err(EngineError::io(format!(
+            "cannot write {}",
+            marker::path(to).display()
+        )))
+    }
+
+    fn save_meta(&mut self, meta: &ShardMeta) -> Result<()> {
+        let mut batch = Writes::default();
+        batch.insert(b"meta/config".to_vec(), encode(meta)?);
+        self.write(batch, true)
     }
 
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {

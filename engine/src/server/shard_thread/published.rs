@@ -1,0 +1,119 @@
+//! What the shard thread hands to the HTTP handlers: the last committed tick as they show
+//! it, the shard's health and metrics, and the announcement streamed to subscribers.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::code_bundle::CodeBundle;
+
+/// A player as the API shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    pub id: u32,
+    pub name: String,
+    #[serde(skip)]
+    pub token_hashes: Vec<String>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    #[serde(skip)]
+    pub code: Arc<CodeBundle>,
+    pub code_version: u64,
+    pub cpu_used_ms: f64,
+    pub cpu_limit_ms: i64,
+    pub bucket: i64,
+    pub heap_bytes: u64,
+    pub controller_level: u8,
+    pub creeps: usize,
+    pub last_errors: Arc<[String]>,
+    pub console: Arc<[String]>,
+    #[serde(skip)]
+    pub memory: Arc<String>,
+    /// `Game.notify` messages, newest last: `{tick, message}` (no e-mail is sent).
+    pub notifications: Vec<serde_json::Value>,
+    /// The visuals the player drew in its last tick (room or `map`, Screeps' visual text).
+    #[serde(skip)]
+    pub visuals: Arc<[(String, String)]>,
+    pub suspended: Option<String>,
+    /// Banned by the operator (`isoshard admin ban`).
+    pub banned: bool,
+    /// The branch whose code runs.
+    pub active_branch: String,
+    /// `Game.resources` (pixels) and market credits in thousandths, for the socket's
+    /// `user:<id>/resources`.
+    #[serde(skip)]
+    pub resources: std::collections::BTreeMap<String, u64>,
+    #[serde(skip)]
+    pub credits_milli: u64,
+}
+
+/// One committed tick, published after the commit is durable.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    pub tick: u64,
+    pub state_hash: String,
+    /// Room name → room view (JSON).
+    pub rooms: Arc<BTreeMap<String, serde_json::Value>>,
+    pub terrain: Arc<BTreeMap<String, String>>,
+    /// Every room's status (`normal`, `novice`, `respawn`, `closed`), by name.
+    pub statuses: Arc<BTreeMap<String, &'static str>>,
+    /// Who holds which room.
+    pub holdings: Arc<crate::server::holdings::Holdings>,
+    pub changed_rooms: Vec<String>,
+    /// By player name.
+    pub accounts: Arc<BTreeMap<String, AccountView>>,
+    /// Console lines produced this tick, by player id.
+    pub console: Arc<BTreeMap<u32, Vec<String>>>,
+}
+
+/// Whether ticks are committing, for `/api/health` and `/metrics`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Health {
+    /// The newest tick committed by this process (0 before the first).
+    pub committed_tick: u64,
+    /// Failed commit attempts since the process started.
+    pub commit_failures: u64,
+    /// Set while a tick's commit is failing.
+    pub failing: Option<CommitFailure>,
+    /// Ticking is paused by the operator.
+    pub paused: bool,
+}
+
+/// A commit that is failing and being retried.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitFailure {
+    pub tick: u64,
+    #[serde(with = "unix_seconds")]
+    pub since: std::time::SystemTime,
+    pub attempts: u64,
+    pub error: String,
+}
+
+mod unix_seconds {
+    pub fn serialize<S: serde::Serializer>(
+        t: &std::time::SystemTime,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let secs = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        s.serialize_f64(secs)
+    }
+}
+
+/// A tick announcement for WebSocket subscribers: only what the stream sends, shared, so
+/// the announcements a slow subscriber holds back pin no room views or accounts.
+#[derive(Debug, Clone)]
+pub struct Announcement {
+    pub tick: u64,
+    pub state_hash: Arc<str>,
+    pub changed_rooms: Arc<[String]>,
+    /// Console lines produced this tick, by player id.
+    pub console: Arc<BTreeMap<u32, Vec<String>>>,
+    /// Results of console commands run this tick, by player id.
+    pub results: Arc<BTreeMap<u32, Vec<String>>>,
+    /// Visuals drawn this tick, by player id (players who drew any).
+    pub visuals: Arc<BTreeMap<u32, Arc<[(String, String)]>>>,
+}
