@@ -152,13 +152,27 @@ pub enum ReplayCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The world (or one room) at a tick, as JSON.
+    /// With --tick: the world (or one room) at that tick, as JSON. Otherwise every tick of
+    /// --from..=--to (default: all) as JSON Lines: each player's CPU, applied and refused
+    /// intents with their return codes, console lines.
     Export {
         data: PathBuf,
-        #[arg(long)]
-        tick: u64,
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        tick: Option<u64>,
+        #[arg(long, requires = "tick")]
         room: Option<String>,
+        #[arg(long)]
+        from: Option<u64>,
+        #[arg(long)]
+        to: Option<u64>,
+    },
+    /// A CSV row per tick and player: tick,player,cpu_ms,creeps,energy,rcl.
+    Stats {
+        data: PathBuf,
+        #[arg(long)]
+        from: Option<u64>,
+        #[arg(long)]
+        to: Option<u64>,
     },
     /// A web viewer that plays the recording: play/pause, step, seek to a tick. Read-only;
     /// works on a live shard's recording too.

@@ -152,7 +152,18 @@ pub fn replay(command: ReplayCommand) -> ExitCode {
             threads,
             json,
         } => replay_verify(&data, from, to, threads, json),
-        ReplayCommand::Export { data, tick, room } => replay_export(&data, tick, room),
+        ReplayCommand::Export {
+            data,
+            tick,
+            room,
+            from,
+            to,
+        } => replay_export(&data, tick, room, (from, to)),
+        ReplayCommand::Stats { data, from, to } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            isoshard_engine::replay_analysis::stats_csv(&data, from, to, &mut out)
+                .map(|_| ExitCode::SUCCESS)
+        }
         ReplayCommand::Serve { data, bind } => replay_serve(data, bind),
     };
     result.unwrap_or_else(|e| failed("replay", e, 1))
@@ -219,10 +230,17 @@ fn replay_verify(
 #[allow(clippy::print_stdout)]
 fn replay_export(
     data: &std::path::Path,
-    tick: u64,
+    tick: Option<u64>,
     room: Option<String>,
+    (from, to): (Option<u64>, Option<u64>),
 ) -> Result<ExitCode, EngineError> {
-    println!("{}", replay_cli::export(data, tick, room.as_deref())?);
+    match tick {
+        Some(tick) => println!("{}", replay_cli::export(data, tick, room.as_deref())?),
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            isoshard_engine::replay_analysis::export_ticks(data, from, to, &mut out)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

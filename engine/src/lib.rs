@@ -30,6 +30,7 @@ mod http_serve;
 pub mod inspector_endpoint;
 mod net;
 mod player_host;
+pub mod replay_analysis;
 pub mod replay_cli;
 pub mod replay_viewer;
 pub mod runner;
@@ -42,15 +43,15 @@ mod web;
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
 pub use player_host::{PlayerHost, PlayerTurn, RuntimeObserver, ThreadPlayerHost};
-pub use shard::STARTER_CODE;
 pub use shard::{
     BranchList, PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, Tunables,
     CRASHES_TO_SUSPEND, CRASH_PENALTY_MS, CRASH_WINDOW_TICKS, DEFAULT_BRANCH, MAX_BRANCHES,
     MAX_PENDING_COMMANDS,
 };
+pub use shard::{MAX_TOKENS, SIGN_IN_TOKEN_DAYS, STARTER_CODE};
 pub use storage::{
-    dir_bytes, fsck, restore, Compaction, FsckReport, PlayerAccount, PlayerDataWrite, PlayerRecord,
-    PlayerTickState, Restored, ShardMeta, ShardStorage, SledStorage, StateChange, StoreSizes,
-    StoredPlayerData, StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS, MARKER_FILE,
-    STORAGE_FORMAT_VERSION,
+    dir_bytes, fsck, restore, ApiToken, Compaction, FsckReport, PlayerAccount, PlayerDataWrite,
+    PlayerRecord, PlayerTickState, Restored, ShardMeta, ShardStorage, SledStorage, StateChange,
+    StoreSizes, StoredPlayerData, StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS,
+    MARKER_FILE, STORAGE_FORMAT_VERSION,
 };

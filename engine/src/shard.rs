@@ -30,8 +30,10 @@ pub use branches::{BranchList, DEFAULT_BRANCH, MAX_BRANCHES};
 mod admin;
 mod player_io;
 mod settings;
+mod tokens;
 pub use admin::{starter_code, STARTER_CODE};
 pub use settings::Tunables;
+pub use tokens::{unix_now, MAX_TOKENS, SIGN_IN_TOKEN, SIGN_IN_TOKEN_DAYS};
 mod tick;
 
 /// Console lines kept per player between reads.
@@ -328,7 +330,8 @@ impl Shard {
             return Err(EngineError::Storage(problem));
         }
         let mut shard = Self::assemble(world, stored.meta, storage, runtime)?;
-        for p in stored.players {
+        for mut p in stored.players {
+            tokens::migrate_legacy_tokens(&mut p.account);
             shard
                 .players
                 .insert(p.account.id, PlayerState::new(p.account, p.code, p.state));
@@ -393,36 +396,6 @@ impl Shard {
             .values()
             .find(|p| p.account.name == name)
             .map(|p| p.account.id)
-    }
-
-    /// Adds a token (hash) and/or sets the password (hash); keeps the newest 10 tokens.
-    ///
-    /// # Errors
-    /// [`EngineError::UnknownPlayer`], storage failures.
-    pub fn set_credentials(
-        &mut self,
-        player: PlayerId,
-        token_hash: Option<String>,
-        password_hash: Option<String>,
-    ) -> Result<()> {
-        self.writable()?;
-        let p = self
-            .players
-            .get_mut(&player)
-            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
-        let mut record = p.record();
-        if let Some(t) = token_hash {
-            record.account.token_hashes.push(t);
-            let excess = record.account.token_hashes.len().saturating_sub(10);
-            record.account.token_hashes.drain(..excess);
-        }
-        if password_hash.is_some() {
-            record.account.password_hash = password_hash;
-        }
-        // Stored first: a failed write changes nothing here either.
-        self.storage.save_player(&record)?;
-        p.account = record.account;
-        Ok(())
     }
 
     /// Refuses writes outside a tick while a tick's commit is failing: the world in memory is
@@ -589,6 +562,7 @@ impl Shard {
                         suspended: None,
                         active_branch: None,
                         banned: false,
+                        tokens: Vec::new(),
                     },
                     code,
                     state: PlayerTickState {

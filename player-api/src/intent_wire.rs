@@ -34,37 +34,44 @@ pub fn parse_intent(v: &Value) -> Option<Intent> {
     IntentWire::deserialize(v).ok()
 }
 
+/// An intent as JavaScript writes it (what [`parse_intent`] reads back): ids as the hex
+/// strings players see, names as Screeps spells them. Replay exports use this form, so an id
+/// reads the same in an intent as in a room.
+pub fn intent_js(intent: &Intent) -> Value {
+    IntentWire::serialize(intent, serde_json::value::Serializer).unwrap_or(Value::Null)
+}
+
 /// [`Intent`] as JavaScript writes it: `{ type: 'move', creep: '00000000002a', direction: 3 }`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(remote = "Intent", tag = "type", rename_all = "camelCase")]
 enum IntentWire {
     Move {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
         direction: u8,
     },
     MoveToCreep {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Pull {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Harvest {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Transfer {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
         #[serde(rename = "resourceType")]
         resource: ResourceKind,
@@ -72,9 +79,9 @@ enum IntentWire {
         amount: Option<u32>,
     },
     Withdraw {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
         #[serde(rename = "resourceType")]
         resource: ResourceKind,
@@ -82,13 +89,13 @@ enum IntentWire {
         amount: Option<u32>,
     },
     Pickup {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Drop {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
         #[serde(rename = "resourceType")]
         resource: ResourceKind,
@@ -96,102 +103,103 @@ enum IntentWire {
         amount: Option<u32>,
     },
     Build {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Repair {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     UpgradeController {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Attack {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     RangedAttack {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     Heal {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     RangedHeal {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     RangedMassAttack {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
     },
     Dismantle {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     ClaimController {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     ReserveController {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     AttackController {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     SignController {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
         #[serde(deserialize_with = "sign_text")]
         text: String,
     },
     Unclaim {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         controller: ObjectId,
     },
     ActivateSafeMode {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         controller: ObjectId,
     },
     SpawnCreep {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         spawn: ObjectId,
-        #[serde(deserialize_with = "body")]
+        #[serde(deserialize_with = "body", serialize_with = "body_out")]
         body: Vec<BodyPartKind>,
         #[serde(deserialize_with = "bounded_string::<_, MAX_NAME_BYTES>")]
         name: String,
         #[serde(
             default,
             rename = "energyStructures",
-            deserialize_with = "energy_structures"
+            deserialize_with = "energy_structures",
+            serialize_with = "ids_out"
         )]
         energy_structures: Option<Vec<ObjectId>>,
     },
@@ -202,11 +210,11 @@ enum IntentWire {
         x: u8,
         #[serde(deserialize_with = "coordinate")]
         y: u8,
-        #[serde(deserialize_with = "structure")]
+        #[serde(deserialize_with = "structure", serialize_with = "structure_out")]
         structure: StructureKind,
     },
     Say {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
         #[serde(deserialize_with = "say_message")]
         message: String,
@@ -214,79 +222,79 @@ enum IntentWire {
         public: bool,
     },
     Suicide {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
     },
     SetSpawnDirections {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         spawn: ObjectId,
         #[serde(deserialize_with = "directions")]
         directions: Vec<u8>,
     },
     CancelSpawning {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         spawn: ObjectId,
     },
     RenewCreep {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         spawn: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     RecycleCreep {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         spawn: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     RemoveConstructionSite {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         site: ObjectId,
     },
     DestroyStructure {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         structure: ObjectId,
     },
     SetPublic {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         rampart: ObjectId,
         #[serde(rename = "isPublic", deserialize_with = "flag")]
         is_public: bool,
     },
     TransferEnergy {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         link: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
         #[serde(default)]
         amount: Option<u32>,
     },
     RunReaction {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab1: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab2: ObjectId,
     },
     ReverseReaction {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab1: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab2: ObjectId,
     },
     BoostCreep {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
         #[serde(rename = "bodyPartsCount", default)]
         body_parts_count: Option<u32>,
     },
     LaunchNuke {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         nuker: ObjectId,
         #[serde(
             rename = "roomName",
@@ -299,17 +307,21 @@ enum IntentWire {
         y: u8,
     },
     ProcessPower {
-        #[serde(rename = "powerSpawn", deserialize_with = "js_id")]
+        #[serde(
+            rename = "powerSpawn",
+            deserialize_with = "js_id",
+            serialize_with = "id_out"
+        )]
         power_spawn: ObjectId,
     },
     Produce {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         factory: ObjectId,
         #[serde(rename = "resourceType")]
         resource: ResourceKind,
     },
     ObserveRoom {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         observer: ObjectId,
         #[serde(
             rename = "roomName",
@@ -318,18 +330,18 @@ enum IntentWire {
         room: String,
     },
     GenerateSafeMode {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     NotifyWhenAttacked {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         object: ObjectId,
         enabled: bool,
     },
     Send {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         terminal: ObjectId,
         #[serde(rename = "resourceType")]
         resource: ResourceKind,
@@ -343,27 +355,27 @@ enum IntentWire {
         description: Option<String>,
     },
     UnboostCreep {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         lab: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         creep: ObjectId,
     },
     TowerAttack {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         tower: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     TowerHeal {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         tower: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     TowerRepair {
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         tower: ObjectId,
-        #[serde(deserialize_with = "js_id")]
+        #[serde(deserialize_with = "js_id", serialize_with = "id_out")]
         target: ObjectId,
     },
     CreateOrder {
@@ -382,23 +394,39 @@ enum IntentWire {
         room: String,
     },
     CancelOrder {
-        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        #[serde(
+            rename = "orderId",
+            deserialize_with = "js_order_id",
+            serialize_with = "order_id_out"
+        )]
         order: OrderId,
     },
     ChangeOrderPrice {
-        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        #[serde(
+            rename = "orderId",
+            deserialize_with = "js_order_id",
+            serialize_with = "order_id_out"
+        )]
         order: OrderId,
         #[serde(rename = "newPrice")]
         new_price_milli: u64,
     },
     ExtendOrder {
-        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        #[serde(
+            rename = "orderId",
+            deserialize_with = "js_order_id",
+            serialize_with = "order_id_out"
+        )]
         order: OrderId,
         #[serde(rename = "addAmount")]
         add_amount: u32,
     },
     Deal {
-        #[serde(rename = "orderId", deserialize_with = "js_order_id")]
+        #[serde(
+            rename = "orderId",
+            deserialize_with = "js_order_id",
+            serialize_with = "order_id_out"
+        )]
         order: OrderId,
         amount: u32,
         #[serde(
@@ -407,6 +435,31 @@ enum IntentWire {
         )]
         room: String,
     },
+}
+
+fn id_out<S: serde::Serializer>(id: &ObjectId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&id.to_js())
+}
+
+fn order_id_out<S: serde::Serializer>(id: &OrderId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&id.to_js())
+}
+
+fn ids_out<S: serde::Serializer>(ids: &Option<Vec<ObjectId>>, s: S) -> Result<S::Ok, S::Error> {
+    ids.as_ref()
+        .map(|v| v.iter().map(|id| id.to_js()).collect::<Vec<_>>())
+        .serialize(s)
+}
+
+fn structure_out<S: serde::Serializer>(kind: &StructureKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.as_str())
+}
+
+fn body_out<S: serde::Serializer>(body: &[BodyPartKind], s: S) -> Result<S::Ok, S::Error> {
+    body.iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .serialize(s)
 }
 
 /// An order id as JavaScript sees it (`OrderId::to_js`).

@@ -43,7 +43,7 @@ pub use cpu_budget::{CpuBudget, PIXEL_CPU_COST};
 pub use error::{PlayerApiError, Result};
 pub use host_functions::MAX_CONSOLE_BYTES;
 pub use intent_wire::{
-    parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
+    intent_js, parse_intent, record_bytes, MAX_INTENTS_PER_TICK, MAX_INTENT_BYTES_PER_TICK,
 };
 pub use market_book::MarketBook;
 pub use player_data::{

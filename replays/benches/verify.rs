@@ -51,7 +51,9 @@ fn main() {
         let outcome = world.tick(&batch);
         simulating += t.elapsed();
         let t = Instant::now();
-        recorder.tick(&world, &batch, &outcome, &[]).unwrap();
+        recorder
+            .tick(&world, &batch, &outcome, &[], &Default::default())
+            .unwrap();
         recording += t.elapsed();
     }
     let bytes = recorder.bytes_written();

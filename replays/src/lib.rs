@@ -30,7 +30,9 @@ mod segment;
 
 pub use error::{ReplayError, Result};
 pub use playback::Playback;
-pub use record::{Record, TickEntry};
+pub use record::{
+    Record, TickEntry, TickNotes, CONSOLE_BYTES_RECORDED, CONSOLE_LINES_RECORDED, REJECTED_RECORDED,
+};
 pub use recorder::{Recorder, RecorderOptions};
 pub use recording::{Divergence, Recording, RecordingInfo, VerifyReport};
 pub use segment::{FORMAT_VERSION, MAGIC};

@@ -233,6 +233,14 @@ impl Playback {
             .map(|t| &t.intents)
     }
 
+    /// The whole record of that tick: intents, hashes, CPU and analysis notes (none at a
+    /// segment's opening snapshot).
+    pub fn last_tick(&self) -> Option<&crate::TickEntry> {
+        self.current
+            .as_ref()
+            .and_then(|(_, c)| c.last_tick.as_ref())
+    }
+
     /// The CPU each player used in that tick, in microseconds (empty when not recorded).
     pub fn last_cpu_us(&self) -> &[(PlayerId, u64)] {
         self.current
@@ -302,7 +310,8 @@ mod tests {
         for _ in 0..ticks {
             let intents = IntentBatch::new();
             let out = world.tick(&intents);
-            rec.tick(&world, &intents, &out, &[]).unwrap();
+            rec.tick(&world, &intents, &out, &[], &Default::default())
+                .unwrap();
             hashes.push(out.state_hash);
         }
         hashes

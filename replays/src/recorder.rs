@@ -171,6 +171,7 @@ impl Recorder {
                     state_hash: outcome.state_hash,
                     room_hashes: outcome.room_hashes,
                     cpu_us: Vec::new(),
+                    notes: Default::default(),
                 }))?;
                 at = outcome.tick;
             }
@@ -248,6 +249,7 @@ impl Recorder {
         intents: &IntentBatch,
         outcome: &TickOutcome,
         cpu_us: &[(PlayerId, u64)],
+        notes: &crate::record::TickNotes,
     ) -> Result<()> {
         self.append(&Record::Tick(TickEntry {
             tick: outcome.tick,
@@ -255,6 +257,7 @@ impl Recorder {
             state_hash: outcome.state_hash,
             room_hashes: outcome.room_hashes.clone(),
             cpu_us: cpu_us.to_vec(),
+            notes: notes.clone(),
         }))?;
         if let Some(w) = self.current.as_mut() {
             w.flush()?;

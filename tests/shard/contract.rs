@@ -540,6 +540,11 @@ fn every_intent_is_named_in_the_prelude_and_parses_from_its_javascript_form() {
         if isoshard_player_api::parse_intent(&js).as_ref() != Some(&intent) {
             drift.push(format!("intent {name} does not parse back from {js}"));
         }
+        // What replay exports write is this same JavaScript form.
+        let exported = isoshard_player_api::intent_js(&intent);
+        if exported != js {
+            drift.push(format!("intent {name} exports as {exported}, not {js}"));
+        }
         rust_names.push(name);
     }
     // The other way: every `type: '…'` the prelude writes is an intent Rust knows.

@@ -317,3 +317,74 @@ fn resuming_drops_a_torn_tail_and_a_torn_new_segment() {
         "the torn tick was re-recorded from the database"
     );
 }
+
+/// `replay export` over a range: the tick's applied intents, the refused ones with the code
+/// the world gave, and console lines; an id reads the same in an intent as in the room.
+#[test]
+fn export_shows_refused_intents_with_their_codes_console_lines_and_ids_as_rooms_show_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(&dir.path().join("db"), 5, |_| {});
+    shard
+        .start_recording(&dir.path().join("replay"), RecorderOptions::default())
+        .unwrap();
+    // Both sites pass the JavaScript checks (the tile is free when the tick starts); the
+    // world accepts the first and refuses the second: a site stands there by then.
+    let bot = "module.exports.loop = function () {
+        console.log('at ' + Game.time);
+        const s = Object.values(Game.spawns)[0];
+        if (Game.time === 3) {
+            s.room.createConstructionSite(s.pos.x + 2, s.pos.y, STRUCTURE_ROAD);
+            s.room.createConstructionSite(s.pos.x + 2, s.pos.y, STRUCTURE_ROAD);
+            s.spawnCreep([MOVE], 'one');
+        }
+    };";
+    shard.add_player("p", code(&[("main", bot)])).unwrap();
+    for _ in 0..5 {
+        shard.tick().unwrap();
+    }
+    let spawn_id = shard
+        .world()
+        .views()
+        .rooms
+        .values()
+        .flat_map(|r| r.objects.iter())
+        .find(|o| o.kind == "spawn")
+        .map(|o| o.id.clone())
+        .expect("the spawn");
+    let mut out = Vec::new();
+    let n = isoshard_engine::replay_analysis::export_ticks(dir.path(), Some(4), Some(4), &mut out)
+        .unwrap();
+    assert_eq!(n, 1);
+    let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    // Line 4 is the tick whose code saw Game.time 3 (Screeps counts the tick being run).
+    assert_eq!(
+        (&line["tick"], &line["gameTime"]),
+        (&serde_json::json!(4), &serde_json::json!(3))
+    );
+    let mine = &line["players"]["p"];
+    assert_eq!(mine["console"], serde_json::json!(["at 3"]));
+    let applied = mine["intents"].as_array().unwrap();
+    assert_eq!(applied.len(), 2, "{mine}");
+    assert_eq!(applied[0]["type"], "createConstructionSite");
+    assert_eq!(applied[1]["type"], "spawnCreep");
+    assert_eq!(applied[1]["spawn"], serde_json::json!(spawn_id));
+    assert!(applied.iter().all(|i| i["result"] == 0));
+    let refused = mine["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{mine}");
+    assert_eq!(refused[0]["type"], "createConstructionSite");
+    assert!(refused[0]["result"].as_i64().unwrap() < 0, "{mine}");
+    assert!(mine["cpuMs"].as_f64().unwrap() > 0.0);
+
+    let mut csv = Vec::new();
+    isoshard_engine::replay_analysis::stats_csv(dir.path(), Some(4), Some(5), &mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "tick,player,cpu_ms,creeps,energy,rcl");
+    assert_eq!(rows.len(), 3, "{csv}");
+    let cells: Vec<&str> = rows[2].split(',').collect();
+    assert_eq!(
+        (cells[0], cells[1], cells[3], cells[5]),
+        ("5", "p", "1", "1"),
+        "{csv}"
+    );
+}

@@ -308,6 +308,9 @@ pub struct IntentBatch {
     pub by_player: BTreeMap<PlayerId, Vec<Intent>>,
 }
 
+/// Per player, the intents a tick refused and why, in submission order.
+pub type RefusedIntents = Vec<(PlayerId, Vec<(Intent, ReturnCode)>)>;
+
 /// What an intent acts through: an object of the player's, a room by name (a construction
 /// site, a terminal-less market order's room), or the player's account (market orders).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -405,21 +408,36 @@ impl IntentBatch {
     /// accepted ones alone gives the same world: this is what a shard records, and a flood of
     /// invalid intents costs no disk (`world/tests/determinism.rs` proves the equivalence).
     pub fn accepted(self, results: &BTreeMap<PlayerId, Vec<ReturnCode>>) -> IntentBatch {
+        self.split(results).0
+    }
+
+    /// The accepted intents (as [`IntentBatch::accepted`]) and, per player, the refused ones
+    /// with their codes (what replay analysis shows beside them).
+    pub fn split(
+        self,
+        results: &BTreeMap<PlayerId, Vec<ReturnCode>>,
+    ) -> (IntentBatch, RefusedIntents) {
         let mut by_player = BTreeMap::new();
+        let mut refused = Vec::new();
         for (player, intents) in self.by_player {
             let Some(codes) = results.get(&player) else {
                 continue;
             };
-            let kept: Vec<Intent> = intents
-                .into_iter()
-                .zip(codes)
-                .filter(|(_, code)| **code == ReturnCode::Ok)
-                .map(|(intent, _)| intent)
-                .collect();
+            let (mut kept, mut not) = (Vec::new(), Vec::new());
+            for (intent, code) in intents.into_iter().zip(codes) {
+                if *code == ReturnCode::Ok {
+                    kept.push(intent);
+                } else {
+                    not.push((intent, *code));
+                }
+            }
             if !kept.is_empty() {
                 by_player.insert(player, kept);
             }
+            if !not.is_empty() {
+                refused.push((player, not));
+            }
         }
-        IntentBatch { by_player }
+        (IntentBatch { by_player }, refused)
     }
 }

@@ -219,7 +219,7 @@ pub use constants::*;
 pub use error::{Result, WorldError};
 pub use game_world::{GameWorld, TickOutcome, MAX_ROOMS};
 pub use geometry::{Direction, Position, RoomCoord, RoomId, ROOM_SIZE};
-pub use intent::{Intent, IntentActor, IntentBatch};
+pub use intent::{Intent, IntentActor, IntentBatch, RefusedIntents};
 pub use object::*;
 pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
 pub use resources::{ResourceKind, Store, StoreLimit};

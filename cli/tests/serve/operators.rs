@@ -447,3 +447,95 @@ fn metrics_pass_promtool_and_a_real_prometheus_scrapes_them() {
     let _ = prometheus.wait();
     assert!(ticks >= 1.0, "{ticks}");
 }
+
+#[test]
+fn sign_ins_never_evict_named_tokens_which_owners_list_create_expire_and_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Logged::start(
+        &[
+            "--data",
+            dir.path().join("data").to_str().unwrap(),
+            "--tick-ms",
+            "200",
+            "--isolation",
+            "thread",
+            "--open-registration",
+            "--sign-ins-per-minute",
+            "1000",
+        ],
+        &[],
+    );
+    let url = |path: &str| format!("{}{path}", s.base);
+    let with = |t: &str| format!("Bearer {t}");
+    let viewer = body(
+        ureq::post(&url("/api/register")).send_json(json!({"name": "ann", "password": "pw-ann-1"})),
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let deploy = body(
+        ureq::post(&url("/api/user/tokens"))
+            .set("authorization", &with(&viewer))
+            .send_json(json!({"name": "deploy", "expiresInDays": 30})),
+    );
+    let deploy_token = deploy["token"].as_str().unwrap().to_string();
+    // Many deploys sign in again and again (screeps-api, rollup-plugin-screeps do).
+    let mut last = String::new();
+    for _ in 0..40 {
+        let signed = body(
+            ureq::post(&url("/api/auth/signin"))
+                .send_json(json!({"email": "ann", "password": "pw-ann-1"})),
+        );
+        last = signed["token"].as_str().unwrap().to_string();
+    }
+    let me = |t: &str| {
+        super::status(
+            ureq::get(&url("/api/auth/me"))
+                .set("authorization", &with(t))
+                .call(),
+        )
+    };
+    assert_eq!(me(&viewer), 200, "the viewer's token survives 40 sign-ins");
+    assert_eq!(me(&deploy_token), 200);
+    assert_eq!(me(&last), 200);
+    let listed = body(
+        ureq::get(&url("/api/user/tokens"))
+            .set("authorization", &with(&last))
+            .call(),
+    );
+    let tokens = listed["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 32, "{listed}");
+    let names: Vec<&str> = tokens.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"registration") && names.contains(&"deploy"),
+        "{names:?}"
+    );
+    let sign_in = tokens.iter().find(|t| t["name"] == "sign-in").unwrap();
+    let ttl = sign_in["expires"].as_u64().unwrap() - sign_in["created"].as_u64().unwrap();
+    assert_eq!(ttl, 30 * 86_400, "sign-in tokens expire after 30 days");
+    assert!(
+        !listed.to_string().contains(&deploy_token),
+        "secrets are never listed"
+    );
+
+    // Another player cannot revoke Ann's token by its id.
+    let bob = body(ureq::post(&url("/api/register")).send_json(json!({"name": "bob"})))["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = deploy["id"].as_str().unwrap();
+    let stolen = ureq::delete(&url(&format!("/api/user/tokens/{id}")))
+        .set("authorization", &with(&bob))
+        .call();
+    assert_eq!(super::status(stolen), 400);
+    assert_eq!(me(&deploy_token), 200);
+    let revoked = ureq::delete(&url(&format!("/api/user/tokens/{id}")))
+        .set("authorization", &with(&viewer))
+        .call();
+    assert_eq!(super::status(revoked), 200);
+    assert_eq!(me(&deploy_token), 401, "a revoked token is refused at once");
+    let bad_name = ureq::post(&url("/api/user/tokens"))
+        .set("authorization", &with(&viewer))
+        .send_json(json!({"name": "sign-in"}));
+    assert_eq!(super::status(bad_name), 400);
+}

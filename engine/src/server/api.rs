@@ -19,9 +19,7 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::code_bundle::{CodeBundle, MAX_CODE_BYTES};
 use crate::error::EngineError;
-use crate::server::auth::{
-    check_password, constant_time_eq, password_hash, token_hash, PasswordCheck,
-};
+use crate::server::auth::{check_password, constant_time_eq, password_hash, PasswordCheck};
 use crate::server::rate_limits::{Limited, Limiters};
 use crate::server::shard_thread::{AccountView, Announcement, Command, Health, Published};
 use crate::server::stream::StreamSlots;
@@ -130,14 +128,9 @@ impl AppState {
     fn any_caller(&self, headers: &HeaderMap, query_token: Option<&str>) -> ApiResult<AccountView> {
         let p = self.now();
         let by_token = |token: &str| -> Option<AccountView> {
-            let h = token_hash(token);
             p.accounts
                 .values()
-                .find(|a| {
-                    a.token_hashes
-                        .iter()
-                        .any(|t| constant_time_eq(t.as_bytes(), h.as_bytes()))
-                })
+                .find(|a| super::auth::token_matches(&a.tokens, token))
                 .cloned()
         };
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -239,6 +232,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .merge(super::screeps_api::routes())
         .merge(super::code_api::routes())
         .merge(super::admin::routes())
+        .merge(super::tokens_api::routes())
         .merge(super::joining_api::routes())
         .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
@@ -518,6 +512,12 @@ async fn signin(
     s.limits.sign_in(Some(peer.ip()), &body.email)?;
     let p = s.now();
     let acct = p.accounts.get(&body.email).ok_or_else(unauthorized)?;
+    if acct.banned {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this account is banned by the shard's operator",
+        ));
+    }
     let stored = acct.password_hash.clone().ok_or_else(unauthorized)?;
     let name = acct.name.clone();
     let password = body.password;

@@ -27,6 +27,28 @@ pub fn token_hash(token: &str) -> String {
     blake3::hash(token.as_bytes()).to_hex().to_string()
 }
 
+/// A new token: the secret to hand out once, and what the account stores of it.
+pub fn issue_token(name: &str, expires_in_days: Option<u64>) -> (String, crate::storage::ApiToken) {
+    let secret = new_token();
+    let created = crate::shard::unix_now();
+    let stored = crate::storage::ApiToken {
+        hash: token_hash(&secret),
+        name: name.to_string(),
+        created,
+        expires: expires_in_days.map(|d| created.saturating_add(d.saturating_mul(86_400))),
+    };
+    (secret, stored)
+}
+
+/// Whether `token` is one of `tokens` and live now (hashes compared in constant time).
+pub fn token_matches(tokens: &[crate::storage::ApiToken], token: &str) -> bool {
+    let hash = token_hash(token);
+    let now = crate::shard::unix_now();
+    tokens
+        .iter()
+        .any(|t| t.is_live(now) && constant_time_eq(t.hash.as_bytes(), hash.as_bytes()))
+}
+
 /// argon2id with the crate's defaults, which are OWASP's recommendation (m=19 MiB, t=2, p=1).
 fn argon2() -> Argon2<'static> {
     Argon2::default()

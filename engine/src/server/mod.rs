@@ -19,6 +19,7 @@ pub(crate) mod shard_thread;
 mod slow_ticks;
 pub(crate) mod socket;
 pub(crate) mod stream;
+mod tokens_api;
 
 pub use crate::http_serve::HttpLimits;
 pub use open_shard::{History, DEFAULT_ROOMS, DEFAULT_SEED};
@@ -175,13 +176,15 @@ pub async fn serve_on(
     let metrics = metrics::ShardMetrics::new(options.data.clone());
     let shard_thread = ShardThread::new(
         shard,
-        metrics.clone(),
         options.tick,
         options.auto_place,
-        command_rx,
-        publish_tx,
-        announce_tx.clone(),
-        health_tx,
+        shard_thread::ShardThreadLinks {
+            commands: command_rx,
+            publish: publish_tx,
+            announce: announce_tx.clone(),
+            health: health_tx,
+            metrics: metrics.clone(),
+        },
     );
     let shard_handle = std::thread::Builder::new()
         .name("isoshard-shard".into())
@@ -247,12 +250,11 @@ pub(crate) async fn shutdown_signal() {
 fn owner_check(owner: &str, accounts: watch::Receiver<Published>) -> TokenCheck {
     let owner = owner.to_string();
     Arc::new(move |token: &str| {
-        let hash = auth::token_hash(token);
-        accounts.borrow().accounts.get(&owner).is_some_and(|a| {
-            a.token_hashes
-                .iter()
-                .any(|t| auth::constant_time_eq(t.as_bytes(), hash.as_bytes()))
-        })
+        accounts
+            .borrow()
+            .accounts
+            .get(&owner)
+            .is_some_and(|a| !a.banned && auth::token_matches(&a.tokens, token))
     })
 }
 

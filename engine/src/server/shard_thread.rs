@@ -12,7 +12,7 @@ use tokio::sync::{broadcast, oneshot, watch};
 
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
-use crate::server::auth::{new_token, token_hash};
+use crate::server::auth::issue_token;
 use crate::shard::Shard;
 
 mod admin_ops;
@@ -122,6 +122,12 @@ pub enum Command {
         edit: AdminEdit,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// A player's own token: create one (the reply is the secret) or revoke one.
+    Token {
+        player: PlayerId,
+        op: TokenOp,
+        reply: oneshot::Sender<Result<String>>,
+    },
     /// Any other operator command (`/api/admin/…`).
     Admin {
         op: AdminOp,
@@ -163,6 +169,18 @@ pub(crate) fn valid_username(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// What a token command does.
+#[derive(Debug, Clone)]
+pub enum TokenOp {
+    Create {
+        name: String,
+        expires_in_days: Option<u64>,
+    },
+    Revoke {
+        id: String,
+    },
 }
 
 /// What a branch command does.
@@ -245,17 +263,30 @@ pub(crate) struct ShardThread {
     statuses: Arc<BTreeMap<String, &'static str>>,
 }
 
+/// How the shard thread talks to the handlers: commands in; ticks, announcements and health
+/// out.
+pub(crate) struct ShardThreadLinks {
+    pub commands: std::sync::mpsc::Receiver<Command>,
+    pub publish: watch::Sender<Published>,
+    pub announce: broadcast::Sender<Announcement>,
+    pub health: watch::Sender<Health>,
+    pub metrics: Arc<super::metrics::ShardMetrics>,
+}
+
 impl ShardThread {
     pub(crate) fn new(
         shard: Shard,
-        metrics: Arc<super::metrics::ShardMetrics>,
         tick_every: Duration,
         auto_place: bool,
-        commands: std::sync::mpsc::Receiver<Command>,
-        publish: watch::Sender<Published>,
-        announce: broadcast::Sender<Announcement>,
-        health: watch::Sender<Health>,
+        links: ShardThreadLinks,
     ) -> Self {
+        let ShardThreadLinks {
+            commands,
+            publish,
+            announce,
+            health,
+            metrics,
+        } = links;
         let terrain = terrain_of(&shard);
         let statuses = statuses_of(&shard);
         let mut r = ShardThread {
@@ -363,6 +394,11 @@ impl ShardThread {
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
+                Command::Token { player, op, reply } => {
+                    let result = self.token(player, op);
+                    changed |= result.is_ok();
+                    replies.push(Box::new(move || drop(reply.send(result))));
+                }
                 Command::Admin { op, reply } => {
                     let result = self.admin(op);
                     changed |= result.is_ok();
@@ -431,9 +467,9 @@ impl ShardThread {
         } else {
             self.shard.register_player(name, starter)?
         };
-        let token = new_token();
+        let (token, stored) = issue_token("registration", None);
         self.shard
-            .set_credentials(id, Some(token_hash(&token)), password_hash)?;
+            .set_credentials(id, Some(stored), password_hash)?;
         tracing::info!(
             player = id.0,
             name,
@@ -443,14 +479,35 @@ impl ShardThread {
         Ok((id, token))
     }
 
+    /// A player's token command: the new token's secret, or nothing for a revocation.
+    fn token(&mut self, player: PlayerId, op: TokenOp) -> Result<String> {
+        match op {
+            TokenOp::Create {
+                name,
+                expires_in_days,
+            } => {
+                let (secret, stored) = issue_token(&name, expires_in_days);
+                self.shard.set_credentials(player, Some(stored), None)?;
+                Ok(secret)
+            }
+            TokenOp::Revoke { id } => {
+                self.shard.revoke_token(player, &id)?;
+                Ok(String::new())
+            }
+        }
+    }
+
     fn sign_in(&mut self, name: &str, upgraded_password: Option<String>) -> Result<String> {
         let id = self
             .shard
             .player_id(name)
             .ok_or_else(|| EngineError::UnknownPlayer(name.to_string()))?;
-        let token = new_token();
+        let (token, stored) = issue_token(
+            crate::shard::SIGN_IN_TOKEN,
+            Some(crate::shard::SIGN_IN_TOKEN_DAYS),
+        );
         self.shard
-            .set_credentials(id, Some(token_hash(&token)), upgraded_password)?;
+            .set_credentials(id, Some(stored), upgraded_password)?;
         Ok(token)
     }
 
@@ -623,7 +680,7 @@ impl ShardThread {
                 AccountView {
                     id: id.0,
                     name,
-                    token_hashes: acct.token_hashes.clone(),
+                    tokens: acct.tokens.clone(),
                     password_hash: acct.password_hash.clone(),
                     code: self.shard.code(id).unwrap_or_else(|| {
                         Arc::new(CodeBundle {

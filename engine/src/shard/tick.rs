@@ -20,6 +20,8 @@ pub(crate) struct PendingTick {
     pub(super) summary: TickSummary,
     outcome: TickOutcome,
     pub(super) record: TickRecord,
+    /// Refused intents and console lines, for the recording.
+    notes: isoshard_replays::TickNotes,
     snapshot: Option<isoshard_world::WorldSnapshot>,
     states: Vec<StateChange>,
 }
@@ -31,6 +33,8 @@ struct FoldedOutputs {
     states: Vec<StateChange>,
     /// CPU time and outcome per player, for the summary.
     players: BTreeMap<PlayerId, (Duration, Option<OutcomeKind>)>,
+    /// Console lines so far (refused intents are added once the world ticked).
+    notes: isoshard_replays::TickNotes,
 }
 
 impl Shard {
@@ -74,9 +78,14 @@ impl Shard {
         // Only accepted intents are recorded: a rejected one changes nothing, so replaying
         // without it gives the same world (world/tests/determinism.rs), and a flood of
         // invalid intents costs no disk.
+        let (accepted, refused) = folded.batch.split(&outcome.results);
+        let mut notes = folded.notes;
+        for (player, intents) in refused {
+            notes.add_rejected(player, intents.into_iter().map(|(i, c)| (i, c as i32)));
+        }
         let record = TickRecord {
             tick: outcome.tick,
-            intents: folded.batch.accepted(&outcome.results),
+            intents: accepted,
             state_hash: outcome.state_hash,
         };
         let snapshot = outcome
@@ -95,6 +104,7 @@ impl Shard {
             },
             outcome,
             record,
+            notes,
             snapshot,
             states: folded.states,
         });
@@ -145,7 +155,15 @@ impl Shard {
             .iter()
             .map(|(id, (cpu, _))| (*id, cpu.as_micros() as u64))
             .collect();
-        self.record(|r, w| r.tick(w, &pending.record.intents, &pending.outcome, &cpu_us));
+        self.record(|r, w| {
+            r.tick(
+                w,
+                &pending.record.intents,
+                &pending.outcome,
+                &cpu_us,
+                &pending.notes,
+            )
+        });
         Ok(pending.summary)
     }
 
@@ -226,9 +244,11 @@ impl Shard {
             batch: IntentBatch::new(),
             states: Vec::new(),
             players: BTreeMap::new(),
+            notes: Default::default(),
         };
         for (id, out) in ids.into_iter().zip(outputs) {
             folded.players.insert(id, (out.cpu_time, out.outcome));
+            folded.notes.add_console(id, &out.console);
             if !self.players.contains_key(&id) {
                 continue;
             }

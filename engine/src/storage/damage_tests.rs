@@ -72,6 +72,7 @@ fn build_store(dir: &Path) -> Opened {
                     suspended: None,
                     active_branch: None,
                     banned: false,
+                    tokens: Vec::new(),
                 },
                 code: crate::sample_bots()[0].1.clone(),
                 state: PlayerTickState {

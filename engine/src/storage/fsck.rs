@@ -660,6 +660,7 @@ fn restore_players(
                 suspended: None,
                 active_branch: None,
                 banned: false,
+                tokens: Vec::new(),
             }
         });
         let code = if has_code {

@@ -72,7 +72,8 @@ pub struct PlayerAccount {
     pub id: PlayerId,
     pub name: String,
     pub code_version: u64,
-    /// blake3 of each live API token, hex (newest last).
+    /// blake3 hashes (hex) of tokens from stores written before [`ApiToken`]: moved into
+    /// `tokens` (named `legacy`) when the shard opens, and empty once the account is saved.
     #[serde(default)]
     pub token_hashes: Vec<String>,
     /// `salt:hash` of the password for HTTP Basic auth.
@@ -87,6 +88,35 @@ pub struct PlayerAccount {
     /// Banned by the operator: the code does not run and the API refuses the account.
     #[serde(default)]
     pub banned: bool,
+    /// The account's API tokens, oldest first.
+    #[serde(default)]
+    pub tokens: Vec<ApiToken>,
+}
+
+/// An API token of an account: only the blake3 hash of the secret is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// blake3 of the token, hex.
+    pub hash: String,
+    /// What the owner called it (`sign-in` for the tokens sign-in hands out).
+    pub name: String,
+    /// Unix seconds.
+    pub created: u64,
+    /// Unix seconds after which it is refused (`None`: until revoked).
+    pub expires: Option<u64>,
+}
+
+impl ApiToken {
+    /// Usable at unix second `now`.
+    pub fn is_live(&self, now: u64) -> bool {
+        self.expires.is_none_or(|e| now < e)
+    }
+
+    /// The public id that names it in listings and revocations: the hash's first 16 hex
+    /// digits (the hash is of a 256-bit secret, so this reveals nothing usable).
+    pub fn id(&self) -> &str {
+        self.hash.get(..16).unwrap_or(&self.hash)
+    }
 }
 
 /// A player's state that changes with ticks (stored apart: `budget/<id>` and the Memory tree).

@@ -36,6 +36,7 @@ fn build(dir: &Path, keep: Option<usize>, ticks: u64, memory_bytes: usize) -> (u
             suspended: None,
             active_branch: None,
             banned: false,
+            tokens: Vec::new(),
         },
         code: crate::sample_bots()[0].1.clone(),
         state: PlayerTickState {

@@ -14,7 +14,7 @@ pub struct AccountView {
     pub id: u32,
     pub name: String,
     #[serde(skip)]
-    pub token_hashes: Vec<String>,
+    pub tokens: Vec<crate::storage::ApiToken>,
     #[serde(skip)]
     pub password_hash: Option<String>,
     #[serde(skip)]
