@@ -285,6 +285,12 @@ fn admin_lists_bans_pauses_adds_bots_and_backs_up_a_running_shard_that_restores_
         std::thread::sleep(Duration::from_millis(20));
     }
 
+    // The tick rate changes at once, and Screeps' /api/game/tick says so.
+    let rate = admin_ok(&base, &token_file, &["tick-rate", "45"]);
+    assert_eq!(rate["done"]["was"], 30);
+    let told = body(ureq::get(&format!("{base}/api/game/tick")).call());
+    assert_eq!(told["tick"], 45);
+
     // A backup of the running shard restores offline and opens at the backed-up tick.
     let backup = dir.path().join("backup");
     let done = admin_ok(&base, &token_file, &["backup", backup.to_str().unwrap()]);

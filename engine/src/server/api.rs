@@ -42,8 +42,6 @@ pub(crate) struct AppState {
     pub admin_token: Option<Arc<str>>,
     /// The DevTools endpoint, when `--inspect` is on.
     pub inspector: Option<std::net::SocketAddr>,
-    /// The minimum tick duration, in milliseconds (`/api/game/tick`).
-    pub tick_ms: u64,
     pub metrics: Arc<super::metrics::ShardMetrics>,
 }
 

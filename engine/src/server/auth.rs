@@ -105,10 +105,12 @@ pub fn check_password(stored: &str, password: &str) -> PasswordCheck {
 }
 
 /// Byte equality whose time depends neither on where the inputs differ nor on their lengths:
-/// both are hashed to 32 bytes and the digests compared in constant time (`blake3::Hash`'s
-/// `PartialEq`). Comparing lengths first told an attacker the admin token's length.
+/// both are hashed to 32 bytes and the digests compared with `subtle`'s constant-time
+/// equality. Comparing lengths first told an attacker the admin token's length.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    blake3::hash(a) == blake3::hash(b)
+    use subtle::ConstantTimeEq;
+    let (a, b) = (blake3::hash(a), blake3::hash(b));
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]

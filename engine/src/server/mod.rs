@@ -171,6 +171,7 @@ pub async fn serve_on(
     let (announce_tx, _) = broadcast::channel(stream::ANNOUNCE_QUEUE);
     let (health_tx, health_rx) = watch::channel(shard_thread::Health {
         committed_tick: shard.time(),
+        tick_ms: options.tick.as_millis() as u64,
         ..Default::default()
     });
     let metrics = metrics::ShardMetrics::new(options.data.clone());
@@ -202,7 +203,6 @@ pub async fn serve_on(
         open_registration: options.open_registration,
         admin_token,
         inspector: inspector.as_ref().map(|e| e.addr()),
-        tick_ms: options.tick.as_millis() as u64,
         metrics,
     };
     let local = listener

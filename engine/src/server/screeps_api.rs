@@ -348,7 +348,7 @@ async fn time(State(s): State<AppState>) -> Json<Value> {
 
 /// The shard's minimum tick duration in milliseconds.
 async fn tick(State(s): State<AppState>) -> Json<Value> {
-    Json(json!({ "ok": 1, "tick": s.tick_ms }))
+    Json(json!({ "ok": 1, "tick": s.health.borrow().tick_ms }))
 }
 
 /// Rooms along x and y: the map's extent, as `Game.map.getWorldSize()` counts it.

@@ -60,6 +60,7 @@ impl ShardThread {
             AdminOp::TickRate { ms } => {
                 let before = self.tick_every.as_millis() as u64;
                 self.tick_every = std::time::Duration::from_millis(ms.max(1));
+                self.health.send_modify(|h| h.tick_ms = ms.max(1));
                 Ok(json!({ "tickMs": ms.max(1), "was": before }))
             }
             AdminOp::Pause(paused) => {

@@ -78,6 +78,8 @@ pub struct Health {
     pub failing: Option<CommitFailure>,
     /// Ticking is paused by the operator.
     pub paused: bool,
+    /// The minimum tick duration now, in ms (`isoshard admin tick-rate` changes it).
+    pub tick_ms: u64,
 }
 
 /// A commit that is failing and being retried.
