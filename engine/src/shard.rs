@@ -398,6 +398,29 @@ impl Shard {
             .map(|p| p.account.id)
     }
 
+    /// Changes a player's stored record outside a tick: `change` edits a copy, the copy is
+    /// stored, and only then does the account in memory follow it (a failed write changes
+    /// nothing). The stored record is returned for the caller's other fields.
+    ///
+    /// # Errors
+    /// A pending commit, [`EngineError::UnknownPlayer`], `change`'s error, storage failures.
+    pub(crate) fn change_record(
+        &mut self,
+        player: PlayerId,
+        change: impl FnOnce(&mut PlayerRecord) -> Result<()>,
+    ) -> Result<PlayerRecord> {
+        self.writable()?;
+        let p = self
+            .players
+            .get_mut(&player)
+            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
+        let mut record = p.record();
+        change(&mut record)?;
+        self.storage.save_player(&record)?;
+        p.account = record.account.clone();
+        Ok(record)
+    }
+
     /// Refuses writes outside a tick while a tick's commit is failing: the world in memory is
     /// then ahead of the store, and a snapshot or account written now would not match it.
     fn writable(&self) -> Result<()> {
@@ -553,17 +576,7 @@ impl Shard {
             };
             match joined {
                 Ok(id) => added.push(PlayerRecord {
-                    account: PlayerAccount {
-                        id,
-                        name,
-                        code_version: 1,
-                        token_hashes: Vec::new(),
-                        password_hash: None,
-                        suspended: None,
-                        active_branch: None,
-                        banned: false,
-                        tokens: Vec::new(),
-                    },
+                    account: PlayerAccount::new(id, name),
                     code,
                     state: PlayerTickState {
                         memory: String::new(),
@@ -627,19 +640,17 @@ impl Shard {
     /// # Errors
     /// [`EngineError::UnknownPlayer`], storage failures.
     pub fn set_code(&mut self, player: PlayerId, code: CodeBundle) -> Result<()> {
-        self.writable()?;
-        let p = self
-            .players
-            .get_mut(&player)
-            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
-        let mut record = p.record();
-        record.account.code_version += 1;
-        record.account.suspended = None;
-        record.code = code;
         // Stored first: a failed write leaves the old code running, as the reply says.
-        self.storage.save_player(&record)?;
+        let record = self.change_record(player, |r| {
+            r.account.code_version += 1;
+            r.account.suspended = None;
+            r.code = code;
+            Ok(())
+        })?;
         let hash = record.code.hash();
-        p.account = record.account;
+        let Some(p) = self.players.get_mut(&player) else {
+            return Err(EngineError::UnknownPlayer(player.0.to_string()));
+        };
         p.code = Arc::new(record.code);
         self.host.reset(player);
         let at = self.world.time();

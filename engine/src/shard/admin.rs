@@ -27,15 +27,10 @@ impl Shard {
     /// # Errors
     /// [`EngineError::UnknownPlayer`], storage failures.
     pub fn set_banned(&mut self, player: PlayerId, banned: bool) -> Result<()> {
-        self.writable()?;
-        let p = self
-            .players
-            .get_mut(&player)
-            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
-        let mut record = p.record();
-        record.account.banned = banned;
-        self.storage.save_player(&record)?;
-        p.account = record.account;
+        self.change_record(player, |r| {
+            r.account.banned = banned;
+            Ok(())
+        })?;
         self.host.reset(player);
         tracing::info!(player = player.0, banned, "ban changed by the operator");
         Ok(())

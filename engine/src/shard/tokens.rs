@@ -61,21 +61,15 @@ impl Shard {
         token: Option<ApiToken>,
         password_hash: Option<String>,
     ) -> Result<()> {
-        self.writable()?;
-        let p = self
-            .players
-            .get_mut(&player)
-            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
-        let mut record = p.record();
-        if let Some(t) = token {
-            admit(&mut record.account, t)?;
-        }
-        if password_hash.is_some() {
-            record.account.password_hash = password_hash;
-        }
-        // Stored first: a failed write changes nothing here either.
-        self.storage.save_player(&record)?;
-        p.account = record.account;
+        self.change_record(player, |r| {
+            if let Some(t) = token {
+                admit(&mut r.account, t)?;
+            }
+            if password_hash.is_some() {
+                r.account.password_hash = password_hash;
+            }
+            Ok(())
+        })?;
         Ok(())
     }
 
@@ -84,19 +78,14 @@ impl Shard {
     /// # Errors
     /// [`EngineError::Usage`] when the player has no such token; storage failures.
     pub fn revoke_token(&mut self, player: PlayerId, id: &str) -> Result<()> {
-        self.writable()?;
-        let p = self
-            .players
-            .get_mut(&player)
-            .ok_or_else(|| EngineError::UnknownPlayer(player.0.to_string()))?;
-        let mut record = p.record();
-        let before = record.account.tokens.len();
-        record.account.tokens.retain(|t| t.id() != id);
-        if record.account.tokens.len() == before {
-            return Err(EngineError::Usage(format!("no token with id {id:?}")));
-        }
-        self.storage.save_player(&record)?;
-        p.account = record.account;
+        self.change_record(player, |r| {
+            let before = r.account.tokens.len();
+            r.account.tokens.retain(|t| t.id() != id);
+            if r.account.tokens.len() == before {
+                return Err(EngineError::Usage(format!("no token with id {id:?}")));
+            }
+            Ok(())
+        })?;
         Ok(())
     }
 }

@@ -651,17 +651,7 @@ fn restore_players(
                 "player {id} ({}): account rebuilt from the world; no sign-in until the operator issues a token",
                 p.name
             ));
-            PlayerAccount {
-                id: p.id,
-                name: p.name.clone(),
-                code_version: 1,
-                token_hashes: Vec::new(),
-                password_hash: None,
-                suspended: None,
-                active_branch: None,
-                banned: false,
-                tokens: Vec::new(),
-            }
+            PlayerAccount::new(p.id, p.name.clone())
         });
         let code = if has_code {
             let k = key("code/", id);

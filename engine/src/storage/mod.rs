@@ -93,6 +93,23 @@ pub struct PlayerAccount {
     pub tokens: Vec<ApiToken>,
 }
 
+impl PlayerAccount {
+    /// A new account: code version 1, no tokens or password, not suspended or banned.
+    pub fn new(id: PlayerId, name: impl Into<String>) -> Self {
+        PlayerAccount {
+            id,
+            name: name.into(),
+            code_version: 1,
+            token_hashes: Vec::new(),
+            password_hash: None,
+            suspended: None,
+            active_branch: None,
+            banned: false,
+            tokens: Vec::new(),
+        }
+    }
+}
+
 /// An API token of an account: only the blake3 hash of the secret is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {

@@ -27,17 +27,7 @@ fn build(dir: &Path, keep: Option<usize>, ticks: u64, memory_bytes: usize) -> (u
     storage.create(&meta, &world.snapshot(), &[]).unwrap();
     let id = world.add_player("alice").unwrap();
     let record = PlayerRecord {
-        account: PlayerAccount {
-            id,
-            name: "alice".into(),
-            code_version: 1,
-            token_hashes: Vec::new(),
-            password_hash: None,
-            suspended: None,
-            active_branch: None,
-            banned: false,
-            tokens: Vec::new(),
-        },
+        account: PlayerAccount::new(id, "alice"),
         code: crate::sample_bots()[0].1.clone(),
         state: PlayerTickState {
             memory: String::new(),
