@@ -373,12 +373,20 @@ fn metrics_pass_promtool_and_a_real_prometheus_scrapes_them() {
         &[],
     );
     body(ureq::post(&format!("{}/api/register", s.base)).send_json(json!({"name": "ann"})));
-    std::thread::sleep(Duration::from_millis(300));
-    let classic = ureq::get(&format!("{}/metrics", s.base))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
+    // Until Ann's first tick has been published.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let classic = loop {
+        let text = ureq::get(&format!("{}/metrics", s.base))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        if text.contains("isoshard_player_cpu_seconds{player=\"ann\"}") {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "no tick of Ann's: {text}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
     for needle in [
         "process_cpu_seconds_total ",
         "process_resident_memory_bytes ",
