@@ -6,7 +6,8 @@
 #
 #   bash scripts/soak.sh [TICKS] [BOTS] [DATA]      (defaults: 200000 10 /tmp/isoshard-soak)
 #
-# Prints CSV lines `tick,seconds,sled_mb,replay_mb,total_mb` every 10 s, then the checks.
+# Prints CSV lines `tick,seconds,sled_mb,replay_mb,total_mb` every 10 s, then the checks;
+# the shard's log (compactions with their duration) goes to DATA.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TICKS=${1:-200000}
@@ -23,7 +24,7 @@ TOKEN_FILE="$DATA.admin-token"
 head -c 24 /dev/urandom | base64 > "$TOKEN_FILE"
 export ISOSHARD_ADMIN_URL="http://127.0.0.1:$PORT" ISOSHARD_ADMIN_TOKEN_FILE="$TOKEN_FILE"
 serve() {
-  RUST_LOG=warn "$BIN" serve --data "$DATA/shard" --bind "127.0.0.1:$PORT" --tick-ms 0 \
+  RUST_LOG=${RUST_LOG:-warn,isoshard_engine::storage=info} "$BIN" serve --data "$DATA/shard" --bind "127.0.0.1:$PORT" --tick-ms 0 \
     --rooms 5 --admin-token-file "$TOKEN_FILE" 2>>"$DATA.log" &
   SERVER=$!
   for _ in $(seq 1 600); do

@@ -177,13 +177,17 @@ async fn tick_summary(State(s): State<ViewerState>, UrlPath(raw): UrlPath<String
             }
         }
         let names: BTreeMap<_, _> = world.players().iter().map(|p| (p.id, &p.name)).collect();
-        let intents: BTreeMap<&str, &Vec<isoshard_world::Intent>> = playback
+        // In the JavaScript form players write: ids read as they do in the rooms.
+        let intents: BTreeMap<&str, Vec<Value>> = playback
             .last_intents()
             .map(|batch| {
                 batch
                     .by_player
                     .iter()
-                    .filter_map(|(id, list)| names.get(id).map(|n| (n.as_str(), list)))
+                    .filter_map(|(id, list)| {
+                        let js = list.iter().map(isoshard_player_api::intent_js).collect();
+                        names.get(id).map(|n| (n.as_str(), js))
+                    })
                     .collect()
             })
             .unwrap_or_default();
