@@ -78,18 +78,14 @@ impl Drop for Logged {
     }
 }
 
-/// Runs `serve` expecting it to refuse to start: its exit code and stderr.
+/// Runs `serve` expecting it to refuse to start: its exit code and output.
 fn refused(args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_isoshard"))
-        .arg("serve")
-        .args(["--bind", "127.0.0.1:0"])
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let mut all: Vec<&std::ffi::OsStr> = ["serve", "--bind", "127.0.0.1:0"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .collect();
+    all.extend(args.iter().map(std::ffi::OsStr::new));
+    super::isoshard(&all)
 }
 
 fn cpu_limit_of(base: &str, token: &str) -> Value {

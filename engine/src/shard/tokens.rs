@@ -105,15 +105,8 @@ mod tests {
 
     fn account() -> PlayerAccount {
         PlayerAccount {
-            id: PlayerId(1),
-            name: "a".into(),
-            code_version: 1,
             token_hashes: vec!["ab".repeat(32)],
-            password_hash: None,
-            suspended: None,
-            active_branch: None,
-            banned: false,
-            tokens: Vec::new(),
+            ..PlayerAccount::new(PlayerId(1), "a")
         }
     }
 

@@ -64,15 +64,8 @@ fn build_store(dir: &Path) -> Opened {
         storage
             .save_player(&PlayerRecord {
                 account: PlayerAccount {
-                    id,
-                    name: name.into(),
-                    code_version: 1,
                     token_hashes: vec!["ab".repeat(32)],
-                    password_hash: None,
-                    suspended: None,
-                    active_branch: None,
-                    banned: false,
-                    tokens: Vec::new(),
+                    ..PlayerAccount::new(id, name)
                 },
                 code: crate::sample_bots()[0].1.clone(),
                 state: PlayerTickState {
