@@ -13,6 +13,8 @@
 #   missing and apt-get is available. The test fails, naming the package, if it is still absent.
 # - Prometheus (Debian's `prometheus` package: promtool and the server) for the metrics test,
 #   the same way.
+# - Redis (Debian's `redis-server`) for the Redis storage tests, the same way. The tests start
+#   their own servers (a Unix socket in a temporary directory each); nothing listens on a port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f ../shared/v8/install.sh ]; then
@@ -50,6 +52,11 @@ if [ ! -x /usr/bin/promtool ] && command -v apt-get >/dev/null; then
   echo "installing Debian's prometheus (promtool and a server) for the metrics test" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null || \
     echo "could not install prometheus; the metrics test will fail naming the package" >&2
+fi
+if ! command -v redis-server >/dev/null && command -v apt-get >/dev/null; then
+  echo "installing Debian's redis-server for the Redis storage tests" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null || \
+    echo "could not install redis-server; the Redis tests will fail naming the package" >&2
 fi
 export ISOSHARD_LODASH="$PWD/$npm_dir/node_modules/lodash/index.js"
 export ISOSHARD_NPM="$PWD/$npm_dir/node_modules"

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 use isoshard_engine::server::{History, HttpLimits, RateLimits, ServeOptions};
+use isoshard_engine::RedisOptions;
 use serde::Deserialize;
 
 use crate::isolation::{Isolation, IsolationArgs};
@@ -130,6 +131,22 @@ pub struct ServeArgs {
     /// Code uploads per player per minute [default: 30].
     #[arg(long, env = "ISOSHARD_UPLOADS_PER_MINUTE")]
     pub uploads_per_minute: Option<u32>,
+    /// Where the shard is kept: `sled` (in the data directory) or a Redis URL
+    /// (`redis://[:password@]host[:port][/db]`, `redis+unix:///path`) [default: sled].
+    /// The data directory keeps the recording either way.
+    #[arg(long, env = "ISOSHARD_STORAGE")]
+    pub storage: Option<String>,
+    /// The AOF the Redis server must run with: `always` (loses nothing), `everysec` (a crash
+    /// of the Redis host loses up to ~2 s of ticks) or `unchecked` [default: always].
+    #[arg(long, env = "ISOSHARD_REDIS_DURABILITY")]
+    pub redis_durability: Option<String>,
+    /// The coordinator lease in Redis lapses this long after its holder stops [default: 10000].
+    #[arg(long, env = "ISOSHARD_LEASE_MS")]
+    pub lease_ms: Option<u64>,
+    /// Wait for the lease when another coordinator holds the shard, and take over when it
+    /// stops (Redis storage only).
+    #[arg(long, env = "ISOSHARD_STANDBY", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub standby: Option<bool>,
     /// Memory, segment and console requests per player per minute [default: 120].
     #[arg(long, env = "ISOSHARD_MEMORY_REQUESTS_PER_MINUTE")]
     pub memory_requests_per_minute: Option<u32>,
@@ -189,7 +206,7 @@ pub fn resolve(mut given: ServeArgs) -> Result<ServeSettings, String> {
         snapshot_every, keep_snapshots, replay_keep_ticks, replay_keep_mb, inspect, log_format,
         log, max_connections, max_connections_per_client, max_streams, header_timeout_s,
         body_timeout_s, sign_ins_per_minute, registrations_per_minute, uploads_per_minute,
-        memory_requests_per_minute);
+        memory_requests_per_minute, storage, redis_durability, lease_ms, standby);
     let data = s.data.clone().ok_or(
         "no data directory: give --data, ISOSHARD_DATA or `data = \"…\"` in the config file",
     )?;
@@ -197,12 +214,46 @@ pub fn resolve(mut given: ServeArgs) -> Result<ServeSettings, String> {
         s.log_format.unwrap_or_default(),
         s.log.clone().unwrap_or_else(|| "info".into()),
     );
+    let redis = redis_of(&s)?;
     Ok(ServeSettings {
-        options: options_of(s, data),
+        options: ServeOptions {
+            redis,
+            ..options_of(s, data)
+        },
         log_format,
         log,
         config_file: given.config,
     })
+}
+
+/// The Redis store `--storage` names, if it names one.
+fn redis_of(s: &ServeArgs) -> Result<Option<RedisOptions>, String> {
+    let url = match s.storage.as_deref() {
+        None | Some("sled") => {
+            if s.standby == Some(true) {
+                return Err("--standby needs Redis storage (--storage redis://…)".into());
+            }
+            return Ok(None);
+        }
+        Some(url) if url.starts_with("redis") => url,
+        Some(other) => {
+            return Err(format!(
+                "unknown storage {other:?}: `sled` or a redis:// URL"
+            ))
+        }
+    };
+    let defaults = RedisOptions::new(url);
+    Ok(Some(RedisOptions {
+        durability: match s.redis_durability.as_deref() {
+            Some(d) => d.parse()?,
+            None => defaults.durability,
+        },
+        lease_ttl: s
+            .lease_ms
+            .map_or(defaults.lease_ttl, |ms| Duration::from_millis(ms.max(100))),
+        standby: s.standby.unwrap_or(false),
+        ..defaults
+    }))
 }
 
 fn options_of(s: ServeArgs, data: PathBuf) -> ServeOptions {
@@ -242,6 +293,7 @@ fn options_of(s: ServeArgs, data: PathBuf) -> ServeOptions {
                 None => history.replay_keep_bytes,
             },
         },
+        redis: None,
         runners: isolation.runners(Isolation::Process),
         inspect: s.inspect,
         http: HttpLimits {

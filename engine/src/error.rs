@@ -56,6 +56,36 @@ pub enum EngineError {
         available: u64,
         needed: u64,
     },
+    /// The shard stored in Redis cannot be read in full: the shard refuses to start on it.
+    #[error(
+        "the shard in Redis at {store} is damaged: {problem}. Nothing was changed; restore \
+         it from a backup (`isoshard storage copy`)"
+    )]
+    RedisDamaged { store: String, problem: String },
+    /// Redis failed or refused a command. Transient for a tick commit, which is retried.
+    #[error("redis at {store}: {message}")]
+    Redis { store: String, message: String },
+    /// Another coordinator holds this shard's lease: started without `--standby`.
+    #[error(
+        "another coordinator holds the shard in {store} ({holder}, lease ends in {ends_in_ms} \
+         ms); start with --standby to take over when it stops"
+    )]
+    LeaseHeld {
+        store: String,
+        holder: String,
+        ends_in_ms: u64,
+    },
+    /// A newer coordinator took the shard over (its fencing token is higher): this one
+    /// commits nothing more and stops, so no tick is ever committed twice.
+    #[error(
+        "fenced out: coordinator token {ours} of {store} was replaced by {current}; this \
+         process stops and commits nothing more"
+    )]
+    FencedOut {
+        store: String,
+        ours: u64,
+        current: String,
+    },
     /// A recording could not be written or read.
     #[error("recording: {0}")]
     Replay(#[from] isoshard_replays::ReplayError),

@@ -10,7 +10,8 @@
 //! - `player_host`: [`PlayerHost`], where players' code runs ([`ThreadPlayerHost`]);
 //!   `runner`: the same in supervised child processes (`ProcessPlayerHost`, `isoshard runner`).
 //! - `storage`: [`ShardStorage`], [`SledStorage`], the on-disk layout, the marker and
-//!   [`fsck`].
+//!   [`fsck`]; [`RedisStorage`], the shard in Redis with its coordinator lease;
+//!   `local_redis`: [`LocalRedis`], a `redis-server` child for tests and benchmarks.
 //! - `code_bundle`: [`CodeBundle`], validated module maps, and the sample bots.
 //! - `server`: `isoshard serve` — HTTP/WebSocket API, auth, metrics, the web viewer.
 //! - `demo`, `sandbox`, `replay_cli`: the `demo`, `sandbox` and `replay` subcommands;
@@ -28,6 +29,7 @@ mod demo_console;
 mod error;
 mod http_serve;
 pub mod inspector_endpoint;
+mod local_redis;
 mod net;
 mod player_host;
 pub mod replay_analysis;
@@ -42,6 +44,7 @@ mod web;
 
 pub use code_bundle::{sample_bots, CodeBundle, MAX_CODE_BYTES, MAX_MODULES};
 pub use error::{EngineError, Result};
+pub use local_redis::LocalRedis;
 pub use player_host::{PlayerHost, PlayerTurn, RuntimeObserver, ThreadPlayerHost};
 pub use shard::{
     BranchList, PlayerStats, Shard, ShardOptions, TickSummary, TickTimings, Tunables,
@@ -50,8 +53,9 @@ pub use shard::{
 };
 pub use shard::{MAX_TOKENS, SIGN_IN_TOKEN_DAYS, STARTER_CODE};
 pub use storage::{
-    dir_bytes, fsck, restore, ApiToken, Compaction, FsckReport, PlayerAccount, PlayerDataWrite,
-    PlayerRecord, PlayerTickState, Restored, ShardMeta, ShardStorage, SledStorage, StateChange,
-    StoreSizes, StoredPlayerData, StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS,
-    MARKER_FILE, STORAGE_FORMAT_VERSION,
+    copy_shard, dir_bytes, fsck, restore, ApiToken, Compaction, FsckReport, PlayerAccount,
+    PlayerDataWrite, PlayerRecord, PlayerTickState, RedisDurability, RedisOptions, RedisStorage,
+    Restored, ShardMeta, ShardStorage, SledStorage, StateChange, StoreSizes, StoredPlayerData,
+    StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS, MARKER_FILE,
+    STORAGE_FORMAT_VERSION,
 };

@@ -57,6 +57,13 @@ impl ShardStorage for LoggedStorage {
     fn tick_record(&self, tick: u64) -> Result<Option<TickRecord>> {
         self.inner.tick_record(tick)
     }
+    fn write_player_data(
+        &mut self,
+        player: PlayerId,
+        data: &isoshard_engine::PlayerDataWrite,
+    ) -> Result<()> {
+        self.inner.write_player_data(player, data)
+    }
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()> {
         self.inner.save_player(player)
     }

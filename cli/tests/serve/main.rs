@@ -13,6 +13,7 @@ mod faults;
 mod joining;
 mod operators;
 mod player_tools;
+mod redis_takeover;
 mod screeps_tools;
 
 struct Server {

@@ -64,6 +64,8 @@ pub struct ServeOptions {
     pub cpu_limit_ms: i64,
     /// History kept in the data directory.
     pub history: History,
+    /// Keep the shard in Redis (`None`: sled in `data`, which keeps the recording either way).
+    pub redis: Option<crate::storage::RedisOptions>,
     /// Runner processes (`None`: players run on home threads in this process).
     pub runners: Option<crate::runner::ProcessHostOptions>,
     /// Serve the Chrome DevTools Protocol here: each player may attach to their own isolate
@@ -94,6 +96,7 @@ impl Default for ServeOptions {
             rooms: None,
             cpu_limit_ms: 100,
             history: History::default(),
+            redis: None,
             runners: Some(crate::runner::ProcessHostOptions::default()),
             inspect: None,
             http: HttpLimits::default(),
@@ -174,6 +177,7 @@ pub async fn serve_on(
         tick_ms: options.tick.as_millis() as u64,
         ..Default::default()
     });
+    let (health_rx_for_stop, health_rx_after) = (health_rx.clone(), health_rx.clone());
     let metrics = metrics::ShardMetrics::new(options.data.clone());
     let shard_thread = ShardThread::new(
         shard,
@@ -212,12 +216,18 @@ pub async fn serve_on(
     tracing::info!(%local, "listening");
     eprintln!("isoshard serving on http://{local}");
     let app = router(state, options.http.body_timeout);
+    let mut shard_health = health_rx_for_stop;
     crate::http_serve::serve_http(listener, app, options.http, async move {
-        shutdown.await;
+        // The operator's signal, or the shard thread stopping for good on its own.
+        tokio::select! {
+            () = shutdown => {}
+            _ = shard_health.wait_for(|h| h.stopped.is_some()) => {}
+        }
         // Streams send their Close frames while the connections wind down.
         let _ = stopping_tx.send(true);
     })
     .await;
+    let stopped_for_good = health_rx_after.borrow().stopped.clone();
     // Finish the current tick, then stop; the shard flushes on drop. (A full queue makes
     // this wait for the shard thread to take a command, which it does between attempts.)
     let shard = tokio::task::spawn_blocking(move || {
@@ -230,6 +240,9 @@ pub async fn serve_on(
     let pending = shard.pending_commit();
     tracing::info!(tick = shard.time(), "shard stopped");
     drop(shard);
+    if let Some(why) = stopped_for_good {
+        return Err(EngineError::Storage(format!("the shard stopped: {why}")));
+    }
     match pending {
         // Stopping loudly: the operator must know the last tick was not kept.
         Some(tick) => Err(EngineError::CommitPending { tick }),

@@ -8,7 +8,7 @@ use isoshard_world::WorldConfig;
 use super::ServeOptions;
 use crate::error::{EngineError, Result};
 use crate::shard::{Shard, ShardOptions, Tunables};
-use crate::storage::{ShardMeta, ShardStorage, SledStorage};
+use crate::storage::{RedisStorage, ShardMeta, ShardStorage, SledStorage};
 
 /// Rooms per side and seed of a new shard when none are given.
 pub const DEFAULT_ROOMS: u32 = 5;
@@ -56,8 +56,14 @@ impl History {
 /// storage, usage and recording failures.
 pub(super) fn open_or_create(options: &ServeOptions) -> Result<(Shard, bool)> {
     let runtime = super::runtime_options(&options.preloads, options.lodash)?;
-    let storage =
-        SledStorage::open(&options.data, true)?.keep_snapshots(options.history.keep_snapshots);
+    let storage: Box<dyn ShardStorage> = match &options.redis {
+        Some(redis) => {
+            Box::new(RedisStorage::open(redis)?.keep_snapshots(options.history.keep_snapshots))
+        }
+        None => Box::new(
+            SledStorage::open(&options.data, true)?.keep_snapshots(options.history.keep_snapshots),
+        ),
+    };
     let stored_meta = storage.load()?.map(|s| s.meta);
     let tunables = Tunables {
         cpu_limit_ms: options.cpu_limit_ms,
@@ -66,7 +72,7 @@ pub(super) fn open_or_create(options: &ServeOptions) -> Result<(Shard, bool)> {
     let mut shard = match &stored_meta {
         Some(meta) => {
             check_fixed(meta, options)?;
-            let mut shard = Shard::open(Box::new(storage), runtime)?;
+            let mut shard = Shard::open(storage, runtime)?;
             for change in shard.retune(tunables)? {
                 tracing::info!(%change, "setting changed since the last start");
             }
@@ -83,13 +89,14 @@ pub(super) fn open_or_create(options: &ServeOptions) -> Result<(Shard, bool)> {
                 snapshot_every: tunables.snapshot_every,
                 runtime,
             },
-            Box::new(storage) as Box<dyn ShardStorage>,
+            storage,
         )?,
     };
     shard.resume_recording(&options.data.join("replay"), options.history.recorder())?;
     let meta = shard.meta();
     tracing::info!(
         data = %options.data.display(),
+        storage = options.redis.as_ref().map_or("sled", |_| "redis"),
         seed = meta.world.seed,
         rooms = format!("{}x{}", meta.world.width, meta.world.height),
         cpu_limit_ms = meta.cpu_limit_ms,

@@ -555,6 +555,12 @@ impl ShardThread {
                     self.after_commit(&summary);
                     self.tick_every.saturating_sub(started.elapsed())
                 }
+                Err(e @ (EngineError::FencedOut { .. } | EngineError::RedisDamaged { .. })) => {
+                    // Retrying cannot help: committing would fork the shard's history.
+                    tracing::error!(error = %e, "the shard stops: its store belongs to another coordinator or lost committed ticks");
+                    self.health.send_modify(|h| h.stopped = Some(e.to_string()));
+                    return self.shard;
+                }
                 Err(e) => {
                     backoff = (backoff * 2).clamp(COMMIT_RETRY_FIRST, COMMIT_RETRY_MAX);
                     let tick = self.shard.pending_commit();

@@ -113,17 +113,7 @@ fn build_store(dir: &Path) -> Opened {
             })
             .collect();
         let snapshot = out.tick.is_multiple_of(5).then(|| world.snapshot());
-        storage
-            .commit_tick(TickCommit {
-                record: &TickRecord {
-                    tick: out.tick,
-                    intents: IntentBatch::new(),
-                    state_hash: out.state_hash,
-                },
-                snapshot: snapshot.as_ref(),
-                states: &states,
-            })
-            .unwrap();
+        commit_outcome(&mut storage, &out, snapshot.as_ref(), &states).unwrap();
     }
     drop(storage);
     open_store(dir).unwrap().expect("a shard")

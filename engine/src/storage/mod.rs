@@ -1,4 +1,5 @@
-//! Persistence behind a small trait; sled is the default backend.
+//! Persistence behind a small trait; sled is the default backend, Redis (`redis_store.rs`)
+//! the one a coordinator can move between machines with.
 //!
 //! # sled layout (format version 3)
 //! The tree `shard`, with prefixed keys; big-endian numbers so keys sort by tick. Every value
@@ -31,18 +32,24 @@
 //! Memory trees it changes; when `durable`, a flush before `commit_tick` returns, so a tick is only reported after it is on disk. Recovery restores the newest
 //! snapshot and re-applies the recorded intents after it, checking every recorded hash.
 
+mod copy;
 #[cfg(test)]
 mod damage_tests;
 mod fsck;
 mod marker;
 mod record;
+mod redis_store;
+#[cfg(test)]
+mod redis_tests;
 mod restore;
 #[cfg(test)]
 mod retention_tests;
 mod sled_store;
 
+pub use copy::copy_shard;
 pub use fsck::{dir_bytes, fsck, FsckReport, StoreSizes};
 pub use marker::MARKER_FILE;
+pub use redis_store::{RedisDurability, RedisOptions, RedisStorage};
 pub use restore::{restore, Restored};
 pub use sled_store::{Compaction, SledStorage, DEFAULT_KEEP_SNAPSHOTS};
 
@@ -292,6 +299,12 @@ pub trait ShardStorage: Send {
     /// # Errors
     /// Backend failures.
     fn save_player(&mut self, player: &PlayerRecord) -> Result<()>;
+    /// Writes player `player`'s segments, flags and other data outside a tick (a copy of the
+    /// shard from another store).
+    ///
+    /// # Errors
+    /// Backend failures.
+    fn write_player_data(&mut self, player: PlayerId, data: &PlayerDataWrite) -> Result<()>;
     /// Player `player`'s `RawMemory` segment `id` as last committed, if ever written.
     ///
     /// # Errors
@@ -318,6 +331,69 @@ pub trait ShardStorage: Send {
         name: &str,
         code: Option<&CodeBundle>,
     ) -> Result<()>;
+}
+
+/// The first player the world knows that has no stored account, as a damage message.
+pub(crate) fn unknown_player(snapshot: &WorldSnapshot, players: &[PlayerRecord]) -> Option<String> {
+    snapshot
+        .players
+        .iter()
+        .find(|known| !players.iter().any(|p| p.account.id == known.id))
+        .map(|known| {
+            format!(
+                "the world has player {} ({}) but record player/{} is missing",
+                known.id.0, known.name, known.id.0
+            )
+        })
+}
+
+/// A small world and its settings (seed `seed`, 2×2 rooms, a snapshot every 5 ticks), and a
+/// stored player record for `id` named `name` with the first sample bot, for store tests.
+#[cfg(test)]
+pub(crate) fn test_shard(seed: u64) -> (GameWorld, ShardMeta) {
+    let config = WorldConfig {
+        seed,
+        width: 2,
+        height: 2,
+    };
+    let meta = ShardMeta {
+        world: config,
+        cpu_limit_ms: 100,
+        snapshot_every: 5,
+    };
+    (GameWorld::new(config).expect("a 2x2 world"), meta)
+}
+
+/// Commits the tick `out` with no intents (store tests).
+#[cfg(test)]
+pub(crate) fn commit_outcome(
+    storage: &mut dyn ShardStorage,
+    out: &isoshard_world::TickOutcome,
+    snapshot: Option<&WorldSnapshot>,
+    states: &[StateChange],
+) -> Result<()> {
+    storage.commit_tick(TickCommit {
+        record: &TickRecord {
+            tick: out.tick,
+            intents: IntentBatch::new(),
+            state_hash: out.state_hash,
+        },
+        snapshot,
+        states,
+    })
+}
+
+#[cfg(test)]
+pub(crate) fn test_player(id: PlayerId, name: &str, memory: &str) -> PlayerRecord {
+    PlayerRecord {
+        account: PlayerAccount::new(id, name),
+        code: crate::sample_bots()[0].1.clone(),
+        state: PlayerTickState {
+            memory: memory.into(),
+            budget: CpuBudget::new(100),
+            data: Default::default(),
+        },
+    }
 }
 
 /// The world at the end of `ticks`: `snapshot` restored and every recorded tick re-applied,

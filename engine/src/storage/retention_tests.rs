@@ -40,22 +40,18 @@ fn build(dir: &Path, keep: Option<usize>, ticks: u64, memory_bytes: usize) -> (u
         let out = world.tick(&IntentBatch::new());
         let snapshot = out.tick.is_multiple_of(5).then(|| world.snapshot());
         let memory = format!("{}{}", out.tick, "m".repeat(memory_bytes));
-        storage
-            .commit_tick(TickCommit {
-                record: &TickRecord {
-                    tick: out.tick,
-                    intents: IntentBatch::new(),
-                    state_hash: out.state_hash,
-                },
-                snapshot: snapshot.as_ref(),
-                states: &[StateChange {
-                    id,
-                    memory: Some(memory),
-                    budget: CpuBudget::new(100),
-                    data: PlayerDataWrite::default(),
-                }],
-            })
-            .unwrap();
+        commit_outcome(
+            &mut storage,
+            &out,
+            snapshot.as_ref(),
+            &[StateChange {
+                id,
+                memory: Some(memory),
+                budget: CpuBudget::new(100),
+                data: PlayerDataWrite::default(),
+            }],
+        )
+        .unwrap();
     }
     (world.time(), world.state_hash())
 }

@@ -47,19 +47,19 @@ pub const DISK_RESERVE_BYTES: u64 = 8 << 20;
 
 /// The keys of a player's Memory tree: Memory, `RawMemory` segment n (`segment/NN`), the
 /// segment settings and InterShardMemory's local data.
-pub(super) const MEMORY_KEY: &[u8] = b"memory";
-pub(super) const SEGMENT_SETTINGS_KEY: &[u8] = b"segment-settings";
-pub(super) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
-pub(super) const NOTIFICATIONS_KEY: &[u8] = b"notifications";
+pub(in crate::storage) const MEMORY_KEY: &[u8] = b"memory";
+pub(in crate::storage) const SEGMENT_SETTINGS_KEY: &[u8] = b"segment-settings";
+pub(in crate::storage) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
+pub(in crate::storage) const NOTIFICATIONS_KEY: &[u8] = b"notifications";
 /// `Game.resources` (pixels) of the player.
-pub(super) const RESOURCES_KEY: &[u8] = b"resources";
-pub(super) fn segment_key(id: u8) -> Vec<u8> {
+pub(in crate::storage) const RESOURCES_KEY: &[u8] = b"resources";
+pub(in crate::storage) fn segment_key(id: u8) -> Vec<u8> {
     format!("segment/{id:02}").into_bytes()
 }
 /// Flag `name` in its player's Memory tree (`flag/<name>`).
-pub(super) const FLAG_PREFIX: &[u8] = b"flag/";
+pub(in crate::storage) const FLAG_PREFIX: &[u8] = b"flag/";
 /// A stored code branch (`branch/<name>`, see `branches`).
-pub(super) const BRANCH_PREFIX: &[u8] = b"branch/";
+pub(in crate::storage) const BRANCH_PREFIX: &[u8] = b"branch/";
 
 mod branches;
 mod compaction;
@@ -543,13 +543,8 @@ impl SledStorage {
                 },
             });
         }
-        for known in &snapshot.players {
-            if !players.iter().any(|p| p.account.id == known.id) {
-                return Err(self.damaged(format!(
-                    "the world has player {} ({}) but record player/{} is missing",
-                    known.id.0, known.name, known.id.0
-                )));
-            }
+        if let Some(problem) = crate::storage::unknown_player(snapshot, &players) {
+            return Err(self.damaged(problem));
         }
         Ok(players)
     }
@@ -688,6 +683,12 @@ impl ShardStorage for SledStorage {
         let mut batch = Writes::default();
         insert_player(&mut batch, player)?;
         self.write(batch, false)
+    }
+
+    fn write_player_data(&mut self, player: PlayerId, data: &PlayerDataWrite) -> Result<()> {
+        let mut batch = Writes::default();
+        insert_player_data(&mut batch, player.0 as u64, data)?;
+        self.write(batch, true)
     }
 
     fn read_segment(&self, player: PlayerId, id: u8) -> Result<Option<String>> {

@@ -80,6 +80,9 @@ pub struct Health {
     pub paused: bool,
     /// The minimum tick duration now, in ms (`isoshard admin tick-rate` changes it).
     pub tick_ms: u64,
+    /// The shard stopped ticking for good, and why: another coordinator took it over, or
+    /// the store lost ticks this process had committed. The server then stops too.
+    pub stopped: Option<String>,
 }
 
 /// A commit that is failing and being retried.
