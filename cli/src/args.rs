@@ -48,6 +48,23 @@ pub enum Command {
         #[arg(long)]
         connect: Option<SocketAddr>,
     },
+    /// Run players' code for shards on this machine: offer SLOTS lanes through Redis, each an
+    /// `isoshard runner` process (serve with --runner-hosts on the same Redis). Stops on
+    /// SIGTERM or Ctrl-C, handing its players back.
+    RunnerHost {
+        /// The Redis the shard's coordinator names with --runner-hosts.
+        #[arg(long)]
+        redis: String,
+        /// Runner processes at most at once.
+        #[arg(long, default_value_t = 2)]
+        slots: usize,
+    },
+    /// Relays a runner's protocol to a runner host's lane (started by the shard, not by users).
+    #[command(hide = true)]
+    RunnerBridge {
+        #[arg(long)]
+        redis: String,
+    },
     /// Run a shard continuously with the HTTP/WebSocket API and the web viewer.
     Serve(Box<crate::serve_config::ServeArgs>),
     /// Inspect, verify and export recordings.

@@ -37,6 +37,37 @@ pub fn runner(connect: Option<std::net::SocketAddr>) -> ExitCode {
     }
 }
 
+/// Set by SIGTERM or SIGINT: the runner host withdraws its lanes and leaves.
+static STOP_HOST: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
+    std::sync::OnceLock::new();
+
+extern "C" fn stop_host(_: libc::c_int) {
+    if let Some(stop) = STOP_HOST.get() {
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+pub fn runner_host(redis: String, slots: usize) -> ExitCode {
+    let stop = STOP_HOST
+        .get_or_init(|| std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)))
+        .clone();
+    // SAFETY: the handler only stores to an atomic that is initialised above.
+    unsafe {
+        libc::signal(libc::SIGTERM, stop_host as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGINT, stop_host as *const () as libc::sighandler_t);
+    }
+    let options = isoshard_engine::runner::remote::RunnerHostOptions {
+        redis,
+        slots: slots.max(1),
+        executable: std::env::current_exe().unwrap_or_else(|_| "isoshard".into()),
+        data_limit: None,
+    };
+    match isoshard_engine::runner::remote::run_runner_host(&options, stop) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => failed("runner-host", e, 2),
+    }
+}
+
 /// `serve` with its settings merged (`serve_config`); logging starts here, configured by them.
 pub fn serve(args: ServeArgs) -> ExitCode {
     let settings = match crate::serve_config::resolve(args) {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
+use isoshard_engine::runner::ProcessHostOptions;
 use isoshard_engine::server::{History, HttpLimits, RateLimits, ServeOptions};
 use isoshard_engine::RedisOptions;
 use serde::Deserialize;
@@ -147,6 +148,10 @@ pub struct ServeArgs {
     /// stops (Redis storage only).
     #[arg(long, env = "ISOSHARD_STANDBY", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub standby: Option<bool>,
+    /// Run players on runner hosts (`isoshard runner-host`) that offer lanes through this
+    /// Redis; --runners is then the number of lanes the shard uses.
+    #[arg(long, env = "ISOSHARD_RUNNER_HOSTS")]
+    pub runner_hosts: Option<String>,
     /// Memory, segment and console requests per player per minute [default: 120].
     #[arg(long, env = "ISOSHARD_MEMORY_REQUESTS_PER_MINUTE")]
     pub memory_requests_per_minute: Option<u32>,
@@ -206,7 +211,7 @@ pub fn resolve(mut given: ServeArgs) -> Result<ServeSettings, String> {
         snapshot_every, keep_snapshots, replay_keep_ticks, replay_keep_mb, inspect, log_format,
         log, max_connections, max_connections_per_client, max_streams, header_timeout_s,
         body_timeout_s, sign_ins_per_minute, registrations_per_minute, uploads_per_minute,
-        memory_requests_per_minute, storage, redis_durability, lease_ms, standby);
+        memory_requests_per_minute, storage, redis_durability, lease_ms, standby, runner_hosts);
     let data = s.data.clone().ok_or(
         "no data directory: give --data, ISOSHARD_DATA or `data = \"…\"` in the config file",
     )?;
@@ -215,6 +220,11 @@ pub fn resolve(mut given: ServeArgs) -> Result<ServeSettings, String> {
         s.log.clone().unwrap_or_else(|| "info".into()),
     );
     let redis = redis_of(&s)?;
+    if s.runner_hosts.is_some() && s.isolation == Some(Isolation::Thread) {
+        return Err(
+            "--runner-hosts runs players in runner processes: drop --isolation thread".into(),
+        );
+    }
     Ok(ServeSettings {
         options: ServeOptions {
             redis,
@@ -294,7 +304,12 @@ fn options_of(s: ServeArgs, data: PathBuf) -> ServeOptions {
             },
         },
         redis: None,
-        runners: isolation.runners(Isolation::Process),
+        runners: isolation
+            .runners(Isolation::Process)
+            .map(|r| ProcessHostOptions {
+                remote: s.runner_hosts.clone(),
+                ..r
+            }),
         inspect: s.inspect,
         http: HttpLimits {
             max_connections: s.max_connections.unwrap_or(limits.max_connections).max(1),

@@ -22,6 +22,7 @@ fn runner_options(runners: usize) -> ProcessHostOptions {
     ProcessHostOptions {
         runners,
         executable: env!("CARGO_BIN_EXE_isoshard").into(),
+        remote: None,
         data_limit: Some(8 << 30),
     }
 }

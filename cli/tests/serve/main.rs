@@ -14,6 +14,7 @@ mod joining;
 mod operators;
 mod player_tools;
 mod redis_takeover;
+mod runner_hosts;
 mod screeps_tools;
 
 struct Server {

@@ -11,17 +11,21 @@ use serde_json::{json, Value};
 use super::{body, register, status, Server, COUNTER};
 
 fn coordinator(data: &Path, url: &str) -> Server {
-    Server::start(
-        data,
-        &[
-            "--storage",
-            url,
-            "--lease-ms",
-            "1000",
-            "--standby",
-            "--open-registration",
-        ],
-    )
+    coordinator_with(data, url, &[])
+}
+
+/// `serve` on Redis at `url` with a 1 s lease, as a standby when another holds it.
+pub(super) fn coordinator_with(data: &Path, url: &str, extra: &[&str]) -> Server {
+    let mut args = vec![
+        "--storage",
+        url,
+        "--lease-ms",
+        "1000",
+        "--standby",
+        "--open-registration",
+    ];
+    args.extend_from_slice(extra);
+    Server::start(data, &args)
 }
 
 /// A standby started now: it announces its address only once it holds the lease.

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
@@ -66,6 +66,9 @@ pub struct ProcessHostOptions {
     pub runners: usize,
     /// The `isoshard` executable to start as `isoshard runner`.
     pub executable: PathBuf,
+    /// Run players on runner hosts through this Redis (`isoshard runner-host`): each runner
+    /// is then a bridge process relaying to a lane of a host (`remote.rs`).
+    pub remote: Option<String>,
     /// RLIMIT_DATA per runner, bytes. Off by default: V8 reserves a code range and heap
     /// ranges per isolate that count against it (with 8 GiB a runner failed at about 50
     /// isolates: "Failed to reserve virtual memory for CodeRange"); RLIMIT_AS breaks V8
@@ -80,6 +83,7 @@ impl Default for ProcessHostOptions {
                 .map(|n| n.get())
                 .unwrap_or(2),
             executable: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("isoshard")),
+            remote: None,
             data_limit: None,
         }
     }
@@ -106,27 +110,18 @@ pub struct ProcessPlayerHost {
     pub(super) observer: Option<RelayObserver>,
 }
 
-fn spawn_runner(
-    options: &ProcessHostOptions,
-    hello: &ToRunner,
-    events: &Sender<Arrival>,
-    inbox: &Receiver<Arrival>,
-    urgent: &SyncSender<()>,
-    deferred: &mut std::collections::VecDeque<Arrival>,
-    relay: &Arc<InspectorRelay>,
-) -> Result<RunnerProc> {
-    let mut cmd = Command::new(&options.executable);
-    cmd.arg("runner")
+/// `EXECUTABLE ARGS` with piped stdin and stdout, that dies with this process (even after a
+/// SIGKILL of it), dumps no core of hostile heaps, and has RLIMIT_DATA `data_limit`.
+pub(crate) fn runner_command(executable: &Path, args: &[&str], data_limit: Option<u64>) -> Command {
+    let mut cmd = Command::new(executable);
+    cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    let data_limit = options.data_limit;
-    // SAFETY: only async-signal-safe calls (prctl, setrlimit, getppid) between fork and exec.
+    // SAFETY: only async-signal-safe calls (prctl, setrlimit) between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
-            // Die with the shard, even after a SIGKILL of the shard.
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            // No core dumps of hostile heaps.
             let zero = libc::rlimit {
                 rlim_cur: 0,
                 rlim_max: 0,
@@ -142,6 +137,26 @@ fn spawn_runner(
             Ok(())
         });
     }
+    cmd
+}
+
+fn spawn_runner(
+    options: &ProcessHostOptions,
+    hello: &ToRunner,
+    events: &Sender<Arrival>,
+    inbox: &Receiver<Arrival>,
+    urgent: &SyncSender<()>,
+    deferred: &mut std::collections::VecDeque<Arrival>,
+    relay: &Arc<InspectorRelay>,
+) -> Result<RunnerProc> {
+    let mut cmd = match &options.remote {
+        Some(url) => runner_command(
+            &options.executable,
+            &["runner-bridge", "--redis", url],
+            options.data_limit,
+        ),
+        None => runner_command(&options.executable, &["runner"], options.data_limit),
+    };
     let mut child = cmd.spawn().map_err(EngineError::io(format!(
         "cannot start runner {}",
         options.executable.display()

@@ -5,6 +5,8 @@
 //! - `process`: `isoshard runner`, the child side.
 //! - `host`: [`ProcessPlayerHost`], the supervising side: starting and replacing runners.
 //! - `supervise_tick`: one tick on the supervising side (frames out, results in, deadlines).
+//! - `remote`: runner hosts on other machines, reached through Redis (`isoshard runner-host`,
+//!   and the `isoshard runner-bridge` the shard starts in a runner's place).
 //! - `relay` and `runner_inspector`: DevTools sessions relayed to players' isolates in
 //!   runners, the shard's end and the runner's.
 
@@ -12,6 +14,7 @@ mod host;
 mod process;
 pub mod protocol;
 mod relay;
+pub mod remote;
 mod runner_inspector;
 mod supervise_tick;
 

@@ -187,6 +187,20 @@ pub fn write_frame<T: Serialize>(out: &mut impl Write, msg: &T) -> std::io::Resu
 pub fn read_frame<T: for<'de> Deserialize<'de>>(
     input: &mut impl Read,
 ) -> std::io::Result<Option<T>> {
+    let Some(payload) = read_raw_frame(input)? else {
+        return Ok(None);
+    };
+    rmp_serde::from_slice(&payload)
+        .map(Some)
+        .map_err(std::io::Error::other)
+}
+
+/// Reads one frame's payload without decoding it (what a relay passes on); `Ok(None)` at a
+/// clean end of stream.
+///
+/// # Errors
+/// I/O failures, oversized frames.
+pub fn read_raw_frame(input: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 4];
     let mut got = 0;
     while got < 4 {
@@ -209,9 +223,21 @@ pub fn read_frame<T: for<'de> Deserialize<'de>>(
     }
     let mut payload = vec![0u8; len as usize];
     input.read_exact(&mut payload)?;
-    rmp_serde::from_slice(&payload)
-        .map(Some)
-        .map_err(std::io::Error::other)
+    Ok(Some(payload))
+}
+
+/// Writes one frame from an encoded payload and flushes.
+///
+/// # Errors
+/// I/O failures, payloads over [`MAX_FRAME`].
+pub fn write_raw_frame(out: &mut impl Write, payload: &[u8]) -> std::io::Result<()> {
+    let len = u32::try_from(payload.len())
+        .ok()
+        .filter(|l| *l <= MAX_FRAME)
+        .ok_or_else(|| std::io::Error::other("frame too large"))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(payload)?;
+    out.flush()
 }
 
 #[cfg(test)]

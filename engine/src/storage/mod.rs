@@ -49,6 +49,7 @@ mod sled_store;
 pub use copy::copy_shard;
 pub use fsck::{dir_bytes, fsck, FsckReport, StoreSizes};
 pub use marker::MARKER_FILE;
+pub(crate) use redis_store::holder_name;
 pub use redis_store::{RedisDurability, RedisOptions, RedisStorage};
 pub use restore::{restore, Restored};
 pub use sled_store::{Compaction, SledStorage, DEFAULT_KEEP_SNAPSHOTS};

@@ -31,6 +31,8 @@
 mod lease;
 mod writes;
 
+pub(crate) use lease::holder_name;
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 

@@ -56,7 +56,7 @@ return 1
 "#;
 
 /// This process, for the lease's holder field: `pid N on HOST`.
-pub(super) fn holder_name() -> String {
+pub(crate) fn holder_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
     format!("pid {} on {}", std::process::id(), host.trim())
 }

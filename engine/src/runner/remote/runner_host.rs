@@ -1,0 +1,245 @@
+//! `isoshard runner-host`: offers lanes to shards through Redis and runs each claimed lane's
+//! frames in an `isoshard runner` child (see `remote.rs`).
+
+use std::path::PathBuf;
+use std::process::Child;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use super::{host_key, lane_key, status_text, FREE_LANES, HOST_SEQ, HOST_TTL, LIST_TTL_MS};
+use crate::error::{EngineError, Result};
+use crate::runner::host::runner_command;
+use crate::runner::protocol::{read_raw_frame, write_raw_frame};
+
+/// What a runner host offers.
+#[derive(Debug, Clone)]
+pub struct RunnerHostOptions {
+    pub redis: String,
+    /// Lanes: runner processes this host runs at most at once.
+    pub slots: usize,
+    /// The `isoshard` executable to start as `isoshard runner`.
+    pub executable: PathBuf,
+    /// RLIMIT_DATA per runner, bytes (see `ProcessHostOptions::data_limit`).
+    pub data_limit: Option<u64>,
+}
+
+fn redis_err(e: redis::RedisError) -> EngineError {
+    EngineError::Redis {
+        store: "runner hosts".into(),
+        message: e.to_string(),
+    }
+}
+
+/// Joins, offers `slots` lanes and serves them until `stop` is set; then withdraws its lanes,
+/// ends their runners and gives its lease up.
+///
+/// # Errors
+/// Redis unreachable at start.
+pub fn run_runner_host(options: &RunnerHostOptions, stop: Arc<AtomicBool>) -> Result<()> {
+    let client = redis::Client::open(options.redis.as_str())
+        .map_err(|e| EngineError::Usage(format!("invalid Redis URL: {e}")))?;
+    let mut con = client
+        .get_connection_with_timeout(Duration::from_secs(5))
+        .map_err(redis_err)?;
+    let id: u64 = redis::cmd("INCR")
+        .arg(HOST_SEQ)
+        .query(&mut con)
+        .map_err(redis_err)?;
+    let id = id.to_string();
+    let description = format!("{} slots, {}", options.slots, crate::storage::holder_name());
+    let renew = |con: &mut redis::Connection| -> redis::RedisResult<()> {
+        redis::cmd("SET")
+            .arg(host_key(&id))
+            .arg(&description)
+            .arg("PX")
+            .arg(HOST_TTL.as_millis() as u64)
+            .query(con)
+    };
+    renew(&mut con).map_err(redis_err)?;
+    tracing::info!(host = %id, slots = options.slots, "runner host joined");
+    eprintln!("isoshard runner host {id} serving {} lanes", options.slots);
+    let lanes: Vec<_> = (0..options.slots)
+        .map(|slot| {
+            let (client, id, stop, options) =
+                (client.clone(), id.clone(), stop.clone(), options.clone());
+            std::thread::Builder::new()
+                .name(format!("lane-{slot}"))
+                .spawn(move || lane_loop(&client, &id, slot, &options, &stop))
+                .map_err(EngineError::io("cannot start a lane thread"))
+        })
+        .collect::<Result<_>>()?;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(HOST_TTL / 5);
+        if let Err(e) = renew(&mut con) {
+            tracing::warn!(error = %e, "cannot renew the host lease; retrying");
+            if let Ok(c) = client.get_connection_with_timeout(Duration::from_secs(1)) {
+                con = c;
+            }
+        }
+    }
+    for lane in lanes {
+        let _ = lane.join();
+    }
+    let _: redis::RedisResult<()> = redis::cmd("DEL").arg(host_key(&id)).query(&mut con);
+    tracing::info!(host = %id, "runner host left");
+    Ok(())
+}
+
+/// Offers slot `slot` again and again (a new generation each time, so frames a dead bridge
+/// left behind reach no one).
+fn lane_loop(
+    client: &redis::Client,
+    host: &str,
+    slot: usize,
+    options: &RunnerHostOptions,
+    stop: &AtomicBool,
+) {
+    let mut generation = 0u64;
+    while !stop.load(Ordering::SeqCst) {
+        generation += 1;
+        let lane = format!("{host}:{slot}:{generation}");
+        if let Err(e) = serve_lane(client, &lane, options, stop) {
+            tracing::warn!(%lane, error = %e, "lane failed; offering it again");
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+}
+
+/// Offers `lane`, then relays its frames to a runner child until the child ends, the bridge
+/// stops renewing its claim, or the host stops.
+fn serve_lane(
+    client: &redis::Client,
+    lane: &str,
+    options: &RunnerHostOptions,
+    stop: &AtomicBool,
+) -> Result<()> {
+    let mut con = client
+        .get_connection_with_timeout(Duration::from_secs(2))
+        .map_err(redis_err)?;
+    let (in_key, claim) = (lane_key(lane, "in"), lane_key(lane, "claim"));
+    let _: () = redis::cmd("RPUSH")
+        .arg(FREE_LANES)
+        .arg(lane)
+        .query(&mut con)
+        .map_err(redis_err)?;
+    let first = loop {
+        if stop.load(Ordering::SeqCst) {
+            let _: redis::RedisResult<()> = redis::cmd("LREM")
+                .arg(FREE_LANES)
+                .arg(0)
+                .arg(lane)
+                .query(&mut con);
+            return Ok(());
+        }
+        let popped: Option<(String, Vec<u8>)> = redis::cmd("BLPOP")
+            .arg(&in_key)
+            .arg(0.5)
+            .query(&mut con)
+            .map_err(redis_err)?;
+        if let Some((_, frame)) = popped {
+            break frame;
+        }
+    };
+    let mut child = runner_command(&options.executable, &["runner"], options.data_limit)
+        .spawn()
+        .map_err(EngineError::io("cannot start a runner"))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| EngineError::Protocol("runner has no stdin".into()))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| EngineError::Protocol("runner has no stdout".into()))?;
+    let child = Arc::new(Mutex::new(child));
+    let ended = Arc::new(AtomicBool::new(false));
+    let reader = relay_stdout(
+        client.clone(),
+        lane.to_string(),
+        stdout,
+        child.clone(),
+        ended.clone(),
+    )?;
+    let _ = write_raw_frame(&mut stdin, &first);
+    while !ended.load(Ordering::SeqCst) && !stop.load(Ordering::SeqCst) {
+        let popped: Option<(String, Vec<u8>)> = redis::cmd("BLPOP")
+            .arg(&in_key)
+            .arg(0.25)
+            .query(&mut con)
+            .map_err(redis_err)?;
+        match popped {
+            // A failed write means the runner ended; its reader reports how.
+            Some((_, frame)) => drop(write_raw_frame(&mut stdin, &frame)),
+            None => {
+                let claimed: bool = redis::cmd("EXISTS")
+                    .arg(&claim)
+                    .query(&mut con)
+                    .map_err(redis_err)?;
+                if !claimed {
+                    tracing::info!(%lane, "its bridge is gone; ending the lane's runner");
+                    break;
+                }
+            }
+        }
+    }
+    drop(stdin);
+    if !ended.load(Ordering::SeqCst) {
+        let _ = child.lock().kill();
+    }
+    let _ = reader.join();
+    let _: redis::RedisResult<()> = redis::cmd("DEL").arg(&in_key).arg(&claim).query(&mut con);
+    Ok(())
+}
+
+/// Pushes the runner's frames to the lane's `out` list; when the runner ends, stores how
+/// (`exit`) and pushes the empty frame that tells the bridge.
+fn relay_stdout(
+    client: redis::Client,
+    lane: String,
+    stdout: std::process::ChildStdout,
+    child: Arc<Mutex<Child>>,
+    ended: Arc<AtomicBool>,
+) -> Result<std::thread::JoinHandle<()>> {
+    let mut con = client
+        .get_connection_with_timeout(Duration::from_secs(2))
+        .map_err(redis_err)?;
+    std::thread::Builder::new()
+        .name("lane-reader".into())
+        .spawn(move || {
+            let out_key = lane_key(&lane, "out");
+            let push = |con: &mut redis::Connection, frame: &[u8]| -> redis::RedisResult<()> {
+                redis::pipe()
+                    .rpush(&out_key, frame)
+                    .ignore()
+                    .pexpire(&out_key, LIST_TTL_MS as i64)
+                    .ignore()
+                    .query(con)
+            };
+            let mut from_runner = std::io::BufReader::new(stdout);
+            while let Ok(Some(frame)) = read_raw_frame(&mut from_runner) {
+                if push(&mut con, &frame).is_err() {
+                    break;
+                }
+            }
+            ended.store(true, Ordering::SeqCst);
+            let status = {
+                let mut child = child.lock();
+                let _ = child.kill();
+                child
+                    .wait()
+                    .map(status_text)
+                    .unwrap_or_else(|_| "signal:9".into())
+            };
+            let _: redis::RedisResult<()> = redis::cmd("SET")
+                .arg(lane_key(&lane, "exit"))
+                .arg(&status)
+                .arg("PX")
+                .arg(LIST_TTL_MS)
+                .query(&mut con);
+            let _ = push(&mut con, &[]);
+        })
+        .map_err(EngineError::io("cannot start a lane reader"))
+}
