@@ -3,8 +3,12 @@
 //! marshal / run / collect. Isolate start-up is excluded (warm-up ticks). Also writes a room view to `target/bench/room_view.json` for the
 //! isolated-vm harness in `bench/isolated-vm/tick.js`.
 //!
-//! `cargo bench -p isoshard-engine --bench tick [-- --quick] [-- --players 1,10] [-- --process]
-//! [-- --bot trivial|sample] [-- --warmup N]`
+//! `cargo bench -p isoshard-cli --bench tick [-- --quick] [-- --players 1,10] [-- --process]
+//! [-- --remote] [-- --bot trivial|sample] [-- --warmup N]`
+//!
+//! `--remote` runs every case twice, side by side: in local runner processes, then on two
+//! runner hosts (`isoshard runner-host`, one lane each) reached through a `redis-server` on a
+//! Unix socket, with as many runners: the difference is what a remote host costs.
 
 use std::time::Instant;
 
@@ -57,7 +61,26 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(if quick { 5 } else { 20 });
-    let process = args.iter().any(|a| a == "--process");
+    let remote = args.iter().any(|a| a == "--remote");
+    let process = remote || args.iter().any(|a| a == "--process");
+    // Two runner hosts of one lane each (the default runner count on this 2-core machine).
+    let hosts = remote.then(|| {
+        let redis = isoshard_engine::LocalRedis::start().unwrap();
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_isoshard"))
+                    .args(["runner-host", "--redis", &redis.url(), "--slots", "1"])
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        (redis, children)
+    });
+    let modes: Vec<Option<String>> = match &hosts {
+        Some((redis, _)) => vec![None, Some(redis.url())],
+        None => vec![None],
+    };
     // Ticks before measuring. The first 5 include every isolate's start-up; more of them let
     // V8 finish optimizing the prelude in each isolate (the steady state of a long-lived shard).
     let warmup: usize = args
@@ -94,10 +117,17 @@ fn main() {
         "home cpu us"
     );
     for &n in &counts {
-        for (label, code) in [("trivial", &trivial), ("sample", &sample)] {
+        for ((label, code), via) in [("trivial", &trivial), ("sample", &sample)]
+            .into_iter()
+            .flat_map(|bot| modes.iter().map(move |m| (bot, m)))
+        {
             if only_bot.is_some_and(|b| b != label) {
                 continue;
             }
+            let label = match via {
+                Some(_) => format!("{label}/remote"),
+                None => label.to_string(),
+            };
             let dir = tempfile::tempdir().unwrap();
             let side = grid_for(n);
             let mut shard = Shard::create(
@@ -119,6 +149,7 @@ fn main() {
                 shard
                     .use_runner_processes(isoshard_engine::runner::ProcessHostOptions {
                         executable: env!("CARGO_BIN_EXE_isoshard").into(),
+                        remote: via.clone(),
                         ..Default::default()
                     })
                     .unwrap();
@@ -176,6 +207,12 @@ fn main() {
                 world as f64 / 1e6 / measured as f64,
                 per_player(home_cpu)
             );
+        }
+    }
+    if let Some((_redis, mut children)) = hosts {
+        for c in &mut children {
+            let _ = c.kill();
+            let _ = c.wait();
         }
     }
 }

@@ -48,6 +48,10 @@ const LIST_TTL_MS: u64 = 60_000;
 /// `SETUP_TIMEOUT` is 30 s).
 const CLAIM_WAIT: Duration = Duration::from_secs(25);
 
+/// Frames relayed in one Redis round trip at most: a runner's `Starting` and `Result` frames
+/// for many players queue up faster than one round trip each.
+const RELAY_BATCH: usize = 256;
+
 const FREE_LANES: &str = "isoshard:lanes:free";
 const HOST_SEQ: &str = "isoshard:host-seq";
 

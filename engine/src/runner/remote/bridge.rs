@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{
     host_key, host_of, lane_key, CLAIM_TTL, CLAIM_WAIT, FREE_LANES, HOST_TTL, LIST_TTL_MS,
+    RELAY_BATCH,
 };
 use crate::runner::protocol::{read_raw_frame, write_raw_frame};
 
@@ -66,9 +67,24 @@ pub fn run_bridge(url: &str) -> ! {
                 end_like(status.as_deref().unwrap_or("signal:9"));
             }
             Ok(Some((_, payload))) => {
-                if write_raw_frame(&mut stdout, &payload).is_err() {
-                    // The shard is gone: nothing to relay to.
-                    std::process::exit(0);
+                // What queued up behind it comes in the same round trip.
+                let more: Vec<Vec<u8>> = redis::cmd("LPOP")
+                    .arg(&out_key)
+                    .arg(RELAY_BATCH)
+                    .query(&mut con)
+                    .unwrap_or_else(|e| lost(&format!("Redis failed: {e}")));
+                for frame in std::iter::once(payload).chain(more) {
+                    if frame.is_empty() {
+                        let status: Option<String> = redis::cmd("GET")
+                            .arg(lane_key(&lane, "exit"))
+                            .query(&mut con)
+                            .unwrap_or(None);
+                        end_like(status.as_deref().unwrap_or("signal:9"));
+                    }
+                    if write_raw_frame(&mut stdout, &frame).is_err() {
+                        // The shard is gone: nothing to relay to.
+                        std::process::exit(0);
+                    }
                 }
             }
             Ok(None) => {}

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use super::{host_key, lane_key, status_text, FREE_LANES, HOST_SEQ, HOST_TTL, LIST_TTL_MS};
+use super::{
+    host_key, lane_key, status_text, FREE_LANES, HOST_SEQ, HOST_TTL, LIST_TTL_MS, RELAY_BATCH,
+};
 use crate::error::{EngineError, Result};
 use crate::runner::host::runner_command;
 use crate::runner::protocol::{read_raw_frame, write_raw_frame};
@@ -210,18 +212,26 @@ fn relay_stdout(
         .name("lane-reader".into())
         .spawn(move || {
             let out_key = lane_key(&lane, "out");
-            let push = |con: &mut redis::Connection, frame: &[u8]| -> redis::RedisResult<()> {
-                redis::pipe()
-                    .rpush(&out_key, frame)
-                    .ignore()
-                    .pexpire(&out_key, LIST_TTL_MS as i64)
-                    .ignore()
-                    .query(con)
-            };
-            let mut from_runner = std::io::BufReader::new(stdout);
+            let push =
+                |con: &mut redis::Connection, frames: &[Vec<u8>]| -> redis::RedisResult<()> {
+                    redis::pipe()
+                        .rpush(&out_key, frames)
+                        .ignore()
+                        .pexpire(&out_key, LIST_TTL_MS as i64)
+                        .ignore()
+                        .query(con)
+                };
+            let mut from_runner = std::io::BufReader::with_capacity(1 << 16, stdout);
+            let mut batch = Vec::new();
             while let Ok(Some(frame)) = read_raw_frame(&mut from_runner) {
-                if push(&mut con, &frame).is_err() {
-                    break;
+                batch.push(frame);
+                // Frames already read from the pipe go out together; the last one waits for
+                // nothing.
+                if from_runner.buffer().is_empty() || batch.len() >= RELAY_BATCH {
+                    if push(&mut con, &batch).is_err() {
+                        break;
+                    }
+                    batch.clear();
                 }
             }
             ended.store(true, Ordering::SeqCst);
@@ -239,7 +249,7 @@ fn relay_stdout(
                 .arg("PX")
                 .arg(LIST_TTL_MS)
                 .query(&mut con);
-            let _ = push(&mut con, &[]);
+            let _ = push(&mut con, &[Vec::new()]);
         })
         .map_err(EngineError::io("cannot start a lane reader"))
 }
