@@ -45,6 +45,24 @@ fn home_thread_cpu_ns() -> u64 {
         .sum()
 }
 
+/// Bytes Redis has received and sent so far (`INFO stats`).
+fn redis_net_bytes(url: &str) -> (u64, u64) {
+    let mut con = redis::Client::open(url)
+        .and_then(|c| c.get_connection())
+        .expect("the bench's Redis");
+    let info: String = redis::cmd("INFO").arg("stats").query(&mut con).unwrap();
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (
+        field("total_net_input_bytes:"),
+        field("total_net_output_bytes:"),
+    )
+}
+
 #[allow(clippy::print_stdout)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -174,6 +192,7 @@ fn main() {
             for _ in 0..warmup {
                 shard.tick().unwrap();
             }
+            let redis_before = via.as_deref().map(redis_net_bytes);
             let home_cpu_before = home_thread_cpu_ns();
             let start = Instant::now();
             let (mut marshal, mut run, mut collect, mut world, mut players) =
@@ -190,6 +209,14 @@ fn main() {
                 players += s.timings.players_ns;
             }
             let per_tick = start.elapsed().as_secs_f64() * 1000.0 / measured as f64;
+            if let (Some(url), Some(before)) = (via.as_deref(), redis_before) {
+                let after = redis_net_bytes(url);
+                println!(
+                    "         through Redis: {:.0} KiB in, {:.0} KiB out per tick",
+                    (after.0 - before.0) as f64 / 1024.0 / measured as f64,
+                    (after.1 - before.1) as f64 / 1024.0 / measured as f64
+                );
+            }
             let home_cpu = home_thread_cpu_ns().saturating_sub(home_cpu_before);
             each.sort_by(f64::total_cmp);
             let p50 = each[each.len() / 2];
