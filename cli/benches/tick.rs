@@ -4,7 +4,7 @@
 //! isolated-vm harness in `bench/isolated-vm/tick.js`.
 //!
 //! `cargo bench -p isoshard-cli --bench tick [-- --quick] [-- --players 1,10] [-- --process]
-//! [-- --remote] [-- --bot trivial|sample] [-- --warmup N]`
+//! [-- --remote] [-- --bot trivial|sample] [-- --bot-dir DIR] [-- --no-lodash] [-- --warmup N]`
 //!
 //! `--remote` runs every case twice, side by side: in local runner processes, then on two
 //! runner hosts (`isoshard runner-host`, one lane each) reached through a `redis-server` on a
@@ -45,6 +45,18 @@ fn home_thread_cpu_ns() -> u64 {
         .sum()
 }
 
+/// Resident bytes of process `pid` (`VmRSS`), 0 when it is gone.
+fn rss_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
 /// Bytes Redis has received and sent so far (`INFO stats`).
 fn redis_net_bytes(url: &str) -> (u64, u64) {
     let mut con = redis::Client::open(url)
@@ -80,6 +92,8 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(if quick { 5 } else { 20 });
     let remote = args.iter().any(|a| a == "--remote");
+    // `--no-lodash`: players without lodash (what lodash costs per isolate).
+    let no_lodash = args.iter().any(|a| a == "--no-lodash");
     let process = remote || args.iter().any(|a| a == "--process");
     // Two runner hosts of one lane each (the default runner count on this 2-core machine).
     let hosts = remote.then(|| {
@@ -121,6 +135,19 @@ fn main() {
     )
     .unwrap();
     let sample = sample_bots()[0].1.clone();
+    // `--bot-dir DIR`: that bot instead of the trivial and sample ones (lodash is preloaded,
+    // as on Screeps), e.g. player-api/examples/tutorial-lodash.
+    let from_dir = args
+        .iter()
+        .position(|a| a == "--bot-dir")
+        .and_then(|i| args.get(i + 1))
+        .map(|dir| {
+            let path = std::path::Path::new(dir);
+            let name = path
+                .file_name()
+                .map_or("bot".into(), |n| n.to_string_lossy().into_owned());
+            (name, CodeBundle::from_dir(path).expect("a bot directory"))
+        });
     println!(
         "{:>8} {:>8} {:>10} {:>8} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}",
         "players",
@@ -135,7 +162,11 @@ fn main() {
         "home cpu us"
     );
     for &n in &counts {
-        for ((label, code), via) in [("trivial", &trivial), ("sample", &sample)]
+        let bots: Vec<(&str, &CodeBundle)> = match &from_dir {
+            Some((name, code)) => vec![(name.as_str(), code)],
+            None => vec![("trivial", &trivial), ("sample", &sample)],
+        };
+        for ((label, code), via) in bots
             .into_iter()
             .flat_map(|bot| modes.iter().map(move |m| (bot, m)))
         {
@@ -154,6 +185,10 @@ fn main() {
                         seed: 7,
                         width: side,
                         height: side,
+                    },
+                    runtime: isoshard_player_api::PlayerRuntimeOptions {
+                        lodash: !no_lodash,
+                        ..Default::default()
                     },
                     ..ShardOptions::default()
                 },
@@ -209,6 +244,23 @@ fn main() {
                 players += s.timings.players_ns;
             }
             let per_tick = start.elapsed().as_secs_f64() * 1000.0 / measured as f64;
+            let rss_mb = [std::process::id()]
+                .into_iter()
+                .chain(shard.runner_pids())
+                .map(rss_bytes)
+                .sum::<u64>() as f64
+                / (1 << 20) as f64;
+            let heap_mb = shard
+                .player_stats()
+                .iter()
+                .map(|(_, _, s)| s.last_heap_bytes)
+                .sum::<u64>() as f64
+                / (1 << 20) as f64;
+            println!(
+                "         RSS (this process and its runners): {rss_mb:.0} MiB, {:.2} MiB per player; V8 heap in use {:.2} MiB per player",
+                rss_mb / n as f64,
+                heap_mb / n as f64
+            );
             if let (Some(url), Some(before)) = (via.as_deref(), redis_before) {
                 let after = redis_net_bytes(url);
                 println!(

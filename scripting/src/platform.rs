@@ -19,7 +19,13 @@ pub fn init() {
         // Flags must be set before the platform initialises (they are frozen afterwards).
         // - wasm page cap: see WASM_MAX_MEMORY_PAGES.
         // - no lazy feedback allocation games: keep defaults otherwise.
-        let flags = format!("--wasm-max-mem-pages={WASM_MAX_MEMORY_PAGES} --no-expose-async-hooks");
+        // - ISOSHARD_V8_FLAGS: an operator's (or a benchmark's) extra V8 flags, appended.
+        let mut flags =
+            format!("--wasm-max-mem-pages={WASM_MAX_MEMORY_PAGES} --no-expose-async-hooks");
+        if let Ok(extra) = std::env::var("ISOSHARD_V8_FLAGS") {
+            flags.push(' ');
+            flags.push_str(&extra);
+        }
         v8::V8::set_flags_from_string(&flags);
         let platform = v8::new_default_platform(0, false).make_shared();
         // Creating the platform allocates V8's memory protection key for this thread only.
