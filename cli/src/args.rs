@@ -58,6 +58,10 @@ pub enum Command {
         /// Runner processes at most at once.
         #[arg(long, default_value_t = 2)]
         slots: usize,
+        /// Running more than its share of the shard's runners, hand one back (its players
+        /// start over on another host) at most this often.
+        #[arg(long, default_value_t = 60)]
+        rebalance_secs: u64,
     },
     /// Relays a runner's protocol to a runner host's lane (started by the shard, not by users).
     #[command(hide = true)]

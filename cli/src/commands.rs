@@ -47,7 +47,7 @@ extern "C" fn stop_host(_: libc::c_int) {
     }
 }
 
-pub fn runner_host(redis: String, slots: usize) -> ExitCode {
+pub fn runner_host(redis: String, slots: usize, rebalance_secs: u64) -> ExitCode {
     let stop = STOP_HOST
         .get_or_init(|| std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)))
         .clone();
@@ -61,6 +61,7 @@ pub fn runner_host(redis: String, slots: usize) -> ExitCode {
         slots: slots.max(1),
         executable: std::env::current_exe().unwrap_or_else(|_| "isoshard".into()),
         data_limit: None,
+        rebalance_every: Duration::from_secs(rebalance_secs.max(1)),
     };
     match isoshard_engine::runner::remote::run_runner_host(&options, stop) {
         Ok(()) => ExitCode::SUCCESS,

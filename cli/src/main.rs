@@ -58,7 +58,11 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Command::Runner { connect } => commands::runner(connect),
-        Command::RunnerHost { redis, slots } => commands::runner_host(redis, slots),
+        Command::RunnerHost {
+            redis,
+            slots,
+            rebalance_secs,
+        } => commands::runner_host(redis, slots, rebalance_secs),
         Command::RunnerBridge { redis } => isoshard_engine::runner::remote::run_bridge(&redis),
         Command::Serve(args) => commands::serve(*args),
         Command::Replay { command } => commands::replay(command),

@@ -25,6 +25,10 @@ struct Host(Child);
 
 impl Host {
     fn start(url: &str, isolated: bool) -> Host {
+        Self::start_with(url, isolated, &["--slots", "2"])
+    }
+
+    fn start_with(url: &str, isolated: bool, extra: &[&str]) -> Host {
         let bin = env!("CARGO_BIN_EXE_isoshard");
         let mut cmd = if isolated {
             let mut c = Command::new("unshare");
@@ -34,7 +38,8 @@ impl Host {
             Command::new(bin)
         };
         let child = cmd
-            .args(["runner-host", "--redis", url, "--slots", "2"])
+            .args(["runner-host", "--redis", url])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -183,4 +188,65 @@ fn players_run_on_runner_hosts_that_die_and_a_coordinator_that_dies_and_every_ti
         }
     }
     assert!(started.elapsed() < Duration::from_secs(300));
+}
+
+/// The lanes a host's lease says it runs (`busy N; …`).
+fn busy_lanes(con: &mut redis::Connection, host: u32) -> usize {
+    let value: Option<String> = redis::cmd("GET")
+        .arg(format!("isoshard:host:{host}"))
+        .query(con)
+        .unwrap();
+    value
+        .and_then(|v| v.strip_prefix("busy ")?.split(';').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_host_that_joins_takes_over_lanes_gradually_between_ticks() {
+    let redis = LocalRedis::start().unwrap();
+    let url = redis.url();
+    let mut con = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let fast = ["--slots", "3", "--rebalance-secs", "1"];
+    let _first_host = Host::start_with(&url, false, &fast);
+    let dir = tempfile::tempdir().unwrap();
+    let shard = Server::start(
+        dir.path(),
+        &[
+            "--runner-hosts",
+            &url,
+            "--runners",
+            "3",
+            "--open-registration",
+        ],
+    );
+    let good: Vec<String> = (0..3)
+        .map(|i| {
+            let t = register(&shard, &format!("good{i}"), None);
+            upload(&shard, &t, COUNTER);
+            t
+        })
+        .collect();
+    let before = until_all_grew(&shard, &good, &[0, 0, 0]);
+    assert_eq!(
+        busy_lanes(&mut con, 1),
+        3,
+        "the only host runs every runner"
+    );
+    let _second_host = Host::start_with(&url, false, &fast);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while busy_lanes(&mut con, 2) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the new host never got a lane ({} busy on the first)",
+            busy_lanes(&mut con, 1)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Its share and no more: the first host keeps two.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!((busy_lanes(&mut con, 1), busy_lanes(&mut con, 2)), (2, 1));
+    until_all_grew(&shard, &good, &before);
 }

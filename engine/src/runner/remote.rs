@@ -25,10 +25,13 @@
 //!
 //! Placement: a player stays on its runner index (`ProcessPlayerHost::runner_for`), and a
 //! runner index stays on its lane until that lane ends. A host that joins offers its lanes;
-//! they are taken as runners are replaced (a moved player's isolate starts over: a global
-//! reset), so players move only when a runner or host is lost, never to rebalance.
+//! they are taken as runners are replaced, and a host running more than its share hands one
+//! lane back between ticks at most once a minute (`remote/rebalance.rs`): a moved player's
+//! isolate starts over (a global reset), so moves are few and only while the spread is
+//! uneven.
 
 mod bridge;
+mod rebalance;
 mod runner_host;
 
 pub use bridge::run_bridge;

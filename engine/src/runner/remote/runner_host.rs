@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
+use super::rebalance::{self, LaneState};
 use super::{
     host_key, lane_key, status_text, FREE_LANES, HOST_SEQ, HOST_TTL, LIST_TTL_MS, RELAY_BATCH,
 };
@@ -26,6 +27,9 @@ pub struct RunnerHostOptions {
     pub executable: PathBuf,
     /// RLIMIT_DATA per runner, bytes (see `ProcessHostOptions::data_limit`).
     pub data_limit: Option<u64>,
+    /// A host running more than its share of lanes hands one back at most this often
+    /// (`rebalance.rs`).
+    pub rebalance_every: Duration,
 }
 
 fn redis_err(e: redis::RedisError) -> EngineError {
@@ -52,40 +56,74 @@ pub fn run_runner_host(options: &RunnerHostOptions, stop: Arc<AtomicBool>) -> Re
         .map_err(redis_err)?;
     let id = id.to_string();
     let description = format!("{} slots, {}", options.slots, crate::storage::holder_name());
-    let renew = |con: &mut redis::Connection| -> redis::RedisResult<()> {
-        redis::cmd("SET")
+    let states: Vec<Arc<LaneState>> = (0..options.slots).map(|_| Arc::default()).collect();
+    let busy = || {
+        states
+            .iter()
+            .filter(|l| l.busy.load(Ordering::SeqCst))
+            .count()
+    };
+    let renew = |con: &mut redis::Connection, busy: usize| -> redis::RedisResult<()> {
+        redis::pipe()
+            .cmd("SET")
             .arg(host_key(&id))
-            .arg(&description)
+            .arg(format!("busy {busy}; {description}"))
             .arg("PX")
             .arg(HOST_TTL.as_millis() as u64)
+            .ignore()
+            .cmd("SADD")
+            .arg(rebalance::HOSTS)
+            .arg(&id)
+            .ignore()
             .query(con)
     };
-    renew(&mut con).map_err(redis_err)?;
+    renew(&mut con, 0).map_err(redis_err)?;
     tracing::info!(host = %id, slots = options.slots, "runner host joined");
     eprintln!("isoshard runner host {id} serving {} lanes", options.slots);
-    let lanes: Vec<_> = (0..options.slots)
-        .map(|slot| {
-            let (client, id, stop, options) =
-                (client.clone(), id.clone(), stop.clone(), options.clone());
+    let lanes: Vec<_> = states
+        .iter()
+        .enumerate()
+        .map(|(slot, state)| {
+            let (client, id, stop, options, state) = (
+                client.clone(),
+                id.clone(),
+                stop.clone(),
+                options.clone(),
+                state.clone(),
+            );
             std::thread::Builder::new()
                 .name(format!("lane-{slot}"))
-                .spawn(move || lane_loop(&client, &id, slot, &options, &stop))
+                .spawn(move || lane_loop(&client, &id, slot, &options, &stop, &state))
                 .map_err(EngineError::io("cannot start a lane thread"))
         })
         .collect::<Result<_>>()?;
+    let mut last_release = std::time::Instant::now();
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(HOST_TTL / 5);
-        if let Err(e) = renew(&mut con) {
+        if let Err(e) = renew(&mut con, busy()) {
             tracing::warn!(error = %e, "cannot renew the host lease; retrying");
             if let Ok(c) = client.get_connection_with_timeout(Duration::from_secs(1)) {
                 con = c;
+            }
+            continue;
+        }
+        if last_release.elapsed() >= options.rebalance_every {
+            last_release = std::time::Instant::now();
+            if rebalance::should_release(&mut con, &id, busy()) && rebalance::release_one(&states) {
+                tracing::info!(host = %id, "running more than its share of lanes: handing one back");
             }
         }
     }
     for lane in lanes {
         let _ = lane.join();
     }
-    let _: redis::RedisResult<()> = redis::cmd("DEL").arg(host_key(&id)).query(&mut con);
+    let _: redis::RedisResult<()> = redis::pipe()
+        .cmd("DEL")
+        .arg(host_key(&id))
+        .cmd("SREM")
+        .arg(rebalance::HOSTS)
+        .arg(&id)
+        .query(&mut con);
     tracing::info!(host = %id, "runner host left");
     Ok(())
 }
@@ -98,12 +136,16 @@ fn lane_loop(
     slot: usize,
     options: &RunnerHostOptions,
     stop: &AtomicBool,
+    state: &Arc<LaneState>,
 ) {
     let mut generation = 0u64;
     while !stop.load(Ordering::SeqCst) {
         generation += 1;
         let lane = format!("{host}:{slot}:{generation}");
-        if let Err(e) = serve_lane(client, &lane, options, stop) {
+        let served = serve_lane(client, &lane, options, stop, state);
+        state.busy.store(false, Ordering::SeqCst);
+        state.release.store(false, Ordering::SeqCst);
+        if let Err(e) = served {
             tracing::warn!(%lane, error = %e, "lane failed; offering it again");
             std::thread::sleep(Duration::from_secs(1));
         }
@@ -117,6 +159,7 @@ fn serve_lane(
     lane: &str,
     options: &RunnerHostOptions,
     stop: &AtomicBool,
+    state: &Arc<LaneState>,
 ) -> Result<()> {
     let mut con = client
         .get_connection_with_timeout(Duration::from_secs(2))
@@ -158,12 +201,13 @@ fn serve_lane(
         .ok_or_else(|| EngineError::Protocol("runner has no stdout".into()))?;
     let child = Arc::new(Mutex::new(child));
     let ended = Arc::new(AtomicBool::new(false));
+    state.idle.store(false, Ordering::SeqCst);
+    state.busy.store(true, Ordering::SeqCst);
     let reader = relay_stdout(
         client.clone(),
         lane.to_string(),
-        stdout,
-        child.clone(),
-        ended.clone(),
+        (stdout, child.clone()),
+        (ended.clone(), state.clone()),
     )?;
     let _ = write_raw_frame(&mut stdin, &first);
     while !ended.load(Ordering::SeqCst) && !stop.load(Ordering::SeqCst) {
@@ -174,7 +218,19 @@ fn serve_lane(
             .map_err(redis_err)?;
         match popped {
             // A failed write means the runner ended; its reader reports how.
-            Some((_, frame)) => drop(write_raw_frame(&mut stdin, &frame)),
+            // Handed back at the first frame after an idle moment: the runner's tick was
+            // done, so its players lose this one tick's intents (their isolates start over
+            // elsewhere) and nobody is charged.
+            Some(_)
+                if state.release.load(Ordering::SeqCst) && state.idle.load(Ordering::SeqCst) =>
+            {
+                tracing::info!(%lane, "handing the lane back between ticks");
+                break;
+            }
+            Some((_, frame)) => {
+                state.idle.store(false, Ordering::SeqCst);
+                drop(write_raw_frame(&mut stdin, &frame));
+            }
             None => {
                 let claimed: bool = redis::cmd("EXISTS")
                     .arg(&claim)
@@ -201,9 +257,8 @@ fn serve_lane(
 fn relay_stdout(
     client: redis::Client,
     lane: String,
-    stdout: std::process::ChildStdout,
-    child: Arc<Mutex<Child>>,
-    ended: Arc<AtomicBool>,
+    (stdout, child): (std::process::ChildStdout, Arc<Mutex<Child>>),
+    (ended, state): (Arc<AtomicBool>, Arc<LaneState>),
 ) -> Result<std::thread::JoinHandle<()>> {
     let mut con = client
         .get_connection_with_timeout(Duration::from_secs(2))
@@ -230,6 +285,9 @@ fn relay_stdout(
                 if from_runner.buffer().is_empty() || batch.len() >= RELAY_BATCH {
                     if push(&mut con, &batch).is_err() {
                         break;
+                    }
+                    if batch.last().is_some_and(|f| rebalance::is_idle_frame(f)) {
+                        state.idle.store(true, Ordering::SeqCst);
                     }
                     batch.clear();
                 }
