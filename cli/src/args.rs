@@ -80,11 +80,23 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run JavaScript files in order in ONE isolate and ONE context; one report per file.
     Sandbox(SandboxArgs),
-    /// Check a shard's data directory record by record; with --repair, roll it back to its
-    /// newest intact tick (printing every change). Exit 0 clean, 1 damaged, 2 unrepairable.
     /// Operate a running shard through its admin API (players, bans, pause, bots, backup),
     /// or restore a backup offline.
     Admin(crate::admin_cli::AdminArgs),
+    /// Copy a stopped shard between stores (a data directory or a Redis URL each), e.g. from
+    /// sled to Redis. The target must be empty; the newest snapshot, the ticks after it and
+    /// every player (Memory, segments, flags, branches) are copied.
+    CopyStore {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// The AOF a Redis target must run with: always, everysec or unchecked.
+        #[arg(long, default_value = "always")]
+        redis_durability: String,
+    },
+    /// Check a shard's data directory record by record; with --repair, roll it back to its
+    /// newest intact tick (printing every change). Exit 0 clean, 1 damaged, 2 unrepairable.
     Fsck {
         /// The data directory `serve --data` uses.
         data: PathBuf,

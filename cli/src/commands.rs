@@ -112,6 +112,20 @@ pub fn fsck(data: &std::path::Path, repair: bool) -> ExitCode {
     }
 }
 
+pub fn copy_store(from: &str, to: &str, durability: &str) -> ExitCode {
+    let durability = match durability.parse() {
+        Ok(d) => d,
+        Err(e) => return failed("copy-store", e, 2),
+    };
+    match isoshard_engine::copy_store(from, to, durability) {
+        Ok(tick) => {
+            eprintln!("isoshard copy-store: copied the shard at tick {tick}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed("copy-store", e, 2),
+    }
+}
+
 #[allow(clippy::print_stdout)]
 pub fn demo(args: DemoArgs) -> ExitCode {
     let options = DemoOptions {

@@ -69,6 +69,11 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo(args),
         Command::Sandbox(args) => commands::sandbox(args),
         Command::Fsck { data, repair } => commands::fsck(&data, repair),
+        Command::CopyStore {
+            from,
+            to,
+            redis_durability,
+        } => commands::copy_store(&from, &to, &redis_durability),
         Command::Admin(args) => admin_cli::admin(args),
     }
 }

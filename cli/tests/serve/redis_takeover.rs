@@ -166,3 +166,44 @@ fn a_second_coordinator_without_standby_is_refused_while_the_lease_is_held() {
     );
     drop(first);
 }
+
+#[test]
+fn a_sled_shard_moves_to_redis_with_copy_store_and_resumes_there() {
+    let redis = LocalRedis::start().unwrap();
+    let url = redis.url();
+    let (sled_dir, redis_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let data = sled_dir.path().join("data");
+    let on_sled = Server::start(&data, &["--open-registration"]);
+    let token = register(&on_sled, "mover", None);
+    let r = ureq::put(&on_sled.url("/api/code"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .send_json(json!({"modules": {"main": COUNTER}}));
+    assert_eq!(status(r), 200);
+    let t = on_sled.world()["tick"].as_u64().unwrap();
+    let seen = on_sled.until_tick(t + 10);
+    signal(&on_sled, "-TERM");
+    assert!(third_wait(on_sled).success());
+    let counted_on_sled = {
+        let stored = isoshard_engine::SledStorage::open(&data, false).unwrap();
+        let memory = stored.load().unwrap().unwrap().players[0].state.memory.clone();
+        serde_json::from_str::<Value>(&memory).unwrap()["count"].as_u64().unwrap()
+    };
+    let copy = |from: &str, to: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_isoshard"))
+            .args(["copy-store", "--from", from, "--to", to])
+            .output()
+            .unwrap()
+    };
+    let out = copy(data.to_str().unwrap(), &url);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = copy(data.to_str().unwrap(), &url);
+    assert!(!again.status.success(), "copied over a shard");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a shard"));
+    let on_redis = coordinator(redis_data.path(), &url);
+    assert!(on_redis.world()["tick"].as_u64() >= seen["tick"].as_u64());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while counted(&on_redis, &token) <= counted_on_sled {
+        assert!(Instant::now() < deadline, "the moved player's bot stopped counting");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -7,8 +7,40 @@
 
 use isoshard_player_api::SEGMENT_COUNT;
 
-use super::{PlayerDataWrite, ShardStorage, TickCommit};
+use super::{
+    PlayerDataWrite, RedisDurability, RedisOptions, RedisStorage, ShardStorage, SledStorage,
+    TickCommit,
+};
 use crate::error::{EngineError, Result};
+
+/// A store named on the command line: a Redis URL (`redis://…`, `redis+unix://…`) or a data
+/// directory (sled).
+fn open_named(name: &str, durability: RedisDurability) -> Result<Box<dyn ShardStorage>> {
+    if name.starts_with("redis") {
+        Ok(Box::new(RedisStorage::open(&RedisOptions {
+            durability,
+            ..RedisOptions::new(name)
+        })?))
+    } else {
+        Ok(Box::new(SledStorage::open(
+            std::path::Path::new(name),
+            true,
+        )?))
+    }
+}
+
+/// `isoshard copy-store`: copies the shard in `from` into the empty store `to` (each a data
+/// directory or a Redis URL), e.g. to move a sled shard to Redis. A Redis store is opened
+/// with its coordinator lease, so a shard that a coordinator is running is refused. Returns
+/// the last tick copied.
+///
+/// # Errors
+/// As [`copy_shard`], and a store that cannot be opened.
+pub fn copy_store(from: &str, to: &str, durability: RedisDurability) -> Result<u64> {
+    let source = open_named(from, RedisDurability::Unchecked)?;
+    let mut target = open_named(to, durability)?;
+    copy_shard(source.as_ref(), target.as_mut())
+}
 
 /// Copies the shard in `from` into the empty store `to`; returns its last tick.
 ///

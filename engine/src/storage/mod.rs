@@ -46,7 +46,7 @@ mod restore;
 mod retention_tests;
 mod sled_store;
 
-pub use copy::copy_shard;
+pub use copy::{copy_shard, copy_store};
 pub use fsck::{dir_bytes, fsck, FsckReport, StoreSizes};
 pub use marker::MARKER_FILE;
 pub(crate) use redis_store::holder_name;
