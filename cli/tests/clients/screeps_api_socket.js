@@ -1,7 +1,7 @@
 // The real `screeps-api` client's socket against a running shard, as multimeter uses it:
 // subscribe to your console (a bot's console.log and a console command's result arrive),
-// your CPU, a Memory path and your room (its objects, then diffs); another player's console
-// is never delivered.
+// your CPU, a Memory path, your room (its objects, then diffs) and its world-map view
+// (roomMap2); another player's console is never delivered.
 // Usage: node screeps_api_socket.js URL USER PASSWORD OTHER_ID   (NODE_PATH: node_modules)
 'use strict';
 const { signIn } = require('./screeps_client');
@@ -31,12 +31,13 @@ const { signIn } = require('./screeps_client');
     if (e.data.users) seen.users = Object.assign(seen.users || {}, e.data.users);
   });
   await api.socket.subscribe(`user:${otherId}/console`, () => { seen.foreign++; });
+  await api.socket.subscribe(`roomMap2:${room}`, (e) => { seen.map = e.data; });
   await new Promise((r) => setTimeout(r, 300));
   await api.console('"answer " + (6 * 7)');
   await api.raw.user.cloneBranch('default', 'live');
   await api.raw.user.setActiveBranch('live', 'activeWorld');
   const deadline = Date.now() + 10000;
-  while (Date.now() < deadline && !(seen.results.length && seen.log.length && seen.memory && seen.roomMessages > 2 && seen.resources && seen.branch)) {
+  while (Date.now() < deadline && !(seen.map && seen.results.length && seen.log.length && seen.memory && seen.roomMessages > 2 && seen.resources && seen.branch)) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -48,6 +49,7 @@ const { signIn } = require('./screeps_client');
     cpu: seen.cpu, memory: seen.memory, roomMessages: seen.roomMessages,
     spawn: spawn && { user: spawn.user, x: spawn.x, store: spawn.store },
     users: seen.users, foreign: seen.foreign, resources: seen.resources, branch: seen.branch,
+    map: seen.map && { own: (seen.map[me._id] || []).length, sources: seen.map.s.length, controllers: seen.map.c.length },
   }));
 })().catch((e) => {
   console.error(e && e.stack ? e.stack : String(e));

@@ -185,8 +185,13 @@ fn a_sled_shard_moves_to_redis_with_copy_store_and_resumes_there() {
     assert!(third_wait(on_sled).success());
     let counted_on_sled = {
         let stored = isoshard_engine::SledStorage::open(&data, false).unwrap();
-        let memory = stored.load().unwrap().unwrap().players[0].state.memory.clone();
-        serde_json::from_str::<Value>(&memory).unwrap()["count"].as_u64().unwrap()
+        let memory = stored.load().unwrap().unwrap().players[0]
+            .state
+            .memory
+            .clone();
+        serde_json::from_str::<Value>(&memory).unwrap()["count"]
+            .as_u64()
+            .unwrap()
     };
     let copy = |from: &str, to: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_isoshard"))
@@ -195,7 +200,11 @@ fn a_sled_shard_moves_to_redis_with_copy_store_and_resumes_there() {
             .unwrap()
     };
     let out = copy(data.to_str().unwrap(), &url);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let again = copy(data.to_str().unwrap(), &url);
     assert!(!again.status.success(), "copied over a shard");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a shard"));
@@ -203,7 +212,10 @@ fn a_sled_shard_moves_to_redis_with_copy_store_and_resumes_there() {
     assert!(on_redis.world()["tick"].as_u64() >= seen["tick"].as_u64());
     let deadline = Instant::now() + Duration::from_secs(60);
     while counted(&on_redis, &token) <= counted_on_sled {
-        assert!(Instant::now() < deadline, "the moved player's bot stopped counting");
+        assert!(
+            Instant::now() < deadline,
+            "the moved player's bot stopped counting"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

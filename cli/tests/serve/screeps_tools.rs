@@ -119,7 +119,8 @@ const CHATTY: &str = "module.exports.loop = function () { \
     Memory.stats = { tick: Game.time }; console.log('tick ' + Game.time); }";
 
 #[test]
-fn screeps_api_socket_delivers_console_cpu_memory_and_room_diffs_and_no_one_elses_console() {
+fn screeps_api_socket_delivers_console_cpu_memory_room_diffs_and_the_map_and_no_one_elses_console()
+{
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), &["--open-registration"]);
     let token = register(&s, "watcher", Some("watch-password"));
@@ -158,6 +159,9 @@ fn screeps_api_socket_delivers_console_cpu_memory_and_room_diffs_and_no_one_else
     assert_eq!(got["spawn"]["user"], id, "{got}");
     assert_eq!(got["users"][id]["username"], "watcher", "{got}");
     assert_eq!(got["foreign"], 0, "another player's console leaked: {got}");
+    // The world map's view: the spawn under its owner, the sources by kind.
+    assert!(got["map"]["own"].as_u64().unwrap() >= 2, "{got}");
+    assert!(got["map"]["sources"].as_u64().unwrap() >= 1, "{got}");
     assert_eq!(got["resources"]["credits"], 0.0, "{got}");
     assert_eq!(
         got["branch"],

@@ -5,7 +5,8 @@
 //!
 //! The server greets with `time <ms>` and `protocol 14`; the client sends `auth <token>`,
 //! `subscribe <channel>`, `unsubscribe <channel>` and `gzip on|off`. Channels: `room:<name>`
-//! (the room's objects, then Screeps' diffs), `user:<id>/console`, `/cpu`, `/memory/<path>`,
+//! (the room's objects, then Screeps' diffs), `roomMap2:<name>` (the world map's positions by
+//! kind and owner, `map_view.rs`), `user:<id>/console`, `/cpu`, `/memory/<path>`,
 //! `/code`, `/set-active-branch` and `/resources` (a player's own only), and
 //! `server-message` (accepted; a shard has no server messages to send). Updates other than the console
 //! go out at most every [`UPDATE_THROTTLE`], as Screeps' `socketUpdateThrottle`; a player
@@ -31,6 +32,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::broadcast;
 
 use super::api::{ApiError, AppState};
+use super::map_view::map_view;
 use super::screeps_objects::{diff, room_objects, UserIds};
 use super::shard_thread::{Announcement, Published};
 use super::stream::SEND_TIMEOUT;
@@ -122,6 +124,8 @@ struct Connection {
     subs: BTreeSet<String>,
     /// The room objects last sent, per watched room (diffs are against them).
     rooms: BTreeMap<String, Map<String, Value>>,
+    /// Rooms watched on the world map (`roomMap2:<room>`).
+    map_rooms: BTreeSet<String>,
     /// User ids whose names this connection has been sent.
     users_sent: BTreeSet<String>,
     /// The code version and active branch last sent on `user:<id>/code` and
@@ -148,6 +152,7 @@ impl Connection {
             gzip: false,
             subs: BTreeSet::new(),
             rooms: BTreeMap::new(),
+            map_rooms: BTreeSet::new(),
             users_sent: BTreeSet::new(),
             code_seen: 0,
             branch_seen: String::new(),
@@ -269,6 +274,9 @@ impl Connection {
             if let Some(room) = channel.strip_prefix("room:") {
                 self.rooms.remove(room);
             }
+            if let Some(room) = channel.strip_prefix("roomMap2:") {
+                self.map_rooms.remove(room);
+            }
         } else if command == "gzip on" {
             self.gzip = true;
         } else if command == "gzip off" {
@@ -302,6 +310,14 @@ impl Connection {
             self.subs.insert(channel.into());
             self.rooms.insert(room.into(), Map::new());
             self.send_room(&p, room);
+            return;
+        }
+        if let Some(room) = channel.strip_prefix("roomMap2:") {
+            if p.terrain.contains_key(room) {
+                self.subs.insert(channel.into());
+                self.map_rooms.insert(room.into());
+                self.send_map_room(&p, room);
+            }
             return;
         }
         let Some(rest) = channel.strip_prefix(&format!("user:{me}/")) else {
@@ -349,6 +365,10 @@ impl Connection {
         for room in rooms {
             self.send_room(&p, &room);
         }
+        let map_rooms: Vec<String> = self.map_rooms.iter().cloned().collect();
+        for room in map_rooms {
+            self.send_map_room(&p, &room);
+        }
         self.send_user_channels(&p, me);
     }
 
@@ -389,6 +409,22 @@ impl Connection {
                     .push(event(&channel, json!(memory_text(root, path))));
             }
         }
+    }
+
+    /// The world map's view of `room` (whole each time, as Screeps sends it).
+    fn send_map_room(&mut self, p: &Published, room: &str) {
+        let view = match p.rooms.get(room) {
+            Some(view) => {
+                let by_name: BTreeMap<String, u32> = p
+                    .accounts
+                    .values()
+                    .map(|a| (a.name.clone(), a.id))
+                    .collect();
+                map_view(&room_objects(view, p.tick, &UserIds { by_name: &by_name }))
+            }
+            None => json!({}),
+        };
+        self.out.push(event(&format!("roomMap2:{room}"), view));
     }
 
     /// The room's objects as a diff against what this connection last got (all of them the
