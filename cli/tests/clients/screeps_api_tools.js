@@ -32,6 +32,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const stats = await api.raw.game.mapStats([room], 'owner0');
   out.mapOwner = stats.users[stats.stats[room].own.user].username;
   out.tickMs = (await api.req('GET', '/api/game/tick')).tick;
+  // The user routes tools resolve names and ids with.
+  const found = (await api.raw.user.find(user)).user;
+  const foundById = (await api.raw.user.findById(me._id)).user;
+  out.find = { id: found._id, username: found.username, byId: foundById.username, gcl: typeof found.gcl };
+  out.userStats = (await api.raw.user.stats(8)).stats;
+  out.prohibited = (await api.raw.user.respawnProhibitedRooms()).rooms;
   const roomObjects = await api.raw.game.roomObjects(room);
   const spawn = roomObjects.objects.find((o) => o.type === 'spawn');
   out.roomObjects = { spawnUser: spawn.user, owner: roomObjects.users[spawn.user].username, count: roomObjects.objects.length };

@@ -30,6 +30,13 @@ fn screeps_api_reads_memory_stats_runs_a_console_command_and_writes_memory_and_s
     assert_eq!(got["wallsMatch"], true, "{got}");
     assert_eq!(got["roomStatus"], "normal", "{got}");
     assert_eq!(got["mapOwner"], "grafana", "{got}");
+    assert_eq!(
+        got["find"],
+        json!({"id": got["id"], "username": "grafana", "byId": "grafana", "gcl": "number"}),
+        "{got}"
+    );
+    assert_eq!(got["userStats"], json!({}), "{got}");
+    assert_eq!(got["prohibited"], json!([]), "{got}");
     assert_eq!(got["tickMs"], 20, "{got}");
     assert_eq!(got["roomObjects"]["spawnUser"], got["id"], "{got}");
     assert_eq!(got["roomObjects"]["owner"], "grafana", "{got}");
@@ -113,6 +120,19 @@ fn screeps_api_routes_refuse_strangers_and_malformed_input_with_json_errors() {
     assert!(matches!(r, Err(ureq::Error::Status(404, _))), "{r:?}");
     let r = ureq::get(&s.url("/api/user/rooms")).call();
     assert!(matches!(r, Err(ureq::Error::Status(400, _))), "{r:?}");
+    for (path, code) in [
+        ("/api/user/find?username=nobody-here", 404),
+        ("/api/user/find", 400),
+        ("/api/user/stats?interval=7", 400),
+    ] {
+        match ureq::get(&s.url(path)).call() {
+            Err(ureq::Error::Status(got, resp)) if got == code => {
+                let b: serde_json::Value = resp.into_json().unwrap();
+                assert!(b["error"].is_string(), "{path}: {b}");
+            }
+            other => panic!("{path}: {other:?}"),
+        }
+    }
 }
 
 const CHATTY: &str = "module.exports.loop = function () { \

@@ -543,6 +543,6 @@ async fn signin(
 async fn auth_me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
     let me = s.caller(&headers, None)?;
     Ok(Json(
-        json!({ "ok": 1, "_id": me.id.to_string(), "username": me.name, "email": me.name, "cpu": me.cpu_limit_ms, "gcl": 0, "password": me.password_hash.is_some(), "badge": {} }),
+        json!({ "ok": 1, "_id": me.id.to_string(), "username": me.name, "email": me.name, "cpu": me.cpu_limit_ms, "gcl": me.gcl, "password": me.password_hash.is_some(), "badge": {} }),
     ))
 }

@@ -32,6 +32,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/user/world-status", get(world_status))
         .route("/api/user/world-start-room", get(world_start_room))
         .route("/api/user/rooms", get(user_rooms))
+        .route("/api/user/find", get(user_find))
+        .route("/api/user/stats", get(user_stats))
         .route("/api/user/overview", get(overview))
         .route("/api/user/console", post(console))
         .route("/api/user/memory", get(get_memory).post(post_memory))
@@ -94,6 +96,45 @@ async fn world_start_room(State(s): State<AppState>, headers: HeaderMap) -> ApiR
 #[derive(Deserialize)]
 struct IdQuery {
     id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FindQuery {
+    username: Option<String>,
+    id: Option<String>,
+}
+
+/// A user by name (any case) or id, without signing in, as Screeps: id, name, badge, GCL
+/// points and power (no power on this shard).
+async fn user_find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> ApiResult {
+    let p = s.now();
+    let found = match (&q.id, &q.username) {
+        (Some(id), _) => p.accounts.values().find(|a| a.id.to_string() == *id),
+        (None, Some(name)) => p
+            .accounts
+            .values()
+            .find(|a| a.name.eq_ignore_ascii_case(name)),
+        (None, None) => return Err(bad("username or id: say whom to find")),
+    };
+    let a = found.ok_or_else(|| not_found("user not found"))?;
+    Ok(Json(json!({
+        "ok": 1,
+        "user": { "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl, "power": 0 }
+    })))
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    interval: Option<String>,
+}
+
+/// Screeps' private server keeps no per-user statistics and answers `{stats: {}}` for a valid
+/// interval (8, 180 or 1440 minutes); so does this one.
+async fn user_stats(Query(q): Query<StatsQuery>) -> ApiResult {
+    match q.interval.as_deref() {
+        Some("8" | "180" | "1440") => Ok(Json(json!({ "ok": 1, "stats": {} }))),
+        _ => Err(bad("invalid params: interval is 8, 180 or 1440")),
+    }
 }
 
 /// Anyone's owned rooms, highest level first (no sign-in, as Screeps).

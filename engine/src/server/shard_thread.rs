@@ -699,6 +699,7 @@ impl ShardThread {
                     bucket: budget.bucket,
                     heap_bytes: stats.last_heap_bytes,
                     controller_level: level,
+                    gcl: views.players.get(&id).map_or(0, |pv| pv.gcl),
                     creeps,
                     last_errors: self
                         .recent_errors

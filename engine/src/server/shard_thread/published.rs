@@ -25,6 +25,8 @@ pub struct AccountView {
     pub bucket: i64,
     pub heap_bytes: u64,
     pub controller_level: u8,
+    /// Global control points (Screeps' user `gcl`).
+    pub gcl: u64,
     pub creeps: usize,
     pub last_errors: Arc<[String]>,
     pub console: Arc<[String]>,
