@@ -18,6 +18,9 @@ const attempt = async (f) => { try { await f(); return 'ok'; } catch (e) { retur
   out.missing = await attempt(() => api.code.set('nope', { main: 'x' }));
   await api.code.set('dev', { main: 'module.exports.loop = function () { console.log("dev branch") }' });
   out.devCode = (await api.code.get('dev')).modules.main;
+  // The list carries each branch's modules, as the client's script editor reads them.
+  const listed = (await api.raw.user.branches()).list.find((b) => b.branch === 'dev');
+  out.listedDev = listed.modules.main;
   out.activeCode = (await api.code.get('$activeWorld')).modules.main;
   out.sim = await attempt(() => api.raw.user.setActiveBranch('dev', 'activeSim'));
   await api.raw.user.setActiveBranch('dev', 'activeWorld');

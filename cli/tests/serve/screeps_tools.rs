@@ -231,6 +231,7 @@ fn branches_clone_switch_and_delete_through_screeps_api_and_the_active_one_survi
             .contains("default branch"),
         "uploading to dev changed the running code: {got}"
     );
+    assert_eq!(got["listedDev"], got["devCode"], "{got}");
     assert_eq!(got["sim"], "refused", "{got}");
     assert_eq!(got["switched"], json!(["default", "dev*"]), "{got}");
     assert_eq!(got["deleteActive"], "refused", "{got}");

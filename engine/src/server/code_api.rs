@@ -99,7 +99,8 @@ async fn branches(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
         .iter()
         .map(|n| {
             let active = *n == list.active;
-            json!({ "_id": format!("{}-{n}", me.id), "branch": n, "activeWorld": active, "activeSim": active, "user": me.id.to_string() })
+            let modules = list.modules.get(n).cloned().unwrap_or_default();
+            json!({ "_id": format!("{}-{n}", me.id), "branch": n, "activeWorld": active, "activeSim": active, "user": me.id.to_string(), "modules": modules })
         })
         .collect();
     Ok(Json(json!({ "ok": 1, "list": items })))

@@ -2,6 +2,8 @@
 //! the active branch's code is the code that runs; the others are stored apart and read
 //! only when asked for. Screeps' limits: 30 branches, names up to 30 characters.
 
+use std::collections::BTreeMap;
+
 use isoshard_world::PlayerId;
 
 use super::Shard;
@@ -20,6 +22,8 @@ pub const DEFAULT_BRANCH: &str = "default";
 pub struct BranchList {
     pub active: String,
     pub names: Vec<String>,
+    /// Each branch's modules, by branch name (Screeps lists them with the branches).
+    pub modules: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 fn check_name(name: &str) -> Result<()> {
@@ -58,7 +62,17 @@ impl Shard {
         names.push(active.clone());
         names.sort();
         names.dedup();
-        Ok(BranchList { active, names })
+        let mut modules = BTreeMap::new();
+        for name in &names {
+            if let Some(code) = self.branch_code(player, name)? {
+                modules.insert(name.clone(), code.modules);
+            }
+        }
+        Ok(BranchList {
+            active,
+            names,
+            modules,
+        })
     }
 
     /// A branch's code (`$activeWorld` and `$activeSim` name the active branch; there is no
