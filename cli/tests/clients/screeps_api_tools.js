@@ -37,6 +37,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const foundById = (await api.raw.user.findById(me._id)).user;
   out.find = { id: found._id, username: found.username, byId: foundById.username, gcl: typeof found.gcl };
   out.userStats = (await api.raw.user.stats(8)).stats;
+  const seasons = (await api.raw.leaderboard.seasons()).seasons;
+  const board = await api.raw.leaderboard.list(10, 'world', 0, seasons[0]._id);
+  const mine = await api.raw.leaderboard.find(user, 'world', seasons[0]._id);
+  const everyMine = (await api.raw.leaderboard.find(user)).list;
+  out.leaderboard = {
+    seasons: seasons.length, count: board.count, first: board.users[board.list[0].user].username,
+    rank: mine.rank, mineUser: mine.user, everySeason: everyMine.length,
+  };
   out.prohibited = (await api.raw.user.respawnProhibitedRooms()).rooms;
   const roomObjects = await api.raw.game.roomObjects(room);
   const spawn = roomObjects.objects.find((o) => o.type === 'spawn');

@@ -1,0 +1,183 @@
+//! `/api/leaderboard/*`, the routes the Screeps client's leaderboard and stats agents call.
+//!
+//! Screeps ranks the world leaderboard by control points gained in a season (a calendar
+//! month); its private server answers every route empty. This shard keeps no per-season
+//! history, so it has one season, the current month, and ranks by the control points each
+//! player holds (`gcl`), highest first, ties by user id; ranks count from 0 as Screeps'.
+//! The power leaderboard is refused: power is not modelled here.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::api::{bad, ApiError, ApiResult, AppState};
+use super::shard_thread::{AccountView, Published};
+
+/// Most entries one `list` page holds (Screeps' limit).
+const MAX_PAGE: usize = 20;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/leaderboard/seasons", get(seasons))
+        .route("/api/leaderboard/list", get(list))
+        .route("/api/leaderboard/find", get(find))
+}
+
+/// The season in progress: `YYYY-MM` of the current UTC month, and its name.
+fn current_season() -> (String, String) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (year, month) = civil_month(days);
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    (
+        format!("{year:04}-{month:02}"),
+        format!("{} {year}", MONTHS[(month - 1) as usize]),
+    )
+}
+
+/// Year and month of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_month(days: i64) -> (i64, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month)
+}
+
+async fn seasons() -> ApiResult {
+    let (id, name) = current_season();
+    Ok(Json(
+        json!({ "ok": 1, "seasons": [{ "_id": id, "name": name }] }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    mode: Option<String>,
+    season: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+/// Every player by score, best first.
+fn ranking(p: &Published) -> Vec<&AccountView> {
+    let mut all: Vec<&AccountView> = p.accounts.values().collect();
+    all.sort_by(|a, b| b.gcl.cmp(&a.gcl).then(a.id.cmp(&b.id)));
+    all
+}
+
+/// Refuses a mode other than `world` and a season other than the current one.
+fn check(mode: Option<&str>, season: Option<&str>) -> Result<String, ApiError> {
+    match mode.unwrap_or("world") {
+        "world" => {}
+        "power" => return Err(bad("mode power: power is not modelled on this shard")),
+        other => return Err(bad(format!("invalid params: unknown mode {other:?}"))),
+    }
+    let (current, _) = current_season();
+    match season {
+        None | Some("") => Ok(current),
+        Some(s) if s == current => Ok(current),
+        Some(_) => Err(ApiError::new(StatusCode::NOT_FOUND, "result not found")),
+    }
+}
+
+fn entry(a: &AccountView, season: &str, rank: usize) -> Value {
+    json!({ "_id": format!("{season}-{}", a.id), "season": season, "user": a.id.to_string(), "score": a.gcl, "rank": rank })
+}
+
+async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult {
+    let season = check(q.mode.as_deref(), q.season.as_deref())?;
+    let number = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {
+        v.as_deref()
+            .map_or(Ok(default), str::parse)
+            .map_err(|_| bad("invalid params: limit and offset are numbers"))
+    };
+    let (limit, offset) = (number(&q.limit, 10)?.min(MAX_PAGE), number(&q.offset, 0)?);
+    let p = s.now();
+    let ranked = ranking(&p);
+    let mut users = Map::new();
+    let page: Vec<Value> = ranked
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(limit)
+        .map(|(rank, a)| {
+            users.insert(
+                a.id.to_string(),
+                json!({ "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl }),
+            );
+            entry(a, &season, rank)
+        })
+        .collect();
+    Ok(Json(
+        json!({ "ok": 1, "list": page, "count": ranked.len(), "users": users }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct FindQuery {
+    username: Option<String>,
+    mode: Option<String>,
+    season: Option<String>,
+}
+
+/// A player's place: with a season, that season's entry; without, the list of their entries.
+async fn find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> ApiResult {
+    let season = check(q.mode.as_deref(), q.season.as_deref())?;
+    let name = q
+        .username
+        .ok_or_else(|| bad("invalid params: username is needed"))?;
+    let p = s.now();
+    let ranked = ranking(&p);
+    let (rank, a) = ranked
+        .iter()
+        .enumerate()
+        .find(|(_, a)| a.name.eq_ignore_ascii_case(&name))
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "result not found"))?;
+    let found = entry(a, &season, rank);
+    Ok(Json(match q.season.filter(|s| !s.is_empty()) {
+        Some(_) => {
+            let mut one = found;
+            one["ok"] = json!(1);
+            one
+        }
+        None => json!({ "ok": 1, "list": [found] }),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_month;
+
+    #[test]
+    fn day_counts_fall_in_their_calendar_month() {
+        assert_eq!(civil_month(0), (1970, 1));
+        assert_eq!(civil_month(31), (1970, 2));
+        // 2000-02-29 and 2000-03-01.
+        assert_eq!(civil_month(11_016), (2000, 2));
+        assert_eq!(civil_month(11_017), (2000, 3));
+        // 2026-12-07.
+        assert_eq!(civil_month(20_794), (2026, 12));
+    }
+}
