@@ -697,6 +697,14 @@ impl Shard {
             .unwrap_or_default()
     }
 
+    /// A player's flags as the prelude reads them: a JSON array of
+    /// `[name, color, secondaryColor, room, x, y]` (shared, rebuilt when they change).
+    pub fn flags_json(&self, player: PlayerId) -> std::sync::Arc<str> {
+        self.players
+            .get(&player)
+            .map_or_else(|| std::sync::Arc::from("[]"), |p| p.data.flags_json.clone())
+    }
+
     /// A player's `Game.resources` (pixels), by name.
     pub fn player_resources(&self, player: PlayerId) -> std::collections::BTreeMap<String, u64> {
         self.players

@@ -29,6 +29,7 @@ const { signIn } = require('./screeps_client');
       else seen.roomObjects[id] = Object.assign(seen.roomObjects[id] || {}, o);
     }
     if (e.data.users) seen.users = Object.assign(seen.users || {}, e.data.users);
+    if (e.data.flags) seen.flags = e.data.flags;
   });
   await api.socket.subscribe(`user:${otherId}/console`, () => { seen.foreign++; });
   await api.socket.subscribe(`roomMap2:${room}`, (e) => { seen.map = e.data; });
@@ -37,7 +38,7 @@ const { signIn } = require('./screeps_client');
   await api.raw.user.cloneBranch('default', 'live');
   await api.raw.user.setActiveBranch('live', 'activeWorld');
   const deadline = Date.now() + 10000;
-  while (Date.now() < deadline && !(seen.map && seen.results.length && seen.log.length && seen.memory && seen.roomMessages > 2 && seen.resources && seen.branch)) {
+  while (Date.now() < deadline && !(seen.flags && seen.map && seen.results.length && seen.log.length && seen.memory && seen.roomMessages > 2 && seen.resources && seen.branch)) {
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 300));
@@ -49,6 +50,7 @@ const { signIn } = require('./screeps_client');
     cpu: seen.cpu, memory: seen.memory, roomMessages: seen.roomMessages,
     spawn: spawn && { user: spawn.user, x: spawn.x, store: spawn.store },
     users: seen.users, foreign: seen.foreign, resources: seen.resources, branch: seen.branch,
+    flags: seen.flags,
     map: seen.map && { own: (seen.map[me._id] || []).length, sources: seen.map.s.length, controllers: seen.map.c.length },
   }));
 })().catch((e) => {

@@ -143,7 +143,9 @@ fn screeps_api_routes_refuse_strangers_and_malformed_input_with_json_errors() {
 }
 
 const CHATTY: &str = "module.exports.loop = function () { \
-    Memory.stats = { tick: Game.time }; console.log('tick ' + Game.time); }";
+    Memory.stats = { tick: Game.time }; console.log('tick ' + Game.time); \
+    if (!Game.flags.F1) { for (const r of Object.values(Game.rooms)) { \
+      if (r.controller && r.controller.my) r.createFlag(10, 10, 'F1', COLOR_RED, COLOR_BLUE); } } }";
 
 #[test]
 fn screeps_api_socket_delivers_console_cpu_memory_room_diffs_and_the_map_and_no_one_elses_console()
@@ -189,6 +191,8 @@ fn screeps_api_socket_delivers_console_cpu_memory_room_diffs_and_the_map_and_no_
     // The world map's view: the spawn under its owner, the sources by kind.
     assert!(got["map"]["own"].as_u64().unwrap() >= 2, "{got}");
     assert!(got["map"]["sources"].as_u64().unwrap() >= 1, "{got}");
+    // Your flags in the room, in Screeps' stored form.
+    assert_eq!(got["flags"], "F1~1~3~10~10", "{got}");
     assert_eq!(got["resources"]["credits"], 0.0, "{got}");
     assert_eq!(
         got["branch"],
@@ -294,4 +298,67 @@ fn a_client_polling_memory_too_fast_is_told_to_wait() {
         Err(ureq::Error::Status(429, r)) => assert!(r.header("retry-after").is_some()),
         other => panic!("{other:?}"),
     }
+}
+
+type RawSocket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+/// A raw `/socket/websocket` connection signed in with `token`.
+fn raw_socket(s: &Server, token: &str) -> RawSocket {
+    let url = format!("{}/socket/websocket", s.base.replace("http://", "ws://"));
+    let (mut ws, _) = tungstenite::connect(url).unwrap();
+    if let tungstenite::stream::MaybeTlsStream::Plain(tcp) = ws.get_ref() {
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+    }
+    ws.send(tungstenite::Message::Text(format!("auth {token}").into()))
+        .unwrap();
+    ws
+}
+
+/// Reads messages until one starts with `prefix` (bounded by the read timeout).
+fn until_message(ws: &mut RawSocket, prefix: &str) -> String {
+    loop {
+        match ws.read().unwrap() {
+            tungstenite::Message::Text(t) if t.starts_with(prefix) => return t.to_string(),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_user_watches_two_rooms_over_all_their_socket_connections_as_screeps_limits_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    let token = register(&s, "looker", None);
+    let rooms: Vec<String> = s.world()["rooms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    let subscribe = |ws: &mut RawSocket, room: &str| {
+        ws.send(tungstenite::Message::Text(
+            format!("subscribe room:{room}").into(),
+        ))
+        .unwrap();
+    };
+    let mut first = raw_socket(&s, &token);
+    until_message(&mut first, "auth ok");
+    subscribe(&mut first, &rooms[0]);
+    subscribe(&mut first, &rooms[1]);
+    until_message(&mut first, &format!("[\"room:{}\"", rooms[1]));
+    // A second connection of the same user is over the limit.
+    let mut second = raw_socket(&s, &token);
+    until_message(&mut second, "auth ok");
+    subscribe(&mut second, &rooms[2]);
+    let refused = until_message(&mut second, "[\"err@room:");
+    assert!(refused.contains("subscribe limit reached"), "{refused}");
+    // Once the first connection is gone, its rooms no longer count.
+    first.close(None).unwrap();
+    drop(first);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    subscribe(&mut second, &rooms[2]);
+    let got = until_message(&mut second, &format!("[\"room:{}\"", rooms[2]));
+    assert!(got.contains("\"objects\""), "{got}");
 }

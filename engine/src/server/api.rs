@@ -43,6 +43,8 @@ pub(crate) struct AppState {
     /// The DevTools endpoint, when `--inspect` is on.
     pub inspector: Option<std::net::SocketAddr>,
     pub metrics: Arc<super::metrics::ShardMetrics>,
+    /// Rooms each user watches on `/socket`, over all their connections.
+    pub room_watchers: Arc<super::socket::RoomWatchers>,
 }
 
 /// A JSON error with a status; never a 5xx for client mistakes.

@@ -210,6 +210,7 @@ pub async fn serve_on(
         admin_token,
         inspector: inspector.as_ref().map(|e| e.addr()),
         metrics,
+        room_watchers: Arc::default(),
     };
     let local = listener
         .local_addr()

@@ -700,6 +700,7 @@ impl ShardThread {
                     heap_bytes: stats.last_heap_bytes,
                     controller_level: level,
                     gcl: views.players.get(&id).map_or(0, |pv| pv.gcl),
+                    flags_json: self.shard.flags_json(id),
                     creeps,
                     last_errors: self
                         .recent_errors

@@ -10,7 +10,8 @@
 //! `/code`, `/set-active-branch` and `/resources` (a player's own only), and
 //! `server-message` (accepted; a shard has no server messages to send). Updates other than the console
 //! go out at most every [`UPDATE_THROTTLE`], as Screeps' `socketUpdateThrottle`; a player
-//! watches at most [`ROOMS_PER_CONNECTION`] rooms at a time, as Screeps' `USER_LIMIT`.
+//! watches at most [`ROOMS_PER_USER`] rooms at a time over all their connections, as Screeps'
+//! `USER_LIMIT` (screeps/backend-local `socket/rooms.js`).
 //!
 //! Bounded per connection: a send that does not complete within `stream::SEND_TIMEOUT` drops
 //! the client, incoming messages are capped in size and count, and the connection counts
@@ -39,8 +40,35 @@ use super::stream::SEND_TIMEOUT;
 
 /// Screeps' `socketUpdateThrottle`: room, CPU and Memory updates at most this often.
 pub const UPDATE_THROTTLE: Duration = Duration::from_millis(200);
-/// Screeps' `USER_LIMIT`: rooms one connection watches at once.
-pub const ROOMS_PER_CONNECTION: usize = 2;
+/// Screeps' `USER_LIMIT`: rooms one user watches at once, over all their connections.
+pub const ROOMS_PER_USER: usize = 2;
+
+/// How many rooms each user watches, over all their connections.
+#[derive(Default)]
+pub(crate) struct RoomWatchers(parking_lot::Mutex<BTreeMap<u32, usize>>);
+
+impl RoomWatchers {
+    /// Counts one more room for `user`, unless they watch [`ROOMS_PER_USER`] already.
+    fn try_add(&self, user: u32) -> bool {
+        let mut watched = self.0.lock();
+        let n = watched.entry(user).or_default();
+        if *n >= ROOMS_PER_USER {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    fn remove(&self, user: u32, rooms: usize) {
+        let mut watched = self.0.lock();
+        if let Some(n) = watched.get_mut(&user) {
+            *n = n.saturating_sub(rooms);
+            if *n == 0 {
+                watched.remove(&user);
+            }
+        }
+    }
+}
 /// Memory paths one connection watches (Screeps sends the first 50 of a user's).
 pub const MEMORY_PATHS_PER_CONNECTION: usize = 50;
 /// Subscriptions of any kind per connection.
@@ -253,6 +281,9 @@ impl Connection {
         if let Some(token) = command.strip_prefix("auth ") {
             match self.state.caller(&HeaderMap::new(), Some(token.trim())) {
                 Ok(account) => {
+                    if self.user.is_some_and(|u| u != account.id) {
+                        self.release_rooms();
+                    }
                     self.user = Some(account.id);
                     self.code_seen = account.code_version;
                     self.branch_seen = account.active_branch.clone();
@@ -272,7 +303,11 @@ impl Connection {
             let channel = channel.trim();
             self.subs.remove(channel);
             if let Some(room) = channel.strip_prefix("room:") {
-                self.rooms.remove(room);
+                if self.rooms.remove(room).is_some() {
+                    if let Some(me) = self.user {
+                        self.state.room_watchers.remove(me, 1);
+                    }
+                }
             }
             if let Some(room) = channel.strip_prefix("roomMap2:") {
                 self.map_rooms.remove(room);
@@ -300,7 +335,7 @@ impl Connection {
             if !p.terrain.contains_key(room) {
                 return;
             }
-            if self.rooms.len() >= ROOMS_PER_CONNECTION {
+            if !self.state.room_watchers.try_add(me) {
                 self.out.push(event(
                     &format!("err@room:{room}"),
                     json!("subscribe limit reached"),
@@ -411,6 +446,16 @@ impl Connection {
         }
     }
 
+    /// Stops watching every room (the connection ends, or another user signs in on it).
+    fn release_rooms(&mut self) {
+        if let Some(me) = self.user {
+            self.state.room_watchers.remove(me, self.rooms.len());
+        }
+        for room in std::mem::take(&mut self.rooms).into_keys() {
+            self.subs.remove(&format!("room:{room}"));
+        }
+    }
+
     /// The world map's view of `room` (whole each time, as Screeps sends it).
     fn send_map_room(&mut self, p: &Published, room: &str) {
         let view = match p.rooms.get(room) {
@@ -452,12 +497,46 @@ impl Connection {
         }
         let mut message =
             json!({ "objects": changes, "gameTime": p.tick, "info": { "mode": "world" } });
+        if let Some(flags) = self
+            .user
+            .and_then(|me| account(p, me))
+            .and_then(|a| room_flags(&a.flags_json, room))
+        {
+            message["flags"] = json!(flags);
+        }
         if !users.is_empty() {
             message["users"] = Value::Object(users);
         }
         self.rooms.insert(room.to_string(), objects);
         self.out.push(event(&format!("room:{room}"), message));
     }
+}
+
+impl Drop for Connection {
+    /// A closed connection's rooms count against its user no more.
+    fn drop(&mut self) {
+        self.release_rooms();
+    }
+}
+
+/// The player's flags in `room` as Screeps stores them for the client: `name~color~
+/// secondaryColor~x~y` joined by `|`, with `|` and `~` in names escaped as `$VLINE$` and
+/// `$TILDE$` (screeps/engine `processor/intents/room/create-flag.js`); `None` without any.
+fn room_flags(flags_json: &str, room: &str) -> Option<String> {
+    let flags: Vec<Value> = serde_json::from_str(flags_json).ok()?;
+    let here: Vec<String> = flags
+        .iter()
+        .filter(|f| f[3] == room)
+        .map(|f| {
+            let name = f[0]
+                .as_str()
+                .unwrap_or("")
+                .replace('|', "$VLINE$")
+                .replace('~', "$TILDE$");
+            format!("{name}~{}~{}~{}~{}", f[1], f[2], f[4], f[5])
+        })
+        .collect();
+    (!here.is_empty()).then(|| here.join("|"))
 }
 
 fn account(p: &Published, id: u32) -> Option<&super::shard_thread::AccountView> {
@@ -560,6 +639,17 @@ mod tests {
             memory_text(&root, "nothing.deeper"),
             "Incorrect memory path"
         );
+    }
+
+    #[test]
+    fn a_rooms_flags_read_as_screeps_stores_them_with_names_escaped() {
+        let flags =
+            r#"[["a|b~c",1,3,"W1N1",10,12],["home",2,2,"W1N1",1,2],["far",1,1,"W2N2",3,3]]"#;
+        assert_eq!(
+            room_flags(flags, "W1N1").as_deref(),
+            Some("a$VLINE$b$TILDE$c~1~3~10~12|home~2~2~1~2")
+        );
+        assert_eq!(room_flags(flags, "W9N9"), None);
     }
 
     #[test]

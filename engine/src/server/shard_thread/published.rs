@@ -25,6 +25,9 @@ pub struct AccountView {
     pub bucket: i64,
     pub heap_bytes: u64,
     pub controller_level: u8,
+    /// The player's flags (`Shard::flags_json`), for the socket's room messages.
+    #[serde(skip)]
+    pub flags_json: Arc<str>,
     /// Global control points (Screeps' user `gcl`).
     pub gcl: u64,
     pub creeps: usize,
