@@ -362,3 +362,39 @@ fn a_user_watches_two_rooms_over_all_their_socket_connections_as_screeps_limits_
     let got = until_message(&mut second, &format!("[\"room:{}\"", rooms[2]));
     assert!(got.contains("\"objects\""), "{got}");
 }
+
+#[test]
+fn the_clients_manual_actions_place_and_remove_flags_and_sites_through_the_players_own_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    register(&s, "builder", Some("build-password"));
+    let got = node(
+        "screeps_api_manual.js",
+        &[&s.base, "builder", "build-password"],
+    );
+    assert_eq!(got["generated"], "Flag1", "{got}");
+    assert!(
+        got["flagTaken"].as_str().unwrap().contains("name exists"),
+        "{got}"
+    );
+    assert_eq!(got["nextName"], "Flag2", "{got}");
+    assert_eq!(
+        got["site"],
+        json!({"x": 1, "y": 0, "structureType": "road"}),
+        "{got}"
+    );
+    assert_eq!(got["spawnNotify"], false, "{got}");
+    assert_eq!(got["siteLeft"], false, "{got}");
+    assert_eq!(got["flagFree"], "accepted", "{got}");
+    assert!(
+        got["badIntent"]
+            .as_str()
+            .unwrap()
+            .contains("unknown intent"),
+        "{got}"
+    );
+    assert!(
+        got["badSite"].as_str().unwrap().contains("invalid params"),
+        "{got}"
+    );
+}

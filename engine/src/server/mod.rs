@@ -11,6 +11,7 @@ pub(crate) mod code_api;
 pub(crate) mod holdings;
 pub(crate) mod joining_api;
 mod leaderboard_api;
+mod manual_api;
 mod map_view;
 mod metrics;
 mod open_shard;

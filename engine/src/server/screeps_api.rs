@@ -168,7 +168,7 @@ async fn overview(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
     ))
 }
 
-async fn queue_command(
+pub(crate) async fn queue_command(
     s: &AppState,
     player: u32,
     expression: String,
