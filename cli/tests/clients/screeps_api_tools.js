@@ -46,6 +46,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     rank: mine.rank, mineUser: mine.user, everySeason: everyMine.length,
   };
   out.prohibited = (await api.raw.user.respawnProhibitedRooms()).rooms;
+  // The market screens: nothing is for sale on a new shard; a resource must be named.
+  out.market = {
+    index: (await api.raw.game.market.ordersIndex()).list,
+    orders: (await api.raw.game.market.orders('energy')).list,
+    stats: (await api.raw.game.market.stats('energy')).stats,
+    mine: (await api.req('GET', '/api/game/market/my-orders')).list,
+  };
+  try { await api.req('GET', '/api/game/market/orders'); out.market.unnamed = 'accepted'; } catch (e) { out.market.unnamed = 'refused'; }
   const roomObjects = await api.raw.game.roomObjects(room);
   const spawn = roomObjects.objects.find((o) => o.type === 'spawn');
   out.roomObjects = { spawnUser: spawn.user, owner: roomObjects.users[spawn.user].username, count: roomObjects.objects.length };

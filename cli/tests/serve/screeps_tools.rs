@@ -37,6 +37,11 @@ fn screeps_api_reads_memory_stats_runs_a_console_command_and_writes_memory_and_s
     );
     assert_eq!(got["userStats"], json!({}), "{got}");
     assert_eq!(
+        got["market"],
+        json!({"index": [], "orders": [], "stats": [], "mine": [], "unnamed": "refused"}),
+        "{got}"
+    );
+    assert_eq!(
         got["leaderboard"],
         json!({"seasons": 1, "count": 1, "first": "grafana", "rank": 0, "mineUser": got["id"], "everySeason": 1}),
         "{got}"
@@ -129,7 +134,7 @@ fn screeps_api_routes_refuse_strangers_and_malformed_input_with_json_errors() {
         ("/api/user/find?username=nobody-here", 404),
         ("/api/user/find", 400),
         ("/api/user/stats?interval=7", 400),
-        ("/api/leaderboard/list?mode=power", 400),
+        ("/api/leaderboard/list?mode=seasonal", 400),
         ("/api/leaderboard/find?username=prober&season=1999-01", 404),
     ] {
         match ureq::get(&s.url(path)).call() {

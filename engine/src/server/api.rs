@@ -236,6 +236,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .merge(super::joining_api::routes())
         .merge(super::leaderboard_api::routes())
         .merge(super::manual_api::routes())
+        .merge(super::market_api::routes())
         .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         // Refuses on Content-Length before reading (413), and caps chunked bodies too.

@@ -4,7 +4,7 @@
 //! month); its private server answers every route empty. This shard keeps no per-season
 //! history, so it has one season, the current month, and ranks by the control points each
 //! player holds (`gcl`), highest first, ties by user id; ranks count from 0 as Screeps'.
-//! The power leaderboard is refused: power is not modelled here.
+//! The power leaderboard ranks by the power each player has processed (`Game.gpl` points).
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -80,34 +80,54 @@ struct ListQuery {
     offset: Option<String>,
 }
 
-/// Every player by score, best first.
-fn ranking(p: &Published) -> Vec<&AccountView> {
-    let mut all: Vec<&AccountView> = p.accounts.values().collect();
-    all.sort_by(|a, b| b.gcl.cmp(&a.gcl).then(a.id.cmp(&b.id)));
+/// What a leaderboard ranks by.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Control points (`gcl`).
+    World,
+    /// Power processed (`Game.gpl` points).
+    Power,
+}
+
+fn score(p: &Published, a: &AccountView, mode: Mode) -> u64 {
+    match mode {
+        Mode::World => a.gcl,
+        Mode::Power => p.market.power.get(&a.id).copied().unwrap_or(0),
+    }
+}
+
+/// Every player by score, best first, with their score.
+fn ranking(p: &Published, mode: Mode) -> Vec<(&AccountView, u64)> {
+    let mut all: Vec<(&AccountView, u64)> = p
+        .accounts
+        .values()
+        .map(|a| (a, score(p, a, mode)))
+        .collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
     all
 }
 
-/// Refuses a mode other than `world` and a season other than the current one.
-fn check(mode: Option<&str>, season: Option<&str>) -> Result<String, ApiError> {
-    match mode.unwrap_or("world") {
-        "world" => {}
-        "power" => return Err(bad("mode power: power is not modelled on this shard")),
+/// The mode asked for, and the season (a season other than the current one is refused).
+fn check(mode: Option<&str>, season: Option<&str>) -> Result<(Mode, String), ApiError> {
+    let mode = match mode.unwrap_or("world") {
+        "world" => Mode::World,
+        "power" => Mode::Power,
         other => return Err(bad(format!("invalid params: unknown mode {other:?}"))),
-    }
+    };
     let (current, _) = current_season();
     match season {
-        None | Some("") => Ok(current),
-        Some(s) if s == current => Ok(current),
+        None | Some("") => Ok((mode, current)),
+        Some(s) if s == current => Ok((mode, current)),
         Some(_) => Err(ApiError::new(StatusCode::NOT_FOUND, "result not found")),
     }
 }
 
-fn entry(a: &AccountView, season: &str, rank: usize) -> Value {
-    json!({ "_id": format!("{season}-{}", a.id), "season": season, "user": a.id.to_string(), "score": a.gcl, "rank": rank })
+fn entry(a: &AccountView, score: u64, season: &str, rank: usize) -> Value {
+    json!({ "_id": format!("{season}-{}", a.id), "season": season, "user": a.id.to_string(), "score": score, "rank": rank })
 }
 
 async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult {
-    let season = check(q.mode.as_deref(), q.season.as_deref())?;
+    let (mode, season) = check(q.mode.as_deref(), q.season.as_deref())?;
     let number = |v: &Option<String>, default: usize| -> Result<usize, ApiError> {
         v.as_deref()
             .map_or(Ok(default), str::parse)
@@ -115,19 +135,19 @@ async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> ApiResul
     };
     let (limit, offset) = (number(&q.limit, 10)?.min(MAX_PAGE), number(&q.offset, 0)?);
     let p = s.now();
-    let ranked = ranking(&p);
+    let ranked = ranking(&p, mode);
     let mut users = Map::new();
     let page: Vec<Value> = ranked
         .iter()
         .enumerate()
         .skip(offset)
         .take(limit)
-        .map(|(rank, a)| {
+        .map(|(rank, (a, score))| {
             users.insert(
                 a.id.to_string(),
                 json!({ "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl }),
             );
-            entry(a, &season, rank)
+            entry(a, *score, &season, rank)
         })
         .collect();
     Ok(Json(
@@ -144,18 +164,18 @@ struct FindQuery {
 
 /// A player's place: with a season, that season's entry; without, the list of their entries.
 async fn find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> ApiResult {
-    let season = check(q.mode.as_deref(), q.season.as_deref())?;
+    let (mode, season) = check(q.mode.as_deref(), q.season.as_deref())?;
     let name = q
         .username
         .ok_or_else(|| bad("invalid params: username is needed"))?;
     let p = s.now();
-    let ranked = ranking(&p);
-    let (rank, a) = ranked
+    let ranked = ranking(&p, mode);
+    let (rank, (a, score)) = ranked
         .iter()
         .enumerate()
-        .find(|(_, a)| a.name.eq_ignore_ascii_case(&name))
+        .find(|(_, (a, _))| a.name.eq_ignore_ascii_case(&name))
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "result not found"))?;
-    let found = entry(a, &season, rank);
+    let found = entry(a, *score, &season, rank);
     Ok(Json(match q.season.filter(|s| !s.is_empty()) {
         Some(_) => {
             let mut one = found;

@@ -13,6 +13,7 @@ pub(crate) mod joining_api;
 mod leaderboard_api;
 mod manual_api;
 mod map_view;
+mod market_api;
 mod metrics;
 mod open_shard;
 pub(crate) mod rate_limits;

@@ -105,7 +105,7 @@ struct FindQuery {
 }
 
 /// A user by name (any case) or id, without signing in, as Screeps: id, name, badge, GCL
-/// points and power (no power on this shard).
+/// points and power processed.
 async fn user_find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> ApiResult {
     let p = s.now();
     let found = match (&q.id, &q.username) {
@@ -117,9 +117,10 @@ async fn user_find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Api
         (None, None) => return Err(bad("username or id: say whom to find")),
     };
     let a = found.ok_or_else(|| not_found("user not found"))?;
+    let power = p.market.power.get(&a.id).copied().unwrap_or(0);
     Ok(Json(json!({
         "ok": 1,
-        "user": { "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl, "power": 0 }
+        "user": { "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl, "power": power }
     })))
 }
 

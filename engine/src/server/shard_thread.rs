@@ -743,6 +743,7 @@ impl ShardThread {
             changed_rooms,
             accounts: Arc::new(accounts),
             console: Arc::new(console),
+            market: Arc::new(published::MarketPublished::of(&views)),
         };
         let _ = self.publish.send(published.clone());
         if announce {

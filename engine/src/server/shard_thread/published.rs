@@ -70,6 +70,40 @@ pub struct Published {
     pub accounts: Arc<BTreeMap<String, AccountView>>,
     /// Console lines produced this tick, by player id.
     pub console: Arc<BTreeMap<u32, Vec<String>>>,
+    /// The market's orders and prices, and each player's own orders and power.
+    pub market: Arc<MarketPublished>,
+}
+
+/// What `/api/game/market/*` and the leaderboard read of the market.
+#[derive(Debug, Clone, Default)]
+pub struct MarketPublished {
+    /// Active orders, everyone's.
+    pub orders: Vec<isoshard_world::orders::OrderView>,
+    /// Price history by resource and day.
+    pub history: Vec<isoshard_world::orders::HistoryView>,
+    /// Each player's own orders (inactive ones too), by player id.
+    pub mine: BTreeMap<u32, Vec<isoshard_world::orders::OrderView>>,
+    /// Each player's processed power (`Game.gpl` points), by player id.
+    pub power: BTreeMap<u32, u64>,
+}
+
+impl MarketPublished {
+    pub fn of(views: &isoshard_world::WorldViews) -> Self {
+        MarketPublished {
+            orders: views.orders.clone(),
+            history: views.history.clone(),
+            mine: views
+                .players
+                .iter()
+                .map(|(id, v)| (id.0, v.market.orders.clone()))
+                .collect(),
+            power: views
+                .players
+                .iter()
+                .map(|(id, v)| (id.0, v.market.power))
+                .collect(),
+        }
+    }
 }
 
 /// Whether ticks are committing, for `/api/health` and `/metrics`.
