@@ -37,6 +37,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const foundById = (await api.raw.user.findById(me._id)).user;
   out.find = { id: found._id, username: found.username, byId: foundById.username, gcl: typeof found.gcl };
   out.userStats = (await api.raw.user.stats(8)).stats;
+  const overview = await api.raw.game.roomOverview(room, 8);
+  out.roomOverview = { owner: overview.owner && overview.owner.username, stats: overview.stats };
   const seasons = (await api.raw.leaderboard.seasons()).seasons;
   const board = await api.raw.leaderboard.list(10, 'world', 0, seasons[0]._id);
   const mine = await api.raw.leaderboard.find(user, 'world', seasons[0]._id);

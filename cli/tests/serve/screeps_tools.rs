@@ -37,6 +37,11 @@ fn screeps_api_reads_memory_stats_runs_a_console_command_and_writes_memory_and_s
     );
     assert_eq!(got["userStats"], json!({}), "{got}");
     assert_eq!(
+        got["roomOverview"],
+        json!({"owner": "grafana", "stats": {}}),
+        "{got}"
+    );
+    assert_eq!(
         got["market"],
         json!({"index": [], "orders": [], "stats": [], "mine": [], "unnamed": "refused"}),
         "{got}"

@@ -33,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/user/world-start-room", get(world_start_room))
         .route("/api/user/rooms", get(user_rooms))
         .route("/api/user/find", get(user_find))
+        .route("/api/game/room-overview", get(room_overview))
         .route("/api/user/stats", get(user_stats))
         .route("/api/user/overview", get(overview))
         .route("/api/user/console", post(console))
@@ -121,6 +122,30 @@ async fn user_find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Api
     Ok(Json(json!({
         "ok": 1,
         "user": { "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl, "power": power }
+    })))
+}
+
+/// A room's owner; the statistics Screeps' private server leaves empty are empty here too.
+async fn room_overview(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<RoomQuery>,
+) -> ApiResult {
+    s.caller(&headers, None)?;
+    let p = s.now();
+    let room = q.room.unwrap_or_default();
+    if !p.terrain.contains_key(&room) {
+        return Err(not_found("invalid room"));
+    }
+    let owner = p
+        .holdings
+        .rooms
+        .get(&room)
+        .and_then(|h| h.owner)
+        .and_then(|id| p.accounts.values().find(|a| a.id == id))
+        .map(|a| json!({ "username": a.name, "badge": {} }));
+    Ok(Json(json!({
+        "ok": 1, "owner": owner, "stats": {}, "statsMax": {}, "totals": {}
     })))
 }
 
