@@ -250,3 +250,43 @@ fn a_host_that_joins_takes_over_lanes_gradually_between_ticks() {
     assert_eq!((busy_lanes(&mut con, 1), busy_lanes(&mut con, 2)), (2, 1));
     until_all_grew(&shard, &good, &before);
 }
+
+#[test]
+fn a_lane_taken_by_a_bridge_that_died_before_claiming_it_is_offered_again() {
+    let redis = LocalRedis::start().unwrap();
+    let url = redis.url();
+    let mut con = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let _host = Host::start_with(&url, false, &["--slots", "1"]);
+    let free = |con: &mut redis::Connection| -> Vec<String> {
+        redis::cmd("LRANGE")
+            .arg("isoshard:lanes:free")
+            .arg(0)
+            .arg(-1)
+            .query(con)
+            .unwrap()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while free(&mut con).is_empty() {
+        assert!(Instant::now() < deadline, "the host offered no lane");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A bridge takes the lane and dies before it sets its claim.
+    let taken: String = redis::cmd("LPOP")
+        .arg("isoshard:lanes:free")
+        .query(&mut con)
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let offered = free(&mut con);
+        if let Some(again) = offered.first() {
+            assert_ne!(again, &taken, "a new generation of the slot");
+            assert!(again.starts_with(&taken[..taken.rfind(':').unwrap()]), "{again} {taken}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the abandoned lane was never offered again");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -170,6 +170,7 @@ fn serve_lane(
         .arg(lane)
         .query(&mut con)
         .map_err(redis_err)?;
+    let mut unclaimed_polls = 0u32;
     let first = loop {
         if stop.load(Ordering::SeqCst) {
             let _: redis::RedisResult<()> = redis::cmd("LREM")
@@ -186,6 +187,10 @@ fn serve_lane(
             .map_err(redis_err)?;
         if let Some((_, frame)) = popped {
             break frame;
+        }
+        if abandoned(&mut con, lane, &claim, &mut unclaimed_polls)? {
+            tracing::info!(%lane, "taken but never claimed: offering it again");
+            return Ok(());
         }
     };
     let mut child = runner_command(&options.executable, &["runner"], options.data_limit)
@@ -250,6 +255,31 @@ fn serve_lane(
     let _ = reader.join();
     let _: redis::RedisResult<()> = redis::cmd("DEL").arg(&in_key).arg(&claim).query(&mut con);
     Ok(())
+}
+
+/// Whether a lane a bridge took from the free list was abandoned before its first frame: off
+/// the list, with no claim, at two polls in a row (the bridge sets its claim right after
+/// taking the lane, so one poll may fall between the two). Such a lane is offered again.
+fn abandoned(
+    con: &mut redis::Connection,
+    lane: &str,
+    claim: &str,
+    unclaimed_polls: &mut u32,
+) -> Result<bool> {
+    let (offered, claimed): (Option<i64>, bool) = redis::pipe()
+        .cmd("LPOS")
+        .arg(FREE_LANES)
+        .arg(lane)
+        .cmd("EXISTS")
+        .arg(claim)
+        .query(con)
+        .map_err(redis_err)?;
+    if offered.is_none() && !claimed {
+        *unclaimed_polls += 1;
+    } else {
+        *unclaimed_polls = 0;
+    }
+    Ok(*unclaimed_polls >= 2)
 }
 
 /// Pushes the runner's frames to the lane's `out` list; when the runner ends, stores how
