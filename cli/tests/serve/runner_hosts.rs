@@ -201,14 +201,20 @@ fn busy_lanes(con: &mut redis::Connection, host: u32) -> usize {
         .unwrap_or(0)
 }
 
-#[test]
-fn a_host_that_joins_takes_over_lanes_gradually_between_ticks() {
+/// A `redis-server` of the test's own, and a connection to read what hosts write there.
+fn redis_and_connection() -> (LocalRedis, redis::Connection) {
     let redis = LocalRedis::start().unwrap();
-    let url = redis.url();
-    let mut con = redis::Client::open(url.as_str())
+    let con = redis::Client::open(redis.url().as_str())
         .unwrap()
         .get_connection()
         .unwrap();
+    (redis, con)
+}
+
+#[test]
+fn a_host_that_joins_takes_over_lanes_gradually_between_ticks() {
+    let (redis, mut con) = redis_and_connection();
+    let url = redis.url();
     let fast = ["--slots", "3", "--rebalance-secs", "1"];
     let _first_host = Host::start_with(&url, false, &fast);
     let dir = tempfile::tempdir().unwrap();
@@ -253,12 +259,8 @@ fn a_host_that_joins_takes_over_lanes_gradually_between_ticks() {
 
 #[test]
 fn a_lane_taken_by_a_bridge_that_died_before_claiming_it_is_offered_again() {
-    let redis = LocalRedis::start().unwrap();
+    let (redis, mut con) = redis_and_connection();
     let url = redis.url();
-    let mut con = redis::Client::open(url.as_str())
-        .unwrap()
-        .get_connection()
-        .unwrap();
     let _host = Host::start_with(&url, false, &["--slots", "1"]);
     let free = |con: &mut redis::Connection| -> Vec<String> {
         redis::cmd("LRANGE")
@@ -283,10 +285,16 @@ fn a_lane_taken_by_a_bridge_that_died_before_claiming_it_is_offered_again() {
         let offered = free(&mut con);
         if let Some(again) = offered.first() {
             assert_ne!(again, &taken, "a new generation of the slot");
-            assert!(again.starts_with(&taken[..taken.rfind(':').unwrap()]), "{again} {taken}");
+            assert!(
+                again.starts_with(&taken[..taken.rfind(':').unwrap()]),
+                "{again} {taken}"
+            );
             break;
         }
-        assert!(Instant::now() < deadline, "the abandoned lane was never offered again");
+        assert!(
+            Instant::now() < deadline,
+            "the abandoned lane was never offered again"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -30,8 +30,12 @@ pub(crate) fn routes() -> Router<AppState> {
 fn current_season() -> (String, String) {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
-    let (year, month) = civil_month(days);
+        .map_or(0, |d| d.as_secs() / 86_400);
+    season_of(days)
+}
+
+/// The season (`YYYY-MM`) and its name for a day count since 1970-01-01 (from 2020 on).
+fn season_of(days_since_1970: u64) -> (String, String) {
     const MONTHS: [&str; 12] = [
         "January",
         "February",
@@ -46,23 +50,13 @@ fn current_season() -> (String, String) {
         "November",
         "December",
     ];
+    // The world's calendar counts from 2020-01-01, 18 262 days after 1970-01-01.
+    let date = isoshard_world::orders::market_date(days_since_1970.saturating_sub(18_262));
+    let month: usize = date[5..7].parse().unwrap_or(1);
     (
-        format!("{year:04}-{month:02}"),
-        format!("{} {year}", MONTHS[(month - 1) as usize]),
+        date[..7].to_string(),
+        format!("{} {}", MONTHS[month.clamp(1, 12) - 1], &date[..4]),
     )
-}
-
-/// Year and month of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_month(days: i64) -> (i64, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month)
 }
 
 async fn seasons() -> ApiResult {
@@ -188,16 +182,19 @@ async fn find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> ApiResul
 
 #[cfg(test)]
 mod tests {
-    use super::civil_month;
+    use super::season_of;
 
     #[test]
     fn day_counts_fall_in_their_calendar_month() {
-        assert_eq!(civil_month(0), (1970, 1));
-        assert_eq!(civil_month(31), (1970, 2));
-        // 2000-02-29 and 2000-03-01.
-        assert_eq!(civil_month(11_016), (2000, 2));
-        assert_eq!(civil_month(11_017), (2000, 3));
-        // 2026-12-07.
-        assert_eq!(civil_month(20_794), (2026, 12));
+        // 2020-02-29, 2020-03-01 and 2026-12-07.
+        assert_eq!(
+            season_of(18_321),
+            ("2020-02".into(), "February 2020".into())
+        );
+        assert_eq!(season_of(18_322), ("2020-03".into(), "March 2020".into()));
+        assert_eq!(
+            season_of(20_794),
+            ("2026-12".into(), "December 2026".into())
+        );
     }
 }

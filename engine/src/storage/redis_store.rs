@@ -40,10 +40,7 @@ use isoshard_world::{PlayerId, WorldSnapshot};
 use parking_lot::Mutex;
 
 use super::record::{decode, encode};
-use super::sled_store::{
-    segment_key, BRANCH_PREFIX, FLAG_PREFIX, INTER_SHARD_KEY, NOTIFICATIONS_KEY, RESOURCES_KEY,
-    SEGMENT_SETTINGS_KEY,
-};
+use super::sled_store::{player_data_fields, segment_key, BRANCH_PREFIX};
 use super::{
     PlayerDataWrite, PlayerRecord, ShardMeta, ShardStorage, StoredShard, TickCommit, TickRecord,
     STORAGE_FORMAT_VERSION,
@@ -370,25 +367,9 @@ fn add_player(writes: &mut RedisWrites, p: &PlayerRecord) -> Result<()> {
 
 fn add_player_data(writes: &mut RedisWrites, id: u64, data: &PlayerDataWrite) -> Result<()> {
     let key = keys::memory(id);
-    for (n, text) in &data.segments {
-        writes.hset(&key, segment_key(*n), encode(text)?);
-    }
-    if let Some(settings) = &data.settings {
-        writes.hset(&key, SEGMENT_SETTINGS_KEY, encode(settings)?);
-    }
-    if let Some(local) = &data.inter_shard {
-        writes.hset(&key, INTER_SHARD_KEY, encode(local)?);
-    }
-    if let Some(kept) = &data.notifications {
-        writes.hset(&key, NOTIFICATIONS_KEY, encode(kept)?);
-    }
-    if let Some(held) = &data.resources {
-        writes.hset(&key, RESOURCES_KEY, encode(held)?);
-    }
-    for (name, flag) in &data.flags {
-        let field = [FLAG_PREFIX, name.as_bytes()].concat();
-        match flag {
-            Some(flag) => writes.hset(&key, field, encode(flag)?),
+    for (field, sealed) in player_data_fields(data)? {
+        match sealed {
+            Some(v) => writes.hset(&key, field, v),
             None => writes.hdel(&key, field),
         }
     }

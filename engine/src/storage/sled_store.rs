@@ -552,28 +552,42 @@ impl SledStorage {
 
 /// Adds a tick's segment, settings and InterShardMemory writes for player `id`.
 fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Result<()> {
-    for (n, text) in &data.segments {
-        batch.set_in_memory_tree(id, segment_key(*n), encode(text)?);
-    }
-    if let Some(settings) = &data.settings {
-        batch.set_in_memory_tree(id, SEGMENT_SETTINGS_KEY.to_vec(), encode(settings)?);
-    }
-    if let Some(local) = &data.inter_shard {
-        batch.set_in_memory_tree(id, INTER_SHARD_KEY.to_vec(), encode(local)?);
-    }
-    if let Some(kept) = &data.notifications {
-        batch.set_in_memory_tree(id, NOTIFICATIONS_KEY.to_vec(), encode(kept)?);
-    }
-    if let Some(held) = &data.resources {
-        batch.set_in_memory_tree(id, RESOURCES_KEY.to_vec(), encode(held)?);
-    }
-    for (name, flag) in &data.flags {
-        match flag {
-            Some(flag) => batch.set_in_memory_tree(id, flag_key(name), encode(flag)?),
-            None => batch.remove_in_memory_tree(id, flag_key(name)),
+    for (key, sealed) in player_data_fields(data)? {
+        match sealed {
+            Some(v) => batch.set_in_memory_tree(id, key, v),
+            None => batch.remove_in_memory_tree(id, key),
         }
     }
     Ok(())
+}
+
+/// The fields of a player's Memory tree (the same in Redis' `mem:<id>` hash) that a write of
+/// their segments, settings, InterShardMemory, notifications, resources and flags sets
+/// (`Some(sealed value)`) or removes (`None`).
+pub(in crate::storage) fn player_data_fields(
+    data: &PlayerDataWrite,
+) -> Result<Vec<(Vec<u8>, Option<Vec<u8>>)>> {
+    let mut fields = Vec::new();
+    for (n, text) in &data.segments {
+        fields.push((segment_key(*n), Some(encode(text)?)));
+    }
+    if let Some(settings) = &data.settings {
+        fields.push((SEGMENT_SETTINGS_KEY.to_vec(), Some(encode(settings)?)));
+    }
+    if let Some(local) = &data.inter_shard {
+        fields.push((INTER_SHARD_KEY.to_vec(), Some(encode(local)?)));
+    }
+    if let Some(kept) = &data.notifications {
+        fields.push((NOTIFICATIONS_KEY.to_vec(), Some(encode(kept)?)));
+    }
+    if let Some(held) = &data.resources {
+        fields.push((RESOURCES_KEY.to_vec(), Some(encode(held)?)));
+    }
+    for (name, flag) in &data.flags {
+        let sealed = flag.as_ref().map(encode).transpose()?;
+        fields.push((flag_key(name), sealed));
+    }
+    Ok(fields)
 }
 
 impl ShardStorage for SledStorage {
