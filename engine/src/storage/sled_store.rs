@@ -564,9 +564,7 @@ fn insert_player_data(batch: &mut Writes, id: u64, data: &PlayerDataWrite) -> Re
 /// The fields of a player's Memory tree (the same in Redis' `mem:<id>` hash) that a write of
 /// their segments, settings, InterShardMemory, notifications, resources and flags sets
 /// (`Some(sealed value)`) or removes (`None`).
-pub(in crate::storage) fn player_data_fields(
-    data: &PlayerDataWrite,
-) -> Result<Vec<(Vec<u8>, Option<Vec<u8>>)>> {
+pub(in crate::storage) fn player_data_fields(data: &PlayerDataWrite) -> Result<Vec<TreeWrite>> {
     let mut fields = Vec::new();
     for (n, text) in &data.segments {
         fields.push((segment_key(*n), Some(encode(text)?)));
