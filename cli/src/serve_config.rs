@@ -155,6 +155,9 @@ pub struct ServeArgs {
     /// Memory, segment and console requests per player per minute [default: 120].
     #[arg(long, env = "ISOSHARD_MEMORY_REQUESTS_PER_MINUTE")]
     pub memory_requests_per_minute: Option<u32>,
+    /// Messages a player may send to other players per minute [default: 10].
+    #[arg(long, env = "ISOSHARD_MESSAGES_PER_MINUTE")]
+    pub messages_per_minute: Option<u32>,
 }
 
 /// What `serve` runs with, all sources merged.
@@ -211,7 +214,8 @@ pub fn resolve(mut given: ServeArgs) -> Result<ServeSettings, String> {
         snapshot_every, keep_snapshots, replay_keep_ticks, replay_keep_mb, inspect, log_format,
         log, max_connections, max_connections_per_client, max_streams, header_timeout_s,
         body_timeout_s, sign_ins_per_minute, registrations_per_minute, uploads_per_minute,
-        memory_requests_per_minute, storage, redis_durability, lease_ms, standby, runner_hosts);
+        memory_requests_per_minute, messages_per_minute, storage, redis_durability, lease_ms, standby,
+        runner_hosts);
     let data = s.data.clone().ok_or(
         "no data directory: give --data, ISOSHARD_DATA or `data = \"…\"` in the config file",
     )?;
@@ -335,6 +339,7 @@ fn options_of(s: ServeArgs, data: PathBuf) -> ServeOptions {
             memory_requests_per_minute: s
                 .memory_requests_per_minute
                 .unwrap_or(rates.memory_requests_per_minute),
+            messages_per_minute: s.messages_per_minute.unwrap_or(rates.messages_per_minute),
         },
     }
 }

@@ -53,9 +53,9 @@ pub use shard::{
 };
 pub use shard::{MAX_TOKENS, SIGN_IN_TOKEN_DAYS, STARTER_CODE};
 pub use storage::{
-    copy_shard, copy_store, dir_bytes, fsck, restore, ApiToken, Compaction, FsckReport,
+    copy_shard, copy_store, dir_bytes, fsck, restore, ApiToken, Badge, Compaction, FsckReport,
     PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, RedisDurability, RedisOptions,
     RedisStorage, Restored, ShardMeta, ShardStorage, SledStorage, StateChange, StoreSizes,
-    StoredPlayerData, StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS, MARKER_FILE,
-    STORAGE_FORMAT_VERSION,
+    StoredMessage, StoredPlayerData, StoredShard, TickCommit, TickRecord, DEFAULT_KEEP_SNAPSHOTS,
+    MARKER_FILE, STORAGE_FORMAT_VERSION,
 };

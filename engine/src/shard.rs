@@ -30,9 +30,11 @@ pub use branches::{BranchList, DEFAULT_BRANCH, MAX_BRANCHES};
 mod admin;
 mod player_io;
 mod settings;
+mod social;
 mod tokens;
 pub use admin::{starter_code, STARTER_CODE};
 pub use settings::Tunables;
+pub use social::MESSAGE_TEXT_LIMIT;
 pub use tokens::{unix_now, MAX_TOKENS, SIGN_IN_TOKEN, SIGN_IN_TOKEN_DAYS};
 mod tick;
 
@@ -107,6 +109,7 @@ impl PlayerState {
                     flags: self.data.flags.clone(),
                     notifications: self.data.notifications.iter().cloned().collect(),
                     resources: self.data.resources.clone(),
+                    messages: self.data.messages.to_vec(),
                 },
             },
         }

@@ -170,3 +170,49 @@ module.exports.loop = function () {
         "kept through a restart"
     );
 }
+
+#[test]
+fn messages_and_a_badge_survive_a_restart_and_fsck_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (alice, bob);
+    {
+        let mut shard = shard(dir.path(), 9, |_| {});
+        alice = shard.add_player("alice", code(&[("main", "")])).unwrap();
+        bob = shard.add_player("bob", code(&[("main", "")])).unwrap();
+        let badge = isoshard_engine::Badge {
+            pattern: 3,
+            colors: ["#010203".into(), "#040506".into(), "#070809".into()],
+            param: -5.5,
+            flip: true,
+        };
+        shard.set_badge(alice, badge).unwrap();
+        shard
+            .send_message(alice, bob, "hi bob".into(), 1_000)
+            .unwrap();
+        let id = shard.messages(bob)[0].id.clone();
+        assert!(
+            shard
+                .mark_message_read(alice, &shard.messages(alice)[0].id.clone())
+                .is_err(),
+            "the sender cannot mark its own copy read"
+        );
+        shard.mark_message_read(bob, &id).unwrap();
+        shard.tick().unwrap();
+    }
+    let report = isoshard_engine::fsck(dir.path(), false).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let storage = SledStorage::open(dir.path(), false).unwrap();
+    let shard = Shard::open(Box::new(storage), PlayerRuntimeOptions::default()).unwrap();
+    let sent = shard.messages(alice);
+    let received = shard.messages(bob);
+    assert_eq!((sent.len(), received.len()), (1, 1));
+    assert!(sent[0].outgoing && !received[0].outgoing);
+    assert_eq!(received[0].text, "hi bob");
+    assert_eq!(received[0].respondent, alice.0);
+    assert_eq!(received[0].out_message.as_ref(), Some(&sent[0].id));
+    assert!(!sent[0].unread && !received[0].unread, "read on both sides");
+    assert_eq!(
+        shard.account(alice).unwrap().badge.as_ref().unwrap().param,
+        -5.5
+    );
+}

@@ -197,6 +197,7 @@ mod geometry;
 mod intent;
 mod joining;
 pub mod market;
+pub mod money_history;
 pub mod npc;
 mod object;
 pub mod orders;

@@ -9,6 +9,7 @@ use bevy_ecs::prelude::Resource;
 use serde::{Deserialize, Serialize};
 
 use crate::geometry::RoomId;
+use crate::money_history::{MoneyEntry, MoneyReason, MONEY_HISTORY_KEPT};
 use crate::object::PlayerId;
 use crate::orders::{
     DayTrades, HistoryView, Order, OrderId, OrderType, OrderView, MARKET_HISTORY_DAYS,
@@ -51,6 +52,19 @@ pub struct Market {
     pub next_order: u64,
     /// Trades per resource per market day, the last [`MARKET_HISTORY_DAYS`] days.
     pub history: BTreeMap<(ResourceKind, u64), DayTrades>,
+    /// Each player's last credit changes (`crate::money_history`). Left out of the encoding
+    /// while empty, with `money_changes` (zero until the first entry), so worlds that never
+    /// traded keep the hashes recorded before this existed (both are last: a positional
+    /// encoding reads their absence as the defaults).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub money: BTreeMap<PlayerId, VecDeque<MoneyEntry>>,
+    /// Entries ever logged in `money`: a reader sees from it whether anything changed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub money_changes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Market {
@@ -58,6 +72,30 @@ impl Market {
     /// world has no NPC traders, so credits enter only this way and by trade).
     pub fn grant(&mut self, player: PlayerId, milli: u64) {
         *self.credits.entry(player).or_default() += milli;
+    }
+
+    /// Records that `player`'s credits changed by `change_milli` at `tick` (after the
+    /// change is made: the balance is read now), keeping the newest [`MONEY_HISTORY_KEPT`].
+    pub fn log_money(
+        &mut self,
+        player: PlayerId,
+        tick: u64,
+        change_milli: i64,
+        reason: MoneyReason,
+    ) {
+        let balance_milli = self.credits.get(&player).copied().unwrap_or(0);
+        let log = self.money.entry(player).or_default();
+        log.push_back(MoneyEntry {
+            id: self.money_changes,
+            tick,
+            change_milli,
+            balance_milli,
+            reason,
+        });
+        while log.len() > MONEY_HISTORY_KEPT {
+            log.pop_front();
+        }
+        self.money_changes += 1;
     }
 
     /// Records one deal in the price history, dropping days older than the history keeps.

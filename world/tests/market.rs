@@ -5,6 +5,7 @@
 
 mod support;
 
+use isoshard_world::money_history::MoneyReason;
 use isoshard_world::orders::{OrderId, OrderType, MARKET_ORDER_LIFE_TICKS};
 use isoshard_world::ReturnCode as R;
 use isoshard_world::*;
@@ -154,6 +155,30 @@ fn a_deal_trades_through_the_dealers_terminal() {
         (1, 40, 1.0)
     );
     assert_eq!(history[0].date, "2020-01-01");
+    // Each side's credit history: the order's fee, then the sale; the purchase.
+    let money = &t.s.world.market().money;
+    let alice_log: Vec<_> = money[&alice]
+        .iter()
+        .map(|e| (e.change_milli, e.balance_milli))
+        .collect();
+    assert_eq!(alice_log, vec![(-5_000, 5_000), (40_000, 45_000)]);
+    assert!(matches!(
+        money[&alice][1].reason,
+        MoneyReason::Deal {
+            sold: true,
+            amount: 40,
+            npc: false,
+            ..
+        }
+    ));
+    let bought = &money[&t.bob][0];
+    assert_eq!(
+        (bought.change_milli, bought.balance_milli),
+        (-40_000, 160_000)
+    );
+    assert!(
+        matches!(bought.reason, MoneyReason::Deal { sold: false, dealer, owner, .. } if dealer == t.bob && owner == alice)
+    );
 }
 
 #[test]
@@ -216,6 +241,19 @@ fn raising_a_price_costs_the_fee_and_stops_deals_that_tick() {
         vec![R::Ok]
     );
     assert!(t.s.world.market().orders.is_empty());
+    let fees: Vec<_> = t.s.world.market().money[&alice]
+        .iter()
+        .map(|e| e.change_milli)
+        .collect();
+    assert_eq!(fees, vec![-5_000, -2_500, -1_500], "create, raise, extend");
+    assert!(matches!(
+        t.s.world.market().money[&alice][1].reason,
+        MoneyReason::PriceChanged {
+            old_price_milli: 1000,
+            new_price_milli: 1500,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -229,6 +267,15 @@ fn an_expired_order_goes_and_refunds_the_rest_of_its_fee() {
     assert!(t.s.world.market().orders.is_empty());
     // 100 left × 1 000 × 0.05.
     assert_eq!(credits(&t.s, alice), 5_000 + 5_000);
+    let refund = t.s.world.market().money[&alice].back().cloned().unwrap();
+    assert_eq!((refund.change_milli, refund.balance_milli), (5_000, 10_000));
+    assert!(matches!(
+        refund.reason,
+        MoneyReason::OrderExpired {
+            remaining_amount: 100,
+            ..
+        }
+    ));
 }
 
 #[test]

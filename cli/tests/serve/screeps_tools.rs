@@ -408,3 +408,39 @@ fn the_clients_manual_actions_place_and_remove_flags_and_sites_through_the_playe
         "{got}"
     );
 }
+
+#[test]
+fn players_pick_badges_and_write_each_other_and_a_message_arrives_on_the_socket_and_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &["--open-registration"]);
+    register(&s, "alice", Some("alice-password"));
+    register(&s, "bob", Some("bob-password"));
+    let got = node(
+        "screeps_api_messages.js",
+        &[&s.base, "alice", "alice-password", "bob", "bob-password"],
+    );
+    let badge = json!({"type": 7, "color1": "#ff0000", "color2": "#00ff00", "color3": "#0000ff", "param": 12, "flip": true});
+    assert_eq!(got["badgeSeen"], badge, "{got}");
+    assert_eq!(got["badBadge"], "400 invalid params", "{got}");
+    assert_eq!(got["toSelf"], "400 invalid respondent", "{got}");
+    assert_eq!(got["toNobody"], "400 invalid respondent", "{got}");
+    assert_eq!(got["tooLong"], "400 text too long", "{got}");
+    assert_eq!(got["unreadBefore"], 1, "{got}");
+    assert_eq!(got["pushed"], json!(["hello from alice"]), "{got}");
+    assert_eq!(got["index"][0]["type"], "in", "{got}");
+    assert_eq!(got["index"][0]["text"], "hello from alice", "{got}");
+    assert_eq!(got["indexUser"]["username"], "alice", "{got}");
+    assert_eq!(got["indexUser"]["badge"], badge, "{got}");
+    let one = |kind: &str, unread: bool| json!([{"type": kind, "text": "hello from alice", "unread": unread}]);
+    assert_eq!(got["received"], one("in", true), "{got}");
+    assert_eq!(got["markForeign"], "400 invalid id", "{got}");
+    assert_eq!(got["unreadAfter"], 0, "{got}");
+    assert_eq!(got["readPushed"], true, "{got}");
+    assert_eq!(got["sent"], one("out", false), "{got}");
+    // No trade yet: an empty first page (the records' shape is tested in market_api.rs).
+    assert_eq!(
+        got["money"],
+        json!({"page": 0, "list": [], "hasMore": false}),
+        "{got}"
+    );
+}

@@ -236,6 +236,7 @@ pub(crate) fn router(state: AppState, body_timeout: std::time::Duration) -> Rout
         .merge(super::joining_api::routes())
         .merge(super::leaderboard_api::routes())
         .merge(super::manual_api::routes())
+        .merge(super::messages_api::routes())
         .merge(super::market_api::routes())
         .merge(super::socket::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
@@ -548,6 +549,6 @@ async fn signin(
 async fn auth_me(State(s): State<AppState>, headers: HeaderMap) -> ApiResult {
     let me = s.caller(&headers, None)?;
     Ok(Json(
-        json!({ "ok": 1, "_id": me.id.to_string(), "username": me.name, "email": me.name, "cpu": me.cpu_limit_ms, "gcl": me.gcl, "password": me.password_hash.is_some(), "badge": {} }),
+        json!({ "ok": 1, "_id": me.id.to_string(), "username": me.name, "email": me.name, "cpu": me.cpu_limit_ms, "gcl": me.gcl, "password": me.password_hash.is_some(), "badge": me.badge_json() }),
     ))
 }

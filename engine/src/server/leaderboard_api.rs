@@ -139,7 +139,7 @@ async fn list(State(s): State<AppState>, Query(q): Query<ListQuery>) -> ApiResul
         .map(|(rank, (a, score))| {
             users.insert(
                 a.id.to_string(),
-                json!({ "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl }),
+                json!({ "_id": a.id.to_string(), "username": a.name, "badge": a.badge_json(), "gcl": a.gcl }),
             );
             entry(a, *score, &season, rank)
         })

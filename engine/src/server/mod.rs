@@ -14,6 +14,7 @@ mod leaderboard_api;
 mod manual_api;
 mod map_view;
 mod market_api;
+mod messages_api;
 mod metrics;
 mod open_shard;
 pub(crate) mod rate_limits;

@@ -23,6 +23,8 @@ pub struct RateLimits {
     /// Memory, segment and console requests per player (each parses, compresses or queues
     /// up to megabytes).
     pub memory_requests_per_minute: u32,
+    /// Messages a player sends to other players.
+    pub messages_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -32,6 +34,7 @@ impl Default for RateLimits {
             registrations_per_minute: 5,
             uploads_per_minute: 30,
             memory_requests_per_minute: 120,
+            messages_per_minute: 10,
         }
     }
 }
@@ -83,6 +86,7 @@ pub(crate) struct Limiters {
     register_by_client: Limiter<IpAddr>,
     upload_by_player: Limiter<u32>,
     memory_by_player: Limiter<u32>,
+    message_by_player: Limiter<u32>,
 }
 
 impl Limiters {
@@ -100,6 +104,7 @@ impl Limiters {
                 "memory or console",
                 limits.memory_requests_per_minute,
             ),
+            message_by_player: Limiter::per_minute("message", limits.messages_per_minute),
         }
     }
 
@@ -154,6 +159,10 @@ impl Limiters {
     pub(crate) fn memory(&self, player: u32) -> Result<(), Limited> {
         self.memory_by_player.check(&player)
     }
+
+    pub(crate) fn message(&self, player: u32) -> Result<(), Limited> {
+        self.message_by_player.check(&player)
+    }
 }
 
 #[cfg(test)]
@@ -167,6 +176,7 @@ mod tests {
             registrations_per_minute: 2,
             uploads_per_minute: 1,
             memory_requests_per_minute: 1,
+            messages_per_minute: 1,
         });
         let a: IpAddr = [10, 0, 0, 1].into();
         let b: IpAddr = [10, 0, 0, 2].into();

@@ -121,7 +121,7 @@ async fn user_find(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Api
     let power = p.market.power.get(&a.id).copied().unwrap_or(0);
     Ok(Json(json!({
         "ok": 1,
-        "user": { "_id": a.id.to_string(), "username": a.name, "badge": {}, "gcl": a.gcl, "power": power }
+        "user": { "_id": a.id.to_string(), "username": a.name, "badge": a.badge_json(), "gcl": a.gcl, "power": power }
     })))
 }
 
@@ -143,7 +143,7 @@ async fn room_overview(
         .get(&room)
         .and_then(|h| h.owner)
         .and_then(|id| p.accounts.values().find(|a| a.id == id))
-        .map(|a| json!({ "username": a.name, "badge": {} }));
+        .map(|a| json!({ "username": a.name, "badge": a.badge_json() }));
     Ok(Json(json!({
         "ok": 1, "owner": owner, "stats": {}, "statsMax": {}, "totals": {}
     })))
@@ -491,19 +491,7 @@ async fn room_objects_route(State(s): State<AppState>, Query(q): Query<RoomQuery
     let mut users = Map::new();
     for o in objects.values() {
         if let Some(id) = o.get("user").and_then(Value::as_str) {
-            let name = match id {
-                "2" => Some("Invader".to_string()),
-                "3" => Some("Source Keeper".to_string()),
-                _ => p
-                    .accounts
-                    .values()
-                    .find(|a| a.id.to_string() == id)
-                    .map(|a| a.name.clone()),
-            };
-            users.insert(
-                id.to_string(),
-                json!({ "_id": id, "username": name, "badge": {} }),
-            );
+            users.insert(id.to_string(), super::socket::user_doc(&p, id));
         }
     }
     let objects: Vec<Value> = objects.into_iter().map(|(_, o)| o).collect();
@@ -571,7 +559,7 @@ async fn map_stats(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         .map(|a| {
             (
                 a.id.to_string(),
-                json!({ "_id": a.id.to_string(), "username": a.name, "badge": {} }),
+                json!({ "_id": a.id.to_string(), "username": a.name, "badge": a.badge_json() }),
             )
         })
         .collect();

@@ -15,8 +15,10 @@ use crate::error::{EngineError, Result};
 use crate::server::auth::issue_token;
 use crate::shard::Shard;
 
+mod account_ops;
 mod admin_ops;
 mod published;
+pub use account_ops::AccountOp;
 pub(crate) use admin_ops::AdminOp;
 pub use published::{AccountView, Announcement, CommitFailure, Health, Published};
 
@@ -122,10 +124,10 @@ pub enum Command {
         edit: AdminEdit,
         reply: oneshot::Sender<Result<()>>,
     },
-    /// A player's own token: create one (the reply is the secret) or revoke one.
-    Token {
+    /// A player's own account: tokens (the reply is a new one's secret), badge, messages.
+    Account {
         player: PlayerId,
-        op: TokenOp,
+        op: AccountOp,
         reply: oneshot::Sender<Result<String>>,
     },
     /// Any other operator command (`/api/admin/…`).
@@ -169,18 +171,6 @@ pub(crate) fn valid_username(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// What a token command does.
-#[derive(Debug, Clone)]
-pub enum TokenOp {
-    Create {
-        name: String,
-        expires_in_days: Option<u64>,
-    },
-    Revoke {
-        id: String,
-    },
 }
 
 /// What a branch command does.
@@ -394,8 +384,8 @@ impl ShardThread {
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
-                Command::Token { player, op, reply } => {
-                    let result = self.token(player, op);
+                Command::Account { player, op, reply } => {
+                    let result = self.account_op(player, op);
                     changed |= result.is_ok();
                     replies.push(Box::new(move || drop(reply.send(result))));
                 }
@@ -477,24 +467,6 @@ impl ShardThread {
             "player joined"
         );
         Ok((id, token))
-    }
-
-    /// A player's token command: the new token's secret, or nothing for a revocation.
-    fn token(&mut self, player: PlayerId, op: TokenOp) -> Result<String> {
-        match op {
-            TokenOp::Create {
-                name,
-                expires_in_days,
-            } => {
-                let (secret, stored) = issue_token(&name, expires_in_days);
-                self.shard.set_credentials(player, Some(stored), None)?;
-                Ok(secret)
-            }
-            TokenOp::Revoke { id } => {
-                self.shard.revoke_token(player, &id)?;
-                Ok(String::new())
-            }
-        }
     }
 
     fn sign_in(&mut self, name: &str, upgraded_password: Option<String>) -> Result<String> {
@@ -730,6 +702,8 @@ impl ShardThread {
                         .unwrap_or_else(|| crate::shard::DEFAULT_BRANCH.to_string()),
                     resources: self.shard.player_resources(id),
                     credits_milli: world.market().credits.get(&id).copied().unwrap_or(0),
+                    badge: acct.badge.clone(),
+                    messages: self.shard.messages(id),
                 },
             );
         }
@@ -743,7 +717,11 @@ impl ShardThread {
             changed_rooms,
             accounts: Arc::new(accounts),
             console: Arc::new(console),
-            market: Arc::new(published::MarketPublished::of(&views)),
+            market: Arc::new(published::MarketPublished::of(
+                &views,
+                world,
+                &self.publish.borrow().market,
+            )),
         };
         let _ = self.publish.send(published.clone());
         if announce {

@@ -7,7 +7,8 @@
 //! `subscribe <channel>`, `unsubscribe <channel>` and `gzip on|off`. Channels: `room:<name>`
 //! (the room's objects, then Screeps' diffs), `roomMap2:<name>` (the world map's positions by
 //! kind and owner, `map_view.rs`), `user:<id>/console`, `/cpu`, `/memory/<path>`,
-//! `/code`, `/set-active-branch` and `/resources` (a player's own only), and
+//! `/code`, `/set-active-branch`, `/resources`, `/newMessage` and `/message:<respondent>`
+//! (`messages_api.rs`; a player's own only), and
 //! `server-message` (accepted; a shard has no server messages to send). Updates other than the console
 //! go out at most every [`UPDATE_THROTTLE`], as Screeps' `socketUpdateThrottle`; a player
 //! watches at most [`ROOMS_PER_USER`] rooms at a time over all their connections, as Screeps'
@@ -160,6 +161,7 @@ struct Connection {
     /// `/set-active-branch`.
     code_seen: u64,
     branch_seen: String,
+    mailbox: super::messages_api::MailboxWatch,
     last_update: Option<Instant>,
     /// Messages to send, in order.
     out: Vec<String>,
@@ -184,6 +186,7 @@ impl Connection {
             users_sent: BTreeSet::new(),
             code_seen: 0,
             branch_seen: String::new(),
+            mailbox: Default::default(),
             last_update: None,
             out: Vec::new(),
         }
@@ -287,6 +290,7 @@ impl Connection {
                     self.user = Some(account.id);
                     self.code_seen = account.code_version;
                     self.branch_seen = account.active_branch.clone();
+                    self.mailbox = super::messages_api::MailboxWatch::baseline(&account);
                     self.out.push(format!("auth ok {}", token.trim()));
                 }
                 Err(_) => {
@@ -409,6 +413,10 @@ impl Connection {
 
     fn send_user_channels(&mut self, p: &Published, me: u32) {
         let Some(acct) = account(p, me) else { return };
+        let subs = &self.subs;
+        for (channel, data) in self.mailbox.changes(acct, |c| subs.contains(c)) {
+            self.out.push(event(&channel, data));
+        }
         let prefix = format!("user:{me}/");
         let mut memory: Option<Value> = None;
         let channels: Vec<String> = self
@@ -543,17 +551,16 @@ fn account(p: &Published, id: u32) -> Option<&super::shard_thread::AccountView> 
     p.accounts.values().find(|a| a.id == id)
 }
 
-fn user_doc(p: &Published, id: &str) -> Value {
+/// A user as Screeps' room messages and room objects list them (NPCs by their fixed ids).
+pub(crate) fn user_doc(p: &Published, id: &str) -> Value {
+    let player = id.parse().ok().and_then(|n| account(p, n));
     let name = match id {
         "2" => Some("Invader".to_string()),
         "3" => Some("Source Keeper".to_string()),
-        _ => id
-            .parse()
-            .ok()
-            .and_then(|n| account(p, n))
-            .map(|a| a.name.clone()),
+        _ => player.map(|a| a.name.clone()),
     };
-    json!({ "_id": id, "username": name, "badge": {} })
+    let badge = player.map_or_else(|| json!({}), |a| a.badge_json());
+    json!({ "_id": id, "username": name, "badge": badge })
 }
 
 /// `[channel, data]` as Screeps writes it.

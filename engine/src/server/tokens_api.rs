@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::api::{bad, parse, ApiResult, AppState};
 use super::auth::token_hash;
-use super::shard_thread::{Command, TokenOp};
+use super::shard_thread::{AccountOp, Command};
 
 /// Longest a token name may be.
 const MAX_NAME: usize = 64;
@@ -66,13 +66,13 @@ async fn create(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
             "expiresInDays is 1 to 3650 (leave it out for no expiry)",
         ));
     }
-    let op = TokenOp::Create {
+    let op = AccountOp::CreateToken {
         name,
         expires_in_days: b.expires_in_days,
     };
     let player = isoshard_world::PlayerId(me.id);
     let token = s
-        .command(|reply| Command::Token { player, op, reply })
+        .command(|reply| Command::Account { player, op, reply })
         .await?;
     let id = token_hash(&token)[..16].to_string();
     Ok(Json(json!({ "ok": 1, "token": token, "id": id })))
@@ -87,8 +87,8 @@ struct RevokeBody {
 async fn revoke(s: AppState, headers: HeaderMap, id: String) -> ApiResult {
     let me = s.caller(&headers, None)?;
     let player = isoshard_world::PlayerId(me.id);
-    let op = TokenOp::Revoke { id };
-    s.command(|reply| Command::Token { player, op, reply })
+    let op = AccountOp::RevokeToken { id };
+    s.command(|reply| Command::Account { player, op, reply })
         .await?;
     Ok(Json(json!({ "ok": 1 })))
 }

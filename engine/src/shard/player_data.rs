@@ -15,7 +15,7 @@ use isoshard_world::PlayerId;
 use tracing::warn;
 
 use super::PlayerState;
-use crate::storage::{PlayerDataWrite, ShardStorage, StoredPlayerData};
+use crate::storage::{PlayerDataWrite, ShardStorage, StoredMessage, StoredPlayerData};
 
 /// How many `Game.notify` messages a player keeps (newest last).
 pub(crate) const NOTIFICATIONS_KEPT: usize = 50;
@@ -35,6 +35,8 @@ pub(crate) struct PlayerData {
     /// `Game.resources` by name (pixels), and as the prelude reads them.
     pub resources: BTreeMap<String, u64>,
     pub resources_json: Arc<str>,
+    /// The mailbox, oldest first, shared with the published view.
+    pub messages: Arc<[StoredMessage]>,
     /// What the next commit writes.
     pub unsaved: PlayerDataWrite,
 }
@@ -50,6 +52,7 @@ impl PlayerData {
             flags: stored.flags,
             resources_json: resources_json(&stored.resources),
             resources: stored.resources,
+            messages: stored.messages.into(),
             unsaved: PlayerDataWrite::default(),
         }
     }

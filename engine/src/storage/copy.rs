@@ -69,6 +69,7 @@ pub fn copy_shard(from: &dyn ShardStorage, to: &mut dyn ShardStorage) -> Result<
                 .collect(),
             notifications: Some(d.notifications.clone()),
             resources: Some(d.resources.clone()),
+            messages: Some(d.messages.clone()),
             ..Default::default()
         };
         for n in 0..SEGMENT_COUNT {

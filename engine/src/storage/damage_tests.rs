@@ -109,6 +109,16 @@ fn build_store(dir: &Path) -> Opened {
                     notifications: Some(vec![(out.tick, format!("notified at {}", out.tick))]),
                     // And the account's resources.
                     resources: Some([("pixel".to_string(), out.tick)].into()),
+                    // And the mailbox.
+                    messages: Some(vec![crate::storage::StoredMessage {
+                        id: format!("{:024x}", out.tick),
+                        respondent: 1,
+                        date_ms: out.tick,
+                        outgoing: false,
+                        text: format!("message at {}", out.tick),
+                        unread: true,
+                        out_message: None,
+                    }]),
                 },
             })
             .collect();

@@ -25,8 +25,8 @@ use super::marker::{self, Marker};
 use super::record::{decode, decode_u64, encode, encode_u64, key_name};
 use super::sled_store::{
     damaged, format_of, guarded, insert_player, key, memory_tree_ids, memory_tree_name, open_tree,
-    sled_error, Writes, BRANCH_PREFIX, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, NOTIFICATIONS_KEY,
-    RESOURCES_KEY, SEGMENT_SETTINGS_KEY,
+    sled_error, Writes, BRANCH_PREFIX, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, MESSAGES_KEY,
+    NOTIFICATIONS_KEY, RESOURCES_KEY, SEGMENT_SETTINGS_KEY,
 };
 use super::{
     resimulate, PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, TickRecord,
@@ -286,6 +286,8 @@ fn check_player_data(name: &[u8], tree: &sled::Tree) -> std::result::Result<(), 
             decode::<isoshard_player_api::SegmentSettings>(name, &v)?;
         } else if k.as_ref() == NOTIFICATIONS_KEY {
             decode::<Vec<(u64, String)>>(name, &v)?;
+        } else if k.as_ref() == MESSAGES_KEY {
+            decode::<Vec<super::StoredMessage>>(name, &v)?;
         } else if k.as_ref() == RESOURCES_KEY {
             decode::<std::collections::BTreeMap<String, u64>>(name, &v)?;
         } else if k.starts_with(FLAG_PREFIX) {

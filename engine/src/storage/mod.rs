@@ -45,6 +45,7 @@ mod restore;
 #[cfg(test)]
 mod retention_tests;
 mod sled_store;
+mod social;
 
 pub use copy::{copy_shard, copy_store};
 pub use fsck::{dir_bytes, fsck, FsckReport, StoreSizes};
@@ -53,6 +54,7 @@ pub(crate) use redis_store::holder_name;
 pub use redis_store::{RedisDurability, RedisOptions, RedisStorage};
 pub use restore::{restore, Restored};
 pub use sled_store::{Compaction, SledStorage, DEFAULT_KEEP_SNAPSHOTS};
+pub use social::{Badge, StoredMessage};
 
 use std::collections::BTreeMap;
 
@@ -99,6 +101,9 @@ pub struct PlayerAccount {
     /// The account's API tokens, oldest first.
     #[serde(default)]
     pub tokens: Vec<ApiToken>,
+    /// The badge the player chose (`None`: never chosen).
+    #[serde(default)]
+    pub badge: Option<Badge>,
 }
 
 impl PlayerAccount {
@@ -114,6 +119,7 @@ impl PlayerAccount {
             active_branch: None,
             banned: false,
             tokens: Vec::new(),
+            badge: None,
         }
     }
 }
@@ -170,6 +176,9 @@ pub struct StoredPlayerData {
     /// `Game.resources`: pixels the player generated, by resource name.
     #[serde(default)]
     pub resources: BTreeMap<String, u64>,
+    /// The player's mailbox, oldest first.
+    #[serde(default)]
+    pub messages: Vec<StoredMessage>,
 }
 
 /// What a tick changed of a player's segments, segment settings and InterShardMemory.
@@ -184,6 +193,8 @@ pub struct PlayerDataWrite {
     pub notifications: Option<Vec<(u64, String)>>,
     /// `Game.resources`, when a tick changed them.
     pub resources: Option<BTreeMap<String, u64>>,
+    /// The whole mailbox, when a message arrived, left or was read.
+    pub messages: Option<Vec<StoredMessage>>,
 }
 
 impl PlayerDataWrite {
@@ -194,6 +205,7 @@ impl PlayerDataWrite {
             && self.flags.is_empty()
             && self.notifications.is_none()
             && self.resources.is_none()
+            && self.messages.is_none()
     }
 }
 

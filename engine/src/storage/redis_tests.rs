@@ -60,6 +60,15 @@ fn commit_next(storage: &mut dyn ShardStorage, world: &mut GameWorld, id: Player
         }),
     );
     data.notifications = Some(vec![(out.tick, "hi".into())]);
+    data.messages = Some(vec![crate::storage::StoredMessage {
+        id: format!("{:024x}", out.tick),
+        respondent: 9,
+        date_ms: out.tick,
+        outgoing: out.tick % 2 == 0,
+        text: format!("message {}", out.tick),
+        unread: true,
+        out_message: None,
+    }]);
     commit_outcome(
         storage,
         &out,

@@ -53,6 +53,8 @@ pub(in crate::storage) const INTER_SHARD_KEY: &[u8] = b"inter-shard";
 pub(in crate::storage) const NOTIFICATIONS_KEY: &[u8] = b"notifications";
 /// `Game.resources` (pixels) of the player.
 pub(in crate::storage) const RESOURCES_KEY: &[u8] = b"resources";
+/// The player's mailbox (messages between players).
+pub(in crate::storage) const MESSAGES_KEY: &[u8] = b"messages";
 pub(in crate::storage) fn segment_key(id: u8) -> Vec<u8> {
     format!("segment/{id:02}").into_bytes()
 }
@@ -580,6 +582,9 @@ pub(in crate::storage) fn player_data_fields(data: &PlayerDataWrite) -> Result<V
     }
     if let Some(held) = &data.resources {
         fields.push((RESOURCES_KEY.to_vec(), Some(encode(held)?)));
+    }
+    if let Some(mailbox) = &data.messages {
+        fields.push((MESSAGES_KEY.to_vec(), Some(encode(mailbox)?)));
     }
     for (name, flag) in &data.flags {
         let sealed = flag.as_ref().map(encode).transpose()?;

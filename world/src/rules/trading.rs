@@ -19,6 +19,7 @@ use crate::constants::*;
 use crate::geometry::{Position, RoomId};
 use crate::intent::Intent;
 use crate::market::{terminal_energy_cost, Market, Transaction};
+use crate::money_history::MoneyReason;
 use crate::object::*;
 use crate::orders::{fee_milli, Order, OrderId, OrderType, MARKET_FEE, MARKET_ORDER_LIFE_TICKS};
 use crate::room_map::RoomMap;
@@ -128,7 +129,7 @@ fn apply_player_intents(
             new_price_milli,
         } = intent
         {
-            change_price(&mut market, player, *order, *new_price_milli, marks);
+            change_price(&mut market, player, *order, *new_price_milli, marks, time);
         }
     }
     for (_, intent) in intents {
@@ -141,6 +142,11 @@ fn apply_player_intents(
             }
             let fee = fee_milli(o.price_milli, u64::from(*add_amount));
             if charge(&mut market, player, fee) {
+                let reason = MoneyReason::OrderExtended {
+                    order: *order,
+                    add_amount: *add_amount,
+                };
+                market.log_money(player, time, -(fee as i64), reason);
                 if let Some(o) = market.orders.get_mut(order) {
                     o.remaining_amount = o.remaining_amount.saturating_add(*add_amount);
                     o.total_amount = o.total_amount.saturating_add(*add_amount);
@@ -208,6 +214,15 @@ fn create_orders(
         }
         let id = OrderId(market.next_order);
         market.next_order += 1;
+        let reason = MoneyReason::OrderCreated {
+            order: id,
+            order_type: *order_type,
+            resource: *resource,
+            price_milli: *price_milli,
+            total_amount: *total_amount,
+            room,
+        };
+        market.log_money(player, time, -(fee as i64), reason);
         market.orders.insert(
             id,
             Order {
@@ -243,6 +258,7 @@ fn change_price(
     order: OrderId,
     new_price: u64,
     marks: &mut OrderMarks,
+    time: u64,
 ) {
     let Some(o) = market.orders.get(&order).filter(|o| o.owner == player) else {
         return;
@@ -254,14 +270,17 @@ fn change_price(
     if new_price != old_price {
         marks.repriced.insert(order);
     }
-    if new_price > old_price
-        && !charge(
-            market,
-            player,
-            fee_milli(new_price - old_price, u64::from(remaining)),
-        )
-    {
-        return;
+    if new_price > old_price {
+        let fee = fee_milli(new_price - old_price, u64::from(remaining));
+        if !charge(market, player, fee) {
+            return;
+        }
+        let reason = MoneyReason::PriceChanged {
+            order,
+            old_price_milli: old_price,
+            new_price_milli: new_price,
+        };
+        market.log_money(player, time, -(fee as i64), reason);
     }
     if let Some(o) = market.orders.get_mut(&order) {
         o.price_milli = new_price;
@@ -327,12 +346,28 @@ fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
     }
     let time = world.resource::<GameTime>().0;
     let mut market = world.resource_mut::<Market>();
+    let dealer = target.1;
+    let deal_reason = |sold: bool, npc: bool| MoneyReason::Deal {
+        sold,
+        resource: order.resource,
+        room: order.room,
+        target_room: deal.room,
+        price_milli: order.price_milli,
+        npc,
+        owner: order.owner,
+        dealer: dealer.unwrap_or(order.owner),
+        amount,
+    };
     if let Some(p) = seller.1 {
         *market.credits.entry(p).or_default() += cost;
+        let reason = deal_reason(true, buyer.1.is_none());
+        market.log_money(p, time, cost as i64, reason);
     }
     if let Some(p) = buyer.1 {
         let credits = market.credits.entry(p).or_default();
         *credits = credits.saturating_sub(cost);
+        let reason = deal_reason(false, seller.1.is_none());
+        market.log_money(p, time, -(cost as i64), reason);
     }
     if let Some(o) = market.orders.get_mut(&deal.order) {
         o.amount = o.amount.saturating_sub(amount);
@@ -425,6 +460,16 @@ fn refresh_orders(world: &mut World, terminals: &TerminalsByRoom, marks: &OrderM
             let refund = (f64::from(order.remaining_amount) * order.price_milli as f64 * MARKET_FEE)
                 .floor() as u64;
             *market_ref.credits.entry(order.owner).or_default() += refund;
+            if refund > 0 {
+                let reason = MoneyReason::OrderExpired {
+                    order: order.id,
+                    order_type: order.order_type,
+                    resource: order.resource,
+                    price_milli: order.price_milli,
+                    remaining_amount: order.remaining_amount,
+                };
+                market_ref.log_money(order.owner, time, refund as i64, reason);
+            }
             market_ref.orders.remove(id);
             continue;
         }

@@ -51,6 +51,20 @@ pub struct AccountView {
     pub resources: std::collections::BTreeMap<String, u64>,
     #[serde(skip)]
     pub credits_milli: u64,
+    #[serde(skip)]
+    pub badge: Option<crate::storage::Badge>,
+    /// The mailbox, oldest first (`/api/user/messages/*`, the socket's message channels).
+    #[serde(skip)]
+    pub messages: Arc<[crate::storage::StoredMessage]>,
+}
+
+impl AccountView {
+    /// The badge as every user document shows it (`{}` before the player chose one).
+    pub fn badge_json(&self) -> serde_json::Value {
+        self.badge
+            .as_ref()
+            .map_or_else(|| serde_json::json!({}), crate::storage::Badge::to_json)
+    }
 }
 
 /// One committed tick, published after the commit is durable.
@@ -85,11 +99,40 @@ pub struct MarketPublished {
     pub mine: BTreeMap<u32, Vec<isoshard_world::orders::OrderView>>,
     /// Each player's processed power (`Game.gpl` points), by player id.
     pub power: BTreeMap<u32, u64>,
+    /// Each player's credit changes, oldest first (`/api/user/money-history`), and the
+    /// market's count of them when copied.
+    pub money: Arc<BTreeMap<u32, Vec<serde_json::Value>>>,
+    pub money_changes: u64,
 }
 
 impl MarketPublished {
-    pub fn of(views: &isoshard_world::WorldViews) -> Self {
+    /// The market as published after a tick; the credit histories are copied only when they
+    /// changed since `previous`.
+    pub fn of(
+        views: &isoshard_world::WorldViews,
+        world: &isoshard_world::GameWorld,
+        previous: &MarketPublished,
+    ) -> Self {
+        let (market, map) = (world.market(), world.map());
+        let money = match previous.money_changes == market.money_changes {
+            true => previous.money.clone(),
+            false => Arc::new(
+                market
+                    .money
+                    .iter()
+                    .map(|(p, log)| {
+                        let docs = log
+                            .iter()
+                            .map(|e| crate::server::market_api::money_doc(e, p.0, map))
+                            .collect();
+                        (p.0, docs)
+                    })
+                    .collect(),
+            ),
+        };
         MarketPublished {
+            money,
+            money_changes: market.money_changes,
             orders: views.orders.clone(),
             history: views.history.clone(),
             mine: views

@@ -9,7 +9,8 @@ use isoshard_world::WorldSnapshot;
 use super::{keys, RedisStorage};
 use crate::error::{EngineError, Result};
 use crate::storage::sled_store::{
-    FLAG_PREFIX, INTER_SHARD_KEY, NOTIFICATIONS_KEY, RESOURCES_KEY, SEGMENT_SETTINGS_KEY,
+    FLAG_PREFIX, INTER_SHARD_KEY, MESSAGES_KEY, NOTIFICATIONS_KEY, RESOURCES_KEY,
+    SEGMENT_SETTINGS_KEY,
 };
 use crate::storage::{
     PlayerAccount, PlayerRecord, PlayerTickState, ShardMeta, StoredPlayerData, StoredShard,
@@ -188,6 +189,7 @@ impl RedisStorage {
             flags,
             notifications: self.optional(id, read(fields, NOTIFICATIONS_KEY))?,
             resources: self.optional(id, read(fields, RESOURCES_KEY))?,
+            messages: self.optional(id, read(fields, MESSAGES_KEY))?,
         })
     }
 

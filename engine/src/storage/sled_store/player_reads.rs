@@ -3,8 +3,8 @@
 
 use super::super::record::decode;
 use super::{
-    memory_tree_name, SledStorage, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, NOTIFICATIONS_KEY,
-    RESOURCES_KEY, SEGMENT_SETTINGS_KEY,
+    memory_tree_name, SledStorage, FLAG_PREFIX, INTER_SHARD_KEY, MEMORY_KEY, MESSAGES_KEY,
+    NOTIFICATIONS_KEY, RESOURCES_KEY, SEGMENT_SETTINGS_KEY,
 };
 use crate::error::Result;
 use crate::storage::StoredPlayerData;
@@ -67,6 +67,9 @@ impl SledStorage {
                 .unwrap_or_default(),
             resources: self
                 .read_in_memory_tree(id, RESOURCES_KEY, exists)?
+                .unwrap_or_default(),
+            messages: self
+                .read_in_memory_tree(id, MESSAGES_KEY, exists)?
                 .unwrap_or_default(),
         })
     }
