@@ -1,6 +1,7 @@
 //! `GameWorld`: the bevy `World` holding the game, the tick schedule, and the entry points the
 //! engine and replays use.
 
+use crate::state::Summoned;
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
@@ -98,6 +99,7 @@ impl GameWorld {
         world.insert_resource(crate::market::Market::default());
         world.insert_resource(crate::state::Quiet::default());
         world.insert_resource(rules::InvaderGoals::default());
+        world.insert_resource(Summoned::default());
         world.insert_resource(rules::NpcIntents::default());
         world.insert_resource(map.clone());
         let mut this = GameWorld {
@@ -194,6 +196,7 @@ impl GameWorld {
                 .copied()
                 .collect(),
             invader_goals: self.world.resource::<rules::InvaderGoals>().0.clone(),
+            summoned: self.world.resource::<Summoned>().0.clone(),
         }
     }
 
@@ -278,6 +281,7 @@ impl GameWorld {
         world.insert_resource(snapshot.market);
         world.insert_resource(crate::state::Quiet(snapshot.quiet.into_iter().collect()));
         world.insert_resource(rules::InvaderGoals(snapshot.invader_goals));
+        world.insert_resource(Summoned(snapshot.summoned));
         world.insert_resource(rules::NpcIntents::default());
         let map = match known {
             Some(m) if m.seed() == snapshot.config.seed && m.specs() == snapshot.rooms => m.clone(),
@@ -356,6 +360,11 @@ impl GameWorld {
         h.update(
             &postcard::to_stdvec(self.world.resource::<rules::InvaderGoals>()).unwrap_or_default(),
         );
+        // Only while some exist: worlds without summoned invaders keep their recorded hashes.
+        let summoned = self.world.resource::<Summoned>();
+        if !summoned.0.is_empty() {
+            h.update(&postcard::to_stdvec(summoned).unwrap_or_default());
+        }
         for (_, rh) in &rooms {
             h.update(&rh.0);
         }

@@ -178,7 +178,9 @@
 //! ranged ones keep off melee, everything ranged shoots at will; a shut way is dismantled),
 //! stepping greedily where Screeps paths, and live 1 500 ticks. Their intents pass the
 //! players' validation. Screeps' newer rule that a raid needs a stronghold in the sector is
-//! not followed (strongholds are not modelled), nor sector centres' larger raids.
+//! not followed (strongholds are not modelled), nor sector centres' larger raids. A player
+//! may also summon invaders into a room they hold and remove them (`summoning`, the
+//! private server's `create-invader`): a [`WorldEdit`] between ticks.
 //!
 //! Spawning and renewing take energy from the owner's spawns, then extensions, each nearest
 //! the spawn first, skipping switched-off ones (`_charge-energy.js`), or from the
@@ -208,6 +210,7 @@ mod rules;
 pub mod scripted_colony;
 mod snapshot;
 mod state;
+pub mod summoning;
 mod terrain;
 mod view;
 mod world_config;

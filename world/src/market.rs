@@ -422,4 +422,32 @@ mod tests {
         assert_eq!(m.incoming[&PlayerId(2)].front().map(|t| t.time), Some(50));
         assert_eq!(m.next_transaction, 150);
     }
+
+    #[test]
+    fn credit_logs_are_bounded_and_round_trip_through_both_encodings() {
+        let mut m = Market::default();
+        let round_trips = |m: &Market| {
+            let positional: Market = rmp_serde::from_slice(&rmp_serde::to_vec(m).unwrap()).unwrap();
+            let named: Market =
+                rmp_serde::from_slice(&rmp_serde::to_vec_named(m).unwrap()).unwrap();
+            assert_eq!((&positional, &named), (m, m));
+        };
+        round_trips(&m);
+        for tick in 0..(MONEY_HISTORY_KEPT as u64 + 10) {
+            m.grant(PlayerId(1), 1000);
+            let reason = MoneyReason::OrderExtended {
+                order: crate::orders::OrderId(tick),
+                add_amount: 1,
+            };
+            m.log_money(PlayerId(1), tick, 1000, reason);
+        }
+        let log = &m.money[&PlayerId(1)];
+        assert_eq!(log.len(), MONEY_HISTORY_KEPT);
+        assert_eq!(
+            (log[0].tick, log[0].id, log[0].balance_milli),
+            (10, 10, 11_000)
+        );
+        assert_eq!(m.money_changes, MONEY_HISTORY_KEPT as u64 + 10);
+        round_trips(&m);
+    }
 }

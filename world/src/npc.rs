@@ -51,7 +51,7 @@ pub fn keeper_body() -> Vec<BodyPartKind> {
 }
 
 /// The six invader bodies of `genInvaders` (`small*` below RCL 4, `big*` from it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InvaderKind {
     SmallMelee,
     SmallRanged,

@@ -50,6 +50,11 @@ pub struct WorldSnapshot {
     /// Each room's energy goal before its next invader raid, where a raid has set one.
     #[serde(default)]
     pub invader_goals: std::collections::BTreeMap<crate::geometry::RoomId, u32>,
+    /// Who summoned each summoned invader still in the world (left out while empty, so
+    /// worlds without any keep their recorded encodings; last, so a positional encoding reads
+    /// its absence as empty).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub summoned: std::collections::BTreeMap<crate::object::ObjectId, crate::object::PlayerId>,
 }
 
 /// Each room's hash over its objects (`records` sorted by id), in room order.

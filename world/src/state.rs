@@ -235,6 +235,11 @@ pub struct Observations(pub BTreeMap<PlayerId, BTreeSet<RoomId>>);
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quiet(pub BTreeSet<ObjectId>);
 
+/// Who summoned each summoned invader still in the world (only they may remove it; see
+/// `GameWorld::summon_invader`).
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summoned(pub std::collections::BTreeMap<ObjectId, PlayerId>);
+
 #[cfg(test)]
 mod tests {
     use super::*;

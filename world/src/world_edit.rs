@@ -27,6 +27,33 @@ pub enum WorldEdit {
     },
     /// A player starts over (Screeps' respawn).
     Respawn { player: PlayerId },
+    /// A player summons an invader into a room they hold (Screeps' create-invader).
+    SummonInvader {
+        player: PlayerId,
+        room: String,
+        x: u8,
+        y: u8,
+        kind: crate::npc::InvaderKind,
+        boosted: bool,
+    },
+    /// A player removes an invader they summoned (Screeps' remove-invader).
+    RemoveInvader {
+        player: PlayerId,
+        object: crate::object::ObjectId,
+    },
+}
+
+impl WorldEdit {
+    /// The player whose own change this is (`None` for an operator's edit).
+    pub fn by_player(&self) -> Option<PlayerId> {
+        match self {
+            WorldEdit::AddRooms(_) | WorldEdit::GrantCredits { .. } => None,
+            WorldEdit::PlaceSpawn { player, .. }
+            | WorldEdit::Respawn { player }
+            | WorldEdit::SummonInvader { player, .. }
+            | WorldEdit::RemoveInvader { player, .. } => Some(*player),
+        }
+    }
 }
 
 impl GameWorld {
@@ -56,6 +83,17 @@ impl GameWorld {
                 name,
             } => self.place_player(*player, room, *x, *y, name),
             WorldEdit::Respawn { player } => self.respawn(*player),
+            WorldEdit::SummonInvader {
+                player,
+                room,
+                x,
+                y,
+                kind,
+                boosted,
+            } => self
+                .summon_invader(*player, room, (*x, *y), *kind, *boosted)
+                .map(|_| ()),
+            WorldEdit::RemoveInvader { player, object } => self.remove_invader(*player, *object),
         }
     }
 }

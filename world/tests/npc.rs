@@ -254,3 +254,73 @@ fn a_tower_repels_a_raid() {
     };
     assert_eq!(again, raiders);
 }
+
+#[test]
+fn a_player_summons_invaders_into_a_room_they_hold_and_only_they_remove_them() {
+    use isoshard_world::npc::InvaderKind;
+    let mut s = scenario();
+    let alice = s.player;
+    let (bob, bob_controller) = s.add_rival();
+    let room = s.world.map().get(s.room).name.clone();
+    let spawn = s.rec(s.spawn).pos;
+    let spot = s.free_at_range(spawn, 3);
+    let summon = |at: Position, player: PlayerId, kind: InvaderKind| WorldEdit::SummonInvader {
+        player,
+        room: room.clone(),
+        x: at.x,
+        y: at.y,
+        kind,
+        boosted: true,
+    };
+    let refusal = |w: &mut GameWorld, e: &WorldEdit| w.apply_edit(e).unwrap_err().to_string();
+    // Bob holds no controller here.
+    assert!(
+        refusal(&mut s.world, &summon(spot, bob, InvaderKind::SmallMelee)).contains("not owned")
+    );
+    // On the spawn: refused.
+    assert!(
+        refusal(&mut s.world, &summon(spawn, alice, InvaderKind::SmallMelee))
+            .contains("invalid location")
+    );
+    s.world
+        .apply_edit(&summon(spot, alice, InvaderKind::BigHealer))
+        .unwrap();
+    let invader = creeps_of(&s.world, INVADER)[0].clone();
+    let ObjectKind::Creep(c) = &invader.kind else {
+        unreachable!()
+    };
+    assert_eq!(c.body.len(), 50);
+    assert!(
+        c.body
+            .iter()
+            .all(|p| (p.kind == BodyPartKind::Heal) == p.boost.is_some()),
+        "heal parts boosted (LO)"
+    );
+    assert_eq!(invader.hits.map(|h| h.hits), Some(5000));
+    // Only five at a time.
+    for n in 1..5 {
+        let at = s.free_at_range(spawn, 3 + n);
+        s.world
+            .apply_edit(&summon(at, alice, InvaderKind::SmallRanged))
+            .unwrap();
+    }
+    let sixth = summon(s.free_at_range(spawn, 9), alice, InvaderKind::SmallRanged);
+    assert!(refusal(&mut s.world, &sixth).contains("too many invaders exist"));
+    // A summoned invader survives a snapshot with its summoner; Bob cannot remove it.
+    let before = s.world.state_hash();
+    s.world = GameWorld::restore(s.world.snapshot()).unwrap();
+    assert_eq!(s.world.state_hash(), before);
+    let remove = |player| WorldEdit::RemoveInvader {
+        player,
+        object: invader.id,
+    };
+    assert!(refusal(&mut s.world, &remove(bob)).contains("invalid object"));
+    s.world.apply_edit(&remove(alice)).unwrap();
+    assert!(s.world.record(invader.id).is_none());
+    assert!(refusal(&mut s.world, &remove(alice)).contains("invalid object"));
+    // A hostile creep in the room stops a summon.
+    let near = s.free_at_range(spawn, 2);
+    s.add_creep_for(bob, near, &[Move], 0);
+    assert!(refusal(&mut s.world, &sixth).contains("hostiles present"));
+    let _ = bob_controller;
+}

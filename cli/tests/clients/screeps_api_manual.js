@@ -55,6 +55,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   out.flagFree = await post('/api/game/check-unique-flag-name', { name });
   out.badIntent = await post('/api/game/add-object-intent', { _id: spawn._id, room, name: 'selfDestruct', intent: {} });
   out.badSite = await post('/api/game/create-construction', { room, x: 60, y: 1, structureType: 'road' });
+  // An invader summoned to test the room's defence, seen in the room, then removed.
+  const busy = new Set((await objects()).map((o) => o.x + ',' + o.y));
+  let lair = null;
+  for (let y = 40; y > 10 && !lair; y--) for (let x = 40; x > 10 && !lair; x--) {
+    if (terrain[y * 50 + x] === '0' && !busy.has(x + ',' + y)) lair = { x, y };
+  }
+  await api.raw.game.createInvader(room, lair.x, lair.y, 'small', 'Melee', true);
+  const invader = (await objects()).find((o) => o.type === 'creep' && o.user === '2');
+  // It may have stepped since it appeared.
+  out.invader = invader && { near: Math.max(Math.abs(invader.x - lair.x), Math.abs(invader.y - lair.y)) <= 3, parts: invader.body.length, boosted: invader.body.filter((p) => p.boost).length };
+  out.badInvader = await post('/api/game/create-invader', { room, x: lair.x, y: lair.y, size: 'huge', type: 'Melee' });
+  await api.raw.game.removeInvader(invader._id);
+  out.invaderLeft = (await objects()).some((o) => o.user === '2');
+  out.removeAgain = await post('/api/game/remove-invader', { _id: invader._id });
   console.log(JSON.stringify(out));
 })().catch((e) => {
   console.error(e && e.stack ? e.stack : String(e));

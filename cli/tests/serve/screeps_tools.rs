@@ -407,6 +407,27 @@ fn the_clients_manual_actions_place_and_remove_flags_and_sites_through_the_playe
         got["badSite"].as_str().unwrap().contains("invalid params"),
         "{got}"
     );
+    // Its ranged, work and attack parts boosted; tough and move not (create-invader's).
+    assert_eq!(
+        got["invader"],
+        json!({"near": true, "parts": 10, "boosted": 3}),
+        "{got}"
+    );
+    assert!(
+        got["badInvader"]
+            .as_str()
+            .unwrap()
+            .contains("invalid params"),
+        "{got}"
+    );
+    assert_eq!(got["invaderLeft"], false, "{got}");
+    assert!(
+        got["removeAgain"]
+            .as_str()
+            .unwrap()
+            .contains("invalid object"),
+        "{got}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Joining a shard as on Screeps (backend-local `lib/game/api/game.js` place-spawn,
 //! `user.js` respawn): a registered player looks at the map, picks a free room and places
-//! their first spawn; later they may respawn and place again. Each is a world edit, recorded
-//! so replays and recovery apply it between the same ticks.
+//! their first spawn; later they may respawn and place again; meanwhile they may summon
+//! invaders into their rooms to test them (`create-invader`, `remove-invader`). Each is a
+//! world edit, recorded so replays and recovery apply it between the same ticks.
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
@@ -32,6 +33,85 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/game/check-unique-object-name",
             post(check_unique_name),
         )
+        .route("/api/game/create-invader", post(create_invader))
+        .route("/api/game/remove-invader", post(remove_invader))
+}
+
+#[derive(Deserialize)]
+struct InvaderBody {
+    #[serde(default)]
+    room: String,
+    #[serde(default)]
+    x: Value,
+    #[serde(default)]
+    y: Value,
+    #[serde(default)]
+    size: String,
+    #[serde(default, rename = "type")]
+    kind: String,
+    #[serde(default)]
+    boosted: Value,
+}
+
+/// Screeps' `create-invader`: an invader (`size` small|big, `type` Melee|Ranged|Healer) in a
+/// room you own or reserve, to test your defence. It appears between two ticks.
+async fn create_invader(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    use isoshard_world::npc::InvaderKind;
+    let me = s.caller(&headers, None)?;
+    let b: InvaderBody = parse(&body)?;
+    let (Some(x), Some(y)) = (coordinate(&b.x), coordinate(&b.y)) else {
+        return Err(bad("invalid params"));
+    };
+    let kind = match (b.size.as_str(), b.kind.as_str()) {
+        ("small", "Melee") => InvaderKind::SmallMelee,
+        ("small", "Ranged") => InvaderKind::SmallRanged,
+        ("small", "Healer") => InvaderKind::SmallHealer,
+        ("big", "Melee") => InvaderKind::BigMelee,
+        ("big", "Ranged") => InvaderKind::BigRanged,
+        ("big", "Healer") => InvaderKind::BigHealer,
+        _ => {
+            return Err(bad(
+                "invalid params: size small|big, type Melee|Ranged|Healer",
+            ))
+        }
+    };
+    // JavaScript truthiness, as Screeps' `if (request.body.boosted)`.
+    let boosted = match &b.boosted {
+        Value::Bool(v) => *v,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
+        Value::String(v) => !v.is_empty(),
+        Value::Null => false,
+        _ => true,
+    };
+    let edit = WorldEdit::SummonInvader {
+        player: PlayerId(me.id),
+        room: b.room,
+        x,
+        y,
+        kind,
+        boosted,
+    };
+    join(&s, me.id, edit).await?;
+    Ok(Json(json!({ "ok": 1 })))
+}
+
+#[derive(Deserialize)]
+struct RemoveInvaderBody {
+    #[serde(rename = "_id")]
+    id: String,
+}
+
+/// Screeps' `remove-invader`: only an invader you summoned.
+async fn remove_invader(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let me = s.caller(&headers, None)?;
+    let b: RemoveInvaderBody = parse(&body)?;
+    let object = isoshard_world::ObjectId::from_js(&b.id).ok_or_else(|| bad("invalid object"))?;
+    let edit = WorldEdit::RemoveInvader {
+        player: PlayerId(me.id),
+        object,
+    };
+    join(&s, me.id, edit).await?;
+    Ok(Json(json!({ "ok": 1 })))
 }
 
 async fn join(s: &AppState, player: u32, edit: WorldEdit) -> ApiResult<()> {

@@ -366,12 +366,7 @@ impl ShardThread {
                     edit,
                     reply,
                 } => {
-                    let own = match &edit {
-                        isoshard_world::WorldEdit::PlaceSpawn { player: p, .. }
-                        | isoshard_world::WorldEdit::Respawn { player: p } => *p == player,
-                        _ => false,
-                    };
-                    let result = if own {
+                    let result = if edit.by_player() == Some(player) {
                         self.shard.edit_world(&edit)
                     } else {
                         Err(EngineError::Usage("not a player's own change".into()))

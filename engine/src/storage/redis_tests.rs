@@ -64,7 +64,7 @@ fn commit_next(storage: &mut dyn ShardStorage, world: &mut GameWorld, id: Player
         id: format!("{:024x}", out.tick),
         respondent: 9,
         date_ms: out.tick,
-        outgoing: out.tick % 2 == 0,
+        outgoing: out.tick.is_multiple_of(2),
         text: format!("message {}", out.tick),
         unread: true,
         out_message: None,

@@ -26,6 +26,7 @@ mod trading;
 mod upkeep;
 mod validate;
 
+pub(crate) use npc::spawn_npc_creep;
 pub use npc::{InvaderGoals, NpcIntents};
 pub(crate) use validate::{next_to_open_exit, Accepted};
 

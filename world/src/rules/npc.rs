@@ -535,7 +535,7 @@ fn keep_lairs(world: &mut World) {
 }
 
 /// A keeper or an invader, with 100 hits a part.
-fn spawn_npc_creep(
+pub(crate) fn spawn_npc_creep(
     world: &mut World,
     pos: Position,
     owner: PlayerId,
