@@ -51,8 +51,8 @@ pub use player_data::{
     FLAGS_LIMIT, MAX_ACTIVE_SEGMENTS, MAX_SEGMENT_BYTES, SEGMENT_COUNT,
 };
 pub use player_runtime::{
-    prelude_snapshot, wall_backstop, PlayerRuntime, PlayerRuntimeOptions, PlayerSetup,
-    PlayerTickOutput, Preload, MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
+    prelude_context, prelude_snapshot, wall_backstop, PlayerRuntime, PlayerRuntimeOptions,
+    PlayerSetup, PlayerTickOutput, Preload, MAX_ERROR_BYTES, MAX_MEMORY_BYTES,
 };
 pub use room_wire::{encode_room, room_copy, FIELDS as ROOM_WIRE_FIELDS};
 pub use tick_meta::{ConsoleCommand, PlayerTickInput, TickMeta};
@@ -101,3 +101,20 @@ prelude_parts!(
 );
 /// TypeScript declarations for the player API.
 pub const TYPESCRIPT_DECLARATIONS: &str = include_str!("../isoshard.d.ts");
+
+#[cfg(test)]
+mod tests {
+    /// V8 keeps a script's source in the heap of every isolate that ran it (from the
+    /// snapshot, for the prelude), and one character outside Latin-1 makes it store the whole
+    /// text as UTF-16: twice the bytes in every player's isolate. Write comments in ASCII.
+    #[test]
+    fn the_prelude_is_ascii_so_every_isolate_keeps_it_at_one_byte_a_character() {
+        let wide: Vec<(usize, &str)> = super::PRELUDE_JS
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.is_ascii())
+            .map(|(n, l)| (n + 1, l))
+            .collect();
+        assert!(wide.is_empty(), "non-ASCII prelude lines: {wide:?}");
+    }
+}

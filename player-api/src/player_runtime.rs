@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use isoshard_scripting::{
     CallBatch, Context, ExternalCopy, HeapStatistics, Isolate, IsolateOptions, OutcomeKind,
-    Reference, RunOptions, RunOutcome, Script, ScriptOptions, Snapshot, SnapshotOptions,
+    Reference, RunOptions, RunOutcome, ScriptOptions, SharedSource, Snapshot, SnapshotOptions,
     Transferable,
 };
 use isoshard_world::Intent;
@@ -62,12 +62,16 @@ pub struct PlayerRuntimeOptions {
     /// CPU limit for setting up a runtime (prelude and preloads), not charged to the player.
     pub setup_cpu_limit: Duration,
     /// Start isolates from a startup snapshot holding the prelude (made once per process)
-    /// instead of running the prelude in every new isolate. Preloads always run from source
-    /// (with code cache): they are operator code, and a snapshot aborts the process on some
-    /// of what a script may do at load time (an `Intl` object, for one).
+    /// instead of running the prelude in every new isolate. Off by default: from the
+    /// snapshot every isolate holds its own copy of the prelude's 190 KB of source, where
+    /// run from the one shared copy it holds none, for ~1.5 ms more per start
+    /// (`BENCHMARKS.md`, "Memory per player"). Preloads always run from source (with code
+    /// cache): they are operator code, and a snapshot aborts the process on some of what a
+    /// script may do at load time (an `Intl` object, for one).
     pub prelude_snapshot: bool,
-    /// Give players lodash 3.10.1 as `_` (and `require('lodash')`), as Screeps does; in the
-    /// prelude snapshot when there is one.
+    /// Give players lodash 3.10.1 as `_` (and `require('lodash')`), as Screeps does. It runs
+    /// in every new isolate from one shared copy of its source (with code cache), not from
+    /// the snapshot: an isolate then holds no copy of lodash's 400 KB of text.
     pub lodash: bool,
     /// Make isolates inspectable (DevTools sessions). Each then gets an OS thread of its own,
     /// so a player paused at a breakpoint stalls no other player's isolate.
@@ -80,7 +84,7 @@ impl Default for PlayerRuntimeOptions {
             memory_limit_mb: 256,
             preloads: Vec::new(),
             setup_cpu_limit: Duration::from_secs(5),
-            prelude_snapshot: true,
+            prelude_snapshot: false,
             lodash: true,
             inspector: false,
         }
@@ -154,41 +158,77 @@ fn code_cache() -> &'static Mutex<HashMap<[u8; 32], Vec<u8>>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-fn compile_cached(isolate: &Isolate, name: &str, source: &str) -> Result<Script> {
+/// Compiles and runs `source` in `context` with the process-wide code cache; from `shared`
+/// (the same text, one copy for every isolate) when given. The first isolate to run a script
+/// makes its cache after running it, so the cache holds every function its top level called
+/// and later isolates compile none of them.
+fn run_cached(
+    isolate: &Isolate,
+    context: &Context,
+    name: &str,
+    source: &str,
+    shared: Option<SharedSource>,
+    run: &RunOptions,
+) -> Result<()> {
     let key = *blake3::hash(source.as_bytes()).as_bytes();
     let cached = code_cache().lock().get(&key).cloned();
     let produce = cached.is_none();
-    let script = isolate.compile_script(
-        source,
-        ScriptOptions {
-            filename: Some(name.to_string()),
-            produce_cached_data: produce,
-            cached_data: cached,
-        },
-    )?;
-    if let Some(data) = script.cached_data() {
-        code_cache().lock().insert(key, data.to_vec());
-    }
+    let options = ScriptOptions {
+        filename: Some(name.to_string()),
+        produce_cached_data: false,
+        cached_data: cached,
+    };
+    let script = match shared {
+        Some(text) => isolate.compile_shared_script(text, options)?,
+        None => isolate.compile_script(source, options)?,
+    };
     if script.cached_data_rejected() == Some(true) {
         // Made by an isolate of another kind (with or without the prelude snapshot): drop it
         // so the next start produces one that fits.
         tracing::info!(%name, "code cache rejected; recompiled");
         code_cache().lock().remove(&key);
     }
-    Ok(script)
-}
-
-/// The scripts every isolate starts with, in order: the prelude, then lodash when enabled.
-fn runtime_scripts(lodash: bool) -> Vec<(&'static str, &'static str)> {
-    let mut scripts = vec![("isoshard:prelude.js", PRELUDE_JS)];
-    if lodash {
-        scripts.push(("lodash.js", LODASH_JS));
+    script
+        .run(context, run)?
+        .outcome
+        .into_result()
+        .map_err(|e| PlayerApiError::Setup(format!("{name}: {e}")))?;
+    if produce || script.cached_data_rejected() == Some(true) {
+        if let Ok(data) = script.create_code_cache() {
+            code_cache().lock().insert(key, data);
+        }
     }
-    scripts
+    script.release();
+    Ok(())
 }
 
-/// The process-wide prelude snapshot (with or without lodash), made on first use. A failure is
-/// kept and reported to every caller (it would fail the same way again).
+/// One built-in script, its text shared by every isolate of the process.
+struct BuiltIn {
+    name: &'static str,
+    text: &'static str,
+    shared: SharedSource,
+}
+
+fn prelude_script() -> &'static BuiltIn {
+    static PRELUDE: OnceLock<BuiltIn> = OnceLock::new();
+    PRELUDE.get_or_init(|| BuiltIn {
+        name: "isoshard:prelude.js",
+        text: PRELUDE_JS,
+        shared: SharedSource::new(PRELUDE_JS),
+    })
+}
+
+fn lodash_script() -> &'static BuiltIn {
+    static LODASH: OnceLock<BuiltIn> = OnceLock::new();
+    LODASH.get_or_init(|| BuiltIn {
+        name: "lodash.js",
+        text: LODASH_JS,
+        shared: SharedSource::new(LODASH_JS),
+    })
+}
+
+/// The process-wide prelude snapshot, made on first use. A failure is kept and reported to
+/// every caller (it would fail the same way again).
 ///
 /// Code that evaluates JavaScript in the same process as players' isolates (tests, tools)
 /// should start its isolates from this snapshot too: V8 (134) shares one read-only heap among
@@ -198,25 +238,59 @@ fn runtime_scripts(lodash: bool) -> Vec<(&'static str, &'static str)> {
 /// (`vector[] index out of bounds` in `ReadReadOnlyHeapRef`, in tests that mixed them).
 ///
 /// # Errors
-/// The prelude (or lodash) failed to run in the snapshot creator.
-pub fn prelude_snapshot(lodash: bool) -> Result<Snapshot> {
-    static WITH_LODASH: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
-    static PRELUDE_ONLY: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
-    let slot = if lodash { &WITH_LODASH } else { &PRELUDE_ONLY };
-    slot.get_or_init(|| {
-        let started = std::time::Instant::now();
-        let made = Snapshot::create(&runtime_scripts(lodash), None, &SnapshotOptions::default())
+/// The prelude failed to run in the snapshot creator.
+pub fn prelude_snapshot() -> Result<Snapshot> {
+    static SNAPSHOT: OnceLock<std::result::Result<Snapshot, String>> = OnceLock::new();
+    SNAPSHOT
+        .get_or_init(|| {
+            let started = std::time::Instant::now();
+            let prelude = prelude_script();
+            let made = Snapshot::create(
+                &[(prelude.name, prelude.text)],
+                None,
+                &SnapshotOptions::default(),
+            )
             .map_err(|e| e.to_string());
-        tracing::info!(
-            ms = started.elapsed().as_millis() as u64,
-            ok = made.is_ok(),
-            lodash,
-            "prelude snapshot"
-        );
-        made
-    })
-    .clone()
-    .map_err(|e| PlayerApiError::Setup(format!("prelude snapshot: {e}")))
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                ok = made.is_ok(),
+                "prelude snapshot"
+            );
+            made
+        })
+        .clone()
+        .map_err(|e| PlayerApiError::Setup(format!("prelude snapshot: {e}")))
+}
+
+/// An isolate made as players' are (from [`prelude_snapshot`] when `snapshot`, else from
+/// V8's own) and a context where the prelude and, with `lodash`, lodash ran: for code that
+/// evaluates JavaScript in the same process as players' isolates (tests, tools). Pass the
+/// `prelude_snapshot` the players of the process use: see [`prelude_snapshot`] on why
+/// isolates of different snapshots must not live side by side.
+///
+/// # Errors
+/// The prelude or lodash failed to run.
+pub fn prelude_context(snapshot: bool, lodash: bool) -> Result<(Isolate, Context)> {
+    let isolate = Isolate::new(IsolateOptions {
+        snapshot: snapshot.then(prelude_snapshot).transpose()?,
+        ..IsolateOptions::default()
+    })?;
+    let context = isolate.create_context()?;
+    let run = RunOptions {
+        copy_result: false,
+        ..RunOptions::default()
+    };
+    let mut built_ins = Vec::new();
+    if !snapshot {
+        built_ins.push(prelude_script());
+    }
+    if lodash {
+        built_ins.push(lodash_script());
+    }
+    for b in built_ins {
+        run_cached(&isolate, &context, b.name, b.text, Some(b.shared), &run)?;
+    }
+    Ok((isolate, context))
 }
 
 impl PlayerRuntime {
@@ -232,7 +306,7 @@ impl PlayerRuntime {
             return Err(PlayerApiError::InvalidModules("no `main` module".into()));
         }
         let snapshot = match options.prelude_snapshot {
-            true => Some(prelude_snapshot(options.lodash)?),
+            true => Some(prelude_snapshot()?),
             false => None,
         };
         let from_snapshot = snapshot.is_some();
@@ -266,22 +340,30 @@ impl PlayerRuntime {
             copy_result: false,
             ..RunOptions::default()
         };
+        let mut built_ins = Vec::new();
         if !from_snapshot {
-            for (name, source) in runtime_scripts(options.lodash) {
-                compile_cached(&isolate, name, source)?
-                    .run(&context, &setup_run)?
-                    .outcome
-                    .into_result()
-                    .map_err(|e| PlayerApiError::Setup(format!("{name}: {e}")))?;
-            }
+            built_ins.push(prelude_script());
+        }
+        if options.lodash {
+            built_ins.push(lodash_script());
+        }
+        for b in built_ins {
+            run_cached(
+                &isolate,
+                &context,
+                b.name,
+                b.text,
+                Some(b.shared),
+                &setup_run,
+            )?;
         }
         for p in &options.preloads {
-            let script = compile_cached(&isolate, &p.name, &p.source)?;
-            script
-                .run(&context, &setup_run)?
-                .outcome
-                .into_result()
-                .map_err(|e| PlayerApiError::Setup(format!("preload {}: {e}", p.name)))?;
+            run_cached(&isolate, &context, &p.name, &p.source, None, &setup_run).map_err(|e| {
+                match e {
+                    PlayerApiError::Setup(m) => PlayerApiError::Setup(format!("preload {m}")),
+                    e => e,
+                }
+            })?;
         }
         let global = context.global()?;
         let api = global.get("__isoshard_api")?;

@@ -9,6 +9,7 @@ use crate::external_copy::ExternalCopy;
 use crate::isolate::Isolate;
 use crate::isolate_state::{interrupted, Interrupted, IsolateState, Tables};
 use crate::outcome::Run;
+use crate::shared_source::SharedSource;
 
 /// How a script is compiled.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +42,24 @@ impl Isolate {
         self.compile_script_call(code, options).wait_async().await
     }
 
+    /// Compiles a script from a [`SharedSource`]: the isolate keeps a pointer to the one
+    /// copy of the text every isolate shares, not a copy of its own. Otherwise as
+    /// [`Isolate::compile_script`].
+    ///
+    /// # Errors
+    /// As for [`Isolate::compile_script`].
+    pub fn compile_shared_script(
+        &self,
+        source: SharedSource,
+        options: ScriptOptions,
+    ) -> Result<Script> {
+        let this = self.clone();
+        HomeCall::new(self, move |state| {
+            Script::compile_on_home(this, state, Text::Shared(source), options)
+        })
+        .wait()
+    }
+
     fn compile_script_call(
         &self,
         code: &str,
@@ -48,8 +67,33 @@ impl Isolate {
     ) -> HomeCall<'_, impl HomeWork<Script>> {
         let (this, code) = (self.clone(), code.to_string());
         HomeCall::new(self, move |state| {
-            Script::compile_on_home(this, state, &code, options)
+            Script::compile_on_home(this, state, Text::Owned(&code), options)
         })
+    }
+}
+
+/// Where a script's text comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum Text<'a> {
+    /// Copied into the isolate's heap.
+    Owned(&'a str),
+    Shared(SharedSource),
+}
+
+impl Text<'_> {
+    fn to_v8<'s>(
+        self,
+        scope: &mut v8::HandleScope<'s>,
+    ) -> Result<v8::Local<'s, v8::String>, Interrupted> {
+        match self {
+            Text::Owned(code) => new_string(scope, code),
+            Text::Shared(shared) => shared.to_v8(scope).ok_or_else(|| {
+                Interrupted::Threw(crate::outcome::JsError::host(
+                    "RangeError",
+                    "source is longer than V8's string limit",
+                ))
+            }),
+        }
     }
 }
 
@@ -66,11 +110,11 @@ impl Script {
     pub(crate) fn compile_on_home(
         isolate: Isolate,
         state: &mut IsolateState,
-        code: &str,
+        code: Text<'_>,
         options: ScriptOptions,
     ) -> Result<Script> {
         let run = compile_in_throwaway_context(state, |tc, tables| {
-            let source = new_string(tc, code)?;
+            let source = code.to_v8(tc)?;
             let origin = origin(tc, options.filename.as_deref());
             let consume = options.cached_data.is_some();
             let (mut source, compile_options) =
@@ -145,6 +189,30 @@ impl Script {
         Ok(HomeCall::new(&self.isolate, move |state| {
             run_on_home(state, id, ctx, &options)
         }))
+    }
+
+    /// Code cache of the script as it is now. Made after the script has run, it also holds
+    /// the functions compiled while it ran (V8 compiles functions lazily, on first call), so
+    /// an isolate that consumes it skips those compiles too.
+    ///
+    /// # Errors
+    /// [`Error::Disposed`], a released script, or V8 declining to serialize.
+    pub fn create_code_cache(&self) -> Result<Vec<u8>> {
+        let id = self.id;
+        self.isolate.exec(move |state| {
+            let global = state
+                .tables
+                .scripts
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| Error::InvalidArgument("the script was released".into()))?;
+            let scope = &mut v8::HandleScope::new(state.isolate());
+            let unbound = v8::Local::new(scope, global);
+            unbound
+                .create_code_cache()
+                .map(|c| c.to_vec())
+                .ok_or_else(|| Error::InvalidArgument("V8 made no code cache".into()))
+        })
     }
 
     /// Releases the compiled script.

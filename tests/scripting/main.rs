@@ -8,6 +8,7 @@ mod hostile;
 mod inspector;
 mod modules;
 mod security;
+mod shared_sources;
 mod snapshots;
 mod support;
 mod transfer;

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 /// The globals named in `names`, read in a plain context after the prelude and the bundled
 /// lodash ran (what players get by default).
 fn prelude_globals(names: &[String]) -> BTreeMap<String, Value> {
-    // The prelude and lodash, as the snapshot players start from holds them.
+    // The prelude and lodash, as players start with them.
     let (_iso, ctx) = crate::support::prelude_context();
     let list = serde_json::to_string(names).expect("names");
     let code = format!(

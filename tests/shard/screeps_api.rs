@@ -16,7 +16,7 @@ fn eval_json(scripts: &[&str]) -> Value {
     let (iso, ctx) = prelude_context();
     let _keep = iso;
     let mut last = Value::Null;
-    // The prelude and lodash are in the snapshot already.
+    // The prelude and lodash ran in the context already.
     for script in scripts
         .iter()
         .filter(|s| **s != PRELUDE_JS && **s != LODASH_JS)

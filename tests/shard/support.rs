@@ -123,16 +123,11 @@ pub fn memory_json(shard: &Shard, p: PlayerId) -> serde_json::Value {
     serde_json::from_str(&shard.memory(p).unwrap_or_default()).unwrap_or_default()
 }
 
-/// A context holding the prelude and lodash, from the snapshot players start from (never a
-/// plain isolate beside players: see `isoshard_player_api::prelude_snapshot`).
+/// A context holding the prelude and lodash, made as players' isolates are (never a plain
+/// isolate of another snapshot beside players: see `isoshard_player_api::prelude_snapshot`).
 pub fn prelude_context() -> (isoshard_scripting::Isolate, isoshard_scripting::Context) {
-    let iso = isoshard_scripting::Isolate::new(isoshard_scripting::IsolateOptions {
-        snapshot: Some(isoshard_player_api::prelude_snapshot(true).expect("prelude snapshot")),
-        ..isoshard_scripting::IsolateOptions::default()
-    })
-    .expect("isolate");
-    let ctx = iso.create_context().expect("context");
-    (iso, ctx)
+    let snapshot = isoshard_player_api::PlayerRuntimeOptions::default().prelude_snapshot;
+    isoshard_player_api::prelude_context(snapshot, true).expect("prelude context")
 }
 
 /// Stops `shard`, edits its world as of the last tick (as an operator's tool editing the

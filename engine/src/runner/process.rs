@@ -224,7 +224,6 @@ impl Runner {
                 .collect(),
             lodash: settings.lodash,
             inspector: settings.inspector,
-            // Each runner makes its own prelude snapshot on its first player.
             ..PlayerRuntimeOptions::default()
         };
         write_frame(

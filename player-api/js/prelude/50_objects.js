@@ -236,7 +236,7 @@
       return C.OK;
     }
   };
-  // spawnCreep's and setDirections' rule: an array of integers 1–8, duplicates dropped.
+  // spawnCreep's and setDirections' rule: an array of integers 1-8, duplicates dropped.
   function spawnDirections(directions) {
     if (!ArrayIsArray(directions)) return null;
     const out = [];

@@ -31,7 +31,7 @@
   function clearVisual(roomName) { visualBytes -= (visuals[roomName] || '').length; visuals[roomName] = ''; }
   const MAX_VISUAL_BYTES = 2048 * 1024;
   let visualBytes = 0;
-  // This tick's visuals as [room, text, room, text, …] (rooms drawn in, cleared ones left out),
+  // This tick's visuals as [room, text, room, text, ...] (rooms drawn in, cleared ones left out),
   // and a fresh start for the next tick.
   function takeVisuals() {
     const out = [];
@@ -335,10 +335,10 @@
     return out;
   }
 
-  // A room arrives as positional JSON (player-api/src/room_wire.rs: `[name, tick, [object…]]`,
+  // A room arrives as positional JSON (player-api/src/room_wire.rs: `[name, tick, [object...]]`,
   // an object's fields in FIELDS order, null when absent); each object becomes the plain
   // record the constructors read. Positions keep the room's text free of property names.
-  // `[type, hits, …]`, or for a boosted creep `[3, type, hits, boost, …]` (room_wire.rs).
+  // `[type, hits, ...]`, or for a boosted creep `[3, type, hits, boost, ...]` (room_wire.rs).
   function decodeBody(flat) {
     if (flat == null) return undefined;
     const parts = [];
@@ -353,7 +353,7 @@
     for (let i = 0; i + 1 < flat.length; i += 2) parts.push({ type: flat[i], hits: flat[i + 1] });
     return parts;
   }
-  // `[resource, amount, …]` → `{resource: amount}`.
+  // `[resource, amount, ...]` -> `{resource: amount}`.
   function decodeAmounts(flat) {
     if (flat == null) return undefined;
     const out = {};

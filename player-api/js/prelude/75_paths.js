@@ -21,7 +21,7 @@
     }
   }
 
-  // Room names on Screeps' 255×255 world map (lib/path-finder.js `parseRoomName`): the
+  // Room names on Screeps' 255x255 world map (lib/path-finder.js `parseRoomName`): the
   // canonical name the host reads, or Screeps' error.
   function pfRoomName(name) {
     const m = /^([WE])([0-9]+)([NS])([0-9]+)$/.exec(name);
@@ -101,7 +101,7 @@
   }
 
   // ---- the room matrices Room.findPath searches with (rooms.js makePathfindingGrid2) ----
-  let pfGrids = ObjectCreate(null);   // per tick: room + options → CostMatrix
+  let pfGrids = ObjectCreate(null);   // per tick: room + options -> CostMatrix
   function pfObjectType(o) {
     if (o instanceof Creep) return 'creep';
     if (o instanceof PowerCreep) return 'powerCreep';

@@ -113,7 +113,7 @@
     if (text !== marketText) { marketParsed = typeof text === 'string' ? JSONparse(text) : {}; marketText = text; }
     return marketParsed;
   }
-  // game.js: GPL from the power processed (POWER_LEVEL_MULTIPLY · level^POWER_LEVEL_POW).
+  // game.js: GPL from the power processed (POWER_LEVEL_MULTIPLY * level^POWER_LEVEL_POW).
   function gplOf(power) {
     const level = MathFloor(MathPow(power / C.POWER_LEVEL_MULTIPLY, 1 / C.POWER_LEVEL_POW));
     const base = MathPow(level, C.POWER_LEVEL_POW) * C.POWER_LEVEL_MULTIPLY;

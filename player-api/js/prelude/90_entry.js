@@ -1,6 +1,6 @@
   // js/prelude/90_entry.js: the host entry points and the wrapper's closing. A fragment of one function: the parts are joined in file-name order (player-api/src/lib.rs).
   // ---- console commands ----
-  // What the player typed into their console since the last tick (`[expression, hidden, …]`),
+  // What the player typed into their console since the last tick (`[expression, hidden, ...]`),
   // run after the main loop in the global scope, as Screeps' `game.run` does: each result as
   // `"" + eval(expression)` unless hidden. A command's error is its result, shown even for a
   // hidden one (Screeps reports it as the tick's error); unlike Screeps, a failing loop or
