@@ -244,12 +244,10 @@ fn main() {
                 players += s.timings.players_ns;
             }
             let per_tick = start.elapsed().as_secs_f64() * 1000.0 / measured as f64;
-            let rss_mb = [std::process::id()]
-                .into_iter()
-                .chain(shard.runner_pids())
-                .map(rss_bytes)
-                .sum::<u64>() as f64
-                / (1 << 20) as f64;
+            let mib = |b: u64| b as f64 / (1 << 20) as f64;
+            let own_mb = mib(rss_bytes(std::process::id()));
+            let runners_mb = mib(shard.runner_pids().into_iter().map(rss_bytes).sum::<u64>());
+            let rss_mb = own_mb + runners_mb;
             let heap_mb = shard
                 .player_stats()
                 .iter()
@@ -257,7 +255,7 @@ fn main() {
                 .sum::<u64>() as f64
                 / (1 << 20) as f64;
             println!(
-                "         RSS (this process and its runners): {rss_mb:.0} MiB, {:.2} MiB per player; V8 heap in use {:.2} MiB per player",
+                "         RSS (this process and its runners): {rss_mb:.0} MiB ({own_mb:.0} + {runners_mb:.0}), {:.2} MiB per player; V8 heap in use {:.2} MiB per player",
                 rss_mb / n as f64,
                 heap_mb / n as f64
             );
