@@ -3,7 +3,7 @@
 // object's attack notifications. They run in the player's isolate at the next tick.
 // Usage: node screeps_api_manual.js URL USER PASSWORD   (NODE_PATH points at node_modules)
 'use strict';
-const { signIn } = require('./screeps_client');
+const { signIn, postRaw } = require('./screeps_client');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,14 +18,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   };
   const objects = async () => (await api.raw.game.roomObjects(room)).objects;
   // screeps-api turns an error body into "[object Object]": refusals are read directly.
-  const post = async (path, body) => {
-    const r = await fetch(url.replace(/\/$/, '') + path, {
-      method: 'POST', body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'X-Token': api.token, 'X-Username': api.token },
-    });
-    const answer = await r.json();
-    return answer.error ? `${r.status} ${answer.error}` : 'accepted';
-  };
+  const post = (path, body) => postRaw(url, api, path, body);
   const out = {};
   // A free plain tile away from everything: from the terrain and the room's objects.
   const terrain = (await api.raw.game.roomTerrain(room, 1)).terrain[0].terrain;

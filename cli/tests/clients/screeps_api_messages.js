@@ -3,7 +3,7 @@
 // read, and A's copy turns read too. Refusals are read from the raw answers.
 // Usage: node screeps_api_messages.js URL A A_PASSWORD B B_PASSWORD   (NODE_PATH: node_modules)
 'use strict';
-const { signIn } = require('./screeps_client');
+const { signIn, postRaw } = require('./screeps_client');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -13,14 +13,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const bob = await signIn(url, b, bPassword);
   const aliceId = (await alice.me())._id;
   const bobId = (await bob.me())._id;
-  const post = async (api, path, body) => {
-    const r = await fetch(url.replace(/\/$/, '') + path, {
-      method: 'POST', body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'X-Token': api.token, 'X-Username': api.token },
-    });
-    const answer = await r.json();
-    return answer.error ? `${r.status} ${answer.error}` : 'accepted';
-  };
+  const post = (api, path, body) => postRaw(url, api, path, body);
   const out = {};
   await alice.raw.user.badge({ type: 7, color1: '#ff0000', color2: '#00FF00', color3: '#0000ff', param: 12, flip: true });
   out.badgeSeen = (await bob.raw.user.find(a)).user.badge;
