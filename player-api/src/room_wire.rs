@@ -12,7 +12,8 @@
 //! absent field, trailing absent fields cut; `body` is flat (`[type, hits, type, hits, …]`, or
 //! for a boosted creep `[3, type, hits, boost, …]`) and
 //! `spawnJob` is `[name, needTime, remainingTime, directions?]`, `reservation` `[username, ticksToEnd]` and
-//! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`;
+//! `sign` `[username, text, time]`, `ruinStructure` `[id, structureType, hitsMax, owner]`,
+//! `effects` `[effect, ticksRemaining, …]`;
 //! `store` and `storeCapacityResource` are flat (`[resource, amount, …]`). Fields only sources
 //! and minerals have (`energy`, `energyCapacity`, `density`) come last, where objects with
 //! stores need not pad up to them.
@@ -29,7 +30,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 47] = [
+pub const FIELDS: [&str; 48] = [
     "id",
     "type",
     "x",
@@ -77,6 +78,7 @@ pub const FIELDS: [&str; 47] = [
     "quiet",
     "timeToLand",
     "launchRoomName",
+    "effects",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -172,6 +174,7 @@ enum Field<'a> {
     Sign(&'a isoshard_world::SignView),
     RuinStructure(&'a isoshard_world::RuinStructureView),
     Resources(&'a [(isoshard_world::ResourceKind, u32)]),
+    Effects(&'a [(u32, u64)]),
 }
 
 impl Serialize for Field<'_> {
@@ -211,6 +214,14 @@ impl Serialize for Field<'_> {
             Field::RuinStructure(r) => {
                 (&r.id, &r.structure_type, r.hits_max, &r.owner).serialize(s)
             }
+            Field::Effects(effects) => {
+                let mut seq = s.serialize_seq(Some(effects.len() * 2))?;
+                for (effect, ticks) in *effects {
+                    seq.serialize_element(effect)?;
+                    seq.serialize_element(ticks)?;
+                }
+                seq.end()
+            }
             Field::Resources(amounts) => {
                 let mut seq = s.serialize_seq(Some(amounts.len() * 2))?;
                 for (resource, amount) in *amounts {
@@ -224,7 +235,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 47] {
+    fn fields(&self) -> [Field<'_>; 48] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -285,6 +296,7 @@ impl WireObject<'_> {
             o.quiet.map_or(Field::Absent, Field::Bool),
             n32(o.time_to_land),
             s(&o.launch_room_name),
+            o.effects.as_deref().map_or(Field::Absent, Field::Effects),
         ]
     }
 }

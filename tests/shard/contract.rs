@@ -157,7 +157,10 @@ fn prelude_and_declarations_agree_with_the_rust_constants() {
                     ));
                 }
             }
-        } else if !matches!(kind, StructureKind::Controller | StructureKind::KeeperLair) {
+        } else if !matches!(
+            kind,
+            StructureKind::Controller | StructureKind::KeeperLair | StructureKind::InvaderCore
+        ) {
             drift.push(format!("CONTROLLER_STRUCTURES.{} missing", kind.as_str()));
         }
     }
@@ -202,6 +205,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::PowerSpawn => "POWER_SPAWN",
         StructureKind::Nuker => "NUKER",
         StructureKind::KeeperLair => "KEEPER_LAIR",
+        StructureKind::InvaderCore => "INVADER_CORE",
     }
 }
 

@@ -93,3 +93,159 @@ fn a_bot_sees_an_invader_raid_and_its_tower_shoots_it_down() {
     let last = entries.last().unwrap();
     assert_eq!(last["hostiles"], 0, "the tower won: {log}");
 }
+
+const CORE_WATCHER_BOT: &str = r#"
+module.exports.loop = function () {
+  const log = Memory.log = Memory.log || [];
+  for (const name in Game.creeps) {
+    const c = Game.creeps[name];
+    const cores = c.room.find(FIND_HOSTILE_STRUCTURES)
+      .filter((s) => s.structureType === STRUCTURE_INVADER_CORE);
+    if (!cores.length || log.length >= 5) continue;
+    const core = cores[0];
+    const r = c.room.controller.reservation;
+    log.push({
+      t: Game.time, core: core instanceof StructureInvaderCore && core instanceof OwnedStructure,
+      level: core.level, owner: core.owner.username, my: core.my, hits: core.hits,
+      hitsMax: core.hitsMax, collapse: core.effects[0].effect === EFFECT_COLLAPSE_TIMER,
+      left: core.effects[0].ticksRemaining, deploy: core.ticksToDeploy, spawning: core.spawning,
+      res: r && r.username, resTicks: r && r.ticksToEnd,
+      // Reserving over the core's own reservation is refused; a 1-CLAIM reservation would
+      // only be worn down by the core (2 a tick), so the bot does not try before.
+      reserve: r ? c.reserveController(c.room.controller) : null, hit: c.attack(core),
+    });
+  }
+};
+"#;
+
+#[test]
+fn a_bot_sees_a_lesser_invader_core_reserving_a_room_and_attacks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 23, |_| {});
+    let p = shard
+        .add_player("corer", code(&[("main", CORE_WATCHER_BOT)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let home = shard.home_room(p).unwrap();
+    let collapse = shard.world().time() + 10_000;
+    let map = shard.world().map().clone();
+    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
+        let ctl = snap
+            .objects
+            .iter()
+            .find(|o| {
+                o.pos.room != home
+                    && o.owner.is_none()
+                    && matches!(o.kind, ObjectKind::Controller(_))
+            })
+            .map(|o| o.pos)
+            .unwrap();
+        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
+        let (core_at, creep_at) = free_tiles_near(&map, ctl, &taken);
+        push_object(
+            snap,
+            core_at,
+            Some(npc::INVADER),
+            Some(StructureKind::InvaderCore.initial_hits()),
+            None,
+            ObjectKind::InvaderCore(InvaderCore {
+                level: 0,
+                collapse_time: collapse,
+            }),
+        );
+        let body = [
+            BodyPartKind::Attack,
+            BodyPartKind::Claim,
+            BodyPartKind::Move,
+        ];
+        push_object(
+            snap,
+            creep_at,
+            Some(p),
+            Some(Hits {
+                hits: 300,
+                max: 300,
+            }),
+            Some(Store::empty(StoreLimit::Total(0))),
+            ObjectKind::Creep(Creep {
+                name: "corer".into(),
+                body: body
+                    .iter()
+                    .map(|k| BodyPart {
+                        kind: *k,
+                        hits: 100,
+                        boost: None,
+                    })
+                    .collect(),
+                fatigue: 0,
+                ticks_to_live: 1000,
+                spawning: false,
+                saying: None,
+            }),
+        );
+        snap.objects.sort_by_key(|o| o.id);
+    });
+    for _ in 0..3 {
+        shard.tick().unwrap();
+    }
+    let log = memory_json(shard, p)["log"].clone();
+    let first = &log[0];
+    assert_eq!(first["core"], true, "{log}");
+    assert_eq!(
+        first["res"],
+        serde_json::Value::Null,
+        "not reserved before its first tick"
+    );
+    assert_eq!(first["level"], 0);
+    assert_eq!(first["owner"], "Invader");
+    assert_eq!(first["my"], false);
+    assert_eq!(first["hitsMax"], INVADER_CORE_HITS);
+    assert_eq!(first["collapse"], true);
+    assert!(
+        first["left"]
+            .as_u64()
+            .is_some_and(|l| l > 9_000 && l <= 10_000),
+        "{log}"
+    );
+    assert_eq!(first["spawning"], serde_json::Value::Null);
+    assert_eq!(first["hit"], 0, "OK");
+    // After its first tick the core holds the controller; the creep cannot reserve over it.
+    let second = &log[1];
+    assert_eq!(second["res"], "Invader", "{log}");
+    assert_eq!(second["resTicks"], 2);
+    assert_eq!(second["reserve"], -7, "ERR_INVALID_TARGET");
+    assert_eq!(
+        second["hits"].as_u64(),
+        Some(u64::from(INVADER_CORE_HITS) - 30),
+        "one ATTACK part: {log}"
+    );
+}
+
+/// A free tile within 3 of `near` for a core, and a free tile next to that for a creep.
+fn free_tiles_near(map: &RoomMap, near: Position, taken: &[Position]) -> (Position, Position) {
+    let open = |p: Position| map.tile(p) != Tile::Wall && !taken.contains(&p);
+    let around = |c: Position, r: i32| {
+        let mut out = Vec::new();
+        for dy in -r..=r {
+            for dx in -r..=r {
+                let (x, y) = (c.x as i32 + dx, c.y as i32 + dy);
+                if (1..49).contains(&x) && (1..49).contains(&y) {
+                    out.push(Position::new(c.room, x as u8, y as u8));
+                }
+            }
+        }
+        out
+    };
+    for core in around(near, 3)
+        .into_iter()
+        .filter(|p| open(*p) && *p != near)
+    {
+        if let Some(creep) = around(core, 1)
+            .into_iter()
+            .find(|p| open(*p) && *p != core && p.range_to(near) <= 1)
+        {
+            return (core, creep);
+        }
+    }
+    panic!("no room for a core and a creep near {near:?}");
+}

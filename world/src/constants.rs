@@ -185,7 +185,16 @@ js_constants! {
     NUKE_LAND_TIME: u32 = 50_000;
     NUKE_RANGE: u32 = 10;
     CONTROLLER_NUKE_BLOCKED_UPGRADE: u32 = 200;
+    INVADER_CORE_HITS: u32 = 100_000;
+    INVADER_CORE_CONTROLLER_POWER: u32 = 2;
+    STRONGHOLD_DECAY_TICKS: u32 = 75_000;
+    EFFECT_COLLAPSE_TIMER: u32 = 1002;
 }
+
+/// `INVADER_CORE_EXPAND_TIME`: ticks between a stronghold's lesser cores, by its level (1–5).
+pub const INVADER_CORE_EXPAND_TIME: [u32; 6] = [0, 4000, 3500, 3000, 2500, 2000];
+/// A stronghold's deploy stage (screeps/backend-local `strongholds.js`'s `strongholdDeployTime`).
+pub const STRONGHOLD_DEPLOY_TIME: u32 = 5000;
 
 // Rust-side rules with no JavaScript constant of the same meaning.
 pub const BODYPART_HITS: u32 = 100;

@@ -186,8 +186,17 @@
 //! the spawn first, skipping switched-off ones (`_charge-energy.js`), or from the
 //! `energyStructures` listed, in their order.
 //!
-//! Not modelled (yet): invader cores and strongholds, NPC market orders, power creeps, intershard resources, power banks, deposits
-//! and portals in highways.
+//! Lesser invader cores (`rules::invader_cores`, level 0): each sector with a centre room has
+//! an unseen NPC stronghold whose lives (level, deploy stage, ~75 000 active ticks) follow
+//! from the seed; while active it sends a lesser core every `INVADER_CORE_EXPAND_TIME[level]`
+//! ticks to the nearest room with an unowned controller and no core (`expandStronghold`),
+//! near its controller. A core (100 000 hits, owned by "Invader") reserves the controller two
+//! ticks a tick, or wears a player's reservation down as much; it collapses with its
+//! stronghold, and destroyed leaves a ruin lasting until then.
+//!
+//! Not modelled (yet): strongholds themselves (levels 1–5: towers, ramparts, defenders, loot),
+//! NPC market orders, power creeps, intershard resources, power banks, deposits and portals in
+//! highways.
 
 mod chemistry;
 pub mod commodities;
@@ -228,8 +237,8 @@ pub use object::*;
 pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOptions};
 pub use resources::{ResourceKind, Store, StoreLimit};
 pub use room_map::{RoomInfo, RoomKind, RoomMap, RoomSpec, RoomStatus};
-pub use rules::PlayerTickStats;
 pub use rules::TickSet;
+pub use rules::{stronghold_cycles, PlayerTickStats, StrongholdCycle};
 pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
 pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};
 pub use terrain::{Terrain, Tile};

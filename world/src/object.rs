@@ -198,11 +198,13 @@ pub enum StructureKind {
     Nuker,
     /// A source keeper's lair in a source-keeper room (unowned, no hits, never built).
     KeeperLair,
+    /// An NPC invader core (owned by "Invader", never built; [`ObjectKind::InvaderCore`]).
+    InvaderCore,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 18] = [
+    pub const ALL: [StructureKind; 19] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -221,6 +223,7 @@ impl StructureKind {
         StructureKind::PowerSpawn,
         StructureKind::Nuker,
         StructureKind::KeeperLair,
+        StructureKind::InvaderCore,
     ];
 
     /// Screeps' `structureType` string.
@@ -244,6 +247,7 @@ impl StructureKind {
             StructureKind::PowerSpawn => "powerSpawn",
             StructureKind::Nuker => "nuker",
             StructureKind::KeeperLair => "keeperLair",
+            StructureKind::InvaderCore => "invaderCore",
         }
     }
 
@@ -267,6 +271,7 @@ impl StructureKind {
             "powerSpawn" => StructureKind::PowerSpawn,
             "nuker" => StructureKind::Nuker,
             "keeperLair" => StructureKind::KeeperLair,
+            "invaderCore" => StructureKind::InvaderCore,
             _ => return None,
         })
     }
@@ -303,7 +308,9 @@ impl StructureKind {
             StructureKind::Factory => 100_000,
             StructureKind::PowerSpawn => 100_000,
             StructureKind::Nuker => 100_000,
-            StructureKind::Controller | StructureKind::KeeperLair => return None,
+            StructureKind::Controller | StructureKind::KeeperLair | StructureKind::InvaderCore => {
+                return None
+            }
         })
     }
 
@@ -327,7 +334,7 @@ impl StructureKind {
             StructureKind::Factory => [0, 0, 0, 0, 0, 0, 0, 1, 1][l],
             StructureKind::PowerSpawn => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Nuker => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
-            StructureKind::Controller | StructureKind::KeeperLair => 0,
+            StructureKind::Controller | StructureKind::KeeperLair | StructureKind::InvaderCore => 0,
         }
     }
 
@@ -351,6 +358,7 @@ impl StructureKind {
             StructureKind::Factory => (FACTORY_HITS, FACTORY_HITS),
             StructureKind::PowerSpawn => (POWER_SPAWN_HITS, POWER_SPAWN_HITS),
             StructureKind::Nuker => (NUKER_HITS, NUKER_HITS),
+            StructureKind::InvaderCore => (INVADER_CORE_HITS, INVADER_CORE_HITS),
             StructureKind::Controller | StructureKind::KeeperLair => (0, 0),
         };
         Hits { hits, max }
@@ -501,6 +509,16 @@ pub struct Tombstone {
     pub ticks_to_decay: u32,
 }
 
+/// An NPC invader core (screeps/engine `invader-core/*`). Only lesser cores (level 0) are
+/// modelled: they reserve or attack their room's controller and collapse with the
+/// stronghold that sent them (`crate::invader_cores`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvaderCore {
+    pub level: u8,
+    /// Game time of `EFFECT_COLLAPSE_TIMER`'s end: the core is removed at that tick.
+    pub collapse_time: u64,
+}
+
 /// What kind of object an entity is, with the kind's own data.
 #[derive(Component, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ObjectKind {
@@ -517,6 +535,7 @@ pub enum ObjectKind {
     Tombstone(Tombstone),
     Ruin(Ruin),
     Nuke(Nuke),
+    InvaderCore(InvaderCore),
 }
 
 impl ObjectKind {
@@ -527,6 +546,7 @@ impl ObjectKind {
             ObjectKind::Spawn(_) => Some(StructureKind::Spawn),
             ObjectKind::Controller(_) => Some(StructureKind::Controller),
             ObjectKind::Rampart(_) => Some(StructureKind::Rampart),
+            ObjectKind::InvaderCore(_) => Some(StructureKind::InvaderCore),
             _ => None,
         }
     }
@@ -535,7 +555,7 @@ impl ObjectKind {
     pub fn is_obstacle(&self) -> bool {
         match self {
             ObjectKind::Creep(_) | ObjectKind::Source(_) | ObjectKind::Mineral(_) => true,
-            ObjectKind::Spawn(_) | ObjectKind::Controller(_) => true,
+            ObjectKind::Spawn(_) | ObjectKind::Controller(_) | ObjectKind::InvaderCore(_) => true,
             ObjectKind::Structure(k) => k.is_obstacle(),
             _ => false,
         }

@@ -168,6 +168,9 @@ pub struct ObjectView {
     pub ruin_structure: Option<RuinStructureView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destroy_time: Option<u64>,
+    /// Applied effects as `(effect, ticksRemaining)` (`RoomObject.effects`); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effects: Option<Vec<(u32, u64)>>,
 }
 
 impl ObjectView {
@@ -259,6 +262,7 @@ impl ObjectView {
             is_public: None,
             ruin_structure: None,
             destroy_time: None,
+            effects: None,
         }
     }
 
@@ -322,8 +326,13 @@ impl ObjectView {
         v
     }
 
-    /// The view of one record.
-    pub fn of(rec: &ObjectRecord, room: &str, names: &BTreeMap<PlayerId, String>) -> Self {
+    /// The view of one record at game time `tick`.
+    pub fn of(
+        rec: &ObjectRecord,
+        room: &str,
+        tick: u64,
+        names: &BTreeMap<PlayerId, String>,
+    ) -> Self {
         let borrowed = RecordRef {
             id: &rec.id,
             pos: &rec.pos,
@@ -334,13 +343,14 @@ impl ObjectView {
             cooldown: rec.cooldown.as_ref(),
             kind: &rec.kind,
         };
-        Self::of_ref(&borrowed, room, names)
+        Self::of_ref(&borrowed, room, tick, names)
     }
 
     /// The view of one object as the world holds it (no copy of it first).
     pub(crate) fn of_ref(
         rec: &RecordRef<'_>,
         room: &str,
+        tick: u64,
         names: &BTreeMap<PlayerId, String>,
     ) -> Self {
         let store = |v: &mut ObjectView| {
@@ -427,6 +437,17 @@ impl ObjectView {
                 v
             }
             ObjectKind::Nuke(n) => Self::nuke(rec, n, room, names),
+            ObjectKind::InvaderCore(core) => {
+                let mut v = Self::base(rec, "invaderCore", room, names);
+                store(&mut v);
+                v.structure_type = Some("invaderCore".into());
+                v.level = Some(core.level);
+                v.effects = Some(vec![(
+                    crate::constants::EFFECT_COLLAPSE_TIMER,
+                    core.collapse_time.saturating_sub(tick),
+                )]);
+                v
+            }
             ObjectKind::Tombstone(t) => {
                 let mut v = Self::base(rec, "tombstone", room, names);
                 store(&mut v);
@@ -538,7 +559,7 @@ impl GameWorld {
         let quiet = &self.world.resource::<crate::state::Quiet>().0;
         for rec in &records {
             if let Some(Some(r)) = rooms.get_mut(rec.pos.room.0 as usize) {
-                let mut view = ObjectView::of_ref(rec, &r.name, &names);
+                let mut view = ObjectView::of_ref(rec, &r.name, tick, &names);
                 if quiet.contains(&rec.id) {
                     view.quiet = Some(true);
                 }

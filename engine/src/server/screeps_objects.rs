@@ -127,6 +127,19 @@ fn screeps_object(view: &Value, t: u64, users: &UserIds) -> Option<Map<String, V
                 );
             }
             "sayingPublic" => {}
+            "effects" => {
+                // `[[effect, ticksRemaining], …]` → Screeps' `{effect, power, endTime}`.
+                let effects: Vec<Value> = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let end = e[1].as_u64().unwrap_or(0);
+                        json!({ "effect": e[0], "power": e[0], "endTime": t + end })
+                    })
+                    .collect();
+                doc.insert("effects".into(), Value::Array(effects));
+            }
             "quiet" => {
                 doc.insert(
                     "notifyWhenAttacked".into(),
@@ -228,6 +241,8 @@ mod tests {
               "resourceType": "energy", "amount": 30 },
             { "id": "k1", "type": "controller", "x": 9, "y": 9, "room": "W1N1",
               "reservation": { "username": "Invader", "ticksToEnd": 10 } },
+            { "id": "i1", "type": "invaderCore", "x": 8, "y": 9, "room": "W1N1",
+              "owner": "Invader", "level": 0, "effects": [[1002, 500]] },
         ] });
         let objects = room_objects(&view, 1000, &users);
         let creep = &objects["c1"];
@@ -241,6 +256,11 @@ mod tests {
         assert_eq!(
             objects["k1"]["reservation"],
             json!({ "user": "2", "endTime": 1010 })
+        );
+        assert_eq!(objects["i1"]["user"], "2");
+        assert_eq!(
+            objects["i1"]["effects"],
+            json!([{ "effect": 1002, "power": 1002, "endTime": 1500 }])
         );
     }
 

@@ -63,6 +63,7 @@
     constructor(d) {
       this.id = d.id;
       this.pos = new RoomPosition(d.x, d.y, d.room);
+      if (d.effects) this.effects = d.effects;
       if (d.quiet) this[QUIET] = true;
     }
     get room() { return Game.rooms[this.pos.roomName]; }

@@ -169,3 +169,9 @@
   // gone or weak (world/src/rules/npc.rs).
   class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.cooldown; } }
   global.StructureKeeperLair = StructureKeeperLair;
+  // A lesser invader core (world/src/rules/invader_cores.rs): level 0, never deploying or
+  // spawning; its collapse timer is in `effects` (EFFECT_COLLAPSE_TIMER).
+  class StructureInvaderCore extends OwnedStructure {
+    constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = undefined; this.spawning = null; }
+  }
+  global.StructureInvaderCore = StructureInvaderCore;

@@ -15,13 +15,11 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker', 'keeperLair'];
+    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker', 'keeperLair', 'invaderCore'];
 
   class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
-  class StructureInvaderCore extends OwnedStructure { constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = d.ticksToDeploy; } }
-  Object.assign(global, { StructurePowerBank,
-    StructurePortal, StructureInvaderCore });
+  Object.assign(global, { StructurePowerBank, StructurePortal });
 
   class Ruin extends RoomObject {
     constructor(d) {

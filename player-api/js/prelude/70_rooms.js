@@ -363,6 +363,15 @@
   function decodeSpawnJob(j) {
     return j == null ? undefined : { name: j[0], needTime: j[1], remainingTime: j[2], directions: j[3] };
   }
+  // `[effect, ticksRemaining, ...]` -> RoomObject.effects (rooms.js keeps those with ticks left).
+  function decodeEffects(flat) {
+    if (flat == null) return undefined;
+    const out = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      if (flat[i + 1] > 0) out.push({ effect: flat[i], power: flat[i], level: undefined, ticksRemaining: flat[i + 1] });
+    }
+    return out;
+  }
   function decodeObject(a, room) {
     return {
       id: a[0], type: a[1], x: a[2], y: a[3], room, owner: a[4] ?? undefined,
@@ -384,6 +393,7 @@
         owner: a[39][3] ? { username: a[39][3] } : undefined } : undefined, destroyTime: a[40] ?? undefined,
       energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined, density: a[43] ?? undefined,
       quiet: a[44] ?? undefined, timeToLand: a[45] ?? undefined, launchRoomName: a[46] ?? undefined,
+      effects: decodeEffects(a[47]),
     };
   }
   function makeObject(d) {
@@ -412,6 +422,7 @@
       case 'powerSpawn': return new StructurePowerSpawn(d);
       case 'nuker': return new StructureNuker(d);
       case 'keeperLair': return new StructureKeeperLair(d);
+      case 'invaderCore': return new StructureInvaderCore(d);
       case 'factory': return new StructureFactory(d);
       case 'nuke': return new Nuke(d);
       default: return null;

@@ -103,7 +103,7 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
                     structure_owner: owner.map(|o| o.0),
                     hits_max: hits.map_or(0, |h| h.max),
                     destroy_time: tick,
-                    ticks_to_decay: RUIN_DECAY,
+                    ticks_to_decay: ruin_decay(k, tick),
                 };
                 ruins.push((
                     *pos,
@@ -121,6 +121,18 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
     }
     for death in deaths {
         bury(world, death, tick);
+    }
+}
+
+/// How long a structure's ruin lasts: `RUIN_DECAY`, and for an invader core at least until
+/// its collapse (`_destroy.js`).
+fn ruin_decay(kind: &ObjectKind, tick: u64) -> u32 {
+    match kind {
+        ObjectKind::InvaderCore(core) => {
+            let collapse = core.collapse_time.saturating_sub(tick);
+            RUIN_DECAY.max(u32::try_from(collapse).unwrap_or(u32::MAX))
+        }
+        _ => RUIN_DECAY,
     }
 }
 

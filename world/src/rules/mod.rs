@@ -15,6 +15,7 @@ mod cleanup;
 mod combat;
 mod controllers;
 pub(crate) mod economy;
+mod invader_cores;
 mod labs;
 mod minerals;
 mod movement;
@@ -26,6 +27,7 @@ mod trading;
 mod upkeep;
 mod validate;
 
+pub use invader_cores::{stronghold_cycles, StrongholdCycle};
 pub(crate) use npc::spawn_npc_creep;
 pub use npc::{InvaderGoals, NpcIntents};
 pub(crate) use validate::{next_to_open_exit, Accepted};
@@ -97,7 +99,12 @@ pub(crate) fn configure(schedule: &mut Schedule) {
     schedule.add_systems(combat::apply_combat_intents.in_set(TickSet::Combat));
     schedule.add_systems(movement::move_creeps.in_set(TickSet::Movement));
     schedule.add_systems(
-        (npc::keep_lairs_and_raids, upkeep::run_upkeep)
+        (
+            npc::keep_lairs_and_raids,
+            invader_cores::run_invader_cores,
+            upkeep::run_upkeep,
+            invader_cores::expand_strongholds,
+        )
             .chain()
             .in_set(TickSet::Upkeep),
     );

@@ -340,9 +340,10 @@ impl Validator<'_, '_, '_> {
         let t = self.target(target)?;
         let attackable = match t.kind {
             ObjectKind::Creep(tc) => !tc.spawning,
-            ObjectKind::Spawn(_) | ObjectKind::Structure(_) | ObjectKind::Rampart(_) => {
-                t.hits.is_some()
-            }
+            ObjectKind::Spawn(_)
+            | ObjectKind::Structure(_)
+            | ObjectKind::Rampart(_)
+            | ObjectKind::InvaderCore(_) => t.hits.is_some(),
             _ => false,
         };
         if !attackable {
