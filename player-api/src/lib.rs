@@ -90,6 +90,7 @@ prelude_parts!(
     "prelude/40_positions.js",
     "prelude/50_objects.js",
     "prelude/52_labs.js",
+    "prelude/53_npc_structures.js",
     "prelude/55_unmodelled.js",
     "prelude/57_flags.js",
     "prelude/60_creeps.js",

@@ -159,7 +159,10 @@ fn prelude_and_declarations_agree_with_the_rust_constants() {
             }
         } else if !matches!(
             kind,
-            StructureKind::Controller | StructureKind::KeeperLair | StructureKind::InvaderCore
+            StructureKind::Controller
+                | StructureKind::KeeperLair
+                | StructureKind::InvaderCore
+                | StructureKind::PowerBank
         ) {
             drift.push(format!("CONTROLLER_STRUCTURES.{} missing", kind.as_str()));
         }
@@ -206,6 +209,7 @@ fn structure_const(kind: StructureKind) -> &'static str {
         StructureKind::Nuker => "NUKER",
         StructureKind::KeeperLair => "KEEPER_LAIR",
         StructureKind::InvaderCore => "INVADER_CORE",
+        StructureKind::PowerBank => "POWER_BANK",
     }
 }
 

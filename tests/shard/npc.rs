@@ -249,3 +249,114 @@ fn free_tiles_near(map: &RoomMap, near: Position, taken: &[Position]) -> (Positi
     }
     panic!("no room for a core and a creep near {near:?}");
 }
+
+const BANK_BOT: &str = r#"
+module.exports.loop = function () {
+  const log = Memory.log = Memory.log || [];
+  const c = Game.creeps.miner;
+  if (!c || log.length >= 3) return;
+  const bank = c.room.find(FIND_STRUCTURES).find((s) => s.structureType === STRUCTURE_POWER_BANK);
+  if (!bank) return;
+  log.push({
+    bank: bank instanceof StructurePowerBank && bank instanceof OwnedStructure,
+    power: bank.power, decay: bank.ticksToDecay, owner: bank.owner.username, my: bank.my,
+    hostile: c.room.find(FIND_HOSTILE_STRUCTURES).length, hits: bank.hits, creepHits: c.hits,
+    withdraw: c.withdraw(bank, RESOURCE_POWER), hit: c.attack(bank),
+  });
+};
+"#;
+
+#[test]
+fn a_bot_sees_a_power_bank_and_takes_half_its_damage_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 29, |_| {});
+    let p = shard
+        .add_player("power", code(&[("main", BANK_BOT)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let home = shard.home_room(p).unwrap();
+    let decay_time = shard.world().time() + 3000;
+    let map = shard.world().map().clone();
+    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
+        let ctl = snap
+            .objects
+            .iter()
+            .find(|o| {
+                o.pos.room != home
+                    && o.owner.is_none()
+                    && matches!(o.kind, ObjectKind::Controller(_))
+            })
+            .map(|o| o.pos)
+            .unwrap();
+        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
+        let (bank_at, creep_at) = free_tiles_near(&map, ctl, &taken);
+        let mut store = Store::empty(StoreLimit::Unlimited);
+        store.add(ResourceKind::Power, 1234);
+        push_object(
+            snap,
+            bank_at,
+            None,
+            Some(StructureKind::PowerBank.initial_hits()),
+            Some(store),
+            ObjectKind::PowerBank(PowerBank { decay_time }),
+        );
+        let body = [
+            BodyPartKind::Attack,
+            BodyPartKind::Carry,
+            BodyPartKind::Move,
+        ];
+        push_object(
+            snap,
+            creep_at,
+            Some(p),
+            Some(Hits {
+                hits: 300,
+                max: 300,
+            }),
+            Some(Store::empty(StoreLimit::Total(50))),
+            ObjectKind::Creep(Creep {
+                name: "miner".into(),
+                body: body
+                    .iter()
+                    .map(|k| BodyPart {
+                        kind: *k,
+                        hits: 100,
+                        boost: None,
+                    })
+                    .collect(),
+                fatigue: 0,
+                ticks_to_live: 1000,
+                spawning: false,
+                saying: None,
+            }),
+        );
+        snap.objects.sort_by_key(|o| o.id);
+    });
+    for _ in 0..2 {
+        shard.tick().unwrap();
+    }
+    let log = memory_json(shard, p)["log"].clone();
+    let first = &log[0];
+    assert_eq!(first["bank"], true, "{log}");
+    assert_eq!(first["power"], 1234);
+    assert_eq!(first["owner"], "Power Bank");
+    assert_eq!(first["my"], false);
+    assert_eq!(
+        first["hostile"], 0,
+        "not a hostile structure: it has no user"
+    );
+    assert!(
+        first["decay"]
+            .as_u64()
+            .is_some_and(|d| d > 2990 && d <= 3000),
+        "{log}"
+    );
+    assert_eq!(first["withdraw"], -7, "ERR_INVALID_TARGET");
+    assert_eq!(first["hit"], 0);
+    let second = &log[1];
+    assert_eq!(
+        second["hits"].as_u64(),
+        Some(u64::from(POWER_BANK_HITS) - 30)
+    );
+    assert_eq!(second["creepHits"], 300 - 15, "half of 30 back: {log}");
+}

@@ -189,7 +189,18 @@ js_constants! {
     INVADER_CORE_CONTROLLER_POWER: u32 = 2;
     STRONGHOLD_DECAY_TICKS: u32 = 75_000;
     EFFECT_COLLAPSE_TIMER: u32 = 1002;
+    POWER_BANK_HITS: u32 = 2_000_000;
+    POWER_BANK_CAPACITY_MAX: u32 = 5000;
+    POWER_BANK_CAPACITY_MIN: u32 = 500;
+    POWER_BANK_DECAY: u32 = 5000;
+    POWER_BANK_RESPAWN_TIME: u32 = 50_000;
 }
+
+/// `POWER_BANK_CAPACITY_CRIT` (0.3), in percent: the chance a bank holds `POWER_BANK_CAPACITY_MAX`
+/// more.
+pub const POWER_BANK_CAPACITY_CRIT_PERCENT: u32 = 30;
+/// `RUIN_DECAY_STRUCTURES.powerBank`: a power bank's ruin lasts 10 ticks.
+pub const RUIN_DECAY_POWER_BANK: u32 = 10;
 
 /// `INVADER_CORE_EXPAND_TIME`: ticks between a stronghold's lesser cores, by its level (1–5).
 pub const INVADER_CORE_EXPAND_TIME: [u32; 6] = [0, 4000, 3500, 3000, 2500, 2000];

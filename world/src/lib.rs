@@ -194,9 +194,14 @@
 //! ticks a tick, or wears a player's reservation down as much; it collapses with its
 //! stronghold, and destroyed leaves a ruin lasting until then.
 //!
+//! Power banks (`rules::power_banks`): each highway room gets one every 37 500–62 500 ticks
+//! (`genPowerBanks`, its times, amounts and tiles drawn from the seed and the room), 2 M hits
+//! and 500–5 000 power (30 % of them 5 000 more), gone 5 000 ticks later; attackers take half
+//! their damage back (melee, ranged and mass attacks alike); destroyed, its ruin drops the
+//! power on the ground after 10 ticks. Power then feeds power spawns (`processPower`, GPL).
+//!
 //! Not modelled (yet): strongholds themselves (levels 1–5: towers, ramparts, defenders, loot),
-//! NPC market orders, power creeps, intershard resources, power banks, deposits and portals in
-//! highways.
+//! NPC market orders, power creeps, intershard resources, deposits and portals in highways.
 
 mod chemistry;
 pub mod commodities;
@@ -238,7 +243,9 @@ pub use pathfinding::{closest_by_path, find_path, PathGrid, PathGridRoom, PathOp
 pub use resources::{ResourceKind, Store, StoreLimit};
 pub use room_map::{RoomInfo, RoomKind, RoomMap, RoomSpec, RoomStatus};
 pub use rules::TickSet;
-pub use rules::{stronghold_cycles, PlayerTickStats, StrongholdCycle};
+pub use rules::{
+    power_bank_spawns, stronghold_cycles, PlayerTickStats, PowerBankSpawn, StrongholdCycle,
+};
 pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
 pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};
 pub use terrain::{Terrain, Tile};

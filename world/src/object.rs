@@ -200,11 +200,13 @@ pub enum StructureKind {
     KeeperLair,
     /// An NPC invader core (owned by "Invader", never built; [`ObjectKind::InvaderCore`]).
     InvaderCore,
+    /// A power bank in a highway room (unowned, never built; [`ObjectKind::PowerBank`]).
+    PowerBank,
 }
 
 impl StructureKind {
     /// Every structure this world implements.
-    pub const ALL: [StructureKind; 19] = [
+    pub const ALL: [StructureKind; 20] = [
         StructureKind::Spawn,
         StructureKind::Extension,
         StructureKind::Road,
@@ -224,6 +226,7 @@ impl StructureKind {
         StructureKind::Nuker,
         StructureKind::KeeperLair,
         StructureKind::InvaderCore,
+        StructureKind::PowerBank,
     ];
 
     /// Screeps' `structureType` string.
@@ -248,6 +251,7 @@ impl StructureKind {
             StructureKind::Nuker => "nuker",
             StructureKind::KeeperLair => "keeperLair",
             StructureKind::InvaderCore => "invaderCore",
+            StructureKind::PowerBank => "powerBank",
         }
     }
 
@@ -272,6 +276,7 @@ impl StructureKind {
             "nuker" => StructureKind::Nuker,
             "keeperLair" => StructureKind::KeeperLair,
             "invaderCore" => StructureKind::InvaderCore,
+            "powerBank" => StructureKind::PowerBank,
             _ => return None,
         })
     }
@@ -308,9 +313,10 @@ impl StructureKind {
             StructureKind::Factory => 100_000,
             StructureKind::PowerSpawn => 100_000,
             StructureKind::Nuker => 100_000,
-            StructureKind::Controller | StructureKind::KeeperLair | StructureKind::InvaderCore => {
-                return None
-            }
+            StructureKind::Controller
+            | StructureKind::KeeperLair
+            | StructureKind::InvaderCore
+            | StructureKind::PowerBank => return None,
         })
     }
 
@@ -334,7 +340,10 @@ impl StructureKind {
             StructureKind::Factory => [0, 0, 0, 0, 0, 0, 0, 1, 1][l],
             StructureKind::PowerSpawn => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
             StructureKind::Nuker => [0, 0, 0, 0, 0, 0, 0, 0, 1][l],
-            StructureKind::Controller | StructureKind::KeeperLair | StructureKind::InvaderCore => 0,
+            StructureKind::Controller
+            | StructureKind::KeeperLair
+            | StructureKind::InvaderCore
+            | StructureKind::PowerBank => 0,
         }
     }
 
@@ -359,6 +368,7 @@ impl StructureKind {
             StructureKind::PowerSpawn => (POWER_SPAWN_HITS, POWER_SPAWN_HITS),
             StructureKind::Nuker => (NUKER_HITS, NUKER_HITS),
             StructureKind::InvaderCore => (INVADER_CORE_HITS, INVADER_CORE_HITS),
+            StructureKind::PowerBank => (POWER_BANK_HITS, POWER_BANK_HITS),
             StructureKind::Controller | StructureKind::KeeperLair => (0, 0),
         };
         Hits { hits, max }
@@ -519,6 +529,13 @@ pub struct InvaderCore {
     pub collapse_time: u64,
 }
 
+/// A power bank (screeps/backend-local `genPowerBanks`): its power is in its store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PowerBank {
+    /// Game time it decays at (`decayTime`); it is gone from that tick's view on.
+    pub decay_time: u64,
+}
+
 /// What kind of object an entity is, with the kind's own data.
 #[derive(Component, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ObjectKind {
@@ -536,6 +553,7 @@ pub enum ObjectKind {
     Ruin(Ruin),
     Nuke(Nuke),
     InvaderCore(InvaderCore),
+    PowerBank(PowerBank),
 }
 
 impl ObjectKind {
@@ -547,6 +565,7 @@ impl ObjectKind {
             ObjectKind::Controller(_) => Some(StructureKind::Controller),
             ObjectKind::Rampart(_) => Some(StructureKind::Rampart),
             ObjectKind::InvaderCore(_) => Some(StructureKind::InvaderCore),
+            ObjectKind::PowerBank(_) => Some(StructureKind::PowerBank),
             _ => None,
         }
     }
@@ -555,7 +574,8 @@ impl ObjectKind {
     pub fn is_obstacle(&self) -> bool {
         match self {
             ObjectKind::Creep(_) | ObjectKind::Source(_) | ObjectKind::Mineral(_) => true,
-            ObjectKind::Spawn(_) | ObjectKind::Controller(_) | ObjectKind::InvaderCore(_) => true,
+            ObjectKind::Spawn(_) | ObjectKind::Controller(_) => true,
+            ObjectKind::InvaderCore(_) | ObjectKind::PowerBank(_) => true,
             ObjectKind::Structure(k) => k.is_obstacle(),
             _ => false,
         }

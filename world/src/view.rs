@@ -448,6 +448,14 @@ impl ObjectView {
                 )]);
                 v
             }
+            ObjectKind::PowerBank(bank) => {
+                let mut v = Self::base(rec, "powerBank", room, names);
+                store(&mut v);
+                v.structure_type = Some("powerBank".into());
+                let left = bank.decay_time.saturating_sub(tick);
+                v.ticks_to_decay = Some(u32::try_from(left).unwrap_or(u32::MAX));
+                v
+            }
             ObjectKind::Tombstone(t) => {
                 let mut v = Self::base(rec, "tombstone", room, names);
                 store(&mut v);

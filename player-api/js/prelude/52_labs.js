@@ -165,13 +165,3 @@
   }
   global.StructureNuker = StructureNuker;
 
-  // A source keeper's lair (game/structures.js): unowned; `ticksToSpawn` while its keeper is
-  // gone or weak (world/src/rules/npc.rs).
-  class StructureKeeperLair extends OwnedStructure { constructor(d) { super(d); this.ticksToSpawn = d.cooldown; } }
-  global.StructureKeeperLair = StructureKeeperLair;
-  // A lesser invader core (world/src/rules/invader_cores.rs): level 0, never deploying or
-  // spawning; its collapse timer is in `effects` (EFFECT_COLLAPSE_TIMER).
-  class StructureInvaderCore extends OwnedStructure {
-    constructor(d) { super(d); this.level = d.level; this.ticksToDeploy = undefined; this.spawning = null; }
-  }
-  global.StructureInvaderCore = StructureInvaderCore;

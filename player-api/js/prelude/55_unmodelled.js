@@ -15,11 +15,10 @@
   }
   // The structure types the world builds and simulates (world/src/object.rs StructureKind).
   const MODELLED_STRUCTURES = ['spawn', 'extension', 'road', 'constructedWall', 'container', 'tower', 'storage', 'link',
-    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker', 'keeperLair', 'invaderCore'];
+    'rampart', 'controller', 'extractor', 'lab', 'terminal', 'observer', 'factory', 'powerSpawn', 'nuker', 'keeperLair', 'invaderCore', 'powerBank'];
 
-  class StructurePowerBank extends Structure { constructor(d) { super(d); this.power = d.power || 0; this.ticksToDecay = d.ticksToDecay; } }
   class StructurePortal extends Structure { constructor(d) { super(d); this.destination = d.destination; this.ticksToDecay = d.ticksToDecay; } }
-  Object.assign(global, { StructurePowerBank, StructurePortal });
+  Object.assign(global, { StructurePortal });
 
   class Ruin extends RoomObject {
     constructor(d) {

@@ -140,7 +140,9 @@
         case C.FIND_DROPPED_RESOURCES: list = all.filter((o) => o instanceof Resource); break;
         case C.FIND_STRUCTURES: list = all.filter((o) => o instanceof Structure); break;
         case C.FIND_MY_STRUCTURES: list = all.filter((o) => o instanceof OwnedStructure && o.my); break;
-        case C.FIND_HOSTILE_STRUCTURES: list = all.filter((o) => o instanceof OwnedStructure && o.owner && !o.my); break;
+        // rooms.js: structures with a user; a power bank has none (its owner is only shown).
+        case C.FIND_HOSTILE_STRUCTURES:
+          list = all.filter((o) => o instanceof OwnedStructure && o.owner && !o.my && !(o instanceof StructurePowerBank)); break;
         case C.FIND_CONSTRUCTION_SITES: list = all.filter((o) => o instanceof ConstructionSite); break;
         case C.FIND_MY_CONSTRUCTION_SITES: list = all.filter((o) => o instanceof ConstructionSite && o.my); break;
         case C.FIND_HOSTILE_CONSTRUCTION_SITES: list = all.filter((o) => o instanceof ConstructionSite && !o.my); break;
@@ -423,6 +425,7 @@
       case 'nuker': return new StructureNuker(d);
       case 'keeperLair': return new StructureKeeperLair(d);
       case 'invaderCore': return new StructureInvaderCore(d);
+      case 'powerBank': return new StructurePowerBank(d);
       case 'factory': return new StructureFactory(d);
       case 'nuke': return new Nuke(d);
       default: return null;

@@ -124,14 +124,15 @@ pub(crate) fn remove_dead_objects(world: &mut World) {
     }
 }
 
-/// How long a structure's ruin lasts: `RUIN_DECAY`, and for an invader core at least until
-/// its collapse (`_destroy.js`).
+/// How long a structure's ruin lasts: `RUIN_DECAY`, a power bank's 10 ticks
+/// (`RUIN_DECAY_STRUCTURES`), and an invader core's at least until its collapse (`_destroy.js`).
 fn ruin_decay(kind: &ObjectKind, tick: u64) -> u32 {
     match kind {
         ObjectKind::InvaderCore(core) => {
             let collapse = core.collapse_time.saturating_sub(tick);
             RUIN_DECAY.max(u32::try_from(collapse).unwrap_or(u32::MAX))
         }
+        ObjectKind::PowerBank(_) => RUIN_DECAY_POWER_BANK,
         _ => RUIN_DECAY,
     }
 }

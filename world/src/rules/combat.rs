@@ -120,7 +120,8 @@ impl Battlefield {
 }
 
 impl Ledger {
-    /// The victim of a melee attack hitting back.
+    /// The victim of an attack hitting back: a creep with ATTACK parts in melee, a power bank
+    /// always.
     fn hit_back(&mut self, at: Position, victim: ObjectId, attacker: ObjectId, damage: u32) {
         *self.damage.entry(attacker).or_default() += damage;
         let kind = EventKind::Attack {
@@ -239,18 +240,21 @@ pub(crate) fn apply_combat_intents(
         if !heal {
             target = field.shielded(target, *tp);
         }
-        // _damage.js: a creep hit in melee hits back with its ATTACK parts, unless the
-        // attacker stands under a rampart or in its own safe mode.
-        if let (WorkKind::Attack, ObjectKind::Creep(victim), true) =
-            (action.kind, target_kind, target == action.target)
-        {
+        if !heal && target == action.target {
             let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
-            let sheltered = field.ramparts.contains_key(cp)
-                || owner.is_some() && field.safe_mode_owner.get(&cp.room) == owner.as_ref();
-            let back = victim.power(BodyPartKind::Attack, BoostAction::Attack, ATTACK_POWER);
-            if back > 0 && !sheltered {
-                ledger.hit_back(*cp, target, *creep, back);
-            }
+            let striker = Striker {
+                id: *creep,
+                at: *cp,
+                owner,
+            };
+            hit_back(
+                &striker,
+                action.kind,
+                (target, target_kind),
+                amount,
+                &field,
+                &mut ledger,
+            );
         }
         let kind = action_event(action.kind, target, amount);
         ledger.events.push((cp.room, *creep, kind));
@@ -273,6 +277,41 @@ pub(crate) fn apply_combat_intents(
     apply_ledger(&ledger, &entity, &mut objects);
     for (room, object, kind) in ledger.events {
         log.push(room, object, kind);
+    }
+}
+
+/// A creep attacking.
+struct Striker {
+    id: ObjectId,
+    at: Position,
+    owner: Option<PlayerId>,
+}
+
+/// `_damage.js`'s hit back on an attack that reached its target: a power bank returns half of
+/// any damage (`POWER_BANK_HIT_BACK`); a creep hit in melee strikes back with its ATTACK
+/// parts, unless the attacker stands under a rampart or in its own safe mode.
+fn hit_back(
+    striker: &Striker,
+    action: WorkKind,
+    (target, kind): (ObjectId, &ObjectKind),
+    damage: u32,
+    field: &Battlefield,
+    ledger: &mut Ledger,
+) {
+    match (action, kind) {
+        (_, ObjectKind::PowerBank(_)) => {
+            ledger.hit_back(striker.at, target, striker.id, damage.div_ceil(2));
+        }
+        (WorkKind::Attack, ObjectKind::Creep(victim)) => {
+            let sheltered = field.ramparts.contains_key(&striker.at)
+                || striker.owner.is_some()
+                    && field.safe_mode_owner.get(&striker.at.room) == striker.owner.as_ref();
+            let back = victim.power(BodyPartKind::Attack, BoostAction::Attack, ATTACK_POWER);
+            if back > 0 && !sheltered {
+                ledger.hit_back(striker.at, target, striker.id, back);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -389,7 +428,9 @@ fn mass_attack(
         };
         let owner = owners.get(*e).ok().map(|o| o.0);
         let range = at.range_to(*pos);
-        if pos.room != at.room || range > 3 || owner.is_none() || owner == attacker {
+        // rangedMassAttack.js: objects of another owner, and power banks.
+        let bank = matches!(kind, ObjectKind::PowerBank(_));
+        if pos.room != at.room || range > 3 || (owner.is_none() && !bank) || owner == attacker {
             continue;
         }
         let under_rampart = field.ramparts.get(pos).is_some_and(|r| r != id);
@@ -406,6 +447,9 @@ fn mass_attack(
             attack_type: ATTACK_RANGED_MASS,
         };
         ledger.events.push((at.room, attacker_id, kind));
+        if bank {
+            ledger.hit_back(at, *id, attacker_id, damage.div_ceil(2));
+        }
     }
 }
 

@@ -21,6 +21,7 @@ mod minerals;
 mod movement;
 mod npc;
 mod nukes;
+mod power_banks;
 mod spawn_energy;
 mod terminals;
 mod trading;
@@ -30,6 +31,7 @@ mod validate;
 pub use invader_cores::{stronghold_cycles, StrongholdCycle};
 pub(crate) use npc::spawn_npc_creep;
 pub use npc::{InvaderGoals, NpcIntents};
+pub use power_banks::{power_bank_spawns, PowerBankSpawn};
 pub(crate) use validate::{next_to_open_exit, Accepted};
 
 /// Phases of one tick, in order.
@@ -104,6 +106,7 @@ pub(crate) fn configure(schedule: &mut Schedule) {
             invader_cores::run_invader_cores,
             upkeep::run_upkeep,
             invader_cores::expand_strongholds,
+            power_banks::keep_power_banks,
         )
             .chain()
             .in_set(TickSet::Upkeep),

@@ -12,6 +12,7 @@ use crate::rules::census::Object;
 fn can_receive(o: &Object) -> bool {
     match o.kind {
         ObjectKind::Creep(c) => !c.spawning,
+        ObjectKind::PowerBank(_) => false,
         k => k.structure().is_some() && o.store.is_some(),
     }
 }
@@ -21,7 +22,7 @@ fn can_receive(o: &Object) -> bool {
 fn can_give(o: &Object) -> bool {
     match o.kind {
         ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) => true,
-        ObjectKind::Structure(StructureKind::Nuker) => false,
+        ObjectKind::Structure(StructureKind::Nuker) | ObjectKind::PowerBank(_) => false,
         k => k.structure().is_some() && o.store.is_some(),
     }
 }
@@ -340,10 +341,8 @@ impl Validator<'_, '_, '_> {
         let t = self.target(target)?;
         let attackable = match t.kind {
             ObjectKind::Creep(tc) => !tc.spawning,
-            ObjectKind::Spawn(_)
-            | ObjectKind::Structure(_)
-            | ObjectKind::Rampart(_)
-            | ObjectKind::InvaderCore(_) => t.hits.is_some(),
+            // Any structure with hits (a controller or a keeper's lair has none).
+            k if k.structure().is_some() => t.hits.is_some(),
             _ => false,
         };
         if !attackable {
