@@ -30,7 +30,7 @@ use crate::error::Result;
 
 /// The object fields in wire order, as JavaScript names them. The prelude's `decodeObject`
 /// reads the same positions; a test checks the two agree.
-pub const FIELDS: [&str; 48] = [
+pub const FIELDS: [&str; 50] = [
     "id",
     "type",
     "x",
@@ -79,6 +79,8 @@ pub const FIELDS: [&str; 48] = [
     "timeToLand",
     "launchRoomName",
     "effects",
+    "depositType",
+    "lastCooldown",
 ];
 
 /// Copies a room for player runtimes (see the module docs for the form).
@@ -235,7 +237,7 @@ impl Serialize for Field<'_> {
 }
 
 impl WireObject<'_> {
-    fn fields(&self) -> [Field<'_>; 48] {
+    fn fields(&self) -> [Field<'_>; 50] {
         let o = self.0;
         fn s(v: &Option<String>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
@@ -297,6 +299,8 @@ impl WireObject<'_> {
             n32(o.time_to_land),
             s(&o.launch_room_name),
             o.effects.as_deref().map_or(Field::Absent, Field::Effects),
+            s(&o.deposit_type),
+            n32(o.last_cooldown),
         ]
     }
 }
@@ -413,7 +417,7 @@ mod tests {
             "sign": {"username": "s", "text": "t", "time": 14}, "cooldown": 15,
             "isPublic": true,
             "ruinStructure": {"id": "s", "structureType": "tower", "hitsMax": 3000, "owner": "o"},
-            "destroyTime": 16
+            "destroyTime": 16, "effects": [[1002, 18]], "depositType": "mist", "lastCooldown": 19
         }"#,
         )
         .unwrap_or_else(|e| panic!("view: {e}"));

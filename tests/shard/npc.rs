@@ -360,3 +360,106 @@ fn a_bot_sees_a_power_bank_and_takes_half_its_damage_back() {
     );
     assert_eq!(second["creepHits"], 300 - 15, "half of 30 back: {log}");
 }
+
+const DEPOSIT_BOT: &str = r#"
+module.exports.loop = function () {
+  const log = Memory.log = Memory.log || [];
+  const c = Game.creeps.digger;
+  if (!c || log.length >= 3) return;
+  const d = c.room.find(FIND_DEPOSITS)[0];
+  if (!d) return;
+  log.push({
+    deposit: d instanceof Deposit, type: d.depositType, cooldown: d.cooldown, last: d.lastCooldown,
+    decay: d.ticksToDecay, looked: c.room.lookForAt(LOOK_DEPOSITS, d.pos).length,
+    carried: c.store.getUsedCapacity(d.depositType), harvest: c.harvest(d),
+  });
+};
+"#;
+
+#[test]
+fn a_bot_harvests_a_deposit_and_sees_its_cooldown_grow() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 31, |_| {});
+    let p = shard
+        .add_player("digger", code(&[("main", DEPOSIT_BOT)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let home = shard.home_room(p).unwrap();
+    let decay_time = shard.world().time() + 40_000;
+    let map = shard.world().map().clone();
+    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
+        let ctl = snap
+            .objects
+            .iter()
+            .find(|o| {
+                o.pos.room != home
+                    && o.owner.is_none()
+                    && matches!(o.kind, ObjectKind::Controller(_))
+            })
+            .map(|o| o.pos)
+            .unwrap();
+        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
+        let (deposit_at, creep_at) = free_tiles_near(&map, ctl, &taken);
+        push_object(
+            snap,
+            deposit_at,
+            None,
+            None,
+            None,
+            ObjectKind::Deposit(Deposit {
+                deposit_type: ResourceKind::Silicon,
+                harvested: 5000,
+                decay_time,
+            }),
+        );
+        let body = [BodyPartKind::Work, BodyPartKind::Carry, BodyPartKind::Move];
+        push_object(
+            snap,
+            creep_at,
+            Some(p),
+            Some(Hits {
+                hits: 300,
+                max: 300,
+            }),
+            Some(Store::empty(StoreLimit::Total(50))),
+            ObjectKind::Creep(Creep {
+                name: "digger".into(),
+                body: body
+                    .iter()
+                    .map(|k| BodyPart {
+                        kind: *k,
+                        hits: 100,
+                        boost: None,
+                    })
+                    .collect(),
+                fatigue: 0,
+                ticks_to_live: 1000,
+                spawning: false,
+                saying: None,
+            }),
+        );
+        snap.objects.sort_by_key(|o| o.id);
+    });
+    for _ in 0..2 {
+        shard.tick().unwrap();
+    }
+    let log = memory_json(shard, p)["log"].clone();
+    let first = &log[0];
+    assert_eq!(first["deposit"], true, "{log}");
+    assert_eq!(first["type"], "silicon");
+    assert_eq!(first["cooldown"], 0);
+    assert_eq!(first["last"], deposit_cooldown(5000));
+    assert_eq!(first["looked"], 1);
+    assert!(first["decay"].as_u64().is_some_and(|d| d > 39_000), "{log}");
+    assert_eq!(first["harvest"], 0);
+    let second = &log[1];
+    assert_eq!(second["carried"], 1, "{log}");
+    assert_eq!(second["last"], deposit_cooldown(5001));
+    assert_eq!(second["cooldown"], deposit_cooldown(5001) - 1);
+    assert_eq!(second["harvest"], -11, "ERR_TIRED");
+    assert_eq!(
+        second["decay"],
+        DEPOSIT_DECAY_TIME - 1,
+        "a harvest puts off its decay"
+    );
+}

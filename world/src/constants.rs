@@ -194,6 +194,8 @@ js_constants! {
     POWER_BANK_CAPACITY_MIN: u32 = 500;
     POWER_BANK_DECAY: u32 = 5000;
     POWER_BANK_RESPAWN_TIME: u32 = 50_000;
+    HARVEST_DEPOSIT_POWER: u32 = 1;
+    DEPOSIT_DECAY_TIME: u32 = 50_000;
 }
 
 /// `POWER_BANK_CAPACITY_CRIT` (0.3), in percent: the chance a bank holds `POWER_BANK_CAPACITY_MAX`

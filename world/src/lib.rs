@@ -200,8 +200,16 @@
 //! their damage back (melee, ranged and mass attacks alike); destroyed, its ruin drops the
 //! power on the ground after 10 ticks. Power then feeds power spawns (`processPower`, GPL).
 //!
+//! Deposits (`rules::deposits`): every 100 ticks (the backend's 5-minute `genDeposits`), a
+//! sector whose border-highway deposits give a throughput below 2.5 (Σ 20 / max(1,
+//! 0.001 × harvested^1.2)) gets one more in a border highway without one, on its side; it
+//! gives its room's `depositType` (mist, biomass, metal or silicon, drawn from the seed), one
+//! a WORK part, each harvest setting a cooldown of ceil(0.001 × harvested^1.2) and putting
+//! off its decay to 50 000 ticks. Harvesting a source in a room another player (or the
+//! Invader) reserves is refused (`ERR_NOT_OWNER`), as in `harvest.js`.
+//!
 //! Not modelled (yet): strongholds themselves (levels 1–5: towers, ramparts, defenders, loot),
-//! NPC market orders, power creeps, intershard resources, deposits and portals in highways.
+//! NPC market orders, power creeps, intershard resources and portals in highways.
 
 mod chemistry;
 pub mod commodities;
@@ -244,7 +252,8 @@ pub use resources::{ResourceKind, Store, StoreLimit};
 pub use room_map::{RoomInfo, RoomKind, RoomMap, RoomSpec, RoomStatus};
 pub use rules::TickSet;
 pub use rules::{
-    power_bank_spawns, stronghold_cycles, PlayerTickStats, PowerBankSpawn, StrongholdCycle,
+    deposit_cooldown, deposit_type_of, power_bank_spawns, stronghold_cycles, PlayerTickStats,
+    PowerBankSpawn, StrongholdCycle, DEPOSIT_CRON_TICKS,
 };
 pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
 pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};

@@ -536,6 +536,19 @@ pub struct PowerBank {
     pub decay_time: u64,
 }
 
+/// A deposit in a highway room (screeps/backend-local `genDeposits`): harvested for a
+/// commodity's raw resource, each harvest lengthening its cooldown; its cooldown is the
+/// object's [`Cooldown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deposit {
+    /// `depositType`: mist, biomass, metal or silicon.
+    pub deposit_type: ResourceKind,
+    /// Everything harvested from it so far (`harvested`).
+    pub harvested: u32,
+    /// Game time it decays at unless harvested again (`decayTime`).
+    pub decay_time: u64,
+}
+
 /// What kind of object an entity is, with the kind's own data.
 #[derive(Component, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ObjectKind {
@@ -554,6 +567,7 @@ pub enum ObjectKind {
     Nuke(Nuke),
     InvaderCore(InvaderCore),
     PowerBank(PowerBank),
+    Deposit(Deposit),
 }
 
 impl ObjectKind {
@@ -575,7 +589,7 @@ impl ObjectKind {
         match self {
             ObjectKind::Creep(_) | ObjectKind::Source(_) | ObjectKind::Mineral(_) => true,
             ObjectKind::Spawn(_) | ObjectKind::Controller(_) => true,
-            ObjectKind::InvaderCore(_) | ObjectKind::PowerBank(_) => true,
+            ObjectKind::InvaderCore(_) | ObjectKind::PowerBank(_) | ObjectKind::Deposit(_) => true,
             ObjectKind::Structure(k) => k.is_obstacle(),
             _ => false,
         }

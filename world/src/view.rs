@@ -171,6 +171,11 @@ pub struct ObjectView {
     /// Applied effects as `(effect, ticksRemaining)` (`RoomObject.effects`); absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effects: Option<Vec<(u32, u64)>>,
+    /// Deposits: what they give (`depositType`) and the cooldown of their last harvest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_cooldown: Option<u32>,
 }
 
 impl ObjectView {
@@ -263,6 +268,8 @@ impl ObjectView {
             ruin_structure: None,
             destroy_time: None,
             effects: None,
+            deposit_type: None,
+            last_cooldown: None,
         }
     }
 
@@ -324,6 +331,45 @@ impl ObjectView {
             v.saying_public = Some(s.public);
         }
         v
+    }
+
+    /// The world's own objects: lesser invader cores, power banks and deposits.
+    fn world_owned(
+        rec: &RecordRef<'_>,
+        room: &str,
+        tick: u64,
+        names: &BTreeMap<PlayerId, String>,
+    ) -> Self {
+        let until = |t: u64| u32::try_from(t.saturating_sub(tick)).unwrap_or(u32::MAX);
+        match &rec.kind {
+            ObjectKind::InvaderCore(core) => {
+                let mut v = Self::base(rec, "invaderCore", room, names);
+                v.structure_type = Some("invaderCore".into());
+                v.level = Some(core.level);
+                v.effects = Some(vec![(
+                    crate::constants::EFFECT_COLLAPSE_TIMER,
+                    core.collapse_time.saturating_sub(tick),
+                )]);
+                v
+            }
+            ObjectKind::PowerBank(bank) => {
+                let mut v = Self::base(rec, "powerBank", room, names);
+                if let Some(st) = rec.store {
+                    v.show_store(st);
+                }
+                v.structure_type = Some("powerBank".into());
+                v.ticks_to_decay = Some(until(bank.decay_time));
+                v
+            }
+            ObjectKind::Deposit(d) => {
+                let mut v = Self::base(rec, "deposit", room, names);
+                v.deposit_type = Some(d.deposit_type.as_str().into());
+                v.last_cooldown = Some(crate::rules::deposit_cooldown(d.harvested));
+                v.ticks_to_decay = Some(until(d.decay_time));
+                v
+            }
+            _ => Self::base(rec, "object", room, names),
+        }
     }
 
     /// The view of one record at game time `tick`.
@@ -437,24 +483,8 @@ impl ObjectView {
                 v
             }
             ObjectKind::Nuke(n) => Self::nuke(rec, n, room, names),
-            ObjectKind::InvaderCore(core) => {
-                let mut v = Self::base(rec, "invaderCore", room, names);
-                store(&mut v);
-                v.structure_type = Some("invaderCore".into());
-                v.level = Some(core.level);
-                v.effects = Some(vec![(
-                    crate::constants::EFFECT_COLLAPSE_TIMER,
-                    core.collapse_time.saturating_sub(tick),
-                )]);
-                v
-            }
-            ObjectKind::PowerBank(bank) => {
-                let mut v = Self::base(rec, "powerBank", room, names);
-                store(&mut v);
-                v.structure_type = Some("powerBank".into());
-                let left = bank.decay_time.saturating_sub(tick);
-                v.ticks_to_decay = Some(u32::try_from(left).unwrap_or(u32::MAX));
-                v
+            ObjectKind::InvaderCore(_) | ObjectKind::PowerBank(_) | ObjectKind::Deposit(_) => {
+                Self::world_owned(rec, room, tick, names)
             }
             ObjectKind::Tombstone(t) => {
                 let mut v = Self::base(rec, "tombstone", room, names);

@@ -56,6 +56,7 @@
       case 'keeperLair': disc(T * 0.45, '#661111'); break;
       case 'invaderCore': disc(T * 0.5, '#661111'); ring(T * 0.3, own, 2); break;
       case 'powerBank': disc(T * 0.5, '#b00020'); disc(T * 0.25, '#ff6f6f'); break;
+      case 'deposit': disc(T * 0.45, '#4a6b8a'); ring(T * 0.45, '#c8d8e8', 1); break;
       case 'constructionSite': ctx.strokeStyle = own; ctx.lineWidth = 1; ctx.strokeRect(x0 + 2, y0 + 2, T - 4, T - 4); break;
       case 'energy': ctx.fillStyle = '#f5d300'; ctx.fillRect(cx - 2, cy - 2, 4, 4); break;
       case 'tombstone': case 'ruin': ctx.fillStyle = '#7a6a5a'; ctx.fillRect(cx - 3, cy - 3, 6, 6); break;

@@ -115,6 +115,7 @@
         if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
         const ctl = this.room && this.room.controller;
         if (ctl && ctl.owner && ctl.owner.username !== username) return C.ERR_NOT_OWNER;
+        if (ctl && ctl.reservation && ctl.reservation.username !== username) return C.ERR_NOT_OWNER;
       } else if (target instanceof Mineral) {
         if (!target.mineralAmount) return C.ERR_NOT_ENOUGH_RESOURCES;
         if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
@@ -123,6 +124,9 @@
         if (extractor.owner && !extractor.my) return C.ERR_NOT_OWNER;
         if (!extractor.isActive()) return C.ERR_RCL_NOT_ENOUGH;
         if (extractor.cooldown) return C.ERR_TIRED;
+      } else if (target instanceof Deposit) {
+        if (!target.pos.isNearTo(this.pos)) return C.ERR_NOT_IN_RANGE;
+        if (target.cooldown) return C.ERR_TIRED;
       } else return C.ERR_INVALID_TARGET;
       addIntent({ type: 'harvest', creep: this.id, target: target.id });
       return C.OK;

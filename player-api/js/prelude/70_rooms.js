@@ -395,7 +395,7 @@
         owner: a[39][3] ? { username: a[39][3] } : undefined } : undefined, destroyTime: a[40] ?? undefined,
       energy: a[41] ?? undefined, energyCapacity: a[42] ?? undefined, density: a[43] ?? undefined,
       quiet: a[44] ?? undefined, timeToLand: a[45] ?? undefined, launchRoomName: a[46] ?? undefined,
-      effects: decodeEffects(a[47]),
+      effects: decodeEffects(a[47]), depositType: a[48] ?? undefined, lastCooldown: a[49] ?? undefined,
     };
   }
   function makeObject(d) {
@@ -426,6 +426,7 @@
       case 'keeperLair': return new StructureKeeperLair(d);
       case 'invaderCore': return new StructureInvaderCore(d);
       case 'powerBank': return new StructurePowerBank(d);
+      case 'deposit': return new Deposit(d);
       case 'factory': return new StructureFactory(d);
       case 'nuke': return new Nuke(d);
       default: return null;

@@ -453,9 +453,16 @@ fn harvest(world: &mut World, piles: &mut Piles, creep: ObjectId, target: Object
     if !cp.is_near_to(tp) {
         return;
     }
-    if matches!(live::kind(world, target), Some(ObjectKind::Mineral(_))) {
-        super::minerals::harvest_mineral(world, piles, creep, target);
-        return;
+    match live::kind(world, target) {
+        Some(ObjectKind::Mineral(_)) => {
+            super::minerals::harvest_mineral(world, piles, creep, target);
+            return;
+        }
+        Some(ObjectKind::Deposit(_)) => {
+            super::deposits::harvest_deposit(world, piles, creep, target);
+            return;
+        }
+        _ => {}
     }
     let power = c.power(BodyPartKind::Work, BoostAction::Harvest, HARVEST_POWER);
     let owner = live::owner(world, creep);

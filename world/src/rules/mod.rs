@@ -14,6 +14,7 @@ mod census;
 mod cleanup;
 mod combat;
 mod controllers;
+mod deposits;
 pub(crate) mod economy;
 mod invader_cores;
 mod labs;
@@ -28,6 +29,7 @@ mod trading;
 mod upkeep;
 mod validate;
 
+pub use deposits::{deposit_cooldown, deposit_type_of, DEPOSIT_CRON_TICKS};
 pub use invader_cores::{stronghold_cycles, StrongholdCycle};
 pub(crate) use npc::spawn_npc_creep;
 pub use npc::{InvaderGoals, NpcIntents};
@@ -107,6 +109,7 @@ pub(crate) fn configure(schedule: &mut Schedule) {
             upkeep::run_upkeep,
             invader_cores::expand_strongholds,
             power_banks::keep_power_banks,
+            deposits::keep_deposits,
         )
             .chain()
             .in_set(TickSet::Upkeep),

@@ -111,10 +111,19 @@ impl Validator<'_, '_, '_> {
                 if !t.pos.is_near_to(*o.pos) {
                     return Err(ReturnCode::NotInRange);
                 }
-                if let Some((ctl, _)) = self.controller_of(o.pos.room) {
-                    if ctl.owner().is_some_and(|p| p != player) {
+                if let Some((ctl, c)) = self.controller_of(o.pos.room) {
+                    let reserved = c.reservation.as_ref().is_some_and(|r| r.player != player);
+                    if ctl.owner().is_some_and(|p| p != player) || reserved {
                         return Err(ReturnCode::NotOwner);
                     }
+                }
+            }
+            ObjectKind::Deposit(_) => {
+                if !t.pos.is_near_to(*o.pos) {
+                    return Err(ReturnCode::NotInRange);
+                }
+                if t.cooldown.is_some_and(|c| c.ticks > 0) {
+                    return Err(ReturnCode::Tired);
                 }
             }
             ObjectKind::Mineral(m) => {
