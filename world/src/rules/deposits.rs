@@ -191,6 +191,28 @@ fn in_sector(centre: RoomCoord, tile: (i64, i64)) -> bool {
     (tile.0 - middle.0).abs() < 250 && (tile.1 - middle.1).abs() < 250
 }
 
+/// The highway rooms bordering the sector centred on `centre` (its ring of rooms 5 away).
+fn border_highways(map: &RoomMap, centre: RoomCoord) -> Vec<RoomId> {
+    let mut ring = Vec::new();
+    for dy in -5..=5i32 {
+        for dx in -5..=5i32 {
+            if dx.abs() != 5 && dy.abs() != 5 {
+                continue;
+            }
+            let coord = RoomCoord {
+                x: centre.x + dx,
+                y: centre.y + dy,
+            };
+            let highway = matches!(RoomKind::of(coord), RoomKind::Highway | RoomKind::Crossroads);
+            if let (true, Some(id)) = (highway, map.at(coord)) {
+                ring.push(id);
+            }
+        }
+    }
+    ring.sort_unstable();
+    ring
+}
+
 /// `genDeposits`, one pass over the sectors.
 fn generate_deposits(world: &mut World, standing: &BTreeSet<ObjectId>) -> Vec<ObjectId> {
     let deposits: Vec<(RoomId, (u8, u8), u32)> = standing
@@ -201,25 +223,15 @@ fn generate_deposits(world: &mut World, standing: &BTreeSet<ObjectId>) -> Vec<Ob
         })
         .collect();
     let map = world.resource::<RoomMap>();
-    let centres: Vec<RoomCoord> = map
+    let sectors: Vec<(RoomCoord, Vec<RoomId>)> = map
         .rooms
         .iter()
         .filter(|r| r.kind == RoomKind::SectorCentre)
-        .map(|r| r.coord)
+        .map(|r| (r.coord, border_highways(map, r.coord)))
         .collect();
-    let mut added = Vec::new();
-    for centre in centres {
+    let mut wanted = Vec::new();
+    for (centre, edges) in sectors {
         let map = world.resource::<RoomMap>();
-        let edges: Vec<RoomId> = map
-            .rooms
-            .iter()
-            .filter(|r| {
-                matches!(r.kind, RoomKind::Highway | RoomKind::Crossroads)
-                    && (r.coord.x - centre.x).abs() <= 5
-                    && (r.coord.y - centre.y).abs() <= 5
-            })
-            .map(|r| r.id)
-            .collect();
         let mine: Vec<&(RoomId, (u8, u8), u32)> = deposits
             .iter()
             .filter(|(room, (x, y), _)| {
@@ -231,18 +243,31 @@ fn generate_deposits(world: &mut World, standing: &BTreeSet<ObjectId>) -> Vec<Ob
             continue;
         }
         let busy: BTreeSet<RoomId> = mine.iter().map(|(room, ..)| *room).collect();
-        let mut free: Vec<RoomId> = edges
+        let free: Vec<RoomId> = edges
             .into_iter()
             .filter(|r| !busy.contains(r) && map.get(*r).status == RoomStatus::Normal)
             .collect();
-        if free.is_empty() {
-            continue;
+        if let Some(room) = free.choose(&mut world.resource_mut::<WorldRng>().0) {
+            wanted.push((*room, centre));
         }
-        free.sort_unstable();
-        let room = *free
-            .choose(&mut world.resource_mut::<WorldRng>().0)
-            .expect("not empty");
-        if let Some(id) = place_deposit(world, room, centre) {
+    }
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    // One pass over the objects for every room a deposit may go to.
+    let rooms: BTreeSet<RoomId> = wanted.iter().map(|(r, _)| *r).collect();
+    let mut taken: std::collections::BTreeMap<RoomId, Vec<(u8, u8)>> = Default::default();
+    let mut q = world.query::<&Position>();
+    for p in q.iter(world) {
+        if rooms.contains(&p.room) {
+            taken.entry(p.room).or_default().push((p.x, p.y));
+        }
+    }
+    let mut added = Vec::new();
+    for (room, centre) in wanted {
+        let near = taken.entry(room).or_default();
+        if let Some((id, tile)) = place_deposit(world, room, centre, near) {
+            near.push(tile);
             added.push(id);
         }
     }
@@ -250,15 +275,13 @@ fn generate_deposits(world: &mut World, standing: &BTreeSet<ObjectId>) -> Vec<Ob
 }
 
 /// `genDeposits`' tile: a wall between 5 and 44 with an open tile beside it, no object within
-/// 2, on the sector's side; up to 1 000 draws.
-fn place_deposit(world: &mut World, room: RoomId, centre: RoomCoord) -> Option<ObjectId> {
-    let mut near: Vec<(u8, u8)> = Vec::new();
-    let mut q = world.query::<&Position>();
-    for p in q.iter(world) {
-        if p.room == room {
-            near.push((p.x, p.y));
-        }
-    }
+/// 2 (`near` holds the room's objects), on the sector's side; up to 1 000 draws.
+fn place_deposit(
+    world: &mut World,
+    room: RoomId,
+    centre: RoomCoord,
+    near: &[(u8, u8)],
+) -> Option<(ObjectId, (u8, u8))> {
     let seed = world.resource::<RoomMap>().seed();
     let info = world.resource::<RoomMap>().get(room);
     let (coord, terrain) = (info.coord, info.terrain.clone());
@@ -285,7 +308,7 @@ fn place_deposit(world: &mut World, room: RoomId, centre: RoomCoord) -> Option<O
         harvested: 0,
         decay_time: world.resource::<GameTime>().0 + u64::from(DEPOSIT_DECAY_TIME),
     };
-    Some(spawn_object(
+    let id = spawn_object(
         world,
         Position::new(room, tile.0, tile.1),
         None,
@@ -293,7 +316,8 @@ fn place_deposit(world: &mut World, room: RoomId, centre: RoomCoord) -> Option<O
         None,
         None,
         ObjectKind::Deposit(deposit),
-    ))
+    );
+    Some((id, tile))
 }
 
 #[cfg(test)]
