@@ -203,7 +203,10 @@ fn border_highways(map: &RoomMap, centre: RoomCoord) -> Vec<RoomId> {
                 x: centre.x + dx,
                 y: centre.y + dy,
             };
-            let highway = matches!(RoomKind::of(coord), RoomKind::Highway | RoomKind::Crossroads);
+            let highway = matches!(
+                RoomKind::of(coord),
+                RoomKind::Highway | RoomKind::Crossroads
+            );
             if let (true, Some(id)) = (highway, map.at(coord)) {
                 ring.push(id);
             }
