@@ -163,7 +163,13 @@
 //! its owner can pay and store; an order expires after `orders::MARKET_ORDER_LIFE_TICKS`
 //! (Screeps' 30 days, counted in 3 s ticks) with the rest of its fee refunded. Deals feed the
 //! price history (14 market days of `orders::MARKET_TICKS_PER_DAY` ticks). Credits enter only
-//! by an operator's grant ([`WorldEdit::GrantCredits`]): there are no NPC traders.
+//! by trade with NPC traders or an operator's grant ([`WorldEdit::GrantCredits`]).
+//!
+//! NPC traders (`rules::npc_market`, `recreateNpcOrders`): every 4 000–6 000 ticks each
+//! crossroads room's NPC orders are replaced: 200 000 of a mineral for sale (3, 6 or 18
+//! credits), half the time 200 000 energy for sale at 1, a quarter of the time a buy order of
+//! 100 000 of a mineral at 1. They always have what they sell and the credits for what they
+//! buy; no terminal object stands there (Screeps places one).
 //!
 //! The world's own creeps (`npc`, `rules::npc`), owned by "Invader" and "Source Keeper",
 //! players outside [`Players`]: every source and mineral of a source-keeper room has a lair
@@ -209,7 +215,7 @@
 //! Invader) reserves is refused (`ERR_NOT_OWNER`), as in `harvest.js`.
 //!
 //! Not modelled (yet): strongholds themselves (levels 1–5: towers, ramparts, defenders, loot),
-//! NPC market orders, power creeps, intershard resources and portals in highways.
+//! power creeps, intershard resources and portals in highways.
 
 mod chemistry;
 pub mod commodities;
@@ -252,8 +258,8 @@ pub use resources::{ResourceKind, Store, StoreLimit};
 pub use room_map::{RoomInfo, RoomKind, RoomMap, RoomSpec, RoomStatus};
 pub use rules::TickSet;
 pub use rules::{
-    deposit_cooldown, deposit_type_of, power_bank_spawns, stronghold_cycles, PlayerTickStats,
-    PowerBankSpawn, StrongholdCycle, DEPOSIT_CRON_TICKS,
+    deposit_cooldown, deposit_type_of, npc_order_rounds, power_bank_spawns, stronghold_cycles,
+    NpcOrderRound, PlayerTickStats, PowerBankSpawn, StrongholdCycle, DEPOSIT_CRON_TICKS,
 };
 pub use snapshot::{StateHash, WorldSnapshot, SNAPSHOT_FORMAT_VERSION};
 pub use state::{GameTime, IdAllocator, ObjectIndex, PlayerInfo, Players, WorldRng};

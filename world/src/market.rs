@@ -69,7 +69,7 @@ fn is_zero(n: &u64) -> bool {
 
 impl Market {
     /// Adds `milli` thousandths of a credit to `player`'s account (an operator's grant: this
-    /// world has no NPC traders, so credits enter only this way and by trade).
+    /// world's credits come from this and from deals with NPC traders).
     pub fn grant(&mut self, player: PlayerId, milli: u64) {
         *self.credits.entry(player).or_default() += milli;
     }

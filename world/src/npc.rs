@@ -14,6 +14,10 @@ pub const INVADER: PlayerId = PlayerId(u32::MAX - 1);
 /// Screeps' user 3.
 pub const SOURCE_KEEPER: PlayerId = PlayerId(u32::MAX - 2);
 
+/// The NPC traders' orders (the private server's `recreateNpcOrders`, orders without a
+/// user): not a player, never named.
+pub const MARKET_NPC: PlayerId = PlayerId(u32::MAX - 3);
+
 /// A keeper has no age (`ageTime` is never set in `keeper-lairs/tick.js`): this life stands
 /// for "never", and upkeep does not count it down.
 pub const KEEPER_LIFE: u32 = u32::MAX;

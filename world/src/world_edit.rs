@@ -14,7 +14,7 @@ use crate::room_map::RoomSpec;
 pub enum WorldEdit {
     /// New rooms at these places (places already on the map are skipped).
     AddRooms(Vec<RoomSpec>),
-    /// Credits for a player's market account, in thousandths (the world has no NPC traders:
+    /// Credits for a player's market account, in thousandths (besides deals with NPC traders,
     /// this is where credits come from).
     GrantCredits { player: PlayerId, milli: u64 },
     /// A registered player's first spawn (Screeps' place-spawn).

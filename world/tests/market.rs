@@ -385,3 +385,106 @@ fn deal_and_order_changes_answer_screeps_codes_in_order() {
     };
     assert_eq!(s.run(vec![costly]), vec![R::NotEnoughResources]);
 }
+
+/// Puts an NPC order in the scenario's world (as `recreateNpcOrders` does at a crossroads;
+/// the 3×3 world has none, so it names Bob's room).
+fn npc_order(s: &mut Scenario, kind: OrderType, resource: ResourceKind, room: RoomId) -> OrderId {
+    let mut id = OrderId(0);
+    s.edit(|snap| {
+        id = OrderId(snap.market.next_order);
+        snap.market.next_order += 1;
+        snap.market.orders.insert(
+            id,
+            orders::Order {
+                id,
+                owner: npc::MARKET_NPC,
+                order_type: kind,
+                resource,
+                price_milli: 1000,
+                total_amount: 100_000,
+                remaining_amount: 100_000,
+                amount: 100_000,
+                active: true,
+                room,
+                created: 0,
+            },
+        );
+    });
+    id
+}
+
+#[test]
+fn an_npc_trader_buys_and_sells_without_a_terminal_of_its_own() {
+    let (mut s, bob, alice_terminal, _, bob_room) = two_terminals();
+    let npc_room = s.world.map().by_name(&bob_room).unwrap();
+    let alice_room = s.world.map().get(s.room).name.clone();
+    let buys = npc_order(&mut s, OrderType::Buy, Hydrogen, npc_room);
+    let sells = npc_order(&mut s, OrderType::Sell, ResourceKind::Oxygen, npc_room);
+    let alice = s.player;
+    set_credits(&mut s, alice, 0);
+    // Alice sells 100 H to the NPC: paid 100 credits, the energy for the distance spent.
+    assert_eq!(s.run(vec![deal(buys, 100, &alice_room)]), vec![R::Ok]);
+    assert_eq!(s.amount(alice_terminal, Hydrogen), 900);
+    assert_eq!(credits(&s, s.player), 100_000);
+    let spent = 1000 - s.amount(alice_terminal, Energy);
+    assert!(spent > 0, "the dealer pays the transfer");
+    assert_eq!(s.world.market().orders[&buys].remaining_amount, 99_900);
+    assert_eq!(credits(&s, bob), 0, "nobody else is paid");
+    for _ in 0..TERMINAL_COOLDOWN {
+        s.run(vec![]);
+    }
+    // And buys 50 O from it with those credits.
+    assert_eq!(s.run(vec![deal(sells, 50, &alice_room)]), vec![R::Ok]);
+    assert_eq!(s.amount(alice_terminal, ResourceKind::Oxygen), 50);
+    assert_eq!(credits(&s, s.player), 50_000);
+    let npc = s
+        .world
+        .market()
+        .orders
+        .values()
+        .filter(|o| o.owner == npc::MARKET_NPC);
+    assert!(npc.clone().all(|o| o.active), "an NPC order stays active");
+    let log = &s.world.market().money[&s.player];
+    assert!(log
+        .iter()
+        .all(|e| matches!(e.reason, MoneyReason::Deal { npc: true, .. })));
+}
+
+#[test]
+fn crossroads_get_npc_orders_from_tick_0_and_new_ones_each_round() {
+    let mut world = GameWorld::new(WorldConfig {
+        seed: 7,
+        width: 11,
+        height: 11,
+    })
+    .unwrap();
+    let crossroads = world.map().by_name("E10S10").unwrap();
+    let rounds: Vec<NpcOrderRound> = npc_order_rounds(7, RoomCoord { x: 10, y: 10 })
+        .take(3)
+        .collect();
+    world.tick(&IntentBatch::new());
+    let shown = |w: &GameWorld| {
+        let mut o: Vec<(OrderType, ResourceKind, u32, u64)> = w
+            .market()
+            .orders
+            .values()
+            .filter(|o| o.owner == npc::MARKET_NPC && o.room == crossroads)
+            .map(|o| (o.order_type, o.resource, o.total_amount, o.price_milli))
+            .collect();
+        o.sort_by_key(|x| (x.0 as u8, x.1.as_str()));
+        o
+    };
+    let mut want = rounds[0].orders.clone();
+    want.sort_by_key(|x| (x.0 as u8, x.1.as_str()));
+    assert_eq!(shown(&world), want);
+    assert!(want[0].2 == 200_000 || want[0].2 == 100_000);
+    let gap = rounds[1].tick - rounds[0].tick;
+    assert!((4000..=6000).contains(&gap), "{gap}");
+    let mut snap = world.snapshot();
+    snap.time = rounds[1].tick;
+    let mut world = GameWorld::restore(snap).unwrap();
+    world.tick(&IntentBatch::new());
+    let mut want = rounds[1].orders.clone();
+    want.sort_by_key(|x| (x.0 as u8, x.1.as_str()));
+    assert_eq!(shown(&world), want, "replaced, not added");
+}

@@ -21,6 +21,7 @@ mod labs;
 mod minerals;
 mod movement;
 mod npc;
+mod npc_market;
 mod nukes;
 mod power_banks;
 mod spawn_energy;
@@ -33,6 +34,7 @@ pub use deposits::{deposit_cooldown, deposit_type_of, DEPOSIT_CRON_TICKS};
 pub use invader_cores::{stronghold_cycles, StrongholdCycle};
 pub(crate) use npc::spawn_npc_creep;
 pub use npc::{InvaderGoals, NpcIntents};
+pub use npc_market::{npc_order_rounds, NpcOrderRound};
 pub use power_banks::{power_bank_spawns, PowerBankSpawn};
 pub(crate) use validate::{next_to_open_exit, Accepted};
 
@@ -110,6 +112,7 @@ pub(crate) fn configure(schedule: &mut Schedule) {
             invader_cores::expand_strongholds,
             power_banks::keep_power_banks,
             deposits::keep_deposits,
+            npc_market::renew_npc_orders,
         )
             .chain()
             .in_set(TickSet::Upkeep),

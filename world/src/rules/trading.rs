@@ -20,6 +20,7 @@ use crate::geometry::{Position, RoomId};
 use crate::intent::Intent;
 use crate::market::{terminal_energy_cost, Market, Transaction};
 use crate::money_history::MoneyReason;
+use crate::npc::MARKET_NPC;
 use crate::object::*;
 use crate::orders::{fee_milli, Order, OrderId, OrderType, MARKET_FEE, MARKET_ORDER_LIFE_TICKS};
 use crate::room_map::RoomMap;
@@ -293,13 +294,44 @@ fn free_space(world: &World, terminal: ObjectId) -> u32 {
         .map_or(0, |s| s.limit.total().unwrap_or(0).saturating_sub(s.used()))
 }
 
+/// One side of a deal: a player's terminal, or an NPC trader (no terminal: it has what it
+/// sells and takes what it buys, as `executeTransfer` treats a terminal without a user).
+#[derive(Clone, Copy)]
+enum Side {
+    Terminal(ObjectId, Option<PlayerId>),
+    Npc(RoomId),
+}
+
+impl Side {
+    fn owner(self) -> Option<PlayerId> {
+        match self {
+            Side::Terminal(_, owner) => owner,
+            Side::Npc(_) => None,
+        }
+    }
+
+    /// A terminal with a user: what it holds and has room for count.
+    fn owned_terminal(self) -> Option<ObjectId> {
+        match self {
+            Side::Terminal(t, Some(_)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
     let Some(order) = world.resource::<Market>().orders.get(&deal.order).cloned() else {
         return;
     };
-    let (Some(&order_terminal), Some(&target)) =
-        (terminals.get(&order.room), terminals.get(&deal.room))
-    else {
+    let order_side = if order.owner == MARKET_NPC {
+        Side::Npc(order.room)
+    } else {
+        match terminals.get(&order.room) {
+            Some(&(t, owner)) => Side::Terminal(t, owner),
+            None => return,
+        }
+    };
+    let Some(&target) = terminals.get(&deal.room) else {
         return;
     };
     let cooling = live::entity(world, target.0)
@@ -308,22 +340,23 @@ fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
     if cooling {
         return;
     }
+    let dealer = Side::Terminal(target.0, target.1);
     let (seller, buyer) = match order.order_type {
-        OrderType::Sell => (order_terminal, target),
-        OrderType::Buy => (target, order_terminal),
+        OrderType::Sell => (order_side, dealer),
+        OrderType::Buy => (dealer, order_side),
     };
     let mut amount = deal.amount.min(order.remaining_amount);
-    if seller.1.is_some() {
-        amount = amount.min(live::amount(world, seller.0, order.resource));
+    if let Some(t) = seller.owned_terminal() {
+        amount = amount.min(live::amount(world, t, order.resource));
     }
-    if buyer.1.is_some() {
-        amount = amount.min(free_space(world, buyer.0));
+    if let Some(t) = buyer.owned_terminal() {
+        amount = amount.min(free_space(world, t));
     }
     if amount == 0 {
         return;
     }
     let mut cost = u64::from(amount) * order.price_milli;
-    if let Some(buyer_owner) = buyer.1 {
+    if let Some(buyer_owner) = buyer.owner() {
         let money = world
             .resource::<Market>()
             .credits
@@ -341,12 +374,24 @@ fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
         order: &order,
         amount,
     };
-    if !execute_transfer(world, seller.0, buyer.0, target.0, &traded) {
+    if !execute_transfer(world, seller, buyer, target.0, &traded) {
         return;
     }
+    settle_deal(world, (seller, buyer), target, deal, &traded, cost);
+}
+
+/// A deal's credits, money log, order amounts, price history and the dealer's cooldown.
+fn settle_deal(
+    world: &mut World,
+    (seller, buyer): (Side, Side),
+    (dealer_terminal, dealer): (ObjectId, Option<PlayerId>),
+    deal: &Deal,
+    traded: &Traded,
+    cost: u64,
+) {
+    let (order, amount) = (traded.order, traded.amount);
     let time = world.resource::<GameTime>().0;
     let mut market = world.resource_mut::<Market>();
-    let dealer = target.1;
     let deal_reason = |sold: bool, npc: bool| MoneyReason::Deal {
         sold,
         resource: order.resource,
@@ -358,15 +403,15 @@ fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
         dealer: dealer.unwrap_or(order.owner),
         amount,
     };
-    if let Some(p) = seller.1 {
+    if let Some(p) = seller.owner() {
         *market.credits.entry(p).or_default() += cost;
-        let reason = deal_reason(true, buyer.1.is_none());
+        let reason = deal_reason(true, buyer.owner().is_none());
         market.log_money(p, time, cost as i64, reason);
     }
-    if let Some(p) = buyer.1 {
+    if let Some(p) = buyer.owner() {
         let credits = market.credits.entry(p).or_default();
         *credits = credits.saturating_sub(cost);
-        let reason = deal_reason(false, seller.1.is_none());
+        let reason = deal_reason(false, seller.owner().is_none());
         market.log_money(p, time, -(cost as i64), reason);
     }
     if let Some(o) = market.orders.get_mut(&deal.order) {
@@ -374,7 +419,7 @@ fn execute_deal(world: &mut World, terminals: &TerminalsByRoom, deal: &Deal) {
         o.remaining_amount = o.remaining_amount.saturating_sub(amount);
     }
     market.record_trade(time, order.resource, order.price_milli, amount);
-    if let Some(e) = live::entity(world, target.0) {
+    if let Some(e) = live::entity(world, dealer_terminal) {
         world.entity_mut(e).insert(Cooldown {
             ticks: TERMINAL_COOLDOWN,
         });
@@ -387,20 +432,31 @@ struct Traded<'a> {
     amount: u32,
 }
 
-/// `executeTransfer` for a deal: the dealer's terminal pays the energy.
+/// `executeTransfer` for a deal: the dealer's terminal pays the energy. An NPC side (or a
+/// terminal without a user) is not checked for what it holds or has room for, and an NPC
+/// side's store does not change.
 fn execute_transfer(
     world: &mut World,
-    from: ObjectId,
-    to: ObjectId,
+    from: Side,
+    to: Side,
     fee_payer: ObjectId,
     traded: &Traded,
 ) -> bool {
     let resource = traded.order.resource;
-    if live::amount(world, from, resource) < traded.amount {
-        return false;
+    if let Some(t) = from.owned_terminal() {
+        if live::amount(world, t, resource) < traded.amount {
+            return false;
+        }
     }
-    let amount = traded.amount.min(free_space(world, to));
-    let (Some(fp), Some(tp)) = (live::pos(world, from), live::pos(world, to)) else {
+    let amount = match to.owned_terminal() {
+        Some(t) => traded.amount.min(free_space(world, t)),
+        None => traded.amount,
+    };
+    let room_of = |world: &World, side: Side| match side {
+        Side::Terminal(t, _) => live::pos(world, t).map(|p| p.room),
+        Side::Npc(room) => Some(room),
+    };
+    let (Some(from_room), Some(to_room)) = (room_of(world, from), room_of(world, to)) else {
         return false;
     };
     if amount == 0 {
@@ -409,10 +465,11 @@ fn execute_transfer(
     let map = world.resource::<RoomMap>();
     let cost = terminal_energy_cost(
         amount,
-        rooms_distance(map, map.get(fp.room).coord, map.get(tp.room).coord),
+        rooms_distance(map, map.get(from_room).coord, map.get(to_room).coord),
     );
     let payer_energy = live::amount(world, fee_payer, ResourceKind::Energy);
-    let short = if fee_payer == from && resource == ResourceKind::Energy {
+    let pays_from_stock = matches!(from, Side::Terminal(t, _) if t == fee_payer);
+    let short = if pays_from_stock && resource == ResourceKind::Energy {
         payer_energy < amount + cost
     } else {
         payer_energy < cost
@@ -420,17 +477,22 @@ fn execute_transfer(
     if short {
         return false;
     }
-    live::move_resource(world, from, to, resource, amount);
+    if let Side::Terminal(t, _) = from {
+        live::take(world, t, resource, amount);
+    }
+    if let Some(t) = to.owned_terminal() {
+        live::add(world, t, resource, amount);
+    }
     live::take(world, fee_payer, ResourceKind::Energy, cost);
     let transaction = Transaction {
         id: 0,
         time: world.resource::<GameTime>().0,
-        sender: live::owner(world, from),
-        recipient: live::owner(world, to),
+        sender: from.owner(),
+        recipient: to.owner(),
         resource,
         amount,
-        from: fp.room,
-        to: tp.room,
+        from: from_room,
+        to: to_room,
         description: None,
         order: Some((
             traded.order.id,
@@ -474,6 +536,14 @@ fn refresh_orders(world: &mut World, terminals: &TerminalsByRoom, marks: &OrderM
             continue;
         }
         drop(market_ref);
+        if order.owner == MARKET_NPC {
+            // An NPC trader always has what it sells and the credits for what it buys.
+            if let Some(o) = world.resource_mut::<Market>().orders.get_mut(id) {
+                o.amount = o.remaining_amount;
+                o.active = o.remaining_amount > 0;
+            }
+            continue;
+        }
         let terminal = terminals
             .get(&order.room)
             .filter(|(_, owner)| *owner == Some(order.owner))
