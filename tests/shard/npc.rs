@@ -126,65 +126,22 @@ fn a_bot_sees_a_lesser_invader_core_reserving_a_room_and_attacks_it() {
         .add_player("corer", code(&[("main", CORE_WATCHER_BOT)]))
         .unwrap();
     shard.tick().unwrap();
-    let home = shard.home_room(p).unwrap();
-    let collapse = shard.world().time() + 10_000;
-    let map = shard.world().map().clone();
-    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
-        let ctl = snap
-            .objects
-            .iter()
-            .find(|o| {
-                o.pos.room != home
-                    && o.owner.is_none()
-                    && matches!(o.kind, ObjectKind::Controller(_))
-            })
-            .map(|o| o.pos)
-            .unwrap();
-        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
-        let (core_at, creep_at) = free_tiles_near(&map, ctl, &taken);
-        push_object(
-            snap,
-            core_at,
-            Some(npc::INVADER),
-            Some(StructureKind::InvaderCore.initial_hits()),
-            None,
-            ObjectKind::InvaderCore(InvaderCore {
-                level: 0,
-                collapse_time: collapse,
-            }),
-        );
-        let body = [
-            BodyPartKind::Attack,
-            BodyPartKind::Claim,
-            BodyPartKind::Move,
-        ];
-        push_object(
-            snap,
-            creep_at,
-            Some(p),
-            Some(Hits {
-                hits: 300,
-                max: 300,
-            }),
-            Some(Store::empty(StoreLimit::Total(0))),
-            ObjectKind::Creep(Creep {
-                name: "corer".into(),
-                body: body
-                    .iter()
-                    .map(|k| BodyPart {
-                        kind: *k,
-                        hits: 100,
-                        boost: None,
-                    })
-                    .collect(),
-                fatigue: 0,
-                ticks_to_live: 1000,
-                spawning: false,
-                saying: None,
-            }),
-        );
-        snap.objects.sort_by_key(|o| o.id);
-    });
+    let core = InvaderCore {
+        level: 0,
+        collapse_time: shard.world().time() + 10_000,
+    };
+    let object = Placed {
+        owner: Some(npc::INVADER),
+        hits: Some(StructureKind::InvaderCore.initial_hits()),
+        store: None,
+        kind: ObjectKind::InvaderCore(core),
+    };
+    let body = [
+        BodyPartKind::Attack,
+        BodyPartKind::Claim,
+        BodyPartKind::Move,
+    ];
+    let shard = &mut reopen_with_object_and_creep(dir.path(), shard, p, object, ("corer", body));
     for _ in 0..3 {
         shard.tick().unwrap();
     }
@@ -221,35 +178,6 @@ fn a_bot_sees_a_lesser_invader_core_reserving_a_room_and_attacks_it() {
     );
 }
 
-/// A free tile within 3 of `near` for a core, and a free tile next to that for a creep.
-fn free_tiles_near(map: &RoomMap, near: Position, taken: &[Position]) -> (Position, Position) {
-    let open = |p: Position| map.tile(p) != Tile::Wall && !taken.contains(&p);
-    let around = |c: Position, r: i32| {
-        let mut out = Vec::new();
-        for dy in -r..=r {
-            for dx in -r..=r {
-                let (x, y) = (c.x as i32 + dx, c.y as i32 + dy);
-                if (1..49).contains(&x) && (1..49).contains(&y) {
-                    out.push(Position::new(c.room, x as u8, y as u8));
-                }
-            }
-        }
-        out
-    };
-    for core in around(near, 3)
-        .into_iter()
-        .filter(|p| open(*p) && *p != near)
-    {
-        if let Some(creep) = around(core, 1)
-            .into_iter()
-            .find(|p| open(*p) && *p != core && p.range_to(near) <= 1)
-        {
-            return (core, creep);
-        }
-    }
-    panic!("no room for a core and a creep near {near:?}");
-}
-
 const BANK_BOT: &str = r#"
 module.exports.loop = function () {
   const log = Memory.log = Memory.log || [];
@@ -274,64 +202,21 @@ fn a_bot_sees_a_power_bank_and_takes_half_its_damage_back() {
         .add_player("power", code(&[("main", BANK_BOT)]))
         .unwrap();
     shard.tick().unwrap();
-    let home = shard.home_room(p).unwrap();
+    let mut store = Store::empty(StoreLimit::Unlimited);
+    store.add(ResourceKind::Power, 1234);
     let decay_time = shard.world().time() + 3000;
-    let map = shard.world().map().clone();
-    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
-        let ctl = snap
-            .objects
-            .iter()
-            .find(|o| {
-                o.pos.room != home
-                    && o.owner.is_none()
-                    && matches!(o.kind, ObjectKind::Controller(_))
-            })
-            .map(|o| o.pos)
-            .unwrap();
-        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
-        let (bank_at, creep_at) = free_tiles_near(&map, ctl, &taken);
-        let mut store = Store::empty(StoreLimit::Unlimited);
-        store.add(ResourceKind::Power, 1234);
-        push_object(
-            snap,
-            bank_at,
-            None,
-            Some(StructureKind::PowerBank.initial_hits()),
-            Some(store),
-            ObjectKind::PowerBank(PowerBank { decay_time }),
-        );
-        let body = [
-            BodyPartKind::Attack,
-            BodyPartKind::Carry,
-            BodyPartKind::Move,
-        ];
-        push_object(
-            snap,
-            creep_at,
-            Some(p),
-            Some(Hits {
-                hits: 300,
-                max: 300,
-            }),
-            Some(Store::empty(StoreLimit::Total(50))),
-            ObjectKind::Creep(Creep {
-                name: "miner".into(),
-                body: body
-                    .iter()
-                    .map(|k| BodyPart {
-                        kind: *k,
-                        hits: 100,
-                        boost: None,
-                    })
-                    .collect(),
-                fatigue: 0,
-                ticks_to_live: 1000,
-                spawning: false,
-                saying: None,
-            }),
-        );
-        snap.objects.sort_by_key(|o| o.id);
-    });
+    let object = Placed {
+        owner: None,
+        hits: Some(StructureKind::PowerBank.initial_hits()),
+        store: Some(store),
+        kind: ObjectKind::PowerBank(PowerBank { decay_time }),
+    };
+    let body = [
+        BodyPartKind::Attack,
+        BodyPartKind::Carry,
+        BodyPartKind::Move,
+    ];
+    let shard = &mut reopen_with_object_and_creep(dir.path(), shard, p, object, ("miner", body));
     for _ in 0..2 {
         shard.tick().unwrap();
     }
@@ -384,62 +269,19 @@ fn a_bot_harvests_a_deposit_and_sees_its_cooldown_grow() {
         .add_player("digger", code(&[("main", DEPOSIT_BOT)]))
         .unwrap();
     shard.tick().unwrap();
-    let home = shard.home_room(p).unwrap();
-    let decay_time = shard.world().time() + 40_000;
-    let map = shard.world().map().clone();
-    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
-        let ctl = snap
-            .objects
-            .iter()
-            .find(|o| {
-                o.pos.room != home
-                    && o.owner.is_none()
-                    && matches!(o.kind, ObjectKind::Controller(_))
-            })
-            .map(|o| o.pos)
-            .unwrap();
-        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
-        let (deposit_at, creep_at) = free_tiles_near(&map, ctl, &taken);
-        push_object(
-            snap,
-            deposit_at,
-            None,
-            None,
-            None,
-            ObjectKind::Deposit(Deposit {
-                deposit_type: ResourceKind::Silicon,
-                harvested: 5000,
-                decay_time,
-            }),
-        );
-        let body = [BodyPartKind::Work, BodyPartKind::Carry, BodyPartKind::Move];
-        push_object(
-            snap,
-            creep_at,
-            Some(p),
-            Some(Hits {
-                hits: 300,
-                max: 300,
-            }),
-            Some(Store::empty(StoreLimit::Total(50))),
-            ObjectKind::Creep(Creep {
-                name: "digger".into(),
-                body: body
-                    .iter()
-                    .map(|k| BodyPart {
-                        kind: *k,
-                        hits: 100,
-                        boost: None,
-                    })
-                    .collect(),
-                fatigue: 0,
-                ticks_to_live: 1000,
-                spawning: false,
-                saying: None,
-            }),
-        );
-        snap.objects.sort_by_key(|o| o.id);
-    });
+    let deposit = Deposit {
+        deposit_type: ResourceKind::Silicon,
+        harvested: 5000,
+        decay_time: shard.world().time() + 40_000,
+    };
+    let object = Placed {
+        owner: None,
+        hits: None,
+        store: None,
+        kind: ObjectKind::Deposit(deposit),
+    };
+    let body = [BodyPartKind::Work, BodyPartKind::Carry, BodyPartKind::Move];
+    let shard = &mut reopen_with_object_and_creep(dir.path(), shard, p, object, ("digger", body));
     for _ in 0..2 {
         shard.tick().unwrap();
     }
@@ -462,4 +304,106 @@ fn a_bot_harvests_a_deposit_and_sees_its_cooldown_grow() {
         DEPOSIT_DECAY_TIME - 1,
         "a harvest puts off its decay"
     );
+}
+
+/// A free tile within 3 of `near` for an object, and a free tile next to that for a creep.
+fn free_tiles_near(map: &RoomMap, near: Position, taken: &[Position]) -> (Position, Position) {
+    let open = |p: Position| map.tile(p) != Tile::Wall && !taken.contains(&p);
+    let around = |c: Position, r: i32| {
+        let mut out = Vec::new();
+        for dy in -r..=r {
+            for dx in -r..=r {
+                let (x, y) = (c.x as i32 + dx, c.y as i32 + dy);
+                if (1..49).contains(&x) && (1..49).contains(&y) {
+                    out.push(Position::new(c.room, x as u8, y as u8));
+                }
+            }
+        }
+        out
+    };
+    for core in around(near, 3)
+        .into_iter()
+        .filter(|p| open(*p) && *p != near)
+    {
+        if let Some(creep) = around(core, 1)
+            .into_iter()
+            .find(|p| open(*p) && *p != core && p.range_to(near) <= 1)
+        {
+            return (core, creep);
+        }
+    }
+    panic!("no room for a core and a creep near {near:?}");
+}
+
+/// An object a test puts in the world.
+struct Placed {
+    owner: Option<PlayerId>,
+    hits: Option<Hits>,
+    store: Option<Store>,
+    kind: ObjectKind,
+}
+
+/// Reopens `shard` with `object` within 3 of the first neutral controller outside `p`'s home
+/// and `p`'s creep (`name`, `body`, carrying up to 50) next to both.
+fn reopen_with_object_and_creep(
+    dir: &std::path::Path,
+    shard: isoshard_engine::Shard,
+    p: PlayerId,
+    object: Placed,
+    (name, body): (&str, [BodyPartKind; 3]),
+) -> isoshard_engine::Shard {
+    let home = shard.home_room(p).unwrap();
+    let map = shard.world().map().clone();
+    reopen_with_world_edit(dir, shard, |snap| {
+        let ctl = snap
+            .objects
+            .iter()
+            .find(|o| {
+                o.pos.room != home
+                    && o.owner.is_none()
+                    && matches!(o.kind, ObjectKind::Controller(_))
+            })
+            .map(|o| o.pos)
+            .unwrap();
+        let taken: Vec<Position> = snap.objects.iter().map(|o| o.pos).collect();
+        let (object_at, creep_at) = free_tiles_near(&map, ctl, &taken);
+        push_object(
+            snap,
+            object_at,
+            object.owner,
+            object.hits,
+            object.store,
+            object.kind,
+        );
+        let body = body
+            .iter()
+            .map(|k| BodyPart {
+                kind: *k,
+                hits: 100,
+                boost: None,
+            })
+            .collect();
+        let creep = Creep {
+            name: name.into(),
+            body,
+            fatigue: 0,
+            ticks_to_live: 1000,
+            spawning: false,
+            saying: None,
+        };
+        let hits = Some(Hits {
+            hits: 300,
+            max: 300,
+        });
+        let store = Some(Store::empty(StoreLimit::Total(50)));
+        push_object(
+            snap,
+            creep_at,
+            Some(p),
+            hits,
+            store,
+            ObjectKind::Creep(creep),
+        );
+        snap.objects.sort_by_key(|o| o.id);
+    })
 }

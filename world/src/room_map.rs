@@ -203,6 +203,18 @@ fn rng_for(seed: u64, what: u64, x: i32, y: i32) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(z ^ (z >> 31))
 }
 
+/// The randomness of the `k`-th event of one kind at one room (a stronghold's life, a power
+/// bank, a round of NPC orders): from the seed alone, so the world's schedules need no
+/// stored state.
+pub(crate) fn schedule_rng(seed: u64, stream: u64, coord: RoomCoord, k: u64) -> ChaCha8Rng {
+    rng_for(seed, stream.wrapping_add(k << 8), coord.x, coord.y)
+}
+
+pub(crate) const STRONGHOLD_STREAM: u64 = 5;
+pub(crate) const POWER_BANK_STREAM: u64 = 6;
+pub(crate) const NPC_MARKET_STREAM: u64 = 7;
+pub(crate) const DEPOSIT_TYPE_STREAM: u64 = 8;
+
 const TERRAIN_STREAM: u64 = 1;
 const BORDER_RIGHT_STREAM: u64 = 2;
 const BORDER_BELOW_STREAM: u64 = 3;

@@ -64,6 +64,21 @@ impl Terrain {
         self.at(y as usize * N + x as usize)
     }
 
+    /// Whether `(x, y)` (not on the border) is a wall with an open tile beside it: where the
+    /// backend puts power banks and deposits (`isWall && hasExit`).
+    pub fn is_wall_by_open(&self, x: u8, y: u8) -> bool {
+        let open = |dx: i32, dy: i32| {
+            self.get((i32::from(x) + dx) as u8, (i32::from(y) + dy) as u8) != Tile::Wall
+        };
+        self.get(x, y) == Tile::Wall && (-1..=1).any(|dy| (-1..=1).any(|dx| open(dx, dy)))
+    }
+
+    /// Whether the room has such a wall between 5 and 44 both ways, where they are drawn.
+    /// This world's highways are open, and may have none: then an open tile serves.
+    pub fn has_wall_by_open(&self) -> bool {
+        (5u8..45).any(|x| (5u8..45).any(|y| self.is_wall_by_open(x, y)))
+    }
+
     fn at(&self, i: usize) -> Tile {
         match (self.packed[i / 4] >> ((i % 4) * 2)) & 3 {
             1 => Tile::Wall,

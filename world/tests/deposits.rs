@@ -24,19 +24,9 @@ fn deposit(rec: &ObjectRecord) -> Deposit {
     }
 }
 
-/// An 11×11 world (E1S1…E11S11): the sector centred on E5S5, bordered by E10 and S10.
-fn sector_world() -> GameWorld {
-    GameWorld::new(WorldConfig {
-        seed: 7,
-        width: 11,
-        height: 11,
-    })
-    .unwrap()
-}
-
 #[test]
 fn a_sector_gets_a_deposit_in_its_border_highways_and_it_decays_unharvested() {
-    let mut world = sector_world();
+    let mut world = sector_world_at(0);
     world.tick(&IntentBatch::new());
     let found = deposits(&world);
     assert_eq!(found.len(), 1, "one for the one sector");
@@ -87,7 +77,7 @@ fn a_sector_gets_a_deposit_in_its_border_highways_and_it_decays_unharvested() {
 
 #[test]
 fn a_spent_sector_gets_another_deposit_at_the_next_pass() {
-    let mut world = sector_world();
+    let mut world = sector_world_at(0);
     world.tick(&IntentBatch::new());
     let first = deposits(&world)[0].clone();
     let mut snap = world.snapshot();

@@ -204,19 +204,6 @@ fn stronghold_lives_follow_each_other_within_screeps_ranges() {
     assert_ne!(stronghold_cycles(8, centre).next(), lives.first().copied());
 }
 
-/// An 11×11 world (E1S1…E11S11) holds the sector centred on E5S5.
-fn sector_world_at(time: u64) -> GameWorld {
-    let world = GameWorld::new(WorldConfig {
-        seed: 7,
-        width: 11,
-        height: 11,
-    })
-    .unwrap();
-    let mut snap = world.snapshot();
-    snap.time = time;
-    GameWorld::restore(snap).unwrap()
-}
-
 #[test]
 fn a_stronghold_sends_lesser_cores_to_the_nearest_neutral_rooms_on_its_schedule() {
     let centre = RoomCoord { x: 5, y: 5 };

@@ -452,12 +452,7 @@ fn an_npc_trader_buys_and_sells_without_a_terminal_of_its_own() {
 
 #[test]
 fn crossroads_get_npc_orders_from_tick_0_and_new_ones_each_round() {
-    let mut world = GameWorld::new(WorldConfig {
-        seed: 7,
-        width: 11,
-        height: 11,
-    })
-    .unwrap();
+    let mut world = sector_world_at(0);
     let crossroads = world.map().by_name("E10S10").unwrap();
     let rounds: Vec<NpcOrderRound> = npc_order_rounds(7, RoomCoord { x: 10, y: 10 })
         .take(3)

@@ -43,22 +43,9 @@ fn a_highway_rooms_banks_come_every_three_quarters_to_five_quarters_of_the_respa
     assert_eq!(spawns, again, "a pure function of the seed and the room");
 }
 
-/// An 11×11 world (E1S1…E11S11): E10 and S10 are highways.
-fn highway_world_at(time: u64) -> GameWorld {
-    let world = GameWorld::new(WorldConfig {
-        seed: 7,
-        width: 11,
-        height: 11,
-    })
-    .unwrap();
-    let mut snap = world.snapshot();
-    snap.time = time;
-    GameWorld::restore(snap).unwrap()
-}
-
 #[test]
 fn a_bank_appears_on_a_highway_wall_when_due_and_decays_after_5000_ticks() {
-    let world = highway_world_at(0);
+    let world = sector_world_at(0);
     let room = world
         .map()
         .rooms
@@ -67,7 +54,7 @@ fn a_bank_appears_on_a_highway_wall_when_due_and_decays_after_5000_ticks() {
         .unwrap()
         .clone();
     let first = power_bank_spawns(7, room.coord).next().unwrap();
-    let mut world = highway_world_at(first.tick);
+    let mut world = sector_world_at(first.tick);
     world.tick(&IntentBatch::new());
     let here: Vec<ObjectRecord> = banks(&world)
         .into_iter()

@@ -27,8 +27,7 @@ use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 
 use super::economy::Piles;
 use super::live;
@@ -37,9 +36,8 @@ use crate::constants::*;
 use crate::events::{EventKind, EventLog};
 use crate::geometry::{Position, RoomCoord, RoomId};
 use crate::object::*;
-use crate::room_map::{RoomKind, RoomMap, RoomStatus};
+use crate::room_map::{schedule_rng, RoomKind, RoomMap, RoomStatus, DEPOSIT_TYPE_STREAM};
 use crate::state::{despawn_object, spawn_object, GameTime, WorldRng};
-use crate::terrain::Tile;
 
 /// How often new deposits are considered (the backend's 5-minute cron job, in 3 s ticks).
 pub const DEPOSIT_CRON_TICKS: u64 = 100;
@@ -82,9 +80,7 @@ fn throughput_millionths(harvested: u32) -> u128 {
 
 /// The raw resource a highway room's deposits give (Screeps sets it with the map).
 pub fn deposit_type_of(seed: u64, coord: RoomCoord) -> ResourceKind {
-    let mut z = seed ^ 0x4445_504F_5349_5453;
-    z ^= (coord.x as u32 as u64).rotate_left(21) ^ (coord.y as u32 as u64).rotate_left(42);
-    let mut rng = ChaCha8Rng::seed_from_u64(z);
+    let mut rng = schedule_rng(seed, DEPOSIT_TYPE_STREAM, coord, 0);
     [
         ResourceKind::Mist,
         ResourceKind::Biomass,
@@ -288,16 +284,12 @@ fn place_deposit(
     let seed = world.resource::<RoomMap>().seed();
     let info = world.resource::<RoomMap>().get(room);
     let (coord, terrain) = (info.coord, info.terrain.clone());
-    let walled = |x: u8, y: u8| terrain.get(x, y) == Tile::Wall;
-    let any_wall = (5u8..45).any(|x| (5u8..45).any(|y| walled(x, y)));
+    let any_wall = terrain.has_wall_by_open();
     let fits = |x: u8, y: u8| {
-        let open_beside = (-1i32..=1).any(|dy| {
-            (-1i32..=1).any(|dx| !walled((i32::from(x) + dx) as u8, (i32::from(y) + dy) as u8))
-        });
         let crowded = near
             .iter()
             .any(|(ox, oy)| ox.abs_diff(x) <= 2 && oy.abs_diff(y) <= 2);
-        (!any_wall || walled(x, y) && open_beside)
+        (!any_wall || terrain.is_wall_by_open(x, y))
             && !crowded
             && in_sector(centre, world_tile(coord, x, y))
     };

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bevy_ecs::prelude::*;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::live;
@@ -43,7 +43,7 @@ use crate::events::{EventKind, EventLog};
 use crate::geometry::{Position, RoomCoord, RoomId, ROOM_SIZE};
 use crate::npc::INVADER;
 use crate::object::*;
-use crate::room_map::{RoomKind, RoomMap, RoomStatus};
+use crate::room_map::{schedule_rng, RoomKind, RoomMap, RoomStatus, STRONGHOLD_STREAM};
 use crate::state::{despawn_object, spawn_object, GameTime, WorldRng};
 use crate::terrain::Tile;
 
@@ -106,11 +106,7 @@ pub fn stronghold_cycles(seed: u64, centre: RoomCoord) -> impl Iterator<Item = S
 /// The randomness of one stronghold life: from the seed, the sector and the life's number,
 /// so no stored state is needed to know it.
 fn cycle_rng(seed: u64, centre: RoomCoord, k: u64) -> ChaCha8Rng {
-    let mut z = seed ^ 0x5354_524F_4E47_484F ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z ^= (centre.x as u32 as u64).rotate_left(21) ^ (centre.y as u32 as u64).rotate_left(42);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ChaCha8Rng::seed_from_u64(z ^ (z >> 31))
+    schedule_rng(seed, STRONGHOLD_STREAM, centre, k)
 }
 
 /// What the cores' passes know without looking at every object each tick. Derived from the

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::geometry::{RoomCoord, RoomId};
@@ -26,7 +26,7 @@ use crate::market::Market;
 use crate::npc::MARKET_NPC;
 use crate::orders::{Order, OrderId, OrderType};
 use crate::resources::ResourceKind;
-use crate::room_map::{RoomKind, RoomMap, RoomStatus};
+use crate::room_map::{schedule_rng, RoomKind, RoomMap, RoomStatus, NPC_MARKET_STREAM};
 use crate::state::GameTime;
 
 /// One round of a crossroads' NPC orders: when they are made and what they are.
@@ -80,11 +80,7 @@ pub fn npc_order_rounds(seed: u64, coord: RoomCoord) -> impl Iterator<Item = Npc
 }
 
 fn round_rng(seed: u64, coord: RoomCoord, k: u64) -> ChaCha8Rng {
-    let mut z = seed ^ 0x4E50_434D_4152_4B54 ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z ^= (coord.x as u32 as u64).rotate_left(21) ^ (coord.y as u32 as u64).rotate_left(42);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ChaCha8Rng::seed_from_u64(z ^ (z >> 31))
+    schedule_rng(seed, NPC_MARKET_STREAM, coord, k)
 }
 
 /// Each crossroads' next round, earliest first: derived from the state, neither hashed nor

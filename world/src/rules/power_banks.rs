@@ -30,9 +30,8 @@ use super::live;
 use crate::constants::*;
 use crate::geometry::{Position, RoomCoord, RoomId};
 use crate::object::*;
-use crate::room_map::{RoomKind, RoomMap, RoomStatus};
+use crate::room_map::{schedule_rng, RoomKind, RoomMap, RoomStatus, POWER_BANK_STREAM};
 use crate::state::{despawn_object, spawn_object, GameTime};
-use crate::terrain::Tile;
 
 /// One bank a highway room is due: when, and how much power.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,11 +64,7 @@ pub fn power_bank_spawns(seed: u64, coord: RoomCoord) -> impl Iterator<Item = Po
 }
 
 fn bank_rng(seed: u64, coord: RoomCoord, k: u64) -> ChaCha8Rng {
-    let mut z = seed ^ 0x504F_5745_5242_414E ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z ^= (coord.x as u32 as u64).rotate_left(21) ^ (coord.y as u32 as u64).rotate_left(42);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ChaCha8Rng::seed_from_u64(z ^ (z >> 31))
+    schedule_rng(seed, POWER_BANK_STREAM, coord, k)
 }
 
 /// The next bank each highway room is due, earliest first, and the banks standing: derived
@@ -174,23 +169,12 @@ fn place_bank(
     }
     let terrain_of = &info.terrain;
     let mut rng = ChaCha8Rng::seed_from_u64(spawn.tile_seed);
-    let walled = |x: u8, y: u8| terrain_of.get(x, y) == Tile::Wall;
-    let open_beside = |x: u8, y: u8| {
-        (-1i32..=1).any(|dy| {
-            (-1i32..=1).any(|dx| !walled((i32::from(x) + dx) as u8, (i32::from(y) + dy) as u8))
-        })
-    };
     let mut draw = || (rng.gen_range(5u8..45), rng.gen_range(5u8..45));
-    // A highway this world generated may have no wall there (its terrain is open): then the
-    // bank stands on an open tile, an obstacle all the same.
-    let any_wall = (5u8..45).any(|x| (5u8..45).any(|y| walled(x, y) && open_beside(x, y)));
+    // With no such wall (an open highway), the bank stands on an open tile, an obstacle all
+    // the same.
+    let any_wall = terrain_of.has_wall_by_open();
     let fits = |(x, y): (u8, u8)| {
-        !taken.contains(&(x, y))
-            && if any_wall {
-                walled(x, y) && open_beside(x, y)
-            } else {
-                true
-            }
+        !taken.contains(&(x, y)) && (!any_wall || terrain_of.is_wall_by_open(x, y))
     };
     let tile = (0..10_000).map(|_| draw()).find(|t| fits(*t))?;
     let mut store = Store::empty(StoreLimit::Unlimited);

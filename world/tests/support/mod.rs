@@ -35,6 +35,20 @@ pub fn scenario() -> Scenario {
     }
 }
 
+/// An 11×11 world (E1S1…E11S11, seed 7) at game time `time`: one whole sector, centred on
+/// E5S5, with its border highways E10 and S10 and the crossroads E10S10.
+pub fn sector_world_at(time: u64) -> GameWorld {
+    let world = GameWorld::new(WorldConfig {
+        seed: 7,
+        width: 11,
+        height: 11,
+    })
+    .unwrap();
+    let mut snap = world.snapshot();
+    snap.time = time;
+    GameWorld::restore(snap).unwrap()
+}
+
 impl Scenario {
     pub fn rec(&self, id: ObjectId) -> ObjectRecord {
         self.world.record(id).expect("object exists")
