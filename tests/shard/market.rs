@@ -197,3 +197,70 @@ fn a_player_buys_another_players_hydrogen_on_the_market() {
 }
 
 const ERR_INVALID_ARGS_CODE: i64 = -10;
+
+const NPC_DEALER_BOT: &str = r#"
+module.exports.loop = function () {
+  const room = Game.spawns.Spawn1.room, t = room.terminal;
+  const log = Memory.log = Memory.log || [];
+  if (log.length >= 3) return;
+  const buyers = Game.market.getAllOrders({ type: ORDER_BUY, resourceType: RESOURCE_HYDROGEN });
+  const e = { credits: Game.market.credits, H: t.store[RESOURCE_HYDROGEN], seen: buyers.length };
+  if (buyers.length && !Memory.dealt) {
+    e.price = buyers[0].price; e.room = buyers[0].roomName;
+    e.deal = Game.market.deal(buyers[0].id, 100, room.name);
+    Memory.dealt = true;
+  }
+  const out = Game.market.outgoingTransactions[0];
+  if (out) e.out = { amount: out.amount, to: out.recipient === undefined ? null : out.recipient, order: out.order.type };
+  log.push(e);
+};
+"#;
+
+#[test]
+fn a_player_sells_hydrogen_to_an_npc_trader() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 13, |_| {});
+    let p = shard
+        .add_player("dealer", code(&[("main", NPC_DEALER_BOT)]))
+        .unwrap();
+    shard.tick().unwrap();
+    let home = shard.home_room(p).unwrap();
+    let shard = &mut reopen_with_world_edit(dir.path(), shard, |snap| {
+        use ResourceKind::{Energy, Hydrogen};
+        give_terminal(snap, p, &[(Hydrogen, 1000), (Energy, 5000)], 0);
+        snap.objects.sort_by_key(|o| o.id);
+        // An NPC buy order, as `recreateNpcOrders` makes them at a crossroads; this small
+        // world has none, so it stands in a room next to the player's.
+        let room = RoomId(if home.0 == 0 { 1 } else { 0 });
+        let id = orders::OrderId(snap.market.next_order);
+        snap.market.next_order += 1;
+        let order = orders::Order {
+            id,
+            owner: npc::MARKET_NPC,
+            order_type: orders::OrderType::Buy,
+            resource: Hydrogen,
+            price_milli: 1000,
+            total_amount: 100_000,
+            remaining_amount: 100_000,
+            amount: 100_000,
+            active: true,
+            room,
+            created: 0,
+        };
+        snap.market.orders.insert(id, order);
+    });
+    for _ in 0..3 {
+        shard.tick().unwrap();
+    }
+    let log = memory_json(shard, p)["log"].clone();
+    let first = &log[0];
+    assert_eq!(first["seen"], 1, "the NPC order is in the book: {log}");
+    assert_eq!(first["price"], 1.0);
+    assert_eq!(first["deal"], 0, "{log}");
+    let next = &log[1];
+    assert_eq!(next["credits"], 100.0, "paid by the NPC: {log}");
+    assert_eq!(next["H"], 900);
+    assert_eq!(next["out"]["amount"], 100);
+    assert_eq!(next["out"]["to"], serde_json::Value::Null, "no user: {log}");
+    assert_eq!(next["out"]["order"], "buy");
+}
