@@ -86,7 +86,15 @@ pub fn run_runner(
     let out: SharedOut = Arc::new(Mutex::new(BufWriter::new(Box::new(output))));
     let mut runner = Runner::handshake(&mut input, out)?;
     let frames = read_frames(input, runner.inspector.clone())?;
-    for msg in frames {
+    let mut waiting = None;
+    loop {
+        let msg = match waiting.take() {
+            Some(msg) => msg,
+            None => match frames.recv() {
+                Ok(msg) => msg,
+                Err(_) => break,
+            },
+        };
         match msg? {
             ToRunner::Hello { .. } => return Err(EngineError::Protocol("a second Hello".into())),
             ToRunner::Shutdown => break,
@@ -99,6 +107,7 @@ pub fn run_runner(
                 turns,
             } => {
                 runner.run_tick(tick, rooms, Arc::new(market_book), turns)?;
+                waiting = runner.compact_until_next_frame(&frames);
             }
         }
     }
@@ -143,6 +152,17 @@ fn read_frames(
         .map_err(EngineError::io("starting the runner's reader thread"))?;
     Ok(rx)
 }
+
+/// How long a runner keeps compacting isolates between two ticks, one at least
+/// (`ISOSHARD_COMPACT_MS`; 0, the default, compacts one a tick). More memory comes back for
+/// more CPU taken from the shard's own work in the gap: at 1 000 tutorial players, 20 ms gave
+/// −16 % memory for +7 % time a tick (BENCHMARKS.md, "Memory per player, third pass").
+static COMPACT_BUDGET_MS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+    std::env::var("ISOSHARD_COMPACT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+});
 
 /// CPU time a player may keep running after its limit fired, in code V8 cannot interrupt,
 /// before the runner ends itself. Counted on the player's thread clock, so a loaded host (which
@@ -320,24 +340,47 @@ impl Runner {
             }
         }
         write_frame(&mut *self.out.lock(), &FromRunner::TickDone).map_err(io)?;
-        self.compact_one();
         Ok(())
     }
 
-    /// Has V8 collect one player's garbage and give back its spare heap pages and unused
-    /// compiled code, in the gap between this runner's tick and the next (while the shard
-    /// applies intents), one player a tick in turn. An isolate that only ticks never
+    /// Compacts players' isolates in turn ([`Runner::compact_one`]) in the gap after this
+    /// runner's tick, while the shard applies intents: until the next frame arrives (returned,
+    /// to be handled next), [`COMPACT_BUDGET_MS`] has passed (one at least), or every player
+    /// had its turn. A frame arriving mid-collection waits for that one collection only.
+    fn compact_until_next_frame(
+        &mut self,
+        frames: &std::sync::mpsc::Receiver<Result<ToRunner>>,
+    ) -> Option<Result<ToRunner>> {
+        let started = std::time::Instant::now();
+        for _ in 0..self.hosted.len() {
+            match frames.try_recv() {
+                Ok(msg) => return Some(msg),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => return None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+            let budget = std::time::Duration::from_millis(*COMPACT_BUDGET_MS);
+            if !self.compact_one() || started.elapsed() >= budget {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Has V8 collect the next player's garbage (players in turn) and give back its spare heap
+    /// pages and unused compiled code, in the gap between this runner's tick and the next
+    /// (while the shard applies intents). An isolate that only ticks never
     /// compacts: its resident memory grew ~4 MiB over 300 ticks of a tutorial bot while its
     /// heap in use stayed at ~2 MiB (BENCHMARKS.md, "Memory per player").
     ///
     /// Not with the inspector: a player paused at a breakpoint holds its isolate's thread, and
     /// waiting for it would stall every player of the runner. `ISOSHARD_NO_COMPACT` turns it
     /// off (for the side-by-side benchmark).
-    fn compact_one(&mut self) {
+    /// Returns whether it compacted one.
+    fn compact_one(&mut self) -> bool {
         static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         let off = *OFF.get_or_init(|| std::env::var_os("ISOSHARD_NO_COMPACT").is_some());
         if off || self.options.inspector {
-            return;
+            return false;
         }
         let next = self
             .hosted
@@ -346,13 +389,14 @@ impl Runner {
             .find(|(_, h)| h.runtime.is_some())
             .map(|(id, h)| (*id, h));
         let Some((id, hosted)) = next else {
-            return;
+            return false;
         };
         if let Some(rt) = &hosted.runtime {
             // A disposed isolate has nothing to give back; its next tick resets it.
             let _ = rt.isolate().collect_garbage();
         }
         self.next_to_compact = id.wrapping_add(1);
+        true
     }
 
     /// Gives the player's entry new code and a global reset where needed (its runtime stays
