@@ -234,20 +234,10 @@ fn a_player_sells_hydrogen_to_an_npc_trader() {
         let room = RoomId(if home.0 == 0 { 1 } else { 0 });
         let id = orders::OrderId(snap.market.next_order);
         snap.market.next_order += 1;
-        let order = orders::Order {
-            id,
-            owner: npc::MARKET_NPC,
-            order_type: orders::OrderType::Buy,
-            resource: Hydrogen,
-            price_milli: 1000,
-            total_amount: 100_000,
-            remaining_amount: 100_000,
-            amount: 100_000,
-            active: true,
-            room,
-            created: 0,
-        };
-        snap.market.orders.insert(id, order);
+        let buys = (orders::OrderType::Buy, Hydrogen, 100_000, 1000);
+        snap.market
+            .orders
+            .insert(id, orders::Order::npc(id, buys, room, 0));
     });
     for _ in 0..3 {
         shard.tick().unwrap();

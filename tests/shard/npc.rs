@@ -375,14 +375,7 @@ fn reopen_with_object_and_creep(
             object.store,
             object.kind,
         );
-        let body = body
-            .iter()
-            .map(|k| BodyPart {
-                kind: *k,
-                hits: 100,
-                boost: None,
-            })
-            .collect();
+        let body = body.iter().map(|k| BodyPart::new(*k)).collect();
         let creep = Creep {
             name: name.into(),
             body,

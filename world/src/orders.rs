@@ -143,6 +143,29 @@ pub struct OrderView {
 }
 
 impl Order {
+    /// An NPC trader's order (`recreateNpcOrders`): owned by [`crate::npc::MARKET_NPC`],
+    /// active and whole from the start, `(type, resource, amount, price in thousandths)`.
+    pub fn npc(
+        id: OrderId,
+        (order_type, resource, amount, price_milli): (OrderType, ResourceKind, u32, u64),
+        room: RoomId,
+        created: u64,
+    ) -> Order {
+        Order {
+            id,
+            owner: crate::npc::MARKET_NPC,
+            order_type,
+            resource,
+            price_milli,
+            total_amount: amount,
+            remaining_amount: amount,
+            amount,
+            active: true,
+            room,
+            created,
+        }
+    }
+
     pub fn view(&self, room_name: String) -> OrderView {
         OrderView {
             id: self.id.to_js(),

@@ -393,22 +393,8 @@ fn npc_order(s: &mut Scenario, kind: OrderType, resource: ResourceKind, room: Ro
     s.edit(|snap| {
         id = OrderId(snap.market.next_order);
         snap.market.next_order += 1;
-        snap.market.orders.insert(
-            id,
-            orders::Order {
-                id,
-                owner: npc::MARKET_NPC,
-                order_type: kind,
-                resource,
-                price_milli: 1000,
-                total_amount: 100_000,
-                remaining_amount: 100_000,
-                amount: 100_000,
-                active: true,
-                room,
-                created: 0,
-            },
-        );
+        let order = orders::Order::npc(id, (kind, resource, 100_000, 1000), room, 0);
+        snap.market.orders.insert(id, order);
     });
     id
 }

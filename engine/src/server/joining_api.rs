@@ -39,12 +39,8 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[derive(Deserialize)]
 struct InvaderBody {
-    #[serde(default)]
-    room: String,
-    #[serde(default)]
-    x: Value,
-    #[serde(default)]
-    y: Value,
+    #[serde(flatten)]
+    at: super::manual_api::Spot,
     #[serde(default)]
     size: String,
     #[serde(default, rename = "type")]
@@ -59,7 +55,7 @@ async fn create_invader(State(s): State<AppState>, headers: HeaderMap, body: Byt
     use isoshard_world::npc::InvaderKind;
     let me = s.caller(&headers, None)?;
     let b: InvaderBody = parse(&body)?;
-    let (Some(x), Some(y)) = (coordinate(&b.x), coordinate(&b.y)) else {
+    let (Some(x), Some(y)) = (coordinate(&b.at.x), coordinate(&b.at.y)) else {
         return Err(bad("invalid params"));
     };
     let kind = match (b.size.as_str(), b.kind.as_str()) {
@@ -85,7 +81,7 @@ async fn create_invader(State(s): State<AppState>, headers: HeaderMap, body: Byt
     };
     let edit = WorldEdit::SummonInvader {
         player: PlayerId(me.id),
-        room: b.room,
+        room: b.at.room,
         x,
         y,
         kind,

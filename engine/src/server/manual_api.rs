@@ -77,15 +77,15 @@ fn color(v: &Value) -> ApiResult<u8> {
         .ok_or_else(|| bad("invalid params: colors are 1 to 10"))
 }
 
-/// A position in a request body.
+/// A position in a request body (`room`, `x`, `y`, each checked where it is used).
 #[derive(Deserialize)]
-struct Spot {
+pub(super) struct Spot {
     #[serde(default)]
-    room: String,
+    pub(super) room: String,
     #[serde(default)]
-    x: Value,
+    pub(super) x: Value,
     #[serde(default)]
-    y: Value,
+    pub(super) y: Value,
 }
 
 impl Spot {

@@ -142,24 +142,9 @@ fn replace_orders(market: &mut Market, room: RoomId, round: &NpcOrderRound, now:
     market
         .orders
         .retain(|_, o| !(o.owner == MARKET_NPC && o.room == room));
-    for (order_type, resource, amount, price_milli) in &round.orders {
+    for order in &round.orders {
         let id = OrderId(market.next_order);
         market.next_order += 1;
-        market.orders.insert(
-            id,
-            Order {
-                id,
-                owner: MARKET_NPC,
-                order_type: *order_type,
-                resource: *resource,
-                price_milli: *price_milli,
-                total_amount: *amount,
-                remaining_amount: *amount,
-                amount: *amount,
-                active: true,
-                room,
-                created: now,
-            },
-        );
+        market.orders.insert(id, Order::npc(id, *order, room, now));
     }
 }
