@@ -3,7 +3,8 @@
 //! ramparts, containers and 10 creeps (~67 objects), giving ~20 intents a tick that the
 //! world accepts (harvest, upgrade, transfer, tower repair, link transfer, move, say, spawn).
 //!
-//! Timed: `GameWorld::tick` with the state hash; the state hash alone (part of every tick);
+//! Timed: `GameWorld::tick` with the state hash, on a freshly restored world and on one that
+//! keeps ticking (`tick_steady`, what a running shard pays); the state hash alone (part of every tick);
 //! `GameWorld::views` (what the shard builds for the players every tick);
 //! `GameWorld::snapshot` (a checkpoint). Printed once: objects,
 //! intents and how many were accepted, the snapshot's size and the process's resident memory
@@ -319,6 +320,12 @@ fn bench(c: &mut Criterion) {
             |mut w| w.tick(&batch).state_hash,
             BatchSize::PerIteration,
         )
+    });
+    // A running shard ticks the same world again and again: the same intents every tick
+    // (the spawn's name is taken after the first, the carriers walk on), no restore between.
+    let mut running = GameWorld::restore_with_map(snap.clone(), world.map()).expect("restore");
+    group.bench_function("tick_steady", |b| {
+        b.iter(|| running.tick(&batch).state_hash)
     });
     group.bench_function("state_hash", |b| b.iter(|| world.state_hash()));
     group.bench_function("views", |b| b.iter(|| world.views().rooms.len()));
