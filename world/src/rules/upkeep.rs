@@ -1,6 +1,6 @@
 //! End-of-tick upkeep and cleanup.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use bevy_ecs::prelude::*;
 
@@ -75,18 +75,18 @@ fn apply_says(world: &mut World) {
     }
 }
 
+/// A lookup-only map: upkeep never iterates these, so their order cannot reach the state.
+type Lookup<K, V> = rustc_hash::FxHashMap<K, V>;
+
 /// What upkeep needs to know about the state before it changes anything.
+#[derive(Default)]
 struct UpkeepStart {
     /// Room energy (spawns + extensions) per owner, for spawn regeneration.
-    room_energy: BTreeMap<(RoomId, PlayerId), u32>,
-    /// Tiles a creep stepping out of a spawn cannot take.
-    occupied: BTreeSet<Position>,
-    /// Rooms with an owned controller (containers decay slower there).
-    owned_rooms: BTreeSet<RoomId>,
+    room_energy: Lookup<(RoomId, PlayerId), u32>,
     /// Rooms with a controller, and whether it is owned or reserved.
-    controlled_rooms: BTreeMap<RoomId, bool>,
-    /// The owner and level of each owned controller's room.
-    room_owner: BTreeMap<RoomId, (PlayerId, u8)>,
+    controlled_rooms: Lookup<RoomId, bool>,
+    /// The owner and level of each owned controller's room (containers decay slower there).
+    room_owner: Lookup<RoomId, (PlayerId, u8)>,
 }
 
 impl UpkeepStart {
@@ -102,13 +102,7 @@ impl UpkeepStart {
 }
 
 fn survey(world: &mut World) -> UpkeepStart {
-    let mut start = UpkeepStart {
-        room_energy: BTreeMap::new(),
-        occupied: BTreeSet::new(),
-        owned_rooms: BTreeSet::new(),
-        controlled_rooms: BTreeMap::new(),
-        room_owner: BTreeMap::new(),
-    };
+    let mut start = UpkeepStart::default();
     let mut q = world.query::<(&Position, &ObjectKind, Option<&Owner>, Option<&Store>)>();
     for (pos, kind, owner, store) in q.iter(world) {
         match (kind, owner, store) {
@@ -121,7 +115,6 @@ fn survey(world: &mut World) -> UpkeepStart {
             }
             (ObjectKind::Controller(c), owner, _) => {
                 if let (Some(o), true) = (owner, c.level > 0) {
-                    start.owned_rooms.insert(pos.room);
                     start.room_owner.insert(pos.room, (o.0, c.level));
                 }
                 let held = owner.is_some() || c.reservation.is_some();
@@ -129,12 +122,21 @@ fn survey(world: &mut World) -> UpkeepStart {
             }
             _ => {}
         }
-        let creep_inside = matches!(kind, ObjectKind::Creep(c) if c.spawning);
-        if kind.is_obstacle() && !creep_inside {
-            start.occupied.insert(*pos);
-        }
     }
     start
+}
+
+/// Tiles a creep stepping out of a spawn in one of `rooms` cannot take. Surveyed only on a
+/// tick some spawn finishes, and only in those rooms.
+fn occupied_tiles(world: &mut World, rooms: &BTreeSet<RoomId>) -> BTreeSet<Position> {
+    let mut q = world.query::<(&Position, &ObjectKind)>();
+    q.iter(world)
+        .filter(|(pos, kind)| {
+            let creep_inside = matches!(kind, ObjectKind::Creep(c) if c.spawning);
+            rooms.contains(&pos.room) && kind.is_obstacle() && !creep_inside
+        })
+        .map(|(pos, _)| *pos)
+        .collect()
 }
 
 /// What ageing one object asks of the rest of upkeep.
@@ -200,7 +202,8 @@ fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
 }
 
 /// Whether upkeep has anything to do for an object of this kind besides its decay and
-/// cooldown: ageing, regeneration, a pile's decay, a creep's overflow, a rampart's maximum.
+/// cooldown: ageing, regeneration, a creep's overflow, a rampart's maximum. (Piles are
+/// kept in the ordered pass: see [`Later`].)
 fn keeps_time(kind: &ObjectKind) -> bool {
     matches!(
         kind,
@@ -210,112 +213,174 @@ fn keeps_time(kind: &ObjectKind) -> bool {
             | ObjectKind::Tombstone(_)
             | ObjectKind::Ruin(_)
             | ObjectKind::Controller(_)
-            | ObjectKind::Resource
             | ObjectKind::Rampart(_)
     )
 }
 
-/// The objects upkeep visits, in id order, with their place and owner: one pass over the
-/// archetypes, leaving out what has nothing to count down (most extensions, walls, towers,
-/// storage), where looking each object's components up costs a type lookup apiece.
-fn objects_to_keep(world: &mut World) -> Vec<(ObjectId, Position, Option<PlayerId>)> {
-    let mut q = world.query::<(
-        &ObjectId,
-        &Position,
-        Option<&Owner>,
-        &ObjectKind,
-        bevy_ecs::query::Has<Decay>,
-        bevy_ecs::query::Has<Cooldown>,
-    )>();
-    let mut todo: Vec<_> = q
-        .iter(world)
-        .filter(|(_, _, _, kind, decay, cooldown)| *decay || *cooldown || keeps_time(kind))
-        .map(|(id, pos, owner, ..)| (*id, *pos, owner.map(|o| o.0)))
-        .collect();
-    todo.sort_unstable_by_key(|(id, ..)| *id);
-    todo
+/// What one object's upkeep leaves for the ordered pass: everything that adds or removes
+/// objects or components, or touches another object. Run in id order, as every object's
+/// upkeep was, so the merges of dropped resources into piles (a pile decays by
+/// `ceil(amount / 1000)`, so whether a drop lands before or after its decay matters) come
+/// out as before.
+struct Later {
+    id: ObjectId,
+    pos: Position,
+    /// A dropped-resource pile: it decays in this pass, after lower ids' drops.
+    pile: bool,
+    /// Resources the object leaves on its tile (a creep's overflow, a decayed tombstone's
+    /// or ruin's contents).
+    left_behind: Vec<(ResourceKind, u32)>,
+    remove: bool,
+    lost_owner: bool,
+    cooled: bool,
+    finished_spawn: Option<ObjectId>,
 }
 
-fn upkeep_objects(world: &mut World, map: &RoomMap) {
-    let todo = objects_to_keep(world);
-    let mut start = survey(world);
-    let mut piles = Piles::build(world);
-    // Creeps that finish spawning step out after the loop, so they are not aged this tick
-    // whatever their id is relative to their spawn's.
-    let mut finished: Vec<(ObjectId, ObjectId, Position)> = Vec::new();
-    for (id, pos, owner) in todo {
-        let Some(e) = live::entity(world, id) else {
+/// The components upkeep changes in place.
+type Kept<'a> = (
+    Entity,
+    &'a ObjectId,
+    &'a Position,
+    Option<&'a Owner>,
+    &'a mut ObjectKind,
+    Option<&'a mut Store>,
+    Option<&'a mut Hits>,
+    Option<&'a mut Decay>,
+    Option<&'a mut Cooldown>,
+);
+
+/// Every object's own counters in one pass over the archetypes. What one object does here
+/// reads only its own components and what [`survey`] saw before the pass, so the pass's
+/// order (storage order) cannot reach the state; the rest waits in [`Later`].
+fn keep_in_place(world: &mut World, map: &RoomMap, start: &UpkeepStart) -> Vec<Later> {
+    let mut later = Vec::new();
+    let mut q = world.query::<Kept>();
+    for (_, id, pos, owner, mut kind, mut store, mut hits, decay, cooldown) in q.iter_mut(world) {
+        let pile = matches!(*kind, ObjectKind::Resource);
+        let keeps = keeps_time(&kind);
+        if !(pile || keeps || decay.is_some() || cooldown.is_some()) {
             continue;
-        };
-        let mut aged = age(
-            &mut world
-                .get_mut::<ObjectKind>(e)
-                .expect("every object has a kind"),
-            start.source_capacity(pos.room),
-        );
+        }
+        let owner = owner.map(|o| o.0);
+        let mut aged = Aged::default();
         let mut left_behind = Vec::new();
-        match live::kind(world, id) {
-            // energy/tick.js: a pile of any resource loses ceil(amount / 1000) a tick.
-            Some(ObjectKind::Resource) => {
-                if let Some(mut s) = live::store_mut(world, id) {
-                    if let Some(&(resource, amount)) = s.contents().first() {
-                        s.take(resource, amount.div_ceil(ENERGY_DECAY));
+        if keeps {
+            aged = age(&mut kind, start.source_capacity(pos.room));
+            match &*kind {
+                // _drop-resources-without-space.js: a creep whose capacity fell (damaged
+                // CARRY parts, an unboost) drops the excess, in `RESOURCES_ALL` order.
+                ObjectKind::Creep(_) => {
+                    if let Some(s) = store.as_mut().filter(|s| overflows(s)) {
+                        left_behind = overflow(s);
                     }
-                    aged.remove = s.is_empty();
                 }
-            }
-            // _drop-resources-without-space.js: a creep whose capacity fell (damaged CARRY
-            // parts, an unboost) drops the excess, in `RESOURCES_ALL` order.
-            Some(ObjectKind::Creep(_))
-                if live::store(world, id)
-                    .is_some_and(|s| s.limit.total().is_some_and(|t| s.used() > t)) =>
-            {
-                if let Some(mut s) = live::store_mut(world, id) {
-                    left_behind = overflow(&mut s);
+                ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) if aged.remove => {
+                    left_behind = store.as_ref().map_or(Vec::new(), |s| s.contents().to_vec());
                 }
-            }
-            Some(ObjectKind::Tombstone(_) | ObjectKind::Ruin(_)) if aged.remove => {
-                left_behind = live::store(world, id).map_or(Vec::new(), |s| s.contents().to_vec());
-            }
-            Some(ObjectKind::Controller(_)) if aged.lost => {
-                world.entity_mut(e).remove::<Owner>();
-            }
-            // ramparts/tick.js: the maximum follows the owner's level in the room, 0 elsewhere.
-            Some(ObjectKind::Rampart(_)) => {
-                let max = match start.room_owner.get(&pos.room) {
-                    Some((o, level)) if Some(*o) == owner => RAMPART_HITS_MAX[*level as usize],
-                    _ => 0,
-                };
-                if let Some(mut h) = world.get_mut::<Hits>(e) {
-                    if h.max != max {
+                // ramparts/tick.js: the maximum follows the owner's level in the room, 0
+                // elsewhere.
+                ObjectKind::Rampart(_) => {
+                    let max = match start.room_owner.get(&pos.room) {
+                        Some((o, level)) if Some(*o) == owner => RAMPART_HITS_MAX[*level as usize],
+                        _ => 0,
+                    };
+                    if let Some(h) = hits.as_mut().filter(|h| h.max != max) {
                         h.max = max;
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
-        if let (true, Some(p)) = (aged.spawn, owner) {
-            regenerate_spawn(world, e, &start.room_energy, pos.room, p);
+        if let (true, Some(p), Some(s)) = (aged.spawn, owner, store.as_mut()) {
+            regenerate_spawn(s, &start.room_energy, pos.room, p);
         }
-        decay_structure(world, e, pos, map, &start.owned_rooms);
-        cool_down(world, e);
-        if let Some(creep) = aged.finished_spawn {
-            finished.push((id, creep, pos));
+        if let Some(d) = decay {
+            decay_structure(d, hits, &kind, *pos, map, start);
         }
-        if aged.remove {
-            despawn_object(world, id);
-        }
-        for (resource, amount) in left_behind {
-            piles.drop_resource(world, pos, resource, amount);
+        let cooled = cooldown.is_some_and(|mut c| {
+            c.ticks = c.ticks.saturating_sub(1);
+            c.ticks == 0
+        });
+        if pile
+            || cooled
+            || aged.remove
+            || aged.lost
+            || aged.finished_spawn.is_some()
+            || !left_behind.is_empty()
+        {
+            later.push(Later {
+                id: *id,
+                pos: *pos,
+                pile,
+                left_behind,
+                remove: aged.remove,
+                lost_owner: aged.lost,
+                cooled,
+                finished_spawn: aged.finished_spawn,
+            });
         }
     }
+    later.sort_unstable_by_key(|l| l.id);
+    later
+}
+
+fn upkeep_objects(world: &mut World, map: &RoomMap) {
+    let start = survey(world);
+    let later = keep_in_place(world, map, &start);
+    // Built on the first drop: most ticks drop nothing here.
+    let mut piles: Option<Piles> = None;
+    // Creeps that finish spawning step out after the loop, so they are not aged this tick
+    // whatever their id is relative to their spawn's.
+    let mut finished: Vec<(ObjectId, ObjectId, Position)> = Vec::new();
+    for mut l in later {
+        let Some(e) = live::entity(world, l.id) else {
+            continue;
+        };
+        // energy/tick.js: a pile of any resource loses ceil(amount / 1000) a tick.
+        if l.pile {
+            if let Some(mut s) = world.get_mut::<Store>(e) {
+                if let Some(&(resource, amount)) = s.contents().first() {
+                    s.take(resource, amount.div_ceil(ENERGY_DECAY));
+                }
+                l.remove = s.is_empty();
+            }
+        }
+        if l.lost_owner {
+            world.entity_mut(e).remove::<Owner>();
+        }
+        if l.cooled {
+            world.entity_mut(e).remove::<Cooldown>();
+        }
+        if let Some(creep) = l.finished_spawn {
+            finished.push((l.id, creep, l.pos));
+        }
+        if l.remove {
+            despawn_object(world, l.id);
+        }
+        if !l.left_behind.is_empty() {
+            let piles = piles.get_or_insert_with(|| Piles::build(world));
+            for (resource, amount) in l.left_behind {
+                piles.drop_resource(world, l.pos, resource, amount);
+            }
+        }
+    }
+    if finished.is_empty() {
+        return;
+    }
+    let rooms = finished.iter().map(|(.., pos)| pos.room).collect();
+    let mut occupied = occupied_tiles(world, &rooms);
     for (spawn, creep, pos) in finished {
-        place_spawned_creep(world, map, spawn, creep, pos, &mut start.occupied);
+        place_spawned_creep(world, map, spawn, creep, pos, &mut occupied);
     }
 }
 
+/// Whether a general store holds more than its total allows.
+fn overflows(store: &Store) -> bool {
+    store.limit.total().is_some_and(|t| store.used() > t)
+}
+
 /// Takes what exceeds a general store's total out of it, resource by resource in order.
-fn overflow(store: &mut Mut<Store>) -> Vec<(ResourceKind, u32)> {
+fn overflow(store: &mut Store) -> Vec<(ResourceKind, u32)> {
     let Some(total) = store.limit.total() else {
         return Vec::new();
     };
@@ -334,39 +399,32 @@ fn overflow(store: &mut Mut<Store>) -> Vec<(ResourceKind, u32)> {
 
 /// A spawn gains 1 energy a tick while its owner's room energy is below a spawn's capacity.
 fn regenerate_spawn(
-    world: &mut World,
-    spawn: Entity,
-    room_energy: &BTreeMap<(RoomId, PlayerId), u32>,
+    spawn: &mut Store,
+    room_energy: &Lookup<(RoomId, PlayerId), u32>,
     room: RoomId,
     owner: PlayerId,
 ) {
     let total = room_energy.get(&(room, owner)).copied().unwrap_or(0);
-    if total < SPAWN_ENERGY_CAPACITY {
-        if let Some(mut s) = world.get_mut::<Store>(spawn) {
-            if s.free_for(ResourceKind::Energy) > 0 {
-                s.add(ResourceKind::Energy, 1);
-            }
-        }
+    if total < SPAWN_ENERGY_CAPACITY && spawn.free_for(ResourceKind::Energy) > 0 {
+        spawn.add(ResourceKind::Energy, 1);
     }
 }
 
 /// Roads and containers lose hits every decay period (roads on swamp and walls more,
 /// containers in owned rooms less often).
 fn decay_structure(
-    world: &mut World,
-    e: Entity,
+    mut decay: Mut<Decay>,
+    hits: Option<Mut<Hits>>,
+    kind: &ObjectKind,
     pos: Position,
     map: &RoomMap,
-    owned_rooms: &BTreeSet<RoomId>,
+    start: &UpkeepStart,
 ) {
-    let Some(mut d) = world.get_mut::<Decay>(e) else {
-        return;
-    };
-    d.ticks = d.ticks.saturating_sub(1);
-    if d.ticks > 0 {
+    decay.ticks = decay.ticks.saturating_sub(1);
+    if decay.ticks > 0 {
         return;
     }
-    let kind = world.get::<ObjectKind>(e).and_then(|k| k.structure());
+    let kind = kind.structure();
     let (amount, period) = match kind {
         Some(StructureKind::Rampart) => (RAMPART_DECAY_AMOUNT, RAMPART_DECAY_TIME),
         Some(StructureKind::Road) => {
@@ -377,14 +435,14 @@ fn decay_structure(
             };
             (ROAD_DECAY_AMOUNT * ratio, ROAD_DECAY_TIME)
         }
-        _ if owned_rooms.contains(&pos.room) => (CONTAINER_DECAY, CONTAINER_DECAY_TIME_OWNED),
+        _ if start.room_owner.contains_key(&pos.room) => {
+            (CONTAINER_DECAY, CONTAINER_DECAY_TIME_OWNED)
+        }
         _ => (CONTAINER_DECAY, CONTAINER_DECAY_TIME),
     };
-    if let Some(mut d) = world.get_mut::<Decay>(e) {
-        d.ticks = period;
-    }
+    decay.ticks = period;
     let rampart = kind == Some(StructureKind::Rampart);
-    if let Some(mut h) = world.get_mut::<Hits>(e) {
+    if let Some(mut h) = hits {
         h.hits = h.hits.saturating_sub(amount);
         if !rampart {
             h.hits = h.hits.min(h.max);
@@ -430,16 +488,5 @@ fn place_spawned_creep(
         if let ObjectKind::Spawn(s) = k.as_mut() {
             s.spawning = None;
         }
-    }
-}
-
-/// Screeps' `links/tick.js` (and every structure with a cooldown): one tick less; gone at 0.
-fn cool_down(world: &mut World, e: Entity) {
-    let Some(mut c) = world.get_mut::<Cooldown>(e) else {
-        return;
-    };
-    c.ticks = c.ticks.saturating_sub(1);
-    if c.ticks == 0 {
-        world.entity_mut(e).remove::<Cooldown>();
     }
 }
