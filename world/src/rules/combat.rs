@@ -91,16 +91,32 @@ struct Battlefield {
     room_owner: BTreeMap<crate::geometry::RoomId, PlayerId>,
 }
 
+/// What [`Battlefield::survey`] reads of every object.
+type Surveyed<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static ObjectId,
+        &'static Position,
+        &'static ObjectKind,
+        Option<&'static Owner>,
+    ),
+>;
+
 impl Battlefield {
-    fn survey(index: &ObjectIndex, objects: &Combatants, owners: &Query<&Owner>) -> Self {
+    /// One pass in storage order: a tile holds one rampart and a room one controller, so
+    /// the order cannot matter (were there two ramparts on a tile, the newer one shields, as
+    /// when this walked ids in order).
+    fn survey(objects: &Surveyed) -> Self {
         let mut field = Battlefield::default();
-        for (id, e) in &index.by_id {
-            match objects.get(*e) {
-                Ok((pos, ObjectKind::Rampart(_), ..)) => {
-                    field.ramparts.insert(*pos, *id);
+        for (id, pos, kind, owner) in objects.iter() {
+            match kind {
+                ObjectKind::Rampart(_) => {
+                    let shield = field.ramparts.entry(*pos).or_insert(*id);
+                    *shield = (*shield).max(*id);
                 }
-                Ok((pos, ObjectKind::Controller(c), ..)) => {
-                    if let Ok(o) = owners.get(*e) {
+                ObjectKind::Controller(c) => {
+                    if let Some(o) = owner {
                         field.room_owner.insert(pos.room, o.0);
                         if c.safe_mode > 0 {
                             field.safe_mode_owner.insert(pos.room, o.0);
@@ -162,7 +178,7 @@ fn action_event(action: WorkKind, target: ObjectId, amount: u32) -> EventKind {
 pub(crate) fn apply_combat_intents(
     mut accepted: ResMut<Accepted>,
     index: Res<ObjectIndex>,
-    mut objects: Combatants,
+    mut objects: ParamSet<(Surveyed, Combatants)>,
     owners: Query<&Owner>,
     mut log: ResMut<EventLog>,
     (quiet, map, mut report): (Res<Quiet>, Res<RoomMap>, ResMut<TickReport>),
@@ -170,7 +186,9 @@ pub(crate) fn apply_combat_intents(
     let work = std::mem::take(&mut accepted.work);
     let towers = std::mem::take(&mut accepted.towers);
     let entity = |id: &ObjectId| index.by_id.get(id).copied();
-    let field = Battlefield::survey(&index, &objects, &owners);
+    let field = Battlefield::survey(&objects.p0());
+    let mut objects = objects.p1();
+    let mut rooms = RoomObjects::default();
     let mut ledger = Ledger::default();
     for (creep, action) in work
         .iter()
@@ -218,7 +236,7 @@ pub(crate) fn apply_combat_intents(
                 );
                 let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
                 mass_attack(
-                    &index,
+                    rooms.of(&index, &objects, cp.room),
                     &objects,
                     &owners,
                     &field,
@@ -408,12 +426,37 @@ fn apply_ledger(
     }
 }
 
+/// The objects of each room, in id order, gathered on the tick's first mass attack (one pass
+/// for all of them, instead of one over the world per attacking creep).
+#[derive(Default)]
+struct RoomObjects(Option<BTreeMap<crate::geometry::RoomId, Vec<(ObjectId, Entity)>>>);
+
+impl RoomObjects {
+    fn of(
+        &mut self,
+        index: &ObjectIndex,
+        objects: &Combatants,
+        room: crate::geometry::RoomId,
+    ) -> &[(ObjectId, Entity)] {
+        let rooms = self.0.get_or_insert_with(|| {
+            let mut rooms: BTreeMap<_, Vec<_>> = BTreeMap::new();
+            for (id, e) in &index.by_id {
+                if let Ok((pos, ..)) = objects.get(*e) {
+                    rooms.entry(pos.room).or_default().push((*id, *e));
+                }
+            }
+            rooms
+        });
+        rooms.get(&room).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// screeps/engine `creeps/rangedMassAttack.js`: every object of another owner within 3 takes
 /// the creep's ranged power at 100 % (range 0–1), 40 % (2) or 10 % (3), rounded; what stands
 /// under a rampart is spared (the rampart is hit instead, as an object of its own).
 #[allow(clippy::too_many_arguments)]
 fn mass_attack(
-    index: &ObjectIndex,
+    in_room: &[(ObjectId, Entity)],
     objects: &Combatants,
     owners: &Query<&Owner>,
     field: &Battlefield,
@@ -422,7 +465,7 @@ fn mass_attack(
     power: u32,
     ledger: &mut Ledger,
 ) {
-    for (id, e) in &index.by_id {
+    for (id, e) in in_room {
         let Ok((pos, kind, Some(hits), _)) = objects.get(*e) else {
             continue;
         };
