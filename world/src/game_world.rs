@@ -334,10 +334,10 @@ impl GameWorld {
 
     /// Per-room hashes, in room order.
     pub fn room_hashes(&self) -> Vec<(RoomId, StateHash)> {
-        room_hashes_of(
-            &crate::state::record_refs(&self.world),
+        room_hashes_of(&crate::state::records_by_room(
+            &self.world,
             self.map().rooms.len(),
-        )
+        ))
     }
 
     /// Hash of the whole state: time, allocator, RNG, players and every room's hash.

@@ -58,20 +58,21 @@ pub struct WorldSnapshot {
 }
 
 /// Each room's hash over its objects (`records` sorted by id), in room order.
+/// Each room's hash, in room order, from its objects sorted by id (what
+/// [`crate::state::records_by_room`] gives). One encoding buffer serves every room.
 pub(crate) fn room_hashes_of(
-    records: &[crate::state::RecordRef<'_>],
-    rooms: usize,
+    per_room: &[Vec<crate::state::RecordRef<'_>>],
 ) -> Vec<(RoomId, StateHash)> {
-    let mut per_room: Vec<Vec<&crate::state::RecordRef<'_>>> = vec![Vec::new(); rooms];
-    for r in records {
-        if let Some(room) = per_room.get_mut(r.pos.room.0 as usize) {
-            room.push(r);
-        }
-    }
+    let mut buf = Vec::new();
     per_room
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(i, objs)| (RoomId(i as u16), hash_records(&objs)))
+        .map(|(i, objs)| {
+            buf.clear();
+            // The same bytes as `to_stdvec(objs)`: a length, then each record.
+            buf = postcard::to_extend(objs, std::mem::take(&mut buf)).unwrap_or_default();
+            (RoomId(i as u16), StateHash(*blake3::hash(&buf).as_bytes()))
+        })
         .collect()
 }
 

@@ -141,6 +141,35 @@ pub(crate) fn record_refs(world: &World) -> Vec<RecordRef<'_>> {
     refs
 }
 
+/// Every object, borrowed, grouped by room (the index is the room's id; objects of rooms past
+/// `rooms` are left out) and sorted by id within each room. Sorting ~10 objects a room costs
+/// a fraction of sorting 100 000 in one list.
+pub(crate) fn records_by_room(world: &World, rooms: usize) -> Vec<Vec<RecordRef<'_>>> {
+    let mut per_room: Vec<Vec<RecordRef<'_>>> = Vec::new();
+    per_room.resize_with(rooms, Vec::new);
+    let Some(mut state) = world.try_query::<RecordData>() else {
+        return per_room;
+    };
+    for (id, pos, owner, hits, store, decay, cooldown, kind) in state.iter(world) {
+        if let Some(room) = per_room.get_mut(pos.room.0 as usize) {
+            room.push(RecordRef {
+                id,
+                pos,
+                owner: owner.map(|o| o.0),
+                hits,
+                store,
+                decay,
+                cooldown,
+                kind,
+            });
+        }
+    }
+    for room in &mut per_room {
+        room.sort_unstable_by_key(|r| *r.id);
+    }
+    per_room
+}
+
 pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
     let entity = world.get_entity(e).ok()?;
     Some(ObjectRecord {
