@@ -60,20 +60,48 @@ pub struct WorldSnapshot {
 /// Each room's hash over its objects (`records` sorted by id), in room order.
 /// Each room's hash, in room order, from its objects sorted by id (what
 /// [`crate::state::records_by_room`] gives). One encoding buffer serves every room.
-pub(crate) fn room_hashes_of(
-    per_room: &[Vec<crate::state::RecordRef<'_>>],
-) -> Vec<(RoomId, StateHash)> {
+pub(crate) fn room_hashes_of(per_room: &crate::state::RoomRecords<'_>) -> Vec<(RoomId, StateHash)> {
     let mut buf = Vec::new();
-    per_room
-        .iter()
-        .enumerate()
-        .map(|(i, objs)| {
+    (0..per_room.rooms())
+        .map(|i| {
+            let objs = per_room.room(i);
             buf.clear();
             // The same bytes as `to_stdvec(objs)`: a length, then each record.
-            buf = postcard::to_extend(objs, std::mem::take(&mut buf)).unwrap_or_default();
+            let _ = postcard::serialize_with_flavor(objs, Appending(&mut buf));
             (RoomId(i as u16), StateHash(*blake3::hash(&buf).as_bytes()))
         })
         .collect()
+}
+
+/// A postcard output that appends to a buffer the caller keeps (`to_extend` pushes byte
+/// by byte through `Extend`, which costs more than the encoding).
+struct Appending<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Appending<'_> {
+    type Output = ();
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        // Almost every piece is a varint of 1–5 bytes: a call to memcpy costs more than
+        // copying them one by one.
+        if data.len() <= 8 {
+            self.0.reserve(data.len());
+            for b in data {
+                self.0.push(*b);
+            }
+        } else {
+            self.0.extend_from_slice(data);
+        }
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
 }
 
 pub(crate) fn hash_records<T: Serialize>(objects: &[T]) -> StateHash {

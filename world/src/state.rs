@@ -141,33 +141,73 @@ pub(crate) fn record_refs(world: &World) -> Vec<RecordRef<'_>> {
     refs
 }
 
-/// Every object, borrowed, grouped by room (the index is the room's id; objects of rooms past
-/// `rooms` are left out) and sorted by id within each room. Sorting ~10 objects a room costs
-/// a fraction of sorting 100 000 in one list.
-pub(crate) fn records_by_room(world: &World, rooms: usize) -> Vec<Vec<RecordRef<'_>>> {
-    let mut per_room: Vec<Vec<RecordRef<'_>>> = Vec::new();
-    per_room.resize_with(rooms, Vec::new);
-    let Some(mut state) = world.try_query::<RecordData>() else {
-        return per_room;
-    };
-    for (id, pos, owner, hits, store, decay, cooldown, kind) in state.iter(world) {
-        if let Some(room) = per_room.get_mut(pos.room.0 as usize) {
-            room.push(RecordRef {
-                id,
-                pos,
-                owner: owner.map(|o| o.0),
-                hits,
-                store,
-                decay,
-                cooldown,
-                kind,
-            });
+/// Every object, borrowed, grouped by room and sorted by id within each room: see
+/// [`records_by_room`].
+pub(crate) struct RoomRecords<'a> {
+    records: Vec<RecordRef<'a>>,
+    /// Where each room's records start in `records`, one entry per room and one past the end.
+    starts: Vec<usize>,
+}
+
+impl<'a> RoomRecords<'a> {
+    /// The records of room number `room` (none past the map).
+    pub fn room(&self, room: usize) -> &[RecordRef<'a>] {
+        match (self.starts.get(room), self.starts.get(room + 1)) {
+            (Some(a), Some(b)) => &self.records[*a..*b],
+            _ => &[],
         }
     }
-    for room in &mut per_room {
-        room.sort_unstable_by_key(|r| *r.id);
+
+    pub fn rooms(&self) -> usize {
+        self.starts.len().saturating_sub(1)
     }
-    per_room
+}
+
+/// Every object, borrowed, grouped by room (objects of rooms past `rooms` are left out) and
+/// sorted by id within each room: a counting sort by room into one list, then ~10 objects
+/// a room to sort, where sorting 100 000 in one list cost several times more.
+pub(crate) fn records_by_room(world: &World, rooms: usize) -> RoomRecords<'_> {
+    let Some(mut state) = world.try_query::<RecordData>() else {
+        return RoomRecords {
+            records: Vec::new(),
+            starts: vec![0; rooms + 1],
+        };
+    };
+    let mut starts = vec![0usize; rooms + 1];
+    for (_, pos, ..) in state.iter(world) {
+        let room = pos.room.0 as usize;
+        if room < rooms {
+            starts[room + 1] += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut slots: Vec<Option<RecordRef<'_>>> = Vec::new();
+    slots.resize_with(starts[rooms], || None);
+    let mut next = starts.clone();
+    for (id, pos, owner, hits, store, decay, cooldown, kind) in state.iter(world) {
+        let room = pos.room.0 as usize;
+        if room >= rooms {
+            continue;
+        }
+        slots[next[room]] = Some(RecordRef {
+            id,
+            pos,
+            owner: owner.map(|o| o.0),
+            hits,
+            store,
+            decay,
+            cooldown,
+            kind,
+        });
+        next[room] += 1;
+    }
+    let mut records: Vec<RecordRef<'_>> = slots.into_iter().flatten().collect();
+    for room in 0..rooms {
+        records[starts[room]..starts[room + 1]].sort_unstable_by_key(|r| *r.id);
+    }
+    RoomRecords { records, starts }
 }
 
 pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
