@@ -123,18 +123,23 @@ pub(crate) fn apply_spawn_intents(world: &mut World) {
 }
 
 /// Dropped-resource piles by tile and resource, so dropping merges without scanning the
-/// world (`_create-energy.js`: one pile per resource per tile).
-pub(crate) struct Piles(std::collections::BTreeMap<(Position, ResourceKind), ObjectId>);
+/// world (`_create-energy.js`: one pile per resource per tile). The index is built on the
+/// phase's first drop: most ticks most phases drop nothing.
+#[derive(Default)]
+pub(crate) struct Piles(Option<std::collections::BTreeMap<(Position, ResourceKind), ObjectId>>);
 
 impl Piles {
-    pub(crate) fn build(world: &mut World) -> Piles {
+    /// No index yet; it is taken from the world when something is first dropped.
+    pub(crate) fn new() -> Piles {
+        Piles(None)
+    }
+
+    fn index(world: &mut World) -> std::collections::BTreeMap<(Position, ResourceKind), ObjectId> {
         let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Store)>();
-        Piles(
-            q.iter(world)
-                .filter(|(_, _, k, _)| matches!(k, ObjectKind::Resource))
-                .filter_map(|(id, pos, _, s)| Some(((*pos, s.contents().first()?.0), *id)))
-                .collect(),
-        )
+        q.iter(world)
+            .filter(|(_, _, k, _)| matches!(k, ObjectKind::Resource))
+            .filter_map(|(id, pos, _, s)| Some(((*pos, s.contents().first()?.0), *id)))
+            .collect()
     }
 
     /// Puts `amount` of energy on the ground at `pos`, merging with a pile already there.
@@ -153,7 +158,8 @@ impl Piles {
         if amount == 0 {
             return;
         }
-        if let Some(id) = self.0.get(&(pos, resource)).copied() {
+        let piles = self.0.get_or_insert_with(|| Piles::index(world));
+        if let Some(id) = piles.get(&(pos, resource)).copied() {
             if live::entity(world, id).is_some() {
                 live::add(world, id, resource, amount);
                 return;
@@ -168,7 +174,7 @@ impl Piles {
             None,
             ObjectKind::Resource,
         );
-        self.0.insert((pos, resource), id);
+        piles.insert((pos, resource), id);
     }
 }
 
@@ -363,7 +369,7 @@ fn complete_site(
 /// Amounts are re-clamped to the live state, so earlier intents can shrink later ones.
 pub(crate) fn apply_economy_intents(world: &mut World) {
     let accepted = std::mem::take(&mut *world.resource_mut::<Accepted>());
-    let mut piles = Piles::build(world);
+    let mut piles = Piles::new();
     apply_resource_moves(world, &accepted, &mut piles);
     for site in &accepted.removed_sites {
         let (Some(pos), Some(ObjectKind::ConstructionSite(s))) =

@@ -13,11 +13,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::validate::Accepted;
 use crate::chemistry::{boost_factor, BoostAction};
 use crate::constants::*;
-use crate::geometry::{Direction, Position, ROOM_SIZE};
+use crate::geometry::{Direction, Position, RoomId, ROOM_SIZE};
 use crate::object::*;
 use crate::room_map::RoomMap;
 use crate::state::{GameTime, ObjectIndex};
@@ -69,15 +70,18 @@ pub(crate) fn move_fatigue(creep: &Creep, carried: u32, tile: Tile, road: bool) 
 }
 
 /// Where creeps and obstacles stand at the start of movement.
+/// Only looked up, never iterated (so hashed maps, whose order cannot reach the state), and
+/// only for the rooms some creep moves in or into.
+#[derive(Default)]
 struct Occupancy {
-    creep_at: BTreeMap<Position, ObjectId>,
+    creep_at: FxHashMap<Position, ObjectId>,
     /// Obstacle structures, sources and minerals.
-    blocked: BTreeSet<Position>,
+    blocked: FxHashSet<Position>,
     /// Roads by tile.
-    roads: BTreeMap<Position, ObjectId>,
+    roads: FxHashMap<Position, ObjectId>,
     /// Ramparts that are not public, with their owners: an obstacle to everyone else's creeps
     /// (movement.js `checkObstacleAtXY`).
-    private_ramparts: BTreeMap<Position, Option<PlayerId>>,
+    private_ramparts: FxHashMap<Position, Option<PlayerId>>,
 }
 
 impl Occupancy {
@@ -138,7 +142,15 @@ pub(crate) fn move_creeps(
     if moves.is_empty() {
         return;
     }
-    let occupancy = occupancy(&creeps);
+    // The movers' rooms and their neighbours (a step onto an exit lands across the border).
+    let mut rooms = FxHashSet::default();
+    for creep in moves.keys() {
+        if let Some(at) = pos_of(creep) {
+            rooms.insert(at.room);
+            rooms.extend(map.get(at.room).neighbors.iter().flatten());
+        }
+    }
+    let occupancy = occupancy(&creeps, &rooms);
     let mut target_of = Movers::new();
     for (creep, dir) in &moves {
         let Some(Ok((_, pos, ObjectKind::Creep(c), _, owner))) =
@@ -271,14 +283,12 @@ pub(crate) fn chain_head(pulled_by: &BTreeMap<ObjectId, ObjectId>, creep: Object
     at
 }
 
-fn occupancy(creeps: &MovingCreeps) -> Occupancy {
-    let mut occupancy = Occupancy {
-        creep_at: BTreeMap::new(),
-        blocked: BTreeSet::new(),
-        roads: BTreeMap::new(),
-        private_ramparts: BTreeMap::new(),
-    };
+fn occupancy(creeps: &MovingCreeps, rooms: &FxHashSet<RoomId>) -> Occupancy {
+    let mut occupancy = Occupancy::default();
     for (id, pos, kind, _, owner) in creeps.iter() {
+        if !rooms.contains(&pos.room) {
+            continue;
+        }
         match kind {
             ObjectKind::Creep(c) if !c.spawning => {
                 occupancy.creep_at.insert(*pos, *id);

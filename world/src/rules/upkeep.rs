@@ -327,8 +327,7 @@ fn keep_in_place(world: &mut World, map: &RoomMap, start: &UpkeepStart) -> Vec<L
 fn upkeep_objects(world: &mut World, map: &RoomMap) {
     let start = survey(world);
     let later = keep_in_place(world, map, &start);
-    // Built on the first drop: most ticks drop nothing here.
-    let mut piles: Option<Piles> = None;
+    let mut piles = Piles::new();
     // Creeps that finish spawning step out after the loop, so they are not aged this tick
     // whatever their id is relative to their spawn's.
     let mut finished: Vec<(ObjectId, ObjectId, Position)> = Vec::new();
@@ -357,11 +356,8 @@ fn upkeep_objects(world: &mut World, map: &RoomMap) {
         if l.remove {
             despawn_object(world, l.id);
         }
-        if !l.left_behind.is_empty() {
-            let piles = piles.get_or_insert_with(|| Piles::build(world));
-            for (resource, amount) in l.left_behind {
-                piles.drop_resource(world, l.pos, resource, amount);
-            }
+        for (resource, amount) in l.left_behind {
+            piles.drop_resource(world, l.pos, resource, amount);
         }
     }
     if finished.is_empty() {
