@@ -17,7 +17,14 @@ pub struct ObjectId(pub u64);
 impl ObjectId {
     /// The id string JavaScript sees.
     pub fn to_js(self) -> String {
-        format!("{:012x}", self.0)
+        // `format!("{:012x}")` by hand: views write one per object every tick.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digits = (16 - self.0.leading_zeros().min(63) as usize / 4).max(12);
+        let mut out = String::with_capacity(digits);
+        for i in (0..digits).rev() {
+            out.push(HEX[((self.0 >> (i * 4)) & 0xf) as usize] as char);
+        }
+        out
     }
 
     /// Parses an id string.
@@ -607,4 +614,25 @@ pub struct ObjectRecord {
     pub decay: Option<Decay>,
     pub cooldown: Option<Cooldown>,
     pub kind: ObjectKind,
+}
+
+#[cfg(test)]
+mod object_id_tests {
+    use super::ObjectId;
+
+    #[test]
+    fn js_ids_are_twelve_hex_digits_or_more_and_parse_back() {
+        for n in [
+            0u64,
+            1,
+            0xabc,
+            0xffff_ffff_ffff,
+            0x1_0000_0000_0000,
+            u64::MAX,
+        ] {
+            let id = ObjectId(n);
+            assert_eq!(id.to_js(), format!("{n:012x}"));
+            assert_eq!(ObjectId::from_js(&id.to_js()), Some(id));
+        }
+    }
 }

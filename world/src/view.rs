@@ -560,9 +560,10 @@ impl GameWorld {
             )
             .collect();
         let map = self.map();
-        let records = crate::state::record_refs(&self.world);
+        // Grouped by room and sorted by id within each: the order each room lists its objects.
+        let by_room = crate::state::records_by_room(&self.world, map.rooms.len());
         let mut visible: BTreeMap<PlayerId, BTreeSet<RoomId>> = BTreeMap::new();
-        for rec in &records {
+        for rec in (0..by_room.rooms()).flat_map(|i| by_room.room(i)) {
             if let (Some(p), false) = (
                 rec.owner,
                 matches!(rec.kind, ObjectKind::ConstructionSite(_)),
@@ -584,7 +585,8 @@ impl GameWorld {
                 (!seen_only || seen.contains(&r.id)).then(|| RoomView {
                     name: r.name.clone(),
                     tick,
-                    objects: Vec::new(),
+                    // Sized once: a view is large, and growing the list copies every one.
+                    objects: Vec::with_capacity(by_room.room(r.id.0 as usize).len()),
                     events: self
                         .events()
                         .by_room
@@ -595,10 +597,11 @@ impl GameWorld {
             })
             .collect();
         let quiet = &self.world.resource::<crate::state::Quiet>().0;
-        for rec in &records {
-            if let Some(Some(r)) = rooms.get_mut(rec.pos.room.0 as usize) {
+        for (i, slot) in rooms.iter_mut().enumerate() {
+            let Some(r) = slot else { continue };
+            for rec in by_room.room(i) {
                 let mut view = ObjectView::of_ref(rec, &r.name, tick, &names);
-                if quiet.contains(&rec.id) {
+                if quiet.contains(rec.id) {
                     view.quiet = Some(true);
                 }
                 r.objects.push(view);
