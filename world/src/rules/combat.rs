@@ -445,6 +445,9 @@ impl RoomObjects {
                     rooms.entry(pos.room).or_default().push((*id, *e));
                 }
             }
+            for objects in rooms.values_mut() {
+                objects.sort_unstable_by_key(|(id, _)| *id);
+            }
             rooms
         });
         rooms.get(&room).map_or(&[], Vec::as_slice)
