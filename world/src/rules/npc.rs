@@ -711,7 +711,7 @@ fn raid(world: &mut World, room: RoomId, sides: Vec<Vec<Position>>, level: u8) {
     world.resource_mut::<InvaderGoals>().0.insert(room, goal);
     let mut q = world.query::<(&Position, &mut ObjectKind)>();
     for (pos, mut kind) in q.iter_mut(world) {
-        if pos.room == room {
+        if pos.room == room && matches!(&*kind, ObjectKind::Source(_)) {
             if let ObjectKind::Source(s) = kind.as_mut() {
                 s.invader_harvested = 0;
             }

@@ -58,6 +58,10 @@ pub(super) fn land_nukes(world: &mut World) {
     let mut q = world.query::<(&ObjectId, &Position, &mut ObjectKind)>();
     let mut landing = Vec::new();
     for (id, pos, mut kind) in q.iter_mut(world) {
+        // Read first: writing marks the object changed (see `hash_cache.rs`).
+        if !matches!(&*kind, ObjectKind::Nuke(_)) {
+            continue;
+        }
         if let ObjectKind::Nuke(n) = kind.as_mut() {
             n.time_to_land = n.time_to_land.saturating_sub(1);
             if n.time_to_land == 0 {

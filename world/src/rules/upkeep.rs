@@ -201,6 +201,24 @@ fn age(kind: &mut ObjectKind, source_capacity: u32) -> Aged {
     aged
 }
 
+/// Whether [`age`] would change anything of this object.
+fn ages(kind: &ObjectKind, source_capacity: u32) -> bool {
+    match kind {
+        ObjectKind::Creep(c) => !c.spawning,
+        ObjectKind::Spawn(s) => s.spawning.is_some(),
+        ObjectKind::Source(s) => s.capacity != source_capacity || s.ticks_to_regeneration.is_some(),
+        ObjectKind::Tombstone(_) | ObjectKind::Ruin(_) => true,
+        ObjectKind::Controller(c) => {
+            c.level > 0
+                || c.reservation.is_some()
+                || c.safe_mode > 0
+                || c.safe_mode_cooldown > 0
+                || c.upgrade_blocked > 0
+        }
+        _ => false,
+    }
+}
+
 /// Whether upkeep has anything to do for an object of this kind besides its decay and
 /// cooldown: ageing, regeneration, a creep's overflow, a rampart's maximum. (Piles are
 /// kept in the ordered pass: see [`Later`].)
@@ -265,7 +283,17 @@ fn keep_in_place(world: &mut World, map: &RoomMap, start: &UpkeepStart) -> Vec<L
         let mut aged = Aged::default();
         let mut left_behind = Vec::new();
         if keeps {
-            aged = age(&mut kind, start.source_capacity(pos.room));
+            let capacity = start.source_capacity(pos.room);
+            // Written only when something counts down: a write marks the object changed,
+            // and the tick's hash re-encodes what changed (`hash_cache.rs`).
+            aged = if ages(&kind, capacity) {
+                age(&mut kind, capacity)
+            } else {
+                Aged {
+                    spawn: matches!(*kind, ObjectKind::Spawn(_)),
+                    ..Aged::default()
+                }
+            };
             match &*kind {
                 // _drop-resources-without-space.js: a creep whose capacity fell (damaged
                 // CARRY parts, an unboost) drops the excess, in `RESOURCES_ALL` order.
@@ -395,7 +423,7 @@ fn overflow(store: &mut Store) -> Vec<(ResourceKind, u32)> {
 
 /// A spawn gains 1 energy a tick while its owner's room energy is below a spawn's capacity.
 fn regenerate_spawn(
-    spawn: &mut Store,
+    spawn: &mut Mut<Store>,
     room_energy: &Lookup<(RoomId, PlayerId), u32>,
     room: RoomId,
     owner: PlayerId,

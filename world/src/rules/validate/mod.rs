@@ -527,10 +527,13 @@ impl<'a> Validator<'a, '_, '_> {
 /// Clears last tick's `say` bubbles (a creep says something for one tick).
 pub(crate) fn clear_last_says(mut kinds: Query<&mut ObjectKind>) {
     for mut kind in &mut kinds {
+        // Read first: writing marks the object changed, and the tick's hash re-encodes what
+        // changed (`hash_cache.rs`).
+        if !matches!(&*kind, ObjectKind::Creep(c) if c.saying.is_some()) {
+            continue;
+        }
         if let ObjectKind::Creep(c) = kind.as_mut() {
-            if c.saying.is_some() {
-                c.saying = None;
-            }
+            c.saying = None;
         }
     }
 }
