@@ -149,7 +149,9 @@ impl GameWorld {
             .unwrap_or_default();
         self.world.remove_resource::<rules::TickInput>();
         self.world.remove_resource::<rules::Accepted>();
-        let (state_hash, room_hashes) = self.hashes();
+        let room_count = self.map().rooms.len();
+        let rooms = crate::hash_cache::room_hashes(&mut self.world, room_count);
+        let (state_hash, room_hashes) = self.combine_hashes(rooms);
         TickOutcome {
             tick: self.time(),
             results: report.results,
@@ -347,7 +349,11 @@ impl GameWorld {
 
     /// The state hash and the per-room hashes it is built from.
     pub fn hashes(&self) -> (StateHash, Vec<StateHash>) {
-        let rooms = self.room_hashes();
+        self.combine_hashes(self.room_hashes())
+    }
+
+    /// The state hash over the world's resources and the rooms' hashes.
+    fn combine_hashes(&self, rooms: Vec<(RoomId, StateHash)>) -> (StateHash, Vec<StateHash>) {
         let mut h = blake3::Hasher::new();
         h.update(&self.time().to_le_bytes());
         h.update(&self.world.resource::<IdAllocator>().next.to_le_bytes());

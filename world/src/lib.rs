@@ -224,6 +224,7 @@ mod error;
 pub mod events;
 mod game_world;
 mod geometry;
+mod hash_cache;
 mod intent;
 mod joining;
 pub mod market;

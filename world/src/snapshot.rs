@@ -75,7 +75,7 @@ pub(crate) fn room_hashes_of(per_room: &crate::state::RoomRecords<'_>) -> Vec<(R
 
 /// A postcard output that appends to a buffer the caller keeps (`to_extend` pushes byte
 /// by byte through `Extend`, which costs more than the encoding).
-struct Appending<'a>(&'a mut Vec<u8>);
+pub(crate) struct Appending<'a>(pub(crate) &'a mut Vec<u8>);
 
 impl postcard::ser_flavors::Flavor for Appending<'_> {
     type Output = ();

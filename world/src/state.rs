@@ -227,7 +227,12 @@ pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
 }
 
 pub(crate) fn insert_record(world: &mut World, rec: ObjectRecord) -> Entity {
-    let mut e = world.spawn((rec.id, rec.pos, rec.kind));
+    let mut e = world.spawn((
+        rec.id,
+        rec.pos,
+        rec.kind,
+        crate::hash_cache::EncodedRecord::default(),
+    ));
     if let Some(o) = rec.owner {
         e.insert(Owner(o));
     }

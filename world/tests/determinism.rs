@@ -382,3 +382,47 @@ fn npc_objects_come_the_same_after_a_restore() {
         );
     }
 }
+
+/// The tick re-encodes only the objects that changed since its last hash
+/// (`world/src/hash_cache.rs`). Every tick, and after edits between ticks (a respawn takes
+/// owners off and removes objects), its hashes must be the ones encoded from scratch.
+#[test]
+fn the_ticks_incremental_hashes_match_hashes_encoded_from_scratch() {
+    for seed in [3u64, 17] {
+        let (mut w, players) = new_world(seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for t in 0..120 {
+            let mut batch = IntentBatch::new();
+            for p in &players {
+                batch.extend(*p, random_intents(&w, &mut rng, *p));
+            }
+            let outcome = w.tick(&batch);
+            assert_eq!(
+                (outcome.state_hash, outcome.room_hashes),
+                w.hashes(),
+                "seed {seed}, tick {t}"
+            );
+            if t == 60 {
+                w.apply_edit(&WorldEdit::Respawn { player: players[0] })
+                    .unwrap();
+            }
+        }
+    }
+    // Colonies that spawn, build, harvest and fight: most kinds of change a tick makes.
+    let (mut w, players) = new_world(5);
+    let mut bots: Vec<ScriptedColony> = players.iter().map(|_| ScriptedColony::new(6)).collect();
+    for t in 0..300 {
+        let records = w.records();
+        let grid = PathGrid::build(&w);
+        let mut batch = IntentBatch::new();
+        for (bot, p) in bots.iter_mut().zip(&players) {
+            batch.extend(*p, bot.intents(&w, &grid, &records, *p));
+        }
+        let outcome = w.tick(&batch);
+        assert_eq!(
+            (outcome.state_hash, outcome.room_hashes),
+            w.hashes(),
+            "colonies, tick {t}"
+        );
+    }
+}

@@ -415,3 +415,25 @@ fn energy_structures_say_where_a_creeps_energy_comes_from() {
         "the unlisted spawn kept its energy"
     );
 }
+
+/// A cooldown that runs out removes its component and changes nothing else of the link: the
+/// tick's incremental hash must still see it (`Scenario::run` compares it with the hash
+/// encoded from scratch).
+#[test]
+fn a_cooldown_running_out_changes_the_hash_like_any_other_change() {
+    let mut s = scenario();
+    let me = s.player;
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 5);
+    let pos = s.free_at_range(ctl.pos, 2);
+    let link = add_link(&mut s, me, pos, 0);
+    s.edit(|snap| {
+        let rec = snap.objects.iter_mut().find(|o| o.id == link).unwrap();
+        rec.cooldown = Some(Cooldown { ticks: 3 });
+    });
+    for left in [2, 1, 0] {
+        s.run(vec![]);
+        assert_eq!(cooldown(&s, link), left);
+    }
+    s.run(vec![]);
+}

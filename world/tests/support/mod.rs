@@ -171,6 +171,7 @@ impl Scenario {
         let mut batch = IntentBatch::new();
         batch.extend(self.player, intents);
         let out = self.world.tick(&batch);
+        check_incremental_hashes(&self.world, &out);
         out.results.get(&self.player).cloned().unwrap_or_default()
     }
 
@@ -262,6 +263,7 @@ impl Scenario {
         let mut batch = IntentBatch::new();
         batch.extend(player, intents);
         let out = self.world.tick(&batch);
+        check_incremental_hashes(&self.world, &out);
         out.results.get(&player).cloned().unwrap_or_default()
     }
 
@@ -292,4 +294,14 @@ pub fn two_terminals() -> (Scenario, PlayerId, ObjectId, ObjectId, String) {
     s.give(sender, ResourceKind::Energy, 1000);
     let bob_room = s.world.map().get(bob_ctl.pos.room).name.clone();
     (s, bob, sender, receiver, bob_room)
+}
+
+/// The tick hashes only the objects that changed (`world/src/hash_cache.rs`): every scenario
+/// tick checks that against the hashes encoded from scratch.
+pub fn check_incremental_hashes(world: &GameWorld, out: &TickOutcome) {
+    assert_eq!(
+        (out.state_hash, out.room_hashes.clone()),
+        world.hashes(),
+        "the tick's incremental hashes differ from the hashes encoded from scratch"
+    );
 }

@@ -1,0 +1,168 @@
+//! The tick's per-room hashes without re-encoding what did not change: each object keeps its
+//! encoded record ([`EncodedRecord`]) and is encoded again only when one of its components
+//! changed since the last tick's hash (bevy's change ticks) or it gained or lost one (the
+//! presence mask). A room's hash is then blake3 over the postcard sequence of its records,
+//! sorted by id: the same bytes [`crate::snapshot::room_hashes_of`] encodes from scratch.
+//!
+//! Only [`crate::GameWorld::tick`] uses it (it has the world mutably and advances the change
+//! tick after hashing, so every later change is newer than the hash). Every other caller of
+//! the hashes encodes the whole world, and a test compares the two every tick.
+
+use bevy_ecs::component::Tick;
+use bevy_ecs::prelude::*;
+
+use crate::geometry::{Position, RoomId};
+use crate::object::*;
+use crate::snapshot::{Appending, StateHash};
+use crate::state::RecordRef;
+
+/// One object's record as postcard encoded it at the last tick's hash, and which optional
+/// components it had then. Not state: not in snapshots, not hashed itself.
+#[derive(Component, Debug, Default)]
+pub(crate) struct EncodedRecord {
+    bytes: Vec<u8>,
+    /// Bit per optional component present when encoded; `None` until first encoded.
+    had: Option<u8>,
+}
+
+/// The change tick of the last tick's hash; `None` until the first.
+#[derive(Resource, Debug, Default)]
+pub(crate) struct HashedAt(Option<Tick>);
+
+type Tracked = (
+    &'static ObjectId,
+    Ref<'static, Position>,
+    Option<Ref<'static, Owner>>,
+    Option<Ref<'static, Hits>>,
+    Option<Ref<'static, Store>>,
+    Option<Ref<'static, Decay>>,
+    Option<Ref<'static, Cooldown>>,
+    Ref<'static, ObjectKind>,
+    &'static mut EncodedRecord,
+);
+
+/// Per-room hashes in room order, re-encoding only the objects that changed.
+pub(crate) fn room_hashes(world: &mut World, rooms: usize) -> Vec<(RoomId, StateHash)> {
+    world.init_resource::<HashedAt>();
+    // Every object gets its record where it is made (`state::insert_record`); one made
+    // elsewhere would otherwise be left out of the hash.
+    let mut bare = world.query_filtered::<Entity, (With<ObjectId>, Without<EncodedRecord>)>();
+    let bare: Vec<Entity> = bare.iter(world).collect();
+    for e in bare {
+        world.entity_mut(e).insert(EncodedRecord::default());
+    }
+    let since = world.resource::<HashedAt>().0;
+    let now = world.change_tick();
+    let mut q = world.query::<Tracked>();
+    for (id, pos, owner, hits, store, decay, cooldown, kind, mut enc) in q.iter_mut(world) {
+        let had = presence(&[
+            owner.is_some(),
+            hits.is_some(),
+            store.is_some(),
+            decay.is_some(),
+            cooldown.is_some(),
+        ]);
+        let changed = |t: Tick| since.is_none_or(|s| t.is_newer_than(s, now));
+        let stale = enc.had != Some(had)
+            || changed(pos.last_changed())
+            || changed(kind.last_changed())
+            || owner.as_ref().is_some_and(|r| changed(r.last_changed()))
+            || hits.as_ref().is_some_and(|r| changed(r.last_changed()))
+            || store.as_ref().is_some_and(|r| changed(r.last_changed()))
+            || decay.as_ref().is_some_and(|r| changed(r.last_changed()))
+            || cooldown.as_ref().is_some_and(|r| changed(r.last_changed()));
+        if !stale {
+            continue;
+        }
+        let record = RecordRef {
+            id,
+            pos: &pos,
+            owner: owner.as_ref().map(|o| o.0),
+            hits: hits.as_deref(),
+            store: store.as_deref(),
+            decay: decay.as_deref(),
+            cooldown: cooldown.as_deref(),
+            kind: &kind,
+        };
+        enc.bytes.clear();
+        let _ = postcard::serialize_with_flavor(&record, Appending(&mut enc.bytes));
+        enc.had = Some(had);
+    }
+    let hashes = hash_rooms(world, rooms);
+    world.resource_mut::<HashedAt>().0 = Some(now);
+    // Whatever changes from here on is newer than this hash.
+    world.increment_change_tick();
+    hashes
+}
+
+fn presence(flags: &[bool]) -> u8 {
+    flags
+        .iter()
+        .enumerate()
+        .fold(0, |mask, (i, on)| mask | (u8::from(*on) << i))
+}
+
+/// Each room's records, grouped by a counting sort and sorted by id, as one postcard
+/// sequence: its length as a varint, then the records.
+fn hash_rooms(world: &mut World, rooms: usize) -> Vec<(RoomId, StateHash)> {
+    let mut q = world.query::<(&ObjectId, &Position, &EncodedRecord)>();
+    let mut starts = vec![0usize; rooms + 1];
+    for (_, pos, _) in q.iter(world) {
+        let room = pos.room.0 as usize;
+        if room < rooms {
+            starts[room + 1] += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut slots: Vec<(ObjectId, &[u8])> = vec![(ObjectId(0), &[]); starts[rooms]];
+    let mut next = starts.clone();
+    for (id, pos, enc) in q.iter(world) {
+        let room = pos.room.0 as usize;
+        if room < rooms {
+            slots[next[room]] = (*id, &enc.bytes);
+            next[room] += 1;
+        }
+    }
+    let mut buf = Vec::new();
+    (0..rooms)
+        .map(|room| {
+            let objects = &mut slots[starts[room]..starts[room + 1]];
+            objects.sort_unstable_by_key(|(id, _)| *id);
+            buf.clear();
+            push_varint(&mut buf, objects.len() as u64);
+            for (_, bytes) in objects.iter() {
+                buf.extend_from_slice(bytes);
+            }
+            (
+                RoomId(room as u16),
+                StateHash(*blake3::hash(&buf).as_bytes()),
+            )
+        })
+        .collect()
+}
+
+/// postcard's varint (LEB128): seven bits a byte, low first.
+fn push_varint(buf: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        buf.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    buf.push(n as u8);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_varint;
+
+    #[test]
+    fn sequence_lengths_encode_as_postcard_does() {
+        for n in [0usize, 1, 127, 128, 300, 16_383, 16_384, 1 << 21] {
+            let mut ours = Vec::new();
+            push_varint(&mut ours, n as u64);
+            let theirs = postcard::to_stdvec(&vec![(); n]).expect("encodes");
+            assert_eq!(ours, theirs, "length {n}");
+        }
+    }
+}
