@@ -127,8 +127,14 @@ impl<'w> Census<'w> {
     /// sets, one controller and one terminal a room), and the switched-off structures are
     /// ranked by distance and id.
     pub fn take(objects: &'w Query<'_, '_, ObjectData>) -> Census<'w> {
+        let objects_count = objects.iter().len();
+        // Sized once from the object count (growing a table rehashes all of it).
+        let hasher = std::hash::BuildHasherDefault::<rustc_hash::FxHasher>::default;
         let mut census = Census {
-            by_tile: Lookup::with_capacity_and_hasher(objects.iter().len(), Default::default()),
+            by_tile: Lookup::with_capacity_and_hasher(objects_count, hasher()),
+            creep_names: LookupSet::with_capacity_and_hasher(objects_count / 8, hasher()),
+            visible: LookupSet::with_capacity_and_hasher(objects_count / 32, hasher()),
+            structures: Lookup::with_capacity_and_hasher(objects_count / 16, hasher()),
             ..Census::default()
         };
         for o in objects.iter() {
@@ -170,18 +176,20 @@ impl<'w> Census<'w> {
         // Each group is settled on its own, so the order they are visited in is free.
         let mut groups: Lookup<(RoomId, PlayerId, StructureKind), Vec<(u32, ObjectId)>> =
             Lookup::default();
-        // Each room's controller: its owner, level and place, looked up once per room.
-        let held_by: Lookup<RoomId, (Option<PlayerId>, u8, Position)> = self
-            .controllers
-            .iter()
-            .filter_map(|(room, e)| {
-                let c = objects.get(*e).ok()?;
+        // Each room's controller (owner, level, place), looked up on the first owned
+        // structure of the room: a few rooms of a large map hold owned structures.
+        let controllers = &self.controllers;
+        let mut held_by: Lookup<RoomId, Option<(Option<PlayerId>, u8, Position)>> =
+            Lookup::default();
+        let mut controller_in = |room: RoomId| {
+            *held_by.entry(room).or_insert_with(|| {
+                let c = objects.get(*controllers.get(&room)?).ok()?;
                 match c.kind {
-                    ObjectKind::Controller(ctl) => Some((*room, (c.owner(), ctl.level, *c.pos))),
+                    ObjectKind::Controller(ctl) => Some((c.owner(), ctl.level, *c.pos)),
                     _ => None,
                 }
             })
-            .collect();
+        };
         for o in objects.iter() {
             let (Some(kind), Some(owner)) = (o.kind.structure(), o.owner()) else {
                 continue;
@@ -190,10 +198,9 @@ impl<'w> Census<'w> {
                 continue;
             }
             let room = o.pos.room;
-            let held = held_by
-                .get(&room)
+            let held = controller_in(room)
                 .filter(|(by, level, _)| *by == Some(owner) && *level > 0)
-                .map(|(.., at)| *at);
+                .map(|(.., at)| at);
             match held {
                 Some(at) => groups
                     .entry((room, owner, kind))
@@ -205,7 +212,7 @@ impl<'w> Census<'w> {
             }
         }
         for ((room, _, kind), mut members) in groups {
-            let level = held_by.get(&room).map_or(0, |(_, level, _)| *level);
+            let level = controller_in(room).map_or(0, |(_, level, _)| level);
             members.sort_unstable();
             let allowed = kind.allowed_at(level);
             self.inactive
