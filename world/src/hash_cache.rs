@@ -14,16 +14,7 @@ use bevy_ecs::prelude::*;
 use crate::geometry::{Position, RoomId};
 use crate::object::*;
 use crate::snapshot::{Appending, StateHash};
-use crate::state::RecordRef;
-
-/// One object's record as postcard encoded it at the last tick's hash, and which optional
-/// components it had then. Not state: not in snapshots, not hashed itself.
-#[derive(Component, Debug, Default)]
-pub(crate) struct EncodedRecord {
-    bytes: Vec<u8>,
-    /// Bit per optional component present when encoded; `None` until first encoded.
-    had: Option<u8>,
-}
+use crate::state::{EncodedRecord, RecordRef};
 
 /// The change tick of the last tick's hash; `None` until the first.
 #[derive(Resource, Debug, Default)]

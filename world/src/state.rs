@@ -49,6 +49,15 @@ impl Players {
     }
 }
 
+/// One object's record as postcard encoded it at the last tick's hash, and which optional
+/// components it had then (`hash_cache.rs`). Not state: not in snapshots, not hashed itself.
+#[derive(Component, Debug, Default)]
+pub(crate) struct EncodedRecord {
+    pub bytes: Vec<u8>,
+    /// Bit per optional component present when encoded; `None` until first encoded.
+    pub had: Option<u8>,
+}
+
 /// ObjectId → entity. Kept in step by `spawn_object` / `despawn_object`.
 #[derive(Resource, Debug, Default)]
 pub struct ObjectIndex {
@@ -227,12 +236,7 @@ pub(crate) fn record_of(world: &World, e: Entity) -> Option<ObjectRecord> {
 }
 
 pub(crate) fn insert_record(world: &mut World, rec: ObjectRecord) -> Entity {
-    let mut e = world.spawn((
-        rec.id,
-        rec.pos,
-        rec.kind,
-        crate::hash_cache::EncodedRecord::default(),
-    ));
+    let mut e = world.spawn((rec.id, rec.pos, rec.kind, EncodedRecord::default()));
     if let Some(o) = rec.owner {
         e.insert(Owner(o));
     }

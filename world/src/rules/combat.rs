@@ -174,6 +174,36 @@ fn action_event(action: WorkKind, target: ObjectId, amount: u32) -> EventKind {
     }
 }
 
+/// A creep's range, power and whether it heals, for one attack or heal.
+fn reach(c: &Creep, kind: WorkKind) -> Option<(u32, u32, bool)> {
+    let (part, boost, base, range, heal) = match kind {
+        WorkKind::Attack => (
+            BodyPartKind::Attack,
+            BoostAction::Attack,
+            ATTACK_POWER,
+            1,
+            false,
+        ),
+        WorkKind::RangedAttack => (
+            BodyPartKind::RangedAttack,
+            BoostAction::RangedAttack,
+            RANGED_ATTACK_POWER,
+            3,
+            false,
+        ),
+        WorkKind::Heal => (BodyPartKind::Heal, BoostAction::Heal, HEAL_POWER, 1, true),
+        WorkKind::RangedHeal => (
+            BodyPartKind::Heal,
+            BoostAction::RangedHeal,
+            RANGED_HEAL_POWER,
+            3,
+            true,
+        ),
+        _ => return None,
+    };
+    Some((range, c.power(part, boost, base), heal))
+}
+
 /// Applies attacks, ranged attacks, heals and tower actions accepted this tick.
 pub(crate) fn apply_combat_intents(
     mut accepted: ResMut<Accepted>,
@@ -199,55 +229,27 @@ pub(crate) fn apply_combat_intents(
             continue;
         };
         let mut target = action.target;
-        let (range, amount, heal) = match action.kind {
-            WorkKind::Attack => (
-                1,
-                c.power(BodyPartKind::Attack, BoostAction::Attack, ATTACK_POWER),
-                false,
-            ),
-            WorkKind::RangedAttack => (
-                3,
-                c.power(
-                    BodyPartKind::RangedAttack,
-                    BoostAction::RangedAttack,
-                    RANGED_ATTACK_POWER,
-                ),
-                false,
-            ),
-            WorkKind::Heal => (
-                1,
-                c.power(BodyPartKind::Heal, BoostAction::Heal, HEAL_POWER),
-                true,
-            ),
-            WorkKind::RangedHeal => (
-                3,
-                c.power(
-                    BodyPartKind::Heal,
-                    BoostAction::RangedHeal,
-                    RANGED_HEAL_POWER,
-                ),
-                true,
-            ),
-            WorkKind::RangedMassAttack => {
-                let power = c.power(
-                    BodyPartKind::RangedAttack,
-                    BoostAction::RangedMassAttack,
-                    RANGED_ATTACK_POWER,
-                );
-                let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
-                mass_attack(
-                    rooms.of(&index, &objects, cp.room),
-                    &objects,
-                    &owners,
-                    &field,
-                    *cp,
-                    (*creep, owner),
-                    power,
-                    &mut ledger,
-                );
-                continue;
-            }
-            _ => continue,
+        if action.kind == WorkKind::RangedMassAttack {
+            let power = c.power(
+                BodyPartKind::RangedAttack,
+                BoostAction::RangedMassAttack,
+                RANGED_ATTACK_POWER,
+            );
+            let owner = entity(creep).and_then(|e| owners.get(e).ok()).map(|o| o.0);
+            mass_attack(
+                rooms.of(&index, &objects, cp.room),
+                &objects,
+                &owners,
+                &field,
+                *cp,
+                (*creep, owner),
+                power,
+                &mut ledger,
+            );
+            continue;
+        }
+        let Some((range, amount, heal)) = reach(c, action.kind) else {
+            continue;
         };
         let Some(Ok((tp, target_kind, ..))) = entity(&target).map(|e| objects.get(e)) else {
             continue;
