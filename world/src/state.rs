@@ -88,7 +88,23 @@ pub(crate) struct RecordRef<'a> {
     pub kind: &'a ObjectKind,
 }
 
-impl RecordRef<'_> {
+impl<'a> RecordRef<'a> {
+    /// The record of one [`RecordData`] query item.
+    fn of_item(
+        (id, pos, owner, hits, store, decay, cooldown, kind): <RecordData as bevy_ecs::query::QueryData>::Item<'a>,
+    ) -> Self {
+        RecordRef {
+            id,
+            pos,
+            owner: owner.map(|o| o.0),
+            hits,
+            store,
+            decay,
+            cooldown,
+            kind,
+        }
+    }
+
     pub fn to_record(self) -> ObjectRecord {
         ObjectRecord {
             id: *self.id,
@@ -133,21 +149,7 @@ pub(crate) fn record_refs(world: &World) -> Vec<RecordRef<'_>> {
     let Some(mut state) = world.try_query::<RecordData>() else {
         return Vec::new();
     };
-    let mut refs: Vec<RecordRef<'_>> = state
-        .iter(world)
-        .map(
-            |(id, pos, owner, hits, store, decay, cooldown, kind)| RecordRef {
-                id,
-                pos,
-                owner: owner.map(|o| o.0),
-                hits,
-                store,
-                decay,
-                cooldown,
-                kind,
-            },
-        )
-        .collect();
+    let mut refs: Vec<RecordRef<'_>> = state.iter(world).map(RecordRef::of_item).collect();
     refs.sort_unstable_by_key(|r| *r.id);
     refs
 }
@@ -197,21 +199,12 @@ pub(crate) fn records_by_room(world: &World, rooms: usize) -> RoomRecords<'_> {
     let mut slots: Vec<Option<RecordRef<'_>>> = Vec::new();
     slots.resize_with(starts[rooms], || None);
     let mut next = starts.clone();
-    for (id, pos, owner, hits, store, decay, cooldown, kind) in state.iter(world) {
-        let room = pos.room.0 as usize;
+    for item in state.iter(world) {
+        let room = item.1.room.0 as usize;
         if room >= rooms {
             continue;
         }
-        slots[next[room]] = Some(RecordRef {
-            id,
-            pos,
-            owner: owner.map(|o| o.0),
-            hits,
-            store,
-            decay,
-            cooldown,
-            kind,
-        });
+        slots[next[room]] = Some(RecordRef::of_item(item));
         next[room] += 1;
     }
     let mut records: Vec<RecordRef<'_>> = slots.into_iter().flatten().collect();

@@ -256,16 +256,26 @@ proptest! {
 
 /// A world of `seed` where every player runs the reference colony for `ticks` ticks.
 fn play_colonies(seed: u64, ticks: usize) -> GameWorld {
+    play_colonies_checking(seed, ticks, |_, _, _| {})
+}
+
+/// [`play_colonies`], handing each tick's world and outcome to `check`.
+fn play_colonies_checking(
+    seed: u64,
+    ticks: usize,
+    mut check: impl FnMut(&GameWorld, &TickOutcome, usize),
+) -> GameWorld {
     let (mut w, players) = new_world(seed);
     let mut bots: Vec<ScriptedColony> = players.iter().map(|_| ScriptedColony::new(6)).collect();
-    for _ in 0..ticks {
+    for t in 0..ticks {
         let records = w.records();
         let grid = PathGrid::build(&w);
         let mut batch = IntentBatch::new();
         for (bot, p) in bots.iter_mut().zip(&players) {
             batch.extend(*p, bot.intents(&w, &grid, &records, *p));
         }
-        w.tick(&batch);
+        let outcome = w.tick(&batch);
+        check(&w, &outcome, t);
     }
     w
 }
@@ -409,20 +419,8 @@ fn the_ticks_incremental_hashes_match_hashes_encoded_from_scratch() {
         }
     }
     // Colonies that spawn, build, harvest and fight: most kinds of change a tick makes.
-    let (mut w, players) = new_world(5);
-    let mut bots: Vec<ScriptedColony> = players.iter().map(|_| ScriptedColony::new(6)).collect();
-    for t in 0..300 {
-        let records = w.records();
-        let grid = PathGrid::build(&w);
-        let mut batch = IntentBatch::new();
-        for (bot, p) in bots.iter_mut().zip(&players) {
-            batch.extend(*p, bot.intents(&w, &grid, &records, *p));
-        }
-        let outcome = w.tick(&batch);
-        assert_eq!(
-            (outcome.state_hash, outcome.room_hashes),
-            w.hashes(),
-            "colonies, tick {t}"
-        );
-    }
+    play_colonies_checking(5, 300, |w, outcome, t| {
+        let incremental = (outcome.state_hash, outcome.room_hashes.clone());
+        assert_eq!(incremental, w.hashes(), "colonies, tick {t}");
+    });
 }

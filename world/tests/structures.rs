@@ -27,18 +27,26 @@ fn send(link: ObjectId, target: ObjectId, amount: Option<u32>) -> Intent {
     }
 }
 
+/// A scenario whose room is at RCL 5 (two links allowed) and a link of ours 2 tiles from
+/// the controller, holding `energy`.
+fn room_with_a_link(energy: u32) -> (Scenario, ObjectId, Position) {
+    let mut s = scenario();
+    let ctl = s.controller();
+    s.edit_controller(ctl.id, |c| c.level = 5);
+    let pos = s.free_at_range(ctl.pos, 2);
+    let me = s.player;
+    let link = add_link(&mut s, me, pos, energy);
+    (s, link, pos)
+}
+
 fn cooldown(s: &Scenario, id: ObjectId) -> u32 {
     s.rec(id).cooldown.map_or(0, |c| c.ticks)
 }
 
 #[test]
 fn a_link_sends_energy_less_3_percent_and_cools_down_by_distance() {
-    let mut s = scenario();
+    let (mut s, a, a_pos) = room_with_a_link(400);
     let me = s.player;
-    let ctl = s.controller();
-    s.edit_controller(ctl.id, |c| c.level = 5);
-    let a_pos = s.free_at_range(ctl.pos, 2);
-    let a = add_link(&mut s, me, a_pos, 400);
     let b_pos = s.free_at_range(a_pos, 6);
     let b = add_link(&mut s, me, b_pos, 0);
     let distance = a_pos.range_to(b_pos);
@@ -421,12 +429,7 @@ fn energy_structures_say_where_a_creeps_energy_comes_from() {
 /// encoded from scratch).
 #[test]
 fn a_cooldown_running_out_changes_the_hash_like_any_other_change() {
-    let mut s = scenario();
-    let me = s.player;
-    let ctl = s.controller();
-    s.edit_controller(ctl.id, |c| c.level = 5);
-    let pos = s.free_at_range(ctl.pos, 2);
-    let link = add_link(&mut s, me, pos, 0);
+    let (mut s, link, _) = room_with_a_link(0);
     s.edit(|snap| {
         let rec = snap.objects.iter_mut().find(|o| o.id == link).unwrap();
         rec.cooldown = Some(Cooldown { ticks: 3 });
