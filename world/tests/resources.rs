@@ -338,3 +338,45 @@ fn an_exhausted_mineral_shows_its_regeneration_timer() {
     assert_eq!(shown.ticks_to_regeneration, Some(MINERAL_REGEN_TIME - 2));
     assert_eq!(shown.density, Some(DENSITY_MODERATE));
 }
+
+/// `_create-energy.js`: one pile per resource per tile. A pile a pickup empties stays until
+/// the tick's end, and what is dropped on its tile later in the same tick (here a full
+/// harvester's overflow) goes into it, not into a second pile.
+#[test]
+fn a_drop_after_a_pickup_emptied_the_pile_goes_into_that_pile() {
+    let mut s = scenario();
+    let source = s.source();
+    let at = s.free_at_range(source.pos, 1);
+    let harvester = s.add_creep(at, &[Work, Work, Carry, Move], 50);
+    let pile = s.add(
+        at,
+        None,
+        None,
+        Some(Store::with(StoreLimit::Unlimited, Energy, 20)),
+        ObjectKind::Resource,
+    );
+    let picker_at = s.free_at_range(at, 1);
+    let picker = s.add_creep(picker_at, &[Carry, Carry, Move], 0);
+    let codes = s.run(vec![
+        Intent::Pickup {
+            creep: picker,
+            target: pile,
+        },
+        Intent::Harvest {
+            creep: harvester,
+            target: source.id,
+        },
+    ]);
+    assert_eq!(codes, vec![R::Ok, R::Ok]);
+    assert_eq!(s.energy(picker), 20);
+    let piles: Vec<ObjectRecord> = s
+        .world
+        .records()
+        .into_iter()
+        .filter(|o| o.pos == at && matches!(o.kind, ObjectKind::Resource))
+        .collect();
+    assert_eq!(piles.len(), 1, "one pile on the tile: {piles:?}");
+    assert_eq!(piles[0].id, pile, "the emptied pile took the drop");
+    // 4 harvested, none kept, then ceil(4 / 1000) decayed.
+    assert_eq!(s.energy(pile), 3);
+}

@@ -134,6 +134,14 @@ impl Piles {
         Piles(None)
     }
 
+    /// Takes the index now: before a pickup empties a pile (an empty pile shows no resource,
+    /// so an index taken after would not find it, and a drop there would make a second pile).
+    pub(crate) fn prepare(&mut self, world: &mut World) {
+        if self.0.is_none() {
+            self.0 = Some(Piles::index(world));
+        }
+    }
+
     fn index(world: &mut World) -> std::collections::BTreeMap<(Position, ResourceKind), ObjectId> {
         let mut q = world.query::<(&ObjectId, &Position, &ObjectKind, &Store)>();
         q.iter(world)
@@ -668,6 +676,9 @@ fn apply_resource_moves(world: &mut World, accepted: &Accepted, piles: &mut Pile
         };
         let dropped = live::take(world, *creep, *resource, *amount);
         piles.drop_resource(world, pos, *resource, dropped);
+    }
+    if !accepted.pickups.is_empty() {
+        piles.prepare(world);
     }
     for (creep, target) in &accepted.pickups {
         let (Some(cp), Some(tp)) = (live::pos(world, *creep), live::pos(world, *target)) else {
