@@ -11,6 +11,15 @@ use support::*;
 use ResourceKind::{Energy, Hydrogen, Oxygen};
 
 /// A scenario with a storage holding 500 H and a creep (2 CARRY) next to it.
+/// The dropped-resource piles on one tile.
+fn piles_at(s: &Scenario, at: Position) -> Vec<ObjectRecord> {
+    s.world
+        .records()
+        .into_iter()
+        .filter(|o| o.pos == at && matches!(o.kind, ObjectKind::Resource))
+        .collect()
+}
+
 fn storage_and_hauler() -> (Scenario, ObjectId, ObjectId) {
     let mut s = scenario();
     let ctl = s.controller();
@@ -113,12 +122,7 @@ fn dropped_minerals_lie_in_their_own_pile_decay_and_are_picked_up() {
     );
     assert_eq!(s.run(vec![drop(Hydrogen, None)]), vec![R::Ok]);
     assert_eq!(s.run(vec![drop(Energy, Some(30))]), vec![R::Ok]);
-    let piles: Vec<ObjectRecord> = s
-        .world
-        .records()
-        .into_iter()
-        .filter(|o| o.pos == at && matches!(o.kind, ObjectKind::Resource))
-        .collect();
+    let piles = piles_at(&s, at);
     assert_eq!(piles.len(), 2, "one pile per resource on a tile");
     // energy/tick.js: ceil(amount / 1000) a tick, whatever the resource.
     let hydrogen = piles
@@ -369,12 +373,7 @@ fn a_drop_after_a_pickup_emptied_the_pile_goes_into_that_pile() {
     ]);
     assert_eq!(codes, vec![R::Ok, R::Ok]);
     assert_eq!(s.energy(picker), 20);
-    let piles: Vec<ObjectRecord> = s
-        .world
-        .records()
-        .into_iter()
-        .filter(|o| o.pos == at && matches!(o.kind, ObjectKind::Resource))
-        .collect();
+    let piles = piles_at(&s, at);
     assert_eq!(piles.len(), 1, "one pile on the tile: {piles:?}");
     assert_eq!(piles[0].id, pile, "the emptied pile took the drop");
     // 4 harvested, none kept, then ceil(4 / 1000) decayed.
