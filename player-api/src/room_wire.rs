@@ -17,14 +17,15 @@
 //! `store` and `storeCapacityResource` are flat (`[resource, amount, …]`). Fields only sources
 //! and minerals have (`energy`, `energyCapacity`, `density`) come last, where objects with
 //! stores need not pad up to them.
-//! Every object's room is the room's own.
+//! Every object's room is the room's own. `ageTime` and `downgradeTime` are game times (the
+//! prelude shows `ticksToLive` and `ticksToDowngrade` as those less the room's time), so an
+//! object that only aged keeps its view and its text from tick to tick.
 
 use isoshard_scripting::ExternalCopy;
 use isoshard_world::events::{EventKind, RoomEvent};
 use isoshard_world::{ObjectId, ObjectView, RoomView};
-use serde::ser::{SerializeSeq, Serializer};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use crate::error::Result;
 
@@ -44,7 +45,7 @@ pub const FIELDS: [&str; 50] = [
     "name",
     "body",
     "fatigue",
-    "ticksToLive",
+    "ageTime",
     "spawning",
     "spawnJob",
     "saying",
@@ -53,7 +54,7 @@ pub const FIELDS: [&str; 50] = [
     "level",
     "progress",
     "progressTotal",
-    "ticksToDowngrade",
+    "downgradeTime",
     "ticksToRegeneration",
     "resourceType",
     "amount",
@@ -93,38 +94,76 @@ pub fn room_copy(view: &RoomView) -> Result<ExternalCopy> {
 
 /// The room's wire text.
 pub fn encode_room(view: &RoomView) -> String {
-    // Writing JSON of numbers, strings and arrays into a String cannot fail.
-    serde_json::to_string(&WireRoom(view)).unwrap_or_else(|e| {
-        tracing::error!(room = %view.name, error = %e, "room view did not encode");
-        String::from("[]")
+    let mut out = String::with_capacity(64 + view.objects.len() * 160);
+    out.push('[');
+    out.push_str(&json_text(&view.name));
+    out.push(',');
+    out.push_str(&view.tick.to_string());
+    out.push_str(",[");
+    for (i, object) in view.objects.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Encoded once per view: the world hands an unchanged object's view out again
+        // from tick to tick (`GameWorld::player_views`).
+        out.push_str(object.kept.get_or_init(|| json_text(&WireObject(object))));
+    }
+    out.push(']');
+    if !view.events.is_empty() {
+        let events: Vec<WireEvent<'_>> = view.events.iter().map(WireEvent).collect();
+        out.push(',');
+        out.push_str(&json_text(&events));
+    }
+    out.push(']');
+    out
+}
+
+/// JSON of numbers, strings and arrays: writing it into a String cannot fail.
+fn json_text(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "room view did not encode");
+        String::from("null")
     })
 }
 
-struct WireRoom<'a>(&'a RoomView);
+/// An event as `Room.getEventLog` shows it: `{event, objectId, data}` (screeps/engine's
+/// field names), written straight into the text (a JSON value per event cost a map and its
+/// keys' allocations, for every event of every seen room every tick).
+struct WireEvent<'a>(&'a RoomEvent);
 
-impl Serialize for WireRoom<'_> {
+/// One value of an event's `data`.
+enum EventValue<'a> {
+    Id(&'a ObjectId),
+    Num(u64),
+    Str(&'a str),
+}
+
+impl Serialize for EventValue<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let objects: Vec<WireObject<'_>> = self.0.objects.iter().map(WireObject).collect();
-        if self.0.events.is_empty() {
-            return (&self.0.name, self.0.tick, objects).serialize(s);
+        match self {
+            EventValue::Id(id) => s.serialize_str(&id.to_js()),
+            EventValue::Num(n) => s.serialize_u64(*n),
+            EventValue::Str(v) => s.serialize_str(v),
         }
-        let events: Vec<Value> = self.0.events.iter().map(event_json).collect();
-        (&self.0.name, self.0.tick, objects, events).serialize(s)
     }
 }
 
-/// An event as `Room.getEventLog` shows it: `{event, objectId, data}` (screeps/engine's
-/// field names).
-fn event_json(e: &RoomEvent) -> Value {
-    let id = |o: &ObjectId| o.to_js();
-    let data = match &e.kind {
+/// An event's `data` entries, in the order screeps/engine writes them; none for an event
+/// without data.
+fn event_data(kind: &EventKind) -> Vec<(&'static str, EventValue<'_>)> {
+    use EventValue::{Id, Num, Str};
+    match kind {
         EventKind::Attack {
             target,
             damage,
             attack_type,
-        } => json!({"targetId": id(target), "damage": damage, "attackType": attack_type}),
-        EventKind::ObjectDestroyed { object_type } => json!({"type": object_type}),
-        EventKind::AttackController => Value::Null,
+        } => vec![
+            ("targetId", Id(target)),
+            ("damage", Num((*damage).into())),
+            ("attackType", Num((*attack_type).into())),
+        ],
+        EventKind::ObjectDestroyed { object_type } => vec![("type", Str(object_type))],
+        EventKind::AttackController => Vec::new(),
         EventKind::Build {
             target,
             amount,
@@ -134,32 +173,71 @@ fn event_json(e: &RoomEvent) -> Value {
             target,
             amount,
             energy_spent,
-        } => json!({"targetId": id(target), "amount": amount, "energySpent": energy_spent}),
-        EventKind::Harvest { target, amount } => json!({"targetId": id(target), "amount": amount}),
+        } => vec![
+            ("targetId", Id(target)),
+            ("amount", Num((*amount).into())),
+            ("energySpent", Num((*energy_spent).into())),
+        ],
+        EventKind::Harvest { target, amount } => {
+            vec![("targetId", Id(target)), ("amount", Num((*amount).into()))]
+        }
         EventKind::Heal {
             target,
             amount,
             heal_type,
-        } => json!({"targetId": id(target), "amount": amount, "healType": heal_type}),
-        EventKind::ReserveController { amount } => json!({"amount": amount}),
+        } => vec![
+            ("targetId", Id(target)),
+            ("amount", Num((*amount).into())),
+            ("healType", Num((*heal_type).into())),
+        ],
+        EventKind::ReserveController { amount } => vec![("amount", Num((*amount).into()))],
         EventKind::UpgradeController {
             amount,
             energy_spent,
-        } => json!({"amount": amount, "energySpent": energy_spent}),
-        EventKind::Exit { room, x, y } => json!({"room": room, "x": x, "y": y}),
+        } => vec![
+            ("amount", Num((*amount).into())),
+            ("energySpent", Num((*energy_spent).into())),
+        ],
+        EventKind::Exit { room, x, y } => vec![
+            ("room", Str(room)),
+            ("x", Num((*x).into())),
+            ("y", Num((*y).into())),
+        ],
         EventKind::Transfer {
             target,
             resource,
             amount,
-        } => {
-            json!({"targetId": id(target), "resourceType": resource.as_str(), "amount": amount})
-        }
-    };
-    let mut v = json!({"event": e.kind.number(), "objectId": id(&e.object)});
-    if !data.is_null() {
-        v["data"] = data;
+        } => vec![
+            ("targetId", Id(target)),
+            ("resourceType", Str(resource.as_str())),
+            ("amount", Num((*amount).into())),
+        ],
     }
-    v
+}
+
+struct EventData<'a>(Vec<(&'static str, EventValue<'a>)>);
+
+impl Serialize for EventData<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for WireEvent<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let data = event_data(&self.0.kind);
+        let mut map = s.serialize_map(Some(if data.is_empty() { 2 } else { 3 }))?;
+        map.serialize_entry("event", &self.0.kind.number())?;
+        map.serialize_entry("objectId", &self.0.object.to_js())?;
+        if !data.is_empty() {
+            map.serialize_entry("data", &EventData(data))?;
+        }
+        map.end()
+    }
 }
 
 struct WireObject<'a>(&'a ObjectView);
@@ -239,7 +317,7 @@ impl Serialize for Field<'_> {
 impl WireObject<'_> {
     fn fields(&self) -> [Field<'_>; 50] {
         let o = self.0;
-        fn s(v: &Option<String>) -> Field<'_> {
+        fn s<T: std::ops::Deref<Target = str>>(v: &Option<T>) -> Field<'_> {
             v.as_deref().map_or(Field::Absent, Field::Str)
         }
         let n = |v: Option<u64>| v.map_or(Field::Absent, Field::Num);
@@ -260,16 +338,18 @@ impl WireObject<'_> {
             s(&o.name),
             o.body.as_deref().map_or(Field::Absent, Field::Body),
             n32(o.fatigue),
-            n32(o.ticks_to_live),
+            n(o.age_time),
             o.spawning.map_or(Field::Absent, Field::Bool),
-            o.spawn_job.as_ref().map_or(Field::Absent, Field::SpawnJob),
+            o.spawn_job
+                .as_deref()
+                .map_or(Field::Absent, Field::SpawnJob),
             s(&o.saying),
             o.saying_public.map_or(Field::Absent, Field::Bool),
             s(&o.structure_type),
             n(o.level.map(u64::from)),
             n32(o.progress),
             n32(o.progress_total),
-            n32(o.ticks_to_downgrade),
+            n(o.downgrade_time),
             n32(o.ticks_to_regeneration),
             s(&o.resource_type),
             n32(o.amount),
@@ -279,17 +359,17 @@ impl WireObject<'_> {
             n32(o.ticks_to_decay),
             s(&o.creep_name),
             o.reservation
-                .as_ref()
+                .as_deref()
                 .map_or(Field::Absent, Field::Reservation),
             n32(o.safe_mode),
             n32(o.safe_mode_available),
             n32(o.safe_mode_cooldown),
             n32(o.upgrade_blocked),
-            o.sign.as_ref().map_or(Field::Absent, Field::Sign),
+            o.sign.as_deref().map_or(Field::Absent, Field::Sign),
             n32(o.cooldown),
             o.is_public.map_or(Field::Absent, Field::Bool),
             o.ruin_structure
-                .as_ref()
+                .as_deref()
                 .map_or(Field::Absent, Field::RuinStructure),
             n(o.destroy_time),
             n32(o.energy),
@@ -324,6 +404,8 @@ impl Serialize for WireObject<'_> {
 mod tests {
     use super::*;
     use isoshard_world::{BodyPartView, ResourceKind, SpawningView};
+    use serde_json::Value;
+    use std::sync::Arc;
 
     fn object(id: &str, kind: &str) -> ObjectView {
         serde_json::from_value(serde_json::json!({
@@ -354,17 +436,17 @@ mod tests {
         let mut spawn = object("s1", "spawn");
         spawn.store = Some(vec![(ResourceKind::Energy, 300)]);
         spawn.store_capacity_resource = Some(vec![(ResourceKind::Energy, 300)]);
-        spawn.spawn_job = Some(SpawningView {
+        spawn.spawn_job = Some(Box::new(SpawningView {
             name: "bob".into(),
             need_time: 9,
             remaining_time: 2,
             directions: Vec::new(),
-        });
+        }));
         let source = object("src", "source");
         let view = RoomView {
             name: "W1N1".into(),
             tick: 7,
-            objects: vec![creep, spawn, source],
+            objects: vec![creep.into(), spawn.into(), source.into()],
             events: Vec::new(),
         };
         assert_eq!(
@@ -374,14 +456,136 @@ mod tests {
     }
 
     #[test]
+    fn a_views_kept_text_is_reused_and_a_new_view_gets_its_own() {
+        let mut creep = object("c1", "creep");
+        creep.age_time = Some(100);
+        let source = Arc::new(object("src", "source"));
+        let mut view = RoomView {
+            name: "W1N1".into(),
+            tick: 7,
+            objects: vec![Arc::new(creep.clone()), Arc::clone(&source)],
+            events: vec![RoomEvent {
+                object: ObjectId(5),
+                kind: EventKind::Harvest {
+                    target: ObjectId(6),
+                    amount: 2,
+                },
+            }],
+        };
+        let first: Value = serde_json::from_str(&encode_room(&view)).unwrap();
+        let objects = serde_json::json!([
+            ["c1", "creep", 3, 4, null, null, null, null, null, null, null, null, null, 100],
+            ["src", "source", 3, 4]
+        ]);
+        assert_eq!(first[2], objects);
+        assert_eq!(first[3][0]["data"]["amount"], 2, "{first}");
+        assert_eq!(source.kept.get(), Some(r#"["src","source",3,4]"#));
+        // The next tick: the creep aged (a new view), the source did not (the same view, its
+        // text kept); a clone of a view starts without the text (it may be edited).
+        creep.age_time = Some(99);
+        view.tick = 8;
+        view.objects[0] = Arc::new(creep.clone());
+        view.events.clear();
+        let text = encode_room(&view);
+        assert!(
+            text.starts_with(
+                r#"["W1N1",8,[["c1","creep",3,4,null,null,null,null,null,null,null,null,null,99],"#
+            ),
+            "{text}"
+        );
+        let mut edited = (*source).clone();
+        assert_eq!(edited.kept.get(), None, "a clone starts without the text");
+        edited.energy = Some(7);
+        view.objects[1] = Arc::new(edited);
+        assert!(encode_room(&view).ends_with(r#"["src","source",3,4,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,7]]]"#));
+    }
+
+    #[test]
+    fn events_encode_with_screeps_field_names_and_data_only_when_there_is_some() {
+        let id = ObjectId(0x1f);
+        let events = [
+            EventKind::Attack {
+                target: id,
+                damage: 30,
+                attack_type: 1,
+            },
+            EventKind::ObjectDestroyed {
+                object_type: "road".into(),
+            },
+            EventKind::AttackController,
+            EventKind::Repair {
+                target: id,
+                amount: 100,
+                energy_spent: 1,
+            },
+            EventKind::Heal {
+                target: id,
+                amount: 12,
+                heal_type: 2,
+            },
+            EventKind::UpgradeController {
+                amount: 2,
+                energy_spent: 2,
+            },
+            EventKind::Exit {
+                room: "W1N2".into(),
+                x: 3,
+                y: 0,
+            },
+            EventKind::Transfer {
+                target: id,
+                resource: ResourceKind::Energy,
+                amount: 50,
+            },
+        ];
+        let view = RoomView {
+            name: "W1N1".into(),
+            tick: 9,
+            objects: Vec::new(),
+            events: events
+                .into_iter()
+                .map(|kind| RoomEvent {
+                    object: ObjectId(2),
+                    kind,
+                })
+                .collect(),
+        };
+        let text = encode_room(&view);
+        let target = ObjectId(0x1f).to_js();
+        let object = ObjectId(2).to_js();
+        let expected = serde_json::json!([
+            {"event": 1, "objectId": object, "data": {"targetId": target, "damage": 30, "attackType": 1}},
+            {"event": 2, "objectId": object, "data": {"type": "road"}},
+            {"event": 3, "objectId": object},
+            {"event": 7, "objectId": object, "data": {"targetId": target, "amount": 100, "energySpent": 1}},
+            {"event": 6, "objectId": object, "data": {"targetId": target, "amount": 12, "healType": 2}},
+            {"event": 9, "objectId": object, "data": {"amount": 2, "energySpent": 2}},
+            {"event": 10, "objectId": object, "data": {"room": "W1N2", "x": 3, "y": 0}},
+            {"event": 12, "objectId": object, "data": {"targetId": target, "resourceType": "energy", "amount": 50}},
+        ]);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed[3], expected, "{text}");
+        assert!(
+            text.starts_with(r#"["W1N1",9,[],[{"event":1,"objectId":"#),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn prelude_decoder_reads_each_field_at_its_wire_position() {
         let prelude = crate::PRELUDE_JS;
         let start = prelude
-            .find("function decodeObject(a, room)")
+            .find("function decodeObject(a, room, time)")
             .unwrap_or_else(|| panic!("decodeObject is missing from the prelude"));
         let body = &prelude[start..];
         let body = &body[..body.find("\n  }\n").unwrap_or(body.len())];
-        for (i, field) in FIELDS.iter().enumerate() {
+        for (i, wire_name) in FIELDS.iter().enumerate() {
+            // Times on the wire, ticks left in the API.
+            let field = match *wire_name {
+                "ageTime" => "ticksToLive",
+                "downgradeTime" => "ticksToDowngrade",
+                other => other,
+            };
             let at = body
                 .find(&format!(" {field}: "))
                 .unwrap_or_else(|| panic!("decodeObject does not set {field}"));
@@ -406,10 +610,10 @@ mod tests {
             "store": [["energy", 5], ["H", 6]], "storeCapacity": 7,
             "storeCapacityResource": [["energy", 8]], "density": 2, "quiet": true,
             "timeToLand": 17, "launchRoomName": "W2N2",
-            "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ticksToLive": 6,
+            "body": [{"type": "move", "hits": 100}], "fatigue": 5, "ageTime": 6,
             "spawning": true, "spawnJob": {"name": "j", "needTime": 1, "remainingTime": 1},
             "saying": "s", "sayingPublic": true, "structureType": "spawn", "level": 1,
-            "progress": 1, "progressTotal": 2, "ticksToDowngrade": 3, "ticksToRegeneration": 4,
+            "progress": 1, "progressTotal": 2, "downgradeTime": 3, "ticksToRegeneration": 4,
             "resourceType": "energy", "amount": 5, "mineralType": "H", "mineralAmount": 6,
             "deathTime": 7, "ticksToDecay": 8, "creepName": "c",
             "reservation": {"username": "r", "ticksToEnd": 9}, "safeMode": 10,

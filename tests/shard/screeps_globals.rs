@@ -4,7 +4,8 @@
 
 use isoshard_engine::Shard;
 use isoshard_player_api::PlayerRuntimeOptions;
-use isoshard_world::PlayerId;
+use isoshard_world::{ObjectKind, PlayerId};
+use serde_json::json;
 
 use crate::support::*;
 
@@ -227,4 +228,61 @@ fn console_log_writes_each_argument_as_screeps_does() {
         ),
         "{console:?}"
     );
+}
+
+/// Logs, each tick, the time, every creep's `ticksToLive` (and whether it is spawning) and
+/// the controller's `ticksToDowngrade`; spawns a creep on the first tick.
+const TIMER_BOT: &str = r#"
+module.exports.loop = function () {
+  const spawn = Game.spawns.Spawn1;
+  if (!Memory.asked) Memory.asked = spawn.spawnCreep([MOVE], 'timer') === OK;
+  const creeps = {};
+  for (const name in Game.creeps) {
+    const c = Game.creeps[name];
+    creeps[name] = { ttl: c.ticksToLive === undefined ? 'undefined' : c.ticksToLive, spawning: c.spawning };
+  }
+  (Memory.log = Memory.log || []).push({ t: Game.time, creeps, downgrade: spawn.room.controller.ticksToDowngrade });
+};
+"#;
+
+/// Views carry creeps' `ageTime` and controllers' `downgradeTime` as game times (an object
+/// that only aged keeps its view: `world/src/view_cache.rs`); the prelude shows ticks left.
+/// They must be the world's own timers, tick by tick, and undefined while a creep spawns.
+#[test]
+fn ticks_to_live_and_ticks_to_downgrade_are_the_worlds_timers_every_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = shard(dir.path(), 5, |_| {});
+    let p = shard
+        .add_player("timer", code(&[("main", TIMER_BOT)]))
+        .unwrap();
+    let mut expected = Vec::new();
+    for _ in 0..8 {
+        let mut creeps = serde_json::Map::new();
+        let mut downgrade = None;
+        for o in shard.world().records() {
+            match (&o.kind, o.owner == Some(p)) {
+                (ObjectKind::Creep(c), true) => {
+                    let ttl = match c.spawning {
+                        true => json!("undefined"),
+                        false => json!(c.ticks_to_live),
+                    };
+                    creeps.insert(c.name.clone(), json!({"ttl": ttl, "spawning": c.spawning}));
+                }
+                (ObjectKind::Controller(c), true) => downgrade = Some(c.ticks_to_downgrade),
+                _ => {}
+            }
+        }
+        let t = shard.world().time();
+        expected.push(json!({"t": t, "creeps": creeps, "downgrade": downgrade}));
+        shard.tick().unwrap();
+    }
+    let log = memory_json(&shard, p)["log"].clone();
+    // On the tick that asked, `Game.creeps` already holds the new creep, spawning (as on
+    // Screeps), before the world has it.
+    let mut first = expected[0].clone();
+    first["creeps"]["timer"] = json!({"ttl": "undefined", "spawning": true});
+    expected[0] = first;
+    assert_eq!(log, json!(expected));
+    let last = &expected[expected.len() - 1]["creeps"]["timer"];
+    assert_eq!(last["spawning"], false, "the creep was born: {log}");
 }

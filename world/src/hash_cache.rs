@@ -86,7 +86,7 @@ pub(crate) fn room_hashes(world: &mut World, rooms: usize) -> Vec<(RoomId, State
     hashes
 }
 
-fn presence(flags: &[bool]) -> u8 {
+pub(crate) fn presence(flags: &[bool]) -> u8 {
     flags
         .iter()
         .enumerate()

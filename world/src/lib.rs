@@ -242,6 +242,7 @@ mod state;
 pub mod summoning;
 mod terrain;
 mod view;
+mod view_cache;
 mod world_config;
 mod world_edit;
 

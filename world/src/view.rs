@@ -1,13 +1,15 @@
 //! What players see: per-room object lists with Screeps' field names, built once per tick and
 //! shared by every player who sees the room.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::constants::{CONTROLLER_LEVELS, LAB_MINERAL_CAPACITY};
 use crate::game_world::GameWorld;
-use crate::geometry::RoomId;
+use crate::geometry::{Position, RoomId};
 use crate::object::*;
 use crate::state::RecordRef;
 
@@ -15,7 +17,7 @@ use crate::state::RecordRef;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyPartView {
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     pub hits: u32,
     /// The compound boosting the part (`boost`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,13 +63,53 @@ pub struct RuinStructureView {
     pub owner: Option<String>,
 }
 
+/// An encoding of a view that its consumer keeps with it (the player API's wire text). A view
+/// is immutable once built and handed out again from tick to tick while its object does not
+/// change (`view_cache.rs`), so it is encoded once. Not part of the view's value: never
+/// serialized or compared, and a clone starts without it (a clone may be edited).
+#[derive(Default)]
+pub struct KeptEncoding(std::sync::OnceLock<Box<str>>);
+
+impl KeptEncoding {
+    /// The kept text, made by `encode` on first use.
+    pub fn get_or_init(&self, encode: impl FnOnce() -> String) -> &str {
+        self.0.get_or_init(|| encode().into_boxed_str())
+    }
+
+    /// The kept text, if made.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(|t| &**t)
+    }
+}
+
+impl Clone for KeptEncoding {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for KeptEncoding {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for KeptEncoding {}
+
+impl std::fmt::Debug for KeptEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeptEncoding")
+    }
+}
+
 /// An object as JavaScript receives it. Fields not applying to the object's type are absent.
+/// Build a new view rather than editing one that was encoded: the kept encoding would not follow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectView {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     pub x: u8,
     pub y: u8,
     pub room: String,
@@ -97,36 +139,41 @@ pub struct ObjectView {
     pub body: Option<Vec<BodyPartView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fatigue: Option<u32>,
+    /// Creeps: the game time at which the creep dies (Screeps' `ageTime`; `ticksToLive` is it
+    /// less the time). A time, not a count, so that a creep's view does not change only
+    /// because it aged: the view, and its encoding, are kept then (`view_cache.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticks_to_live: Option<u32>,
+    pub age_time: Option<u64>,
     /// Creeps: whether still inside the spawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spawning: Option<bool>,
     /// Spawns: the creep being spawned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub spawn_job: Option<SpawningView>,
+    pub spawn_job: Option<Box<SpawningView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saying: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saying_public: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub structure_type: Option<String>,
+    pub structure_type: Option<Cow<'static, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_total: Option<u32>,
+    /// Owned controllers: the game time of the downgrade (Screeps' `downgradeTime`;
+    /// `ticksToDowngrade` is it less the time), a time for the same reason as `age_time`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticks_to_downgrade: Option<u32>,
+    pub downgrade_time: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticks_to_regeneration: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
+    pub resource_type: Option<Cow<'static, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mineral_type: Option<String>,
+    pub mineral_type: Option<Cow<'static, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mineral_amount: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,7 +193,7 @@ pub struct ObjectView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creep_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reservation: Option<ReservationView>,
+    pub reservation: Option<Box<ReservationView>>,
     /// Controllers: safe mode, its cooldown and blocked upgrades, in ticks left (absent when 0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub safe_mode: Option<u32>,
@@ -157,7 +204,7 @@ pub struct ObjectView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upgrade_blocked: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sign: Option<SignView>,
+    pub sign: Option<Box<SignView>>,
     /// Structures that cool down (links): ticks left, absent when 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cooldown: Option<u32>,
@@ -165,7 +212,7 @@ pub struct ObjectView {
     pub is_public: Option<bool>,
     /// Ruins: the structure destroyed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ruin_structure: Option<RuinStructureView>,
+    pub ruin_structure: Option<Box<RuinStructureView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destroy_time: Option<u64>,
     /// Applied effects as `(effect, ticksRemaining)` (`RoomObject.effects`); absent when none.
@@ -173,9 +220,12 @@ pub struct ObjectView {
     pub effects: Option<Vec<(u32, u64)>>,
     /// Deposits: what they give (`depositType`) and the cooldown of their last harvest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deposit_type: Option<String>,
+    pub deposit_type: Option<Cow<'static, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_cooldown: Option<u32>,
+    /// The consumer's encoding of this view, made once (see [`KeptEncoding`]).
+    #[serde(skip)]
+    pub kept: KeptEncoding,
 }
 
 impl ObjectView {
@@ -183,6 +233,7 @@ impl ObjectView {
         rec: &RecordRef<'_>,
         c: &Controller,
         room: &str,
+        tick: u64,
         names: &BTreeMap<PlayerId, String>,
     ) -> Self {
         let mut v = Self::base(rec, "controller", room, names);
@@ -193,34 +244,38 @@ impl ObjectView {
             .get(c.level as usize)
             .copied()
             .filter(|t| *t > 0);
-        v.ticks_to_downgrade = (c.level > 0).then_some(c.ticks_to_downgrade);
+        v.downgrade_time = (c.level > 0).then_some(tick + u64::from(c.ticks_to_downgrade));
         let name = |p: PlayerId| names.get(&p).cloned().unwrap_or_default();
-        v.reservation = c.reservation.as_ref().map(|r| ReservationView {
-            username: name(r.player),
-            ticks_to_end: r.ticks_to_end,
+        v.reservation = c.reservation.as_ref().map(|r| {
+            Box::new(ReservationView {
+                username: name(r.player),
+                ticks_to_end: r.ticks_to_end,
+            })
         });
         let ticks = |t: u32| (t > 0).then_some(t);
         v.safe_mode = ticks(c.safe_mode);
         v.safe_mode_available = Some(c.safe_mode_available);
         v.safe_mode_cooldown = ticks(c.safe_mode_cooldown);
         v.upgrade_blocked = ticks(c.upgrade_blocked);
-        v.sign = c.sign.as_ref().map(|s| SignView {
-            username: name(s.player),
-            text: s.text.clone(),
-            time: s.time,
+        v.sign = c.sign.as_ref().map(|s| {
+            Box::new(SignView {
+                username: name(s.player),
+                text: s.text.clone(),
+                time: s.time,
+            })
         });
         v
     }
 
     fn base(
         rec: &RecordRef<'_>,
-        kind: &str,
+        kind: &'static str,
         room: &str,
         names: &BTreeMap<PlayerId, String>,
     ) -> Self {
         ObjectView {
             id: rec.id.to_js(),
-            kind: kind.to_string(),
+            kind: Cow::Borrowed(kind),
             x: rec.pos.x,
             y: rec.pos.y,
             room: room.to_string(),
@@ -235,7 +290,7 @@ impl ObjectView {
             name: None,
             body: None,
             fatigue: None,
-            ticks_to_live: None,
+            age_time: None,
             spawning: None,
             spawn_job: None,
             saying: None,
@@ -244,7 +299,7 @@ impl ObjectView {
             level: None,
             progress: None,
             progress_total: None,
-            ticks_to_downgrade: None,
+            downgrade_time: None,
             ticks_to_regeneration: None,
             resource_type: None,
             amount: None,
@@ -270,6 +325,7 @@ impl ObjectView {
             effects: None,
             deposit_type: None,
             last_cooldown: None,
+            kept: KeptEncoding::default(),
         }
     }
 
@@ -305,6 +361,7 @@ impl ObjectView {
         rec: &RecordRef<'_>,
         c: &Creep,
         room: &str,
+        tick: u64,
         names: &BTreeMap<PlayerId, String>,
     ) -> Self {
         let mut v = Self::base(rec, "creep", room, names);
@@ -324,7 +381,10 @@ impl ObjectView {
         );
         v.fatigue = Some(c.fatigue);
         // A keeper has no age: `ticksToLive` is undefined.
-        v.ticks_to_live = (c.ticks_to_live != crate::npc::KEEPER_LIFE).then_some(c.ticks_to_live);
+        // A keeper has no age, and a creep still in its spawn none yet (its timer waits):
+        // `ticksToLive` is undefined.
+        v.age_time = (!c.spawning && c.ticks_to_live != crate::npc::KEEPER_LIFE)
+            .then_some(tick + u64::from(c.ticks_to_live));
         v.spawning = Some(c.spawning);
         if let Some(s) = &c.saying {
             v.saying = Some(s.message.clone());
@@ -405,17 +465,19 @@ impl ObjectView {
             }
         };
         match &rec.kind {
-            ObjectKind::Creep(c) => Self::creep(rec, c, room, names),
+            ObjectKind::Creep(c) => Self::creep(rec, c, room, tick, names),
             ObjectKind::Spawn(s) => {
                 let mut v = Self::base(rec, "spawn", room, names);
                 store(&mut v);
                 v.structure_type = Some("spawn".into());
                 v.name = Some(s.name.clone());
-                v.spawn_job = s.spawning.as_ref().map(|sp| SpawningView {
-                    name: sp.name.clone(),
-                    need_time: sp.need_time,
-                    remaining_time: sp.remaining_time,
-                    directions: sp.directions.iter().map(|d| *d as u8).collect(),
+                v.spawn_job = s.spawning.as_ref().map(|sp| {
+                    Box::new(SpawningView {
+                        name: sp.name.clone(),
+                        need_time: sp.need_time,
+                        remaining_time: sp.remaining_time,
+                        directions: sp.directions.iter().map(|d| *d as u8).collect(),
+                    })
                 });
                 v
             }
@@ -428,7 +490,7 @@ impl ObjectView {
                 }
                 v
             }
-            ObjectKind::Controller(c) => Self::controller(rec, c, room, names),
+            ObjectKind::Controller(c) => Self::controller(rec, c, room, tick, names),
             ObjectKind::Source(s) => {
                 let mut v = Self::base(rec, "source", room, names);
                 v.energy = Some(s.energy);
@@ -474,12 +536,12 @@ impl ObjectView {
                 store(&mut v);
                 v.destroy_time = Some(r.destroy_time);
                 v.ticks_to_decay = Some(r.ticks_to_decay);
-                v.ruin_structure = Some(RuinStructureView {
+                v.ruin_structure = Some(Box::new(RuinStructureView {
                     id: r.structure.to_js(),
                     structure_type: r.structure_kind.as_str().into(),
                     hits_max: r.hits_max,
                     owner: r.structure_owner.and_then(|p| names.get(&p).cloned()),
-                });
+                }));
                 v
             }
             ObjectKind::Nuke(n) => Self::nuke(rec, n, room, names),
@@ -503,7 +565,8 @@ impl ObjectView {
 pub struct RoomView {
     pub name: String,
     pub tick: u64,
-    pub objects: Vec<ObjectView>,
+    /// Shared: an object that did not change keeps its view from tick to tick.
+    pub objects: Vec<Arc<ObjectView>>,
     /// What happened in the room during the last tick (`Room.getEventLog`).
     #[serde(default)]
     pub events: Vec<crate::events::RoomEvent>,
@@ -538,37 +601,48 @@ pub struct WorldViews {
 impl GameWorld {
     /// Builds every room's view once, and each player's visible-room list.
     pub fn views(&self) -> WorldViews {
-        self.build_views(false)
-    }
-
-    /// [`GameWorld::views`] of only the rooms some player sees: what a shard copies into the
-    /// player runtimes each tick (a large map's other rooms cost nothing then).
-    pub fn player_views(&self) -> WorldViews {
-        self.build_views(true)
-    }
-
-    fn build_views(&self, seen_only: bool) -> WorldViews {
         let tick = self.time();
+        let names = self.view_names();
+        let visible = self.visible_rooms();
+        let by_room = crate::state::records_by_room(&self.world, self.map().rooms.len());
+        let quiet = &self.world.resource::<crate::state::Quiet>().0;
+        self.assemble_views(&names, &visible, None, |room, name| {
+            by_room
+                .room(room)
+                .iter()
+                .map(|rec| {
+                    let mut view = ObjectView::of_ref(rec, name, tick, &names);
+                    if quiet.contains(rec.id) {
+                        view.quiet = Some(true);
+                    }
+                    Arc::new(view)
+                })
+                .collect()
+        })
+    }
+
+    /// Every player's and NPC's name by id, as views show owners.
+    pub(crate) fn view_names(&self) -> BTreeMap<PlayerId, String> {
         let npcs = [crate::npc::INVADER, crate::npc::SOURCE_KEEPER];
-        let names: BTreeMap<PlayerId, String> = self
-            .players()
+        self.players()
             .iter()
             .map(|p| (p.id, p.name.clone()))
             .chain(
                 npcs.iter()
                     .filter_map(|p| Some((*p, crate::npc::npc_name(*p)?.into()))),
             )
-            .collect();
-        let map = self.map();
-        // Grouped by room and sorted by id within each: the order each room lists its objects.
-        let by_room = crate::state::records_by_room(&self.world, map.rooms.len());
+            .collect()
+    }
+
+    /// The rooms each player sees: where they own an object other than a construction site,
+    /// and what their observers look at.
+    pub(crate) fn visible_rooms(&self) -> BTreeMap<PlayerId, BTreeSet<RoomId>> {
         let mut visible: BTreeMap<PlayerId, BTreeSet<RoomId>> = BTreeMap::new();
-        for rec in (0..by_room.rooms()).flat_map(|i| by_room.room(i)) {
-            if let (Some(p), false) = (
-                rec.owner,
-                matches!(rec.kind, ObjectKind::ConstructionSite(_)),
-            ) {
-                visible.entry(p).or_default().insert(rec.pos.room);
+        if let Some(mut owned) = self.world.try_query::<(&Position, &Owner, &ObjectKind)>() {
+            for (pos, owner, kind) in owned.iter(&self.world) {
+                if !matches!(kind, ObjectKind::ConstructionSite(_)) {
+                    visible.entry(owner.0).or_default().insert(pos.room);
+                }
             }
         }
         if let Some(observed) = self.world.get_resource::<crate::state::Observations>() {
@@ -576,37 +650,39 @@ impl GameWorld {
                 visible.entry(*p).or_default().extend(rooms.iter().copied());
             }
         }
-        let seen: BTreeSet<RoomId> = visible.values().flatten().copied().collect();
-        // Indexed by room id: one lookup per object, not a search by name.
-        let mut rooms: Vec<Option<RoomView>> = map
+        visible
+    }
+
+    /// The views of the rooms marked in `seen` (every room when `None`), their objects from
+    /// `objects_of(room number, room name)`, and every player's view.
+    pub(crate) fn assemble_views(
+        &self,
+        names: &BTreeMap<PlayerId, String>,
+        visible: &BTreeMap<PlayerId, BTreeSet<RoomId>>,
+        seen: Option<&[bool]>,
+        mut objects_of: impl FnMut(usize, &str) -> Vec<Arc<ObjectView>>,
+    ) -> WorldViews {
+        let tick = self.time();
+        let map = self.map();
+        let rooms = map
             .rooms
             .iter()
+            .filter(|r| seen.is_none_or(|s| s.get(r.id.0 as usize).copied().unwrap_or(false)))
             .map(|r| {
-                (!seen_only || seen.contains(&r.id)).then(|| RoomView {
+                let view = RoomView {
                     name: r.name.clone(),
                     tick,
-                    // Sized once: a view is large, and growing the list copies every one.
-                    objects: Vec::with_capacity(by_room.room(r.id.0 as usize).len()),
+                    objects: objects_of(r.id.0 as usize, &r.name),
                     events: self
                         .events()
                         .by_room
                         .get(&r.id)
                         .cloned()
                         .unwrap_or_default(),
-                })
+                };
+                (r.name.clone(), view)
             })
             .collect();
-        let quiet = &self.world.resource::<crate::state::Quiet>().0;
-        for (i, slot) in rooms.iter_mut().enumerate() {
-            let Some(r) = slot else { continue };
-            for rec in by_room.room(i) {
-                let mut view = ObjectView::of_ref(rec, &r.name, tick, &names);
-                if quiet.contains(rec.id) {
-                    view.quiet = Some(true);
-                }
-                r.objects.push(view);
-            }
-        }
         let players = self
             .players()
             .iter()
@@ -627,15 +703,10 @@ impl GameWorld {
                         gcl: p.gcl,
                         market: self
                             .market()
-                            .view_for(p.id, &names, |r| map.get(r).name.clone()),
+                            .view_for(p.id, names, |r| map.get(r).name.clone()),
                     },
                 )
             })
-            .collect();
-        let rooms = rooms
-            .into_iter()
-            .flatten()
-            .map(|r| (r.name.clone(), r))
             .collect();
         WorldViews {
             tick,

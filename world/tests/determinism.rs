@@ -8,6 +8,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod support;
+
 /// Random intents drawn from the live state: mostly plausible, some garbage.
 fn random_intents(world: &GameWorld, rng: &mut ChaCha8Rng, player: PlayerId) -> Vec<Intent> {
     let records = world.records();
@@ -263,7 +265,7 @@ fn play_colonies(seed: u64, ticks: usize) -> GameWorld {
 fn play_colonies_checking(
     seed: u64,
     ticks: usize,
-    mut check: impl FnMut(&GameWorld, &TickOutcome, usize),
+    mut check: impl FnMut(&mut GameWorld, &TickOutcome, usize),
 ) -> GameWorld {
     let (mut w, players) = new_world(seed);
     let mut bots: Vec<ScriptedColony> = players.iter().map(|_| ScriptedColony::new(6)).collect();
@@ -275,7 +277,7 @@ fn play_colonies_checking(
             batch.extend(*p, bot.intents(&w, &grid, &records, *p));
         }
         let outcome = w.tick(&batch);
-        check(&w, &outcome, t);
+        check(&mut w, &outcome, t);
     }
     w
 }
@@ -394,10 +396,11 @@ fn npc_objects_come_the_same_after_a_restore() {
 }
 
 /// The tick re-encodes only the objects that changed since its last hash
-/// (`world/src/hash_cache.rs`). Every tick, and after edits between ticks (a respawn takes
-/// owners off and removes objects), its hashes must be the ones encoded from scratch.
+/// (`world/src/hash_cache.rs`), and the views keep unchanged objects' views. Every tick, and
+/// after edits between ticks (a respawn takes owners off and removes objects), its hashes must
+/// be the ones encoded from scratch, and the views those built from scratch.
 #[test]
-fn the_ticks_incremental_hashes_match_hashes_encoded_from_scratch() {
+fn the_ticks_incremental_hashes_and_kept_views_match_those_built_from_scratch() {
     for seed in [3u64, 17] {
         let (mut w, players) = new_world(seed);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -412,6 +415,8 @@ fn the_ticks_incremental_hashes_match_hashes_encoded_from_scratch() {
                 w.hashes(),
                 "seed {seed}, tick {t}"
             );
+            // The views kept between ticks (`world/src/view_cache.rs`) follow the same changes.
+            support::check_kept_views(&mut w);
             if t == 60 {
                 w.apply_edit(&WorldEdit::Respawn { player: players[0] })
                     .unwrap();
@@ -422,5 +427,6 @@ fn the_ticks_incremental_hashes_match_hashes_encoded_from_scratch() {
     play_colonies_checking(5, 300, |w, outcome, t| {
         let incremental = (outcome.state_hash, outcome.room_hashes.clone());
         assert_eq!(incremental, w.hashes(), "colonies, tick {t}");
+        support::check_kept_views(w);
     });
 }

@@ -101,7 +101,7 @@ fn a_keeper_comes_300_ticks_after_its_lair_is_empty_and_does_not_age() {
         .iter()
         .find(|o| o.id == keeper.id.to_js())
         .unwrap();
-    assert_eq!(seen.ticks_to_live, None);
+    assert_eq!(seen.age_time, None);
     assert_eq!(seen.owner.as_deref(), Some("Source Keeper"));
 }
 

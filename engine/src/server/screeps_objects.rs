@@ -57,7 +57,8 @@ fn pairs_to_object(pairs: &Value) -> Value {
 }
 
 /// One object as Screeps stores it. Relative timers become the absolute game times Screeps
-/// keeps (`ticksToLive` → `ageTime`, `ticksToDecay` → `decayTime`, …).
+/// keeps (`ticksToDecay` → `decayTime`, …; creeps' `ageTime` and controllers'
+/// `downgradeTime` are times in the views already).
 fn screeps_object(view: &Value, t: u64, users: &UserIds) -> Option<Map<String, Value>> {
     let src = view.as_object()?;
     let mut doc = Map::new();
@@ -73,18 +74,12 @@ fn screeps_object(view: &Value, t: u64, users: &UserIds) -> Option<Map<String, V
             "store" | "storeCapacityResource" => {
                 doc.insert(key.clone(), pairs_to_object(v));
             }
-            "ticksToLive" => {
-                doc.insert("ageTime".into(), at(v)?);
-            }
             "ticksToDecay" => {
                 doc.insert("decayTime".into(), at(v)?);
                 doc.insert("nextDecayTime".into(), at(v)?);
             }
             "ticksToRegeneration" => {
                 doc.insert("nextRegenerationTime".into(), at(v)?);
-            }
-            "ticksToDowngrade" => {
-                doc.insert("downgradeTime".into(), at(v)?);
             }
             "safeMode" | "safeModeCooldown" | "upgradeBlocked" => {
                 doc.insert(key.clone(), at(v)?);
@@ -236,7 +231,7 @@ mod tests {
         let users = UserIds { by_name: &by_name };
         let view = json!({ "objects": [
             { "id": "c1", "type": "creep", "x": 3, "y": 4, "room": "W1N1", "owner": "alice",
-              "ticksToLive": 100, "store": [["energy", 50]], "saying": "hi", "sayingPublic": true },
+              "ageTime": 1100, "store": [["energy", 50]], "saying": "hi", "sayingPublic": true },
             { "id": "r1", "type": "energy", "x": 5, "y": 5, "room": "W1N1",
               "resourceType": "energy", "amount": 30 },
             { "id": "k1", "type": "controller", "x": 9, "y": 9, "room": "W1N1",

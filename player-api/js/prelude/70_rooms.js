@@ -374,16 +374,18 @@
     }
     return out;
   }
-  function decodeObject(a, room) {
+  // `ageTime` and `downgradeTime` arrive as game times (a view that only aged is not sent
+  // anew); the API shows them as ticks left at the room's `time`.
+  function decodeObject(a, room, time) {
     return {
       id: a[0], type: a[1], x: a[2], y: a[3], room, owner: a[4] ?? undefined,
       hits: a[5] ?? undefined, hitsMax: a[6] ?? undefined,
       store: decodeAmounts(a[7]), storeCapacity: a[8] ?? undefined,
       storeCapacityResource: decodeAmounts(a[9]), name: a[10] ?? undefined, body: decodeBody(a[11]),
-      fatigue: a[12] ?? undefined, ticksToLive: a[13] ?? undefined, spawning: a[14] ?? undefined,
+      fatigue: a[12] ?? undefined, ticksToLive: a[13] == null ? undefined : a[13] - time, spawning: a[14] ?? undefined,
       spawnJob: decodeSpawnJob(a[15]), saying: a[16] ?? undefined, sayingPublic: a[17] ?? undefined,
       structureType: a[18] ?? undefined, level: a[19] ?? undefined, progress: a[20] ?? undefined,
-      progressTotal: a[21] ?? undefined, ticksToDowngrade: a[22] ?? undefined,
+      progressTotal: a[21] ?? undefined, ticksToDowngrade: a[22] == null ? undefined : a[22] - time,
       ticksToRegeneration: a[23] ?? undefined, resourceType: a[24] ?? undefined,
       amount: a[25] ?? undefined, mineralType: a[26] ?? undefined, mineralAmount: a[27] ?? undefined,
       deathTime: a[28] ?? undefined, ticksToDecay: a[29] ?? undefined, creepName: a[30] ?? undefined,

@@ -174,7 +174,7 @@
       ObjectDefine(room, EVENTS, { value: wire[3] || [], enumerable: false });
       g.rooms[name] = room;
       for (let i = 0; i < objects.length; i++) {
-        const o = makeObject(decodeObject(objects[i], name));
+        const o = makeObject(decodeObject(objects[i], name, wire[1]));
         if (!o) continue;
         room[OBJECTS].push(o);
         objectsById[o.id] = o;

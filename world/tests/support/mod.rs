@@ -172,6 +172,7 @@ impl Scenario {
         batch.extend(self.player, intents);
         let out = self.world.tick(&batch);
         check_incremental_hashes(&self.world, &out);
+        check_kept_views(&mut self.world);
         out.results.get(&self.player).cloned().unwrap_or_default()
     }
 
@@ -264,6 +265,7 @@ impl Scenario {
         batch.extend(player, intents);
         let out = self.world.tick(&batch);
         check_incremental_hashes(&self.world, &out);
+        check_kept_views(&mut self.world);
         out.results.get(&player).cloned().unwrap_or_default()
     }
 
@@ -303,5 +305,27 @@ pub fn check_incremental_hashes(world: &GameWorld, out: &TickOutcome) {
         (out.state_hash, out.room_hashes.clone()),
         world.hashes(),
         "the tick's incremental hashes differ from the hashes encoded from scratch"
+    );
+}
+
+/// The views a running world keeps between ticks (`world/src/view_cache.rs`): every scenario
+/// tick checks them against views built from scratch.
+pub fn check_kept_views(world: &mut GameWorld) {
+    let kept = world.player_views();
+    let fresh = world.views();
+    assert_eq!(kept.players, fresh.players);
+    for (name, room) in &kept.rooms {
+        assert_eq!(
+            Some(room),
+            fresh.rooms.get(name),
+            "room {name}: the kept views differ from views built from scratch"
+        );
+    }
+    let seen: std::collections::BTreeSet<&String> =
+        fresh.players.values().flat_map(|p| &p.rooms).collect();
+    assert_eq!(
+        kept.rooms.keys().collect::<std::collections::BTreeSet<_>>(),
+        seen,
+        "player_views shows exactly the rooms some player sees"
     );
 }
