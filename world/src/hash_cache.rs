@@ -11,26 +11,15 @@
 use bevy_ecs::component::Tick;
 use bevy_ecs::prelude::*;
 
+use crate::change_ticks::{changed_since, presence, record, Tracked};
 use crate::geometry::{Position, RoomId};
 use crate::object::*;
 use crate::snapshot::{Appending, StateHash};
-use crate::state::{EncodedRecord, RecordRef};
+use crate::state::EncodedRecord;
 
 /// The change tick of the last tick's hash; `None` until the first.
 #[derive(Resource, Debug, Default)]
 pub(crate) struct HashedAt(Option<Tick>);
-
-type Tracked = (
-    &'static ObjectId,
-    Ref<'static, Position>,
-    Option<Ref<'static, Owner>>,
-    Option<Ref<'static, Hits>>,
-    Option<Ref<'static, Store>>,
-    Option<Ref<'static, Decay>>,
-    Option<Ref<'static, Cooldown>>,
-    Ref<'static, ObjectKind>,
-    &'static mut EncodedRecord,
-);
 
 /// Per-room hashes in room order, re-encoding only the objects that changed.
 pub(crate) fn room_hashes(world: &mut World, rooms: usize) -> Vec<(RoomId, StateHash)> {
@@ -44,39 +33,14 @@ pub(crate) fn room_hashes(world: &mut World, rooms: usize) -> Vec<(RoomId, State
     }
     let since = world.resource::<HashedAt>().0;
     let now = world.change_tick();
-    let mut q = world.query::<Tracked>();
-    for (id, pos, owner, hits, store, decay, cooldown, kind, mut enc) in q.iter_mut(world) {
-        let had = presence(&[
-            owner.is_some(),
-            hits.is_some(),
-            store.is_some(),
-            decay.is_some(),
-            cooldown.is_some(),
-        ]);
-        let changed = |t: Tick| since.is_none_or(|s| t.is_newer_than(s, now));
-        let stale = enc.had != Some(had)
-            || changed(pos.last_changed())
-            || changed(kind.last_changed())
-            || owner.as_ref().is_some_and(|r| changed(r.last_changed()))
-            || hits.as_ref().is_some_and(|r| changed(r.last_changed()))
-            || store.as_ref().is_some_and(|r| changed(r.last_changed()))
-            || decay.as_ref().is_some_and(|r| changed(r.last_changed()))
-            || cooldown.as_ref().is_some_and(|r| changed(r.last_changed()));
-        if !stale {
+    let mut q = world.query::<(Tracked, &mut EncodedRecord)>();
+    for (item, mut enc) in q.iter_mut(world) {
+        let had = presence(&item);
+        if enc.had == Some(had) && !changed_since(&item, since, now) {
             continue;
         }
-        let record = RecordRef {
-            id,
-            pos: &pos,
-            owner: owner.as_ref().map(|o| o.0),
-            hits: hits.as_deref(),
-            store: store.as_deref(),
-            decay: decay.as_deref(),
-            cooldown: cooldown.as_deref(),
-            kind: &kind,
-        };
         enc.bytes.clear();
-        let _ = postcard::serialize_with_flavor(&record, Appending(&mut enc.bytes));
+        let _ = postcard::serialize_with_flavor(&record(&item), Appending(&mut enc.bytes));
         enc.had = Some(had);
     }
     let hashes = hash_rooms(world, rooms);
@@ -84,13 +48,6 @@ pub(crate) fn room_hashes(world: &mut World, rooms: usize) -> Vec<(RoomId, State
     // Whatever changes from here on is newer than this hash.
     world.increment_change_tick();
     hashes
-}
-
-pub(crate) fn presence(flags: &[bool]) -> u8 {
-    flags
-        .iter()
-        .enumerate()
-        .fold(0, |mask, (i, on)| mask | (u8::from(*on) << i))
 }
 
 /// Each room's records, grouped by a counting sort and sorted by id, as one postcard

@@ -217,6 +217,7 @@
 //! Not modelled (yet): strongholds themselves (levels 1–5: towers, ramparts, defenders, loot),
 //! power creeps, intershard resources and portals in highways.
 
+mod change_ticks;
 mod chemistry;
 pub mod commodities;
 mod constants;

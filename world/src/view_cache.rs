@@ -15,11 +15,10 @@ use std::sync::Arc;
 use bevy_ecs::component::Tick;
 use bevy_ecs::prelude::*;
 
+use crate::change_ticks::{changed_since, presence, record, Tracked};
 use crate::game_world::GameWorld;
-use crate::geometry::Position;
 use crate::object::*;
 use crate::room_map::RoomMap;
-use crate::state::RecordRef;
 use crate::view::{ObjectView, WorldViews};
 
 /// The view last built for an object, and which optional components it had then. Not state:
@@ -37,18 +36,6 @@ pub(crate) struct ViewedAt {
     at: Option<Tick>,
     names: BTreeMap<PlayerId, String>,
 }
-
-type Tracked = (
-    &'static ObjectId,
-    Ref<'static, Position>,
-    Option<Ref<'static, Owner>>,
-    Option<Ref<'static, Hits>>,
-    Option<Ref<'static, Store>>,
-    Option<Ref<'static, Decay>>,
-    Option<Ref<'static, Cooldown>>,
-    Ref<'static, ObjectKind>,
-    &'static mut ShownView,
-);
 
 /// The views of the objects in the seen rooms, grouped by room and sorted by id within each.
 pub(crate) struct ShownViews {
@@ -122,8 +109,9 @@ fn refresh(
     let now = world.change_tick();
     let rooms = seen.len();
     let mut shown: Vec<(usize, ObjectId, Arc<ObjectView>)> = Vec::new();
-    let mut q = world.query::<Tracked>();
-    for (id, pos, owner, hits, store, decay, cooldown, kind, mut slot) in q.iter_mut(world) {
+    let mut q = world.query::<(Tracked, &mut ShownView)>();
+    for (item, mut slot) in q.iter_mut(world) {
+        let (id, pos, .., kind) = &item;
         let room = pos.room.0 as usize;
         if !seen.get(room).copied().unwrap_or(false) {
             if slot.view.is_some() {
@@ -131,42 +119,20 @@ fn refresh(
             }
             continue;
         }
-        let had = crate::hash_cache::presence(&[
-            owner.is_some(),
-            hits.is_some(),
-            store.is_some(),
-            decay.is_some(),
-            cooldown.is_some(),
-        ]);
-        let changed = |t: Tick| since.is_none_or(|s| t.is_newer_than(s, now));
-        let quiet_now = quiet.contains(id);
+        let had = presence(&item);
+        let quiet_now = quiet.contains(*id);
         let stale = match &slot.view {
             None => true,
             Some(v) => {
                 slot.had != had
                     || (v.quiet == Some(true)) != quiet_now
-                    || counts_from_game_time(&kind)
-                    || changed(pos.last_changed())
-                    || changed(kind.last_changed())
-                    || owner.as_ref().is_some_and(|r| changed(r.last_changed()))
-                    || hits.as_ref().is_some_and(|r| changed(r.last_changed()))
-                    || store.as_ref().is_some_and(|r| changed(r.last_changed()))
-                    || decay.as_ref().is_some_and(|r| changed(r.last_changed()))
-                    || cooldown.as_ref().is_some_and(|r| changed(r.last_changed()))
+                    || counts_from_game_time(kind)
+                    || changed_since(&item, since, now)
             }
         };
         if stale {
-            let record = RecordRef {
-                id,
-                pos: &pos,
-                owner: owner.as_ref().map(|o| o.0),
-                hits: hits.as_deref(),
-                store: store.as_deref(),
-                decay: decay.as_deref(),
-                cooldown: cooldown.as_deref(),
-                kind: &kind,
-            };
-            let mut view = ObjectView::of_ref(&record, &map.rooms[room].name, tick, names);
+            let name = &map.rooms[room].name;
+            let mut view = ObjectView::of_ref(&record(&item), name, tick, names);
             if quiet_now {
                 view.quiet = Some(true);
             }
@@ -179,7 +145,7 @@ fn refresh(
             slot.had = had;
         }
         if let Some(v) = &slot.view {
-            shown.push((room, *id, Arc::clone(v)));
+            shown.push((room, **id, Arc::clone(v)));
         }
     }
     world.resource_mut::<ViewedAt>().at = Some(now);
