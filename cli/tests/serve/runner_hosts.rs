@@ -201,6 +201,25 @@ fn busy_lanes(con: &mut redis::Connection, host: u32) -> usize {
         .unwrap_or(0)
 }
 
+/// Polls what the hosts wrote (they write it as they renew their leases) until `done`, for at
+/// most a minute; fails with the hosts' lease records otherwise.
+fn until_lanes(
+    con: &mut redis::Connection,
+    what: &str,
+    done: impl Fn(&mut redis::Connection) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(con) {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: busy lanes {} on host 1, {} on host 2",
+            busy_lanes(con, 1),
+            busy_lanes(con, 2)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// A `redis-server` of the test's own, and a connection to read what hosts write there.
 fn redis_and_connection() -> (LocalRedis, redis::Connection) {
     let redis = LocalRedis::start().unwrap();
@@ -238,25 +257,13 @@ fn a_host_that_joins_takes_over_lanes_gradually_between_ticks() {
     let before = until_all_grew(&shard, &good, &[0, 0, 0]);
     // A host writes its busy count when it renews its lease (every 240 ms), which a loaded
     // machine can delay past the moment the players first grew.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while busy_lanes(&mut con, 1) != 3 {
-        assert!(
-            Instant::now() < deadline,
-            "the only host runs every runner ({} busy)",
-            busy_lanes(&mut con, 1)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    until_lanes(&mut con, "the only host runs every runner", |con| {
+        busy_lanes(con, 1) == 3
+    });
     let _second_host = Host::start_with(&url, false, &fast);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while busy_lanes(&mut con, 2) == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the new host never got a lane ({} busy on the first)",
-            busy_lanes(&mut con, 1)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    until_lanes(&mut con, "the new host gets a lane", |con| {
+        busy_lanes(con, 2) > 0
+    });
     // Its share and no more: the first host keeps two.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!((busy_lanes(&mut con, 1), busy_lanes(&mut con, 2)), (2, 1));

@@ -52,14 +52,7 @@ fn record(id: &mut u64, pos: Position, owner: PlayerId, kind: ObjectKind) -> Obj
 fn creep(name: String, body: &[BodyPartKind]) -> ObjectKind {
     ObjectKind::Creep(Creep {
         name,
-        body: body
-            .iter()
-            .map(|k| BodyPart {
-                kind: *k,
-                hits: 100,
-                boost: None,
-            })
-            .collect(),
+        body: body.iter().map(|k| BodyPart::new(*k)).collect(),
         fatigue: 0,
         ticks_to_live: 1_000,
         spawning: false,
