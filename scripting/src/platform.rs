@@ -9,6 +9,30 @@ static PLATFORM: OnceLock<v8::SharedRef<v8::Platform>> = OnceLock::new();
 /// go through the ArrayBuffer allocator, so this flag is what caps a `WebAssembly.Memory` bomb.
 pub const WASM_MAX_MEMORY_PAGES: u32 = 256;
 
+/// V8 flags for a process holding many small isolates (a runner: hundreds of players, each
+/// with a heap of 1–3 MiB, all on two cores). Measured in BENCHMARKS.md ("Memory per player,
+/// fourth pass": `cargo bench -p isoshard-player-api --bench tick_memory`); at 1 000 tutorial
+/// players over 200 ticks they took a shard's resident memory from 5.05 to 2.95 MiB a player
+/// at the same tick time.
+///
+/// - `--single-threaded`: V8 compiles and collects on the thread running the isolate, not on
+///   its worker threads. The workers' compiler zones were freed into glibc arenas that glibc
+///   kept (~2 MiB a player after 200 ticks even of a bot that does nothing), and with every
+///   core busy running players the work on other threads saved no time either. A player's
+///   compilation and collection now count in its CPU time, as they run during its call.
+/// - `--no-maglev`: every isolate compiles its own hot functions, so a compiler tier costs
+///   once per player; the mid tier (Maglev) cost more CPU than it saved in the bench's bots
+///   (a hot terrain loop too), and a player's isolate lives for days: TurboFan still
+///   optimizes what stays hot.
+/// - `--minor-gc-task-trigger=8`: a young-generation collection is queued once 8 % of the new
+///   space (80 KiB of its 1 MiB) is used, and runs when the call drains its tasks, at the
+///   tick's end. Without it an isolate filled both 1 MiB semi-spaces before its first
+///   collection (~2 MiB resident per isolate, touched once and kept); now only what one tick
+///   allocates is ever touched. Collecting a tick's garbage takes tens of microseconds: most
+///   of it is dead by then.
+pub(crate) const MANY_ISOLATES_FLAGS: &str =
+    "--single-threaded --no-maglev --minor-gc-task-trigger=8";
+
 /// Initialises V8 for this process. Idempotent; every entry point calls it.
 pub fn init() {
     INIT.call_once(|| {
@@ -18,10 +42,12 @@ pub fn init() {
         }
         // Flags must be set before the platform initialises (they are frozen afterwards).
         // - wasm page cap: see WASM_MAX_MEMORY_PAGES.
-        // - no lazy feedback allocation games: keep defaults otherwise.
-        // - ISOSHARD_V8_FLAGS: an operator's (or a benchmark's) extra V8 flags, appended.
-        let mut flags =
-            format!("--wasm-max-mem-pages={WASM_MAX_MEMORY_PAGES} --no-expose-async-hooks");
+        // - MANY_ISOLATES_FLAGS: what keeps thousands of small isolates small (see there).
+        // - ISOSHARD_V8_FLAGS: an operator's (or a benchmark's) extra V8 flags, appended, so
+        //   they override the defaults (`--no-single-threaded`, say).
+        let mut flags = format!(
+            "--wasm-max-mem-pages={WASM_MAX_MEMORY_PAGES} --no-expose-async-hooks {MANY_ISOLATES_FLAGS}"
+        );
         if let Ok(extra) = std::env::var("ISOSHARD_V8_FLAGS") {
             flags.push(' ');
             flags.push_str(&extra);
