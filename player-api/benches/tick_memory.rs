@@ -148,22 +148,8 @@ fn run(config: &str, bot: &str, players: usize, ticks: u64) {
         })
         .collect();
     let started = rss_kib();
-    let input = |tick: u64| PlayerTickInput {
-        tick,
-        cpu: CpuBudget::new(100),
-        seed: tick,
-        memory: None,
-        rooms: vec![room.clone()],
-        segments: Vec::new(),
-        foreign_segment: None,
-        inter_shard: "".into(),
-        flags: "[]".into(),
-        gcl: 0,
-        market: std::sync::Arc::from("{}"),
-        market_book: Default::default(),
-        resources: std::sync::Arc::from("{}"),
-        commands: Vec::new(),
-    };
+    let input =
+        |tick: u64| PlayerTickInput::rooms_only(tick, CpuBudget::new(100), vec![room.clone()]);
     let (cpu_before, wall) = (process_cpu_ticks(), Instant::now());
     let mut charged = std::time::Duration::ZERO;
     for tick in 1..=ticks {

@@ -40,22 +40,8 @@ fn main() {
         &PlayerRuntimeOptions::default(),
     )
     .unwrap();
-    let input = |tick: u64| PlayerTickInput {
-        tick,
-        cpu: CpuBudget::new(100),
-        seed: tick,
-        memory: None,
-        rooms: vec![room.clone()],
-        segments: Vec::new(),
-        foreign_segment: None,
-        inter_shard: "".into(),
-        flags: "[]".into(),
-        gcl: 0,
-        market: std::sync::Arc::from("{}"),
-        market_book: Default::default(),
-        resources: std::sync::Arc::from("{}"),
-        commands: Vec::new(),
-    };
+    let input =
+        |tick: u64| PlayerTickInput::rooms_only(tick, CpuBudget::new(100), vec![room.clone()]);
     for t in 1..=25 {
         runtime.run_tick(&input(t));
     }

@@ -51,6 +51,29 @@ pub struct PlayerTickInput {
     pub commands: Vec<ConsoleCommand>,
 }
 
+impl PlayerTickInput {
+    /// A tick with nothing but its rooms: Memory as the isolate has it, no segments, flags,
+    /// market, GCL or console commands (a new player's quiet tick; benches time these).
+    pub fn rooms_only(tick: u64, cpu: CpuBudget, rooms: Vec<ExternalCopy>) -> Self {
+        Self {
+            tick,
+            cpu,
+            seed: tick,
+            memory: None,
+            rooms,
+            segments: Vec::new(),
+            foreign_segment: None,
+            inter_shard: "".into(),
+            flags: "[]".into(),
+            gcl: 0,
+            market: Arc::from("{}"),
+            resources: Arc::from("{}"),
+            market_book: Arc::default(),
+            commands: Vec::new(),
+        }
+    }
+}
+
 /// An expression a player sent to their console (`POST /api/user/console`): run in their
 /// own global scope after the main loop of their next tick, under the same CPU limit, as
 /// Screeps' `game.run` does (`src/game/game.js`). `hidden` ones (a Memory write through the
