@@ -243,13 +243,23 @@ fn main() {
 
     // Startup snapshots: isolate + context ready with the player prelude evaluated, from
     // source vs from a snapshot made of the same source.
-    // The player prelude's parts joined in file-name order, as player-api joins them.
-    let parts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../player-api/js/prelude");
-    let mut files: Vec<_> = std::fs::read_dir(&parts)
+    // The player prelude's parts joined in file-name order, as player-api joins them, with
+    // screeps/common's constants file (vendored) between the two parts that wrap it
+    // (player-api/src/lib.rs, `prelude_parts!`).
+    let js = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../player-api/js");
+    let mut files: Vec<_> = std::fs::read_dir(js.join("prelude"))
         .expect("player-api/js/prelude")
         .map(|e| e.expect("dir entry").path())
         .collect();
     files.sort();
+    let wrapped_at = files
+        .iter()
+        .position(|f| f.ends_with("11_constants.js"))
+        .expect("the constants' closing part");
+    files.insert(
+        wrapped_at,
+        js.join("vendor/screeps-common-2.16.1-constants.js"),
+    );
     let prelude: String = files
         .iter()
         .map(|f| std::fs::read_to_string(f).expect("prelude part"))
