@@ -12,14 +12,16 @@ pub const WASM_MAX_MEMORY_PAGES: u32 = 256;
 /// V8 flags for a process holding many small isolates (a runner: hundreds of players, each
 /// with a heap of 1–3 MiB, all on two cores). Measured in BENCHMARKS.md ("Memory per player,
 /// fourth pass": `cargo bench -p isoshard-player-api --bench tick_memory`); at 1 000 tutorial
-/// players over 200 ticks they took a shard's resident memory from 5.05 to 2.95 MiB a player
-/// at the same tick time.
+/// players over 200 ticks they took a shard's resident memory from ~4.9 to ~2.8 MiB a player,
+/// and its tick from ~255–295 to ~205–229 ms (p50).
 ///
 /// - `--single-threaded`: V8 compiles and collects on the thread running the isolate, not on
 ///   its worker threads. The workers' compiler zones were freed into glibc arenas that glibc
 ///   kept (~2 MiB a player after 200 ticks even of a bot that does nothing), and with every
 ///   core busy running players the work on other threads saved no time either. A player's
 ///   compilation and collection now count in its CPU time, as they run during its call.
+///   WebAssembly stays on its baseline compiler (no tier-up without a worker); players'
+///   isolates refuse WebAssembly anyway (`IsolateOptions::allow_wasm_modules`).
 /// - `--no-maglev`: every isolate compiles its own hot functions, so a compiler tier costs
 ///   once per player; the mid tier (Maglev) cost more CPU than it saved in the bench's bots
 ///   (a hot terrain loop too), and a player's isolate lives for days: TurboFan still
