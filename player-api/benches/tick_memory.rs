@@ -63,7 +63,7 @@ fn process_cpu_ticks() -> u64 {
 }
 
 /// A new player's room as the shard hands it over, and the map part its runtime gets.
-fn new_players_room() -> (ExternalCopy, ExternalCopy, String) {
+fn new_players_room() -> (ExternalCopy, ExternalCopy) {
     let mut world = GameWorld::new(WorldConfig {
         seed: 7,
         width: 3,
@@ -87,7 +87,7 @@ fn new_players_room() -> (ExternalCopy, ExternalCopy, String) {
     let map =
         ExternalCopy::from_json(&json!({ "terrain": { name.clone(): terrain }, "exits": {} }))
             .expect("map");
-    (room_copy(&views.rooms[&name]).expect("copy"), map, name)
+    (room_copy(&views.rooms[&name]).expect("copy"), map)
 }
 
 const TERRAIN_PASS: &str = "module.exports.loop = function () {
@@ -129,7 +129,7 @@ fn bot_modules(bot: &str) -> BTreeMap<String, String> {
 /// One child's run: prints its table row.
 #[allow(clippy::print_stdout)]
 fn run(config: &str, bot: &str, players: usize, ticks: u64) {
-    let (room, map, _) = new_players_room();
+    let (room, map) = new_players_room();
     let modules = bot_modules(bot);
     let options = PlayerRuntimeOptions::default();
     let before = rss_kib();
