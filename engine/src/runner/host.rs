@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -24,6 +25,7 @@ use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::PlayerId;
 use tracing::{error, warn};
 
+use super::doorbell::{pending_bytes, Doorbell, Ring, DOORBELL_FD_ENV};
 use super::protocol::{
     read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
 };
@@ -36,12 +38,15 @@ use crate::player_host::{PlayerHost, PlayerTurn};
 pub const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
 /// Longest a runner may stay silent outside a player's run (start-up, global resets).
 pub const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
-/// How often the supervisor looks at `Starting` and `Result` frames while runners work. They
-/// queue up without waking it (a wake-up per player preempted a home thread on a machine with
-/// as many busy threads as cores); a runner's `TickDone` or exit wakes it at once. A player's
-/// deadline counts from when its `Starting` frame arrived, so this delays enforcement by at
-/// most this much, never shortens it.
+/// How often the supervisor looks at `Starting` and `Result` frames while runners work, and
+/// how often a local runner's reader thread reads them. They queue up without waking either
+/// (a wake-up per player preempted a home thread on a machine with as many busy threads as
+/// cores; `doorbell.rs`); a runner's `TickDone` or exit wakes both at once. A player's
+/// deadline counts from when its `Starting` frame was read, so this delays enforcement by at
+/// most twice this, never shortens it.
 pub(super) const EVENT_POLL: Duration = Duration::from_millis(10);
+/// Pipe buffer asked for a local runner's frames: ~10 ms of a busy runner's output fits.
+const RUNNER_PIPE_BYTES: libc::c_int = 1 << 20;
 
 /// A runner's frame or end of stream, tagged with the runner's pid and when it arrived.
 pub(super) type Arrival = (u32, Instant, Event);
@@ -111,17 +116,33 @@ pub struct ProcessPlayerHost {
 }
 
 /// `EXECUTABLE ARGS` with piped stdin and stdout, that dies with this process (even after a
-/// SIGKILL of it), dumps no core of hostile heaps, and has RLIMIT_DATA `data_limit`.
-pub(crate) fn runner_command(executable: &Path, args: &[&str], data_limit: Option<u64>) -> Command {
+/// SIGKILL of it), dumps no core of hostile heaps, and has RLIMIT_DATA `data_limit`. A
+/// `doorbell` write end is inherited by the child (and by no other), its number in
+/// [`DOORBELL_FD_ENV`].
+pub(crate) fn runner_command(
+    executable: &Path,
+    args: &[&str],
+    data_limit: Option<u64>,
+    doorbell: Option<RawFd>,
+) -> Command {
     let mut cmd = Command::new(executable);
     cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    // SAFETY: only async-signal-safe calls (prctl, setrlimit) between fork and exec.
+    if let Some(fd) = doorbell {
+        cmd.env(DOORBELL_FD_ENV, fd.to_string());
+    }
+    // SAFETY: only async-signal-safe calls (prctl, setrlimit, fcntl) between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if let Some(fd) = doorbell {
+                // The child's copy of the descriptor only: the parent's stays close-on-exec.
+                if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
             let zero = libc::rlimit {
                 rlim_cur: 0,
                 rlim_max: 0,
@@ -149,23 +170,44 @@ fn spawn_runner(
     deferred: &mut std::collections::VecDeque<Arrival>,
     relay: &Arc<InspectorRelay>,
 ) -> Result<RunnerProc> {
+    // A bridge's frames come from Redis at its pace: it is read as they come.
+    let mut doorbell = match &options.remote {
+        Some(_) => None,
+        None => Some(Doorbell::create().map_err(EngineError::io("creating a runner's doorbell"))?),
+    };
     let mut cmd = match &options.remote {
         Some(url) => runner_command(
             &options.executable,
             &["runner-bridge", "--redis", url],
             options.data_limit,
+            None,
         ),
-        None => runner_command(&options.executable, &["runner"], options.data_limit),
+        None => runner_command(
+            &options.executable,
+            &["runner"],
+            options.data_limit,
+            doorbell.as_ref().and_then(Doorbell::child_end),
+        ),
     };
     let mut child = cmd.spawn().map_err(EngineError::io(format!(
         "cannot start runner {}",
         options.executable.display()
     )))?;
+    if let Some(bell) = doorbell.as_mut() {
+        bell.child_started();
+    }
     let pid = child.id();
     let stdout = child
         .stdout
         .take()
         .ok_or_else(|| EngineError::Protocol("runner has no stdout".into()))?;
+    let stdout_fd = stdout.as_raw_fd();
+    if doorbell.is_some() {
+        // Room for what a runner writes between two looks (EVENT_POLL) without blocking;
+        // best effort (the system's pipe-max-size may refuse it).
+        // SAFETY: F_SETPIPE_SZ on a pipe this process owns.
+        unsafe { libc::fcntl(stdout_fd, libc::F_SETPIPE_SZ, RUNNER_PIPE_BYTES) };
+    }
     let stdin = child
         .stdin
         .take()
@@ -178,6 +220,15 @@ fn spawn_runner(
         .spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
+                if let Some(bell) = doorbell.as_mut() {
+                    // Frames already here are read at once; otherwise wait for a ring or
+                    // EVENT_POLL. After a hang-up, read to the end.
+                    let here =
+                        |r: &BufReader<_>| !r.buffer().is_empty() || pending_bytes(stdout_fd) > 0;
+                    if !here(&r) && bell.wait(EVENT_POLL) == Ring::Look && !here(&r) {
+                        continue;
+                    }
+                }
                 let event = match read_frame::<FromRunner>(&mut r) {
                     // DevTools traffic is not the tick's: straight to its session.
                     Ok(Some(FromRunner::Inspector { session, message })) => {

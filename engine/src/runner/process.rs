@@ -12,6 +12,7 @@ use isoshard_player_api::{
 };
 use isoshard_scripting::{CallBatch, ExternalCopy};
 
+use super::doorbell::write_urgent_frame;
 use super::protocol::{
     read_frame, write_frame, write_frame_buffered, FromRunner, RoomBytes, ToRunner, WireOutput,
     WireTurn, PROTOCOL_VERSION,
@@ -221,7 +222,7 @@ impl Runner {
             return Err(EngineError::Protocol("expected Hello".into()));
         };
         if version != PROTOCOL_VERSION {
-            write_frame(
+            write_urgent_frame(
                 &mut *out.lock(),
                 &FromRunner::Refused {
                     reason: format!("protocol {version}, this runner speaks {PROTOCOL_VERSION}"),
@@ -248,7 +249,7 @@ impl Runner {
             inspector: settings.inspector,
             ..PlayerRuntimeOptions::default()
         };
-        write_frame(
+        write_urgent_frame(
             &mut *out.lock(),
             &FromRunner::Ready {
                 version: PROTOCOL_VERSION,
@@ -339,7 +340,7 @@ impl Runner {
                 h.memory = m;
             }
         }
-        write_frame(&mut *self.out.lock(), &FromRunner::TickDone).map_err(io)?;
+        write_urgent_frame(&mut *self.out.lock(), &FromRunner::TickDone).map_err(io)?;
         Ok(())
     }
 

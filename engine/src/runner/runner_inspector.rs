@@ -15,8 +15,9 @@ use std::time::Duration;
 use isoshard_scripting::{InspectorSession, InspectorTrust, Isolate};
 use parking_lot::Mutex;
 
+use super::doorbell::write_urgent_frame;
 use super::process::SharedOut;
-use super::protocol::{write_frame, FromRunner, InspectorOp};
+use super::protocol::{FromRunner, InspectorOp};
 
 /// How often a forwarding thread looks whether its session was closed from the shard side.
 const FORWARD_POLL: Duration = Duration::from_millis(100);
@@ -82,7 +83,7 @@ impl RunnerInspector {
     }
 
     fn send(&self, session: u64, message: Option<String>) -> bool {
-        write_frame(
+        write_urgent_frame(
             &mut *self.out.lock(),
             &FromRunner::Inspector { session, message },
         )

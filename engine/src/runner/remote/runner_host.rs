@@ -193,7 +193,7 @@ fn serve_lane(
             return Ok(());
         }
     };
-    let mut child = runner_command(&options.executable, &["runner"], options.data_limit)
+    let mut child = runner_command(&options.executable, &["runner"], options.data_limit, None)
         .spawn()
         .map_err(EngineError::io("cannot start a runner"))?;
     let mut stdin = child
