@@ -161,46 +161,15 @@ pub(crate) fn runner_command(
     cmd
 }
 
-fn spawn_runner(
-    options: &ProcessHostOptions,
-    hello: &ToRunner,
-    events: &Sender<Arrival>,
-    inbox: &Receiver<Arrival>,
-    urgent: &SyncSender<()>,
-    deferred: &mut std::collections::VecDeque<Arrival>,
-    relay: &Arc<InspectorRelay>,
-) -> Result<RunnerProc> {
-    // A bridge's frames come from Redis at its pace: it is read as they come.
-    let mut doorbell = match &options.remote {
-        Some(_) => None,
-        None => Some(Doorbell::create().map_err(EngineError::io("creating a runner's doorbell"))?),
-    };
-    let mut cmd = match &options.remote {
-        Some(url) => runner_command(
-            &options.executable,
-            &["runner-bridge", "--redis", url],
-            options.data_limit,
-            None,
-        ),
-        None => runner_command(
-            &options.executable,
-            &["runner"],
-            options.data_limit,
-            doorbell.as_ref().and_then(Doorbell::child_end),
-        ),
-    };
-    let mut child = cmd.spawn().map_err(EngineError::io(format!(
-        "cannot start runner {}",
-        options.executable.display()
-    )))?;
-    if let Some(bell) = doorbell.as_mut() {
-        bell.child_started();
-    }
-    let pid = child.id();
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| EngineError::Protocol("runner has no stdout".into()))?;
+/// The thread that reads runner `pid`'s frames into the shard's inbox: DevTools frames to
+/// their sessions, the rest tagged and queued; it rings `urgent` for all but `Starting` and
+/// `Result`. With a `doorbell` it waits on that, not on the frames (`doorbell.rs`).
+fn spawn_reader(
+    pid: u32,
+    stdout: std::process::ChildStdout,
+    mut doorbell: Option<Doorbell>,
+    (tx, ring, relay): (Sender<Arrival>, SyncSender<()>, Arc<InspectorRelay>),
+) -> Result<()> {
     let stdout_fd = stdout.as_raw_fd();
     if doorbell.is_some() {
         // Room for what a runner writes between two looks (EVENT_POLL) without blocking;
@@ -208,13 +177,6 @@ fn spawn_runner(
         // SAFETY: F_SETPIPE_SZ on a pipe this process owns.
         unsafe { libc::fcntl(stdout_fd, libc::F_SETPIPE_SZ, RUNNER_PIPE_BYTES) };
     }
-    let stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| EngineError::Protocol("runner has no stdin".into()))?;
-    let tx = events.clone();
-    let ring = urgent.clone();
-    let relay = relay.clone();
     std::thread::Builder::new()
         .name(format!("runner-{pid}-reader"))
         .spawn(move || {
@@ -257,6 +219,55 @@ fn spawn_runner(
             }
         })
         .map_err(EngineError::io("starting a runner reader thread"))?;
+    Ok(())
+}
+
+fn spawn_runner(
+    options: &ProcessHostOptions,
+    hello: &ToRunner,
+    events: &Sender<Arrival>,
+    inbox: &Receiver<Arrival>,
+    urgent: &SyncSender<()>,
+    deferred: &mut std::collections::VecDeque<Arrival>,
+    relay: &Arc<InspectorRelay>,
+) -> Result<RunnerProc> {
+    // A bridge's frames come from Redis at its pace: it is read as they come.
+    let mut doorbell = match &options.remote {
+        Some(_) => None,
+        None => Some(Doorbell::create().map_err(EngineError::io("creating a runner's doorbell"))?),
+    };
+    let mut cmd = match &options.remote {
+        Some(url) => runner_command(
+            &options.executable,
+            &["runner-bridge", "--redis", url],
+            options.data_limit,
+            None,
+        ),
+        None => runner_command(
+            &options.executable,
+            &["runner"],
+            options.data_limit,
+            doorbell.as_ref().and_then(Doorbell::child_end),
+        ),
+    };
+    let mut child = cmd.spawn().map_err(EngineError::io(format!(
+        "cannot start runner {}",
+        options.executable.display()
+    )))?;
+    if let Some(bell) = doorbell.as_mut() {
+        bell.child_started();
+    }
+    let pid = child.id();
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| EngineError::Protocol("runner has no stdout".into()))?;
+    let stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| EngineError::Protocol("runner has no stdin".into()))?;
+    let to = (events.clone(), urgent.clone(), relay.clone());
+    spawn_reader(pid, stdout, doorbell, to)?;
     let mut proc = RunnerProc {
         child,
         stdin: Arc::new(parking_lot::Mutex::new(BufWriter::new(stdin))),
