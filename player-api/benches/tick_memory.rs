@@ -37,7 +37,7 @@ const CONFIGS: [(&str, &str); 2] = [
     ("isoshard's flags (the default)", ""),
     (
         "V8's own defaults",
-        "--no-single-threaded --maglev --minor-gc-task-trigger=80",
+        "--no-single-threaded --maglev --minor-gc-task-trigger=80 --no-always-sparkplug",
     ),
 ];
 

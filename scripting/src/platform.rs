@@ -32,8 +32,13 @@ pub const WASM_MAX_MEMORY_PAGES: u32 = 256;
 ///   collection (~2 MiB resident per isolate, touched once and kept); now only what one tick
 ///   allocates is ever touched. Collecting a tick's garbage takes tens of microseconds: most
 ///   of it is dead by then.
+/// - `--always-sparkplug`: a function gets baseline (Sparkplug) code when it is first
+///   compiled, not after it has run many times in the interpreter. A player's tick runs each
+///   of the prelude's functions a few times, so they stayed interpreted for hundreds of ticks
+///   in every isolate. 3–8 % less CPU a player tick for the trivial and tutorial bots, 0.01
+///   MiB more a player (BENCHMARKS.md, "Waking the shard once a tick").
 pub(crate) const MANY_ISOLATES_FLAGS: &str =
-    "--single-threaded --no-maglev --minor-gc-task-trigger=8";
+    "--single-threaded --no-maglev --minor-gc-task-trigger=8 --always-sparkplug";
 
 /// Initialises V8 for this process. Idempotent; every entry point calls it.
 pub fn init() {
