@@ -15,7 +15,15 @@
 //! `depth` is how many searches of this call are already waiting on a `roomCallback` (a
 //! callback may search too); each depth has its own search, and a search left behind by a
 //! throwing callback is simply replaced.
+//!
+//! The searches' buffers (~110 KiB for a one-room search, more for more rooms) belong to the
+//! thread, not to the player: a runner thread runs one call at a time, and a search lives
+//! within one call, so every player of the thread shares one set instead of keeping its own
+//! between ticks. Each search is tagged with the player's `Searches`; resuming another's
+//! search is refused.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use isoshard_scripting::{call_cpu_time, Callback, CallbackResult, ExternalCopy};
@@ -31,19 +39,27 @@ pub(crate) const MAX_SEARCH_DEPTH: usize = 8;
 /// Goals one search takes (Screeps sets none; each costs a heuristic term per node).
 const MAX_GOALS: usize = 1000;
 
-/// A runtime's searches, one per nesting depth, their buffers kept for the next search.
+thread_local! {
+    /// This thread's searches by nesting depth, each with the id of the `Searches` that
+    /// started it; their buffers are kept for the next search, whoever makes it.
+    static BY_DEPTH: RefCell<Vec<(u64, PathSearch)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A runtime's searches: what they search and until when.
 pub(crate) struct Searches {
+    /// Tags this runtime's searches in [`BY_DEPTH`]; never reused.
+    id: u64,
     terrains: Arc<dyn RoomTerrains>,
-    by_depth: Mutex<Vec<PathSearch>>,
     /// The tick's CPU limit: a search past it stops (the watchdog ends the call anyway).
     cpu_limit_ns: Mutex<u64>,
 }
 
 impl Searches {
     pub(crate) fn new(terrains: Arc<dyn RoomTerrains>) -> Arc<Searches> {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Arc::new(Searches {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             terrains,
-            by_depth: Mutex::new(Vec::new()),
             cpu_limit_ns: Mutex::new(u64::MAX),
         })
     }
@@ -109,69 +125,75 @@ fn depth_of(v: Option<&ExternalCopy>) -> Result<usize, String> {
 
 /// `__isoshard_pf_search`.
 pub(crate) fn search_fn(searches: Arc<Searches>) -> Callback {
-    Callback::sync(move |args| {
-        let depth = depth_of(args.first())?;
-        let json = |i: usize| args.get(i).and_then(|c| c.to_json().ok());
-        let a = json(1)
-            .and_then(|v| v.as_array().cloned())
-            .ok_or("PathFinder: bad call")?;
-        let goals_json = json(2).ok_or("PathFinder: bad goals")?;
-        let origin = position(a.first(), a.get(1), a.get(2)).ok_or("Invalid room position")?;
-        let flat = goals_json.as_array().ok_or("PathFinder: bad goals")?;
-        if flat.len() > MAX_GOALS * 4 {
-            return Err(format!("PathFinder.search takes at most {MAX_GOALS} goals"));
-        }
-        let mut goals = Vec::with_capacity(flat.len() / 4);
-        for g in flat.chunks_exact(4) {
-            let pos = position(g.first(), g.get(1), g.get(2)).ok_or("Invalid room position")?;
-            let range = number(g.get(3)).clamp(0.0, u32::MAX as f64) as u32;
-            goals.push(Goal { pos, range });
-        }
-        let options = SearchOptions {
-            plain_cost: number(a.get(3)).clamp(1.0, 254.0) as u32,
-            swamp_cost: number(a.get(4)).clamp(1.0, 254.0) as u32,
-            max_rooms: number(a.get(5)).clamp(1.0, 64.0) as usize,
-            max_ops: number(a.get(6)).clamp(1.0, u32::MAX as f64) as u32,
-            max_cost: number(a.get(7)).clamp(1.0, u32::MAX as f64) as u32,
-            flee: a.get(8).and_then(Value::as_bool).unwrap_or(false),
-            heuristic_weight: number(a.get(9)).clamp(1.0, 9.0),
-            room_callback: a.get(10).and_then(Value::as_bool).unwrap_or(false),
-        };
-        let stop = searches.stop_check();
-        let mut by_depth = searches.by_depth.lock();
+    Callback::sync(move |args| search(&searches, &args))
+}
+
+pub(super) fn search(searches: &Searches, args: &[ExternalCopy]) -> CallbackResult {
+    let depth = depth_of(args.first())?;
+    let json = |i: usize| args.get(i).and_then(|c| c.to_json().ok());
+    let a = json(1)
+        .and_then(|v| v.as_array().cloned())
+        .ok_or("PathFinder: bad call")?;
+    let goals_json = json(2).ok_or("PathFinder: bad goals")?;
+    let origin = position(a.first(), a.get(1), a.get(2)).ok_or("Invalid room position")?;
+    let flat = goals_json.as_array().ok_or("PathFinder: bad goals")?;
+    if flat.len() > MAX_GOALS * 4 {
+        return Err(format!("PathFinder.search takes at most {MAX_GOALS} goals"));
+    }
+    let mut goals = Vec::with_capacity(flat.len() / 4);
+    for g in flat.chunks_exact(4) {
+        let pos = position(g.first(), g.get(1), g.get(2)).ok_or("Invalid room position")?;
+        let range = number(g.get(3)).clamp(0.0, u32::MAX as f64) as u32;
+        goals.push(Goal { pos, range });
+    }
+    let options = SearchOptions {
+        plain_cost: number(a.get(3)).clamp(1.0, 254.0) as u32,
+        swamp_cost: number(a.get(4)).clamp(1.0, 254.0) as u32,
+        max_rooms: number(a.get(5)).clamp(1.0, 64.0) as usize,
+        max_ops: number(a.get(6)).clamp(1.0, u32::MAX as f64) as u32,
+        max_cost: number(a.get(7)).clamp(1.0, u32::MAX as f64) as u32,
+        flee: a.get(8).and_then(Value::as_bool).unwrap_or(false),
+        heuristic_weight: number(a.get(9)).clamp(1.0, 9.0),
+        room_callback: a.get(10).and_then(Value::as_bool).unwrap_or(false),
+    };
+    let stop = searches.stop_check();
+    let step = BY_DEPTH.with_borrow_mut(|by_depth| {
         by_depth.truncate(depth + 1);
         while by_depth.len() <= depth {
-            by_depth.push(PathSearch::new(searches.terrains.clone()));
+            let fresh = PathSearch::new(searches.terrains.clone());
+            by_depth.push((searches.id, fresh));
         }
-        let step = by_depth[depth].start(origin, goals, options, &stop)?;
-        drop(by_depth);
-        answer(step)
-    })
+        let (owner, search) = &mut by_depth[depth];
+        *owner = searches.id;
+        search.set_terrains(&searches.terrains);
+        search.start(origin, goals, options, &stop)
+    })?;
+    answer(step)
 }
 
 /// `__isoshard_pf_room`.
 pub(crate) fn room_fn(searches: Arc<Searches>) -> Callback {
-    Callback::sync(move |args| {
-        let depth = depth_of(args.first())?;
-        let reply = args.get(1);
-        let bytes = reply.and_then(ExternalCopy::to_bytes);
-        let room_answer = match bytes {
-            Some(b) => RoomAnswer::Matrix(<Box<[u8; 2500]>>::try_from(b.into_boxed_slice()).ok()),
-            None if reply
-                .and_then(|r| r.to_json().ok())
-                .is_some_and(|v| v == Value::Bool(false)) =>
-            {
-                RoomAnswer::Blocked
-            }
-            None => RoomAnswer::Matrix(None),
-        };
-        let stop = searches.stop_check();
-        let mut by_depth = searches.by_depth.lock();
-        let search = by_depth
-            .get_mut(depth)
-            .ok_or("no PathFinder.search is waiting for a room")?;
-        let step = search.resume(room_answer, &stop)?;
-        drop(by_depth);
-        answer(step)
-    })
+    Callback::sync(move |args| room(&searches, &args))
+}
+
+pub(super) fn room(searches: &Searches, args: &[ExternalCopy]) -> CallbackResult {
+    let depth = depth_of(args.first())?;
+    let reply = args.get(1);
+    let bytes = reply.and_then(ExternalCopy::to_bytes);
+    let room_answer = match bytes {
+        Some(b) => RoomAnswer::Matrix(<Box<[u8; 2500]>>::try_from(b.into_boxed_slice()).ok()),
+        None if reply
+            .and_then(|r| r.to_json().ok())
+            .is_some_and(|v| v == Value::Bool(false)) =>
+        {
+            RoomAnswer::Blocked
+        }
+        None => RoomAnswer::Matrix(None),
+    };
+    let stop = searches.stop_check();
+    let step = BY_DEPTH.with_borrow_mut(|by_depth| match by_depth.get_mut(depth) {
+        Some((owner, search)) if *owner == searches.id => search.resume(room_answer, &stop),
+        _ => Err("no PathFinder.search is waiting for a room"),
+    })?;
+    answer(step)
 }

@@ -140,6 +140,14 @@ impl PathSearch {
     }
 
     /// Starts a search; `stop` is asked now and then whether the caller's CPU time is up.
+    /// What the next search searches: the runtime starting it may see another map than the
+    /// last one to use these buffers.
+    pub(crate) fn set_terrains(&mut self, terrains: &Arc<dyn RoomTerrains>) {
+        if !Arc::ptr_eq(&self.terrains, terrains) {
+            self.terrains = terrains.clone();
+        }
+    }
+
     pub(crate) fn start(
         &mut self,
         origin: WorldPos,

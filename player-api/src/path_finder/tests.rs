@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 
+use isoshard_scripting::ExternalCopy;
 use proptest::prelude::*;
 
 use super::*;
@@ -425,4 +426,42 @@ proptest! {
             prop_assert_eq!(Some(*cost), free);
         }
     }
+}
+
+/// `__isoshard_pf_search`'s arguments: depth 0, from E0S0 (40, 45) to E1S0 (10, 45), asking
+/// the room callback.
+fn search_args() -> Vec<ExternalCopy> {
+    let call = serde_json::json!(["E0S0", 40, 45, 1, 5, 16, 20000, 1e9, false, 1.2, true]);
+    let goals = serde_json::json!(["E1S0", 10, 45, 0]);
+    [serde_json::json!(0), call, goals]
+        .iter()
+        .map(|v| ExternalCopy::from_json(v).unwrap())
+        .collect()
+}
+
+#[test]
+fn hostile_resume_of_another_players_search_waiting_for_a_room_is_refused() {
+    // Two players' runtimes on one thread share the searches' buffers: a search one of them
+    // left waiting for its roomCallback must not be resumed (and its path read) by the other.
+    use super::host::{room, search, Searches};
+    let terrains: Arc<dyn RoomTerrains> = four_rooms();
+    let (alice, mallory) = (Searches::new(terrains.clone()), Searches::new(terrains));
+    let asked = search(&alice, &search_args()).unwrap().to_json().unwrap();
+    assert_eq!(
+        asked,
+        serde_json::json!("E0S0"),
+        "alice's search waits for a room"
+    );
+    let terrain_only = [0, 0].map(|n| ExternalCopy::from_json(&serde_json::json!(n)).unwrap());
+    let stolen = room(&mallory, &terrain_only);
+    assert_eq!(
+        stolen.unwrap_err(),
+        "no PathFinder.search is waiting for a room"
+    );
+    // Alice's own search goes on.
+    let next = room(&alice, &terrain_only).unwrap().to_json().unwrap();
+    assert!(next.is_string(), "the next room or the path: {next}");
+    // Mallory's own search takes the buffers over; alice's is gone, not resumed.
+    search(&mallory, &search_args()).unwrap();
+    assert!(room(&alice, &terrain_only).is_err());
 }
