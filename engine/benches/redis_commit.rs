@@ -4,11 +4,14 @@
 //! shard of that size commits, built directly, so only the store is measured.
 //!
 //! `cargo bench -p isoshard-engine --bench redis_commit [-- --players 1000 --ticks 300
-//! --memory-bytes 2048 --intents 20]`
+//! --memory-bytes 2048 --intents 20 --aof-rewrite-min-mb 64]`
 //!
 //! Redis runs as a child (`LocalRedis`) on loopback TCP, with AOF `always` and then
-//! `everysec`; sled is opened durable, as `serve` opens it. Prints p50/p99/max per store and
-//! the bytes each tick adds to Redis' AOF.
+//! `everysec`; sled is opened durable, as `serve` opens it. Prints p50/p99/p99.9/max per
+//! store, the bytes each tick adds to Redis' AOF, and how often Redis rewrote its AOF (each
+//! rewrite forks Redis, and the commits while the child runs are the slow ones):
+//! `--aof-rewrite-min-mb` sets `auto-aof-rewrite-min-size` (Redis' default is 64).
+//! `COMMIT_TRACE=1` prints every tick's commit time to stderr, to see where the slow ones fall.
 
 use std::time::Instant;
 
@@ -18,6 +21,10 @@ use isoshard_engine::{
     TickRecord,
 };
 use isoshard_player_api::CpuBudget;
+
+// The allocator the `isoshard` binary (and so the shard) uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use isoshard_world::{GameWorld, Intent, IntentBatch, ObjectId, PlayerId, WorldConfig};
 
 struct Scale {
@@ -103,6 +110,9 @@ fn run(storage: &mut dyn ShardStorage, scale: &Scale) -> Vec<f64> {
             })
             .unwrap();
         times.push(started.elapsed().as_secs_f64() * 1e3);
+        if std::env::var_os("COMMIT_TRACE").is_some() {
+            eprintln!("tick {tick} {:.2}", times[times.len() - 1]);
+        }
     }
     times.sort_by(f64::total_cmp);
     times
@@ -116,9 +126,10 @@ fn dir_bytes(p: &std::path::Path) -> u64 {
 fn report(name: &str, times: &[f64], bytes_per_tick: Option<f64>) {
     let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
     println!(
-        "{name:<22} commit ms  p50 {:>6.2}  p99 {:>6.2}  max {:>6.2}{}",
+        "{name:<22} commit ms  p50 {:>6.2}  p99 {:>6.2}  p99.9 {:>6.2}  max {:>6.2}{}",
         at(0.5),
         at(0.99),
+        at(0.999),
         times[times.len() - 1],
         bytes_per_tick.map_or(String::new(), |b| format!(
             "  AOF {:.0} KiB/tick",
@@ -136,6 +147,7 @@ fn main() {
         memory_bytes: arg(&args, "--memory-bytes", 2048) as usize,
         intents: arg(&args, "--intents", 20),
     };
+    let rewrite_min_mb = arg(&args, "--aof-rewrite-min-mb", 64);
     println!(
         "{} players, {} ticks, {} B of Memory changed and {} intents per player per tick",
         scale.players, scale.ticks, scale.memory_bytes, scale.intents
@@ -150,6 +162,8 @@ fn main() {
             .arg("SET")
             .arg("appendfsync")
             .arg(fsync)
+            .arg("auto-aof-rewrite-min-size")
+            .arg(format!("{rewrite_min_mb}mb"))
             .query(&mut con)
             .unwrap();
         let mut store = RedisStorage::open(&RedisOptions {
@@ -165,9 +179,18 @@ fn main() {
             .arg("commandstats")
             .query(&mut con)
             .unwrap();
-        if let Some(line) = stats.lines().find(|l| l.starts_with("cmdstat_evalsha:")) {
-            println!("  inside Redis: {line}");
+        for command in ["cmdstat_hset:", "cmdstat_exec:"] {
+            if let Some(line) = stats.lines().find(|l| l.starts_with(command)) {
+                println!("  inside Redis: {line}");
+            }
         }
+        let info: String = redis::cmd("INFO").arg("all").query(&mut con).unwrap();
+        let wanted = ["aof_rewrites:", "latest_fork_usec:", "used_memory_human:"];
+        let picked: Vec<&str> = info
+            .lines()
+            .filter(|l| wanted.iter().any(|w| l.starts_with(w)))
+            .collect();
+        println!("  Redis: {}", picked.join(" "));
     }
     let dir = tempfile::tempdir().unwrap();
     let mut sled = SledStorage::open(dir.path(), true).unwrap();

@@ -4,8 +4,7 @@
 //!
 //! # Layout (the URL's database; every key under `isoshard:`)
 //! - `format` → the format version, decimal ([`STORAGE_FORMAT_VERSION`]).
-//! - `meta` → [`ShardMeta`]; `tick` → the last committed tick, decimal (the commit script
-//!   compares it).
+//! - `meta` → [`ShardMeta`]; `tick` → the last committed tick, decimal (a commit checks it).
 //! - `snap` (hash) tick → [`WorldSnapshot`]: the newest few, as sled keeps them.
 //! - `ticks` (hash) tick → [`TickRecord`]: those after the oldest kept snapshot.
 //! - `player`, `code`, `budget`, `memory` (hashes) player id → account, code, CPU bucket,
@@ -16,11 +15,12 @@
 //! - `fence` (counter) and `lease`: the coordinator lease (`lease.rs`).
 //!
 //! Values are sealed as in sled (`record.rs`): a value that reads back different is damage.
-//! Every write is one Lua script (`writes.rs`) that checks the fencing token first, so a
-//! tick commits atomically and only from the lease holder.
+//! Every write is one MULTI/EXEC under WATCH of the fence counter and the tick
+//! (`writes.rs`), after checking the fencing token, so a tick commits atomically and only
+//! from the lease holder.
 //!
 //! # Durability
-//! Redis acknowledges a script once it is in its AOF buffer; what reaches the disk is the
+//! Redis acknowledges a transaction once it is in its AOF buffer; what reaches the disk is the
 //! server's `appendfsync`. `always`: a tick is reported only once it is on disk; a power
 //! loss loses nothing committed. `everysec`: a power loss (or a crash of the Redis host)
 //! loses up to about two seconds of committed ticks; the coordinator then stops
@@ -47,7 +47,7 @@ use super::{
 };
 use crate::code_bundle::CodeBundle;
 use crate::error::{EngineError, Result};
-use writes::{RedisWrites, COMMIT_SCRIPT};
+use writes::{Committed, RedisWrites};
 
 /// The keys, all under `isoshard:` in the URL's database.
 pub(super) mod keys {
@@ -126,7 +126,6 @@ pub struct RedisStorage {
     store: String,
     lease: lease::LeaseHeld,
     heartbeat: lease::Heartbeat,
-    commit: redis::Script,
     /// The ticks of the stored snapshots (for pruning).
     snapshots: BTreeSet<u64>,
     keep_snapshots: Option<usize>,
@@ -141,24 +140,9 @@ fn redacted(url: &str) -> String {
 }
 
 pub(super) fn redis_error(store: &str, e: redis::RedisError) -> EngineError {
-    match e.code() {
-        Some("FENCED") => EngineError::FencedOut {
-            store: store.into(),
-            ours: 0,
-            current: e.detail().unwrap_or("none").to_string(),
-        },
-        Some("TICKGAP") => EngineError::RedisDamaged {
-            store: store.into(),
-            problem: format!(
-                "Redis holds tick {} but this coordinator committed the tick before the one it \
-                 commits now: Redis lost acknowledged writes (AOF everysec after a crash?)",
-                e.detail().unwrap_or("?")
-            ),
-        },
-        _ => EngineError::Redis {
-            store: store.into(),
-            message: e.to_string(),
-        },
+    EngineError::Redis {
+        store: store.into(),
+        message: e.to_string(),
     }
 }
 
@@ -249,7 +233,6 @@ impl RedisStorage {
             store,
             lease,
             heartbeat,
-            commit: redis::Script::new(COMMIT_SCRIPT),
             snapshots,
             keep_snapshots: Some(super::DEFAULT_KEEP_SNAPSHOTS),
         })
@@ -295,13 +278,14 @@ impl RedisStorage {
         if writes.is_empty() && tick.is_none() {
             return Ok(());
         }
-        let call = writes.invocation(&self.commit, &self.lease, tick);
-        self.run(|con| call.invoke::<i64>(con))
-            .map(drop)
-            .map_err(|e| match e {
-                EngineError::FencedOut { current, .. } => self.fenced(&current),
-                e => e,
-            })
+        match self.run(|con| writes.commit(con, &self.lease, tick))? {
+            Committed::Done => Ok(()),
+            Committed::Fenced(current) => Err(self.fenced(&current)),
+            Committed::TickGap(stored) => Err(self.damaged(format!(
+                "Redis holds tick {stored} but this coordinator committed the tick before the \
+                 one it commits now: Redis lost acknowledged writes (AOF everysec after a crash?)"
+            ))),
+        }
     }
 
     fn fenced(&self, current: &str) -> EngineError {
