@@ -39,7 +39,7 @@ use std::time::Duration;
 use isoshard_world::{PlayerId, WorldSnapshot};
 use parking_lot::Mutex;
 
-use super::record::{decode, encode};
+use super::record::{decode, encode, encode_compact};
 use super::sled_store::{player_data_fields, segment_key, BRANCH_PREFIX};
 use super::{
     PlayerDataWrite, PlayerRecord, ShardMeta, ShardStorage, StoredShard, TickCommit, TickRecord,
@@ -399,7 +399,11 @@ impl ShardStorage for RedisStorage {
     fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()> {
         let mut writes = RedisWrites::default();
         let tick = commit.record.tick;
-        writes.hset(keys::TICKS, tick.to_string(), encode(commit.record)?);
+        writes.hset(
+            keys::TICKS,
+            tick.to_string(),
+            encode_compact(commit.record)?,
+        );
         let dropped = match commit.snapshot {
             Some(s) => Some((s.time, self.add_snapshot(&mut writes, s)?)),
             None => None,

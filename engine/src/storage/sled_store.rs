@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use isoshard_world::WorldSnapshot;
 
 use super::marker::{self, Marker};
-use super::record::{decode, decode_u64, encode, encode_u64, seal, Problem};
+use super::record::{decode, decode_u64, encode, encode_compact, encode_u64, seal, Problem};
 use super::{
     PlayerAccount, PlayerDataWrite, PlayerRecord, PlayerTickState, ShardMeta, ShardStorage,
     StoredShard, TickCommit, TickRecord, STORAGE_FORMAT_VERSION,
@@ -634,7 +634,10 @@ impl ShardStorage for SledStorage {
 
     fn commit_tick(&mut self, commit: TickCommit<'_>) -> Result<()> {
         let mut batch = Writes::default();
-        batch.insert(key("tick/", commit.record.tick), encode(commit.record)?);
+        batch.insert(
+            key("tick/", commit.record.tick),
+            encode_compact(commit.record)?,
+        );
         if let Some(s) = commit.snapshot {
             batch.insert(key("snap/", s.time), encode(s)?);
             self.prune_before(&mut batch, s.time)?;
