@@ -13,7 +13,9 @@
 //!
 //! Every frame still goes through the pipe, in order; the supervisor looked at `Starting` and
 //! `Result` frames only every `EVENT_POLL` already, so deadlines and culprits are as before.
-//! Runner bridges (remote runners) have no doorbell and are read as before.
+//! A runner host's lanes (`remote/runner_host.rs`) read their runners the same way, so a
+//! tick's frames go to Redis in a few pushes instead of one per frame. Runner bridges (the
+//! shard's end of a remote lane) have no doorbell: their frames come from Redis.
 
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -95,6 +97,16 @@ impl Doorbell {
             }
         }
     }
+}
+
+/// Pipe buffer asked for a runner's frames: ~10 ms of a busy runner's output fits.
+const FRAME_PIPE_BYTES: libc::c_int = 1 << 20;
+
+/// Gives a runner's frame pipe room for what it writes between two looks (`EVENT_POLL`)
+/// without blocking; best effort (the system's pipe-max-size may refuse it).
+pub(super) fn widen_frame_pipe(fd: RawFd) {
+    // SAFETY: F_SETPIPE_SZ on a pipe descriptor the caller owns; failure leaves it as it was.
+    unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, FRAME_PIPE_BYTES) };
 }
 
 /// Bytes waiting in a pipe (`FIONREAD`); 0 when they cannot be counted.

@@ -25,7 +25,7 @@ use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::PlayerId;
 use tracing::{error, warn};
 
-use super::doorbell::{pending_bytes, Doorbell, Ring, DOORBELL_FD_ENV};
+use super::doorbell::{pending_bytes, widen_frame_pipe, Doorbell, Ring, DOORBELL_FD_ENV};
 use super::protocol::{
     read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
 };
@@ -45,8 +45,6 @@ pub const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
 /// deadline counts from when its `Starting` frame was read, so this delays enforcement by at
 /// most twice this, never shortens it.
 pub(super) const EVENT_POLL: Duration = Duration::from_millis(10);
-/// Pipe buffer asked for a local runner's frames: ~10 ms of a busy runner's output fits.
-const RUNNER_PIPE_BYTES: libc::c_int = 1 << 20;
 
 /// A runner's frame or end of stream, tagged with the runner's pid and when it arrived.
 pub(super) type Arrival = (u32, Instant, Event);
@@ -172,10 +170,7 @@ fn spawn_reader(
 ) -> Result<()> {
     let stdout_fd = stdout.as_raw_fd();
     if doorbell.is_some() {
-        // Room for what a runner writes between two looks (EVENT_POLL) without blocking;
-        // best effort (the system's pipe-max-size may refuse it).
-        // SAFETY: F_SETPIPE_SZ on a pipe this process owns.
-        unsafe { libc::fcntl(stdout_fd, libc::F_SETPIPE_SZ, RUNNER_PIPE_BYTES) };
+        widen_frame_pipe(stdout_fd);
     }
     std::thread::Builder::new()
         .name(format!("runner-{pid}-reader"))

@@ -14,7 +14,8 @@ use super::{
     host_key, lane_key, status_text, FREE_LANES, HOST_SEQ, HOST_TTL, LIST_TTL_MS, RELAY_BATCH,
 };
 use crate::error::{EngineError, Result};
-use crate::runner::host::runner_command;
+use crate::runner::doorbell::{pending_bytes, widen_frame_pipe, Doorbell, Ring};
+use crate::runner::host::{runner_command, EVENT_POLL};
 use crate::runner::protocol::{read_raw_frame, write_raw_frame};
 
 /// What a runner host offers.
@@ -193,9 +194,17 @@ fn serve_lane(
             return Ok(());
         }
     };
-    let mut child = runner_command(&options.executable, &["runner"], options.data_limit, None)
-        .spawn()
-        .map_err(EngineError::io("cannot start a runner"))?;
+    let mut doorbell =
+        Doorbell::create().map_err(EngineError::io("creating a runner's doorbell"))?;
+    let mut child = runner_command(
+        &options.executable,
+        &["runner"],
+        options.data_limit,
+        doorbell.child_end(),
+    )
+    .spawn()
+    .map_err(EngineError::io("cannot start a runner"))?;
+    doorbell.child_started();
     let mut stdin = child
         .stdin
         .take()
@@ -211,7 +220,7 @@ fn serve_lane(
     let reader = relay_stdout(
         client.clone(),
         lane.to_string(),
-        (stdout, child.clone()),
+        (stdout, doorbell, child.clone()),
         (ended.clone(), state.clone()),
     )?;
     let _ = write_raw_frame(&mut stdin, &first);
@@ -283,13 +292,18 @@ fn abandoned(
 }
 
 /// Pushes the runner's frames to the lane's `out` list; when the runner ends, stores how
-/// (`exit`) and pushes the empty frame that tells the bridge.
+/// (`exit`) and pushes the empty frame that tells the bridge. Waits on the runner's doorbell
+/// (`runner/doorbell.rs`), not on its pipe: a tick's `Starting` and `Result` frames then go
+/// out together when the runner rings or `EVENT_POLL` passes, in one push per
+/// `RELAY_BATCH` frames instead of about one per frame.
 fn relay_stdout(
     client: redis::Client,
     lane: String,
-    (stdout, child): (std::process::ChildStdout, Arc<Mutex<Child>>),
+    (stdout, mut doorbell, child): (std::process::ChildStdout, Doorbell, Arc<Mutex<Child>>),
     (ended, state): (Arc<AtomicBool>, Arc<LaneState>),
 ) -> Result<std::thread::JoinHandle<()>> {
+    let stdout_fd = std::os::fd::AsRawFd::as_raw_fd(&stdout);
+    widen_frame_pipe(stdout_fd);
     let mut con = client
         .get_connection_with_timeout(Duration::from_secs(2))
         .map_err(redis_err)?;
@@ -307,12 +321,23 @@ fn relay_stdout(
                         .query(con)
                 };
             let mut from_runner = std::io::BufReader::with_capacity(1 << 16, stdout);
+            let here =
+                |r: &std::io::BufReader<_>| !r.buffer().is_empty() || pending_bytes(stdout_fd) > 0;
             let mut batch = Vec::new();
-            while let Ok(Some(frame)) = read_raw_frame(&mut from_runner) {
+            loop {
+                // Nothing here: wait for a ring or EVENT_POLL. After a hang-up, read to the end.
+                if !here(&from_runner)
+                    && doorbell.wait(EVENT_POLL) == Ring::Look
+                    && !here(&from_runner)
+                {
+                    continue;
+                }
+                let Ok(Some(frame)) = read_raw_frame(&mut from_runner) else {
+                    break;
+                };
                 batch.push(frame);
-                // Frames already read from the pipe go out together; the last one waits for
-                // nothing.
-                if from_runner.buffer().is_empty() || batch.len() >= RELAY_BATCH {
+                // Frames already written go out together; the last one waits for nothing.
+                if !here(&from_runner) || batch.len() >= RELAY_BATCH {
                     if push(&mut con, &batch).is_err() {
                         break;
                     }
