@@ -71,6 +71,17 @@ impl Doorbell {
         self.write = None;
     }
 
+    /// Whether to read `reader` (the runner's frame pipe `fd`) now: frames are there at once,
+    /// or after a ring or `timeout`; or the runner hung up (read to the end).
+    pub(super) fn ready_to_read<R>(
+        &mut self,
+        reader: &std::io::BufReader<R>,
+        fd: RawFd,
+        timeout: Duration,
+    ) -> bool {
+        frames_here(reader, fd) || self.wait(timeout) == Ring::HungUp || frames_here(reader, fd)
+    }
+
     /// Waits until the runner rings, hangs up, or `timeout` passes; takes the rings.
     pub(super) fn wait(&mut self, timeout: Duration) -> Ring {
         if self.hung_up {
@@ -107,6 +118,11 @@ const FRAME_PIPE_BYTES: libc::c_int = 1 << 20;
 pub(super) fn widen_frame_pipe(fd: RawFd) {
     // SAFETY: F_SETPIPE_SZ on a pipe descriptor the caller owns; failure leaves it as it was.
     unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, FRAME_PIPE_BYTES) };
+}
+
+/// Whether frames wait to be read: in `reader`'s buffer or still in its pipe `fd`.
+pub(super) fn frames_here<R>(reader: &std::io::BufReader<R>, fd: RawFd) -> bool {
+    !reader.buffer().is_empty() || pending_bytes(fd) > 0
 }
 
 /// Bytes waiting in a pipe (`FIONREAD`); 0 when they cannot be counted.

@@ -25,7 +25,7 @@ use isoshard_scripting::{ExternalCopy, OutcomeKind};
 use isoshard_world::PlayerId;
 use tracing::{error, warn};
 
-use super::doorbell::{pending_bytes, widen_frame_pipe, Doorbell, Ring, DOORBELL_FD_ENV};
+use super::doorbell::{widen_frame_pipe, Doorbell, DOORBELL_FD_ENV};
 use super::protocol::{
     read_frame, write_frame, FromRunner, RuntimeSettings, ToRunner, PROTOCOL_VERSION,
 };
@@ -177,12 +177,10 @@ fn spawn_reader(
         .spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
+                // Frames already here are read at once; otherwise wait for a ring or
+                // EVENT_POLL. After a hang-up, read to the end.
                 if let Some(bell) = doorbell.as_mut() {
-                    // Frames already here are read at once; otherwise wait for a ring or
-                    // EVENT_POLL. After a hang-up, read to the end.
-                    let here =
-                        |r: &BufReader<_>| !r.buffer().is_empty() || pending_bytes(stdout_fd) > 0;
-                    if !here(&r) && bell.wait(EVENT_POLL) == Ring::Look && !here(&r) {
+                    if !bell.ready_to_read(&r, stdout_fd, EVENT_POLL) {
                         continue;
                     }
                 }

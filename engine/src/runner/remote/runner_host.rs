@@ -14,7 +14,7 @@ use super::{
     host_key, lane_key, status_text, FREE_LANES, HOST_SEQ, HOST_TTL, LIST_TTL_MS, RELAY_BATCH,
 };
 use crate::error::{EngineError, Result};
-use crate::runner::doorbell::{pending_bytes, widen_frame_pipe, Doorbell, Ring};
+use crate::runner::doorbell::{frames_here, widen_frame_pipe, Doorbell};
 use crate::runner::host::{runner_command, EVENT_POLL};
 use crate::runner::protocol::{read_raw_frame, write_raw_frame};
 
@@ -321,15 +321,10 @@ fn relay_stdout(
                         .query(con)
                 };
             let mut from_runner = std::io::BufReader::with_capacity(1 << 16, stdout);
-            let here =
-                |r: &std::io::BufReader<_>| !r.buffer().is_empty() || pending_bytes(stdout_fd) > 0;
             let mut batch = Vec::new();
             loop {
                 // Nothing here: wait for a ring or EVENT_POLL. After a hang-up, read to the end.
-                if !here(&from_runner)
-                    && doorbell.wait(EVENT_POLL) == Ring::Look
-                    && !here(&from_runner)
-                {
+                if !doorbell.ready_to_read(&from_runner, stdout_fd, EVENT_POLL) {
                     continue;
                 }
                 let Ok(Some(frame)) = read_raw_frame(&mut from_runner) else {
@@ -337,7 +332,7 @@ fn relay_stdout(
                 };
                 batch.push(frame);
                 // Frames already written go out together; the last one waits for nothing.
-                if !here(&from_runner) || batch.len() >= RELAY_BATCH {
+                if !frames_here(&from_runner, stdout_fd) || batch.len() >= RELAY_BATCH {
                     if push(&mut con, &batch).is_err() {
                         break;
                     }
